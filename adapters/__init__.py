@@ -1,0 +1,1 @@
+"""Thin translations between each platform's events and the core's use cases."""

@@ -1,0 +1,1 @@
+"""A terminal messenger with simulated members and groups: the whole product, locally."""

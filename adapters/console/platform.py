@@ -1,0 +1,43 @@
+"""The core's platform ports for the console: delivering messages, and who is member or admin."""
+
+from __future__ import annotations
+
+from adapters.console.world import ConsoleWorld
+from bot.messages import ChatTarget, OutgoingMessage
+from bot.ports import DeliveryError
+
+
+class ConsoleMessenger:
+    def __init__(self, world: ConsoleWorld) -> None:
+        self._world = world
+
+    async def send(self, target: ChatTarget, message: OutgoingMessage) -> str:
+        if target.chat_ref not in self._world.chats:
+            raise DeliveryError("chat not found", permanent=True)
+        reply_to = int(target.reply_to) if target.reply_to and target.reply_to.isdigit() else None
+        return str(self._world.post(target.chat_ref, message, reply_to).id)
+
+    async def edit(self, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
+        if not message_ref.isdigit() or not self._world.edit(int(message_ref), message):
+            raise DeliveryError("message not found", permanent=True)
+
+
+class ConsoleDirectory:
+    def __init__(self, world: ConsoleWorld) -> None:
+        self._world = world
+
+    def _name(self, user_id: str) -> str | None:
+        user = self._world.user_by_id(user_id)
+        return user.name if user else None
+
+    async def is_member(self, chat_ref: str, user_id: str) -> bool:
+        chat = self._world.chats.get(chat_ref)
+        return chat is not None and self._name(user_id) in chat.members
+
+    async def is_admin(self, chat_ref: str, user_id: str) -> bool:
+        chat = self._world.chats.get(chat_ref)
+        return chat is not None and self._name(user_id) in chat.admins
+
+    async def member_count(self, chat_ref: str) -> int:
+        chat = self._world.chats.get(chat_ref)
+        return len(chat.members) if chat else 0

@@ -1,0 +1,120 @@
+"""The simulated messenger: members, chats and the messages shown in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from bot.messages import Button, OutgoingMessage, RichText, Style
+
+PLATFORM = "console"
+GROUP_REF = "demo-group"
+MODERATORS_REF = "demo-moderators"
+
+
+@dataclass(frozen=True)
+class ConsoleUser:
+    name: str
+    user_id: str
+    locale: str
+
+    @property
+    def dm_ref(self) -> str:
+        return f"dm-{self.user_id}"
+
+
+@dataclass
+class Chat:
+    ref: str
+    title: str
+    members: set[str]
+    admins: set[str] = field(default_factory=set)
+    is_dm: bool = False
+
+
+@dataclass
+class ShownMessage:
+    id: int
+    chat_ref: str
+    text: str
+    buttons: list[Button]
+    reply_to: int | None = None
+
+
+def render_text(text: RichText) -> str:
+    parts = []
+    for span in text.spans:
+        if span.style is Style.SPOILER:
+            parts.append(f"[spoiler: {span.text}]")
+        else:
+            parts.append(span.text)
+    return "".join(parts)
+
+
+class ConsoleWorld:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.users: dict[str, ConsoleUser] = {}
+        self.chats: dict[str, Chat] = {}
+        self.messages: dict[int, ShownMessage] = {}
+        self.last_seen: dict[str, int] = {}
+        self._next_id = 1
+
+    def add_user(self, user: ConsoleUser) -> None:
+        self.users[user.name] = user
+        self.chats[user.dm_ref] = Chat(user.dm_ref, f"DM {user.name} ⇄ Murmure", {user.name}, is_dm=True)
+
+    def user_by_id(self, user_id: str) -> ConsoleUser | None:
+        return next((user for user in self.users.values() if user.user_id == user_id), None)
+
+    def can_see(self, name: str, message: ShownMessage) -> bool:
+        chat = self.chats.get(message.chat_ref)
+        return chat is not None and name in chat.members
+
+    def print(self, line: str) -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def post(self, chat_ref: str, message: OutgoingMessage, reply_to: int | None = None) -> ShownMessage:
+        chat = self.chats.get(chat_ref)
+        if chat is None:
+            raise KeyError(chat_ref)
+        shown = ShownMessage(
+            self._next_id,
+            chat_ref,
+            render_text(message.text),
+            [b for row in message.buttons for b in row],
+            reply_to,
+        )
+        self._next_id += 1
+        self.messages[shown.id] = shown
+        for name in chat.members:
+            self.last_seen[name] = shown.id
+        self._show(shown, edited=False)
+        return shown
+
+    def edit(self, message_id: int, message: OutgoingMessage) -> bool:
+        shown = self.messages.get(message_id)
+        if shown is None:
+            return False
+        text = render_text(message.text)
+        buttons = [b for row in message.buttons for b in row]
+        if text == shown.text and buttons == shown.buttons:
+            return True  # like Telegram's "message is not modified": nothing to show
+        shown.text, shown.buttons = text, buttons
+        self._show(shown, edited=True)
+        return True
+
+    def _show(self, shown: ShownMessage, *, edited: bool) -> None:
+        chat = self.chats[shown.chat_ref]
+        notes = [f"message {shown.id}"]
+        if shown.reply_to is not None:
+            notes.append(f"reply to message {shown.reply_to}")
+        if edited:
+            notes.append("edited")
+        self.print(f"── {chat.title} · {' · '.join(notes)} ──")
+        for line in shown.text.split("\n"):
+            self.print(f"  {line}")
+        if shown.buttons:
+            labels = [f"[{index}] {button.label}" for index, button in enumerate(shown.buttons, start=1)]
+            self.print("  " + "  ".join(labels))

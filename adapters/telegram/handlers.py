@@ -1,0 +1,181 @@
+"""Telegram updates in, the core's use cases called, its answers sent back. Nothing else."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, LinkPreviewOptions, Update, User
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from adapters.telegram.render import keyboard, to_html
+from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.service import Actor, Murmure
+
+PLATFORM = "telegram"
+ALERT_LIMIT = 200
+COMMANDS = ("help", "mine", "language", "cancel")
+_PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+
+log = logging.getLogger(__name__)
+
+
+def actor_of(user: User) -> Actor:
+    # A private chat's id is the user's id: the core seals it, never stores it in the clear.
+    return Actor(PLATFORM, str(user.id), str(user.id), user.language_code)
+
+
+class TelegramHandlers:
+    def __init__(self, service: Murmure) -> None:
+        self._service = service
+
+    def install(self, application: Application) -> None:  # type: ignore[type-arg]
+        private = filters.ChatType.PRIVATE
+        application.add_handler(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+        application.add_handler(CommandHandler("start", self.on_start, filters=private))
+        application.add_handler(CommandHandler(list(COMMANDS), self.on_command, filters=private))
+        groups = filters.ChatType.GROUPS
+        application.add_handler(CommandHandler("linkmods", self.on_link_moderators, filters=groups))
+        application.add_handler(CommandHandler("settings", self.on_settings, filters=groups))
+        application.add_handler(MessageHandler(private & filters.COMMAND, self.on_command))
+        application.add_handler(MessageHandler(private & filters.TEXT, self.on_text))
+        application.add_handler(MessageHandler(private & ~filters.TEXT, self.on_not_text))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_error_handler(self.on_error)
+
+    async def _reply(self, chat: Chat, bot_username: str, responses: list[Response]) -> None:
+        for response in responses:
+            if isinstance(response, Say | EditPressed):
+                await self._send(chat, bot_username, response.message)
+            elif isinstance(response, Alert):
+                await self._send(chat, bot_username, OutgoingMessage(RichText.plain(response.text)))
+
+    @staticmethod
+    async def _send(chat: Chat, bot_username: str, message: OutgoingMessage) -> None:
+        await chat.send_message(
+            to_html(message.text),
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(message, bot_username),
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+
+    async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.my_chat_member
+        if change is None or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+            return
+        was = change.old_chat_member.status in _PRESENT
+        now = change.new_chat_member.status in _PRESENT
+        chat_ref = str(change.chat.id)
+        if now and not was:
+            await self._service.register_community(PLATFORM, chat_ref, change.chat.title or "")
+        elif was and not now:
+            await self._service.deactivate_community(PLATFORM, chat_ref)
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_user is None or update.effective_chat is None:
+            return
+        payload = context.args[0] if context.args else None
+        responses = await self._service.start(actor_of(update.effective_user), payload)
+        await self._reply(update.effective_chat, context.bot.username, responses)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if (
+            update.effective_user is None
+            or update.effective_chat is None
+            or message is None
+            or not message.text
+        ):
+            return
+        name = message.text.split()[0].lstrip("/").split("@")[0]
+        argument = " ".join(context.args or [])
+        responses = await self._service.command(actor_of(update.effective_user), name, argument)
+        await self._reply(update.effective_chat, context.bot.username, responses)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if update.effective_user is None or update.effective_chat is None or message is None:
+            return
+        responses = await self._service.text(actor_of(update.effective_user), message.text or "")
+        await self._reply(update.effective_chat, context.bot.username, responses)
+
+    async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_user is None or update.effective_chat is None:
+            return
+        responses = await self._service.not_text(actor_of(update.effective_user))
+        await self._reply(update.effective_chat, context.bot.username, responses)
+
+    async def on_link_moderators(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/linkmods COMMUNITY_ID`` in the moderators' group, by an admin of that community."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        responses = await self._service.link_moderation_chat_as(
+            actor_of(user), " ".join(context.args or []), str(chat.id)
+        )
+        await self._reply(chat, context.bot.username, responses)
+
+    async def on_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        responses = await self._service.settings(actor_of(user), str(chat.id))
+        await self._reply(chat, context.bot.username, responses)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        alert: str | None = None
+        try:
+            responses = await self._service.press(actor_of(query.from_user), query.data or "")
+            for response in responses:
+                if isinstance(response, Alert):
+                    alert = response.text[:ALERT_LIMIT]
+                elif isinstance(response, EditPressed) and query.message is not None:
+                    await self._edit_pressed(
+                        query.message.chat.id, query.message.message_id, response.message, context
+                    )
+                elif isinstance(response, Say):
+                    # Private answers to a press go to the member's DM, never to the group.
+                    await context.bot.send_message(
+                        query.from_user.id,
+                        to_html(response.message.text),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard(response.message, context.bot.username),
+                    )
+        finally:
+            await query.answer(alert)  # every callback query is answered, even when something failed
+
+    @staticmethod
+    async def _edit_pressed(
+        chat_id: int, message_id: int, message: OutgoingMessage, context: ContextTypes.DEFAULT_TYPE
+    ) -> None:
+        try:
+            await context.bot.edit_message_text(
+                to_html(message.text),
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(message, context.bot.username),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except BadRequest as error:
+            if "message is not modified" not in error.message.lower():
+                raise
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        # The kind of failure only: a Telegram error's text can quote the update.
+        log.error(
+            "telegram update failed: %s", type(error).__name__, exc_info=not isinstance(error, TelegramError)
+        )

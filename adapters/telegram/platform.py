@@ -1,0 +1,98 @@
+"""The core's Messenger and Directory ports over a python-telegram-bot ``Bot``."""
+
+from __future__ import annotations
+
+from telegram import Bot, LinkPreviewOptions, ReplyParameters
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from adapters.telegram.render import keyboard, to_html
+from bot.messages import ChatTarget, OutgoingMessage
+from bot.ports import DeliveryError
+
+MEMBER_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
+_GONE = ("chat not found", "bot was kicked", "not enough rights", "have no rights", "chat_write_forbidden")
+
+
+def as_delivery_error(error: TelegramError) -> DeliveryError:
+    if isinstance(error, RetryAfter):
+        seconds = error.retry_after
+        retry = seconds.total_seconds() if hasattr(seconds, "total_seconds") else float(seconds)
+        return DeliveryError("flood control", retry_after=retry)
+    if isinstance(error, Forbidden):
+        return DeliveryError("forbidden", permanent=True, chat_gone=True)
+    if isinstance(error, BadRequest):
+        # A bad request fails the same way when retried. Only its kind is kept: its text may quote content.
+        gone = any(marker in error.message.lower() for marker in _GONE)
+        return DeliveryError("bad request", permanent=True, chat_gone=gone)
+    if isinstance(error, NetworkError):
+        return DeliveryError("network")
+    return DeliveryError(type(error).__name__)
+
+
+class TelegramMessenger:
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, target: ChatTarget, message: OutgoingMessage) -> str:
+        reply = None
+        if target.reply_to is not None:
+            reply = ReplyParameters(message_id=int(target.reply_to), allow_sending_without_reply=True)
+        try:
+            sent = await self._bot.send_message(
+                chat_id=int(target.chat_ref),
+                text=to_html(message.text),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(message, self._bot.username),
+                reply_parameters=reply,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except TelegramError as error:
+            raise as_delivery_error(error) from None
+        return str(sent.message_id)
+
+    async def edit(self, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
+        try:
+            await self._bot.edit_message_text(
+                chat_id=int(target.chat_ref),
+                message_id=int(message_ref),
+                text=to_html(message.text),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(message, self._bot.username),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except BadRequest as error:
+            if "message is not modified" in error.message.lower():
+                return  # the card already shows this: nothing to do
+            raise as_delivery_error(error) from None
+        except TelegramError as error:
+            raise as_delivery_error(error) from None
+
+
+class TelegramDirectory:
+    """Membership and admin rights as Telegram says them now (``getChatMember``)."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def _status(self, chat_ref: str, user_id: str) -> str | None:
+        try:
+            member = await self._bot.get_chat_member(chat_id=int(chat_ref), user_id=int(user_id))
+        except (BadRequest, Forbidden):
+            return None
+        if member.status == ChatMemberStatus.RESTRICTED and getattr(member, "is_member", False):
+            return ChatMemberStatus.MEMBER
+        return member.status
+
+    async def is_member(self, chat_ref: str, user_id: str) -> bool:
+        return await self._status(chat_ref, user_id) in MEMBER_STATUSES
+
+    async def is_admin(self, chat_ref: str, user_id: str) -> bool:
+        return await self._status(chat_ref, user_id) in ADMIN_STATUSES
+
+    async def member_count(self, chat_ref: str) -> int:
+        try:
+            return await self._bot.get_chat_member_count(chat_id=int(chat_ref))
+        except (BadRequest, Forbidden):
+            return 0

@@ -1,0 +1,45 @@
+"""The core's messages in Telegram's terms: escaped HTML, inline keyboards, deep links."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.messages import Button, OutgoingMessage, RichText, Style
+
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
+MESSAGE_LIMIT = 4096
+
+_TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.SPOILER: "tg-spoiler"}
+
+
+def to_html(text: RichText) -> str:
+    """Every span escaped; styles as the few tags Telegram's HTML knows. Member text can't inject markup."""
+    parts = []
+    for span in text.spans:
+        escaped = html.escape(span.text, quote=False)
+        tag = _TAGS.get(span.style)
+        parts.append(f"<{tag}>{escaped}</{tag}>" if tag and escaped else escaped)
+    return "".join(parts)
+
+
+def deep_link(bot_username: str, payload: str) -> str:
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
+def _button(button: Button, bot_username: str) -> InlineKeyboardButton:
+    if button.link is not None:
+        return InlineKeyboardButton(button.label, url=deep_link(bot_username, button.link.payload))
+    if button.action is None:
+        raise ValueError(f"button {button.label!r} has neither an action nor a link")
+    data = button.action.encode()
+    if len(data.encode()) > CALLBACK_DATA_LIMIT:
+        raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {button.action.verb}")
+    return InlineKeyboardButton(button.label, callback_data=data)
+
+
+def keyboard(message: OutgoingMessage, bot_username: str) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup([[_button(b, bot_username) for b in row] for row in message.buttons])

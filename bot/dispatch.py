@@ -1,0 +1,271 @@
+"""Delivering the outbox: each entry handed to its platform's messenger, retried with back-off."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot import render
+from bot.anonymity import Sealer
+from bot.i18n import resolve_locale, t_in
+from bot.messages import Button, ChatTarget, DeepLink, OutgoingMessage, RichText
+from bot.model import QueueStatus, SecretStatus
+from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+MIN_EDIT_INTERVAL = timedelta(seconds=1)  # per card, unless the platform says otherwise
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF = timedelta(minutes=10)
+NO_MODERATION_CHAT_RETRY = timedelta(minutes=5)
+_COMMUNITY_KINDS = ("welcome", "card", "refresh", "reply")  # entries written in the community's own chat
+
+
+class NotYet(Exception):
+    """The entry can't be delivered yet (a card not yet posted, an edit too soon): try again at ``when``."""
+
+    def __init__(self, when: datetime) -> None:
+        super().__init__(when.isoformat())
+        self.when = when
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        database: Database,
+        messengers: Mapping[str, Messenger],
+        sealer: Sealer,
+        clock: Clock,
+        edit_intervals: Mapping[str, timedelta] | None = None,
+    ) -> None:
+        self._db = database
+        self._messengers = messengers
+        self._edit_intervals = edit_intervals or {}
+        self._sealer = sealer
+        self._clock = clock
+        self._last_edit: dict[tuple[str, str], datetime] = {}
+
+    async def run_once(self, limit: int = 50) -> int:
+        """Deliver what is due now; returns how many entries were handled."""
+        now = self._clock.now()
+        async with self._db.unit_of_work() as uow:
+            entries = await uow.outbox.claim_due(now, limit, now + LEASE)
+            await uow.commit()
+        for entry in entries:
+            await self._handle(entry)
+        return len(entries)
+
+    async def drain(self, max_rounds: int = 100) -> None:
+        for _ in range(max_rounds):
+            if await self.run_once() == 0:
+                return
+
+    async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 0.5) -> None:
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:
+                log.exception("outbox round failed")
+                handled = 0
+            if handled == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), idle_seconds)
+
+    async def _handle(self, entry: OutboxEntry) -> None:
+        try:
+            await self._deliver(entry)
+        except NotYet as later:
+            async with self._db.unit_of_work() as uow:
+                await uow.outbox.retry(entry.id, later.when, "not yet")
+                await uow.commit()
+            return
+        except DeliveryError as error:
+            await self._failed(entry, error)
+            return
+        except Exception as error:
+            log.exception("outbox entry %s (%s) failed", entry.id, entry.kind)
+            await self._failed(entry, DeliveryError(type(error).__name__))
+            return
+        async with self._db.unit_of_work() as uow:
+            await uow.outbox.done(entry.id)
+            await uow.commit()
+
+    async def _failed(self, entry: OutboxEntry, error: DeliveryError) -> None:
+        async with self._db.unit_of_work() as uow:
+            if error.chat_gone and entry.kind in _COMMUNITY_KINDS:
+                community_id = await self._community_of(uow, entry)
+                if community_id is not None:
+                    log.warning("community %s can't be written to any more: marked inactive", community_id)
+                    await uow.communities.set_active(community_id, False)
+            if error.permanent:
+                log.warning("outbox entry %s (%s) refused for good: %s", entry.id, entry.kind, error)
+                await uow.outbox.fail(entry.id, str(error))
+            else:
+                backoff = timedelta(
+                    seconds=error.retry_after or min(2**entry.attempts, MAX_BACKOFF.total_seconds())
+                )
+                await uow.outbox.retry(entry.id, self._clock.now() + backoff, str(error))
+            await uow.commit()
+
+    @staticmethod
+    async def _community_of(uow: UnitOfWork, entry: OutboxEntry) -> int | None:
+        payload = entry.payload
+        if "community_id" in payload:
+            return int(str(payload["community_id"]))
+        secret_id = payload.get("secret_id")
+        if secret_id is None and "reply_id" in payload:
+            reply = await uow.secrets.get_reply(int(str(payload["reply_id"])))
+            secret_id = reply.secret_id if reply else None
+        secret = await uow.secrets.get(int(str(secret_id))) if secret_id is not None else None
+        return secret.community_id if secret else None
+
+    async def _deliver(self, entry: OutboxEntry) -> None:
+        handlers = {
+            "welcome": self._welcome,
+            "card": self._card,
+            "refresh": self._refresh,
+            "reply": self._reply,
+            "queue": self._queue,
+            "notify": self._notify,
+        }
+        handler = handlers.get(entry.kind)
+        if handler is None:
+            raise DeliveryError(f"unknown outbox kind {entry.kind}", permanent=True)
+        await handler(entry.payload)
+
+    def _messenger(self, platform: str) -> Messenger:
+        messenger = self._messengers.get(platform)
+        if messenger is None:
+            raise DeliveryError(f"no messenger for {platform}")
+        return messenger
+
+    async def _welcome(self, payload: dict[str, object]) -> None:
+        async with self._db.unit_of_work() as uow:
+            community = await uow.communities.get(int(str(payload["community_id"])))
+        if community is None or not community.active:
+            return
+        locale = community.settings.locale
+        message = OutgoingMessage(
+            RichText.plain(t_in(locale, "welcome.group")),
+            ((Button(t_in(locale, "welcome.post_button"), link=DeepLink(f"post_{community.id}")),),),
+        )
+        await self._messenger(community.platform).send(
+            ChatTarget(community.platform, community.chat_ref), message
+        )
+
+    async def _card_message(
+        self, secret_id: int
+    ) -> tuple[ChatTarget, OutgoingMessage, str | None, SecretStatus] | None:
+        async with self._db.unit_of_work() as uow:
+            secret = await uow.secrets.get(secret_id)
+            community = await uow.communities.get(secret.community_id) if secret else None
+            if secret is None or community is None or not community.active:
+                return None
+            counts = await uow.secrets.reaction_counts(secret_id)
+            replies = await uow.secrets.reply_count(secret_id)
+        shown = (
+            replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
+        )
+        message = render.card(community.settings.locale, shown, counts, replies)
+        return ChatTarget(community.platform, community.chat_ref), message, secret.card_ref, secret.status
+
+    async def _card(self, payload: dict[str, object]) -> None:
+        secret_id = int(str(payload["secret_id"]))
+        found = await self._card_message(secret_id)
+        if found is None:
+            return
+        target, message, card_ref, status = found
+        if card_ref is not None or status is not SecretStatus.QUEUED:
+            return  # never post the same secret twice; a secret deleted before delivery stays unsent
+        ref = await self._messenger(target.platform).send(target, message)
+        self._last_edit[(target.chat_ref, ref)] = self._clock.now()
+        async with self._db.unit_of_work() as uow:
+            await uow.secrets.set_card_ref(secret_id, ref)
+            current = await uow.secrets.get(secret_id)
+            if current is not None and current.status is SecretStatus.QUEUED:
+                await uow.secrets.set_status(secret_id, SecretStatus.PUBLISHED)
+            await uow.commit()
+
+    async def _refresh(self, payload: dict[str, object]) -> None:
+        found = await self._card_message(int(str(payload["secret_id"])))
+        if found is None:
+            return
+        target, message, card_ref, _ = found
+        if card_ref is None:
+            return  # not posted yet: the card will show the state of its delivery
+        now = self._clock.now()
+        last = self._last_edit.get((target.chat_ref, card_ref))
+        interval = self._edit_intervals.get(target.platform, MIN_EDIT_INTERVAL)
+        if last is not None and now - last < interval:
+            raise NotYet(last + interval)
+        self._last_edit[(target.chat_ref, card_ref)] = now
+        await self._messenger(target.platform).edit(target, card_ref, message)
+
+    async def _reply(self, payload: dict[str, object]) -> None:
+        reply_id = int(str(payload["reply_id"]))
+        async with self._db.unit_of_work() as uow:
+            reply = await uow.secrets.get_reply(reply_id)
+            secret = await uow.secrets.get(reply.secret_id) if reply else None
+            community = await uow.communities.get(secret.community_id) if secret else None
+        if reply is None or secret is None or community is None or not community.active:
+            return
+        if reply.message_ref is not None or secret.status is not SecretStatus.PUBLISHED:
+            return
+        if secret.card_ref is None:
+            raise NotYet(self._clock.now() + timedelta(seconds=2))
+        target = ChatTarget(community.platform, community.chat_ref, reply_to=secret.card_ref)
+        ref = await self._messenger(community.platform).send(
+            target, render.reply_message(community.settings.locale, reply)
+        )
+        async with self._db.unit_of_work() as uow:
+            await uow.secrets.set_reply_ref(reply_id, ref)
+            await uow.commit()
+
+    async def _queue(self, payload: dict[str, object]) -> None:
+        item_id = int(str(payload["item_id"]))
+        async with self._db.unit_of_work() as uow:
+            item = await uow.moderation.get_item(item_id)
+            community = await uow.communities.get(item.community_id) if item else None
+            secret = await uow.secrets.get(item.secret_id) if item else None
+        if item is None or community is None or secret is None or item.status is not QueueStatus.OPEN:
+            return
+        if item.message_ref is not None:
+            return
+        if community.moderation_chat_ref is None:
+            log.warning("community %s has no moderators' chat: queue item %s waits", community.id, item.id)
+            raise NotYet(self._clock.now() + NO_MODERATION_CHAT_RETRY)
+        target = ChatTarget(community.platform, community.moderation_chat_ref)
+        message = render.queue_item(community.settings.locale, community, item, secret)
+        ref = await self._messenger(community.platform).send(target, message)
+        async with self._db.unit_of_work() as uow:
+            await uow.moderation.set_item_ref(item_id, ref)
+            await uow.commit()
+
+    async def _notify(self, payload: dict[str, object]) -> None:
+        secret_id = int(str(payload["secret_id"]))
+        now = self._clock.now()
+        async with self._db.unit_of_work() as uow:
+            secret = await uow.secrets.get(secret_id)
+            community = await uow.communities.get(secret.community_id) if secret else None
+            sealed = await uow.secrets.return_address(secret_id, now)
+            preferred = await uow.members.locale(secret.author_key) if secret else None
+        if secret is None or community is None or sealed is None:
+            return  # the address expired or was used: the author can't be reached, by design
+        address = self._sealer.open(sealed, f"{community.platform}:return")
+        if address is not None:
+            locale = resolve_locale(preferred, secret.author_locale)
+            raw_params = payload.get("params")
+            params = {str(k): str(v) for k, v in raw_params.items()} if isinstance(raw_params, dict) else {}
+            for name in [name for name in params if name.endswith("_key")]:
+                params[name.removesuffix("_key")] = t_in(locale, params.pop(name))
+            text = t_in(locale, str(payload["key"]), **params)
+            await self._messenger(community.platform).send(
+                ChatTarget(community.platform, address), OutgoingMessage(RichText.plain(text))
+            )
+        async with self._db.unit_of_work() as uow:
+            await uow.secrets.erase_return_address(secret_id)
+            await uow.commit()

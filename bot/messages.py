@@ -1,0 +1,111 @@
+"""What the core says: platform-neutral rich text and buttons. Adapters render and escape them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Style(StrEnum):
+    PLAIN = "plain"
+    BOLD = "bold"
+    ITALIC = "italic"
+    SPOILER = "spoiler"
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    style: Style = Style.PLAIN
+
+
+@dataclass(frozen=True)
+class RichText:
+    spans: tuple[Span, ...]
+
+    @classmethod
+    def plain(cls, text: str) -> RichText:
+        return cls((Span(text),))
+
+    def __add__(self, other: RichText) -> RichText:
+        return RichText(self.spans + other.spans)
+
+    @property
+    def plain_text(self) -> str:
+        return "".join(span.text for span in self.spans)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button's action: a verb and integer arguments. Adapters encode it; the core authorises it."""
+
+    verb: str
+    args: tuple[int, ...] = ()
+
+    VERSION = "1"
+
+    def encode(self) -> str:
+        return ":".join([self.VERSION, self.verb, *map(str, self.args)])
+
+    @classmethod
+    def decode(cls, data: str) -> Action | None:
+        parts = data.split(":")
+        if len(parts) < 2 or parts[0] != cls.VERSION or not parts[1].isidentifier():
+            return None
+        try:
+            args = tuple(int(part) for part in parts[2:])
+        except ValueError:
+            return None
+        if any(arg < 0 or arg > 2**53 for arg in args):
+            return None
+        return cls(parts[1], args)
+
+
+@dataclass(frozen=True)
+class DeepLink:
+    """A link into the bot's DM carrying a start payload (Telegram ``?start=``, console opens the DM)."""
+
+    payload: str
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: Action | None = None
+    link: DeepLink | None = None
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    text: RichText
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class ChatTarget:
+    platform: str
+    chat_ref: str
+    reply_to: str | None = None
+
+
+# Responses to the event being handled, delivered by the adapter in the chat of the event.
+@dataclass(frozen=True)
+class Say:
+    message: OutgoingMessage
+
+
+@dataclass(frozen=True)
+class EditPressed:
+    """Replace the message whose button was pressed."""
+
+    message: OutgoingMessage
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A short notice for the one who pressed (Telegram callback alert, Discord ephemeral)."""
+
+    text: str
+
+
+Response = Say | EditPressed | Alert

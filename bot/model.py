@@ -1,0 +1,174 @@
+"""The core's values: communities, secrets, replies, drafts, moderation items. Frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.moderation.verdict import Verdict
+
+
+class Reaction(StrEnum):
+    HEART = "heart"
+    LAUGH = "laugh"
+    WOW = "wow"
+    SAD = "sad"
+
+    @property
+    def emoji(self) -> str:
+        return _EMOJI[self]
+
+
+_EMOJI = {Reaction.HEART: "❤️", Reaction.LAUGH: "😂", Reaction.WOW: "😮", Reaction.SAD: "😢"}
+
+
+class ReportReason(StrEnum):
+    HARASSMENT = "harassment"
+    HATE = "hate"
+    PERSONAL_INFO = "personal_info"
+    SPAM = "spam"
+    OTHER = "other"
+
+
+class ModerationMode(StrEnum):
+    OPEN = "open"
+    REVIEW = "review"
+
+
+class SecretStatus(StrEnum):
+    HELD = "held"  # waiting for a moderator before publication
+    QUEUED = "queued"  # accepted, waiting for its card to be delivered
+    PUBLISHED = "published"
+    HIDDEN = "hidden"  # hidden by reports, waiting for a moderator
+    REMOVED = "removed"  # removed by a moderator
+    DELETED = "deleted"  # deleted by its author
+
+
+VISIBLE_STATUSES = (SecretStatus.QUEUED, SecretStatus.PUBLISHED)
+
+
+class DraftKind(StrEnum):
+    SECRET = "secret"  # noqa: S105 - a kind of draft, not a password
+    REPLY = "reply"
+
+
+class DraftStatus(StrEnum):
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    CANCELLED = "cancelled"
+
+
+class QueueCause(StrEnum):
+    REPORTS = "reports"
+    FILTER = "filter"
+    REVIEW_MODE = "review_mode"
+
+
+class QueueStatus(StrEnum):
+    OPEN = "open"
+    APPROVED = "approved"
+    REMOVED = "removed"
+    BANNED = "banned"
+
+
+@dataclass(frozen=True)
+class CommunitySettings:
+    locale: str = "en"
+    mode: ModerationMode = ModerationMode.OPEN
+    report_threshold: int = 3
+    min_members: int = 5
+    publication_delay_seconds: int = 0
+
+
+@dataclass(frozen=True)
+class Community:
+    id: int
+    platform: str
+    chat_ref: str
+    title: str
+    active: bool
+    settings: CommunitySettings
+    moderation_chat_ref: str | None
+    secret_count: int
+
+
+@dataclass(frozen=True)
+class Secret:
+    id: int
+    community_id: int
+    number: int
+    author_key: str
+    text: str
+    content_warning: bool
+    status: SecretStatus
+    created_at: datetime
+    card_ref: str | None
+    author_locale: str
+
+
+@dataclass(frozen=True)
+class ReplyPost:
+    id: int
+    secret_id: int
+    author_key: str
+    text: str
+    pseudonym: str
+    by_author: bool
+    created_at: datetime
+    message_ref: str | None
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    author_key: str
+    kind: DraftKind
+    community_id: int | None
+    secret_id: int | None
+    text: str
+    content_warning: bool
+    verdict: Verdict
+    reason_categories: tuple[str, ...]
+    status: DraftStatus
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    id: int
+    community_id: int
+    secret_id: int
+    cause: QueueCause
+    detail: str  # filter categories or report reasons, comma-separated
+    status: QueueStatus
+    message_ref: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Ban:
+    community_id: int
+    author_key: str
+    until: datetime | None  # None: for good
+
+
+@dataclass(frozen=True)
+class PendingInput:
+    """What the next plain text of a member in DM means (a reply to a secret)."""
+
+    author_key: str
+    kind: DraftKind
+    target_id: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ReactionCounts:
+    heart: int = 0
+    laugh: int = 0
+    wow: int = 0
+    sad: int = 0
+
+    def of(self, reaction: Reaction) -> int:
+        return int(getattr(self, reaction.value))

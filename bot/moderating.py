@@ -1,0 +1,138 @@
+"""Moderators' decisions and what reports do. The author stays unknown to moderators."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Protocol
+
+from bot import render
+from bot.anonymity import Anonymizer
+from bot.i18n import current_locale, t
+from bot.messages import Alert, EditPressed, Response
+from bot.model import Ban, Community, QueueCause, QueueItem, QueueStatus, Secret, SecretStatus
+from bot.outbox import Outbox
+from bot.ports import Clock, Directory, UnitOfWork
+
+BAN_DAY = timedelta(hours=24)
+
+
+class _HasIdentity(Protocol):
+    @property
+    def platform(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
+
+
+class Moderation:
+    def __init__(self, directories: Mapping[str, Directory], anonymizer: Anonymizer, clock: Clock) -> None:
+        self._directories = directories
+        self._anonymizer = anonymizer
+        self._clock = clock
+
+    async def after_report(self, uow: UnitOfWork, community: Community, secret_id: int) -> None:
+        """Past the community's threshold of distinct reporters, hide the card at once and queue it."""
+        reasons = await uow.secrets.report_reasons(secret_id)
+        secret = await uow.secrets.get(secret_id)
+        if secret is None or secret.status is not SecretStatus.PUBLISHED:
+            return
+        if len(reasons) < community.settings.report_threshold:
+            return
+        await uow.secrets.set_status(secret_id, SecretStatus.HIDDEN)
+        outbox = Outbox(uow, self._clock)
+        await outbox.refresh_card(secret_id)
+        if await uow.moderation.open_item_for(secret_id) is None:
+            detail = ",".join(dict.fromkeys(reason.value for reason in reasons))
+            item = await uow.moderation.add_item(
+                community.id, secret_id, QueueCause.REPORTS, detail, self._clock.now()
+            )
+            await outbox.queue_item(item.id)
+
+    async def _authorise(
+        self, uow: UnitOfWork, platform: str, user_id: str, item_id: int
+    ) -> tuple[QueueItem, Community, Secret] | list[Response]:
+        item = await uow.moderation.get_item(item_id)
+        community = await uow.communities.get(item.community_id) if item else None
+        secret = await uow.secrets.get(item.secret_id) if item else None
+        if item is None or community is None or secret is None or community.platform != platform:
+            return [Alert(t("error.stale"))]
+        directory = self._directories.get(platform)
+        # Asked of the platform at every click: an admin removed an hour ago is no moderator now.
+        if directory is None or not await directory.is_admin(community.chat_ref, user_id):
+            return [Alert(t("moderation.not_admin", community=community.title))]
+        if item.status is not QueueStatus.OPEN:
+            return [Alert(t("moderation.already_decided"))]
+        return item, community, secret
+
+    async def operate(
+        self, uow: UnitOfWork, actor: _HasIdentity, item_id: int, operation: int
+    ) -> list[Response]:
+        if operation >= len(render.MOD_OPERATIONS):
+            return [Alert(t("error.stale"))]
+        found = await self._authorise(uow, actor.platform, actor.user_id, item_id)
+        if isinstance(found, list):
+            return found
+        item, community, secret = found
+        name = render.MOD_OPERATIONS[operation]
+        locale = current_locale.get()
+        if name == "remove":
+            return [EditPressed(render.removal_reasons(locale, community, item, secret))]
+        moderator = self._anonymizer.author_key(actor.platform, actor.user_id)
+        now = self._clock.now()
+        outbox = Outbox(uow, self._clock)
+        params = {"community": community.title, "number": str(secret.number)}
+        if name == "approve":
+            await uow.moderation.decide(item.id, QueueStatus.APPROVED, now)
+            if secret.status is SecretStatus.HELD:
+                await uow.secrets.set_status(secret.id, SecretStatus.QUEUED)
+                await outbox.publish_card(secret.id)
+                await outbox.notify_author(secret.id, "notice.approved", params)
+            else:
+                await uow.secrets.set_status(secret.id, SecretStatus.PUBLISHED)
+                await outbox.refresh_card(secret.id)
+            outcome = t("moderation.approved")
+        else:
+            until = now + BAN_DAY if name == "ban_day" else None
+            await uow.moderation.decide(item.id, QueueStatus.BANNED, now)
+            await uow.members.add_ban(Ban(community.id, secret.author_key, until), now)
+            await self._take_down(uow, outbox, secret)
+            notice = "notice.banned_day" if until else "notice.banned_forever"
+            await outbox.notify_author(secret.id, notice, params)
+            outcome = t("moderation.banned_day" if until else "moderation.banned_forever")
+        await uow.moderation.audit(community.id, moderator, name, secret.id, item.cause.value, now)
+        await uow.commit()
+        return [EditPressed(render.queue_item(locale, community, item, secret, outcome=outcome))]
+
+    async def remove(
+        self, uow: UnitOfWork, actor: _HasIdentity, item_id: int, reason_index: int
+    ) -> list[Response]:
+        if reason_index >= len(render.REMOVAL_REASONS):
+            return [Alert(t("error.stale"))]
+        found = await self._authorise(uow, actor.platform, actor.user_id, item_id)
+        if isinstance(found, list):
+            return found
+        item, community, secret = found
+        reason = render.REMOVAL_REASONS[reason_index]
+        now = self._clock.now()
+        outbox = Outbox(uow, self._clock)
+        await uow.moderation.decide(item.id, QueueStatus.REMOVED, now)
+        await self._take_down(uow, outbox, secret)
+        params = {
+            "community": community.title,
+            "number": str(secret.number),
+            "reason_key": f"report.{reason.value}",
+        }
+        await outbox.notify_author(secret.id, "notice.removed", params)
+        moderator = self._anonymizer.author_key(actor.platform, actor.user_id)
+        await uow.moderation.audit(community.id, moderator, "remove", secret.id, reason.value, now)
+        await uow.commit()
+        outcome = t("moderation.removed", reason=t(f"report.{reason.value}"))
+        return [
+            EditPressed(render.queue_item(current_locale.get(), community, item, secret, outcome=outcome))
+        ]
+
+    @staticmethod
+    async def _take_down(uow: UnitOfWork, outbox: Outbox, secret: Secret) -> None:
+        await uow.secrets.set_status(secret.id, SecretStatus.REMOVED)
+        if secret.card_ref is not None or secret.status is not SecretStatus.HELD:
+            await outbox.refresh_card(secret.id)

@@ -1,0 +1,318 @@
+"""Lexicon files and a fast word/phrase matcher over normalised tokens.
+
+File format, one entry a line: ``category<TAB>term``. Blank lines and lines starting with ``#`` are
+ignored. A term is one word or a phrase, normalised like the text it is matched against. Syntax:
+
+- ``word*``: prefix match of that word (``encul*`` matches "enculé", "enculer").
+- ``(a|b c|)``: a slot of alternative words or phrases; an empty alternative makes it optional.
+  Groups stand between spaces: they hold whole words, never parts of a word. Groups may nest.
+- ``~``: any one word ("suck my ~ s dick" matches "suck my teacher's dick"); never first.
+- ``{NAME}``: a group defined on a line ``@group<TAB>NAME<TAB>a|b|c`` earlier in the same file.
+
+A term is compiled into a sequence of slots, not expanded into every phrase it stands for, so a
+term such as "(the|all) {PEOPLE} (should|must) (die|burn)" stays one small pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+from bot.moderation.normalise import Token, tokenise
+
+_GROUP_REF = re.compile(r"\{([A-Za-z_]+)\}")
+_MAX_EXPANSIONS = 5_000
+
+Word = tuple[str, bool]  # (normalised text, is_prefix)
+ANY_WORD = "~"
+_MIN_HIDDEN_WORD = 4
+Phrase = tuple[Word, ...]
+
+
+class _Node:
+    """A trie of plain words: one child per next word, ``terminal`` where a phrase ends."""
+
+    __slots__ = ("children", "terminal")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.terminal = False
+
+    def add(self, words: Sequence[str]) -> None:
+        node = self
+        for word in words:
+            node = node.children.setdefault(word, _Node())
+        node.terminal = True
+
+    def ends(self, tokens: Sequence[Token], position: int, found: set[int]) -> None:
+        if self.terminal:
+            found.add(position)
+        if position >= len(tokens) or not self.children:
+            return
+        token = tokens[position]
+        child = self.children.get(token.text)
+        if child is not None:
+            child.ends(tokens, position + 1, found)
+        if token.alt is not None:
+            child = self.children.get(token.alt)
+            if child is not None:
+                child.ends(tokens, position + 1, found)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Alternative phrases at one place of a pattern: plain phrases in a trie, phrases with a
+    prefix or wildcard word checked one by one."""
+
+    trie: _Node = field(hash=False, compare=False)
+    special: tuple[Phrase, ...]
+    optional: bool
+    phrases: frozenset[Phrase]
+
+    @classmethod
+    def of(cls, phrases: Iterable[Phrase]) -> Slot:
+        trie = _Node()
+        special: list[Phrase] = []
+        unique = frozenset(phrases)
+        for phrase in sorted(unique):
+            if any(is_prefix or text == ANY_WORD for text, is_prefix in phrase):
+                special.append(phrase)
+            else:
+                trie.add([text for text, _ in phrase])
+        return cls(trie, tuple(special), () in unique, unique)
+
+    def ends(self, tokens: Sequence[Token], position: int) -> set[int]:
+        """Positions right after each alternative that matches at ``position``."""
+        found: set[int] = set()
+        self.trie.ends(tokens, position, found)
+        for phrase in self.special:
+            end = position + len(phrase)
+            if end <= len(tokens) and all(
+                word_matches(word, tokens[position + k]) for k, word in enumerate(phrase)
+            ):
+                found.add(end)
+        return found
+
+
+@dataclass(frozen=True)
+class Pattern:
+    category: str
+    slots: tuple[Slot, ...]
+
+    def first_words(self) -> set[Word]:
+        words: set[Word] = set()
+        for slot in self.slots:
+            words.update(phrase[0] for phrase in slot.phrases if phrase)
+            if not slot.optional:
+                break
+        return words
+
+    def match_end(self, tokens: Sequence[Token], start: int) -> int | None:
+        """Index of the last token of the longest match starting at ``start``, if any."""
+        positions = {start}
+        for slot in self.slots:
+            positions = {end for position in positions for end in slot.ends(tokens, position)}
+            if not positions:
+                return None
+        end = max(positions)
+        return end - 1 if end > start else None
+
+
+@dataclass(frozen=True)
+class Hit:
+    category: str
+    first: int  # index of the first token matched
+    last: int  # index of the last token matched (inclusive)
+
+
+def word_matches(word: Word, token: Token) -> bool:
+    text, is_prefix = word
+    if text == ANY_WORD:
+        return True
+    if is_prefix:
+        return token.text.startswith(text) or (token.alt is not None and token.alt.startswith(text))
+    return token.text == text or token.alt == text
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """Split on the separators that are not inside parentheses."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        if char == separator and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            raise ValueError(f"unbalanced parentheses in {text!r}")
+        current.append(char)
+    if depth != 0:
+        raise ValueError(f"unbalanced parentheses in {text!r}")
+    parts.append("".join(current))
+    return parts
+
+
+def _segments(term: str) -> list[str]:
+    """The term cut into literal text and top-level groups (kept with their parentheses)."""
+    segments: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in term:
+        if char == "(" and depth == 0 and current:
+            segments.append("".join(current))
+            current = []
+        depth += (char == "(") - (char == ")")
+        current.append(char)
+        if char == ")" and depth == 0:
+            segments.append("".join(current))
+            current = []
+    if current:
+        segments.append("".join(current))
+    return segments
+
+
+def expand(term: str) -> list[str]:
+    """All the plain phrases a term (without group references) stands for."""
+    results = [""]
+    for segment in _segments(term):
+        if segment.startswith("("):
+            choices = [alt for branch in _split_top(segment[1:-1], "|") for alt in expand(branch)]
+        else:
+            choices = [segment]
+        results = [done + choice for done in results for choice in choices]
+        if len(results) > _MAX_EXPANSIONS:
+            raise ValueError(f"term expands to too many phrases: {term!r}")
+    return results
+
+
+def phrase_words(phrase: str) -> Phrase:
+    """The normalised words of a plain phrase, each marked as prefix when followed by ``*``."""
+    words: list[Word] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        text = " ".join(run)
+        words.extend((t.text, text[t.end : t.end + 1] == "*") for t in tokenise(text))
+        run.clear()
+
+    for chunk in phrase.split():
+        if chunk == ANY_WORD:
+            flush()
+            words.append((ANY_WORD, False))
+        else:
+            run.append(chunk)
+    flush()
+    return tuple(words)
+
+
+def compile_term(term: str, category: str, groups: dict[str, str] | None = None) -> Pattern:
+    known = groups or {}
+    term = _GROUP_REF.sub(lambda m: "(" + known[m.group(1)] + ")", term)
+    _split_top(term, "|")  # validates parentheses
+    slots: list[Slot] = []
+    segments = _segments(term)
+    for index, segment in enumerate(segments):
+        if segment.startswith("("):
+            before = segments[index - 1] if index else " "
+            after = segments[index + 1] if index + 1 < len(segments) else " "
+            if not before[-1:].isspace() or not after[:1].isspace():
+                raise ValueError(f"a group must stand between spaces: {term!r}")
+            slots.append(Slot.of(phrase_words(phrase) for phrase in expand(segment)))
+        elif phrase_words(segment):
+            slots.append(Slot.of([phrase_words(segment)]))
+    if not slots or all(slot.optional for slot in slots):
+        raise ValueError(f"empty term: {term!r}")
+    pattern = Pattern(category, tuple(slots))
+    if (ANY_WORD, False) in pattern.first_words():
+        raise ValueError(f"a term cannot start with {ANY_WORD}: {term!r}")
+    return pattern
+
+
+def parse(lines: Iterable[str], source: str = "<lexicon>") -> list[Pattern]:
+    groups: dict[str, str] = {}
+    patterns: list[Pattern] = []
+    for number, raw_line in enumerate(lines, start=1):
+        line = raw_line.strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = [part.strip() for part in line.split("\t") if part.strip()]
+        if fields[0] == "@group" and len(fields) == 3:
+            groups[fields[1]] = fields[2]
+            continue
+        if len(fields) != 2:
+            raise ValueError(f"{source}:{number}: expected 'category<TAB>term', got {raw_line!r}")
+        try:
+            patterns.append(compile_term(fields[1], fields[0], groups))
+        except KeyError as error:
+            raise ValueError(f"{source}:{number}: unknown group {error}") from None
+        except ValueError as error:
+            raise ValueError(f"{source}:{number}: {error}") from None
+    return patterns
+
+
+def load_data_file(name: str) -> list[str]:
+    """Lines of a file shipped in ``bot/moderation/data``."""
+    data = resources.files("bot.moderation").joinpath("data", name)
+    return data.read_text(encoding="utf-8").splitlines()
+
+
+class Matcher:
+    """Finds every pattern occurrence in a token list with dictionary look-ups, not regexes."""
+
+    def __init__(self, patterns: Iterable[Pattern]) -> None:
+        exact: dict[str, list[Pattern]] = {}
+        prefix: dict[int, dict[str, list[Pattern]]] = {}
+        # One-word terms, looked for inside words joined from spaced letters ("f u c k i n g").
+        self._single: dict[str, str] = {}
+        for pattern in patterns:
+            if len(pattern.slots) == 1:
+                for phrase in pattern.slots[0].phrases:
+                    if len(phrase) == 1 and len(phrase[0][0]) >= _MIN_HIDDEN_WORD:
+                        self._single.setdefault(phrase[0][0], pattern.category)
+            for text, is_prefix in pattern.first_words():
+                if is_prefix:
+                    prefix.setdefault(len(text), {}).setdefault(text, []).append(pattern)
+                else:
+                    exact.setdefault(text, []).append(pattern)
+        self._exact = exact
+        self._prefix = prefix
+        self._prefix_lengths = sorted(prefix)
+
+    def _starting_with(self, word: str, into: dict[int, Pattern]) -> None:
+        for pattern in self._exact.get(word, ()):
+            into[id(pattern)] = pattern
+        for length in self._prefix_lengths:
+            if length > len(word):
+                break
+            for pattern in self._prefix[length].get(word[:length], ()):
+                into[id(pattern)] = pattern
+
+    def find(self, tokens: Sequence[Token]) -> list[Hit]:
+        hits: dict[Hit, None] = {}
+        for index, token in enumerate(tokens):
+            candidates: dict[int, Pattern] = {}
+            self._starting_with(token.text, candidates)
+            if token.alt is not None:
+                self._starting_with(token.alt, candidates)
+            for pattern in candidates.values():
+                last = pattern.match_end(tokens, index)
+                if last is not None:
+                    hits[Hit(pattern.category, index, last)] = None
+            if token.spaced and not any(hit.first == index for hit in hits):
+                category = self._hidden_word(token.text)
+                if category is not None:
+                    hits[Hit(category, index, index)] = None
+        return list(hits)
+
+    def _hidden_word(self, joined: str) -> str | None:
+        """The category of a one-word term found inside a word joined from spaced letters."""
+        for start in range(len(joined) - _MIN_HIDDEN_WORD + 1):
+            for end in range(len(joined), start + _MIN_HIDDEN_WORD - 1, -1):
+                category = self._single.get(joined[start:end])
+                if category is not None:
+                    return category
+        return None

@@ -1,0 +1,119 @@
+"""Normalisation of text before matching, keeping track of where each word came from.
+
+Steps: NFKC-style compatibility folding, casefold, zero-width characters and combining marks
+removed ("é" matches "e"), words split on anything that is not a letter or digit (apostrophes and
+hyphens included), leetspeak mapped only inside words mixing letters with digits or symbols (phone
+numbers stay numbers), letters repeated 3+ times collapsed, spaced single letters joined
+("c o n n a r d" → "connard").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+_ZERO_WIDTH = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+_SPECIAL = {"œ": "oe", "æ": "ae", "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"}
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "@": "a", "$": "s", "7": "t"})
+_LEET_CHARS = frozenset("013457@$")
+
+_WORD = re.compile(r"(?:[^\W_]|[@$])+")
+_RUN3 = re.compile(r"([^\W\d_])\1{2,}")
+# What may separate spaced-out letters: blanks, optionally one dot, dash, underscore or star.
+_LETTER_GAP = re.compile(r"\s*[.\-_*]?\s*")
+_MIN_SPACED_RUN = 3
+
+_char_cache: dict[str, str] = {}
+
+
+class Token(NamedTuple):
+    """A normalised word and the span of the original text it comes from."""
+
+    text: str  # normalised, runs of 3+ letters collapsed to 2 ("connnnard" → "connard")
+    alt: str | None  # runs of 3+ letters collapsed to 1 ("fuuuuck" → "fuck"), None if no such run
+    start: int
+    end: int
+    spaced: bool = False  # joined from spaced-out letters ("c o n n a r d"): word boundaries lost
+
+
+def _clean_char(char: str) -> str:
+    cached = _char_cache.get(char)
+    if cached is not None:
+        return cached
+    if char in _ZERO_WIDTH:
+        result = ""
+    else:
+        decomposed = unicodedata.normalize("NFKD", char)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+        result = unicodedata.normalize("NFC", stripped).casefold()
+        result = "".join(_SPECIAL.get(c, c) for c in result)
+    if len(_char_cache) < 50_000:
+        _char_cache[char] = result
+    return result
+
+
+def clean(text: str) -> tuple[str, list[int] | None]:
+    """Fold the text character by character; return it with, for each output character, the index
+    of the original character it comes from (None when the mapping is the identity)."""
+    if text.isascii():
+        return text.replace("`", "'").lower(), None
+    parts: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = _clean_char(char)
+        if folded:
+            parts.append(folded)
+            origin.extend([index] * len(folded))
+    return "".join(parts), origin
+
+
+def _fold_word(word: str) -> str:
+    if word.startswith("@") and word[1:].isalpha():
+        return word[1:]  # a handle: the name, not leetspeak
+    has_letter = any(c.isalpha() for c in word)
+    if has_letter and any(c in _LEET_CHARS for c in word):
+        return word.translate(_LEET)
+    return word
+
+
+def _collapse(word: str) -> tuple[str, str | None]:
+    if _RUN3.search(word) is None:
+        return word, None
+    return _RUN3.sub(r"\1\1", word), _RUN3.sub(r"\1", word)
+
+
+def _is_spaced_letter(word: str) -> bool:
+    return len(word) == 1 and (word.isalpha() or word in _LEET_CHARS)
+
+
+def tokenise(text: str) -> list[Token]:
+    """Normalised words of ``text`` with their spans in the original text."""
+    cleaned, origin = clean(text)
+    raw = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(cleaned)]
+    tokens: list[Token] = []
+    i = 0
+    while i < len(raw):
+        j = i
+        if _is_spaced_letter(raw[i][0]):
+            while (
+                j + 1 < len(raw)
+                and _is_spaced_letter(raw[j + 1][0])
+                and _LETTER_GAP.fullmatch(cleaned, raw[j][2], raw[j + 1][1]) is not None
+            ):
+                j += 1
+            if j + 1 - i < _MIN_SPACED_RUN or not any(w.isalpha() for w, _, _ in raw[i : j + 1]):
+                j = i
+        word = "".join(w for w, _, _ in raw[i : j + 1])
+        start, end = raw[i][1], raw[j][2]
+        if origin is not None:
+            start, end = origin[start], origin[end - 1] + 1
+        text_form, alt = _collapse(_fold_word(word))
+        tokens.append(Token(text_form, alt, start, end, j > i))
+        i = j + 1
+    return tokens
+
+
+def normalise(text: str) -> str:
+    """The normalised words of ``text`` joined by single spaces."""
+    return " ".join(token.text for token in tokenise(text))

@@ -1,0 +1,50 @@
+"""What the text filter says about a text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    ALLOW = "allow"
+    REVIEW = "review"
+    BLOCK = "block"
+
+
+# Every category a filter may report. The core translates each into the member's language
+# (catalog key ``reason.<category>``), so a new category needs a catalog entry too.
+CATEGORIES = (
+    "insult",
+    "hate",
+    "threat",
+    "sexual",
+    "self_harm",
+    "spam",
+    "phone",
+    "email",
+    "handle",
+    "url",
+    "iban",
+    "address",
+    "defamation",
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    category: str
+    match: str
+
+
+@dataclass(frozen=True)
+class FilterResult:
+    verdict: Verdict
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for reason in self.reasons:
+            seen.setdefault(reason.category, None)
+        return tuple(seen)

@@ -1,0 +1,227 @@
+"""The ports the core needs: storage (a unit of work), the platforms, time and randomness."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from bot.messages import ChatTarget, OutgoingMessage
+from bot.model import (
+    Ban,
+    Community,
+    CommunitySettings,
+    Draft,
+    DraftKind,
+    DraftStatus,
+    PendingInput,
+    QueueCause,
+    QueueItem,
+    QueueStatus,
+    Reaction,
+    ReactionCounts,
+    ReplyPost,
+    ReportReason,
+    Secret,
+    SecretStatus,
+)
+from bot.moderation.verdict import FilterResult, Verdict
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class TextChecker(Protocol):
+    """The moderation filter every secret and reply passes before publication."""
+
+    def check(self, text: str, lang: str | None = None) -> FilterResult: ...
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    not_before: datetime
+
+
+class CommunityRepository(Protocol):
+    async def add(
+        self, platform: str, chat_ref: str, title: str, settings: CommunitySettings, at: datetime
+    ) -> Community: ...
+    async def get(self, community_id: int) -> Community | None: ...
+    async def by_chat(self, platform: str, chat_ref: str) -> Community | None: ...
+    async def active_on(self, platform: str, limit: int) -> Sequence[Community]: ...
+    async def set_active(self, community_id: int, active: bool, title: str | None = None) -> None: ...
+    async def update_settings(self, community_id: int, settings: CommunitySettings) -> None: ...
+    async def set_moderation_chat(self, community_id: int, chat_ref: str | None) -> None: ...
+    async def next_number(self, community_id: int) -> int: ...
+
+
+class MemberRepository(Protocol):
+    async def verified_since(self, author_key: str, since: datetime) -> Sequence[int]: ...
+    async def mark_verified(self, author_key: str, community_id: int, at: datetime) -> None: ...
+    async def forget_membership(self, author_key: str, community_id: int) -> None: ...
+    async def locale(self, author_key: str) -> str | None: ...
+    async def set_locale(self, author_key: str, locale: str) -> None: ...
+    async def pending_input(self, author_key: str) -> PendingInput | None: ...
+    async def set_pending_input(self, pending: PendingInput | None, author_key: str) -> None: ...
+    async def active_ban(self, author_key: str, community_id: int, now: datetime) -> Ban | None: ...
+    async def add_ban(self, ban: Ban, at: datetime) -> None: ...
+
+
+class DraftRepository(Protocol):
+    async def add(
+        self,
+        author_key: str,
+        kind: DraftKind,
+        community_id: int | None,
+        secret_id: int | None,
+        text: str,
+        verdict: Verdict,
+        reason_categories: tuple[str, ...],
+        at: datetime,
+    ) -> Draft: ...
+    async def get(self, draft_id: int) -> Draft | None: ...
+    async def update(self, draft_id: int, *, community_id: int | None, content_warning: bool) -> None: ...
+    async def transition(self, draft_id: int, old: DraftStatus, new: DraftStatus) -> bool:
+        """Move a draft from ``old`` to ``new`` atomically; False when it was no longer ``old``."""
+        ...
+
+
+class SecretRepository(Protocol):
+    async def add(
+        self,
+        community_id: int,
+        number: int,
+        author_key: str,
+        text: str,
+        content_warning: bool,
+        status: SecretStatus,
+        at: datetime,
+        author_locale: str,
+        return_address: bytes | None,
+        return_expires_at: datetime | None,
+    ) -> Secret: ...
+    async def get(self, secret_id: int) -> Secret | None: ...
+    async def set_status(self, secret_id: int, status: SecretStatus) -> None: ...
+    async def set_card_ref(self, secret_id: int, card_ref: str) -> None: ...
+    async def by_author(self, author_key: str, limit: int) -> Sequence[Secret]: ...
+    async def recent_texts_by_author(self, author_key: str, since: datetime) -> Sequence[str]: ...
+    async def return_address(self, secret_id: int, now: datetime) -> bytes | None:
+        """The sealed return address, unless erased or expired."""
+        ...
+
+    async def erase_return_address(self, secret_id: int) -> None: ...
+    async def erase_expired_return_addresses(self, now: datetime) -> int: ...
+    async def toggle_reaction(self, secret_id: int, reactor_key: str, reaction: Reaction) -> bool:
+        """True when the reaction is now on, False when it was removed."""
+        ...
+
+    async def reaction_counts(self, secret_id: int) -> ReactionCounts: ...
+    async def add_reply(
+        self, secret_id: int, author_key: str, text: str, pseudonym: str, by_author: bool, at: datetime
+    ) -> ReplyPost: ...
+    async def get_reply(self, reply_id: int) -> ReplyPost | None: ...
+    async def set_reply_ref(self, reply_id: int, message_ref: str) -> None: ...
+    async def reply_count(self, secret_id: int) -> int: ...
+    async def add_report(self, secret_id: int, reporter_key: str, reason: ReportReason, at: datetime) -> bool:
+        """False when this reporter had already reported this secret."""
+        ...
+
+    async def report_reasons(self, secret_id: int) -> Sequence[ReportReason]: ...
+
+
+class ModerationRepository(Protocol):
+    async def add_item(
+        self, community_id: int, secret_id: int, cause: QueueCause, detail: str, at: datetime
+    ) -> QueueItem: ...
+    async def get_item(self, item_id: int) -> QueueItem | None: ...
+    async def open_item_for(self, secret_id: int) -> QueueItem | None: ...
+    async def decide(self, item_id: int, status: QueueStatus, at: datetime) -> bool:
+        """Close an open item; False when it was already decided."""
+        ...
+
+    async def set_item_ref(self, item_id: int, message_ref: str) -> None: ...
+    async def audit(
+        self,
+        community_id: int,
+        moderator_key: str,
+        action: str,
+        secret_id: int | None,
+        detail: str,
+        at: datetime,
+    ) -> None: ...
+    async def audit_log(
+        self, community_id: int, limit: int
+    ) -> Sequence[tuple[datetime, str, int | None, str]]: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(
+        self, kind: str, payload: dict[str, Any], not_before: datetime, dedupe_key: str | None
+    ) -> None:
+        """Queue a message; with a dedupe key, nothing is added while one with that key is pending."""
+        ...
+
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]: ...
+    async def done(self, entry_id: int) -> None: ...
+    async def retry(self, entry_id: int, not_before: datetime, error: str) -> None: ...
+    async def fail(self, entry_id: int, error: str) -> None: ...
+    async def pending_count(self) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    communities: CommunityRepository
+    members: MemberRepository
+    drafts: DraftRepository
+    secrets: SecretRepository
+    moderation: ModerationRepository
+    outbox: OutboxRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    async def commit(self) -> None: ...
+
+
+class Database(Protocol):
+    def unit_of_work(self) -> UnitOfWork: ...
+
+
+class Directory(Protocol):
+    """What a platform says about its people. Raw ids pass through, never stored."""
+
+    async def is_member(self, chat_ref: str, user_id: str) -> bool: ...
+    async def is_admin(self, chat_ref: str, user_id: str) -> bool: ...
+    async def member_count(self, chat_ref: str) -> int: ...
+
+
+class DeliveryError(Exception):
+    """A platform refused a message. ``permanent``: don't retry; ``chat_gone``: the bot can't write there."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        chat_gone: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.permanent = permanent or chat_gone
+        self.retry_after = retry_after
+        self.chat_gone = chat_gone
+
+
+class Messenger(Protocol):
+    async def send(self, target: ChatTarget, message: OutgoingMessage) -> str:
+        """Send a message; returns the platform's reference to it."""
+        ...
+
+    async def edit(self, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None: ...

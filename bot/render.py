@@ -1,0 +1,159 @@
+"""Turning the core's state into messages: cards, replies, previews, moderation items."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.i18n import t_in
+from bot.messages import Action, Button, DeepLink, OutgoingMessage, RichText, Span, Style
+from bot.model import (
+    Community,
+    Draft,
+    DraftKind,
+    QueueCause,
+    QueueItem,
+    Reaction,
+    ReactionCounts,
+    ReplyPost,
+    ReportReason,
+    Secret,
+    SecretStatus,
+)
+from bot.moderation.verdict import Verdict
+
+REACTIONS = tuple(Reaction)
+REPORT_REASONS = tuple(ReportReason)
+REMOVAL_REASONS = tuple(ReportReason)
+MOD_OPERATIONS = ("approve", "remove", "ban_day", "ban_forever")
+
+
+def secret_body(locale: str, text: str, content_warning: bool) -> RichText:
+    if content_warning:
+        return RichText(
+            (Span(t_in(locale, "card.content_warning") + "\n", Style.ITALIC), Span(text, Style.SPOILER))
+        )
+    return RichText.plain(text)
+
+
+def card(locale: str, secret: Secret, counts: ReactionCounts, replies: int) -> OutgoingMessage:
+    header = RichText((Span(f"#{secret.number}", Style.BOLD), Span("\n")))
+    if secret.status is SecretStatus.HIDDEN:
+        return OutgoingMessage(header + RichText.plain(t_in(locale, "card.hidden")))
+    if secret.status is SecretStatus.REMOVED:
+        return OutgoingMessage(header + RichText.plain(t_in(locale, "card.removed")))
+    if secret.status is SecretStatus.DELETED:
+        return OutgoingMessage(header + RichText.plain(t_in(locale, "card.deleted")))
+    reactions = tuple(
+        Button(f"{reaction.emoji} {counts.of(reaction)}", Action("react", (secret.id, index)))
+        for index, reaction in enumerate(REACTIONS)
+    )
+    reply_label = t_in(locale, "card.reply") + (f" ({replies})" if replies else "")
+    actions = (
+        Button(reply_label, link=DeepLink(f"reply_{secret.id}")),
+        Button(t_in(locale, "card.report"), link=DeepLink(f"report_{secret.id}")),
+    )
+    return OutgoingMessage(
+        header + secret_body(locale, secret.text, secret.content_warning), (reactions, actions)
+    )
+
+
+def pseudonym_label(locale: str, pseudonym: str, by_author: bool) -> str:
+    if by_author:
+        return t_in(locale, "reply.author_badge")
+    animal, _, colour = pseudonym.partition(":")
+    return t_in(
+        locale, "pseudonym", animal=t_in(locale, f"animal.{animal}"), colour=t_in(locale, f"colour.{colour}")
+    )
+
+
+def reply_message(locale: str, reply: ReplyPost) -> OutgoingMessage:
+    label = pseudonym_label(locale, reply.pseudonym, reply.by_author)
+    return OutgoingMessage(RichText((Span(f"💬 {label}", Style.BOLD), Span("\n" + reply.text))))
+
+
+def preview(
+    locale: str, draft: Draft, communities: Sequence[Community], secret_number: int | None
+) -> OutgoingMessage:
+    did = draft.id
+    if draft.kind is DraftKind.REPLY:
+        title = t_in(locale, "preview.reply_title", number=secret_number or "?")
+    else:
+        title = t_in(locale, "preview.title")
+    text = RichText((Span(title, Style.BOLD), Span("\n\n"))) + secret_body(
+        locale, draft.text, draft.content_warning
+    )
+    rows: list[tuple[Button, ...]] = []
+    notes: list[str] = []
+    if draft.kind is DraftKind.SECRET:
+        chosen = next((c for c in communities if c.id == draft.community_id), None)
+        notes.append(
+            t_in(locale, "preview.community", title=chosen.title)
+            if chosen
+            else t_in(locale, "preview.choose")
+        )
+        if len(communities) > 1:
+            rows.append(
+                tuple(
+                    Button(
+                        ("• " if c.id == draft.community_id else "") + c.title,
+                        Action("community", (did, c.id)),
+                    )
+                    for c in communities
+                )
+            )
+        cw_label = t_in(locale, "preview.cw_on" if draft.content_warning else "preview.cw_off")
+        rows.append((Button(cw_label, Action("cw", (did,))),))
+    if draft.verdict is Verdict.REVIEW:
+        reasons = ", ".join(t_in(locale, f"reason.{category}") for category in draft.reason_categories)
+        notes.append(t_in(locale, "preview.review_note", reasons=reasons))
+    post_label = t_in(locale, "preview.submit_review" if draft.verdict is Verdict.REVIEW else "preview.post")
+    rows.append(
+        (
+            Button(post_label, Action("post", (did,))),
+            Button(t_in(locale, "preview.cancel"), Action("cancel", (did,))),
+        )
+    )
+    if notes:
+        text = text + RichText.plain("\n\n" + "\n".join(notes))
+    return OutgoingMessage(text, tuple(rows))
+
+
+def queue_item(
+    locale: str, community: Community, item: QueueItem, secret: Secret, outcome: str | None = None
+) -> OutgoingMessage:
+    cause_key = {
+        QueueCause.REPORTS: "queue.cause_reports",
+        QueueCause.FILTER: "queue.cause_filter",
+        QueueCause.REVIEW_MODE: "queue.cause_review_mode",
+    }[item.cause]
+    prefix = "report." if item.cause is QueueCause.REPORTS else "reason."
+    details = ", ".join(t_in(locale, prefix + part) for part in item.detail.split(",") if part)
+    head = t_in(locale, "queue.title", community=community.title, number=secret.number)
+    cause = t_in(locale, cause_key, details=details)
+    text = RichText((Span(head, Style.BOLD), Span("\n" + cause + "\n\n"))) + secret_body(
+        locale, secret.text, secret.content_warning
+    )
+    if outcome is not None:
+        return OutgoingMessage(text + RichText((Span("\n\n"), Span(outcome, Style.ITALIC))))
+    buttons = tuple(
+        Button(t_in(locale, f"queue.{operation}"), Action("mod", (item.id, index)))
+        for index, operation in enumerate(MOD_OPERATIONS)
+    )
+    return OutgoingMessage(text, (buttons[:2], buttons[2:]))
+
+
+def removal_reasons(locale: str, community: Community, item: QueueItem, secret: Secret) -> OutgoingMessage:
+    base = queue_item(locale, community, item, secret, outcome=t_in(locale, "queue.pick_reason"))
+    buttons = tuple(
+        (Button(t_in(locale, f"report.{reason.value}"), Action("modrm", (item.id, index))),)
+        for index, reason in enumerate(REMOVAL_REASONS)
+    )
+    return OutgoingMessage(base.text, buttons)
+
+
+def report_reasons(locale: str, secret: Secret) -> OutgoingMessage:
+    buttons = tuple(
+        (Button(t_in(locale, f"report.{reason.value}"), Action("report", (secret.id, index))),)
+        for index, reason in enumerate(REPORT_REASONS)
+    )
+    return OutgoingMessage(RichText.plain(t_in(locale, "report.ask", number=secret.number)), buttons)

@@ -1,0 +1,615 @@
+"""The one service the adapters call: every use case of a member and a moderator."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from bot import render
+from bot.anonymity import Anonymizer, Sealer
+from bot.i18n import SUPPORTED_LOCALES, current_locale, resolve_locale, t
+from bot.messages import Action, Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.model import (
+    Community,
+    CommunitySettings,
+    Draft,
+    DraftKind,
+    DraftStatus,
+    ModerationMode,
+    PendingInput,
+    QueueCause,
+    QueueStatus,
+    SecretStatus,
+)
+from bot.moderating import Moderation
+from bot.moderation.duplicates import is_near_duplicate
+from bot.moderation.verdict import Verdict
+from bot.outbox import Outbox
+from bot.ports import Clock, Database, Directory, TextChecker, UnitOfWork
+from bot.settings_panel import SettingsPanel
+from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
+
+log = logging.getLogger(__name__)
+
+MEMBERSHIP_FRESHNESS = timedelta(minutes=10)
+RETURN_ADDRESS_LIFETIME = timedelta(days=7)
+PENDING_INPUT_LIFETIME = timedelta(minutes=30)
+DUPLICATE_WINDOW = timedelta(hours=24)
+MAX_COMMUNITIES_PROBED = 50
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as the platform says. ``user_id`` and ``dm_ref`` are raw: used, never stored or logged."""
+
+    platform: str
+    user_id: str
+    dm_ref: str
+    locale_hint: str | None = None
+
+
+class Murmure:
+    def __init__(
+        self,
+        database: Database,
+        directories: Mapping[str, Directory],
+        anonymizer: Anonymizer,
+        sealer: Sealer,
+        clock: Clock,
+        text_filter: TextChecker,
+        default_settings: CommunitySettings | None = None,
+    ) -> None:
+        self._db = database
+        self._directories = directories
+        self._anonymizer = anonymizer
+        self._sealer = sealer
+        self._clock = clock
+        self._filter = text_filter
+        self._default_settings = default_settings or CommunitySettings()
+        self._moderation = Moderation(directories, anonymizer, clock)
+        self._settings = SettingsPanel(directories)
+
+    # ----------------------------------------------------------------- entry points (never raise)
+
+    async def start(self, actor: Actor, payload: str | None = None) -> list[Response]:
+        return await self._guarded(actor, lambda uow, key: self._start(uow, actor, key, payload))
+
+    async def text(self, actor: Actor, raw: str) -> list[Response]:
+        return await self._guarded(actor, lambda uow, key: self._text(uow, actor, key, raw))
+
+    async def press(self, actor: Actor, data: str) -> list[Response]:
+        action = Action.decode(data)
+        if action is None:
+            return await self._guarded(actor, lambda uow, key: self._alert("error.stale"))
+        return await self._guarded(actor, lambda uow, key: self._press(uow, actor, key, action))
+
+    async def command(self, actor: Actor, name: str, argument: str = "") -> list[Response]:
+        handlers: dict[str, Callable[[UnitOfWork, str], Awaitable[list[Response]]]] = {
+            "start": lambda uow, key: self._start(uow, actor, key, argument or None),
+            "help": lambda uow, key: self._say_help(),
+            "mine": lambda uow, key: self._my_secrets(uow, key),
+            "language": lambda uow, key: self._language_menu(),
+            "cancel": lambda uow, key: self._cancel_pending(uow, key),
+        }
+        handler = handlers.get(name.lower())
+        if handler is None:
+            return await self._guarded(
+                actor, lambda uow, key: self._say("error.unknown_command", command=name)
+            )
+        return await self._guarded(actor, handler)
+
+    async def settings(self, actor: Actor, chat_ref: str) -> list[Response]:
+        """``/settings`` in a community's chat: its admins see and change its settings."""
+
+        async def show(uow: UnitOfWork, key: str) -> list[Response]:
+            community = await uow.communities.by_chat(actor.platform, chat_ref)
+            return await self._settings.show(uow, community, actor.user_id)
+
+        return await self._guarded(actor, show)
+
+    async def not_text(self, actor: Actor) -> list[Response]:
+        """A photo, sticker or file: only text is published for now; nothing is kept."""
+        return await self._guarded(actor, lambda uow, key: self._say("error.not_text"))
+
+    async def link_moderation_chat_as(
+        self, actor: Actor, community_id: str, moderation_chat_ref: str
+    ) -> list[Response]:
+        """An admin of a community makes the chat they write in its moderators' chat."""
+
+        async def link(uow: UnitOfWork, key: str) -> list[Response]:
+            community = await uow.communities.get(int(community_id)) if community_id.isdigit() else None
+            if community is None or community.platform != actor.platform or not community.active:
+                return await self._say("moderation.link_usage")
+            directory = self._directories.get(community.platform)
+            if directory is None or not await directory.is_admin(community.chat_ref, actor.user_id):
+                return await self._say("moderation.not_admin", community=community.title)
+            await uow.communities.set_moderation_chat(community.id, moderation_chat_ref)
+            await uow.commit()
+            return await self._say("moderation.linked", community=community.title)
+
+        return await self._guarded(actor, link)
+
+    async def register_community(self, platform: str, chat_ref: str, title: str) -> Community:
+        """The bot was added to a group (or an admin made a channel a community): register and welcome it."""
+        async with self._db.unit_of_work() as uow:
+            community = await uow.communities.by_chat(platform, chat_ref)
+            if community is not None and community.active and community.title == title:
+                return community
+            if community is None:
+                community = await uow.communities.add(
+                    platform, chat_ref, title, self._default_settings, self._clock.now()
+                )
+                welcome = True
+            else:
+                welcome = not community.active
+                await uow.communities.set_active(community.id, True, title)
+                community = replace(community, active=True, title=title)
+            if welcome:
+                await Outbox(uow, self._clock).welcome(community.id)
+            await uow.commit()
+        return community
+
+    async def deactivate_community(self, platform: str, chat_ref: str) -> None:
+        async with self._db.unit_of_work() as uow:
+            community = await uow.communities.by_chat(platform, chat_ref)
+            if community is not None:
+                await uow.communities.set_active(community.id, False)
+                await uow.commit()
+
+    async def sweep(self) -> int:
+        """Erase sealed return addresses older than their lifetime; returns how many."""
+        async with self._db.unit_of_work() as uow:
+            erased = await uow.secrets.erase_expired_return_addresses(self._clock.now())
+            await uow.commit()
+        return erased
+
+    async def link_moderation_chat(
+        self, platform: str, community_chat_ref: str, moderation_chat_ref: str
+    ) -> bool:
+        async with self._db.unit_of_work() as uow:
+            community = await uow.communities.by_chat(platform, community_chat_ref)
+            if community is None:
+                return False
+            await uow.communities.set_moderation_chat(community.id, moderation_chat_ref)
+            await uow.commit()
+            return True
+
+    # ----------------------------------------------------------------- plumbing
+
+    async def _guarded(
+        self, actor: Actor, handler: Callable[[UnitOfWork, str], Awaitable[list[Response]]]
+    ) -> list[Response]:
+        """Run one use case in one unit of work, in the member's language; a failure becomes a message."""
+        key = self._anonymizer.author_key(actor.platform, actor.user_id)
+        try:
+            async with self._db.unit_of_work() as uow:
+                locale = resolve_locale(await uow.members.locale(key), actor.locale_hint)
+                token = current_locale.set(locale)
+                try:
+                    return await handler(uow, key)
+                finally:
+                    current_locale.reset(token)
+        except Exception:
+            log.exception("use case failed on %s", actor.platform)
+            return [Say(OutgoingMessage(RichText.plain(t("error.internal"))))]
+
+    @staticmethod
+    async def _say(key: str, **params: object) -> list[Response]:
+        return [Say(OutgoingMessage(RichText.plain(t(key, **params))))]
+
+    @staticmethod
+    async def _alert(key: str, **params: object) -> list[Response]:
+        return [Alert(t(key, **params))]
+
+    @staticmethod
+    def _message(key: str, **params: object) -> OutgoingMessage:
+        return OutgoingMessage(RichText.plain(t(key, **params)))
+
+    async def _say_help(self) -> list[Response]:
+        return await self._say("help")
+
+    # ----------------------------------------------------------------- membership
+
+    async def _is_member(self, uow: UnitOfWork, actor: Actor, key: str, community: Community) -> bool:
+        """Verified against the platform when the last check is older than a few minutes."""
+        if community.platform != actor.platform or not community.active:
+            return False
+        now = self._clock.now()
+        if community.id in await uow.members.verified_since(key, now - MEMBERSHIP_FRESHNESS):
+            return True
+        directory = self._directories.get(community.platform)
+        if directory is None or not await directory.is_member(community.chat_ref, actor.user_id):
+            await uow.members.forget_membership(key, community.id)
+            return False
+        await uow.members.mark_verified(key, community.id, now)
+        return True
+
+    async def _communities_of(self, uow: UnitOfWork, actor: Actor, key: str) -> list[Community]:
+        found: list[Community] = []
+        for community in await uow.communities.active_on(actor.platform, MAX_COMMUNITIES_PROBED):
+            if await self._is_member(uow, actor, key, community):
+                found.append(community)
+        return found
+
+    # ----------------------------------------------------------------- /start and deep links
+
+    async def _start(self, uow: UnitOfWork, actor: Actor, key: str, payload: str | None) -> list[Response]:
+        verb, _, raw_id = (payload or "").partition("_")
+        target = int(raw_id) if raw_id.isdigit() and len(raw_id) < 16 else None
+        if verb == "reply" and target is not None:
+            return await self._begin_reply(uow, actor, key, target)
+        if verb == "report" and target is not None:
+            return await self._begin_report(uow, actor, key, target)
+        return await self._say("start.welcome")
+
+    async def _visible_secret_in_member_community(
+        self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int
+    ) -> tuple[Community, int, str] | list[Response]:
+        secret = await uow.secrets.get(secret_id)
+        if secret is None or secret.status is not SecretStatus.PUBLISHED:
+            return await self._say("error.secret_unavailable")
+        community = await uow.communities.get(secret.community_id)
+        if community is None or not await self._is_member(uow, actor, key, community):
+            await uow.commit()
+            return await self._say("error.not_member")
+        return community, secret.number, secret.author_key
+
+    async def _begin_reply(self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int) -> list[Response]:
+        found = await self._visible_secret_in_member_community(uow, actor, key, secret_id)
+        if isinstance(found, list):
+            return found
+        _, number, _ = found
+        pending = PendingInput(key, DraftKind.REPLY, secret_id, self._clock.now() + PENDING_INPUT_LIFETIME)
+        await uow.members.set_pending_input(pending, key)
+        await uow.commit()
+        return await self._say("reply.prompt", number=number)
+
+    async def _begin_report(self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int) -> list[Response]:
+        found = await self._visible_secret_in_member_community(uow, actor, key, secret_id)
+        if isinstance(found, list):
+            return found
+        secret = await uow.secrets.get(secret_id)
+        assert secret is not None
+        await uow.commit()
+        return [Say(render.report_reasons(current_locale.get(), secret))]
+
+    async def _cancel_pending(self, uow: UnitOfWork, key: str) -> list[Response]:
+        await uow.members.set_pending_input(None, key)
+        await uow.commit()
+        return await self._say("cancel.done")
+
+    # ----------------------------------------------------------------- writing: preview
+
+    async def _text(self, uow: UnitOfWork, actor: Actor, key: str, raw: str) -> list[Response]:
+        text = clean_text(raw)
+        if not text:
+            return await self._say("error.empty")
+        now = self._clock.now()
+        pending = await uow.members.pending_input(key)
+        if pending is not None and pending.expires_at > now:
+            return await self._reply_preview(uow, actor, key, pending.target_id, text)
+        if len(text) > MAX_SECRET_LENGTH:
+            return await self._say("error.too_long", length=len(text), limit=MAX_SECRET_LENGTH)
+        communities = await self._communities_of(uow, actor, key)
+        await uow.commit()
+        if not communities:
+            return await self._say("error.no_community")
+        allowed = [c for c in communities if await uow.members.active_ban(key, c.id, now) is None]
+        if not allowed:
+            refusal = await self._banned(uow, key, communities[0])
+            assert refusal is not None
+            return refusal
+        communities = allowed
+        result = self._filter.check(text, current_locale.get())
+        if result.verdict is Verdict.BLOCK:
+            return await self._rethink(result.categories, blocked=True)
+        recent = await uow.secrets.recent_texts_by_author(key, now - DUPLICATE_WINDOW)
+        if is_near_duplicate(text, recent):
+            return await self._say("error.duplicate")
+        community_id = communities[0].id if len(communities) == 1 else None
+        draft = await uow.drafts.add(
+            key, DraftKind.SECRET, community_id, None, text, result.verdict, result.categories, now
+        )
+        await uow.commit()
+        return [Say(render.preview(current_locale.get(), draft, communities, None))]
+
+    async def _rethink(self, categories: Sequence[str], *, blocked: bool) -> list[Response]:
+        reasons = ", ".join(t(f"reason.{category}") for category in categories)
+        return await self._say("filter.blocked" if blocked else "filter.reply_review", reasons=reasons)
+
+    async def _reply_preview(
+        self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int, text: str
+    ) -> list[Response]:
+        if len(text) > MAX_REPLY_LENGTH:
+            return await self._say("error.too_long", length=len(text), limit=MAX_REPLY_LENGTH)
+        found = await self._visible_secret_in_member_community(uow, actor, key, secret_id)
+        if isinstance(found, list):
+            await uow.members.set_pending_input(None, key)  # the thread is gone: stop waiting for a reply
+            await uow.commit()
+            return found
+        _, number, _ = found
+        result = self._filter.check(text, current_locale.get())
+        if result.verdict is not Verdict.ALLOW:
+            # A reply is published at once or not at all: held replies would lose their context.
+            return await self._rethink(result.categories, blocked=result.verdict is Verdict.BLOCK)
+        draft = await uow.drafts.add(
+            key, DraftKind.REPLY, None, secret_id, text, result.verdict, result.categories, self._clock.now()
+        )
+        await uow.members.set_pending_input(None, key)
+        await uow.commit()
+        return [Say(render.preview(current_locale.get(), draft, (), number))]
+
+    # ----------------------------------------------------------------- buttons
+
+    async def _press(self, uow: UnitOfWork, actor: Actor, key: str, action: Action) -> list[Response]:
+        handlers: dict[tuple[str, int], Callable[[], Awaitable[list[Response]]]] = {
+            ("community", 2): lambda: self._choose_community(uow, actor, key, action.args[0], action.args[1]),
+            ("cw", 1): lambda: self._toggle_warning(uow, actor, key, action.args[0]),
+            ("post", 1): lambda: self._post(uow, actor, key, action.args[0]),
+            ("cancel", 1): lambda: self._cancel(uow, key, action.args[0]),
+            ("react", 2): lambda: self._react(uow, actor, key, action.args[0], action.args[1]),
+            ("report", 2): lambda: self._report(uow, actor, key, action.args[0], action.args[1]),
+            ("delete", 1): lambda: self._confirm_delete(uow, key, action.args[0]),
+            ("delyes", 1): lambda: self._delete(uow, key, action.args[0]),
+            ("lang", 1): lambda: self._set_language(uow, key, action.args[0]),
+            ("mod", 2): lambda: self._moderation.operate(uow, actor, action.args[0], action.args[1]),
+            ("modrm", 2): lambda: self._moderation.remove(uow, actor, action.args[0], action.args[1]),
+            ("set", 3): lambda: self._settings.change(uow, actor.platform, actor.user_id, *action.args),
+            ("noop", 1): lambda: self._alert("settings.use_buttons"),
+        }
+        handler = handlers.get((action.verb, len(action.args)))
+        if handler is None:
+            return await self._alert("error.stale")
+        return await handler()
+
+    async def _own_open_draft(self, uow: UnitOfWork, key: str, draft_id: int) -> Draft | list[Response]:
+        draft = await uow.drafts.get(draft_id)
+        if draft is None or draft.author_key != key:
+            return await self._alert("error.stale")
+        if draft.status is DraftStatus.SUBMITTED:
+            return await self._alert("error.already_posted")
+        if draft.status is DraftStatus.CANCELLED:
+            return await self._alert("error.already_cancelled")
+        return draft
+
+    async def _edit_preview(self, uow: UnitOfWork, actor: Actor, key: str, draft_id: int) -> list[Response]:
+        draft = await uow.drafts.get(draft_id)
+        assert draft is not None
+        communities = await self._communities_of(uow, actor, key)
+        await uow.commit()
+        return [EditPressed(render.preview(current_locale.get(), draft, communities, None))]
+
+    async def _choose_community(
+        self, uow: UnitOfWork, actor: Actor, key: str, draft_id: int, community_id: int
+    ) -> list[Response]:
+        draft = await self._own_open_draft(uow, key, draft_id)
+        if isinstance(draft, list):
+            return draft
+        community = await uow.communities.get(community_id)
+        if community is None or not await self._is_member(uow, actor, key, community):
+            await uow.commit()
+            return await self._alert("error.not_member")
+        await uow.drafts.update(draft_id, community_id=community_id, content_warning=draft.content_warning)
+        return await self._edit_preview(uow, actor, key, draft_id)
+
+    async def _toggle_warning(self, uow: UnitOfWork, actor: Actor, key: str, draft_id: int) -> list[Response]:
+        draft = await self._own_open_draft(uow, key, draft_id)
+        if isinstance(draft, list):
+            return draft
+        await uow.drafts.update(
+            draft_id, community_id=draft.community_id, content_warning=not draft.content_warning
+        )
+        return await self._edit_preview(uow, actor, key, draft_id)
+
+    async def _cancel(self, uow: UnitOfWork, key: str, draft_id: int) -> list[Response]:
+        draft = await self._own_open_draft(uow, key, draft_id)
+        if isinstance(draft, list):
+            return draft
+        await uow.drafts.transition(draft_id, DraftStatus.OPEN, DraftStatus.CANCELLED)
+        await uow.commit()
+        return [EditPressed(self._message("preview.cancelled"))]
+
+    async def _banned(self, uow: UnitOfWork, key: str, community: Community) -> list[Response] | None:
+        ban = await uow.members.active_ban(key, community.id, self._clock.now())
+        if ban is None:
+            return None
+        if ban.until is None:
+            return await self._say("error.banned_forever", community=community.title)
+        return await self._say(
+            "error.banned_until", community=community.title, until=ban.until.strftime("%Y-%m-%d %H:%M UTC")
+        )
+
+    async def _post(self, uow: UnitOfWork, actor: Actor, key: str, draft_id: int) -> list[Response]:
+        draft = await self._own_open_draft(uow, key, draft_id)
+        if isinstance(draft, list):
+            return draft
+        if draft.kind is DraftKind.REPLY:
+            return await self._post_reply(uow, actor, key, draft)
+        if draft.community_id is None:
+            return await self._alert("preview.choose")
+        community = await uow.communities.get(draft.community_id)
+        if community is None or not await self._is_member(uow, actor, key, community):
+            await uow.commit()
+            return await self._say("error.not_member")
+        refusal = await self._banned(uow, key, community)
+        if refusal is not None:
+            return refusal
+        directory = self._directories[community.platform]
+        if await directory.member_count(community.chat_ref) < community.settings.min_members:
+            return await self._say(
+                "error.too_few_members", community=community.title, minimum=community.settings.min_members
+            )
+        if not await uow.drafts.transition(draft_id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
+            return await self._alert("error.already_posted")
+        now = self._clock.now()
+        number = await uow.communities.next_number(community.id)
+        held = community.settings.mode is ModerationMode.REVIEW or draft.verdict is Verdict.REVIEW
+        secret = await uow.secrets.add(
+            community.id,
+            number,
+            key,
+            draft.text,
+            draft.content_warning,
+            SecretStatus.HELD if held else SecretStatus.QUEUED,
+            now,
+            current_locale.get(),
+            self._sealer.seal(actor.dm_ref, f"{actor.platform}:return"),
+            now + RETURN_ADDRESS_LIFETIME,
+        )
+        outbox = Outbox(uow, self._clock)
+        if held:
+            cause = QueueCause.FILTER if draft.verdict is Verdict.REVIEW else QueueCause.REVIEW_MODE
+            item = await uow.moderation.add_item(
+                community.id, secret.id, cause, ",".join(draft.reason_categories), now
+            )
+            await outbox.queue_item(item.id)
+        else:
+            delay = community.settings.publication_delay_seconds
+            await outbox.publish_card(
+                secret.id, delay=timedelta(seconds=secrets.randbelow(delay + 1)) if delay else None
+            )
+        await uow.commit()
+        key_name = "post.held" if held else "post.accepted"
+        return [EditPressed(self._message(key_name, community=community.title, number=number))]
+
+    async def _post_reply(self, uow: UnitOfWork, actor: Actor, key: str, draft: Draft) -> list[Response]:
+        assert draft.secret_id is not None
+        found = await self._visible_secret_in_member_community(uow, actor, key, draft.secret_id)
+        if isinstance(found, list):
+            return found
+        community, number, secret_author = found
+        refusal = await self._banned(uow, key, community)
+        if refusal is not None:
+            return refusal
+        if not await uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
+            return await self._alert("error.already_posted")
+        animal, colour = self._anonymizer.pseudonym(draft.secret_id, key)
+        by_author = secret_author == key
+        reply = await uow.secrets.add_reply(
+            draft.secret_id, key, draft.text, f"{animal}:{colour}", by_author, self._clock.now()
+        )
+        outbox = Outbox(uow, self._clock)
+        await outbox.publish_reply(reply.id)
+        await outbox.refresh_card(draft.secret_id)
+        await uow.commit()
+        label = render.pseudonym_label(current_locale.get(), reply.pseudonym, by_author)
+        return [EditPressed(self._message("reply.posted", number=number, pseudonym=label))]
+
+    # ----------------------------------------------------------------- reactions and reports
+
+    async def _react(
+        self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int, index: int
+    ) -> list[Response]:
+        if index >= len(render.REACTIONS):
+            return await self._alert("error.stale")
+        secret = await uow.secrets.get(secret_id)
+        if secret is None or secret.status is not SecretStatus.PUBLISHED:
+            return await self._alert("error.secret_unavailable")
+        community = await uow.communities.get(secret.community_id)
+        if community is None or not await self._is_member(uow, actor, key, community):
+            await uow.commit()
+            return await self._alert("error.not_member")
+        reaction = render.REACTIONS[index]
+        added = await uow.secrets.toggle_reaction(secret_id, key, reaction)
+        await Outbox(uow, self._clock).refresh_card(secret_id)
+        await uow.commit()
+        return await self._alert("react.added" if added else "react.removed", emoji=reaction.emoji)
+
+    async def _report(
+        self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int, index: int
+    ) -> list[Response]:
+        if index >= len(render.REPORT_REASONS):
+            return await self._alert("error.stale")
+        found = await self._visible_secret_in_member_community(uow, actor, key, secret_id)
+        if isinstance(found, list):
+            return found
+        community, _, _ = found
+        reason = render.REPORT_REASONS[index]
+        if not await uow.secrets.add_report(secret_id, key, reason, self._clock.now()):
+            return [EditPressed(self._message("report.already"))]
+        await self._moderation.after_report(uow, community, secret_id)
+        await uow.commit()
+        return [EditPressed(self._message("report.thanks"))]
+
+    # ----------------------------------------------------------------- own secrets and language
+
+    async def _my_secrets(self, uow: UnitOfWork, key: str) -> list[Response]:
+        mine = await uow.secrets.by_author(key, 20)
+        if not mine:
+            return await self._say("mine.none")
+        responses: list[Response] = [Say(self._message("mine.title", count=len(mine)))]
+        for secret in mine:
+            community = await uow.communities.get(secret.community_id)
+            counts = await uow.secrets.reaction_counts(secret.id)
+            replies = await uow.secrets.reply_count(secret.id)
+            reactions = " ".join(f"{r.emoji} {counts.of(r)}" for r in render.REACTIONS)
+            line = t(
+                "mine.item",
+                number=secret.number,
+                community=community.title if community else "?",
+                status=t(f"status.{secret.status.value}"),
+                reactions=reactions,
+                replies=replies,
+            )
+            text = RichText.plain(line + "\n") + render.secret_body(current_locale.get(), secret.text, False)
+            deletable = secret.status not in (SecretStatus.DELETED, SecretStatus.REMOVED)
+            buttons = ((Button(t("mine.delete"), Action("delete", (secret.id,))),),) if deletable else ()
+            responses.append(Say(OutgoingMessage(text, buttons)))
+        return responses
+
+    async def _own_secret(self, uow: UnitOfWork, key: str, secret_id: int) -> list[Response] | None:
+        secret = await uow.secrets.get(secret_id)
+        if secret is None or secret.author_key != key:
+            return await self._alert("error.stale")
+        if secret.status in (SecretStatus.DELETED, SecretStatus.REMOVED):
+            return await self._alert("error.secret_unavailable")
+        return None
+
+    async def _confirm_delete(self, uow: UnitOfWork, key: str, secret_id: int) -> list[Response]:
+        refusal = await self._own_secret(uow, key, secret_id)
+        if refusal is not None:
+            return refusal
+        secret = await uow.secrets.get(secret_id)
+        assert secret is not None
+        buttons = ((Button(t("mine.delete_yes"), Action("delyes", (secret_id,))),),)
+        return [Say(OutgoingMessage(RichText.plain(t("mine.delete_confirm", number=secret.number)), buttons))]
+
+    async def _delete(self, uow: UnitOfWork, key: str, secret_id: int) -> list[Response]:
+        refusal = await self._own_secret(uow, key, secret_id)
+        if refusal is not None:
+            return refusal
+        secret = await uow.secrets.get(secret_id)
+        assert secret is not None
+        await uow.secrets.set_status(secret_id, SecretStatus.DELETED)
+        await uow.secrets.erase_return_address(secret_id)
+        item = await uow.moderation.open_item_for(secret_id)
+        if item is not None:
+            await uow.moderation.decide(item.id, QueueStatus.REMOVED, self._clock.now())
+        await Outbox(uow, self._clock).refresh_card(secret_id)
+        await uow.commit()
+        return [EditPressed(self._message("mine.deleted", number=secret.number))]
+
+    async def _language_menu(self) -> list[Response]:
+        buttons = tuple(
+            (Button(t(f"language.{locale}"), Action("lang", (index,))),)
+            for index, locale in enumerate(SUPPORTED_LOCALES)
+        )
+        return [Say(OutgoingMessage(RichText.plain(t("language.ask")), buttons))]
+
+    async def _set_language(self, uow: UnitOfWork, key: str, index: int) -> list[Response]:
+        if index >= len(SUPPORTED_LOCALES):
+            return await self._alert("error.stale")
+        locale = SUPPORTED_LOCALES[index]
+        await uow.members.set_locale(key, locale)
+        await uow.commit()
+        current_locale.set(locale)
+        return [EditPressed(self._message("language.set"))]
+
+    async def set_language(self, actor: Actor, locale: str) -> list[Response]:
+        if locale not in SUPPORTED_LOCALES:
+            return await self._guarded(actor, lambda uow, key: self._say("language.unknown", locale=locale))
+        index = SUPPORTED_LOCALES.index(locale)
+        return await self._guarded(actor, lambda uow, key: self._set_language(uow, key, index))

@@ -1,0 +1,103 @@
+"""Moderators' settings of a community: a message with buttons, each click checked against the platform."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from bot.i18n import SUPPORTED_LOCALES, t
+from bot.messages import Action, Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.model import Community, CommunitySettings, ModerationMode
+from bot.ports import Directory, UnitOfWork
+
+MODES = tuple(ModerationMode)
+MIN_THRESHOLD, MAX_THRESHOLD = 1, 50
+SETTING_MODE, SETTING_THRESHOLD, SETTING_LOCALE = 0, 1, 2
+
+
+class SettingsPanel:
+    def __init__(self, directories: Mapping[str, Directory]) -> None:
+        self._directories = directories
+
+    async def _is_admin(self, community: Community, user_id: str) -> bool:
+        directory = self._directories.get(community.platform)
+        return directory is not None and await directory.is_admin(community.chat_ref, user_id)
+
+    @staticmethod
+    def render(community: Community) -> OutgoingMessage:
+        settings = community.settings
+        text = t(
+            "settings.summary",
+            community=community.title,
+            id=community.id,
+            mode=t(f"settings.mode_{settings.mode.value}"),
+            threshold=settings.report_threshold,
+            language=t(f"language.{settings.locale}"),
+        )
+        cid = community.id
+        other_mode = MODES[(MODES.index(settings.mode) + 1) % len(MODES)]
+        rows = (
+            (
+                Button(
+                    t(f"settings.switch_to_{other_mode.value}"),
+                    Action("set", (cid, SETTING_MODE, MODES.index(other_mode))),
+                ),
+            ),
+            (
+                Button(
+                    "−",
+                    Action(
+                        "set", (cid, SETTING_THRESHOLD, max(MIN_THRESHOLD, settings.report_threshold - 1))
+                    ),
+                ),
+                Button(
+                    t("settings.threshold_button", threshold=settings.report_threshold),
+                    Action("noop", (cid,)),
+                ),
+                Button(
+                    "+",
+                    Action(
+                        "set", (cid, SETTING_THRESHOLD, min(MAX_THRESHOLD, settings.report_threshold + 1))
+                    ),
+                ),
+            ),
+            tuple(
+                Button(t(f"language.{locale}"), Action("set", (cid, SETTING_LOCALE, index)))
+                for index, locale in enumerate(SUPPORTED_LOCALES)
+            ),
+        )
+        return OutgoingMessage(RichText.plain(text), rows)
+
+    async def show(self, uow: UnitOfWork, community: Community | None, user_id: str) -> list[Response]:
+        if community is None or not community.active:
+            return [Say(OutgoingMessage(RichText.plain(t("settings.no_community"))))]
+        if not await self._is_admin(community, user_id):
+            return [
+                Say(OutgoingMessage(RichText.plain(t("moderation.not_admin", community=community.title))))
+            ]
+        return [Say(self.render(community))]
+
+    async def change(
+        self, uow: UnitOfWork, platform: str, user_id: str, community_id: int, setting: int, value: int
+    ) -> list[Response]:
+        community = await uow.communities.get(community_id)
+        if community is None or community.platform != platform:
+            return [Alert(t("error.stale"))]
+        if not await self._is_admin(community, user_id):
+            return [Alert(t("moderation.not_admin", community=community.title))]
+        updated = self._apply(community.settings, setting, value)
+        if updated is None:
+            return [Alert(t("error.stale"))]
+        await uow.communities.update_settings(community.id, updated)
+        await uow.commit()
+        return [EditPressed(self.render(replace(community, settings=updated))), Alert(t("settings.saved"))]
+
+    @staticmethod
+    def _apply(settings: CommunitySettings, setting: int, value: int) -> CommunitySettings | None:
+        if setting == SETTING_MODE and value < len(MODES):
+            return replace(settings, mode=MODES[value])
+        if setting == SETTING_THRESHOLD and MIN_THRESHOLD <= value <= MAX_THRESHOLD:
+            return replace(settings, report_threshold=value)
+        if setting == SETTING_LOCALE and value < len(SUPPORTED_LOCALES):
+            return replace(settings, locale=SUPPORTED_LOCALES[value])
+        return None

@@ -1,0 +1,1 @@
+"""Murmure's composition root and command line."""

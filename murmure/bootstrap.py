@@ -1,0 +1,71 @@
+"""The composition root: configuration, keys, storage and the core, wired once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.anonymity import Anonymizer, Sealer
+from bot.clock import SystemClock
+from bot.dispatch import Dispatcher
+from bot.moderation.pipeline import default_filter
+from bot.ports import Clock, Directory, Messenger
+from bot.service import Murmure
+from murmure.config import Config
+from murmure.keys import PEPPER_ENV, SEALING_KEY_ENV, load_key
+from storage.database import SqlDatabase
+from storage.migrate import upgrade
+
+
+@dataclass
+class App:
+    service: Murmure
+    dispatcher: Dispatcher
+    database: SqlDatabase
+    notes: list[str]
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs request URLs, and Telegram's carry the bot token.
+    for noisy in ("httpx", "httpcore", "telegram.request", "discord.http", "aiosqlite", "sqlalchemy.engine"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+async def build_app(
+    config: Config,
+    messengers: Mapping[str, Messenger],
+    directories: Mapping[str, Directory],
+    *,
+    clock: Clock | None = None,
+    generate_keys: bool = False,
+    migrate: bool = True,
+    edit_intervals: Mapping[str, timedelta] | None = None,
+) -> App:
+    notes: list[str] = []
+    pepper, new_pepper = load_key(config.pepper_file, PEPPER_ENV, "pepper", 32, generate=generate_keys)
+    sealing, new_sealing = load_key(
+        config.sealing_key_file, SEALING_KEY_ENV, "sealing key", 32, generate=generate_keys, exact=True
+    )
+    if new_pepper or new_sealing:
+        notes.append(
+            f"generated a local pepper and sealing key in {config.data_dir} (mode 0600) for this demo; "
+            "keep them out of the database and of backups shared with it"
+        )
+    if config.is_embedded_sqlite:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+    database = SqlDatabase.from_url(config.database_url)
+    if migrate:
+        await upgrade(database.engine)
+    clock = clock or SystemClock()
+    sealer = Sealer(sealing)
+    service = Murmure(
+        database, directories, Anonymizer(pepper), sealer, clock, default_filter(), config.community
+    )
+    dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals)
+    return App(service, dispatcher, database, notes)

@@ -1,0 +1,114 @@
+"""The `murmure` command: run, init, db upgrade, check-text."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import sys
+from pathlib import Path
+
+from murmure.config import ConfigError, load_config
+from murmure.keys import write_secret_file
+
+DEFAULT_CONFIG = Path("config.toml")
+
+
+def _config_path(given: str | None) -> Path | None:
+    if given:
+        return Path(given)
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+
+
+def _run(args: argparse.Namespace) -> int:
+    from murmure.bootstrap import configure_logging
+
+    config = load_config(_config_path(args.config))
+    configure_logging(config.log_level)
+    if config.messengers:
+        from murmure.platforms_app import main_platforms
+
+        return main_platforms(config)
+    from murmure.console_app import main_console
+
+    return main_console(config)
+
+
+def _init(args: argparse.Namespace) -> int:
+    path = Path(args.config or DEFAULT_CONFIG)
+    if path.exists() and not args.force:
+        print(f"{path} exists: keeping it (use --force to overwrite)")
+    else:
+        example = Path(__file__).with_name("config.example.toml").read_text(encoding="utf-8")
+        path.write_text(example, encoding="utf-8")
+        print(f"wrote {path}")
+    config = load_config(path)
+    for key_path, what in ((config.pepper_file, "pepper"), (config.sealing_key_file, "sealing key")):
+        if key_path.exists():
+            print(f"{what}: {key_path} exists, kept")
+        else:
+            write_secret_file(key_path, secrets.token_bytes(32))
+            print(f"{what}: generated {key_path} (mode 0600; keep it out of the database and its backups)")
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from storage.database import SqlDatabase
+    from storage.migrate import upgrade
+
+    config = load_config(_config_path(args.config))
+    if config.is_embedded_sqlite:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+
+    async def go() -> None:
+        database = SqlDatabase.from_url(config.database_url)
+        try:
+            await upgrade(database.engine)
+        finally:
+            await database.dispose()
+
+    asyncio.run(go())
+    print("database is up to date")
+    return 0
+
+
+def _check_text(args: argparse.Namespace) -> int:
+    from murmure.check_text import run_check_text
+
+    return run_check_text(sys.stdin, sys.stdout, args.lang)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="murmure", description="Anonymous secrets for Telegram and Discord.")
+    commands = root.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the configured messengers (the console when none is)")
+    run.add_argument("--config", help="path to config.toml (default: ./config.toml if present)")
+    run.set_defaults(handler=_run)
+    init = commands.add_parser("init", help="write a starter config and generate the pepper and sealing key")
+    init.add_argument("--config", help="where to write the config (default: ./config.toml)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing config file")
+    init.set_defaults(handler=_init)
+    db = commands.add_parser("db", help="database commands")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_upgrade = db_commands.add_parser("upgrade", help="apply the database migrations")
+    db_upgrade.add_argument("--config", help="path to config.toml")
+    db_upgrade.set_defaults(handler=_db_upgrade)
+    check = commands.add_parser("check-text", help="one JSON verdict a line for the lines on stdin")
+    check.add_argument("--lang", choices=["en", "fr"], default=None)
+    check.set_defaults(handler=_check_text)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ConfigError as error:
+        print(f"murmure: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

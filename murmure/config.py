@@ -1,0 +1,141 @@
+"""Configuration: a TOML file for settings, the environment or files (mode 0600) for secrets."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.model import CommunitySettings, ModerationMode
+
+
+class ConfigError(Exception):
+    """A configuration problem, said so that an operator knows what to change."""
+
+
+DEFAULT_MEMBERS = ("alice", "bob", "carol", "dave", "erin", "mod")
+
+
+@dataclass(frozen=True)
+class ConsoleConfig:
+    group: str = "Demo group"
+    moderators_chat: str = "Demo moderators"
+    members: tuple[str, ...] = DEFAULT_MEMBERS
+    admins: tuple[str, ...] = ("mod",)
+    locales: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    base_dir: Path
+    data_dir: Path
+    database_url: str
+    pepper_file: Path
+    sealing_key_file: Path
+    log_level: str
+    community: CommunitySettings
+    console: ConsoleConfig
+    telegram: dict[str, Any]
+    discord: dict[str, Any]
+
+    @property
+    def messengers(self) -> tuple[str, ...]:
+        enabled = []
+        if self.telegram.get("enabled", bool(self.telegram)):
+            enabled.append("telegram")
+        if self.discord.get("enabled", bool(self.discord)):
+            enabled.append("discord")
+        return tuple(enabled)
+
+    @property
+    def is_embedded_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"[{name}] must be a table")
+    return value
+
+
+def _int(section: dict[str, Any], name: str, key: str, default: int, minimum: int, maximum: int) -> int:
+    value = section.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
+        raise ConfigError(
+            f"{name}.{key} must be a whole number between {minimum} and {maximum} (got {value!r})"
+        )
+    return value
+
+
+def _str_list(section: dict[str, Any], name: str, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = section.get(key, list(default))
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ConfigError(f"{name}.{key} must be a list of non-empty strings")
+    return tuple(item.strip() for item in value)
+
+
+def load_config(path: Path | None) -> Config:
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise ConfigError(f"config file not found: {path} (create one with `murmure init`)") from error
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path} is not valid TOML: {error}") from error
+    base = path.parent if path is not None else Path.cwd()
+    general = _section(data, "murmure")
+    data_dir = base / str(general.get("data_dir", "murmure-data"))
+    database = _section(data, "database")
+    url = os.environ.get("MURMURE_DATABASE_URL") or str(
+        database.get("url", f"sqlite+aiosqlite:///{data_dir / 'murmure.db'}")
+    )
+    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError("database.url must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+    identity = _section(data, "identity")
+    community = _section(data, "community")
+    mode = community.get("mode", "open")
+    if mode not in {m.value for m in ModerationMode}:
+        raise ConfigError(f"community.mode must be open or review (got {mode!r})")
+    locale = community.get("locale", "en")
+    if locale not in ("en", "fr"):
+        raise ConfigError(f"community.locale must be en or fr (got {locale!r})")
+    settings = CommunitySettings(
+        locale=locale,
+        mode=ModerationMode(mode),
+        report_threshold=_int(community, "community", "report_threshold", 3, 1, 1000),
+        min_members=_int(community, "community", "min_members", 5, 1, 100000),
+        publication_delay_seconds=_int(community, "community", "publication_delay_seconds", 0, 0, 86400),
+    )
+    console = _section(data, "console")
+    members = _str_list(console, "console", "members", DEFAULT_MEMBERS)
+    admins = _str_list(console, "console", "admins", ("mod",))
+    if not set(admins) <= set(members):
+        raise ConfigError("console.admins must all be listed in console.members")
+    locales = console.get("locales", {})
+    if not isinstance(locales, dict) or not all(v in ("en", "fr") for v in locales.values()):
+        raise ConfigError('console.locales maps member names to "en" or "fr"')
+    logging_section = _section(data, "logging")
+    return Config(
+        path=path,
+        base_dir=base,
+        data_dir=data_dir,
+        database_url=url,
+        pepper_file=base / str(identity.get("pepper_file", data_dir / "pepper")),
+        sealing_key_file=base / str(identity.get("sealing_key_file", data_dir / "sealing.key")),
+        log_level=str(logging_section.get("level", "WARNING")).upper(),
+        community=settings,
+        console=ConsoleConfig(
+            group=str(console.get("group", "Demo group")),
+            moderators_chat=str(console.get("moderators_chat", "Demo moderators")),
+            members=members,
+            admins=admins,
+            locales={str(k): str(v) for k, v in locales.items()},
+        ),
+        telegram=_section(data, "telegram"),
+        discord=_section(data, "discord"),
+    )

@@ -1,0 +1,100 @@
+"""`murmure run` with messengers configured: Telegram (and later Discord) on one database, until a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder
+
+from adapters.telegram.handlers import PLATFORM as TELEGRAM
+from adapters.telegram.handlers import TelegramHandlers
+from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
+from bot.i18n import SUPPORTED_LOCALES, t_in
+from murmure.bootstrap import build_app
+from murmure.config import Config, ConfigError
+from murmure.keys import secret_value
+
+log = logging.getLogger(__name__)
+
+BOT_COMMANDS = ("start", "mine", "language", "cancel", "help")
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+def telegram_application(config: Config) -> Application:  # type: ignore[type-arg]
+    section = config.telegram
+    token = secret_value(section, "token", "MURMURE_TELEGRAM_TOKEN", config.base_dir)
+    builder = ApplicationBuilder().token(token)
+    base_url = section.get("base_url")
+    if base_url:
+        builder = builder.base_url(str(base_url)).base_file_url(str(section.get("base_file_url", base_url)))
+    return builder.build()
+
+
+async def _set_commands(application: Application) -> None:  # type: ignore[type-arg]
+    for locale in SUPPORTED_LOCALES:
+        commands = [BotCommand(name, t_in(locale, f"command.{name}")) for name in BOT_COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=None if locale == "en" else locale)
+
+
+async def run_platforms(config: Config, stop: asyncio.Event | None = None) -> int:
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    if "discord" in config.messengers:
+        raise ConfigError("[discord] is configured, but this version runs Telegram and the console only")
+    application = telegram_application(config)
+    app = await build_app(
+        config, {TELEGRAM: TelegramMessenger(application.bot)}, {TELEGRAM: TelegramDirectory(application.bot)}
+    )
+    TelegramHandlers(app.service).install(application)
+    section = config.telegram
+    stopping: list[Callable[[], Awaitable[Any]]] = []
+    try:
+        async with application:
+            await _set_commands(application)
+            await application.start()
+            stopping.append(application.stop)
+            updater = application.updater
+            assert updater is not None
+            if section.get("mode", "polling") == "webhook":
+                if "webhook_url" not in section:
+                    raise ConfigError('telegram.mode = "webhook" needs telegram.webhook_url')
+                await updater.start_webhook(
+                    listen=str(section.get("listen", "127.0.0.1")),
+                    port=int(section.get("port", 8443)),
+                    url_path=str(section.get("url_path", "telegram")),
+                    webhook_url=str(section["webhook_url"]),
+                    secret_token=secret_value(
+                        section, "webhook_secret", "MURMURE_TELEGRAM_WEBHOOK_SECRET", config.base_dir
+                    ),
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            else:
+                await updater.start_polling(
+                    poll_interval=float(section.get("poll_interval", 0.0)), allowed_updates=ALLOWED_UPDATES
+                )
+            stopping.insert(0, updater.stop)
+            log.warning("murmure is running on %s", ", ".join(config.messengers))
+            await app.service.sweep()
+            await app.dispatcher.run_forever(stop)
+            for step in stopping:
+                await step()
+            stopping.clear()
+    finally:
+        for step in stopping:
+            with contextlib.suppress(Exception):
+                await step()
+        await app.close()
+    return 0
+
+
+def main_platforms(config: Config) -> int:
+    return asyncio.run(run_platforms(config))

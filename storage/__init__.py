@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 async storage behind the core's ports: SQLite by default, PostgreSQL by URL."""

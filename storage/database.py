@@ -1,0 +1,87 @@
+"""Engine, sessions and the unit of work: one transaction per use case."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.ports import (
+    CommunityRepository,
+    DraftRepository,
+    MemberRepository,
+    ModerationRepository,
+    OutboxRepository,
+    SecretRepository,
+)
+from storage.repositories import SqlCommunities, SqlDrafts, SqlMembers, SqlModeration, SqlOutbox, SqlSecrets
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_async_engine(url)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+class SqlUnitOfWork:
+    communities: CommunityRepository
+    members: MemberRepository
+    drafts: DraftRepository
+    secrets: SecretRepository
+    moderation: ModerationRepository
+    outbox: OutboxRepository
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __aenter__(self) -> Self:
+        self._session = self._sessions()
+        self.communities = SqlCommunities(self._session)
+        self.members = SqlMembers(self._session)
+        self.drafts = SqlDrafts(self._session)
+        self.secrets = SqlSecrets(self._session)
+        self.moderation = SqlModeration(self._session)
+        self.outbox = SqlOutbox(self._session)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self._session.rollback()  # what was not committed is undone
+        finally:
+            await self._session.close()
+
+    async def commit(self) -> None:
+        await self._session.commit()
+
+
+class SqlDatabase:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str) -> SqlDatabase:
+        return cls(create_engine(url))
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

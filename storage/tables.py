@@ -1,0 +1,200 @@
+"""The schema. Only author keys identify people; chat refs are groups, channels or sealed DMs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UtcDateTime
+
+KEY = String(64)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CommunityRow(Base):
+    __tablename__ = "communities"
+    __table_args__ = (UniqueConstraint("platform", "chat_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_ref: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    mode: Mapped[str] = mapped_column(String(16))
+    report_threshold: Mapped[int] = mapped_column(Integer)
+    min_members: Mapped[int] = mapped_column(Integer)
+    publication_delay_seconds: Mapped[int] = mapped_column(Integer)
+    moderation_chat_ref: Mapped[str | None] = mapped_column(String(64))
+    secret_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MembershipRow(Base):
+    __tablename__ = "memberships"
+
+    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    verified_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MemberPreferenceRow(Base):
+    __tablename__ = "member_preferences"
+
+    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+
+
+class PendingInputRow(Base):
+    __tablename__ = "pending_inputs"
+
+    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class BanRow(Base):
+    __tablename__ = "bans"
+    __table_args__ = (Index("ix_bans_author_community", "author_key", "community_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    author_key: Mapped[str] = mapped_column(KEY)
+    until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DraftRow(Base):
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_key: Mapped[str] = mapped_column(KEY, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    secret_id: Mapped[int | None] = mapped_column(ForeignKey("secrets.id"))
+    text: Mapped[str] = mapped_column(Text)
+    content_warning: Mapped[bool] = mapped_column(Boolean, default=False)
+    verdict: Mapped[str] = mapped_column(String(8))
+    reason_categories: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SecretRow(Base):
+    __tablename__ = "secrets"
+    __table_args__ = (
+        UniqueConstraint("community_id", "number"),
+        Index("ix_secrets_feed", "community_id", "status", "created_at", "id"),
+        Index("ix_secrets_author", "author_key", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    author_key: Mapped[str] = mapped_column(KEY)
+    text: Mapped[str] = mapped_column(Text)
+    content_warning: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    card_ref: Mapped[str | None] = mapped_column(String(64))
+    author_locale: Mapped[str] = mapped_column(String(8))
+    return_address: Mapped[bytes | None] = mapped_column(LargeBinary)
+    return_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReplyRow(Base):
+    __tablename__ = "replies"
+    __table_args__ = (Index("ix_replies_secret", "secret_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"))
+    author_key: Mapped[str] = mapped_column(KEY)
+    text: Mapped[str] = mapped_column(Text)
+    pseudonym: Mapped[str] = mapped_column(String(40))
+    by_author: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    message_ref: Mapped[str | None] = mapped_column(String(64))
+
+
+class ReactionRow(Base):
+    __tablename__ = "reactions"
+
+    secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"), primary_key=True)
+    reactor_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class ReportRow(Base):
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("secret_id", "reporter_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"))
+    reporter_key: Mapped[str] = mapped_column(KEY)
+    reason: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class QueueItemRow(Base):
+    __tablename__ = "queue_items"
+    __table_args__ = (Index("ix_queue_items_secret", "secret_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"))
+    cause: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    message_ref: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_community", "community_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    moderator_key: Mapped[str] = mapped_column(KEY)
+    action: Mapped[str] = mapped_column(String(32))
+    secret_id: Mapped[int | None] = mapped_column(ForeignKey("secrets.id"))
+    detail: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        Index("ix_outbox_dedupe", "dedupe_key", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    dedupe_key: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

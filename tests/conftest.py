@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from storage.database import SqlDatabase
+from storage.migrate import upgrade
+from storage.tables import Base
+from tests.support import POSTGRES_URL, postgres_reachable
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'murmure.db'}"
+    if not postgres_reachable():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432")
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    return POSTGRES_URL
+
+
+async def reset_postgres(database: SqlDatabase) -> None:
+    async with database.engine.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[SqlDatabase]:
+    """A migrated, empty database on SQLite or PostgreSQL."""
+    db = SqlDatabase.from_url(database_url)
+    if database_url.startswith("postgresql"):
+        await reset_postgres(db)
+    await upgrade(db.engine)
+    try:
+        yield db
+    finally:
+        await db.dispose()

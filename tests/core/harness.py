@@ -1,0 +1,94 @@
+"""The core wired to in-memory fakes: one community "g" of six members, "u6" its admin."""
+
+from __future__ import annotations
+
+from bot.anonymity import Anonymizer, Sealer
+from bot.dispatch import Dispatcher
+from bot.messages import Action, Alert, EditPressed, Response, Say
+from bot.model import CommunitySettings
+from bot.service import Actor, Murmure
+from tests.fakes import FakeDatabase, FakeDirectory, FakeMessenger, KeywordFilter, Sent
+from tests.support import FixedClock
+
+PLATFORM = "test"
+GROUP = "g"
+MODS = "mods"
+PEPPER = b"p" * 32
+
+
+class Harness:
+    def __init__(self, settings: CommunitySettings | None = None, members: int = 6) -> None:
+        self.db = FakeDatabase()
+        self.clock = FixedClock()
+        self.directory = FakeDirectory(
+            members={GROUP: {f"u{i}" for i in range(1, members + 1)}}, admins={GROUP: {"u6"}}
+        )
+        self.messenger = FakeMessenger()
+        self.anonymizer = Anonymizer(PEPPER)
+        sealer = Sealer(b"k" * 32)
+        self.service = Murmure(
+            self.db,
+            {PLATFORM: self.directory},
+            self.anonymizer,
+            sealer,
+            self.clock,
+            KeywordFilter(),
+            settings,
+        )
+        self.dispatcher = Dispatcher(self.db, {PLATFORM: self.messenger}, sealer, self.clock)
+
+    async def setup(self) -> Harness:
+        await self.service.register_community(PLATFORM, GROUP, "Group")
+        await self.service.link_moderation_chat(PLATFORM, GROUP, MODS)
+        await self.dispatcher.drain()
+        return self
+
+    @staticmethod
+    def actor(user: str, locale: str = "en") -> Actor:
+        return Actor(PLATFORM, user, f"dm-{user}", locale)
+
+    async def press(self, user: str, action: Action, locale: str = "en") -> list[Response]:
+        responses = await self.service.press(self.actor(user, locale), action.encode())
+        await self.settle()
+        return responses
+
+    async def settle(self) -> None:
+        """Deliver the outbox, letting a second pass so that rate-limited card edits go out too."""
+        await self.dispatcher.drain()
+        self.clock.advance(seconds=1.5)
+        await self.dispatcher.drain()
+
+    async def post(self, user: str, text: str) -> int:
+        """Write and confirm a secret; returns the draft id."""
+        preview = await self.service.text(self.actor(user), text)
+        action = post_action(preview)
+        await self.press(user, action)
+        return action.args[0]
+
+    def cards(self) -> list[Sent]:
+        """Cards first sent to the group (not edits, replies or the welcome)."""
+        return [
+            s
+            for s in self.messenger.to(GROUP)
+            if not s.edited and s.target.reply_to is None and s.message.text.plain_text.startswith("#")
+        ]
+
+    def card_refs(self) -> list[str]:
+        return [s.ref for s in self.cards()]
+
+
+def post_action(responses: list[Response]) -> Action:
+    for response in responses:
+        if isinstance(response, Say | EditPressed):
+            for row in response.message.buttons:
+                for button in row:
+                    if button.action is not None and button.action.verb == "post":
+                        return button.action
+    raise AssertionError(f"no Post button in {responses}")
+
+
+def text_of(responses: list[Response]) -> str:
+    parts = []
+    for response in responses:
+        parts.append(response.text if isinstance(response, Alert) else response.message.text.plain_text)
+    return "\n".join(parts)

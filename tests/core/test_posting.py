@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.messages import Action
+from bot.model import CommunitySettings, SecretStatus
+from bot.text_input import MAX_SECRET_LENGTH
+from tests.core.harness import GROUP, MODS, Harness, post_action, text_of
+
+
+async def test_nothing_is_published_before_post_and_the_card_once_after() -> None:
+    h = await Harness().setup()
+    preview = await h.service.text(h.actor("u1"), "I never learned to swim.")
+    await h.dispatcher.drain()
+    assert "Preview" in text_of(preview)
+    assert h.card_refs() == []
+    action = post_action(preview)
+    assert "#1" in text_of(await h.press("u1", action))
+    again = await h.press("u1", action)
+    assert "already posted" in text_of(again)
+    cards = h.cards()
+    assert len(cards) == 1 and "I never learned to swim." in cards[0].message.text.plain_text
+    assert [s.status for s in h.db.state.secrets.values()] == [SecretStatus.PUBLISHED]
+
+
+async def test_a_secret_is_stored_before_the_member_is_told_and_delivered_after_failures() -> None:
+    from bot.ports import DeliveryError
+
+    h = await Harness().setup()
+    h.messenger.failures = [DeliveryError("platform down"), DeliveryError("still down", retry_after=3)]
+    preview = await h.service.text(h.actor("u1"), "The platform is down but my secret is safe.")
+    answer = await h.service.press(h.actor("u1"), post_action(preview).encode())
+    assert "#1" in text_of(answer)
+    assert len(h.db.state.secrets) == 1  # stored, committed, before the answer
+    await h.dispatcher.drain()
+    assert h.card_refs() == []
+    for _ in range(4):
+        h.clock.advance(seconds=5)
+        await h.dispatcher.drain()
+    assert len(h.card_refs()) == 1
+
+
+async def test_publication_waits_a_random_delay_within_the_window() -> None:
+    h = await Harness(CommunitySettings(publication_delay_seconds=600)).setup()
+    await h.post("u1", "Delayed so the timing gives no one away.")
+    entry = next(e for e in h.db.state.outbox.values() if e["kind"] == "card")
+    delay = entry["not_before"] - h.clock.now()
+    assert timedelta(0) <= delay <= timedelta(seconds=600)
+    h.clock.advance(seconds=601)
+    await h.dispatcher.drain()
+    assert len(h.card_refs()) == 1
+
+
+async def test_a_community_too_small_publishes_nothing() -> None:
+    h = await Harness(members=3).setup()
+    preview = await h.service.text(h.actor("u1"), "Too few of us here.")
+    answer = await h.press("u1", post_action(preview))
+    assert "at least 5 members" in text_of(answer)
+    assert h.db.state.secrets == {}
+
+
+async def test_non_members_cannot_post_or_react() -> None:
+    h = await Harness().setup()
+    assert "aren't a member" in text_of(await h.service.text(h.actor("stranger"), "let me in"))
+    await h.post("u1", "Members only.")
+    secret_id = next(iter(h.db.state.secrets))
+    answer = await h.press("stranger", Action("react", (secret_id, 0)))
+    assert "Only members" in text_of(answer)
+    assert h.db.state.reactions == set()
+
+
+async def test_bad_input_gets_a_clear_message() -> None:
+    h = await Harness().setup()
+    assert "empty" in text_of(await h.service.text(h.actor("u1"), "  \x00\x07\u200b  \n"))
+    long = text_of(await h.service.text(h.actor("u1"), "x" * 10_000))
+    assert "10000 characters" in long and str(MAX_SECRET_LENGTH) in long
+    preview = await h.service.text(h.actor("u1"), "tab\tand\x1b[31m escape\x00 codes")
+    assert "\x1b" not in text_of(preview) and "\x00" not in text_of(preview)
+    assert "expired" in text_of(await h.service.press(h.actor("u1"), "1:post:999999"))
+    assert "expired" in text_of(await h.service.press(h.actor("u1"), "garbage:::"))
+    assert "expired" in text_of(await h.service.press(h.actor("u1"), "1:post:-1"))
+    assert "/nope" in text_of(await h.service.command(h.actor("u1"), "nope"))
+
+
+async def test_someone_else_cannot_confirm_my_preview() -> None:
+    h = await Harness().setup()
+    preview = await h.service.text(h.actor("u1"), "Mine only.")
+    answer = await h.press("u2", post_action(preview))
+    assert "expired" in text_of(answer)
+    assert h.db.state.secrets == {}
+
+
+async def test_the_filter_blocks_with_a_rethink_prompt_and_holds_for_review() -> None:
+    h = await Harness().setup()
+    blocked = text_of(await h.service.text(h.actor("u1"), "you BLOCKME idiot"))
+    assert "rethink" in blocked and "insults" in blocked
+    assert h.db.state.drafts == {}
+    preview = await h.service.text(h.actor("u1"), "call REVIEWME")
+    assert "Submit to moderators" in str(preview)
+    answer = await h.press("u1", post_action(preview))
+    assert "Sent to the moderators" in text_of(answer)
+    assert h.card_refs() == []
+    item = h.messenger.to(MODS)[-1]
+    assert "REVIEWME" in item.message.text.plain_text and "a phone number" in item.message.text.plain_text
+
+
+async def test_review_mode_holds_every_secret() -> None:
+    from bot.model import ModerationMode
+
+    h = await Harness(CommunitySettings(mode=ModerationMode.REVIEW)).setup()
+    await h.post("u1", "Wait for approval.")
+    assert h.card_refs() == [] and len(h.messenger.to(MODS)) == 1
+
+
+async def test_a_repeated_secret_is_refused() -> None:
+    h = await Harness().setup()
+    await h.post("u1", "I ate the last cookie and blamed the dog.")
+    again = await h.service.text(h.actor("u1"), "I ate the last cookie and blamed the dog!")
+    assert "already posted this secret" in text_of(again)
+
+
+async def test_own_secrets_are_listed_and_deleted() -> None:
+    h = await Harness().setup()
+    await h.post("u1", "First confession.")
+    secret_id = next(iter(h.db.state.secrets))
+    await h.press("u2", Action("react", (secret_id, 0)))
+    listing = await h.service.command(h.actor("u1"), "mine")
+    assert "#1 in Group" in text_of(listing) and "❤️ 1" in text_of(listing)
+    assert "expired" in text_of(await h.press("u2", Action("delyes", (secret_id,))))
+    confirm = await h.press("u1", Action("delete", (secret_id,)))
+    assert "Delete your secret #1" in text_of(confirm)
+    done = await h.press("u1", Action("delyes", (secret_id,)))
+    assert "was deleted" in text_of(done)
+    assert "deleted by its author" in h.messenger.to(GROUP)[-1].message.text.plain_text
+    assert h.db.state.secrets[secret_id].status is SecretStatus.DELETED
+
+
+async def test_language_is_the_platform_hint_until_the_member_chooses() -> None:
+    h = await Harness().setup()
+    assert "Salut" in text_of(await h.service.start(h.actor("u1", "fr-FR")))
+    await h.press("u1", Action("lang", (0,)))
+    assert "Hi!" in text_of(await h.service.start(h.actor("u1", "fr-FR")))
+    assert "Je ne parle pas" in text_of(await h.service.set_language(h.actor("u2", "fr"), "de"))
+
+
+async def test_a_chat_the_bot_was_removed_from_is_marked_inactive_and_not_retried() -> None:
+    from bot.ports import DeliveryError
+
+    h = await Harness().setup()
+    h.messenger.failures = [DeliveryError("kicked", chat_gone=True)]
+    await h.post("u1", "Nobody will read this.")
+    await h.settle()
+    community = next(iter(h.db.state.communities.values()))
+    assert not community.active
+    assert [e["status"] for e in h.db.state.outbox.values()] == ["failed"]
+    assert "aren't a member" in text_of(await h.service.text(h.actor("u2"), "Anyone there?"))

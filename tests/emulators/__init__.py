@@ -1,0 +1,1 @@
+"""Local emulators of the messaging platforms, for driving the real client libraries offline."""

@@ -1,0 +1,1589 @@
+"""A strict local emulator of the Telegram Bot API, for driving the real python-telegram-bot offline.
+
+Usage::
+
+    async with TelegramEmulator() as tg:
+        app = (
+            ApplicationBuilder()
+            .token(tg.token)
+            .base_url(tg.base_url)
+            .base_file_url(tg.base_file_url)
+            .build()
+        )
+        tg.add_user(1001, "Alice")
+        await app.initialize()                      # calls getMe
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await tg.user_sends(1001, 1001, "/start")
+        await tg.wait_for_request("sendMessage")
+        ...
+        await app.updater.stop()                    # then app.stop(), then app.shutdown()
+        await app.stop()
+        await app.shutdown()
+
+What we had to find out about PTB 22 (read from its source, verified by the tests beside this file):
+
+* URL building (``telegram/_bot.py``): ``Bot._base_url = base_url + token`` unless ``base_url``
+  contains ``{token}``/``{bot_token}`` (then it is formatted) or is a callable of the token; each
+  call posts to ``f"{_base_url}/{endpoint}"``. So ``base_url("http://127.0.0.1:PORT/bot")`` gives
+  ``http://127.0.0.1:PORT/bot<TOKEN>/sendMessage``; ``base_file_url`` is built the same way.
+  The endpoint is Telegram's camelCase name (``getUpdates``, ``sendMessage``).
+* Parameter encoding (``request/_requestparameter.py``, ``_requestdata.py``, ``_httpxrequest.py``):
+  every call is an HTTP ``POST`` whose body is ``application/x-www-form-urlencoded`` (or
+  ``multipart/form-data`` when files are uploaded). ``None`` values are dropped; ``str`` values are
+  sent as they are; everything else is ``json.dumps``-ed, so ints arrive as ``"123"``, booleans as
+  ``"true"``, datetimes as unix timestamps and nested objects (``reply_markup``,
+  ``reply_parameters``, ``entities``, ``allowed_updates``, ``commands``, ``scope``,
+  ``link_preview_options``) as JSON strings. PTB 22 never sends ``reply_to_message_id``: it wraps it
+  in ``reply_parameters={"message_id": N}``. Telegram also accepts a JSON body and query strings, so
+  the emulator parses all three.
+* Errors (``request/_baserequest.py``): PTB reads the HTTP status, not ``error_code``: 400 ->
+  ``BadRequest``, 403 -> ``Forbidden``, 401/404 -> ``InvalidToken`` (so an unknown method shows up
+  as ``InvalidToken``, not ``BadRequest``), 409 -> ``Conflict``, anything else -> ``NetworkError``.
+  A ``parameters.retry_after`` turns any status into ``RetryAfter`` and
+  ``parameters.migrate_to_chat_id`` into ``ChatMigrated``. The exception's message is the
+  ``description`` after PTB's own clean-up: a leading ``"Bad Request: "`` is removed and the rest
+  is ``str.capitalize()``-d (everything after the first letter lower-cased!), so
+  ``"Bad Request: can't parse entities: Unsupported start tag"`` becomes
+  ``"Can't parse entities: unsupported start tag"``; ``"Forbidden: ..."`` is kept as it is. Match
+  with ``in str(error).lower()``.
+* Polling (``ext/_updater.py``): ``start_polling`` first calls ``deleteWebhook`` (bootstrap), then
+  loops ``getUpdates(offset=last+1, timeout=timeout)`` with ``poll_interval`` sleeps; the HTTP read
+  timeout is ``get_updates_read_timeout`` (5 s by default) *plus* ``timeout``. ``updater.stop()``
+  cancels the in-flight long poll on the client side only (the server request keeps waiting, which
+  is why the emulator ends a previous poll with 409 "terminated by other getUpdates request", as
+  Telegram does) and then makes one more ``getUpdates(offset, timeout=0)`` to confirm what it got.
+  Keep ``timeout`` small (1 s) in tests so that nothing waits long.
+* Shutdown order: ``updater.stop()`` -> ``app.stop()`` -> ``app.shutdown()`` (``shutdown`` raises
+  ``RuntimeError`` while the app is still running), and only then stop the emulator. The emulator's
+  ``stop()`` wakes any pending long poll so that aiohttp's cleanup does not wait for it.
+* Webhooks: ``Updater.start_webhook`` needs ``tornado`` (the ``python-telegram-bot[webhooks]``
+  extra); without it PTB raises ``RuntimeError`` before doing anything. It always calls
+  ``setWebhook`` (with ``secret_token`` when given) and checks the
+  ``X-Telegram-Bot-Api-Secret-Token`` header of every POST (403 if wrong). The custom-webhook
+  pattern needs no tornado: ``ApplicationBuilder().updater(None)``, your own aiohttp route,
+  ``Update.de_json(body, app.bot)`` then ``await app.update_queue.put(update)``.
+* ``ApplicationBuilder`` creates a ``JobQueue`` when APScheduler is importable (it is here), and
+  ``app.start()`` starts its scheduler: ``app.stop()`` is required to not leak it.
+* ``editMessageText`` / ``editMessageReplyMarkup`` *without* ``reply_markup`` remove the inline
+  keyboard (Telegram behaviour, emulated): pass the markup again to keep the buttons.
+* In ``parse_mode=HTML`` the real server only rejects ``<``; a stray ``&`` or ``>`` passes. The
+  emulator is stricter by default (``strict_html=True``), as Telegram's documentation demands.
+* Telegram's webhooks must be HTTPS on port 443/80/88/8443; the emulator allows plain
+  ``http://127.0.0.1`` unless ``strict_webhook_url=True``.
+* Group privacy mode is on by default (as for a new bot): in groups the bot only receives
+  commands, replies to its own messages and service messages, unless it is an administrator.
+* Unimplemented (and truly unknown) methods answer 404 ``Not Found`` (PTB: ``InvalidToken``); they
+  are listed in :attr:`TelegramEmulator.unknown_methods` so a test can spot them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import itertools
+import json
+import re
+import time
+import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+import aiohttp
+from aiohttp import web
+
+from tests.emulators.telegram_text import (
+    EntityParseError,
+    detect_entities,
+    parse_text,
+    strip_text,
+    utf16_len,
+)
+
+JSON = dict[str, Any]
+
+DEFAULT_TOKEN = "123456789:AAEmulatorTokenForOfflineTests_0123456"
+MAX_TEXT = 4096
+MAX_CALLBACK_TEXT = 200
+DEFAULT_ALLOWED = frozenset(
+    {
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_connection",
+        "business_message",
+        "edited_business_message",
+        "deleted_business_messages",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "shipping_query",
+        "pre_checkout_query",
+        "purchased_paid_media",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_join_request",
+        "chat_boost",
+        "removed_chat_boost",
+    }
+)
+BUTTON_ACTIONS = (
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+)
+SEND_METHODS = frozenset({"sendmessage", "forwardmessage", "copymessage"})
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+_DEEP_LINK = re.compile(
+    r"https://t\.me/(?P<bot>[A-Za-z0-9_]{5,32})\?(?P<kind>start|startgroup)=(?P<payload>[^&#]*)"
+)
+_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+
+
+class EmulatorError(AssertionError):
+    """A test drove the emulator into something Telegram's clients cannot do (a test bug)."""
+
+
+class ApiError(Exception):
+    """An error answer of the Bot API."""
+
+    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+    def body(self) -> JSON:
+        body: JSON = {"ok": False, "error_code": self.code, "description": self.description}
+        if self.parameters:
+            body["parameters"] = self.parameters
+        return body
+
+
+def bad_request(reason: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {reason}")
+
+
+@dataclass
+class ApiCall:
+    """One Bot API request as the emulator received it."""
+
+    method: str
+    params: JSON
+    time: float
+    status: int = 200
+    response: JSON = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+
+@dataclass
+class User:
+    id: int
+    first_name: str
+    username: str | None = None
+    last_name: str | None = None
+    language_code: str | None = "en"
+    is_bot: bool = False
+    started: bool = False  # has pressed Start in the private chat with the bot
+    blocked: bool = False  # has blocked the bot
+
+    def to_api(self) -> JSON:
+        data: JSON = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
+        if self.last_name:
+            data["last_name"] = self.last_name
+        if self.username:
+            data["username"] = self.username
+        if self.language_code and not self.is_bot:
+            data["language_code"] = self.language_code
+        return data
+
+
+@dataclass
+class Chat:
+    id: int
+    type: str  # private, group, supergroup
+    title: str | None = None
+    username: str | None = None
+    members: dict[int, str] = field(default_factory=dict)  # user id -> status
+    bot_status: str = "left"
+    migrated_to: int | None = None
+    next_message_id: int = 1
+    sent_times: list[float] = field(default_factory=list)
+    chat_instance: str = ""
+
+
+@dataclass
+class ChatMessage:
+    """The current state of one message in a chat (what Telegram would show)."""
+
+    chat_id: int
+    message_id: int
+    from_user: JSON
+    date: int
+    text: str | None = None
+    parse_mode: str | None = None
+    entities: list[JSON] = field(default_factory=list)
+    reply_markup: JSON | None = None
+    reply_to: int | None = None
+    edit_date: int | None = None
+    deleted: bool = False
+    protect_content: bool = False
+    source_text: str | None = None  # the text as the bot sent it, before entity parsing
+    extra: JSON = field(default_factory=dict)  # service fields, forward_origin, ...
+    raw: JSON = field(default_factory=dict)  # the Message object as last returned or delivered
+
+    @property
+    def from_bot(self) -> bool:
+        return bool(self.from_user.get("is_bot"))
+
+    @property
+    def buttons(self) -> list[JSON]:
+        """Every inline keyboard button, row by row."""
+        if not self.reply_markup:
+            return []
+        return [button for row in self.reply_markup.get("inline_keyboard", []) for button in row]
+
+    def button(self, text: str) -> JSON:
+        for button in self.buttons:
+            if button.get("text") == text:
+                return button
+        raise EmulatorError(f"no button {text!r} on message {self.message_id}: {self.buttons}")
+
+    def entity_texts(self, kind: str) -> list[str]:
+        """The pieces of text covered by entities of ``kind`` (offsets are UTF-16)."""
+        if self.text is None:
+            return []
+        units = self.text.encode("utf-16-le")
+        return [
+            units[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le")
+            for e in self.entities
+            if e["type"] == kind
+        ]
+
+
+@dataclass
+class CallbackQuery:
+    id: str
+    user_id: int
+    chat_id: int
+    message_id: int
+    data: str
+    created: float
+    update: JSON
+    answer: JSON | None = None
+
+
+class _Params:
+    """The parameters of one call, whatever their encoding (form strings, JSON body, query)."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = dict(raw)
+
+    def has(self, name: str) -> bool:
+        return self.raw.get(name) not in (None, "")
+
+    def text(self, name: str, *, required: bool = False, empty: str | None = None) -> str | None:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            if required:
+                raise bad_request(empty or f"{name} is empty")
+            return None
+        if isinstance(value, (dict, list)):
+            raise bad_request(f'field "{name}" must be of type String')
+        return value if isinstance(value, str) else json.dumps(value)
+
+    def integer(self, name: str, *, required: bool = False, empty: str | None = None) -> int | None:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            if required:
+                raise bad_request(empty or f"{name} is empty")
+            return None
+        if isinstance(value, bool):
+            raise bad_request(f'field "{name}" must be of type Integer')
+        if isinstance(value, int):
+            return value
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise bad_request(f'field "{name}" must be of type Integer') from None
+
+    def number(self, name: str) -> float | None:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            return None
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise bad_request(f'field "{name}" must be of type Number') from None
+
+    def flag(self, name: str) -> bool:
+        value = self.raw.get(name)
+        if isinstance(value, bool):
+            return value
+        if value is None:
+            return False
+        return str(value).strip().lower() in ("true", "1")
+
+    def obj(self, name: str, *, error: str | None = None) -> Any:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise bad_request(error or f"can't parse {name} JSON object") from None
+        return value
+
+    def decoded(self) -> JSON:
+        """For the request log: JSON-encoded fields decoded, the rest as received."""
+        out: JSON = {}
+        for key, value in self.raw.items():
+            if isinstance(value, str) and value[:1] in "[{":
+                try:
+                    out[key] = json.loads(value)
+                    continue
+                except ValueError:
+                    pass
+            out[key] = value
+        return out
+
+
+class TelegramEmulator:
+    """A Bot API server on 127.0.0.1 with a simulated world of users, groups and messages."""
+
+    def __init__(
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        bot_username: str = "murmure_test_bot",
+        bot_name: str = "Murmure",
+        privacy_mode: bool = True,
+        strict_html: bool = True,
+        strict_webhook_url: bool = False,
+        callback_query_ttl: float | None = None,
+    ) -> None:
+        self.token = token
+        self.bot_id = int(token.split(":", 1)[0])
+        self.bot = User(self.bot_id, bot_name, username=bot_username, is_bot=True, language_code=None)
+        self.privacy_mode = privacy_mode
+        self.strict_html = strict_html
+        self.strict_webhook_url = strict_webhook_url
+        self.callback_query_ttl = callback_query_ttl
+        self.requests: list[ApiCall] = []
+        self.unknown_methods: list[str] = []
+        self.users: dict[int, User] = {}
+        self.chats: dict[int, Chat] = {}
+        self.webhook_errors: list[str] = []
+        self.dropped_updates: list[JSON] = []  # filtered out by allowed_updates or privacy mode
+        self._messages: dict[int, dict[int, ChatMessage]] = {}
+        self._pending: list[JSON] = []
+        self._update_ids = itertools.count(700_000_001)
+        self._query_ids = itertools.count(4_242_000_001)
+        self._queries: dict[str, CallbackQuery] = {}
+        self._allowed_updates: frozenset[str] = DEFAULT_ALLOWED
+        self._webhook: JSON | None = None
+        self._webhook_lock = asyncio.Lock()
+        self._poll: asyncio.Future[str] | None = None
+        self._changed = asyncio.Event()
+        self._floods: dict[str, list[int]] = {}
+        self._group_limit: int | None = None
+        self._global_limit: int | None = None
+        self._global_times: list[float] = []
+        self._commands: dict[tuple[str, str], list[JSON]] = {}
+        self._time_offset = 0.0
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._closing = False
+        self._retry_task: asyncio.Task[None] | None = None
+        self.webhook_retry_interval = 0.1
+        self.port = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("*", "/file/bot{token}/{path:.*}", self._handle_file)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
+
+    async def stop(self) -> None:
+        self._closing = True
+        self._wake_poll("closing")
+        if self._retry_task is not None:
+            self._retry_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retry_task
+            self._retry_task = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    # -- time, flood control -------------------------------------------------------------------
+
+    def now(self) -> float:
+        return time.time() + self._time_offset
+
+    def advance_time(self, seconds: float) -> None:
+        """Moves the emulator's clock (message dates, rate windows, callback query expiry)."""
+        self._time_offset += seconds
+
+    def flood(self, method: str, times: int = 1, retry_after: int = 3) -> None:
+        """The next ``times`` calls of ``method`` answer 429 with ``parameters.retry_after``."""
+        self._floods.setdefault(method.lower(), []).extend([retry_after] * times)
+
+    def limit_rates(
+        self, *, per_group_per_minute: int | None = 20, global_per_second: int | None = None
+    ) -> None:
+        """Enforces Telegram's broadcast limits on sent messages (off until called)."""
+        self._group_limit = per_group_per_minute
+        self._global_limit = global_per_second
+
+    # -- world building --------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        username: str | None = None,
+        language_code: str | None = "en",
+        *,
+        last_name: str | None = None,
+    ) -> User:
+        if user_id <= 0:
+            raise EmulatorError("user ids are positive")
+        user = User(user_id, first_name, username=username, last_name=last_name, language_code=language_code)
+        self.users[user_id] = user
+        self.chats[user_id] = Chat(
+            user_id, "private", members={user_id: "member"}, chat_instance=self._instance()
+        )
+        return user
+
+    def add_group(
+        self,
+        chat_id: int,
+        title: str,
+        members: Iterable[int] = (),
+        admins: Iterable[int] = (),
+        supergroup: bool = True,
+        *,
+        owner: int | None = None,
+        username: str | None = None,
+    ) -> Chat:
+        """A group the bot is not in yet (see :meth:`add_bot_to_group`). Unknown user ids are created."""
+        if chat_id >= 0:
+            raise EmulatorError("group chat ids are negative (supergroups: -100...)")
+        chat = Chat(
+            chat_id,
+            "supergroup" if supergroup else "group",
+            title=title,
+            username=username,
+            chat_instance=self._instance(),
+        )
+        for user_id in members:
+            self._ensure_user(user_id)
+            chat.members[user_id] = "member"
+        for user_id in admins:
+            self._ensure_user(user_id)
+            chat.members[user_id] = "administrator"
+        if owner is not None:
+            self._ensure_user(owner)
+            chat.members[owner] = "creator"
+        self.chats[chat_id] = chat
+        return chat
+
+    def _ensure_user(self, user_id: int) -> User:
+        if user_id not in self.users:
+            self.add_user(user_id, f"User{user_id}")
+        return self.users[user_id]
+
+    def _instance(self) -> str:
+        return str(next(self._query_ids) * 7919)
+
+    def _group(self, chat_id: int) -> Chat:
+        chat = self.chats.get(chat_id)
+        if chat is None or chat.type == "private":
+            raise EmulatorError(f"no group {chat_id} in the emulator")
+        return chat
+
+    def _user(self, user_id: int) -> User:
+        user = self.users.get(user_id)
+        if user is None:
+            raise EmulatorError(f"no user {user_id} in the emulator")
+        return user
+
+    # -- simulation: membership ------------------------------------------------------------------
+
+    async def add_bot_to_group(self, chat_id: int, by_user: int, *, admin: bool = False) -> JSON:
+        """The bot is added (or promoted): ``my_chat_member`` update plus the service message."""
+        chat = self._group(chat_id)
+        self._user(by_user)
+        if chat.members.get(by_user) not in ("creator", "administrator", "member"):
+            raise EmulatorError(f"user {by_user} is not in group {chat_id}")
+        old = chat.bot_status
+        chat.bot_status = "administrator" if admin else "member"
+        update = await self._emit(
+            "my_chat_member", self._member_change(chat, by_user, self.bot, old, chat.bot_status)
+        )
+        if old in ("left", "kicked"):
+            await self._service_message(chat, by_user, {"new_chat_members": [self.bot.to_api()]})
+        return update
+
+    async def remove_bot_from_group(self, chat_id: int, by_user: int, *, kicked: bool = True) -> JSON:
+        """The bot is removed: ``my_chat_member`` to ``kicked`` (or ``left``); sending there then fails."""
+        chat = self._group(chat_id)
+        old = chat.bot_status
+        chat.bot_status = "kicked" if kicked else "left"
+        return await self._emit(
+            "my_chat_member", self._member_change(chat, by_user, self.bot, old, chat.bot_status)
+        )
+
+    async def set_bot_admin(self, chat_id: int, by_user: int, admin: bool = True) -> JSON:
+        chat = self._group(chat_id)
+        old = chat.bot_status
+        chat.bot_status = "administrator" if admin else "member"
+        return await self._emit(
+            "my_chat_member", self._member_change(chat, by_user, self.bot, old, chat.bot_status)
+        )
+
+    async def join_group(self, user_id: int, chat_id: int) -> JSON | None:
+        """A user joins: ``chat_member`` update (if allowed) and the service message; returns the latter."""
+        return await self._set_member(chat_id, user_id, "member", user_id, {"new_chat_members": [user_id]})
+
+    async def leave_group(self, user_id: int, chat_id: int) -> JSON | None:
+        return await self._set_member(chat_id, user_id, "left", user_id, {"left_chat_member": user_id})
+
+    async def ban_user(self, chat_id: int, user_id: int, by_user: int) -> JSON | None:
+        return await self._set_member(chat_id, user_id, "kicked", by_user, {"left_chat_member": user_id})
+
+    async def set_admin(
+        self, chat_id: int, user_id: int, admin: bool = True, *, by_user: int | None = None
+    ) -> None:
+        chat = self._group(chat_id)
+        await self._set_member(
+            chat_id, user_id, "administrator" if admin else "member", by_user or self._owner(chat), None
+        )
+
+    def _owner(self, chat: Chat) -> int:
+        for user_id, status in chat.members.items():
+            if status == "creator":
+                return user_id
+        return next(iter(chat.members), self.bot_id)
+
+    async def _set_member(
+        self, chat_id: int, user_id: int, status: str, by_user: int, service: JSON | None
+    ) -> JSON | None:
+        chat = self._group(chat_id)
+        user = self._ensure_user(user_id)
+        old = chat.members.get(user_id, "left")
+        chat.members[user_id] = status
+        await self._emit("chat_member", self._member_change(chat, by_user, user, old, status))
+        if service is None:
+            return None
+        fields: JSON = {}
+        for key, value in service.items():
+            if key == "new_chat_members":
+                fields[key] = [self._user(v).to_api() for v in value]
+            else:
+                fields[key] = self._user(value).to_api()
+        return await self._service_message(chat, by_user, fields)
+
+    async def user_blocks_bot(self, user_id: int, blocked: bool = True) -> JSON:
+        user = self._user(user_id)
+        user.blocked = blocked
+        chat = self.chats[user_id]
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        return await self._emit("my_chat_member", self._member_change(chat, user_id, self.bot, old, new))
+
+    async def migrate_group(self, chat_id: int, new_chat_id: int) -> None:
+        """A basic group becomes a supergroup: later calls to the old id fail with ChatMigrated."""
+        old = self._group(chat_id)
+        new = Chat(
+            new_chat_id,
+            "supergroup",
+            title=old.title,
+            members=dict(old.members),
+            bot_status=old.bot_status,
+            chat_instance=self._instance(),
+        )
+        self.chats[new_chat_id] = new
+        old.migrated_to = new_chat_id
+        owner = self._owner(old)
+        await self._service_message(old, owner, {"migrate_to_chat_id": new_chat_id})
+        await self._service_message(new, owner, {"migrate_from_chat_id": chat_id})
+
+    # -- simulation: messages and clicks ---------------------------------------------------------
+
+    async def user_sends(self, user_id: int, chat_id: int, text: str, *, reply_to: int | None = None) -> JSON:
+        """A user sends a text message; returns the Message dict (delivered or not, see privacy mode)."""
+        user = self._user(user_id)
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            raise EmulatorError(f"no chat {chat_id}")
+        if chat.type == "private":
+            if chat_id != user_id:
+                raise EmulatorError("a private chat's id is the user's id")
+            if user.blocked:
+                raise EmulatorError(
+                    f"user {user_id} has blocked the bot; unblock with user_blocks_bot(..., False)"
+                )
+            user.started = True
+        elif chat.members.get(user_id) not in ("creator", "administrator", "member"):
+            raise EmulatorError(f"user {user_id} is not a member of {chat_id}")
+        if not text or utf16_len(text) > MAX_TEXT:
+            raise EmulatorError("Telegram clients send 1-4096 characters")
+        if reply_to is not None:
+            self._existing(chat_id, reply_to)
+        entities = detect_entities(text, [])
+        message = self._store(chat, user.to_api(), text, entities, None, reply_to=reply_to)
+        body = self._message_json(message)
+        delivered = chat.type == "private" or (
+            chat.bot_status in ("member", "administrator") and self._bot_sees(chat, message)
+        )
+        if delivered:
+            await self._emit("message", body)
+        else:
+            self.dropped_updates.append({"message": body})
+        return body
+
+    def _bot_sees(self, chat: Chat, message: ChatMessage) -> bool:
+        if not self.privacy_mode or chat.bot_status == "administrator":
+            return True
+        if message.reply_to is not None:
+            replied = self._messages.get(chat.id, {}).get(message.reply_to)
+            if replied is not None and replied.from_user.get("id") == self.bot_id:
+                return True
+        text = message.text or ""
+        match = re.match(r"/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?", text)
+        if match is None:
+            return False
+        target = match.group(1)
+        return target is None or target.lower() == (self.bot.username or "").lower()
+
+    async def user_opens_deep_link(self, user_id: int, payload: str) -> JSON:
+        """``t.me/<bot>?start=PAYLOAD`` opened: the client sends ``/start PAYLOAD`` in the private chat."""
+        if not _PAYLOAD.fullmatch(payload):
+            raise EmulatorError(
+                f"deep-link payload {payload!r} is invalid: Telegram allows 1-64 characters A-Z a-z 0-9 _ -"
+            )
+        return await self.user_sends(user_id, user_id, f"/start {payload}")
+
+    def deep_link(self, url: str) -> str:
+        """Parses ``https://t.me/<bot_username>?start=PAYLOAD`` into PAYLOAD (validated like Telegram)."""
+        match = _DEEP_LINK.fullmatch(url)
+        if match is None:
+            raise EmulatorError(f"not a t.me deep link: {url!r}")
+        if match.group("bot").lower() != (self.bot.username or "").lower():
+            raise EmulatorError(f"deep link to another bot: {url!r}")
+        payload = match.group("payload")
+        if not _PAYLOAD.fullmatch(payload):
+            raise EmulatorError(f"deep-link payload {payload!r} is invalid (1-64 of A-Z a-z 0-9 _ -)")
+        return payload
+
+    async def user_clicks(
+        self, user_id: int, message: ChatMessage | Mapping[str, Any], callback_data: str
+    ) -> JSON:
+        """A user taps a callback button; the button must exist on the message's *current* keyboard."""
+        user = self._user(user_id)
+        if isinstance(message, ChatMessage):
+            chat_id, message_id = message.chat_id, message.message_id
+        else:
+            chat_id, message_id = int(message["chat"]["id"]), int(message["message_id"])
+        stored = self._messages.get(chat_id, {}).get(message_id)
+        if stored is None or stored.deleted:
+            raise EmulatorError(f"message {message_id} in chat {chat_id} does not exist (deleted?)")
+        chat = self.chats[chat_id]
+        if chat.type == "private" and chat_id != user_id:
+            raise EmulatorError(f"user {user_id} cannot see private chat {chat_id}")
+        if chat.type != "private" and chat.members.get(user_id) not in ("creator", "administrator", "member"):
+            raise EmulatorError(f"user {user_id} is not a member of {chat_id}")
+        if not any(b.get("callback_data") == callback_data for b in stored.buttons):
+            raise EmulatorError(
+                f"no button with callback_data {callback_data!r} on message {message_id}: {stored.buttons}"
+            )
+        query_id = str(next(self._query_ids))
+        body: JSON = {
+            "id": query_id,
+            "from": user.to_api(),
+            "message": self._message_json(stored),
+            "chat_instance": chat.chat_instance,
+            "data": callback_data,
+        }
+        update = await self._emit("callback_query", body)
+        self._queries[query_id] = CallbackQuery(
+            query_id, user_id, chat_id, message_id, callback_data, self.now(), update
+        )
+        return update
+
+    # -- inspection --------------------------------------------------------------------------------
+
+    def messages(self, chat_id: int, *, include_deleted: bool = False) -> list[ChatMessage]:
+        """Every message of a chat in order, in its current state (copies)."""
+        return [
+            copy.deepcopy(m)
+            for _, m in sorted(self._messages.get(chat_id, {}).items())
+            if include_deleted or not m.deleted
+        ]
+
+    def bot_messages(self, chat_id: int) -> list[ChatMessage]:
+        return [m for m in self.messages(chat_id) if m.from_bot]
+
+    def last_message(self, chat_id: int) -> ChatMessage:
+        found = self.bot_messages(chat_id)
+        if not found:
+            raise EmulatorError(f"the bot has no message in chat {chat_id}")
+        return found[-1]
+
+    def calls(self, method: str, *, ok: bool | None = None) -> list[ApiCall]:
+        wanted = method.lower()
+        return [c for c in self.requests if c.method.lower() == wanted and (ok is None or c.ok == ok)]
+
+    def unanswered_callback_queries(self) -> list[JSON]:
+        return [q.update for q in self._queries.values() if q.answer is None]
+
+    def callback_answer(self, query_id: str) -> JSON | None:
+        return self._queries[query_id].answer
+
+    @property
+    def pending_updates(self) -> list[JSON]:
+        return list(self._pending)
+
+    def commands(self, language_code: str = "", scope: JSON | None = None) -> list[JSON]:
+        return list(self._commands.get((self._scope_key(scope), language_code), []))
+
+    async def wait_until(self, predicate: Callable[[], bool], within: float = 5.0) -> None:
+        """Waits until ``predicate()`` holds, re-checking after every request and update."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while not predicate():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"condition not met within {within}s")
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), min(remaining, 0.05))
+
+    async def wait_for_request(
+        self,
+        method: str,
+        *,
+        count: int = 1,
+        where: Callable[[ApiCall], bool] | None = None,
+        within: float = 5.0,
+    ) -> ApiCall:
+        """Waits until ``count`` calls of ``method`` (matching ``where``) were made; returns the last."""
+
+        def matching() -> list[ApiCall]:
+            return [c for c in self.calls(method) if where is None or where(c)]
+
+        await self.wait_until(lambda: len(matching()) >= count, within)
+        return matching()[count - 1]
+
+    async def wait_updates_consumed(self, within: float = 5.0) -> None:
+        """Waits until the bot confirmed every queued update (next getUpdates offset / webhook 200)."""
+        await self.wait_until(lambda: not self._pending, within)
+
+    # -- updates ---------------------------------------------------------------------------------
+
+    async def _emit(self, kind: str, body: JSON) -> JSON:
+        update: JSON = {"update_id": next(self._update_ids), kind: body}
+        if kind not in self._allowed_updates:
+            self.dropped_updates.append(update)
+            return update
+        self._pending.append(update)
+        self._wake_poll("update")
+        self._changed.set()
+        if self._webhook is not None:
+            await self.deliver_pending()
+        return update
+
+    def _schedule_retry(self) -> None:
+        """Telegram retries a failing webhook later; so does the emulator, every ``webhook_retry_interval``."""
+        if self._closing or (self._retry_task is not None and not self._retry_task.done()):
+            return
+
+        async def retry() -> None:
+            while self._webhook is not None and self._pending and not self._closing:
+                await asyncio.sleep(self.webhook_retry_interval)
+                await self.deliver_pending(retrying=True)
+
+        self._retry_task = asyncio.get_running_loop().create_task(retry())
+
+    async def deliver_pending(self, *, retrying: bool = False) -> None:
+        """POSTs the queued updates, in order, to the webhook; stops at the first failure (retried later)."""
+        if self._webhook is None or self._session is None:
+            return
+        async with self._webhook_lock:
+            while self._pending and self._webhook is not None:
+                update = self._pending[0]
+                headers = {"Content-Type": "application/json"}
+                if self._webhook.get("secret_token"):
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = self._webhook["secret_token"]
+                try:
+                    async with self._session.post(
+                        self._webhook["url"], data=json.dumps(update), headers=headers
+                    ) as response:
+                        await response.read()
+                        status = response.status
+                except (aiohttp.ClientError, TimeoutError) as error:
+                    self._webhook_failed(f"Connection error: {error!r}")
+                    if not retrying:
+                        self._schedule_retry()
+                    return
+                if not 200 <= status < 300:
+                    self._webhook_failed(f"Wrong response from the webhook: {status}")
+                    if not retrying:
+                        self._schedule_retry()
+                    return
+                self._pending.pop(0)
+                self._changed.set()
+
+    def _webhook_failed(self, message: str) -> None:
+        assert self._webhook is not None
+        self._webhook["last_error_date"] = int(self.now())
+        self._webhook["last_error_message"] = message
+        self.webhook_errors.append(message)
+
+    def _wake_poll(self, reason: str) -> None:
+        if self._poll is not None and not self._poll.done():
+            self._poll.set_result(reason)
+
+    def _member_change(self, chat: Chat, by_user: int, user: User, old: str, new: str) -> JSON:
+        return {
+            "chat": self._chat_json(chat),
+            "from": self._ensure_user(by_user).to_api() if by_user != self.bot_id else self.bot.to_api(),
+            "date": int(self.now()),
+            "old_chat_member": self._member_json(chat, user, old),
+            "new_chat_member": self._member_json(chat, user, new),
+        }
+
+    async def _service_message(self, chat: Chat, by_user: int, fields: JSON) -> JSON:
+        message = self._store(chat, self._ensure_user(by_user).to_api(), None, [], None)
+        message.extra.update(fields)
+        body = self._message_json(message)
+        if chat.bot_status in ("member", "administrator"):
+            await self._emit("message", body)
+        return body
+
+    # -- state helpers -----------------------------------------------------------------------------
+
+    def _chat_json(self, chat: Chat) -> JSON:
+        if chat.type == "private":
+            user = self.users[chat.id]
+            data: JSON = {"id": chat.id, "type": "private", "first_name": user.first_name}
+            if user.last_name:
+                data["last_name"] = user.last_name
+            if user.username:
+                data["username"] = user.username
+            return data
+        data = {"id": chat.id, "type": chat.type, "title": chat.title}
+        if chat.username:
+            data["username"] = chat.username
+        if chat.type == "group":
+            data["all_members_are_administrators"] = False
+        return data
+
+    def _member_json(self, chat: Chat, user: User, status: str) -> JSON:
+        data: JSON = {"user": user.to_api(), "status": status}
+        if status == "creator":
+            data["is_anonymous"] = False
+        elif status == "administrator":
+            rights = dict.fromkeys(
+                (
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                    "can_pin_messages",
+                ),
+                True,
+            )
+            data.update(rights, can_be_edited=user.is_bot, is_anonymous=False, can_promote_members=False)
+            if chat.type == "supergroup":
+                data["can_manage_topics"] = False
+        elif status == "kicked":
+            data["until_date"] = 0
+        return data
+
+    def _store(
+        self,
+        chat: Chat,
+        sender: JSON,
+        text: str | None,
+        entities: list[JSON],
+        reply_markup: JSON | None,
+        *,
+        reply_to: int | None = None,
+        parse_mode: str | None = None,
+        source_text: str | None = None,
+        protect: bool = False,
+    ) -> ChatMessage:
+        message = ChatMessage(
+            chat_id=chat.id,
+            message_id=chat.next_message_id,
+            from_user=sender,
+            date=int(self.now()),
+            text=text,
+            parse_mode=parse_mode,
+            entities=entities,
+            reply_markup=reply_markup,
+            reply_to=reply_to,
+            protect_content=protect,
+            source_text=source_text,
+        )
+        chat.next_message_id += 1
+        self._messages.setdefault(chat.id, {})[message.message_id] = message
+        message.raw = self._message_json(message)
+        return message
+
+    def _message_json(self, message: ChatMessage, *, with_reply: bool = True) -> JSON:
+        data: JSON = {
+            "message_id": message.message_id,
+            "from": dict(message.from_user),
+            "chat": self._chat_json(self.chats[message.chat_id]),
+            "date": message.date,
+        }
+        if message.edit_date is not None:
+            data["edit_date"] = message.edit_date
+        if with_reply and message.reply_to is not None:
+            replied = self._messages.get(message.chat_id, {}).get(message.reply_to)
+            if replied is not None and not replied.deleted:
+                data["reply_to_message"] = self._message_json(replied, with_reply=False)
+        if message.text is not None:
+            data["text"] = message.text
+            if message.entities:
+                data["entities"] = copy.deepcopy(message.entities)
+        if message.reply_markup is not None:
+            data["reply_markup"] = copy.deepcopy(message.reply_markup)
+        if message.protect_content:
+            data["has_protected_content"] = True
+        data.update(copy.deepcopy(message.extra))
+        message.raw = data
+        return data
+
+    def _existing(self, chat_id: int, message_id: int) -> ChatMessage:
+        message = self._messages.get(chat_id, {}).get(message_id)
+        if message is None or message.deleted:
+            raise EmulatorError(f"no message {message_id} in chat {chat_id}")
+        return message
+
+    # -- HTTP ------------------------------------------------------------------------------------
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+
+    async def _read_params(self, request: web.Request) -> JSON:
+        params: JSON = dict(request.query)
+        if request.method != "POST" or not request.can_read_body:
+            return params
+        if request.content_type == "application/json":
+            try:
+                body = await request.json()
+            except ValueError:
+                raise bad_request("can't parse JSON encoded request body") from None
+            if not isinstance(body, dict):
+                raise bad_request("JSON object expected")
+            params.update(body)
+        else:
+            form = await request.post()
+            for key, value in form.items():
+                params[key] = value if isinstance(value, str) else f"<file {value.filename}>"
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        call = ApiCall(method, {}, self.now())
+        try:
+            raw = await self._read_params(request)
+            params = _Params(raw)
+            call.params = params.decoded()
+            if request.match_info["token"] != self.token:
+                raise ApiError(401, "Unauthorized")
+            handler = getattr(self, f"_api_{method.lower()}", None)
+            self.requests.append(call)
+            if handler is None:
+                self.unknown_methods.append(method)
+                raise ApiError(404, "Not Found")
+            self._check_flood(method)
+            result = await handler(params)
+            body: JSON = {"ok": True, "result": result}
+            call.response = body
+        except ApiError as error:
+            if call not in self.requests:
+                self.requests.append(call)
+            body = error.body()
+            call.status = error.code
+            call.response = body
+        self._changed.set()
+        return web.json_response(body, status=call.status)
+
+    def _check_flood(self, method: str) -> None:
+        queue = self._floods.get(method.lower())
+        if queue:
+            retry_after = queue.pop(0)
+            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
+
+    def _check_rate(self, chat: Chat) -> None:
+        now = self.now()
+        if self._group_limit is not None and chat.type != "private":
+            chat.sent_times[:] = [t for t in chat.sent_times if now - t < 60]
+            if len(chat.sent_times) >= self._group_limit:
+                retry = max(1, int(60 - (now - chat.sent_times[0])) + 1)
+                raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+        if self._global_limit is not None:
+            self._global_times[:] = [t for t in self._global_times if now - t < 1]
+            if len(self._global_times) >= self._global_limit:
+                raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        chat.sent_times.append(now)
+        self._global_times.append(now)
+
+    def _chat_for(self, params: _Params, name: str = "chat_id", *, sending: bool = True) -> Chat:
+        """Resolves ``chat_id`` (int or @username) and applies Telegram's access rules."""
+        raw = params.text(name, required=True)
+        assert raw is not None
+        chat: Chat | None = None
+        if raw.startswith("@"):
+            chat = next((c for c in self.chats.values() if c.username and f"@{c.username}" == raw), None)
+        else:
+            try:
+                chat = self.chats.get(int(raw))
+            except ValueError:
+                raise bad_request("chat not found") from None
+        if chat is None:
+            raise bad_request("chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
+        if chat.type == "private":
+            user = self.users[chat.id]
+            if not sending and not user.started:
+                raise bad_request("chat not found")
+            if user.blocked and sending:
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if not user.started:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        elif chat.bot_status == "kicked":
+            raise ApiError(403, f"Forbidden: bot was kicked from the {chat.type} chat")
+        elif chat.bot_status == "left":
+            raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
+        return chat
+
+    # -- validation --------------------------------------------------------------------------------
+
+    def _parse_message_text(
+        self, params: _Params, field_name: str = "text"
+    ) -> tuple[str, list[JSON], str | None]:
+        source = params.text(field_name)
+        if source is None:
+            raise bad_request("message text is empty")
+        parse_mode = params.text("parse_mode")
+        if parse_mode is not None and parse_mode.lower() not in ("html", "markdown", "markdownv2"):
+            raise bad_request("unsupported parse_mode")
+        explicit = params.obj("entities")
+        if explicit is not None:
+            if not isinstance(explicit, list):
+                raise bad_request("can't parse entities JSON object")
+            text, entities = source, explicit
+        else:
+            try:
+                text, entities = parse_text(source, parse_mode, strict=self.strict_html)
+            except EntityParseError as error:
+                raise bad_request(f"can't parse entities: {error}") from None
+        text, entities = strip_text(text, entities)
+        if not text:
+            raise bad_request("message text is empty")
+        if utf16_len(text) > MAX_TEXT:
+            raise bad_request("message is too long")
+        return text, detect_entities(text, entities), parse_mode
+
+    def _parse_markup(self, params: _Params) -> tuple[JSON | None, bool]:
+        """Returns (inline keyboard or None, whether any reply_markup was given)."""
+        markup = params.obj("reply_markup", error="can't parse reply keyboard markup JSON object")
+        if markup is None:
+            return None, False
+        if not isinstance(markup, dict):
+            raise bad_request("can't parse reply keyboard markup JSON object")
+        if "inline_keyboard" in markup:
+            return self._validate_inline_keyboard(markup), True
+        if "keyboard" in markup:
+            rows = markup["keyboard"]
+            if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+                raise bad_request('field "keyboard" of the ReplyKeyboardMarkup must be an Array of Arrays')
+            return None, True
+        if markup.get("remove_keyboard") is True or markup.get("force_reply") is True:
+            return None, True
+        raise bad_request('can\'t find field "inline_keyboard"')
+
+    def _validate_inline_keyboard(self, markup: JSON) -> JSON:
+        rows = markup["inline_keyboard"]
+        if not isinstance(rows, list):
+            raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array')
+        count = 0
+        for row in rows:
+            if not isinstance(row, list):
+                raise bad_request(
+                    'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays'
+                )
+            for button in row:
+                count += 1
+                self._validate_button(button)
+        if count > 100:
+            raise bad_request("reply markup is too long")
+        return {"inline_keyboard": [[dict(b) for b in row] for row in rows if row]}
+
+    def _validate_button(self, button: Any) -> None:
+        if not isinstance(button, dict):
+            raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+        text = button.get("text")
+        if not isinstance(text, str):
+            raise bad_request('can\'t parse inline keyboard button: Field "text" must be of type String')
+        if not text.strip():
+            raise bad_request("BUTTON_TEXT_INVALID")
+        actions = [name for name in BUTTON_ACTIONS if name in button]
+        if not actions:
+            raise bad_request(
+                "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+            )
+        if len(actions) > 1:
+            raise bad_request(
+                f"can't parse inline keyboard button: exactly one of the optional fields must be used, got {actions}"
+            )
+        if "callback_data" in button:
+            data = button["callback_data"]
+            if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
+                raise bad_request("BUTTON_DATA_INVALID")
+        if "url" in button:
+            url = button["url"]
+            problem = _url_problem(url) if isinstance(url, str) else "Wrong HTTP URL"
+            if problem:
+                raise bad_request(f"inline keyboard button URL '{url}' is invalid: {problem}")
+
+    def _reply_target(self, params: _Params, chat: Chat) -> int | None:
+        reply = params.obj("reply_parameters")
+        message_id: int | None = None
+        allow_missing = params.flag("allow_sending_without_reply")
+        if isinstance(reply, dict):
+            message_id = reply.get("message_id")
+            allow_missing = bool(reply.get("allow_sending_without_reply", allow_missing))
+            if reply.get("chat_id") not in (None, chat.id):
+                raise bad_request("replying to messages of other chats is not emulated")
+        elif reply is not None:
+            raise bad_request("can't parse reply parameters JSON object")
+        else:
+            message_id = params.integer("reply_to_message_id")
+        if message_id is None:
+            return None
+        target = self._messages.get(chat.id, {}).get(int(message_id))
+        if target is None or target.deleted:
+            if allow_missing:
+                return None
+            raise bad_request("message to be replied not found")
+        return int(message_id)
+
+    # -- Bot API methods ---------------------------------------------------------------------------
+
+    async def _api_getme(self, params: _Params) -> JSON:
+        return {
+            **self.bot.to_api(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": not self.privacy_mode,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    async def _api_getupdates(self, params: _Params) -> list[JSON]:
+        if self._webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+            )
+        offset = params.integer("offset")
+        limit = params.integer("limit") or 100
+        timeout = params.number("timeout") or 0.0
+        allowed = params.obj("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = frozenset(allowed) if allowed else DEFAULT_ALLOWED
+        limit = min(max(limit, 1), 100)
+        # Only one getUpdates at a time: Telegram ends the older one with 409.
+        self._wake_poll("conflict")
+        self._confirm(offset)
+        if not self._pending and timeout > 0 and not self._closing:
+            poll: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+            self._poll = poll
+            try:
+                await asyncio.wait({poll}, timeout=timeout)
+            finally:
+                if self._poll is poll:
+                    self._poll = None
+            if poll.done() and poll.result() == "conflict":
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+                )
+            if not poll.done():
+                poll.cancel()
+        return copy.deepcopy(self._pending[:limit])
+
+    def _confirm(self, offset: int | None) -> None:
+        if offset is None:
+            return
+        before = len(self._pending)
+        if offset < 0:
+            self._pending = self._pending[offset:]
+        else:
+            self._pending = [u for u in self._pending if u["update_id"] >= offset]
+        if len(self._pending) != before:
+            self._changed.set()
+
+    async def _api_setwebhook(self, params: _Params) -> bool:
+        url = params.text("url")
+        if not url:
+            self._webhook = None
+            return True
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise bad_request("bad webhook: Failed to resolve host: Name or service not known")
+        if self.strict_webhook_url:
+            if parsed.scheme != "https":
+                raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+            if (parsed.port or 443) not in (443, 80, 88, 8443):
+                raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+        secret = params.text("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise bad_request("secret token contains unallowed characters")
+        allowed = params.obj("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = frozenset(allowed) if allowed else DEFAULT_ALLOWED
+        if params.flag("drop_pending_updates"):
+            self._pending.clear()
+        self._wake_poll("conflict")
+        self._webhook = {
+            "url": url,
+            "secret_token": secret,
+            "max_connections": params.integer("max_connections") or 40,
+        }
+        if self._pending:
+            self._schedule_retry()
+        return True
+
+    async def _api_deletewebhook(self, params: _Params) -> bool:
+        self._webhook = None
+        if params.flag("drop_pending_updates"):
+            self._pending.clear()
+        return True
+
+    async def _api_getwebhookinfo(self, params: _Params) -> JSON:
+        info: JSON = {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._pending)}
+        if self._webhook is not None:
+            info["url"] = self._webhook["url"]
+            info["max_connections"] = self._webhook["max_connections"]
+            if self._allowed_updates != DEFAULT_ALLOWED:
+                info["allowed_updates"] = sorted(self._allowed_updates)
+            for key in ("last_error_date", "last_error_message"):
+                if key in self._webhook:
+                    info[key] = self._webhook[key]
+        return info
+
+    async def _api_sendmessage(self, params: _Params) -> JSON:
+        chat = self._chat_for(params)
+        source = params.text("text")
+        text, entities, parse_mode = self._parse_message_text(params)
+        keyboard, _ = self._parse_markup(params)
+        reply_to = self._reply_target(params, chat)
+        self._check_rate(chat)
+        message = self._store(
+            chat,
+            self.bot.to_api(),
+            text,
+            entities,
+            keyboard,
+            reply_to=reply_to,
+            parse_mode=parse_mode,
+            source_text=source,
+            protect=params.flag("protect_content"),
+        )
+        return self._message_json(message)
+
+    def _editable(self, params: _Params) -> tuple[Chat, ChatMessage]:
+        if params.has("inline_message_id"):
+            raise bad_request("MESSAGE_ID_INVALID")
+        chat = self._chat_for(params)
+        message_id = params.integer("message_id", required=True, empty="message identifier is not specified")
+        assert message_id is not None
+        message = self._messages.get(chat.id, {}).get(message_id)
+        if message is None or message.deleted:
+            raise bad_request("message to edit not found")
+        if not message.from_bot or message.from_user.get("id") != self.bot_id:
+            raise bad_request("message can't be edited")
+        return chat, message
+
+    async def _api_editmessagetext(self, params: _Params) -> JSON:
+        _, message = self._editable(params)
+        if message.text is None:
+            raise bad_request("there is no text in the message to edit")
+        text, entities, parse_mode = self._parse_message_text(params)
+        keyboard, _ = self._parse_markup(params)
+        if text == message.text and entities == message.entities and keyboard == message.reply_markup:
+            raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
+        message.text, message.entities, message.parse_mode = text, entities, parse_mode
+        message.source_text = params.text("text")
+        message.reply_markup = keyboard
+        message.edit_date = int(self.now())
+        return self._message_json(message)
+
+    async def _api_editmessagereplymarkup(self, params: _Params) -> JSON:
+        _, message = self._editable(params)
+        keyboard, _ = self._parse_markup(params)
+        if keyboard == message.reply_markup:
+            raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
+        message.reply_markup = keyboard
+        message.edit_date = int(self.now())
+        return self._message_json(message)
+
+    def _delete(self, chat: Chat, message_id: int) -> None:
+        message = self._messages.get(chat.id, {}).get(message_id)
+        if message is None or message.deleted:
+            raise bad_request("message to delete not found")
+        if (
+            chat.type != "private"
+            and message.from_user.get("id") != self.bot_id
+            and chat.bot_status != "administrator"
+        ):
+            raise bad_request("message can't be deleted")
+        message.deleted = True
+
+    async def _api_deletemessage(self, params: _Params) -> bool:
+        chat = self._chat_for(params)
+        message_id = params.integer("message_id", required=True, empty="message identifier is not specified")
+        assert message_id is not None
+        self._delete(chat, message_id)
+        return True
+
+    async def _api_deletemessages(self, params: _Params) -> bool:
+        chat = self._chat_for(params)
+        ids = params.obj("message_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            raise bad_request("message_ids must be a list of 1-100 identifiers")
+        for message_id in ids:
+            message = self._messages.get(chat.id, {}).get(int(message_id))
+            if message is not None and not message.deleted:
+                self._delete(chat, int(message_id))
+        return True
+
+    async def _api_answercallbackquery(self, params: _Params) -> bool:
+        query_id = params.text("callback_query_id", required=True, empty="QUERY_ID_INVALID")
+        query = self._queries.get(query_id or "")
+        if query is None or query.answer is not None:
+            raise bad_request(QUERY_TOO_OLD.removeprefix("Bad Request: "))
+        if self.callback_query_ttl is not None and self.now() - query.created > self.callback_query_ttl:
+            raise bad_request(QUERY_TOO_OLD.removeprefix("Bad Request: "))
+        text = params.text("text")
+        if text is not None and len(text) > MAX_CALLBACK_TEXT:
+            raise bad_request("MESSAGE_TOO_LONG")
+        url = params.text("url")
+        if url is not None:
+            raise bad_request("URL_INVALID")  # only for games and t.me/bot?start= links, not emulated
+        query.answer = {
+            "text": text,
+            "show_alert": params.flag("show_alert"),
+            "cache_time": params.integer("cache_time"),
+        }
+        return True
+
+    async def _api_getchatmember(self, params: _Params) -> JSON:
+        chat = self._chat_for(params, sending=False)
+        user_id = params.integer("user_id", required=True)
+        assert user_id is not None
+        if user_id == self.bot_id:
+            return self._member_json(chat, self.bot, chat.bot_status if chat.type != "private" else "member")
+        user = self.users.get(user_id)
+        if user is None:
+            raise bad_request("user not found")
+        if chat.type == "private":
+            return self._member_json(chat, user, "member" if user_id == chat.id else "left")
+        return self._member_json(chat, user, chat.members.get(user_id, "left"))
+
+    async def _api_getchatadministrators(self, params: _Params) -> list[JSON]:
+        chat = self._chat_for(params, sending=False)
+        if chat.type == "private":
+            raise bad_request("there are no administrators in the private chat")
+        admins = [
+            self._member_json(chat, self.users[user_id], status)
+            for user_id, status in chat.members.items()
+            if status in ("creator", "administrator")
+        ]
+        if chat.bot_status == "administrator":
+            admins.append(self._member_json(chat, self.bot, "administrator"))
+        return admins
+
+    async def _api_getchatmembercount(self, params: _Params) -> int:
+        chat = self._chat_for(params, sending=False)
+        if chat.type == "private":
+            return 2
+        humans = sum(
+            1 for s in chat.members.values() if s in ("creator", "administrator", "member", "restricted")
+        )
+        return humans + (1 if chat.bot_status in ("member", "administrator") else 0)
+
+    async def _api_getchat(self, params: _Params) -> JSON:
+        chat = self._chat_for(params, sending=False)
+        return {
+            **self._chat_json(chat),
+            "accent_color_id": chat.id % 7,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
+
+    @staticmethod
+    def _scope_key(scope: Any) -> str:
+        if not scope:
+            return json.dumps({"type": "default"})
+        return json.dumps(scope, sort_keys=True)
+
+    def _commands_key(self, params: _Params) -> tuple[str, str]:
+        scope = params.obj("scope")
+        if scope is not None and (not isinstance(scope, dict) or "type" not in scope):
+            raise bad_request("can't parse BotCommandScope JSON object")
+        language = params.text("language_code") or ""
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise bad_request("invalid language code specified")
+        return self._scope_key(scope), language
+
+    async def _api_setmycommands(self, params: _Params) -> bool:
+        commands = params.obj("commands")
+        if commands is None:
+            raise bad_request("commands is empty")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise bad_request("can't parse commands JSON object")
+        for command in commands:
+            if not isinstance(command, dict) or not _COMMAND.fullmatch(str(command.get("command", ""))):
+                raise bad_request("BOT_COMMAND_INVALID")
+            description = command.get("description")
+            if not isinstance(description, str) or not 1 <= len(description) <= 256:
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        self._commands[self._commands_key(params)] = [
+            {"command": c["command"], "description": c["description"]} for c in commands
+        ]
+        return True
+
+    async def _api_getmycommands(self, params: _Params) -> list[JSON]:
+        return list(self._commands.get(self._commands_key(params), []))
+
+    async def _api_deletemycommands(self, params: _Params) -> bool:
+        self._commands.pop(self._commands_key(params), None)
+        return True
+
+    async def _copy_source(self, params: _Params) -> ChatMessage:
+        from_chat = self._chat_for(params, "from_chat_id")
+        message_id = params.integer("message_id", required=True, empty="message identifier is not specified")
+        assert message_id is not None
+        source = self._messages.get(from_chat.id, {}).get(message_id)
+        if source is None or source.deleted:
+            raise bad_request("message to forward not found")
+        if source.protect_content:
+            raise bad_request("message can't be forwarded")
+        return source
+
+    async def _api_forwardmessage(self, params: _Params) -> JSON:
+        chat = self._chat_for(params)
+        source = await self._copy_source(params)
+        self._check_rate(chat)
+        message = self._store(chat, self.bot.to_api(), source.text, list(source.entities), None)
+        message.extra["forward_origin"] = {
+            "type": "user",
+            "sender_user": source.from_user,
+            "date": source.date,
+        }
+        return self._message_json(message)
+
+    async def _api_copymessage(self, params: _Params) -> JSON:
+        chat = self._chat_for(params)
+        source = await self._copy_source(params)
+        self._check_rate(chat)
+        keyboard, given = self._parse_markup(params)
+        self._store(chat, self.bot.to_api(), source.text, list(source.entities), keyboard if given else None)
+        return {"message_id": chat.next_message_id - 1}
+
+    async def _api_close(self, params: _Params) -> bool:
+        return True
+
+    async def _api_logout(self, params: _Params) -> bool:
+        return True
+
+
+def _url_problem(url: str) -> str | None:
+    """Why Telegram would refuse ``url`` on an inline button, or None."""
+    if not url or any(ch.isspace() for ch in url):
+        return "Wrong HTTP URL"
+    parsed = urllib.parse.urlsplit(url)
+    scheme = parsed.scheme.lower()
+    if scheme == "tg":
+        return None
+    if scheme not in ("http", "https"):
+        return "Unsupported URL protocol" if scheme else "Wrong HTTP URL"
+    host = parsed.hostname or ""
+    if "." not in host or host.startswith(".") or host.endswith("."):
+        return "Wrong HTTP URL"
+    if not re.fullmatch(r"[A-Za-z0-9.-]+", host):
+        return "Wrong HTTP URL"
+    return None

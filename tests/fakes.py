@@ -1,0 +1,496 @@
+"""In-memory fakes of the core's ports, for unit tests of the core without a database."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from bot.messages import ChatTarget, OutgoingMessage
+from bot.model import (
+    Ban,
+    Community,
+    CommunitySettings,
+    Draft,
+    DraftKind,
+    DraftStatus,
+    PendingInput,
+    QueueCause,
+    QueueItem,
+    QueueStatus,
+    Reaction,
+    ReactionCounts,
+    ReplyPost,
+    ReportReason,
+    Secret,
+    SecretStatus,
+)
+from bot.moderation.verdict import FilterResult, Reason, Verdict
+from bot.ports import (
+    CommunityRepository,
+    DeliveryError,
+    DraftRepository,
+    MemberRepository,
+    ModerationRepository,
+    OutboxEntry,
+    OutboxRepository,
+    SecretRepository,
+)
+
+
+@dataclass
+class _State:
+    communities: dict[int, Community] = field(default_factory=dict)
+    memberships: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    locales: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, PendingInput] = field(default_factory=dict)
+    bans: list[Ban] = field(default_factory=list)
+    drafts: dict[int, Draft] = field(default_factory=dict)
+    secrets: dict[int, Secret] = field(default_factory=dict)
+    returns: dict[int, tuple[bytes, datetime]] = field(default_factory=dict)
+    reactions: set[tuple[int, str, Reaction]] = field(default_factory=set)
+    replies: dict[int, ReplyPost] = field(default_factory=dict)
+    reports: dict[tuple[int, str], ReportReason] = field(default_factory=dict)
+    items: dict[int, QueueItem] = field(default_factory=dict)
+    audit: list[tuple[int, str, datetime, str, int | None, str]] = field(default_factory=list)
+    outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def copy(self) -> _State:
+        clone = _State()
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if name == "ids":
+                setattr(clone, name, value)
+            elif isinstance(value, dict):
+                setattr(clone, name, {k: (dict(v) if isinstance(v, dict) else v) for k, v in value.items()})
+            else:
+                setattr(clone, name, type(value)(value))
+        return clone
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def s(self) -> _State:
+        return self._uow.state
+
+    def next_id(self) -> int:
+        return next(self.s.ids)
+
+
+class FakeCommunities(_Repo):
+    async def add(
+        self, platform: str, chat_ref: str, title: str, settings: CommunitySettings, at: datetime
+    ) -> Community:
+        community = Community(self.next_id(), platform, chat_ref, title, True, settings, None, 0)
+        self.s.communities[community.id] = community
+        return community
+
+    async def get(self, community_id: int) -> Community | None:
+        return self.s.communities.get(community_id)
+
+    async def by_chat(self, platform: str, chat_ref: str) -> Community | None:
+        return next(
+            (c for c in self.s.communities.values() if c.platform == platform and c.chat_ref == chat_ref),
+            None,
+        )
+
+    async def active_on(self, platform: str, limit: int) -> Sequence[Community]:
+        return [c for c in self.s.communities.values() if c.platform == platform and c.active][:limit]
+
+    async def set_active(self, community_id: int, active: bool, title: str | None = None) -> None:
+        old = self.s.communities[community_id]
+        self.s.communities[community_id] = replace(old, active=active, title=title or old.title)
+
+    async def update_settings(self, community_id: int, settings: CommunitySettings) -> None:
+        self.s.communities[community_id] = replace(self.s.communities[community_id], settings=settings)
+
+    async def set_moderation_chat(self, community_id: int, chat_ref: str | None) -> None:
+        self.s.communities[community_id] = replace(
+            self.s.communities[community_id], moderation_chat_ref=chat_ref
+        )
+
+    async def next_number(self, community_id: int) -> int:
+        old = self.s.communities[community_id]
+        self.s.communities[community_id] = replace(old, secret_count=old.secret_count + 1)
+        return old.secret_count + 1
+
+
+class FakeMembers(_Repo):
+    async def verified_since(self, author_key: str, since: datetime) -> Sequence[int]:
+        return [cid for (key, cid), at in self.s.memberships.items() if key == author_key and at >= since]
+
+    async def mark_verified(self, author_key: str, community_id: int, at: datetime) -> None:
+        self.s.memberships[(author_key, community_id)] = at
+
+    async def forget_membership(self, author_key: str, community_id: int) -> None:
+        self.s.memberships.pop((author_key, community_id), None)
+
+    async def locale(self, author_key: str) -> str | None:
+        return self.s.locales.get(author_key)
+
+    async def set_locale(self, author_key: str, locale: str) -> None:
+        self.s.locales[author_key] = locale
+
+    async def pending_input(self, author_key: str) -> PendingInput | None:
+        return self.s.pending.get(author_key)
+
+    async def set_pending_input(self, pending: PendingInput | None, author_key: str) -> None:
+        self.s.pending.pop(author_key, None)
+        if pending is not None:
+            self.s.pending[author_key] = pending
+
+    async def active_ban(self, author_key: str, community_id: int, now: datetime) -> Ban | None:
+        active = [
+            b
+            for b in self.s.bans
+            if b.author_key == author_key
+            and b.community_id == community_id
+            and (b.until is None or b.until > now)
+        ]
+        return next((b for b in active if b.until is None), active[0] if active else None)
+
+    async def add_ban(self, ban: Ban, at: datetime) -> None:
+        self.s.bans.append(ban)
+
+
+class FakeDrafts(_Repo):
+    async def add(
+        self,
+        author_key: str,
+        kind: DraftKind,
+        community_id: int | None,
+        secret_id: int | None,
+        text: str,
+        verdict: Verdict,
+        reason_categories: tuple[str, ...],
+        at: datetime,
+    ) -> Draft:
+        draft = Draft(
+            self.next_id(), author_key, kind, community_id, secret_id, text, False, verdict, reason_categories,
+            DraftStatus.OPEN, at,
+        )  # fmt: skip
+        self.s.drafts[draft.id] = draft
+        return draft
+
+    async def get(self, draft_id: int) -> Draft | None:
+        return self.s.drafts.get(draft_id)
+
+    async def update(self, draft_id: int, *, community_id: int | None, content_warning: bool) -> None:
+        draft = self.s.drafts[draft_id]
+        self.s.drafts[draft_id] = replace(draft, community_id=community_id, content_warning=content_warning)
+
+    async def transition(self, draft_id: int, old: DraftStatus, new: DraftStatus) -> bool:
+        draft = self.s.drafts.get(draft_id)
+        if draft is None or draft.status is not old:
+            return False
+        self.s.drafts[draft_id] = replace(draft, status=new)
+        return True
+
+
+class FakeSecrets(_Repo):
+    async def add(
+        self,
+        community_id: int,
+        number: int,
+        author_key: str,
+        text: str,
+        content_warning: bool,
+        status: SecretStatus,
+        at: datetime,
+        author_locale: str,
+        return_address: bytes | None,
+        return_expires_at: datetime | None,
+    ) -> Secret:
+        secret = Secret(
+            self.next_id(),
+            community_id,
+            number,
+            author_key,
+            text,
+            content_warning,
+            status,
+            at,
+            None,
+            author_locale,
+        )
+        self.s.secrets[secret.id] = secret
+        if return_address is not None and return_expires_at is not None:
+            self.s.returns[secret.id] = (return_address, return_expires_at)
+        return secret
+
+    async def get(self, secret_id: int) -> Secret | None:
+        return self.s.secrets.get(secret_id)
+
+    async def set_status(self, secret_id: int, status: SecretStatus) -> None:
+        self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], status=status)
+
+    async def set_card_ref(self, secret_id: int, card_ref: str) -> None:
+        self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], card_ref=card_ref)
+
+    async def by_author(self, author_key: str, limit: int) -> Sequence[Secret]:
+        mine = [s for s in self.s.secrets.values() if s.author_key == author_key]
+        return sorted(mine, key=lambda s: (s.created_at, s.id), reverse=True)[:limit]
+
+    async def recent_texts_by_author(self, author_key: str, since: datetime) -> Sequence[str]:
+        return [
+            s.text for s in self.s.secrets.values() if s.author_key == author_key and s.created_at >= since
+        ]
+
+    async def return_address(self, secret_id: int, now: datetime) -> bytes | None:
+        found = self.s.returns.get(secret_id)
+        return found[0] if found and found[1] > now else None
+
+    async def erase_return_address(self, secret_id: int) -> None:
+        self.s.returns.pop(secret_id, None)
+
+    async def erase_expired_return_addresses(self, now: datetime) -> int:
+        expired = [sid for sid, (_, until) in self.s.returns.items() if until <= now]
+        for sid in expired:
+            del self.s.returns[sid]
+        return len(expired)
+
+    async def toggle_reaction(self, secret_id: int, reactor_key: str, reaction: Reaction) -> bool:
+        entry = (secret_id, reactor_key, reaction)
+        if entry in self.s.reactions:
+            self.s.reactions.discard(entry)
+            return False
+        self.s.reactions.add(entry)
+        return True
+
+    async def reaction_counts(self, secret_id: int) -> ReactionCounts:
+        counts = {r.value: 0 for r in Reaction}
+        for sid, _, reaction in self.s.reactions:
+            if sid == secret_id:
+                counts[reaction.value] += 1
+        return ReactionCounts(**counts)
+
+    async def add_reply(
+        self, secret_id: int, author_key: str, text: str, pseudonym: str, by_author: bool, at: datetime
+    ) -> ReplyPost:
+        reply = ReplyPost(self.next_id(), secret_id, author_key, text, pseudonym, by_author, at, None)
+        self.s.replies[reply.id] = reply
+        return reply
+
+    async def get_reply(self, reply_id: int) -> ReplyPost | None:
+        return self.s.replies.get(reply_id)
+
+    async def set_reply_ref(self, reply_id: int, message_ref: str) -> None:
+        self.s.replies[reply_id] = replace(self.s.replies[reply_id], message_ref=message_ref)
+
+    async def reply_count(self, secret_id: int) -> int:
+        return sum(1 for r in self.s.replies.values() if r.secret_id == secret_id)
+
+    async def add_report(self, secret_id: int, reporter_key: str, reason: ReportReason, at: datetime) -> bool:
+        if (secret_id, reporter_key) in self.s.reports:
+            return False
+        self.s.reports[(secret_id, reporter_key)] = reason
+        return True
+
+    async def report_reasons(self, secret_id: int) -> Sequence[ReportReason]:
+        return [reason for (sid, _), reason in self.s.reports.items() if sid == secret_id]
+
+
+class FakeModeration(_Repo):
+    async def add_item(
+        self, community_id: int, secret_id: int, cause: QueueCause, detail: str, at: datetime
+    ) -> QueueItem:
+        item = QueueItem(self.next_id(), community_id, secret_id, cause, detail, QueueStatus.OPEN, None, at)
+        self.s.items[item.id] = item
+        return item
+
+    async def get_item(self, item_id: int) -> QueueItem | None:
+        return self.s.items.get(item_id)
+
+    async def open_item_for(self, secret_id: int) -> QueueItem | None:
+        return next(
+            (i for i in self.s.items.values() if i.secret_id == secret_id and i.status is QueueStatus.OPEN),
+            None,
+        )
+
+    async def decide(self, item_id: int, status: QueueStatus, at: datetime) -> bool:
+        item = self.s.items.get(item_id)
+        if item is None or item.status is not QueueStatus.OPEN:
+            return False
+        self.s.items[item_id] = replace(item, status=status)
+        return True
+
+    async def set_item_ref(self, item_id: int, message_ref: str) -> None:
+        self.s.items[item_id] = replace(self.s.items[item_id], message_ref=message_ref)
+
+    async def audit(
+        self,
+        community_id: int,
+        moderator_key: str,
+        action: str,
+        secret_id: int | None,
+        detail: str,
+        at: datetime,
+    ) -> None:
+        self.s.audit.append((community_id, moderator_key, at, action, secret_id, detail))
+
+    async def audit_log(
+        self, community_id: int, limit: int
+    ) -> Sequence[tuple[datetime, str, int | None, str]]:
+        rows = [
+            (at, action, sid, detail)
+            for cid, _, at, action, sid, detail in self.s.audit
+            if cid == community_id
+        ]
+        return list(reversed(rows))[:limit]
+
+
+class FakeOutbox(_Repo):
+    async def add(
+        self, kind: str, payload: dict[str, Any], not_before: datetime, dedupe_key: str | None
+    ) -> None:
+        if dedupe_key is not None and any(
+            e["dedupe"] == dedupe_key and e["status"] == "pending" and e["claimed"] is None
+            for e in self.s.outbox.values()
+        ):
+            return
+        entry_id = self.next_id()
+        self.s.outbox[entry_id] = {
+            "kind": kind, "payload": payload, "not_before": not_before, "dedupe": dedupe_key,
+            "status": "pending", "claimed": None, "attempts": 0,
+        }  # fmt: skip
+
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
+        due = [
+            (entry_id, e)
+            for entry_id, e in self.s.outbox.items()
+            if e["status"] == "pending"
+            and e["not_before"] <= now
+            and (e["claimed"] is None or e["claimed"] < now)
+        ]
+        due.sort(key=lambda pair: (pair[1]["not_before"], pair[0]))
+        claimed = []
+        for entry_id, e in due[:limit]:
+            e["claimed"] = lease_until
+            claimed.append(
+                OutboxEntry(entry_id, e["kind"], dict(e["payload"]), e["attempts"], e["not_before"])
+            )
+        return claimed
+
+    async def done(self, entry_id: int) -> None:
+        self.s.outbox.pop(entry_id, None)
+
+    async def retry(self, entry_id: int, not_before: datetime, error: str) -> None:
+        e = self.s.outbox[entry_id]
+        e.update(not_before=not_before, claimed=None, attempts=e["attempts"] + 1)
+
+    async def fail(self, entry_id: int, error: str) -> None:
+        self.s.outbox[entry_id]["status"] = "failed"
+
+    async def pending_count(self) -> int:
+        return sum(1 for e in self.s.outbox.values() if e["status"] == "pending")
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the database's state; ``commit`` publishes it, leaving without commit drops it."""
+
+    communities: CommunityRepository
+    members: MemberRepository
+    drafts: DraftRepository
+    secrets: SecretRepository
+    moderation: ModerationRepository
+    outbox: OutboxRepository
+
+    def __init__(self, database: FakeDatabase) -> None:
+        self._database = database
+        self.state = database.state.copy()
+        self.communities = FakeCommunities(self)
+        self.members = FakeMembers(self)
+        self.drafts = FakeDrafts(self)
+        self.secrets = FakeSecrets(self)
+        self.moderation = FakeModeration(self)
+        self.outbox = FakeOutbox(self)
+
+    async def __aenter__(self) -> Self:
+        self.state = self._database.state.copy()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self._database.state = self.state
+        self.state = self.state.copy()
+        self._database.commits += 1
+
+
+class FakeDatabase:
+    def __init__(self) -> None:
+        self.state = _State()
+        self.commits = 0
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)
+
+
+@dataclass
+class FakeDirectory:
+    members: dict[str, set[str]] = field(default_factory=dict)  # chat_ref -> user ids
+    admins: dict[str, set[str]] = field(default_factory=dict)
+    admin_checks: int = 0
+
+    async def is_member(self, chat_ref: str, user_id: str) -> bool:
+        return user_id in self.members.get(chat_ref, set())
+
+    async def is_admin(self, chat_ref: str, user_id: str) -> bool:
+        self.admin_checks += 1
+        return user_id in self.admins.get(chat_ref, set())
+
+    async def member_count(self, chat_ref: str) -> int:
+        return len(self.members.get(chat_ref, set()))
+
+
+@dataclass
+class Sent:
+    target: ChatTarget
+    message: OutgoingMessage
+    ref: str
+    edited: bool = False
+
+
+@dataclass
+class FakeMessenger:
+    sent: list[Sent] = field(default_factory=list)
+    failures: list[DeliveryError] = field(default_factory=list)
+    _refs: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
+
+    def _maybe_fail(self) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+
+    async def send(self, target: ChatTarget, message: OutgoingMessage) -> str:
+        self._maybe_fail()
+        ref = str(next(self._refs))
+        self.sent.append(Sent(target, message, ref))
+        return ref
+
+    async def edit(self, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
+        self._maybe_fail()
+        self.sent.append(Sent(target, message, message_ref, edited=True))
+
+    def to(self, chat_ref: str) -> list[Sent]:
+        return [s for s in self.sent if s.target.chat_ref == chat_ref]
+
+
+class KeywordFilter:
+    """A filter for core tests: "BLOCKME" blocks, "REVIEWME" holds for review."""
+
+    def check(self, text: str, lang: str | None = None) -> FilterResult:
+        if "BLOCKME" in text:
+            return FilterResult(Verdict.BLOCK, (Reason("insult", "BLOCKME"),))
+        if "REVIEWME" in text:
+            return FilterResult(Verdict.REVIEW, (Reason("phone", "REVIEWME"),))
+        return FilterResult(Verdict.ALLOW)

@@ -1,0 +1,203 @@
+"""Storage contract: the same cases on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta, timezone
+
+from bot.model import (
+    Ban,
+    CommunitySettings,
+    DraftKind,
+    DraftStatus,
+    PendingInput,
+    QueueCause,
+    QueueStatus,
+    Reaction,
+    ReportReason,
+    SecretStatus,
+)
+from bot.moderation.verdict import Verdict
+from storage.database import SqlDatabase
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+KEY = "a" * 64
+OTHER = "b" * 64
+
+
+async def _community(db: SqlDatabase, chat_ref: str = "g1") -> int:
+    async with db.unit_of_work() as uow:
+        community = await uow.communities.add("console", chat_ref, "Group", CommunitySettings(), NOW)
+        await uow.commit()
+    return community.id
+
+
+async def _secret(db: SqlDatabase, community_id: int, number: int = 1, at: datetime = NOW) -> int:
+    async with db.unit_of_work() as uow:
+        secret = await uow.secrets.add(
+            community_id,
+            number,
+            KEY,
+            "text",
+            False,
+            SecretStatus.QUEUED,
+            at,
+            "en",
+            b"sealed",
+            at + timedelta(days=7),
+        )
+        await uow.commit()
+    return secret.id
+
+
+async def test_times_come_back_in_utc_whatever_zone_they_were_given_in(database: SqlDatabase) -> None:
+    community_id = await _community(database)
+    paris = timezone(timedelta(hours=1))
+    secret_id = await _secret(database, community_id, at=datetime(2026, 11, 24, 10, 0, tzinfo=paris))
+    async with database.unit_of_work() as uow:
+        secret = await uow.secrets.get(secret_id)
+    assert secret is not None
+    assert secret.created_at == NOW and secret.created_at.tzinfo is not None
+
+
+async def test_numbers_are_per_community_and_never_repeat(database: SqlDatabase) -> None:
+    first, second = await _community(database, "g1"), await _community(database, "g2")
+
+    async def take(community_id: int) -> int:
+        async with database.unit_of_work() as uow:
+            number = await uow.communities.next_number(community_id)
+            await uow.commit()
+            return number
+
+    numbers = await asyncio.gather(*(take(first) for _ in range(5)))
+    assert sorted(numbers) == [1, 2, 3, 4, 5]
+    assert await take(second) == 1
+
+
+async def test_uncommitted_work_is_rolled_back(database: SqlDatabase) -> None:
+    community_id = await _community(database)
+    async with database.unit_of_work() as uow:
+        await uow.communities.set_active(community_id, False)
+    async with database.unit_of_work() as uow:
+        community = await uow.communities.get(community_id)
+    assert community is not None and community.active
+
+
+async def test_a_draft_is_submitted_once(database: SqlDatabase) -> None:
+    async with database.unit_of_work() as uow:
+        draft = await uow.drafts.add(KEY, DraftKind.SECRET, None, None, "hello", Verdict.ALLOW, (), NOW)
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        assert await uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED)
+        assert not await uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED)
+        await uow.commit()
+        stored = await uow.drafts.get(draft.id)
+    assert stored is not None and stored.status is DraftStatus.SUBMITTED
+
+
+async def test_reactions_toggle_and_count(database: SqlDatabase) -> None:
+    secret_id = await _secret(database, await _community(database))
+    async with database.unit_of_work() as uow:
+        assert await uow.secrets.toggle_reaction(secret_id, KEY, Reaction.HEART)
+        assert await uow.secrets.toggle_reaction(secret_id, OTHER, Reaction.HEART)
+        assert await uow.secrets.toggle_reaction(secret_id, OTHER, Reaction.SAD)
+        assert not await uow.secrets.toggle_reaction(secret_id, KEY, Reaction.HEART)
+        await uow.commit()
+        counts = await uow.secrets.reaction_counts(secret_id)
+    assert (counts.heart, counts.laugh, counts.wow, counts.sad) == (1, 0, 0, 1)
+
+
+async def test_one_report_per_reporter(database: SqlDatabase) -> None:
+    secret_id = await _secret(database, await _community(database))
+    async with database.unit_of_work() as uow:
+        assert await uow.secrets.add_report(secret_id, KEY, ReportReason.SPAM, NOW)
+        assert not await uow.secrets.add_report(secret_id, KEY, ReportReason.HATE, NOW)
+        assert await uow.secrets.add_report(secret_id, OTHER, ReportReason.HATE, NOW)
+        await uow.commit()
+        assert list(await uow.secrets.report_reasons(secret_id)) == [ReportReason.SPAM, ReportReason.HATE]
+
+
+async def test_return_addresses_expire_and_are_erased(database: SqlDatabase) -> None:
+    secret_id = await _secret(database, await _community(database))
+    async with database.unit_of_work() as uow:
+        assert await uow.secrets.return_address(secret_id, NOW) == b"sealed"
+        assert await uow.secrets.return_address(secret_id, NOW + timedelta(days=8)) is None
+        assert await uow.secrets.erase_expired_return_addresses(NOW + timedelta(days=8)) == 1
+        await uow.commit()
+        assert await uow.secrets.return_address(secret_id, NOW) is None
+
+
+async def test_bans_end_and_permanent_bans_do_not(database: SqlDatabase) -> None:
+    community_id = await _community(database)
+    async with database.unit_of_work() as uow:
+        await uow.members.add_ban(Ban(community_id, KEY, NOW + timedelta(hours=24)), NOW)
+        await uow.members.add_ban(Ban(community_id, OTHER, None), NOW)
+        await uow.commit()
+        assert await uow.members.active_ban(KEY, community_id, NOW + timedelta(hours=23)) is not None
+        assert await uow.members.active_ban(KEY, community_id, NOW + timedelta(hours=25)) is None
+        assert await uow.members.active_ban(OTHER, community_id, NOW + timedelta(days=999)) is not None
+
+
+async def test_membership_pending_input_and_locale(database: SqlDatabase) -> None:
+    community_id = await _community(database)
+    async with database.unit_of_work() as uow:
+        await uow.members.mark_verified(KEY, community_id, NOW)
+        await uow.members.set_locale(KEY, "fr")
+        await uow.members.set_pending_input(PendingInput(KEY, DraftKind.REPLY, 7, NOW), KEY)
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        assert list(await uow.members.verified_since(KEY, NOW - timedelta(minutes=1))) == [community_id]
+        assert list(await uow.members.verified_since(KEY, NOW + timedelta(minutes=1))) == []
+        assert await uow.members.locale(KEY) == "fr"
+        pending = await uow.members.pending_input(KEY)
+        assert pending is not None and pending.target_id == 7
+        await uow.members.set_pending_input(None, KEY)
+        await uow.members.forget_membership(KEY, community_id)
+        await uow.commit()
+        assert await uow.members.pending_input(KEY) is None
+        assert list(await uow.members.verified_since(KEY, NOW - timedelta(minutes=1))) == []
+
+
+async def test_queue_items_are_decided_once_and_audited(database: SqlDatabase) -> None:
+    community_id = await _community(database)
+    secret_id = await _secret(database, community_id)
+    async with database.unit_of_work() as uow:
+        item = await uow.moderation.add_item(community_id, secret_id, QueueCause.REPORTS, "spam", NOW)
+        await uow.commit()
+        assert await uow.moderation.open_item_for(secret_id) == item
+        assert await uow.moderation.decide(item.id, QueueStatus.REMOVED, NOW)
+        assert not await uow.moderation.decide(item.id, QueueStatus.APPROVED, NOW)
+        await uow.moderation.audit(community_id, OTHER, "remove", secret_id, "spam", NOW)
+        await uow.commit()
+        assert await uow.moderation.open_item_for(secret_id) is None
+        assert list(await uow.moderation.audit_log(community_id, 10)) == [(NOW, "remove", secret_id, "spam")]
+
+
+async def test_outbox_claims_once_dedupes_and_retries(database: SqlDatabase) -> None:
+    async with database.unit_of_work() as uow:
+        await uow.outbox.add("refresh", {"secret_id": 1}, NOW, "refresh:1")
+        await uow.outbox.add("refresh", {"secret_id": 1}, NOW, "refresh:1")
+        await uow.outbox.add("card", {"secret_id": 2}, NOW + timedelta(seconds=30), None)
+        await uow.commit()
+        assert await uow.outbox.pending_count() == 2
+    async with database.unit_of_work() as uow:
+        claimed = await uow.outbox.claim_due(NOW, 10, NOW + timedelta(seconds=60))
+        await uow.commit()
+    assert [(entry.kind, entry.payload) for entry in claimed] == [("refresh", {"secret_id": 1})]
+    async with database.unit_of_work() as uow:
+        assert await uow.outbox.claim_due(NOW, 10, NOW + timedelta(seconds=60)) == []
+        # a claimed refresh no longer absorbs new ones: the change after the claim must be shown too
+        await uow.outbox.add("refresh", {"secret_id": 1}, NOW, "refresh:1")
+        await uow.outbox.retry(claimed[0].id, NOW + timedelta(seconds=5), "busy")
+        await uow.commit()
+        assert await uow.outbox.pending_count() == 3
+    async with database.unit_of_work() as uow:
+        later = await uow.outbox.claim_due(NOW + timedelta(seconds=31), 10, NOW + timedelta(seconds=90))
+        await uow.commit()
+        assert sorted(entry.kind for entry in later) == ["card", "refresh", "refresh"]
+        retried = next(entry for entry in later if entry.id == claimed[0].id)
+        assert retried.attempts == 1
+        for entry in later:
+            await uow.outbox.done(entry.id)
+        await uow.commit()
+        assert await uow.outbox.pending_count() == 0

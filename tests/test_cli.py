@@ -1,0 +1,88 @@
+"""The `murmure` command as an operator runs it: a real process, stdin in, transcript out."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+MURMURE = [sys.executable, "-m", "murmure.cli"]
+
+
+def run(args: list[str], cwd: Path, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MURMURE_")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    return subprocess.run(
+        [*MURMURE, *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+def test_run_with_no_config_starts_the_console_demo_and_reads_stdin(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "I still sleep with the teddy bear my grandmother gave me.",
+            "/click Post",
+            "/as bob",
+            "/click 1",
+            "/frobnicate",
+            "/click 999 1",
+            "\x00\x01",
+        ]
+    )
+    result = run(["run"], tmp_path, script + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "generated a local pepper and sealing key" in out
+    assert "── Demo group · message" in out and "#1" in out and "❤️ 1" in out
+    assert "I don't know the command /frobnicate" in out
+    assert "there is no message 999" in out
+    assert "Your message is empty" in out
+    assert "Traceback" not in out + result.stderr
+    key_files = [tmp_path / "murmure-data" / "pepper", tmp_path / "murmure-data" / "sealing.key"]
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in key_files)
+    # a second run reuses the database and the keys: the next secret is #2 in the same group
+    again = run(["run"], tmp_path, "Second one, from a new process.\n/click Post\n")
+    assert again.returncode == 0 and "#2" in again.stdout and "generated" not in again.stdout
+
+
+def test_a_configured_run_refuses_to_start_without_a_pepper(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("[community]\nmin_members = 3\n", encoding="utf-8")
+    result = run(["run", "--config", "config.toml"], tmp_path)
+    assert result.returncode == 2
+    assert "murmure init" in result.stderr and "MURMURE_PEPPER" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_init_writes_config_and_keys_then_db_upgrade_migrates(tmp_path: Path) -> None:
+    result = run(["init", "--config", "config.toml"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "config.toml").exists()
+    for name in ("pepper", "sealing.key"):
+        assert stat.S_IMODE((tmp_path / "murmure-data" / name).stat().st_mode) == 0o600
+    upgraded = run(["db", "upgrade", "--config", "config.toml"], tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "up to date" in upgraded.stdout
+    assert (tmp_path / "murmure-data" / "murmure.db").exists()
+    console = run(["run", "--config", "config.toml"], tmp_path, "/help\n")
+    assert console.returncode == 0 and "/as NAME" in console.stdout
+
+
+def test_bad_configuration_is_explained_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "broken.toml").write_text("[community\nmode = 3", encoding="utf-8")
+    result = run(["run", "--config", "broken.toml"], tmp_path)
+    assert result.returncode == 2 and "not valid TOML" in result.stderr
+    (tmp_path / "wrong.toml").write_text('[community]\nmode = "chaos"\n', encoding="utf-8")
+    result = run(["run", "--config", "wrong.toml"], tmp_path)
+    assert result.returncode == 2 and "community.mode must be open or review" in result.stderr
+    result = run(["run", "--config", "missing.toml"], tmp_path)
+    assert result.returncode == 2 and "config file not found" in result.stderr
+    assert "Traceback" not in result.stderr
