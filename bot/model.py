@@ -63,6 +63,7 @@ class QueueCause(StrEnum):
     REPORTS = "reports"
     FILTER = "filter"
     REVIEW_MODE = "review_mode"
+    NEW_AUTHOR = "new_author"
 
 
 class QueueStatus(StrEnum):
@@ -79,6 +80,9 @@ class CommunitySettings:
     report_threshold: int = 3
     min_members: int = 5
     publication_delay_seconds: int = 0
+    hold_new_authors: bool = False  # an author's first secret in the community waits for a moderator
+    max_secrets_per_day: int = 5  # per author and community
+    max_replies_per_hour: int = 20  # per author
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,23 @@ from bot.model import Ban, Community, QueueCause, QueueItem, QueueStatus, Secret
 from bot.outbox import Outbox
 from bot.ports import Clock, Directory, UnitOfWork
 
-BAN_DAY = timedelta(hours=24)
+BAN_LENGTHS: dict[str, timedelta | None] = {
+    "ban_day": timedelta(hours=24),
+    "ban_week": timedelta(days=7),
+    "ban_forever": None,
+}
+NEW_MEMBER_AGE = timedelta(days=7)
+
+
+def reporter_weight(new_member: bool, upheld: int, rejected: int) -> float:
+    """How much one report counts toward a community's threshold.
+
+    1 for an established member, 0.25 for one who joined less than a week ago (a few fresh accounts can't
+    hide a secret); +0.25 for each past report moderators upheld (up to 4), -0.5 for each they rejected (up
+    to 4); never below 0.1 nor above 2.
+    """
+    base = 0.25 if new_member else 1.0
+    return max(0.1, min(2.0, base + 0.25 * min(upheld, 4) - 0.5 * min(rejected, 4)))
 
 
 class _HasIdentity(Protocol):
@@ -30,14 +46,22 @@ class Moderation:
         self._anonymizer = anonymizer
         self._clock = clock
 
+    async def weight_of(self, uow: UnitOfWork, actor: _HasIdentity, key: str, community: Community) -> float:
+        directory = self._directories.get(community.platform)
+        joined = await directory.joined_at(community.chat_ref, actor.user_id) if directory else None
+        joined = joined or await uow.members.first_seen(key, community.id)
+        new_member = joined is None or self._clock.now() - joined < NEW_MEMBER_AGE
+        upheld, rejected = await uow.secrets.reporter_record(key, community.id)
+        return reporter_weight(new_member, upheld, rejected)
+
     async def after_report(self, uow: UnitOfWork, community: Community, secret_id: int) -> None:
-        """Past the community's threshold of distinct reporters, hide the card at once and queue it."""
-        reasons = await uow.secrets.report_reasons(secret_id)
+        """Once weighted reports reach the community's threshold, hide the card at once and queue it."""
         secret = await uow.secrets.get(secret_id)
         if secret is None or secret.status is not SecretStatus.PUBLISHED:
             return
-        if len(reasons) < community.settings.report_threshold:
+        if await uow.secrets.report_weight(secret_id) < community.settings.report_threshold - 1e-9:
             return
+        reasons = await uow.secrets.report_reasons(secret_id)
         await uow.secrets.set_status(secret_id, SecretStatus.HIDDEN)
         outbox = Outbox(uow, self._clock)
         await outbox.refresh_card(secret_id)
@@ -92,13 +116,14 @@ class Moderation:
                 await outbox.refresh_card(secret.id)
             outcome = t("moderation.approved")
         else:
-            until = now + BAN_DAY if name == "ban_day" else None
+            length = BAN_LENGTHS[name]
             await uow.moderation.decide(item.id, QueueStatus.BANNED, now)
-            await uow.members.add_ban(Ban(community.id, secret.author_key, until), now)
+            await uow.members.add_ban(
+                Ban(community.id, secret.author_key, now + length if length else None), now
+            )
             await self._take_down(uow, outbox, secret)
-            notice = "notice.banned_day" if until else "notice.banned_forever"
-            await outbox.notify_author(secret.id, notice, params)
-            outcome = t("moderation.banned_day" if until else "moderation.banned_forever")
+            await outbox.notify_author(secret.id, f"notice.{name.replace('ban_', 'banned_')}", params)
+            outcome = t(f"moderation.{name.replace('ban_', 'banned_')}")
         await uow.moderation.audit(community.id, moderator, name, secret.id, item.cause.value, now)
         await uow.commit()
         return [EditPressed(render.queue_item(locale, community, item, secret, outcome=outcome))]

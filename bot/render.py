@@ -24,7 +24,7 @@ from bot.moderation.verdict import Verdict
 REACTIONS = tuple(Reaction)
 REPORT_REASONS = tuple(ReportReason)
 REMOVAL_REASONS = tuple(ReportReason)
-MOD_OPERATIONS = ("approve", "remove", "ban_day", "ban_forever")
+MOD_OPERATIONS = ("approve", "remove", "ban_day", "ban_week", "ban_forever")
 
 
 def secret_body(locale: str, text: str, content_warning: bool) -> RichText:
@@ -125,6 +125,7 @@ def queue_item(
         QueueCause.REPORTS: "queue.cause_reports",
         QueueCause.FILTER: "queue.cause_filter",
         QueueCause.REVIEW_MODE: "queue.cause_review_mode",
+        QueueCause.NEW_AUTHOR: "queue.cause_new_author",
     }[item.cause]
     prefix = "report." if item.cause is QueueCause.REPORTS else "reason."
     details = ", ".join(t_in(locale, prefix + part) for part in item.detail.split(",") if part)
@@ -139,7 +140,7 @@ def queue_item(
         Button(t_in(locale, f"queue.{operation}"), Action("mod", (item.id, index)))
         for index, operation in enumerate(MOD_OPERATIONS)
     )
-    return OutgoingMessage(text, (buttons[:2], buttons[2:]))
+    return OutgoingMessage(text, (buttons[:2], buttons[2:]))  # decide | sanction the author
 
 
 def removal_reasons(locale: str, community: Community, item: QueueItem, secret: Secret) -> OutgoingMessage:

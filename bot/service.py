@@ -6,9 +6,9 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from bot import render
+from bot import limits, render
 from bot.anonymity import Anonymizer, Sealer
 from bot.i18n import SUPPORTED_LOCALES, current_locale, resolve_locale, t
 from bot.messages import Action, Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
@@ -39,6 +39,7 @@ RETURN_ADDRESS_LIFETIME = timedelta(days=7)
 PENDING_INPUT_LIFETIME = timedelta(minutes=30)
 DUPLICATE_WINDOW = timedelta(hours=24)
 MAX_COMMUNITIES_PROBED = 50
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -303,8 +304,13 @@ class Murmure:
             assert refusal is not None
             return refusal
         communities = allowed
+        waiting = await limits.cooling_down(uow, key, now)
+        if waiting is not None:
+            return await self._say(waiting.key, **waiting.params)
         result = self._filter.check(text, current_locale.get())
         if result.verdict is Verdict.BLOCK:
+            await uow.members.add_strike(key, now)
+            await uow.commit()
             return await self._rethink(result.categories, blocked=True)
         recent = await uow.secrets.recent_texts_by_author(key, now - DUPLICATE_WINDOW)
         if is_near_duplicate(text, recent):
@@ -331,7 +337,13 @@ class Murmure:
             await uow.commit()
             return found
         _, number, _ = found
+        waiting = await limits.cooling_down(uow, key, self._clock.now())
+        if waiting is not None:
+            return await self._say(waiting.key, **waiting.params)
         result = self._filter.check(text, current_locale.get())
+        if result.verdict is Verdict.BLOCK:
+            await uow.members.add_strike(key, self._clock.now())
+            await uow.commit()
         if result.verdict is not Verdict.ALLOW:
             # A reply is published at once or not at all: held replies would lose their context.
             return await self._rethink(result.categories, blocked=result.verdict is Verdict.BLOCK)
@@ -437,6 +449,10 @@ class Murmure:
         refusal = await self._banned(uow, key, community)
         if refusal is not None:
             return refusal
+        now = self._clock.now()
+        too_many = await limits.secret_limit(uow, key, community, now)
+        if too_many is not None:
+            return await self._say(too_many.key, **too_many.params)
         directory = self._directories[community.platform]
         if await directory.member_count(community.chat_ref) < community.settings.min_members:
             return await self._say(
@@ -444,9 +460,9 @@ class Murmure:
             )
         if not await uow.drafts.transition(draft_id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
             return await self._alert("error.already_posted")
-        now = self._clock.now()
+        cause = await self._hold_cause(uow, key, community, draft)
+        held = cause is not None
         number = await uow.communities.next_number(community.id)
-        held = community.settings.mode is ModerationMode.REVIEW or draft.verdict is Verdict.REVIEW
         secret = await uow.secrets.add(
             community.id,
             number,
@@ -460,8 +476,7 @@ class Murmure:
             now + RETURN_ADDRESS_LIFETIME,
         )
         outbox = Outbox(uow, self._clock)
-        if held:
-            cause = QueueCause.FILTER if draft.verdict is Verdict.REVIEW else QueueCause.REVIEW_MODE
+        if cause is not None:
             item = await uow.moderation.add_item(
                 community.id, secret.id, cause, ",".join(draft.reason_categories), now
             )
@@ -475,6 +490,19 @@ class Murmure:
         key_name = "post.held" if held else "post.accepted"
         return [EditPressed(self._message(key_name, community=community.title, number=number))]
 
+    @staticmethod
+    async def _hold_cause(uow: UnitOfWork, key: str, community: Community, draft: Draft) -> QueueCause | None:
+        """Why this secret must wait for a moderator before publication, if it must."""
+        if draft.verdict is Verdict.REVIEW:
+            return QueueCause.FILTER
+        if community.settings.mode is ModerationMode.REVIEW:
+            return QueueCause.REVIEW_MODE
+        if community.settings.hold_new_authors and not await uow.secrets.count_secrets_since(
+            key, community.id, EPOCH
+        ):
+            return QueueCause.NEW_AUTHOR
+        return None
+
     async def _post_reply(self, uow: UnitOfWork, actor: Actor, key: str, draft: Draft) -> list[Response]:
         assert draft.secret_id is not None
         found = await self._visible_secret_in_member_community(uow, actor, key, draft.secret_id)
@@ -484,6 +512,9 @@ class Murmure:
         refusal = await self._banned(uow, key, community)
         if refusal is not None:
             return refusal
+        too_many = await limits.reply_limit(uow, key, community, self._clock.now())
+        if too_many is not None:
+            return await self._say(too_many.key, **too_many.params)
         if not await uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
             return await self._alert("error.already_posted")
         animal, colour = self._anonymizer.pseudonym(draft.secret_id, key)
@@ -528,7 +559,8 @@ class Murmure:
             return found
         community, _, _ = found
         reason = render.REPORT_REASONS[index]
-        if not await uow.secrets.add_report(secret_id, key, reason, self._clock.now()):
+        weight = await self._moderation.weight_of(uow, actor, key, community)
+        if not await uow.secrets.add_report(secret_id, key, reason, weight, self._clock.now()):
             return [EditPressed(self._message("report.already"))]
         await self._moderation.after_report(uow, community, secret_id)
         await uow.commit()

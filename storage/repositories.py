@@ -44,6 +44,7 @@ from storage.tables import (
     ReplyRow,
     ReportRow,
     SecretRow,
+    StrikeRow,
 )
 
 
@@ -54,6 +55,9 @@ def _community(row: CommunityRow) -> Community:
         report_threshold=row.report_threshold,
         min_members=row.min_members,
         publication_delay_seconds=row.publication_delay_seconds,
+        hold_new_authors=row.hold_new_authors,
+        max_secrets_per_day=row.max_secrets_per_day,
+        max_replies_per_hour=row.max_replies_per_hour,
     )
     return Community(
         row.id,
@@ -144,6 +148,9 @@ class SqlCommunities(_Repository):
             report_threshold=settings.report_threshold,
             min_members=settings.min_members,
             publication_delay_seconds=settings.publication_delay_seconds,
+            hold_new_authors=settings.hold_new_authors,
+            max_secrets_per_day=settings.max_secrets_per_day,
+            max_replies_per_hour=settings.max_replies_per_hour,
             moderation_chat_ref=None,
             secret_count=0,
             created_at=at,
@@ -191,6 +198,9 @@ class SqlCommunities(_Repository):
                 report_threshold=settings.report_threshold,
                 min_members=settings.min_members,
                 publication_delay_seconds=settings.publication_delay_seconds,
+                hold_new_authors=settings.hold_new_authors,
+                max_secrets_per_day=settings.max_secrets_per_day,
+                max_replies_per_hour=settings.max_replies_per_hour,
             )
         )
 
@@ -220,10 +230,30 @@ class SqlMembers(_Repository):
     async def mark_verified(self, author_key: str, community_id: int, at: datetime) -> None:
         row = await self._session.get(MembershipRow, (author_key, community_id))
         if row is None:
-            self._session.add(MembershipRow(author_key=author_key, community_id=community_id, verified_at=at))
+            self._session.add(
+                MembershipRow(
+                    author_key=author_key, community_id=community_id, verified_at=at, first_seen_at=at
+                )
+            )
         else:
             row.verified_at = at
         await self._session.flush()
+
+    async def first_seen(self, author_key: str, community_id: int) -> datetime | None:
+        row = await self._session.get(MembershipRow, (author_key, community_id))
+        return (row.first_seen_at or row.verified_at) if row else None
+
+    async def add_strike(self, author_key: str, at: datetime) -> None:
+        self._session.add(StrikeRow(author_key=author_key, at=at))
+        await self._session.flush()
+
+    async def strikes_since(self, author_key: str, since: datetime) -> Sequence[datetime]:
+        query = (
+            select(StrikeRow.at)
+            .where(StrikeRow.author_key == author_key, StrikeRow.at >= since)
+            .order_by(StrikeRow.at)
+        )
+        return list((await self._session.execute(query)).scalars())
 
     async def forget_membership(self, author_key: str, community_id: int) -> None:
         await self._session.execute(
@@ -465,17 +495,64 @@ class SqlSecrets(_Repository):
         query = select(func.count()).select_from(ReplyRow).where(ReplyRow.secret_id == secret_id)
         return int((await self._session.execute(query)).scalar_one())
 
-    async def add_report(self, secret_id: int, reporter_key: str, reason: ReportReason, at: datetime) -> bool:
+    async def add_report(
+        self, secret_id: int, reporter_key: str, reason: ReportReason, weight: float, at: datetime
+    ) -> bool:
         query = select(ReportRow.id).where(
             ReportRow.secret_id == secret_id, ReportRow.reporter_key == reporter_key
         )
         if (await self._session.execute(query)).first() is not None:
             return False
         self._session.add(
-            ReportRow(secret_id=secret_id, reporter_key=reporter_key, reason=reason.value, created_at=at)
+            ReportRow(
+                secret_id=secret_id,
+                reporter_key=reporter_key,
+                reason=reason.value,
+                weight=weight,
+                created_at=at,
+            )
         )
         await self._session.flush()
         return True
+
+    async def report_weight(self, secret_id: int) -> float:
+        query = select(func.coalesce(func.sum(ReportRow.weight), 0.0)).where(ReportRow.secret_id == secret_id)
+        return float((await self._session.execute(query)).scalar_one())
+
+    async def reporter_record(self, reporter_key: str, community_id: int) -> tuple[int, int]:
+        query = (
+            select(QueueItemRow.status, func.count(func.distinct(QueueItemRow.secret_id)))
+            .join(ReportRow, ReportRow.secret_id == QueueItemRow.secret_id)
+            .where(
+                ReportRow.reporter_key == reporter_key,
+                QueueItemRow.community_id == community_id,
+                QueueItemRow.cause == QueueCause.REPORTS.value,
+            )
+            .group_by(QueueItemRow.status)
+        )
+        counts = {str(status): int(count) for status, count in (await self._session.execute(query)).all()}
+        upheld = counts.get(QueueStatus.REMOVED.value, 0) + counts.get(QueueStatus.BANNED.value, 0)
+        return upheld, counts.get(QueueStatus.APPROVED.value, 0)
+
+    async def count_secrets_since(self, author_key: str, community_id: int, since: datetime) -> int:
+        query = (
+            select(func.count())
+            .select_from(SecretRow)
+            .where(
+                SecretRow.author_key == author_key,
+                SecretRow.community_id == community_id,
+                SecretRow.created_at >= since,
+            )
+        )
+        return int((await self._session.execute(query)).scalar_one())
+
+    async def count_replies_since(self, author_key: str, since: datetime) -> int:
+        query = (
+            select(func.count())
+            .select_from(ReplyRow)
+            .where(ReplyRow.author_key == author_key, ReplyRow.created_at >= since)
+        )
+        return int((await self._session.execute(query)).scalar_one())
 
     async def report_reasons(self, secret_id: int) -> Sequence[ReportReason]:
         query = select(ReportRow.reason).where(ReportRow.secret_id == secret_id).order_by(ReportRow.id)

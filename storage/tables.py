@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -42,6 +43,9 @@ class CommunityRow(Base):
     report_threshold: Mapped[int] = mapped_column(Integer)
     min_members: Mapped[int] = mapped_column(Integer)
     publication_delay_seconds: Mapped[int] = mapped_column(Integer)
+    hold_new_authors: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_secrets_per_day: Mapped[int] = mapped_column(Integer, default=5)
+    max_replies_per_hour: Mapped[int] = mapped_column(Integer, default=20)
     moderation_chat_ref: Mapped[str | None] = mapped_column(String(64))
     secret_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -53,6 +57,7 @@ class MembershipRow(Base):
     author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
     verified_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    first_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class MemberPreferenceRow(Base):
@@ -120,9 +125,23 @@ class SecretRow(Base):
     return_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class StrikeRow(Base):
+    """A post the filter blocked: repeated ones earn escalating cooldowns."""
+
+    __tablename__ = "strikes"
+    __table_args__ = (Index("ix_strikes_author", "author_key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_key: Mapped[str] = mapped_column(KEY)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class ReplyRow(Base):
     __tablename__ = "replies"
-    __table_args__ = (Index("ix_replies_secret", "secret_id", "id"),)
+    __table_args__ = (
+        Index("ix_replies_secret", "secret_id", "id"),
+        Index("ix_replies_author", "author_key", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"))
@@ -144,12 +163,16 @@ class ReactionRow(Base):
 
 class ReportRow(Base):
     __tablename__ = "reports"
-    __table_args__ = (UniqueConstraint("secret_id", "reporter_key"),)
+    __table_args__ = (
+        UniqueConstraint("secret_id", "reporter_key"),
+        Index("ix_reports_reporter", "reporter_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"))
     reporter_key: Mapped[str] = mapped_column(KEY)
     reason: Mapped[str] = mapped_column(String(32))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

@@ -45,6 +45,8 @@ from bot.ports import (
 class _State:
     communities: dict[int, Community] = field(default_factory=dict)
     memberships: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    first_seen: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    strikes: list[tuple[str, datetime]] = field(default_factory=list)
     locales: dict[str, str] = field(default_factory=dict)
     pending: dict[str, PendingInput] = field(default_factory=dict)
     bans: list[Ban] = field(default_factory=list)
@@ -53,7 +55,7 @@ class _State:
     returns: dict[int, tuple[bytes, datetime]] = field(default_factory=dict)
     reactions: set[tuple[int, str, Reaction]] = field(default_factory=set)
     replies: dict[int, ReplyPost] = field(default_factory=dict)
-    reports: dict[tuple[int, str], ReportReason] = field(default_factory=dict)
+    reports: dict[tuple[int, str], tuple[ReportReason, float]] = field(default_factory=dict)
     items: dict[int, QueueItem] = field(default_factory=dict)
     audit: list[tuple[int, str, datetime, str, int | None, str]] = field(default_factory=list)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -128,6 +130,16 @@ class FakeMembers(_Repo):
 
     async def mark_verified(self, author_key: str, community_id: int, at: datetime) -> None:
         self.s.memberships[(author_key, community_id)] = at
+        self.s.first_seen.setdefault((author_key, community_id), at)
+
+    async def first_seen(self, author_key: str, community_id: int) -> datetime | None:
+        return self.s.first_seen.get((author_key, community_id))
+
+    async def add_strike(self, author_key: str, at: datetime) -> None:
+        self.s.strikes.append((author_key, at))
+
+    async def strikes_since(self, author_key: str, since: datetime) -> Sequence[datetime]:
+        return sorted(at for key, at in self.s.strikes if key == author_key and at >= since)
 
     async def forget_membership(self, author_key: str, community_id: int) -> None:
         self.s.memberships.pop((author_key, community_id), None)
@@ -287,14 +299,39 @@ class FakeSecrets(_Repo):
     async def reply_count(self, secret_id: int) -> int:
         return sum(1 for r in self.s.replies.values() if r.secret_id == secret_id)
 
-    async def add_report(self, secret_id: int, reporter_key: str, reason: ReportReason, at: datetime) -> bool:
+    async def add_report(
+        self, secret_id: int, reporter_key: str, reason: ReportReason, weight: float, at: datetime
+    ) -> bool:
         if (secret_id, reporter_key) in self.s.reports:
             return False
-        self.s.reports[(secret_id, reporter_key)] = reason
+        self.s.reports[(secret_id, reporter_key)] = (reason, weight)
         return True
 
     async def report_reasons(self, secret_id: int) -> Sequence[ReportReason]:
-        return [reason for (sid, _), reason in self.s.reports.items() if sid == secret_id]
+        return [reason for (sid, _), (reason, _) in self.s.reports.items() if sid == secret_id]
+
+    async def report_weight(self, secret_id: int) -> float:
+        return sum(weight for (sid, _), (_, weight) in self.s.reports.items() if sid == secret_id)
+
+    async def reporter_record(self, reporter_key: str, community_id: int) -> tuple[int, int]:
+        reported = {sid for sid, key in self.s.reports if key == reporter_key}
+        decided = [
+            i.status
+            for i in self.s.items.values()
+            if i.secret_id in reported and i.community_id == community_id and i.cause is QueueCause.REPORTS
+        ]
+        upheld = sum(1 for s in decided if s in (QueueStatus.REMOVED, QueueStatus.BANNED))
+        return upheld, sum(1 for s in decided if s is QueueStatus.APPROVED)
+
+    async def count_secrets_since(self, author_key: str, community_id: int, since: datetime) -> int:
+        return sum(
+            1
+            for s in self.s.secrets.values()
+            if s.author_key == author_key and s.community_id == community_id and s.created_at >= since
+        )
+
+    async def count_replies_since(self, author_key: str, since: datetime) -> int:
+        return sum(1 for r in self.s.replies.values() if r.author_key == author_key and r.created_at >= since)
 
 
 class FakeModeration(_Repo):
@@ -441,6 +478,7 @@ class FakeDirectory:
     members: dict[str, set[str]] = field(default_factory=dict)  # chat_ref -> user ids
     admins: dict[str, set[str]] = field(default_factory=dict)
     admin_checks: int = 0
+    joined: dict[str, datetime] = field(default_factory=dict)  # user id -> join date the platform tells
 
     async def is_member(self, chat_ref: str, user_id: str) -> bool:
         return user_id in self.members.get(chat_ref, set())
@@ -451,6 +489,9 @@ class FakeDirectory:
 
     async def member_count(self, chat_ref: str) -> int:
         return len(self.members.get(chat_ref, set()))
+
+    async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
+        return self.joined.get(user_id)
 
 
 @dataclass

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from adapters.console.world import ConsoleWorld
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import DeliveryError
+
+ESTABLISHED = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class ConsoleMessenger:
@@ -41,3 +45,7 @@ class ConsoleDirectory:
     async def member_count(self, chat_ref: str) -> int:
         chat = self._world.chats.get(chat_ref)
         return len(chat.members) if chat else 0
+
+    async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
+        # The simulated members have been in the demo group for ages: they count as established.
+        return ESTABLISHED if await self.is_member(chat_ref, user_id) else None

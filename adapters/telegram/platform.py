@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -90,6 +92,9 @@ class TelegramDirectory:
 
     async def is_admin(self, chat_ref: str, user_id: str) -> bool:
         return await self._status(chat_ref, user_id) in ADMIN_STATUSES
+
+    async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
+        return None  # Telegram doesn't say when a member joined: the core counts from its first sight
 
     async def member_count(self, chat_ref: str) -> int:
         try:

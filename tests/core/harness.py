@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.anonymity import Anonymizer, Sealer
 from bot.dispatch import Dispatcher
 from bot.messages import Action, Alert, EditPressed, Response, Say
@@ -14,14 +16,23 @@ PLATFORM = "test"
 GROUP = "g"
 MODS = "mods"
 PEPPER = b"p" * 32
+ESTABLISHED = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class Harness:
-    def __init__(self, settings: CommunitySettings | None = None, members: int = 6) -> None:
+    def __init__(
+        self, settings: CommunitySettings | None = None, members: int = 6, established: int | None = None
+    ) -> None:
         self.db = FakeDatabase()
         self.clock = FixedClock()
+        users = {f"u{i}" for i in range(1, members + 1)}
+        # the platform says these members joined long ago: their reports count in full
         self.directory = FakeDirectory(
-            members={GROUP: {f"u{i}" for i in range(1, members + 1)}}, admins={GROUP: {"u6"}}
+            members={GROUP: users},
+            admins={GROUP: {"u6"}},
+            joined={
+                f"u{i}": ESTABLISHED for i in range(1, (members if established is None else established) + 1)
+            },
         )
         self.messenger = FakeMessenger()
         self.anonymizer = Anonymizer(PEPPER)

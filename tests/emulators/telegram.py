@@ -45,8 +45,17 @@ What we had to find out about PTB 22 (read from its source, verified by the test
   ``description`` after PTB's own clean-up: a leading ``"Bad Request: "`` is removed and the rest
   is ``str.capitalize()``-d (everything after the first letter lower-cased!), so
   ``"Bad Request: can't parse entities: Unsupported start tag"`` becomes
-  ``"Can't parse entities: unsupported start tag"``; ``"Forbidden: ..."`` is kept as it is. Match
-  with ``in str(error).lower()``.
+  ``"Can't parse entities: unsupported start tag"``; ``"Forbidden: ..."`` is kept as it is. Error
+  codes suffer too: ``BUTTON_DATA_INVALID`` arrives as ``"Button_data_invalid"``. Match
+  case-insensitively (``match=r"(?i)message is not modified"``).
+* ``RetryAfter.retry_after`` (and other duration attributes) emit ``PTBDeprecationWarning`` on
+  access unless the environment has ``PTB_TIMEDELTA=true`` (read at each access; then they are
+  ``datetime.timedelta``). With ``filterwarnings = error`` set it with ``monkeypatch.setenv``.
+  PTB's own retry loop reads the private ``_retry_after`` and does not warn.
+* ``Message.reply_text`` quotes (sends ``reply_parameters``) only in groups by default
+  (``do_quote=None``); in a private chat the answer is not a reply.
+* ``Bot.do_api_request`` turns the 404 of an unknown method into ``EndPointNotFound`` once the bot
+  is initialized (``InvalidToken`` before).
 * Polling (``ext/_updater.py``): ``start_polling`` first calls ``deleteWebhook`` (bootstrap), then
   loops ``getUpdates(offset=last+1, timeout=timeout)`` with ``poll_interval`` sleeps; the HTTP read
   timeout is ``get_updates_read_timeout`` (5 s by default) *plus* ``timeout``. ``updater.stop()``
@@ -1037,7 +1046,7 @@ class TelegramEmulator:
         else:
             form = await request.post()
             for key, value in form.items():
-                params[key] = value if isinstance(value, str) else f"<file {value.filename}>"
+                params[key] = value if isinstance(value, str) else f"<file {getattr(value, 'filename', '')}>"
         return params
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -1075,15 +1084,14 @@ class TelegramEmulator:
 
     def _check_rate(self, chat: Chat) -> None:
         now = self.now()
-        if self._group_limit is not None and chat.type != "private":
-            chat.sent_times[:] = [t for t in chat.sent_times if now - t < 60]
-            if len(chat.sent_times) >= self._group_limit:
-                retry = max(1, int(60 - (now - chat.sent_times[0])) + 1)
-                raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
-        if self._global_limit is not None:
-            self._global_times[:] = [t for t in self._global_times if now - t < 1]
-            if len(self._global_times) >= self._global_limit:
-                raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        chat.sent_times[:] = [t for t in chat.sent_times if now - t < 60]
+        limit = self._group_limit
+        if limit is not None and chat.type != "private" and len(chat.sent_times) >= limit:
+            retry = max(1, int(60 - (now - chat.sent_times[0])) + 1)
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+        self._global_times[:] = [t for t in self._global_times if now - t < 1]
+        if self._global_limit is not None and len(self._global_times) >= self._global_limit:
+            raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         chat.sent_times.append(now)
         self._global_times.append(now)
 
@@ -1269,6 +1277,8 @@ class TelegramEmulator:
             finally:
                 if self._poll is poll:
                     self._poll = None
+            if poll.done() and poll.result() == "webhook":
+                raise ApiError(409, "Conflict: terminated by setWebhook request")
             if poll.done() and poll.result() == "conflict":
                 raise ApiError(
                     409,
@@ -1310,7 +1320,7 @@ class TelegramEmulator:
             self._allowed_updates = frozenset(allowed) if allowed else DEFAULT_ALLOWED
         if params.flag("drop_pending_updates"):
             self._pending.clear()
-        self._wake_poll("conflict")
+        self._wake_poll("webhook")
         self._webhook = {
             "url": url,
             "secret_token": secret,
@@ -1436,9 +1446,13 @@ class TelegramEmulator:
             raise bad_request("MESSAGE_TOO_LONG")
         url = params.text("url")
         if url is not None:
-            raise bad_request("URL_INVALID")  # only for games and t.me/bot?start= links, not emulated
+            try:  # only game URLs and t.me/<this bot>?start=... links are allowed; games are not emulated
+                self.deep_link(url)
+            except EmulatorError:
+                raise bad_request("URL_INVALID") from None
         query.answer = {
             "text": text,
+            "url": url,
             "show_alert": params.flag("show_alert"),
             "cache_time": params.integer("cache_time"),
         }

@@ -110,11 +110,12 @@ async def test_reactions_toggle_and_count(database: SqlDatabase) -> None:
 async def test_one_report_per_reporter(database: SqlDatabase) -> None:
     secret_id = await _secret(database, await _community(database))
     async with database.unit_of_work() as uow:
-        assert await uow.secrets.add_report(secret_id, KEY, ReportReason.SPAM, NOW)
-        assert not await uow.secrets.add_report(secret_id, KEY, ReportReason.HATE, NOW)
-        assert await uow.secrets.add_report(secret_id, OTHER, ReportReason.HATE, NOW)
+        assert await uow.secrets.add_report(secret_id, KEY, ReportReason.SPAM, 1.0, NOW)
+        assert not await uow.secrets.add_report(secret_id, KEY, ReportReason.HATE, 1.0, NOW)
+        assert await uow.secrets.add_report(secret_id, OTHER, ReportReason.HATE, 0.25, NOW)
         await uow.commit()
         assert list(await uow.secrets.report_reasons(secret_id)) == [ReportReason.SPAM, ReportReason.HATE]
+        assert await uow.secrets.report_weight(secret_id) == 1.25
 
 
 async def test_return_addresses_expire_and_are_erased(database: SqlDatabase) -> None:
