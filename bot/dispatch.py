@@ -13,7 +13,7 @@ from bot import render
 from bot.anonymity import Sealer
 from bot.i18n import resolve_locale, t_in
 from bot.messages import Button, ChatTarget, DeepLink, OutgoingMessage, RichText
-from bot.model import QueueStatus, SecretStatus
+from bot.model import VISIBLE_STATUSES, QueueStatus, SecretStatus
 from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ class Dispatcher:
             community = await uow.communities.get(secret.community_id) if secret else None
         if reply is None or secret is None or community is None or not community.active:
             return
-        if reply.message_ref is not None or secret.status is not SecretStatus.PUBLISHED:
+        if reply.message_ref is not None or secret.status not in VISIBLE_STATUSES:
             return
         if secret.card_ref is None:
             raise NotYet(self._clock.now() + timedelta(seconds=2))

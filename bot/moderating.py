@@ -10,7 +10,16 @@ from bot import render
 from bot.anonymity import Anonymizer
 from bot.i18n import current_locale, t
 from bot.messages import Alert, EditPressed, Response
-from bot.model import Ban, Community, QueueCause, QueueItem, QueueStatus, Secret, SecretStatus
+from bot.model import (
+    VISIBLE_STATUSES,
+    Ban,
+    Community,
+    QueueCause,
+    QueueItem,
+    QueueStatus,
+    Secret,
+    SecretStatus,
+)
 from bot.outbox import Outbox
 from bot.ports import Clock, Directory, UnitOfWork
 
@@ -49,15 +58,16 @@ class Moderation:
     async def weight_of(self, uow: UnitOfWork, actor: _HasIdentity, key: str, community: Community) -> float:
         directory = self._directories.get(community.platform)
         joined = await directory.joined_at(community.chat_ref, actor.user_id) if directory else None
-        joined = joined or await uow.members.first_seen(key, community.id)
-        new_member = joined is None or self._clock.now() - joined < NEW_MEMBER_AGE
+        joined = joined or await uow.members.joined_at(key, community.id)
+        # Unknown means there before the bot (or never seen joining): established.
+        new_member = joined is not None and self._clock.now() - joined < NEW_MEMBER_AGE
         upheld, rejected = await uow.secrets.reporter_record(key, community.id)
         return reporter_weight(new_member, upheld, rejected)
 
     async def after_report(self, uow: UnitOfWork, community: Community, secret_id: int) -> None:
         """Once weighted reports reach the community's threshold, hide the card at once and queue it."""
         secret = await uow.secrets.get(secret_id)
-        if secret is None or secret.status is not SecretStatus.PUBLISHED:
+        if secret is None or secret.status not in VISIBLE_STATUSES:
             return
         if await uow.secrets.report_weight(secret_id) < community.settings.report_threshold - 1e-9:
             return

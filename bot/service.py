@@ -13,6 +13,7 @@ from bot.anonymity import Anonymizer, Sealer
 from bot.i18n import SUPPORTED_LOCALES, current_locale, resolve_locale, t
 from bot.messages import Action, Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import (
+    VISIBLE_STATUSES,
     Community,
     CommunitySettings,
     Draft,
@@ -111,6 +112,15 @@ class Murmure:
 
         return await self._guarded(actor, show)
 
+    async def member_joined(self, actor: Actor, chat_ref: str) -> None:
+        """Someone joined a community's chat: their reports weigh little for a week (anti-brigading)."""
+        key = self._anonymizer.author_key(actor.platform, actor.user_id)
+        async with self._db.unit_of_work() as uow:
+            community = await uow.communities.by_chat(actor.platform, chat_ref)
+            if community is not None:
+                await uow.members.record_join(key, community.id, self._clock.now())
+                await uow.commit()
+
     async def not_text(self, actor: Actor) -> list[Response]:
         """A photo, sticker or file: only text is published for now; nothing is kept."""
         return await self._guarded(actor, lambda uow, key: self._say("error.not_text"))
@@ -128,6 +138,9 @@ class Murmure:
             if directory is None or not await directory.is_admin(community.chat_ref, actor.user_id):
                 return await self._say("moderation.not_admin", community=community.title)
             await uow.communities.set_moderation_chat(community.id, moderation_chat_ref)
+            as_community = await uow.communities.by_chat(actor.platform, moderation_chat_ref)
+            if as_community is not None and as_community.id != community.id:
+                await uow.communities.set_active(as_community.id, False)  # a moderators' chat gets no secrets
             await uow.commit()
             return await self._say("moderation.linked", community=community.title)
 
@@ -250,7 +263,7 @@ class Murmure:
         self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int
     ) -> tuple[Community, int, str] | list[Response]:
         secret = await uow.secrets.get(secret_id)
-        if secret is None or secret.status is not SecretStatus.PUBLISHED:
+        if secret is None or secret.status not in VISIBLE_STATUSES:
             return await self._say("error.secret_unavailable")
         community = await uow.communities.get(secret.community_id)
         if community is None or not await self._is_member(uow, actor, key, community):
@@ -537,7 +550,7 @@ class Murmure:
         if index >= len(render.REACTIONS):
             return await self._alert("error.stale")
         secret = await uow.secrets.get(secret_id)
-        if secret is None or secret.status is not SecretStatus.PUBLISHED:
+        if secret is None or secret.status not in VISIBLE_STATUSES:
             return await self._alert("error.secret_unavailable")
         community = await uow.communities.get(secret.community_id)
         if community is None or not await self._is_member(uow, actor, key, community):

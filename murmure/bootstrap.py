@@ -30,11 +30,18 @@ class App:
         await self.database.dispose()
 
 
+NOISY_LOGGERS = ("httpx", "httpcore", "telegram.request", "discord.http", "aiosqlite", "sqlalchemy.engine")
+
+
+def quiet_noisy_loggers() -> None:
+    """httpx logs request URLs, and Telegram's carry the bot token; the SQL drivers log parameters."""
+    for noisy in NOISY_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs request URLs, and Telegram's carry the bot token.
-    for noisy in ("httpx", "httpcore", "telegram.request", "discord.http", "aiosqlite", "sqlalchemy.engine"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_noisy_loggers()
 
 
 async def build_app(
@@ -47,6 +54,7 @@ async def build_app(
     migrate: bool = True,
     edit_intervals: Mapping[str, timedelta] | None = None,
 ) -> App:
+    quiet_noisy_loggers()
     notes: list[str] = []
     pepper, new_pepper = load_key(config.pepper_file, PEPPER_ENV, "pepper", 32, generate=generate_keys)
     sealing, new_sealing = load_key(

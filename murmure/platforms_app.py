@@ -42,12 +42,15 @@ async def _set_commands(application: Application) -> None:  # type: ignore[type-
         await application.bot.set_my_commands(commands, language_code=None if locale == "en" else locale)
 
 
-async def run_platforms(config: Config, stop: asyncio.Event | None = None) -> int:
+async def run_platforms(
+    config: Config, stop: asyncio.Event | None = None, *, install_signals: bool = True
+) -> int:
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+    if install_signals:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
     if "discord" in config.messengers:
         raise ConfigError("[discord] is configured, but this version runs Telegram and the console only")
     application = telegram_application(config)
@@ -79,7 +82,9 @@ async def run_platforms(config: Config, stop: asyncio.Event | None = None) -> in
                 )
             else:
                 await updater.start_polling(
-                    poll_interval=float(section.get("poll_interval", 0.0)), allowed_updates=ALLOWED_UPDATES
+                    poll_interval=float(section.get("poll_interval", 0.0)),
+                    timeout=int(section.get("poll_timeout", 10)),
+                    allowed_updates=ALLOWED_UPDATES,
                 )
             stopping.insert(0, updater.stop)
             log.warning("murmure is running on %s", ", ".join(config.messengers))

@@ -230,18 +230,25 @@ class SqlMembers(_Repository):
     async def mark_verified(self, author_key: str, community_id: int, at: datetime) -> None:
         row = await self._session.get(MembershipRow, (author_key, community_id))
         if row is None:
-            self._session.add(
-                MembershipRow(
-                    author_key=author_key, community_id=community_id, verified_at=at, first_seen_at=at
-                )
-            )
+            self._session.add(MembershipRow(author_key=author_key, community_id=community_id, verified_at=at))
         else:
             row.verified_at = at
         await self._session.flush()
 
-    async def first_seen(self, author_key: str, community_id: int) -> datetime | None:
+    async def joined_at(self, author_key: str, community_id: int) -> datetime | None:
         row = await self._session.get(MembershipRow, (author_key, community_id))
-        return (row.first_seen_at or row.verified_at) if row else None
+        return row.joined_at if row else None
+
+    async def record_join(self, author_key: str, community_id: int, at: datetime) -> None:
+        row = await self._session.get(MembershipRow, (author_key, community_id))
+        if row is None:
+            self._session.add(
+                MembershipRow(author_key=author_key, community_id=community_id, verified_at=at, joined_at=at)
+            )
+        else:
+            row.joined_at = at
+            row.verified_at = at
+        await self._session.flush()
 
     async def add_strike(self, author_key: str, at: datetime) -> None:
         self._session.add(StrikeRow(author_key=author_key, at=at))

@@ -57,7 +57,7 @@ class MembershipRow(Base):
     author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
     verified_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    first_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    joined_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # seen joining after the bot came
 
 
 class MemberPreferenceRow(Base):

@@ -45,7 +45,7 @@ from bot.ports import (
 class _State:
     communities: dict[int, Community] = field(default_factory=dict)
     memberships: dict[tuple[str, int], datetime] = field(default_factory=dict)
-    first_seen: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    joins: dict[tuple[str, int], datetime] = field(default_factory=dict)
     strikes: list[tuple[str, datetime]] = field(default_factory=list)
     locales: dict[str, str] = field(default_factory=dict)
     pending: dict[str, PendingInput] = field(default_factory=dict)
@@ -130,10 +130,13 @@ class FakeMembers(_Repo):
 
     async def mark_verified(self, author_key: str, community_id: int, at: datetime) -> None:
         self.s.memberships[(author_key, community_id)] = at
-        self.s.first_seen.setdefault((author_key, community_id), at)
 
-    async def first_seen(self, author_key: str, community_id: int) -> datetime | None:
-        return self.s.first_seen.get((author_key, community_id))
+    async def joined_at(self, author_key: str, community_id: int) -> datetime | None:
+        return self.s.joins.get((author_key, community_id))
+
+    async def record_join(self, author_key: str, community_id: int, at: datetime) -> None:
+        self.s.joins[(author_key, community_id)] = at
+        self.s.memberships[(author_key, community_id)] = at
 
     async def add_strike(self, author_key: str, at: datetime) -> None:
         self.s.strikes.append((author_key, at))

@@ -46,6 +46,9 @@ class TelegramHandlers:
         groups = filters.ChatType.GROUPS
         application.add_handler(CommandHandler("linkmods", self.on_link_moderators, filters=groups))
         application.add_handler(CommandHandler("settings", self.on_settings, filters=groups))
+        application.add_handler(
+            MessageHandler(groups & filters.StatusUpdate.NEW_CHAT_MEMBERS, self.on_joined)
+        )
         application.add_handler(MessageHandler(private & filters.COMMAND, self.on_command))
         application.add_handler(MessageHandler(private & filters.TEXT, self.on_text))
         application.add_handler(MessageHandler(private & ~filters.TEXT, self.on_not_text))
@@ -123,6 +126,14 @@ class TelegramHandlers:
             actor_of(user), " ".join(context.args or []), str(chat.id)
         )
         await self._reply(chat, context.bot.username, responses)
+
+    async def on_joined(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return
+        for member in message.new_chat_members or ():
+            if not member.is_bot:
+                await self._service.member_joined(actor_of(member), str(chat.id))
 
     async def on_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat, user = update.effective_chat, update.effective_user

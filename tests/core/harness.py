@@ -26,14 +26,10 @@ class Harness:
         self.db = FakeDatabase()
         self.clock = FixedClock()
         users = {f"u{i}" for i in range(1, members + 1)}
-        # the platform says these members joined long ago: their reports count in full
-        self.directory = FakeDirectory(
-            members={GROUP: users},
-            admins={GROUP: {"u6"}},
-            joined={
-                f"u{i}": ESTABLISHED for i in range(1, (members if established is None else established) + 1)
-            },
-        )
+        # the platform says when members joined: the first ``established`` long ago, the others just now
+        old = members if established is None else established
+        joined = {f"u{i}": ESTABLISHED if i <= old else self.clock.now() for i in range(1, members + 1)}
+        self.directory = FakeDirectory(members={GROUP: users}, admins={GROUP: {"u6"}}, joined=joined)
         self.messenger = FakeMessenger()
         self.anonymizer = Anonymizer(PEPPER)
         sealer = Sealer(b"k" * 32)

@@ -50,11 +50,23 @@ async def test_five_brand_new_accounts_cannot_hide_a_secret() -> None:
 
 async def test_members_become_established_after_a_week_of_membership() -> None:
     h = await Harness(members=12, established=6).setup()
-    for user in ("u7", "u8", "u9"):
-        await h.service.text(h.actor(user), f"hello from {user}")  # first sight of them
     h.clock.advance(days=8)
     secret_id = await _secret(h)
     for user in ("u7", "u8", "u9"):
+        await _report(h, user, secret_id)
+    assert h.db.state.secrets[secret_id].status is SecretStatus.HIDDEN
+
+
+async def test_members_seen_joining_are_new_when_the_platform_does_not_say() -> None:
+    h = await Harness(members=12, established=6).setup()
+    for user in ("u7", "u8", "u9", "u10", "u11"):
+        h.directory.joined.pop(user)
+        await h.service.member_joined(h.actor(user), "g")
+    secret_id = await _secret(h)
+    for user in ("u7", "u8", "u9", "u10", "u11"):
+        await _report(h, user, secret_id)
+    assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
+    for user in ("u2", "u3"):  # 1.25 + 2 = 3.25
         await _report(h, user, secret_id)
     assert h.db.state.secrets[secret_id].status is SecretStatus.HIDDEN
 

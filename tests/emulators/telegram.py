@@ -735,9 +735,15 @@ class TelegramEmulator:
         return payload
 
     async def user_clicks(
-        self, user_id: int, message: ChatMessage | Mapping[str, Any], callback_data: str
+        self,
+        user_id: int,
+        message: ChatMessage | Mapping[str, Any],
+        callback_data: str,
+        *,
+        forged: bool = False,
     ) -> JSON:
-        """A user taps a callback button; the button must exist on the message's *current* keyboard."""
+        """A user taps a callback button; the button must exist on the message's *current* keyboard,
+        unless ``forged``: a modified client sending data of its own."""
         user = self._user(user_id)
         if isinstance(message, ChatMessage):
             chat_id, message_id = message.chat_id, message.message_id
@@ -751,7 +757,7 @@ class TelegramEmulator:
             raise EmulatorError(f"user {user_id} cannot see private chat {chat_id}")
         if chat.type != "private" and chat.members.get(user_id) not in ("creator", "administrator", "member"):
             raise EmulatorError(f"user {user_id} is not a member of {chat_id}")
-        if not any(b.get("callback_data") == callback_data for b in stored.buttons):
+        if not forged and not any(b.get("callback_data") == callback_data for b in stored.buttons):
             raise EmulatorError(
                 f"no button with callback_data {callback_data!r} on message {message_id}: {stored.buttons}"
             )

@@ -32,7 +32,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('max_replies_per_hour', sa.Integer(), nullable=False, server_default='20'))
 
     with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('first_seen_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('joined_at', sa.DateTime(), nullable=True))
 
     with op.batch_alter_table('replies', schema=None) as batch_op:
         batch_op.create_index('ix_replies_author', ['author_key', 'created_at'], unique=False)
@@ -54,7 +54,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_replies_author')
 
     with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.drop_column('first_seen_at')
+        batch_op.drop_column('joined_at')
 
     with op.batch_alter_table('communities', schema=None) as batch_op:
         batch_op.drop_column('max_replies_per_hour')

@@ -1,0 +1,133 @@
+"""The real python-telegram-bot application of the adapter, run in-process against the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from murmure.config import load_config
+from murmure.platforms_app import run_platforms
+from tests.emulators.telegram import ChatMessage, TelegramEmulator
+
+GROUP = -1001234567
+MODS = -1009876543
+USERS = {  # raw ids, first names and usernames that must never reach the database or the logs
+    "alice": (5550101, "Alicia", "alicia_tg"),
+    "bob": (5550102, "Roberto", "roberto_tg"),
+    "carol": (5550103, "Carolina", "carolina_tg"),
+    "dave": (5550104, "Davide", "davide_tg"),
+    "erin": (5550105, "Erinna", "erinna_tg"),
+    "mod": (5550106, "Modesta", "modesta_tg"),
+}
+
+
+def uid(name: str) -> int:
+    return USERS[name][0]
+
+
+@dataclass
+class Telegram:
+    tg: TelegramEmulator
+    data_dir: Path
+
+    def bot_messages(self, chat_id: int) -> list[ChatMessage]:
+        return self.tg.bot_messages(chat_id)
+
+    def last_card(self) -> ChatMessage:
+        """The newest secret card in the group (cards start with their number)."""
+        cards = [
+            m for m in self.tg.bot_messages(GROUP) if (m.text or "").startswith("#") and m.reply_to is None
+        ]
+        assert cards, "no card in the group"
+        return cards[-1]
+
+    def last(self, chat_id: int) -> ChatMessage:
+        return self.tg.bot_messages(chat_id)[-1]
+
+    async def until(self, chat_id: int, pattern: str, within: float = 8.0) -> ChatMessage:
+        """The newest bot message in a chat whose text matches, waiting for it."""
+        regex = re.compile(pattern)
+
+        def found() -> ChatMessage | None:
+            for message in reversed(self.tg.bot_messages(chat_id)):
+                if message.text and regex.search(message.text):
+                    return message
+            return None
+
+        await self.tg.wait_until(lambda: found() is not None, within=within)
+        message = found()
+        assert message is not None
+        return message
+
+    @staticmethod
+    def data(message: ChatMessage, label: str) -> str:
+        for button in message.buttons:
+            if label in button.get("text", "") and "callback_data" in button:
+                return str(button["callback_data"])
+        raise AssertionError(f"no callback button {label!r} on {message.text!r}: {message.buttons}")
+
+    def payload(self, message: ChatMessage, label: str) -> str:
+        for button in message.buttons:
+            if label in button.get("text", "") and "url" in button:
+                return self.tg.deep_link(str(button["url"]))
+        raise AssertionError(f"no link button {label!r} on {message.text!r}")
+
+    async def dm(self, name: str, text: str) -> None:
+        await self.tg.user_sends(uid(name), uid(name), text)
+
+    async def click(self, name: str, message: ChatMessage, label: str) -> None:
+        await self.tg.user_clicks(uid(name), message, self.data(message, label))
+
+    async def open_link(self, name: str, message: ChatMessage, label: str) -> None:
+        await self.tg.user_opens_deep_link(uid(name), self.payload(message, label))
+
+
+def keys_env(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    monkeypatch.setenv("MURMURE_TELEGRAM_TOKEN", token)
+    monkeypatch.setenv("MURMURE_PEPPER", base64.b64encode(b"t" * 32).decode())
+    monkeypatch.setenv("MURMURE_SEALING_KEY", base64.b64encode(b"s" * 32).decode())
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+def write_config(tmp_path: Path, tg: TelegramEmulator, extra: str = "") -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/murmure.db"\n'
+        f'[telegram]\nbase_url = "{tg.base_url}"\nbase_file_url = "{tg.base_file_url}"\n'
+        f"poll_timeout = 1\n{extra}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def populate(tg: TelegramEmulator, languages: dict[str, str] | None = None) -> None:
+    for name, (user_id, first_name, username) in USERS.items():
+        tg.add_user(user_id, first_name, username, (languages or {}).get(name, "en"))
+    everyone = [user_id for user_id, _, _ in USERS.values()]
+    tg.add_group(GROUP, "Night owls", members=everyone, admins=[uid("mod")])
+    tg.add_group(MODS, "Night owls moderators", members=[uid("mod"), uid("erin")], admins=[uid("mod")])
+
+
+@asynccontextmanager
+async def running_telegram(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str = ""
+) -> AsyncIterator[Telegram]:
+    async with TelegramEmulator() as tg:
+        keys_env(monkeypatch, tg.token)
+        populate(tg)
+        config = load_config(write_config(tmp_path, tg, extra))
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_platforms(config, stop, install_signals=False))
+        try:
+            await tg.wait_for_request("getUpdates", within=10)
+            yield Telegram(tg, tmp_path)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 15)
