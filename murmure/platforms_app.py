@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from adapters.telegram.handlers import PLATFORM as TELEGRAM
 from adapters.telegram.handlers import TelegramHandlers
@@ -29,7 +29,15 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 def telegram_application(config: Config) -> Application:  # type: ignore[type-arg]
     section = config.telegram
     token = secret_value(section, "token", "MURMURE_TELEGRAM_TOKEN", config.base_dir)
-    builder = ApplicationBuilder().token(token)
+    # Telegram's limits (about 30 messages a second overall, 20 a minute per group) and its RetryAfter
+    # answers are honoured for every request, replies to members included.
+    limiter = AIORateLimiter(
+        overall_max_rate=float(section.get("overall_per_second", 30)),
+        group_max_rate=float(section.get("group_per_minute", 20)),
+        group_time_period=60,
+        max_retries=int(section.get("max_retries", 3)),
+    )
+    builder = ApplicationBuilder().token(token).rate_limiter(limiter)
     base_url = section.get("base_url")
     if base_url:
         builder = builder.base_url(str(base_url)).base_file_url(str(section.get("base_file_url", base_url)))

@@ -101,7 +101,7 @@ def write_config(tmp_path: Path, tg: TelegramEmulator, extra: str = "") -> Path:
     path.write_text(
         f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/murmure.db"\n'
         f'[telegram]\nbase_url = "{tg.base_url}"\nbase_file_url = "{tg.base_file_url}"\n'
-        f"poll_timeout = 1\n{extra}",
+        f"poll_timeout = 1\ngroup_per_minute = 1000\n{extra}",
         encoding="utf-8",
     )
     return path
@@ -115,10 +115,35 @@ def populate(tg: TelegramEmulator, languages: dict[str, str] | None = None) -> N
     tg.add_group(MODS, "Night owls moderators", members=[uid("mod"), uid("erin")], admins=[uid("mod")])
 
 
+async def setup_group(t: Telegram) -> None:
+    """The bot added to the group by its admin, and the admin's moderators' chat linked."""
+    await t.tg.add_bot_to_group(GROUP, uid("mod"), admin=True)
+    await t.until(GROUP, "Murmure is here")
+    await t.tg.add_bot_to_group(MODS, uid("mod"))
+    await t.tg.user_sends(uid("mod"), GROUP, "/settings")
+    panel = await t.until(GROUP, r"community number \d+")
+    number = re.search(r"community number (\d+)", panel.text or "")
+    assert number is not None
+    await t.tg.user_sends(uid("mod"), MODS, f"/linkmods {number[1]}")
+    await t.until(MODS, "now receives the moderation queue")
+
+
+async def post(t: Telegram, name: str, text: str, button: str = "Post") -> ChatMessage:
+    """A member writes in DM and confirms; returns the card once it is in the group."""
+    await t.dm(name, text)
+    preview = await t.until(uid(name), "Preview")
+    await t.click(name, preview, button)
+    await t.until(uid(name), "will appear in|Sent to the moderators")
+    if button != "Post":
+        return preview
+    return await t.until(GROUP, re.escape(text))
+
+
 @asynccontextmanager
 async def running_telegram(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str = ""
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str = "", ready: str = "getUpdates"
 ) -> AsyncIterator[Telegram]:
+    """The adapter running in this process; ``ready`` is the request that shows it is listening."""
     async with TelegramEmulator() as tg:
         keys_env(monkeypatch, tg.token)
         populate(tg)
@@ -126,7 +151,7 @@ async def running_telegram(
         stop = asyncio.Event()
         task = asyncio.create_task(run_platforms(config, stop, install_signals=False))
         try:
-            await tg.wait_for_request("getUpdates", within=10)
+            await tg.wait_for_request(ready, within=10)
             yield Telegram(tg, tmp_path)
         finally:
             stop.set()

@@ -1,0 +1,123 @@
+"""Sending under Telegram's rules: coalesced edits, flood control, webhook mode, the real process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.emulators.telegram import TelegramEmulator
+from tests.telegram.harness import (
+    GROUP,
+    Telegram,
+    keys_env,
+    populate,
+    post,
+    running_telegram,
+    setup_group,
+    uid,
+    write_config,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def counts(t: Telegram) -> list[int]:
+    row = t.last_card().reply_markup["inline_keyboard"][0]  # type: ignore[index]
+    return [int(button["text"].split()[-1]) for button in row]
+
+
+async def test_a_burst_of_fifty_taps_gives_coalesced_edits_and_the_right_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        await setup_group(t)
+        card = await post(t, "alice", "Fifty taps are coming my way.")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        edits_before = len(
+            [c for c in t.tg.calls("editMessageText") if c.params["message_id"] == str(card.message_id)]
+        )
+        on: set[tuple[str, int]] = set()
+        taps = []
+        for tap in range(50):
+            name, kind = ("bob", "carol", "dave", "erin", "mod")[tap % 5], (tap // 5) % 4
+            on ^= {(name, kind)}
+            data = t.data(card, ("❤️", "😂", "😮", "😢")[kind])
+            taps.append(t.tg.user_clicks(uid(name), card, data))
+        await asyncio.gather(*taps)
+        expected = [sum(1 for _, k in on if k == kind) for kind in range(4)]
+        await t.tg.wait_until(lambda: counts(t) == expected, within=15)
+        elapsed = loop.time() - started
+        await asyncio.sleep(1.5)  # nothing more should come
+        edits = [c for c in t.tg.calls("editMessageText") if c.params["message_id"] == str(card.message_id)]
+        assert 1 <= len(edits) - edits_before <= elapsed + 2  # about one edit a second, at most
+        assert counts(t) == expected
+        await t.tg.wait_until(lambda: not t.tg.unanswered_callback_queries(), within=5)
+
+
+async def test_flood_control_is_honoured_and_the_card_is_sent_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        await setup_group(t)
+        t.tg.flood("sendMessage", times=2, retry_after=1)
+        card = await post(t, "alice", "Slow down, Telegram says.")
+        cards = [m for m in t.tg.bot_messages(GROUP) if m.text and "Slow down" in m.text]
+        assert cards == [card]
+        refused = [c for c in t.tg.calls("sendMessage") if c.status == 429]
+        assert len(refused) == 2
+
+
+async def test_the_post_flow_in_webhook_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = free_port()
+    monkeypatch.setenv("MURMURE_TELEGRAM_WEBHOOK_SECRET", "s3cret-token_for-tests")
+    extra = (
+        f'mode = "webhook"\nlisten = "127.0.0.1"\nport = {port}\nurl_path = "tg-hook"\n'
+        f'webhook_url = "http://127.0.0.1:{port}/tg-hook"\n'
+    )
+    async with running_telegram(tmp_path, monkeypatch, extra, ready="setWebhook") as t:
+        call = t.tg.calls("setWebhook")[-1]
+        assert call.params.get("secret_token") == "s3cret-token_for-tests"
+        await setup_group(t)
+        card = await post(t, "alice", "Posted through a webhook.")
+        assert (card.text or "").startswith("#1")
+        assert t.tg.calls("getUpdates") == []
+
+
+async def test_murmure_run_against_the_emulator_stops_cleanly_on_sigint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with TelegramEmulator() as tg:
+        keys_env(monkeypatch, tg.token)
+        populate(tg)
+        config = write_config(tmp_path, tg)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "murmure.cli", "run", "--config", str(config),
+            cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            await tg.wait_for_request("getUpdates", within=20)
+            t = Telegram(tg, tmp_path)
+            await setup_group(t)
+            card = await post(t, "alice", "From a real process.")
+            assert (card.text or "").startswith("#1")
+        finally:
+            process.send_signal(signal.SIGINT)
+            out, err = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 0, err.decode()
+        logs = out.decode() + err.decode()
+        assert "Traceback" not in logs
+        assert tg.token not in logs and "Alicia" not in logs and str(uid("alice")) not in logs
