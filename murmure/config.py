@@ -71,6 +71,13 @@ def _int(section: dict[str, Any], name: str, key: str, default: int, minimum: in
     return value
 
 
+def _bool(section: dict[str, Any], name: str, key: str, default: bool) -> bool:
+    value = section.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name}.{key} must be true or false (got {value!r})")
+    return value
+
+
 def _str_list(section: dict[str, Any], name: str, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
     value = section.get(key, list(default))
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
@@ -110,6 +117,9 @@ def load_config(path: Path | None) -> Config:
         report_threshold=_int(community, "community", "report_threshold", 3, 1, 1000),
         min_members=_int(community, "community", "min_members", 5, 1, 100000),
         publication_delay_seconds=_int(community, "community", "publication_delay_seconds", 0, 0, 86400),
+        hold_new_authors=_bool(community, "community", "hold_new_authors", False),
+        max_secrets_per_day=_int(community, "community", "max_secrets_per_day", 5, 1, 1000),
+        max_replies_per_hour=_int(community, "community", "max_replies_per_hour", 20, 1, 1000),
     )
     console = _section(data, "console")
     members = _str_list(console, "console", "members", DEFAULT_MEMBERS)

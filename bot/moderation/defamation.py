@@ -3,7 +3,8 @@
 A person is named by a capitalised first name and surname (not a capitalised word that merely
 starts a sentence, unless it is a known first name), by a title ("Mr Smith", "Mme Durand"), by a
 relation ("my boss Marc", "ma voisine Julie"), by a first name and a department ("Kevin from
-accounting") or by an @handle. Names inside an allowlisted phrase ("Victor Hugo") do not count.
+accounting"), by a role at a named place ("the manager at the Tesco", "le gérant du Carrefour") or by
+an @handle. Names inside an allowlisted phrase ("Victor Hugo") do not count.
 """
 
 from __future__ import annotations
@@ -36,6 +37,19 @@ _RELATIONS = frozenset((
 ))
 # fmt: on
 _DEPARTMENT_LINKS = frozenset(("from", "in", "at", "of", "de", "du", "des"))
+# fmt: off
+_ROLES = _RELATIONS | frozenset((
+    "owner", "cashier", "principal", "headteacher", "headmaster", "headmistress", "director", "nurse",
+    "pharmacist", "baker", "butcher", "barman", "bartender", "waiter", "waitress", "mayor", "imam",
+    "rabbi", "receptionist", "secretary", "guard", "bouncer", "driver", "instructor", "trainer",
+    "gerant", "gerante", "caissier", "caissiere", "boulanger", "boulangere", "boucher", "bouchere",
+    "pharmacien", "pharmacienne", "serveur", "serveuse", "maire", "rabbin", "infirmier", "infirmiere",
+    "docteur", "vigile", "concierge", "gardien", "gardienne", "videur", "chauffeur", "proviseur",
+    "proviseure", "surveillant", "surveillante", "pion", "barmaid", "vendeur", "vendeuse",
+))
+# fmt: on
+_PLACE_LINKS = frozenset(("at", "of", "from", "in", "on", "du", "de", "des", "chez", "au", "a"))
+_PLACE_ARTICLES = frozenset(("the", "le", "la", "l", "les"))
 
 
 @cache
@@ -89,6 +103,10 @@ def find_names(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
         if original.startswith("@") and len(original) > 2:
             names.append((i, i))
             continue
+        place = _named_place(text, tokens, i)
+        if place is not None:
+            names.append((i - 1, place))
+            continue
         if i + 1 >= count or not _is_name_word(text, tokens[i + 1]):
             if (
                 token.text in firsts
@@ -112,6 +130,22 @@ def find_names(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
         ):
             names.append((i, i + 1))
     return [name for name in names if not _inside_other(name, names)]
+
+
+def _named_place(text: str, tokens: Sequence[Token], i: int) -> int | None:
+    """Index of the place name when ``tokens[i]`` is a role at a named place ("the manager at the
+    Tesco"): such a person is identifiable even without a name."""
+    if tokens[i].text not in _ROLES or i == 0 or tokens[i - 1].text not in _POSSESSIVES:
+        return None
+    k = i + 1
+    if k >= len(tokens) or tokens[k].text not in _PLACE_LINKS or _at_sentence_start(text, tokens, k):
+        return None
+    k += 1
+    if k < len(tokens) and tokens[k].text in _PLACE_ARTICLES:
+        k += 1
+    if k < len(tokens) and _is_name_word(text, tokens[k]) and not _at_sentence_start(text, tokens, k):
+        return k
+    return None
 
 
 def _inside_other(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
-from bot.moderation.normalise import Token, tokenise
+from bot.moderation.normalise import MASK_CHARS, Token, tokenise
 
 _GROUP_REF = re.compile(r"\{([A-Za-z_]+)\}")
 _MAX_EXPANSIONS = 5_000
@@ -260,6 +260,18 @@ def load_data_file(name: str) -> list[str]:
     return data.read_text(encoding="utf-8").splitlines()
 
 
+def _anchor_words(pattern: Pattern) -> frozenset[str] | None:
+    """First words of the last required slot after the first one, when they are all plain words:
+    one of them must be in any text the pattern matches."""
+    for slot in reversed(pattern.slots[1:]):
+        if slot.optional or not slot.phrases:
+            continue
+        firsts = {phrase[0] for phrase in slot.phrases}
+        if all(not is_prefix and text != ANY_WORD for text, is_prefix in firsts):
+            return frozenset(text for text, _ in firsts)
+    return None
+
+
 class Matcher:
     """Finds every pattern occurrence in a token list with dictionary look-ups, not regexes."""
 
@@ -268,7 +280,23 @@ class Matcher:
         prefix: dict[int, dict[str, list[Pattern]]] = {}
         # One-word terms, looked for inside words joined from spaced letters ("f u c k i n g").
         self._single: dict[str, str] = {}
+        # Every word of every pattern, to resolve masked words ("f*ck", "p*te") by their length.
+        self._words_by_length: dict[int, set[str]] = {}
+        self._prefix_words: set[str] = set()
+        # A later required slot's first words: a pattern none of whose anchor words is in the text
+        # is skipped before matching (most patterns start with a common word: "you", "je", "les").
+        self._anchors: dict[int, frozenset[str]] = {}
         for pattern in patterns:
+            anchor = _anchor_words(pattern)
+            if anchor is not None:
+                self._anchors[id(pattern)] = anchor
+            for slot in pattern.slots:
+                for phrase in slot.phrases:
+                    for text, is_prefix in phrase:
+                        if is_prefix:
+                            self._prefix_words.add(text)
+                        elif text != ANY_WORD:
+                            self._words_by_length.setdefault(len(text), set()).add(text)
             if len(pattern.slots) == 1:
                 for phrase in pattern.slots[0].phrases:
                     if len(phrase) == 1 and len(phrase[0][0]) >= _MIN_HIDDEN_WORD:
@@ -291,14 +319,45 @@ class Matcher:
             for pattern in self._prefix[length].get(word[:length], ()):
                 into[id(pattern)] = pattern
 
+    def unmask(self, token: Token) -> Token:
+        """A masked word ("f*ck", "enc*lé") read as the lexicon words it can stand for, a one-word
+        term first ("fuck" before "feck"); unchanged when it stands for none."""
+        masked = token.text
+        if not any(char in masked for char in MASK_CHARS):
+            return token
+
+        def fits(word: str) -> bool:
+            return all(
+                m == w or (m in MASK_CHARS and w.isalpha()) for m, w in zip(masked, word, strict=False)
+            )
+
+        found = {word for word in self._words_by_length.get(len(masked), ()) if fits(word)}
+        found.update(
+            prefix + masked[len(prefix) :]
+            for prefix in self._prefix_words
+            if len(prefix) <= len(masked) and fits(prefix)
+        )
+        if not found:
+            return token
+        ranked = sorted(found, key=lambda word: (word not in self._single, word))
+        return token._replace(text=ranked[0], alt=ranked[1] if len(ranked) > 1 else None)
+
     def find(self, tokens: Sequence[Token]) -> list[Hit]:
+        if any("*" in token.text or "#" in token.text for token in tokens):
+            tokens = [self.unmask(token) if token.alt is None else token for token in tokens]
         hits: dict[Hit, None] = {}
+        present = {token.text for token in tokens}
+        present.update(token.alt for token in tokens if token.alt is not None)
+        anchors = self._anchors
         for index, token in enumerate(tokens):
             candidates: dict[int, Pattern] = {}
             self._starting_with(token.text, candidates)
             if token.alt is not None:
                 self._starting_with(token.alt, candidates)
-            for pattern in candidates.values():
+            for key, pattern in candidates.items():
+                anchor = anchors.get(key)
+                if anchor is not None and anchor.isdisjoint(present):
+                    continue
                 last = pattern.match_end(tokens, index)
                 if last is not None:
                     hits[Hit(pattern.category, index, last)] = None

@@ -3,8 +3,10 @@
 Steps: NFKC-style compatibility folding, casefold, zero-width characters and combining marks
 removed ("é" matches "e"), words split on anything that is not a letter or digit (apostrophes and
 hyphens included), leetspeak mapped only inside words mixing letters with digits or symbols (phone
-numbers stay numbers), letters repeated 3+ times collapsed, spaced single letters joined
-("c o n n a r d" → "connard").
+numbers stay numbers; "!" and "|" stand for "i" between letters: "b!tch"), letters repeated 3+ times
+collapsed, spaced single letters joined ("c o n n a r d" → "connard"). A ``*`` or ``#`` between
+letters masks one letter and stays in the word ("f*ck", "p#te"): the matcher resolves it against its
+vocabulary.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ _SPECIAL = {"œ": "oe", "æ": "ae", "’": "'", "‘": "'", "ʼ": "'", "`": "'",
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "@": "a", "$": "s", "7": "t"})
 _LEET_CHARS = frozenset("013457@$")
 
-_WORD = re.compile(r"(?:[^\W_]|[@$])+")
+# Letters, digits, "@" and "$" (leetspeak); "*", "#", "!" and "|" only between two letters.
+_WORD = re.compile(r"(?:[^\W_]|[@$]|(?<=[^\W\d_])[*#!|]+(?=[^\W\d_]))+")
+MASK_CHARS = "*#"
+_MASKS = re.compile(r"[*#]+")
+_LEET_I = str.maketrans({"!": "i", "|": "i"})
 _RUN3 = re.compile(r"([^\W\d_])\1{2,}")
 # What may separate spaced-out letters: blanks, optionally one dot, dash, underscore or star.
 _LETTER_GAP = re.compile(r"\s*[.\-_*]?\s*")
@@ -69,6 +75,8 @@ def clean(text: str) -> tuple[str, list[int] | None]:
 
 
 def _fold_word(word: str) -> str:
+    if "!" in word or "|" in word:
+        word = word.translate(_LEET_I)
     if word.startswith("@") and word[1:].isalpha():
         return word[1:]  # a handle: the name, not leetspeak
     has_letter = any(c.isalpha() for c in word)
@@ -105,11 +113,16 @@ def tokenise(text: str) -> list[Token]:
             if j + 1 - i < _MIN_SPACED_RUN or not any(w.isalpha() for w, _, _ in raw[i : j + 1]):
                 j = i
         word = "".join(w for w, _, _ in raw[i : j + 1])
+        spaced = j > i
+        if "*" in word or "#" in word:
+            parts = _MASKS.split(word)
+            if len(parts) >= _MIN_SPACED_RUN and all(len(part) == 1 for part in parts):
+                word, spaced = "".join(parts), True  # "f*u*c*k": spaced letters, not masks
         start, end = raw[i][1], raw[j][2]
         if origin is not None:
             start, end = origin[start], origin[end - 1] + 1
         text_form, alt = _collapse(_fold_word(word))
-        tokens.append(Token(text_form, alt, start, end, j > i))
+        tokens.append(Token(text_form, alt, start, end, spaced))
         i = j + 1
     return tokens
 

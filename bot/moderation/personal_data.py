@@ -23,6 +23,25 @@ _PLATFORM_HANDLE = re.compile(
     r"([A-Za-z0-9_][A-Za-z0-9_.]{2,30})",
     re.IGNORECASE,
 )
+# "her snap is tommy_k99", "son insta c'est lea.mrtn_": only names that look like handles (a letter
+# and a digit, "_" or "."), so "my insta is dead" stays a sentence.
+_PLATFORM_HANDLE_SAID = re.compile(
+    r"\b(?:insta|instagram|snap|snapchat|tiktok|twitter|discord|telegram|ig|sc)\s+"
+    r"(?:is|=|c'est|c’est|c est|est)\s+@?([A-Za-z0-9_][A-Za-z0-9_.]{1,29}[A-Za-z0-9_])(?![\w@])",
+    re.IGNORECASE,
+)
+_HANDLE_LIKE = re.compile(r"(?=.*[A-Za-z])(?=.*[\d_.])")
+# E-mail addresses spelled out to dodge filters: "mike dot jones at outlook dot com",
+# "julien point dupont arobase gmail point com", "jo [at] mail [dot] fr".
+_SPELLED_WORD = r"[A-Za-z0-9_+-]+"
+_SPELLED_AT = r"(?:\s+(?:at|arobase|arrobase)\s+|\s*[\[({]\s*(?:at|@|arobase)\s*[\])}]\s*)"
+_SPELLED_DOT = r"(?:\s+(?:dot|point)\s+|\s*[\[({]\s*(?:dot|point|\.)\s*[\])}]\s*|\.)"
+_SPELLED_EMAIL = re.compile(
+    rf"\b{_SPELLED_WORD}(?:{_SPELLED_DOT}{_SPELLED_WORD})*{_SPELLED_AT}{_SPELLED_WORD}"
+    rf"(?:{_SPELLED_DOT}{_SPELLED_WORD})*?{_SPELLED_DOT}(?:com|fr|net|org|be|ch|ca|uk|io|eu|de|info)\b",
+    re.IGNORECASE,
+)
+_SPELLED_HINTS = (" at ", "arobase", "arrobase", "[at]", "(at)", "{at}", "[@]", "(@)")
 # Bare domains: a lower-case top-level domain from this list ("it", "me", "to", "de", "es", "us" are
 # left out: they follow a missing space after a full stop too often, as in "I hated.it").
 _TLDS = (
@@ -32,6 +51,7 @@ _TLDS = (
 _URL = re.compile(
     r"\b(?i:https?://)[^\s<>\"']+"
     r"|\b(?i:www)\.[^\s<>\"']+"
+    r"|(?<![\w@.-])(?i:t|wa)\.me/[^\s<>\"']+"
     rf"|(?<![\w@.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"']*)?(?![\w@-])"
 )
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,30}\b", re.IGNORECASE)
@@ -74,10 +94,17 @@ def find_phones(text: str) -> list[Reason]:
     return [Reason("phone", raw) for _, raw in sorted(found.items())]
 
 
+def find_spelled_emails(text: str) -> list[Reason]:
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _SPELLED_HINTS):
+        return []
+    return [Reason("email", m.group()) for m in _SPELLED_EMAIL.finditer(text)]
+
+
 def find_emails(text: str) -> list[Reason]:
     if "@" not in text:
-        return []
-    reasons = []
+        return find_spelled_emails(text)
+    reasons = find_spelled_emails(text)
     for match in _EMAIL.finditer(text):
         candidate = match.group().rstrip(".")
         try:
@@ -91,6 +118,11 @@ def find_emails(text: str) -> list[Reason]:
 def find_handles(text: str) -> list[Reason]:
     reasons = [Reason("handle", m.group()) for m in _HANDLE.finditer(text)] if "@" in text else []
     reasons.extend(Reason("handle", m.group()) for m in _PLATFORM_HANDLE.finditer(text))
+    reasons.extend(
+        Reason("handle", m.group())
+        for m in _PLATFORM_HANDLE_SAID.finditer(text)
+        if _HANDLE_LIKE.match(m.group(1)) and not m.group(1).endswith(".") and text[m.start(1) - 1] != "@"
+    )
     return reasons
 
 

@@ -1,0 +1,76 @@
+"""The honest measure: recall and false positives on held-out corpora written without looking at the
+lexicons or the tuning corpora (``holdout_en.tsv``, ``holdout_fr.tsv``, same format as the corpora).
+
+The floors are lower than on the tuning corpora on purpose. First blind run, before any rule was
+changed: EN recall 0.746, false positives 0.024; FR recall 0.687, false positives 0.012; no
+identity line flagged. A rule added because of a miss here must be general (a lexicon entry, a
+normalisation, a phrase rule a moderator would add for any community), never this set's wording.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.moderation import Verdict, default_filter
+from tests.moderation.corpus import CLEAN_CATEGORIES, HARMFUL_CATEGORIES, LANGUAGES, Line
+
+HERE = Path(__file__).parent
+MIN_RECALL = 0.80
+MAX_FALSE_POSITIVES = 0.08
+MIN_LINES = 150
+
+
+def load_holdout(lang: str) -> list[Line]:
+    lines = []
+    path = HERE / f"holdout_{lang}.tsv"
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        label, category, text = raw.split("\t")
+        expected = HARMFUL_CATEGORIES if label == "harmful" else CLEAN_CATEGORIES
+        if label not in ("harmful", "clean") or category not in expected:
+            raise ValueError(f"{path.name}:{number}: bad label/category {label!r}/{category!r}")
+        lines.append(Line(label, category, text))
+    return lines
+
+
+def _flagged(line: Line) -> bool:
+    return default_filter().check(line.text).verdict is not Verdict.ALLOW
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_holdout_shape(lang: str) -> None:
+    lines = load_holdout(lang)
+    clean = [line for line in lines if line.label == "clean"]
+    assert len(lines) >= MIN_LINES
+    assert 0.50 <= len(clean) / len(lines) <= 0.60
+    assert {line.category for line in lines if line.label == "harmful"} == HARMFUL_CATEGORIES
+    assert {line.category for line in clean} == CLEAN_CATEGORIES
+    assert len({line.text for line in lines}) == len(lines), "duplicate lines"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_holdout_recall_and_false_positives(lang: str) -> None:
+    lines = load_holdout(lang)
+    harmful = [line for line in lines if line.label == "harmful"]
+    clean = [line for line in lines if line.label == "clean"]
+    missed = [f"{line.category}: {line.text}" for line in harmful if not _flagged(line)]
+    false_positives = [f"{line.category}: {line.text}" for line in clean if _flagged(line)]
+    recall = 1 - len(missed) / len(harmful)
+    fp_rate = len(false_positives) / len(clean)
+    print(
+        f"\n[{lang} held-out] recall {recall:.3f} ({len(harmful)} harmful), "
+        f"false positives {fp_rate:.3f} ({len(clean)} clean)"
+    )
+    print("  missed:", *missed, sep="\n    ")
+    print("  false positives:", *false_positives, sep="\n    ")
+    assert recall >= MIN_RECALL
+    assert fp_rate <= MAX_FALSE_POSITIVES
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_holdout_identity_lines_are_not_flagged(lang: str) -> None:
+    flagged = [line.text for line in load_holdout(lang) if line.category == "identity" and _flagged(line)]
+    assert flagged == []
