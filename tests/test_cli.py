@@ -86,3 +86,20 @@ def test_bad_configuration_is_explained_not_a_traceback(tmp_path: Path) -> None:
     result = run(["run", "--config", "missing.toml"], tmp_path)
     assert result.returncode == 2 and "config file not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_text_prints_the_filter_verdict_of_every_line(tmp_path: Path) -> None:
+    import json
+
+    from bot.moderation import default_filter
+    from tests.moderation.corpus import load_corpus
+
+    lines = [line.text for lang in ("en", "fr") for line in load_corpus(lang)]
+    result = run(["check-text"], tmp_path, "\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    printed = [json.loads(row) for row in result.stdout.splitlines()]
+    assert len(printed) == len(lines)
+    for text, verdict in zip(lines, printed, strict=True):
+        expected = default_filter().check(text)
+        assert verdict["verdict"] == expected.verdict.value, text
+        assert [r["category"] for r in verdict["reasons"]] == [r.category for r in expected.reasons]
