@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from bot import render
 from bot.anonymity import Sealer
 from bot.i18n import resolve_locale, t_in
-from bot.messages import Button, ChatTarget, DeepLink, OutgoingMessage, RichText
+from bot.messages import Button, ChatTarget, DeepLink, MessageLink, OutgoingMessage, RichText
 from bot.model import VISIBLE_STATUSES, QueueStatus, SecretStatus
 from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, UnitOfWork
 
@@ -22,7 +22,13 @@ MIN_EDIT_INTERVAL = timedelta(seconds=1)  # per card, unless the platform says o
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=10)
 NO_MODERATION_CHAT_RETRY = timedelta(minutes=5)
-_COMMUNITY_KINDS = ("welcome", "card", "refresh", "reply")  # entries written in the community's own chat
+_COMMUNITY_KINDS = (
+    "welcome",
+    "card",
+    "refresh",
+    "reply",
+    "digest",
+)  # entries written in the community's own chat
 
 
 class NotYet(Exception):
@@ -131,6 +137,7 @@ class Dispatcher:
             "reply": self._reply,
             "queue": self._queue,
             "notify": self._notify,
+            "digest": self._digest,
         }
         handler = handlers.get(entry.kind)
         if handler is None:
@@ -244,6 +251,27 @@ class Dispatcher:
         async with self._db.unit_of_work() as uow:
             await uow.moderation.set_item_ref(item_id, ref)
             await uow.commit()
+
+    async def _digest(self, payload: dict[str, object]) -> None:
+        community_id = int(str(payload["community_id"]))
+        raw_ids = payload.get("secret_ids")
+        secret_ids = [int(str(i)) for i in raw_ids] if isinstance(raw_ids, list) else []
+        async with self._db.unit_of_work() as uow:
+            community = await uow.communities.get(community_id)
+            found = [await uow.secrets.get(secret_id) for secret_id in secret_ids]
+        if community is None or not community.active:
+            return
+        items = [
+            (secret, MessageLink(community.chat_ref, secret.card_ref) if secret.card_ref else None)
+            for secret in found
+            if secret is not None and secret.status in VISIBLE_STATUSES
+        ]
+        if not items:
+            return  # everything in it was hidden or removed since: no digest rather than an empty one
+        message = render.digest(community.settings.locale, community.title, items)
+        await self._messenger(community.platform).send(
+            ChatTarget(community.platform, community.chat_ref), message
+        )
 
     async def _notify(self, payload: dict[str, object]) -> None:
         secret_id = int(str(payload["secret_id"]))

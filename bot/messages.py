@@ -14,9 +14,18 @@ class Style(StrEnum):
 
 
 @dataclass(frozen=True)
+class MessageLink:
+    """A link to a message the bot posted (a card): Telegram message links, Discord jump URLs."""
+
+    chat_ref: str
+    message_ref: str
+
+
+@dataclass(frozen=True)
 class Span:
     text: str
     style: Style = Style.PLAIN
+    link: MessageLink | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ from enum import StrEnum
 
 from bot.moderation.verdict import Verdict
 
+# Secret's "Collections": topics a secret may carry, named in the catalogs as ``collection.<key>``.
+COLLECTIONS = ("love", "work", "school", "family", "friends", "health", "money", "funny")
+
 
 class Reaction(StrEnum):
     HEART = "heart"
@@ -83,6 +86,10 @@ class CommunitySettings:
     hold_new_authors: bool = False  # an author's first secret in the community waits for a moderator
     max_secrets_per_day: int = 5  # per author and community
     max_replies_per_hour: int = 20  # per author
+    digest_time: str = "20:00"  # local time of the daily digest, "HH:MM"; "" for none
+    timezone: str = "UTC"  # IANA name
+    public: bool = False  # its secrets in a collection reach every subscriber of that collection
+    collections: tuple[str, ...] = COLLECTIONS  # the topics its members may choose
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,8 @@ class Secret:
     created_at: datetime
     card_ref: str | None
     author_locale: str
+    collection: str | None = None
+    points: float = 0.0  # engagement for ranking: see bot/ranking.py
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,7 @@ class Draft:
     reason_categories: tuple[str, ...]
     status: DraftStatus
     created_at: datetime
+    collection: str | None = None
 
 
 @dataclass(frozen=True)

@@ -39,5 +39,8 @@ class Outbox:
     async def queue_item(self, item_id: int) -> None:
         await self._add("queue", {"item_id": item_id}, dedupe=f"queue:{item_id}")
 
+    async def digest(self, community_id: int, secret_ids: list[int]) -> None:
+        await self._add("digest", {"community_id": community_id, "secret_ids": secret_ids})
+
     async def notify_author(self, secret_id: int, key: str, params: dict[str, str]) -> None:
         await self._add("notify", {"secret_id": secret_id, "key": key, "params": params})

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import t_in
-from bot.messages import Action, Button, DeepLink, OutgoingMessage, RichText, Span, Style
+from bot.messages import Action, Button, DeepLink, MessageLink, OutgoingMessage, RichText, Span, Style
 from bot.model import (
+    COLLECTIONS,
     Community,
     Draft,
     DraftKind,
@@ -35,8 +36,13 @@ def secret_body(locale: str, text: str, content_warning: bool) -> RichText:
     return RichText.plain(text)
 
 
+def topic_label(locale: str, collection: str | None) -> str:
+    return t_in(locale, f"collection.{collection}") if collection else t_in(locale, "collection.none")
+
+
 def card(locale: str, secret: Secret, counts: ReactionCounts, replies: int) -> OutgoingMessage:
-    header = RichText((Span(f"#{secret.number}", Style.BOLD), Span("\n")))
+    topic = f" · 🏷 {topic_label(locale, secret.collection)}" if secret.collection else ""
+    header = RichText((Span(f"#{secret.number}", Style.BOLD), Span(topic + "\n")))
     if secret.status is SecretStatus.HIDDEN:
         return OutgoingMessage(header + RichText.plain(t_in(locale, "card.hidden")))
     if secret.status is SecretStatus.REMOVED:
@@ -102,7 +108,11 @@ def preview(
                 )
             )
         cw_label = t_in(locale, "preview.cw_on" if draft.content_warning else "preview.cw_off")
-        rows.append((Button(cw_label, Action("cw", (did,))),))
+        options: tuple[Button, ...] = (Button(cw_label, Action("cw", (did,))),)
+        if chosen is not None and chosen.settings.collections:
+            topic = t_in(locale, "preview.topic", topic=topic_label(locale, draft.collection))
+            options += (Button(topic, Action("topic", (did,))),)
+        rows.append(options)
     if draft.verdict is Verdict.REVIEW:
         reasons = ", ".join(t_in(locale, f"reason.{category}") for category in draft.reason_categories)
         notes.append(t_in(locale, "preview.review_note", reasons=reasons))
@@ -158,3 +168,62 @@ def report_reasons(locale: str, secret: Secret) -> OutgoingMessage:
         for index, reason in enumerate(REPORT_REASONS)
     )
     return OutgoingMessage(RichText.plain(t_in(locale, "report.ask", number=secret.number)), buttons)
+
+
+FEED_PAGE = 5
+FEED_KINDS = ("latest", "top")
+
+
+def feed_page(
+    locale: str, kind: int, page: int, items: Sequence[tuple[Secret, str]], more: bool
+) -> OutgoingMessage:
+    """One page of secrets for browsing in DM, with paging buttons."""
+    title = t_in(locale, f"feed.{FEED_KINDS[kind]}", page=page + 1)
+    text = RichText((Span(title, Style.BOLD),))
+    if not items:
+        text = text + RichText.plain("\n\n" + t_in(locale, "feed.empty"))
+    for secret, community_title in items:
+        topic = f" · 🏷 {topic_label(locale, secret.collection)}" if secret.collection else ""
+        head = f"\n\n#{secret.number} · {community_title}{topic}\n"
+        excerpt = secret.text if len(secret.text) <= 280 else secret.text[:279] + "…"
+        body = Span(excerpt, Style.SPOILER) if secret.content_warning else Span(excerpt)
+        text = text + RichText((Span(head, Style.BOLD), body))
+    buttons: list[Button] = []
+    if page > 0:
+        buttons.append(Button(t_in(locale, "feed.previous"), Action("feed", (kind, page - 1))))
+    if more:
+        buttons.append(Button(t_in(locale, "feed.next"), Action("feed", (kind, page + 1))))
+    other = 1 - kind
+    switch = Button(t_in(locale, f"feed.switch_{FEED_KINDS[other]}"), Action("feed", (other, 0)))
+    return OutgoingMessage(text, (tuple(buttons), (switch,)) if buttons else ((switch,),))
+
+
+def topics(locale: str, subscribed: Sequence[str]) -> OutgoingMessage:
+    rows = tuple(
+        (
+            Button(
+                ("✅ " if name in subscribed else "➕ ") + topic_label(locale, name),
+                Action("sub", (index,)),
+            ),
+        )
+        for index, name in enumerate(COLLECTIONS)
+    )
+    return OutgoingMessage(RichText.plain(t_in(locale, "topics.ask")), rows)
+
+
+def digest(
+    locale: str, community_title: str, items: Sequence[tuple[Secret, MessageLink | None]]
+) -> OutgoingMessage:
+    text = RichText((Span(t_in(locale, "digest.title", community=community_title), Style.BOLD),))
+    for rank, (secret, link) in enumerate(items, start=1):
+        excerpt = secret.text if len(secret.text) <= 120 else secret.text[:119] + "…"
+        if secret.content_warning:
+            excerpt = t_in(locale, "digest.content_warning")
+        text = text + RichText(
+            (
+                Span(f"\n{rank}. "),
+                Span(f"#{secret.number}", Style.BOLD, link),
+                Span(f" — {excerpt}"),
+            )
+        )
+    return OutgoingMessage(text)

@@ -8,11 +8,12 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from bot import limits, render
+from bot import digests, limits, ranking, render
 from bot.anonymity import Anonymizer, Sealer
 from bot.i18n import SUPPORTED_LOCALES, current_locale, resolve_locale, t
 from bot.messages import Action, Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import (
+    COLLECTIONS,
     VISIBLE_STATUSES,
     Community,
     CommunitySettings,
@@ -40,6 +41,9 @@ RETURN_ADDRESS_LIFETIME = timedelta(days=7)
 PENDING_INPUT_LIFETIME = timedelta(minutes=30)
 DUPLICATE_WINDOW = timedelta(hours=24)
 MAX_COMMUNITIES_PROBED = 50
+MAX_FEED_PAGE = 1000
+TOP_WINDOW = timedelta(days=7)
+TOP_POOL = 200
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -95,6 +99,9 @@ class Murmure:
             "mine": lambda uow, key: self._my_secrets(uow, key),
             "language": lambda uow, key: self._language_menu(),
             "cancel": lambda uow, key: self._cancel_pending(uow, key),
+            "latest": lambda uow, key: self._feed(uow, actor, key, 0, 0, edit=False),
+            "top": lambda uow, key: self._feed(uow, actor, key, 1, 0, edit=False),
+            "topics": lambda uow, key: self._topics(uow, key, edit=False),
         }
         handler = handlers.get(name.lower())
         if handler is None:
@@ -146,7 +153,9 @@ class Murmure:
 
         return await self._guarded(actor, link)
 
-    async def register_community(self, platform: str, chat_ref: str, title: str) -> Community:
+    async def register_community(
+        self, platform: str, chat_ref: str, title: str, settings: CommunitySettings | None = None
+    ) -> Community:
         """The bot was added to a group (or an admin made a channel a community): register and welcome it."""
         async with self._db.unit_of_work() as uow:
             community = await uow.communities.by_chat(platform, chat_ref)
@@ -154,7 +163,7 @@ class Murmure:
                 return community
             if community is None:
                 community = await uow.communities.add(
-                    platform, chat_ref, title, self._default_settings, self._clock.now()
+                    platform, chat_ref, title, settings or self._default_settings, self._clock.now()
                 )
                 welcome = True
             else:
@@ -384,6 +393,9 @@ class Murmure:
             ("modrm", 2): lambda: self._moderation.remove(uow, actor, action.args[0], action.args[1]),
             ("set", 3): lambda: self._settings.change(uow, actor.platform, actor.user_id, *action.args),
             ("noop", 1): lambda: self._alert("settings.use_buttons"),
+            ("topic", 1): lambda: self._cycle_topic(uow, actor, key, action.args[0]),
+            ("feed", 2): lambda: self._feed(uow, actor, key, action.args[0], action.args[1], edit=True),
+            ("sub", 1): lambda: self._toggle_subscription(uow, key, action.args[0]),
         }
         handler = handlers.get((action.verb, len(action.args)))
         if handler is None:
@@ -418,6 +430,7 @@ class Murmure:
             await uow.commit()
             return await self._alert("error.not_member")
         await uow.drafts.update(draft_id, community_id=community_id, content_warning=draft.content_warning)
+        # a topic chosen for another community may not exist here: the preview shows none then
         return await self._edit_preview(uow, actor, key, draft_id)
 
     async def _toggle_warning(self, uow: UnitOfWork, actor: Actor, key: str, draft_id: int) -> list[Response]:
@@ -425,7 +438,29 @@ class Murmure:
         if isinstance(draft, list):
             return draft
         await uow.drafts.update(
-            draft_id, community_id=draft.community_id, content_warning=not draft.content_warning
+            draft_id,
+            community_id=draft.community_id,
+            content_warning=not draft.content_warning,
+            collection=draft.collection,
+        )
+        return await self._edit_preview(uow, actor, key, draft_id)
+
+    async def _cycle_topic(self, uow: UnitOfWork, actor: Actor, key: str, draft_id: int) -> list[Response]:
+        """The topic button goes through the community's collections, then back to none."""
+        draft = await self._own_open_draft(uow, key, draft_id)
+        if isinstance(draft, list):
+            return draft
+        community = await uow.communities.get(draft.community_id) if draft.community_id else None
+        allowed = community.settings.collections if community else ()
+        if not allowed:
+            return await self._alert("error.stale")
+        options: list[str | None] = [None, *allowed]
+        current = options.index(draft.collection) if draft.collection in options else 0
+        await uow.drafts.update(
+            draft_id,
+            community_id=draft.community_id,
+            content_warning=draft.content_warning,
+            collection=options[(current + 1) % len(options)],
         )
         return await self._edit_preview(uow, actor, key, draft_id)
 
@@ -487,6 +522,7 @@ class Murmure:
             current_locale.get(),
             self._sealer.seal(actor.dm_ref, f"{actor.platform}:return"),
             now + RETURN_ADDRESS_LIFETIME,
+            draft.collection if draft.collection in community.settings.collections else None,
         )
         outbox = Outbox(uow, self._clock)
         if cause is not None:
@@ -535,6 +571,7 @@ class Murmure:
         reply = await uow.secrets.add_reply(
             draft.secret_id, key, draft.text, f"{animal}:{colour}", by_author, self._clock.now()
         )
+        await uow.secrets.add_points(draft.secret_id, ranking.REPLY_POINTS)
         outbox = Outbox(uow, self._clock)
         await outbox.publish_reply(reply.id)
         await outbox.refresh_card(draft.secret_id)
@@ -558,6 +595,9 @@ class Murmure:
             return await self._alert("error.not_member")
         reaction = render.REACTIONS[index]
         added = await uow.secrets.toggle_reaction(secret_id, key, reaction)
+        await uow.secrets.add_points(
+            secret_id, ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
+        )
         await Outbox(uow, self._clock).refresh_card(secret_id)
         await uow.commit()
         return await self._alert("react.added" if added else "react.removed", emoji=reaction.emoji)
@@ -575,6 +615,7 @@ class Murmure:
         weight = await self._moderation.weight_of(uow, actor, key, community)
         if not await uow.secrets.add_report(secret_id, key, reason, weight, self._clock.now()):
             return [EditPressed(self._message("report.already"))]
+        await uow.secrets.add_points(secret_id, ranking.REPORT_POINTS * weight)
         await self._moderation.after_report(uow, community, secret_id)
         await uow.commit()
         return [EditPressed(self._message("report.thanks"))]
@@ -636,6 +677,76 @@ class Murmure:
         await Outbox(uow, self._clock).refresh_card(secret_id)
         await uow.commit()
         return [EditPressed(self._message("mine.deleted", number=secret.number))]
+
+    async def _feed(
+        self, uow: UnitOfWork, actor: Actor, key: str, kind: int, page: int, *, edit: bool
+    ) -> list[Response]:
+        """Latest (kind 0) or top (kind 1) secrets of the member's communities and subscribed collections."""
+        if kind >= len(render.FEED_KINDS) or page > MAX_FEED_PAGE:
+            return await self._alert("error.stale")
+        mine = await self._communities_of(uow, actor, key)
+        await uow.commit()
+        subscribed = await uow.secrets.subscriptions(key)
+        public = await uow.communities.public_ids(actor.platform)
+        mine_ids = [c.id for c in mine]
+        size = render.FEED_PAGE
+        now = self._clock.now()
+        if kind == 0:
+            found = list(
+                await uow.secrets.feed(mine_ids, subscribed, public, None, False, page * size, size + 1)
+            )
+        else:
+            pool = await uow.secrets.feed(mine_ids, subscribed, public, now - TOP_WINDOW, True, 0, TOP_POOL)
+            found = ranking.by_hotness(pool, now)[page * size : page * size + size + 1]
+        titles: dict[int, str] = {c.id: c.title for c in mine}
+        items = []
+        for secret in found[:size]:
+            if secret.community_id not in titles:
+                other = await uow.communities.get(secret.community_id)
+                titles[secret.community_id] = other.title if other else "?"
+            items.append((secret, titles[secret.community_id]))
+        message = render.feed_page(current_locale.get(), kind, page, items, more=len(found) > size)
+        return [EditPressed(message) if edit else Say(message)]
+
+    async def _topics(self, uow: UnitOfWork, key: str, *, edit: bool) -> list[Response]:
+        message = render.topics(current_locale.get(), await uow.secrets.subscriptions(key))
+        return [EditPressed(message) if edit else Say(message)]
+
+    async def _toggle_subscription(self, uow: UnitOfWork, key: str, index: int) -> list[Response]:
+        if index >= len(COLLECTIONS):
+            return await self._alert("error.stale")
+        name = COLLECTIONS[index]
+        subscribed = name in await uow.secrets.subscriptions(key)
+        await uow.secrets.set_subscription(key, name, not subscribed)
+        await uow.commit()
+        return await self._topics(uow, key, edit=True)
+
+    async def run_due_digests(self, grace: timedelta = digests.DEFAULT_GRACE) -> int:
+        """Queue the daily digest of every community whose digest time has come; returns how many.
+
+        Idempotent and safe with several processes: each (community, local date) is claimed by a unique
+        row before anything is built, so a digest is produced once.
+        """
+        now = self._clock.now()
+        produced = 0
+        async with self._db.unit_of_work() as uow:
+            communities = [c for p in self._directories for c in await uow.communities.active_on(p, 10_000)]
+        for community in communities:
+            due = digests.due_period(community.settings, now, grace)
+            if due is None:
+                continue
+            async with self._db.unit_of_work() as uow:
+                if not await uow.secrets.claim_digest(community.id, due.key, now):
+                    continue
+                candidates = await uow.secrets.top_since(
+                    community.id, due.scheduled - digests.DIGEST_WINDOW, 100
+                )
+                chosen = digests.pick(list(candidates), due.scheduled)
+                if chosen:
+                    await Outbox(uow, self._clock).digest(community.id, [s.id for s in chosen])
+                    produced += 1
+                await uow.commit()
+        return produced
 
     async def _language_menu(self) -> list[Response]:
         buttons = tuple(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from adapters.scheduler import Jobs
 from bot.anonymity import Anonymizer, Sealer
 from bot.clock import SystemClock
 from bot.dispatch import Dispatcher
@@ -77,3 +78,14 @@ async def build_app(
     )
     dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals)
     return App(service, dispatcher, database, notes)
+
+
+def scheduled_jobs(config: Config, app: App) -> Jobs | None:
+    section = config.scheduler
+    if not section.get("enabled", True):
+        return None
+    return Jobs(
+        app.service,
+        digest_every=timedelta(seconds=float(section.get("digest_check_seconds", 60))),
+        grace=timedelta(hours=float(section.get("catch_up_hours", 6))),
+    )

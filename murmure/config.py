@@ -7,8 +7,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.model import CommunitySettings, ModerationMode
+from bot.digests import parse_hhmm
+from bot.model import COLLECTIONS, CommunitySettings, ModerationMode
 
 
 class ConfigError(Exception):
@@ -19,12 +21,20 @@ DEFAULT_MEMBERS = ("alice", "bob", "carol", "dave", "erin", "mod")
 
 
 @dataclass(frozen=True)
+class ConsoleGroup:
+    title: str
+    members: tuple[str, ...]
+    public: bool
+
+
+@dataclass(frozen=True)
 class ConsoleConfig:
     group: str = "Demo group"
     moderators_chat: str = "Demo moderators"
     members: tuple[str, ...] = DEFAULT_MEMBERS
     admins: tuple[str, ...] = ("mod",)
     locales: dict[str, str] = field(default_factory=dict)
+    groups: tuple[ConsoleGroup, ...] = ()  # more simulated groups, beside the demo group
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class Config:
     console: ConsoleConfig
     telegram: dict[str, Any]
     discord: dict[str, Any]
+    scheduler: dict[str, Any]
 
     @property
     def messengers(self) -> tuple[str, ...]:
@@ -85,6 +96,52 @@ def _str_list(section: dict[str, Any], name: str, key: str, default: tuple[str, 
     return tuple(item.strip() for item in value)
 
 
+def _digest_time(community: dict[str, Any]) -> str:
+    value = community.get("digest_time", "20:00")
+    if not isinstance(value, str) or (value and parse_hhmm(value) is None):
+        raise ConfigError(f'community.digest_time must be "HH:MM" (24 h) or "" for none (got {value!r})')
+    return value
+
+
+def _timezone(community: dict[str, Any]) -> str:
+    value = community.get("timezone", "UTC")
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(
+            f"community.timezone must be an IANA name such as Europe/Paris (got {value!r})"
+        ) from error
+    return str(value)
+
+
+def _collections(community: dict[str, Any]) -> tuple[str, ...]:
+    chosen = _str_list(community, "community", "collections", COLLECTIONS)
+    unknown = set(chosen) - set(COLLECTIONS)
+    if unknown:
+        raise ConfigError(
+            f"community.collections: unknown {sorted(unknown)}; known: {', '.join(COLLECTIONS)}"
+        )
+    return chosen
+
+
+def _console_groups(console: dict[str, Any], members: tuple[str, ...]) -> tuple[ConsoleGroup, ...]:
+    groups = console.get("groups", [])
+    if not isinstance(groups, list) or not all(isinstance(g, dict) for g in groups):
+        raise ConfigError("console.groups must be an array of tables ([[console.groups]])")
+    found = []
+    for group in groups:
+        title = group.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise ConfigError("every [[console.groups]] needs a title")
+        group_members = _str_list(group, "console.groups", "members", members)
+        if not set(group_members) <= set(members):
+            raise ConfigError(f"console group {title!r}: every member must be listed in console.members")
+        found.append(
+            ConsoleGroup(title.strip(), group_members, _bool(group, "console.groups", "public", False))
+        )
+    return tuple(found)
+
+
 def load_config(path: Path | None) -> Config:
     data: dict[str, Any] = {}
     if path is not None:
@@ -120,6 +177,10 @@ def load_config(path: Path | None) -> Config:
         hold_new_authors=_bool(community, "community", "hold_new_authors", False),
         max_secrets_per_day=_int(community, "community", "max_secrets_per_day", 5, 1, 1000),
         max_replies_per_hour=_int(community, "community", "max_replies_per_hour", 20, 1, 1000),
+        digest_time=_digest_time(community),
+        timezone=_timezone(community),
+        public=_bool(community, "community", "public", False),
+        collections=_collections(community),
     )
     console = _section(data, "console")
     members = _str_list(console, "console", "members", DEFAULT_MEMBERS)
@@ -145,7 +206,9 @@ def load_config(path: Path | None) -> Config:
             members=members,
             admins=admins,
             locales={str(k): str(v) for k, v in locales.items()},
+            groups=_console_groups(console, members),
         ),
         telegram=_section(data, "telegram"),
+        scheduler=_section(data, "scheduler"),
         discord=_section(data, "discord"),
     )

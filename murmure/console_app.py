@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import replace
 from datetime import timedelta
 from typing import TextIO
 
@@ -11,7 +12,7 @@ from adapters.console.platform import ConsoleDirectory, ConsoleMessenger
 from adapters.console.session import ConsoleSession
 from adapters.console.world import GROUP_REF, MODERATORS_REF, PLATFORM, Chat, ConsoleUser, ConsoleWorld
 from bot.ports import Clock
-from murmure.bootstrap import App, build_app
+from murmure.bootstrap import App, build_app, scheduled_jobs
 from murmure.config import Config
 
 FIRST_USER_ID = 730_000_001  # simulated raw ids; never stored, only their author keys
@@ -26,6 +27,9 @@ def build_world(config: Config, out: TextIO) -> ConsoleWorld:
     admins = set(config.console.admins)
     world.chats[GROUP_REF] = Chat(GROUP_REF, config.console.group, members, admins)
     world.chats[MODERATORS_REF] = Chat(MODERATORS_REF, config.console.moderators_chat, admins, admins)
+    for index, group in enumerate(config.console.groups, start=1):
+        ref = f"{GROUP_REF}-{index}"
+        world.chats[ref] = Chat(ref, group.title, set(group.members) | admins, admins)
     return world
 
 
@@ -45,6 +49,12 @@ async def start_console(
         world.print(f"! {note}")
     await app.service.register_community(PLATFORM, GROUP_REF, config.console.group)
     await app.service.link_moderation_chat(PLATFORM, GROUP_REF, MODERATORS_REF)
+    for index, group in enumerate(config.console.groups, start=1):
+        ref = f"{GROUP_REF}-{index}"
+        await app.service.register_community(
+            PLATFORM, ref, group.title, replace(config.community, public=group.public)
+        )
+        await app.service.link_moderation_chat(PLATFORM, ref, MODERATORS_REF)
     await app.service.sweep()
     session = ConsoleSession(world, app.service, app.dispatcher)
     await app.dispatcher.drain()
@@ -58,10 +68,14 @@ async def run_console(config: Config, stdin: TextIO, out: TextIO) -> int:
     session.echo = not interactive
     stop = asyncio.Event()
     background = None
+    jobs = None
     if interactive:
         session.world.print("Murmure console — type /help. Ctrl-D to quit.")
-        # delayed publications and retries go out while the terminal waits for input
+        # delayed publications, retries and digests go out while the terminal waits for input
         background = asyncio.create_task(app.dispatcher.run_forever(stop))
+        jobs = scheduled_jobs(config, app)
+        if jobs is not None:
+            jobs.start()
     try:
         while True:
             if interactive:
@@ -78,6 +92,8 @@ async def run_console(config: Config, stdin: TextIO, out: TextIO) -> int:
         pass
     finally:
         stop.set()
+        if jobs is not None:
+            jobs.stop()
         if background is not None:
             await background
         await app.close()

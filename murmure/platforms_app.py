@@ -16,13 +16,13 @@ from adapters.telegram.handlers import PLATFORM as TELEGRAM
 from adapters.telegram.handlers import TelegramHandlers
 from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
 from bot.i18n import SUPPORTED_LOCALES, t_in
-from murmure.bootstrap import build_app
+from murmure.bootstrap import build_app, scheduled_jobs
 from murmure.config import Config, ConfigError
 from murmure.keys import secret_value
 
 log = logging.getLogger(__name__)
 
-BOT_COMMANDS = ("start", "mine", "language", "cancel", "help")
+BOT_COMMANDS = ("start", "latest", "top", "topics", "mine", "language", "cancel", "help")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
@@ -96,7 +96,10 @@ async def run_platforms(
                 )
             stopping.insert(0, updater.stop)
             log.warning("murmure is running on %s", ", ".join(config.messengers))
-            await app.service.sweep()
+            jobs = scheduled_jobs(config, app)
+            if jobs is not None:
+                jobs.start()
+                stopping.insert(0, _as_async(jobs.stop))
             await app.dispatcher.run_forever(stop)
             for step in stopping:
                 await step()
@@ -107,6 +110,13 @@ async def run_platforms(
                 await step()
         await app.close()
     return 0
+
+
+def _as_async(step: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        step()
+
+    return run
 
 
 def main_platforms(config: Config) -> int:

@@ -7,9 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import (
+    VISIBLE_STATUSES,
     Ban,
     Community,
     CommunitySettings,
@@ -34,6 +37,7 @@ from storage.tables import (
     AuditRow,
     BanRow,
     CommunityRow,
+    DigestRunRow,
     DraftRow,
     MemberPreferenceRow,
     MembershipRow,
@@ -45,6 +49,7 @@ from storage.tables import (
     ReportRow,
     SecretRow,
     StrikeRow,
+    SubscriptionRow,
 )
 
 
@@ -58,6 +63,10 @@ def _community(row: CommunityRow) -> Community:
         hold_new_authors=row.hold_new_authors,
         max_secrets_per_day=row.max_secrets_per_day,
         max_replies_per_hour=row.max_replies_per_hour,
+        digest_time=row.digest_time,
+        timezone=row.timezone,
+        public=row.public,
+        collections=tuple(part for part in row.collections.split(",") if part),
     )
     return Community(
         row.id,
@@ -83,6 +92,8 @@ def _secret(row: SecretRow) -> Secret:
         row.created_at,
         row.card_ref,
         row.author_locale,
+        row.collection,
+        row.points,
     )
 
 
@@ -113,6 +124,7 @@ def _draft(row: DraftRow) -> Draft:
         categories,
         DraftStatus(row.status),
         row.created_at,
+        row.collection,
     )
 
 
@@ -127,6 +139,9 @@ def _item(row: QueueItemRow) -> QueueItem:
         row.message_ref,
         row.created_at,
     )
+
+
+VISIBLE = [status.value for status in VISIBLE_STATUSES]
 
 
 class _Repository:
@@ -151,6 +166,10 @@ class SqlCommunities(_Repository):
             hold_new_authors=settings.hold_new_authors,
             max_secrets_per_day=settings.max_secrets_per_day,
             max_replies_per_hour=settings.max_replies_per_hour,
+            digest_time=settings.digest_time,
+            timezone=settings.timezone,
+            public=settings.public,
+            collections=",".join(settings.collections),
             moderation_chat_ref=None,
             secret_count=0,
             created_at=at,
@@ -201,6 +220,10 @@ class SqlCommunities(_Repository):
                 hold_new_authors=settings.hold_new_authors,
                 max_secrets_per_day=settings.max_secrets_per_day,
                 max_replies_per_hour=settings.max_replies_per_hour,
+                digest_time=settings.digest_time,
+                timezone=settings.timezone,
+                public=settings.public,
+                collections=",".join(settings.collections),
             )
         )
 
@@ -208,6 +231,12 @@ class SqlCommunities(_Repository):
         await self._session.execute(
             update(CommunityRow).where(CommunityRow.id == community_id).values(moderation_chat_ref=chat_ref)
         )
+
+    async def public_ids(self, platform: str | None = None) -> Sequence[int]:
+        query = select(CommunityRow.id).where(CommunityRow.public.is_(True), CommunityRow.active.is_(True))
+        if platform is not None:
+            query = query.where(CommunityRow.platform == platform)
+        return list((await self._session.execute(query)).scalars())
 
     async def next_number(self, community_id: int) -> int:
         # One atomic UPDATE ... RETURNING: two processes never get the same number.
@@ -353,11 +382,13 @@ class SqlDrafts(_Repository):
         row = await self._session.get(DraftRow, draft_id, populate_existing=True)
         return _draft(row) if row else None
 
-    async def update(self, draft_id: int, *, community_id: int | None, content_warning: bool) -> None:
+    async def update(
+        self, draft_id: int, *, community_id: int | None, content_warning: bool, collection: str | None = None
+    ) -> None:
         await self._session.execute(
             update(DraftRow)
             .where(DraftRow.id == draft_id)
-            .values(community_id=community_id, content_warning=content_warning)
+            .values(community_id=community_id, content_warning=content_warning, collection=collection)
         )
 
     async def transition(self, draft_id: int, old: DraftStatus, new: DraftStatus) -> bool:
@@ -382,8 +413,11 @@ class SqlSecrets(_Repository):
         author_locale: str,
         return_address: bytes | None,
         return_expires_at: datetime | None,
+        collection: str | None = None,
     ) -> Secret:
         row = SecretRow(
+            collection=collection,
+            points=0.0,
             community_id=community_id,
             number=number,
             author_key=author_key,
@@ -408,6 +442,71 @@ class SqlSecrets(_Repository):
         await self._session.execute(
             update(SecretRow).where(SecretRow.id == secret_id).values(status=status.value)
         )
+
+    async def add_points(self, secret_id: int, delta: float) -> None:
+        await self._session.execute(
+            update(SecretRow).where(SecretRow.id == secret_id).values(points=SecretRow.points + delta)
+        )
+
+    async def top_since(self, community_id: int, since: datetime, limit: int) -> Sequence[Secret]:
+        query = (
+            select(SecretRow)
+            .where(
+                SecretRow.community_id == community_id,
+                SecretRow.status.in_(VISIBLE),
+                SecretRow.created_at >= since,
+            )
+            .order_by(SecretRow.points.desc(), SecretRow.id.desc())
+            .limit(limit)
+        )
+        return [_secret(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def feed(
+        self,
+        community_ids: Sequence[int],
+        collections: Sequence[str],
+        public_ids: Sequence[int],
+        since: datetime | None,
+        by_points: bool,
+        offset: int,
+        limit: int,
+    ) -> Sequence[Secret]:
+        where = or_(
+            SecretRow.community_id.in_(list(community_ids)),
+            and_(SecretRow.collection.in_(list(collections)), SecretRow.community_id.in_(list(public_ids))),
+        )
+        query = select(SecretRow).where(where, SecretRow.status.in_(VISIBLE))
+        if since is not None:
+            query = query.where(SecretRow.created_at >= since)
+        order = (SecretRow.points.desc(), SecretRow.id.desc()) if by_points else (SecretRow.id.desc(),)
+        query = query.order_by(*order).offset(offset).limit(limit)
+        return [_secret(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def subscriptions(self, author_key: str) -> Sequence[str]:
+        query = select(SubscriptionRow.collection).where(SubscriptionRow.author_key == author_key)
+        return sorted((await self._session.execute(query)).scalars())
+
+    async def set_subscription(self, author_key: str, collection: str, on: bool) -> None:
+        await self._session.execute(
+            delete(SubscriptionRow).where(
+                SubscriptionRow.author_key == author_key, SubscriptionRow.collection == collection
+            )
+        )
+        if on:
+            self._session.add(SubscriptionRow(author_key=author_key, collection=collection))
+            await self._session.flush()
+
+    async def claim_digest(self, community_id: int, period: str, at: datetime) -> bool:
+        # INSERT ... ON CONFLICT DO NOTHING on both engines: the first process to insert owns the run.
+        bind = self._session.get_bind()
+        insert = postgresql_insert if bind.dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            insert(DigestRunRow)
+            .values(community_id=community_id, period=period, claimed_at=at)
+            .on_conflict_do_nothing(index_elements=["community_id", "period"])
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def set_card_ref(self, secret_id: int, card_ref: str) -> None:
         await self._session.execute(

@@ -46,6 +46,10 @@ class CommunityRow(Base):
     hold_new_authors: Mapped[bool] = mapped_column(Boolean, default=False)
     max_secrets_per_day: Mapped[int] = mapped_column(Integer, default=5)
     max_replies_per_hour: Mapped[int] = mapped_column(Integer, default=20)
+    digest_time: Mapped[str] = mapped_column(String(5), default="20:00")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    collections: Mapped[str] = mapped_column(String(400), default="")
     moderation_chat_ref: Mapped[str | None] = mapped_column(String(64))
     secret_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -99,6 +103,7 @@ class DraftRow(Base):
     content_warning: Mapped[bool] = mapped_column(Boolean, default=False)
     verdict: Mapped[str] = mapped_column(String(8))
     reason_categories: Mapped[str] = mapped_column(String(200))
+    collection: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -108,6 +113,8 @@ class SecretRow(Base):
     __table_args__ = (
         UniqueConstraint("community_id", "number"),
         Index("ix_secrets_feed", "community_id", "status", "created_at", "id"),
+        Index("ix_secrets_top", "community_id", "status", "created_at", "points", "id"),
+        Index("ix_secrets_collection", "collection", "status", "created_at"),
         Index("ix_secrets_author", "author_key", "created_at"),
     )
 
@@ -121,6 +128,8 @@ class SecretRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     card_ref: Mapped[str | None] = mapped_column(String(64))
     author_locale: Mapped[str] = mapped_column(String(8))
+    collection: Mapped[str | None] = mapped_column(String(32))
+    points: Mapped[float] = mapped_column(Float, default=0.0)
     return_address: Mapped[bytes | None] = mapped_column(LargeBinary)
     return_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -221,3 +230,20 @@ class OutboxRow(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SubscriptionRow(Base):
+    __tablename__ = "subscriptions"
+
+    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    collection: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class DigestRunRow(Base):
+    """The claim of one community's digest for one period: its primary key makes it happen once."""
+
+    __tablename__ = "digest_runs"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)

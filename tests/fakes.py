@@ -11,6 +11,7 @@ from typing import Any, Self
 
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import (
+    VISIBLE_STATUSES,
     Ban,
     Community,
     CommunitySettings,
@@ -47,6 +48,8 @@ class _State:
     memberships: dict[tuple[str, int], datetime] = field(default_factory=dict)
     joins: dict[tuple[str, int], datetime] = field(default_factory=dict)
     strikes: list[tuple[str, datetime]] = field(default_factory=list)
+    subscriptions: set[tuple[str, str]] = field(default_factory=set)
+    digest_runs: set[tuple[int, str]] = field(default_factory=set)
     locales: dict[str, str] = field(default_factory=dict)
     pending: dict[str, PendingInput] = field(default_factory=dict)
     bans: list[Ban] = field(default_factory=list)
@@ -117,6 +120,13 @@ class FakeCommunities(_Repo):
         self.s.communities[community_id] = replace(
             self.s.communities[community_id], moderation_chat_ref=chat_ref
         )
+
+    async def public_ids(self, platform: str | None = None) -> Sequence[int]:
+        return [
+            c.id
+            for c in self.s.communities.values()
+            if c.settings.public and c.active and (platform is None or c.platform == platform)
+        ]
 
     async def next_number(self, community_id: int) -> int:
         old = self.s.communities[community_id]
@@ -197,9 +207,13 @@ class FakeDrafts(_Repo):
     async def get(self, draft_id: int) -> Draft | None:
         return self.s.drafts.get(draft_id)
 
-    async def update(self, draft_id: int, *, community_id: int | None, content_warning: bool) -> None:
+    async def update(
+        self, draft_id: int, *, community_id: int | None, content_warning: bool, collection: str | None = None
+    ) -> None:
         draft = self.s.drafts[draft_id]
-        self.s.drafts[draft_id] = replace(draft, community_id=community_id, content_warning=content_warning)
+        self.s.drafts[draft_id] = replace(
+            draft, community_id=community_id, content_warning=content_warning, collection=collection
+        )
 
     async def transition(self, draft_id: int, old: DraftStatus, new: DraftStatus) -> bool:
         draft = self.s.drafts.get(draft_id)
@@ -222,6 +236,7 @@ class FakeSecrets(_Repo):
         author_locale: str,
         return_address: bytes | None,
         return_expires_at: datetime | None,
+        collection: str | None = None,
     ) -> Secret:
         secret = Secret(
             self.next_id(),
@@ -234,6 +249,7 @@ class FakeSecrets(_Repo):
             at,
             None,
             author_locale,
+            collection,
         )
         self.s.secrets[secret.id] = secret
         if return_address is not None and return_expires_at is not None:
@@ -245,6 +261,59 @@ class FakeSecrets(_Repo):
 
     async def set_status(self, secret_id: int, status: SecretStatus) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], status=status)
+
+    async def add_points(self, secret_id: int, delta: float) -> None:
+        secret = self.s.secrets[secret_id]
+        self.s.secrets[secret_id] = replace(secret, points=secret.points + delta)
+
+    async def top_since(self, community_id: int, since: datetime, limit: int) -> Sequence[Secret]:
+        found = [
+            s
+            for s in self.s.secrets.values()
+            if s.community_id == community_id and s.status in VISIBLE_STATUSES and s.created_at >= since
+        ]
+        return sorted(found, key=lambda s: (s.points, s.id), reverse=True)[:limit]
+
+    async def feed(
+        self,
+        community_ids: Sequence[int],
+        collections: Sequence[str],
+        public_ids: Sequence[int],
+        since: datetime | None,
+        by_points: bool,
+        offset: int,
+        limit: int,
+    ) -> Sequence[Secret]:
+        found = [
+            s
+            for s in self.s.secrets.values()
+            if s.status in VISIBLE_STATUSES
+            and (since is None or s.created_at >= since)
+            and (
+                s.community_id in community_ids
+                or (s.collection in collections and s.community_id in public_ids)
+            )
+        ]
+        if by_points:
+            found.sort(key=lambda s: (s.points, s.id), reverse=True)
+        else:
+            found.sort(key=lambda s: s.id, reverse=True)
+        return found[offset : offset + limit]
+
+    async def subscriptions(self, author_key: str) -> Sequence[str]:
+        return sorted(c for key, c in self.s.subscriptions if key == author_key)
+
+    async def set_subscription(self, author_key: str, collection: str, on: bool) -> None:
+        if on:
+            self.s.subscriptions.add((author_key, collection))
+        else:
+            self.s.subscriptions.discard((author_key, collection))
+
+    async def claim_digest(self, community_id: int, period: str, at: datetime) -> bool:
+        if (community_id, period) in self.s.digest_runs:
+            return False
+        self.s.digest_runs.add((community_id, period))
+        return True
 
     async def set_card_ref(self, secret_id: int, card_ref: str) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], card_ref=card_ref)

@@ -16,7 +16,7 @@ HELP = """Console commands:
   /click [MSG] BUTTON    press a button by number or label; MSG defaults to the last message you saw
   /lang en|fr            change the acting member's language
   /help                  this help
-Bot commands (sent in the acting member's DM): /start, /mine, /language, /cancel"""
+Bot commands (sent in the acting member's DM): /start, /latest, /top, /topics, /mine, /language, /cancel"""
 
 _EMOJI_AND_MARKS = re.compile(r"[^\w\s#]", re.UNICODE)
 

@@ -48,6 +48,8 @@ def render_text(text: RichText) -> str:
             parts.append(f"[spoiler: {span.text}]")
         else:
             parts.append(span.text)
+        if span.link is not None:
+            parts.append(f" [→ message {span.link.message_ref}]")
     return "".join(parts)
 
 

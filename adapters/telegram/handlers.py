@@ -23,7 +23,7 @@ from bot.service import Actor, Murmure
 
 PLATFORM = "telegram"
 ALERT_LIMIT = 200
-COMMANDS = ("help", "mine", "language", "cancel")
+COMMANDS = ("help", "mine", "language", "cancel", "latest", "top", "topics")
 _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 log = logging.getLogger(__name__)

@@ -6,12 +6,19 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.messages import Button, OutgoingMessage, RichText, Style
+from bot.messages import Button, MessageLink, OutgoingMessage, RichText, Style
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 MESSAGE_LIMIT = 4096
 
 _TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.SPOILER: "tg-spoiler"}
+
+
+def message_link(link: MessageLink) -> str | None:
+    """``https://t.me/c/<id>/<message>`` for a supergroup (chat id -100<id>); basic groups have no links."""
+    if not link.chat_ref.startswith("-100") or not link.message_ref.isdigit():
+        return None
+    return f"https://t.me/c/{link.chat_ref[4:]}/{link.message_ref}"
 
 
 def to_html(text: RichText) -> str:
@@ -20,7 +27,9 @@ def to_html(text: RichText) -> str:
     for span in text.spans:
         escaped = html.escape(span.text, quote=False)
         tag = _TAGS.get(span.style)
-        parts.append(f"<{tag}>{escaped}</{tag}>" if tag and escaped else escaped)
+        piece = f"<{tag}>{escaped}</{tag}>" if tag and escaped else escaped
+        url = message_link(span.link) if span.link is not None else None
+        parts.append(f'<a href="{html.escape(url)}">{piece}</a>' if url else piece)
     return "".join(parts)
 
 
