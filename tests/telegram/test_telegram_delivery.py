@@ -7,10 +7,13 @@ import os
 import signal
 import socket
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from murmure.config import load_config
+from murmure.platforms_app import run_platforms
 from tests.emulators.telegram import TelegramEmulator
 from tests.telegram.harness import (
     GROUP,
@@ -121,3 +124,39 @@ async def test_murmure_run_against_the_emulator_stops_cleanly_on_sigint(
         logs = out.decode() + err.decode()
         assert "Traceback" not in logs
         assert tg.token not in logs and "Alicia" not in logs and str(uid("alice")) not in logs
+
+
+async def test_a_digest_posts_in_the_group_with_links_to_the_cards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    due = (datetime.now(UTC) - timedelta(minutes=2)).strftime("%H:%M")
+    async with TelegramEmulator() as tg:
+        keys_env(monkeypatch, tg.token)
+        populate(tg)
+        community = f'[community]\ndigest_time = "{due}"\n'
+        quiet = write_config(tmp_path, tg, f"{community}[scheduler]\nenabled = false\n")
+        t = Telegram(tg, tmp_path)
+        stop = asyncio.Event()
+        first = asyncio.create_task(run_platforms(load_config(quiet), stop, install_signals=False))
+        await tg.wait_for_request("getUpdates", within=10)
+        await setup_group(t)
+        liked = await post(t, "alice", "Liked by many, worth the digest.")
+        await t.click("bob", liked, "❤️")
+        await t.click("carol", liked, "❤️")
+        await tg.wait_until(lambda: "❤️ 2" in str(t.last_card().buttons), within=8)
+        stop.set()
+        await asyncio.wait_for(first, 15)
+
+        # the process comes back after digest time, with its jobs on: it catches up, once
+        scheduled = write_config(tmp_path, tg, f"{community}[scheduler]\ndigest_check_seconds = 0.5\n")
+        stop = asyncio.Event()
+        second = asyncio.create_task(run_platforms(load_config(scheduled), stop, install_signals=False))
+        try:
+            digest = await t.until(GROUP, "Today's top secrets", within=15)
+            await asyncio.sleep(1.5)  # a few more job runs: still one digest
+        finally:
+            stop.set()
+            await asyncio.wait_for(second, 15)
+        assert len([m for m in tg.bot_messages(GROUP) if "Today's top secrets" in (m.text or "")]) == 1
+        links = [e["url"] for e in digest.entities if e["type"] == "text_link"]
+        assert links == [f"https://t.me/c/{str(GROUP)[4:]}/{liked.message_id}"]
