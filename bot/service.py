@@ -110,6 +110,17 @@ class Murmure:
             )
         return await self._guarded(actor, handler)
 
+    async def reply_text(self, actor: Actor, secret_id: int, raw: str) -> list[Response]:
+        """A reply written in one go (a Discord modal): the preview of it, or why not."""
+
+        async def go(uow: UnitOfWork, key: str) -> list[Response]:
+            text = clean_text(raw)
+            if not text:
+                return await self._say("error.empty")
+            return await self._reply_preview(uow, actor, key, secret_id, text)
+
+        return await self._guarded(actor, go)
+
     async def settings(self, actor: Actor, chat_ref: str) -> list[Response]:
         """``/settings`` in a community's chat: its admins see and change its settings."""
 

@@ -1,0 +1,255 @@
+"""Discord events in, the core's use cases called, its answers sent back, ephemerally where private."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.platform import DM_PREFIX, community_ref
+from adapters.discord.render import LINK_PREFIX, message_kwargs
+from bot.i18n import resolve_locale, t_in
+from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.service import Actor, Murmure
+
+PLATFORM = "discord"
+# Intents: guilds (the GUILD_CREATE cache of channels and roles) and dm_messages (secrets sent in DM:
+# their content comes without the privileged message-content intent). Nothing privileged.
+INTENTS = discord.Intents.none()
+INTENTS.guilds = True
+INTENTS.dm_messages = True
+SECRET_MAX = 1500
+
+log = logging.getLogger(__name__)
+
+
+def actor_of(user: discord.abc.User, locale: discord.Locale | str | None = None) -> Actor:
+    return Actor(PLATFORM, str(user.id), f"{DM_PREFIX}{user.id}", str(locale) if locale else None)
+
+
+def _locale(interaction: discord.Interaction[Any]) -> str:
+    return resolve_locale(str(interaction.locale))
+
+
+async def respond(interaction: discord.Interaction[Any], responses: list[Response]) -> None:
+    """Answer an interaction: edits replace the pressed message, everything else is ephemeral."""
+    private = interaction.guild is not None
+    for response in responses:
+        if (
+            isinstance(response, EditPressed)
+            and interaction.message is not None
+            and not interaction.response.is_done()
+        ):
+            await interaction.response.edit_message(**message_kwargs(response.message))
+            continue
+        message = response.message if isinstance(response, Say | EditPressed) else None
+        if message is None:
+            assert isinstance(response, Alert)
+            message = OutgoingMessage(RichText.plain(response.text))
+        kwargs = {k: v for k, v in message_kwargs(message).items() if v is not None}
+        if not interaction.response.is_done():
+            await interaction.response.send_message(ephemeral=private, **kwargs)
+        else:
+            await interaction.followup.send(ephemeral=private, wait=False, **kwargs)
+    if not interaction.response.is_done():
+        await interaction.response.defer()
+
+
+class TextModal(discord.ui.Modal):
+    """A secret (from /secret or the welcome's button) or a reply (from a card's Reply button)."""
+
+    def __init__(self, client: MurmureClient, locale: str, reply_to: int | None = None) -> None:
+        super().__init__(title=t_in(locale, "discord.modal_reply" if reply_to else "discord.modal_secret"))
+        self._client = client
+        self._reply_to = reply_to
+        self.text: discord.ui.TextInput[TextModal] = discord.ui.TextInput(
+            label=t_in(locale, "discord.modal_label"),
+            style=discord.TextStyle.paragraph,
+            max_length=SECRET_MAX,
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        actor = actor_of(interaction.user, interaction.locale)
+        service = self._client.murmure
+        if self._reply_to is not None:
+            await respond(interaction, await service.reply_text(actor, self._reply_to, self.text.value))
+        else:
+            await respond(interaction, await service.text(actor, self.text.value))
+
+
+class CoreButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?P<data>1:[a-z_]+(?::\d+){0,4})"
+):
+    """Every button of the core: its custom id is the action, parsed and authorised by the core at each
+    click, so buttons on cards posted before a restart keep working."""
+
+    def __init__(self, data: str) -> None:
+        super().__init__(discord.ui.Button(label="·", custom_id=data))
+        self.data = data
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> CoreButton:
+        return cls(match["data"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        client = interaction.client
+        assert isinstance(client, MurmureClient)
+        responses = await client.murmure.press(actor_of(interaction.user, interaction.locale), self.data)
+        await respond(interaction, responses)
+
+
+class LinkButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"link:(?P<verb>[a-z]+)_(?P<id>\d{1,15})"
+):
+    """The core's deep links: Reply opens a modal, Report lists reasons privately, Post opens a modal."""
+
+    def __init__(self, verb: str, target: int) -> None:
+        super().__init__(discord.ui.Button(label="·", custom_id=f"{LINK_PREFIX}{verb}_{target}"))
+        self.verb = verb
+        self.target = target
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> LinkButton:
+        return cls(match["verb"], int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        client = interaction.client
+        assert isinstance(client, MurmureClient)
+        locale = _locale(interaction)
+        if self.verb == "reply":
+            await interaction.response.send_modal(TextModal(client, locale, reply_to=self.target))
+        elif self.verb == "post":
+            await interaction.response.send_modal(TextModal(client, locale))
+        else:
+            actor = actor_of(interaction.user, interaction.locale)
+            await respond(interaction, await client.murmure.start(actor, f"{self.verb}_{self.target}"))
+
+
+class MurmureClient(discord.Client):
+    def __init__(self, murmure: Murmure, *, dev_guilds: tuple[int, ...] = (), **options: Any) -> None:
+        super().__init__(intents=INTENTS, allowed_mentions=discord.AllowedMentions.none(), **options)
+        self.murmure = murmure
+        self.tree = app_commands.CommandTree(self)
+        self._dev_guilds = dev_guilds
+        install_commands(self)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(CoreButton, LinkButton)
+        await self.tree.set_translator(CatalogTranslator())
+        if self._dev_guilds:
+            for guild_id in self._dev_guilds:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A DM to the bot: a secret to preview, or a command typed as text."""
+        if (
+            message.guild is not None
+            or message.author.bot
+            or not isinstance(message.channel, discord.DMChannel)
+        ):
+            return
+        actor = actor_of(message.author)
+        text = message.content or ""
+        if text.startswith("/") and len(text) > 1:
+            name, _, argument = text[1:].partition(" ")
+            responses = await self.murmure.command(actor, name, argument.strip())
+        elif message.attachments and not text:
+            responses = await self.murmure.not_text(actor)
+        else:
+            responses = await self.murmure.text(actor, text)
+        for response in responses:
+            if isinstance(response, Say | EditPressed):
+                kwargs = {k: v for k, v in message_kwargs(response.message).items() if v is not None}
+                await message.channel.send(**kwargs)
+            elif isinstance(response, Alert):
+                await message.channel.send(response.text, allowed_mentions=discord.AllowedMentions.none())
+
+
+class CatalogTranslator(app_commands.Translator):
+    """Command names stay English (stable); descriptions come from the catalogs in the user's language."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContext[Any, Any],
+    ) -> str | None:
+        key = string.extras.get("key")
+        if not key or context.location is not app_commands.TranslationContextLocation.command_description:
+            return None
+        lang = resolve_locale(str(locale))
+        return t_in(lang, key) if lang != "en" else None
+
+
+def _describe(key: str) -> app_commands.locale_str:
+    return app_commands.locale_str(t_in("en", key), key=key)
+
+
+def install_commands(client: MurmureClient) -> None:
+    tree = client.tree
+
+    @tree.command(name="secret", description=_describe("command.secret"))
+    async def secret(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_modal(TextModal(client, _locale(interaction)))
+
+    for name in ("latest", "top", "topics", "mine", "language", "help"):
+        _member_command(client, name)
+
+    group = app_commands.Group(
+        name="murmure",
+        description=_describe("command.murmure"),
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+
+    @group.command(name="setup", description=_describe("command.setup"))
+    @app_commands.describe(moderators="The channel where the moderation queue arrives")
+    async def setup(interaction: discord.Interaction[Any], moderators: discord.TextChannel) -> None:
+        channel, guild, user = interaction.channel, interaction.guild, interaction.user
+        locale = _locale(interaction)
+        if guild is None or channel is None or not isinstance(user, discord.Member):
+            return
+        if not user.guild_permissions.manage_guild:
+            await interaction.response.send_message(
+                t_in(locale, "discord.needs_manage_server"), ephemeral=True
+            )
+            return
+        ref = community_ref(guild.id, channel.id)
+        title = f"{guild.name} #{getattr(channel, 'name', channel.id)}"
+        await client.murmure.register_community(PLATFORM, ref, title)
+        await client.murmure.link_moderation_chat(PLATFORM, ref, community_ref(guild.id, moderators.id))
+        await interaction.response.send_message(
+            t_in(locale, "discord.setup_done", community=title, moderators=f"#{moderators.name}"),
+            ephemeral=True,
+        )
+
+    @group.command(name="settings", description=_describe("command.settings"))
+    async def settings(interaction: discord.Interaction[Any]) -> None:
+        if interaction.guild is None or interaction.channel is None:
+            return
+        ref = community_ref(interaction.guild.id, interaction.channel.id)
+        await respond(
+            interaction, await client.murmure.settings(actor_of(interaction.user, interaction.locale), ref)
+        )
+
+    tree.add_command(group)
+
+
+def _member_command(client: MurmureClient, name: str) -> None:
+    async def run(interaction: discord.Interaction[Any]) -> None:
+        actor = actor_of(interaction.user, interaction.locale)
+        await respond(interaction, await client.murmure.command(actor, name))
+
+    client.tree.command(name=name, description=_describe(f"command.{name}"))(run)
