@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import discord
+import yarl
 from discord import app_commands
 
 from adapters.discord.platform import DM_PREFIX, community_ref
@@ -22,6 +23,7 @@ INTENTS = discord.Intents.none()
 INTENTS.guilds = True
 INTENTS.dm_messages = True
 SECRET_MAX = 1500
+MODAL_TEXT_ID = "murmure:text"
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ class TextModal(discord.ui.Modal):
             label=t_in(locale, "discord.modal_label"),
             style=discord.TextStyle.paragraph,
             max_length=SECRET_MAX,
+            custom_id=MODAL_TEXT_ID,
         )
         self.add_item(self.text)
 
@@ -133,13 +136,25 @@ class LinkButton(
             await respond(interaction, await client.murmure.start(actor, f"{self.verb}_{self.target}"))
 
 
+def configure_endpoints(api_base_url: object, gateway_url: object) -> None:
+    """Point discord.py at an API proxy (or the test emulator); discord.py holds both process-wide."""
+    if api_base_url:
+        discord.http.Route.BASE = str(api_base_url).rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(str(gateway_url))
+
+
 class MurmureClient(discord.Client):
-    def __init__(self, murmure: Murmure, *, dev_guilds: tuple[int, ...] = (), **options: Any) -> None:
+    murmure: Murmure
+
+    def __init__(self, *, dev_guilds: tuple[int, ...] = (), **options: Any) -> None:
         super().__init__(intents=INTENTS, allowed_mentions=discord.AllowedMentions.none(), **options)
-        self.murmure = murmure
         self.tree = app_commands.CommandTree(self)
         self._dev_guilds = dev_guilds
         install_commands(self)
+
+    def attach(self, murmure: Murmure) -> None:
+        self.murmure = murmure
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(CoreButton, LinkButton)
@@ -151,6 +166,23 @@ class MurmureClient(discord.Client):
                 await self.tree.sync(guild=guild)
         else:
             await self.tree.sync()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A click whose custom id is not on the message (a forged or outdated client): discord.py would drop
+        it silently and the member would see "This interaction failed". Answer it, change nothing."""
+        if interaction.type is not discord.InteractionType.component or interaction.message is None:
+            return
+        data: dict[str, Any] = dict(interaction.data or {})
+        wanted = data.get("custom_id")
+        present = {
+            getattr(child, "custom_id", None)
+            for row in interaction.message.components
+            for child in getattr(row, "children", [row])
+        }
+        if wanted not in present:
+            await interaction.response.send_message(
+                t_in(_locale(interaction), "error.stale"), ephemeral=interaction.guild is not None
+            )
 
     async def on_message(self, message: discord.Message) -> None:
         """A DM to the bot: a secret to preview, or a command typed as text."""

@@ -40,8 +40,9 @@ class DiscordMessenger:
 
     async def _channel(self, chat_ref: str) -> Any:
         if chat_ref.startswith(DM_PREFIX):
-            user = await self._client.fetch_user(int(chat_ref.removeprefix(DM_PREFIX)))
-            return await user.create_dm()
+            # Opening the DM (POST /users/@me/channels) needs no user object nor any cache.
+            opened = await self._client.http.start_private_message(int(chat_ref.removeprefix(DM_PREFIX)))
+            return self._client.get_partial_messageable(int(opened["id"]), type=discord.ChannelType.private)
         ids = split_ref(chat_ref)
         if ids is None:
             raise DeliveryError("not a discord chat", permanent=True)

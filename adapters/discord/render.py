@@ -52,10 +52,21 @@ def custom_id(button: Button) -> str:
     return data
 
 
+class Buttons(discord.ui.View):
+    """Buttons only: clicks reach the client's dynamic items (``client.py``), parsed from their custom ids,
+    so discord.py need not keep a view per message in memory, and old cards work after a restart."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    def is_dispatchable(self) -> bool:
+        return False
+
+
 def view_of(message: OutgoingMessage) -> discord.ui.View | None:
     if not message.buttons:
         return None
-    view = discord.ui.View(timeout=None)
+    view = Buttons()
     for row, buttons in enumerate(message.buttons[:5]):
         for button in buttons[:5]:
             style = discord.ButtonStyle.secondary if button.action and button.action.verb == "react" else None

@@ -18,6 +18,15 @@ Usage::
             await client.close()                      # then await the connect() task
             await task
 
+Simulation: ``add_user``, ``add_guild`` (async; GUILD_CREATE when live), ``remove_bot_from_guild``,
+``grant``/``make_moderator``/``add_role``, ``set_channel_access``, ``user_runs_command``,
+``user_clicks``, ``user_submits_modal``, ``user_sends_dm``, ``user_sends`` (all async; each returns a
+:class:`PendingInteraction` or :class:`Message`), ``rate_limit``, ``disconnect_gateway``,
+``invalidate_sessions``. Inspection: ``requests``/``calls``, ``messages``/``message``/``last_message``,
+``threads``, ``commands``, ``interaction_responses``, ``ack_delays``, ``identify_payloads``,
+``resume_payloads``, ``gateway_queries``, ``sent_events``; ``wait_until``/``wait_for_request``.
+A test that asks for something a Discord user cannot do gets :class:`EmulatorError`.
+
 Facts about discord.py 2.7.1 (read from its source, proven by ``test_discord_emulator.py``):
 
 * REST base URL: every call builds ``Route.BASE + path`` in ``Route.__init__`` (``http.py``), and
@@ -80,6 +89,20 @@ Facts about discord.py 2.7.1 (read from its source, proven by ``test_discord_emu
   emulator first makes the client reconnect in a loop. Server-side closes with 4000 (or 1000) are
   resumed at ``resume_gateway_url`` with op 6; the emulator replays the events the client missed
   then sends RESUMED (``on_resumed``).
+* Every JSON answer must carry ``Content-Type: application/json`` *exactly*: ``json_or_text`` compares
+  the header with ``==``, so aiohttp's ``json_response`` (``...; charset=utf-8``) makes discord.py
+  treat the body as a string (``login()`` then dies with ``TypeError: string indices``).
+* ``DEFAULT_GATEWAY`` ends with ``/``: the emulator serves ``/gateway`` and ``/gateway/``. If the very
+  first gateway connection fails (e.g. a 404), discord.py 2.7.1's ``connect()`` crashes with
+  ``AttributeError: 'NoneType' object has no attribute 'sequence'`` instead of retrying.
+* ``import discord`` imports the stdlib ``audioop`` (``discord/player.py``), deprecated on 3.11/3.12:
+  under ``filterwarnings = error`` the import itself fails; import it inside
+  ``warnings.catch_warnings()`` (as the tests do) or add an ``ignore`` filter for that message.
+* A persistent view registered with ``client.add_view(MyView())`` after a restart is the *bare*
+  view: answering a click with ``edit_message(view=self)`` replaces the message's components with
+  it (dropping e.g. ``DynamicItem`` buttons added per message). Edit without ``view`` to keep them.
+* A first answer after the deadline raises ``discord.NotFound`` (10062) inside the command, which the
+  tree reports as ``CommandInvokeError`` (``__cause__`` is the ``NotFound``).
 * ``message.create_thread()`` posts ``/channels/{cid}/messages/{mid}/threads``; the thread's id is the
   message id. discord.py needs ``thread_metadata``, ``message_count``, ``member_count`` in it.
 """
@@ -173,8 +196,40 @@ SENDABLE_FLAGS = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | IS_COMPONENTS_V2
 INTERACTION_FLAGS = SENDABLE_FLAGS | EPHEMERAL
 
 LOCALES = frozenset(
-    "id da de en-GB en-US es-ES es-419 fr hr it lt hu nl no pl pt-BR ro fi sv-SE vi tr cs el bg ru uk hi th "
-    "zh-CN ja zh-TW ko".split()
+    [
+        "id",
+        "da",
+        "de",
+        "en-GB",
+        "en-US",
+        "es-ES",
+        "es-419",
+        "fr",
+        "hr",
+        "it",
+        "lt",
+        "hu",
+        "nl",
+        "no",
+        "pl",
+        "pt-BR",
+        "ro",
+        "fi",
+        "sv-SE",
+        "vi",
+        "tr",
+        "cs",
+        "el",
+        "bg",
+        "ru",
+        "uk",
+        "hi",
+        "th",
+        "zh-CN",
+        "ja",
+        "zh-TW",
+        "ko",
+    ]
 )
 _COMMAND_NAME = re.compile(r"^[-_'\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")
 _MENTION = re.compile(r"<@(?P<role>&)?!?(?P<id>\d{15,21})>")
@@ -223,7 +278,7 @@ class FormErrors:
         if not isinstance(value, str):
             self.add(path, "BASE_TYPE_STRING", "Must be a string.")
         elif not low <= len(value) <= high:
-            if low <= 1 and len(value) > high:
+            if low == 0:
                 self.add(path, "BASE_TYPE_MAX_LENGTH", f"Must be {high} or fewer in length.")
             else:
                 self.add(path, "BASE_TYPE_BAD_LENGTH", f"Must be between {low} and {high} in length.")
@@ -473,6 +528,10 @@ def _walk(components: Iterable[JSON]) -> Iterator[JSON]:
             yield from _walk([component["accessory"]])
 
 
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def _opt(value: int | None) -> str | None:
     return None if value is None else str(value)
 
@@ -520,9 +579,9 @@ class PendingInteraction:
     def ack_delay(self) -> float | None:
         return None if self.acked_at is None else self.acked_at - self.dispatched_at
 
-    async def response(self, timeout: float = 3.0) -> JSON:
+    async def response(self, within: float = 3.0) -> JSON:
         """The first callback body (``{"type": ..., "data": ...}``) the bot posted."""
-        return await asyncio.wait_for(asyncio.shield(self._first), timeout)
+        return await asyncio.wait_for(asyncio.shield(self._first), within)
 
     def original(self) -> Message:
         if self.original_id is None:
@@ -614,6 +673,7 @@ class DiscordEmulator:
         self.identify_payloads: list[JSON] = []
         self.resume_payloads: list[JSON] = []
         self.gateway_connections = 0
+        self.gateway_queries: list[dict[str, str]] = []  # the query string of every gateway connection
         self.sent_events: list[JSON] = []  # every dispatch as built (before intent filtering)
         self._messages: dict[int, Message] = {}
         self._by_channel: dict[int, list[int]] = {}
@@ -634,6 +694,7 @@ class DiscordEmulator:
     async def start(self) -> None:
         app = web.Application(client_max_size=25 * 1024 * 1024)
         app.router.add_route("GET", "/gateway", self._gateway)
+        app.router.add_route("GET", "/gateway/", self._gateway)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
@@ -736,8 +797,8 @@ class DiscordEmulator:
             guild.channels.append(channel_id)
         self._user(owner_id)
         guild.members[owner_id] = Member(owner_id)
-        for spec in members:
-            member = spec if isinstance(spec, Member) else Member(spec)
+        for entry in members:
+            member = entry if isinstance(entry, Member) else Member(entry)
             self._user(member.user_id)
             guild.members[member.user_id] = member
         guild.members[self.bot_id] = Member(self.bot_id, [bot_role.id])
@@ -1228,6 +1289,7 @@ class DiscordEmulator:
         compress = request.query.get("compress")
         if compress not in (None, "zlib-stream"):
             raise web.HTTPBadRequest(text=f"compress={compress} is not emulated")
+        self.gateway_queries.append(dict(request.query))
         ws = web.WebSocketResponse(autoping=True, max_msg_size=16 * 1024 * 1024)
         await ws.prepare(request)
         conn = _Connection(ws, compress == "zlib-stream")
@@ -1522,7 +1584,7 @@ class DiscordEmulator:
 
     async def _not_found(self, request: web.Request) -> web.Response:
         self.unknown_routes.append(f"{request.method} {request.path}")
-        return web.json_response({"message": "404: Not Found", "code": 0}, status=404)
+        return _json_response({"message": "404: Not Found", "code": 0}, status=404)
 
     async def _read_body(self, request: web.Request) -> Any:
         if not request.can_read_body:
@@ -1562,15 +1624,15 @@ class DiscordEmulator:
                 raise _TooMany(injected, scope="user")
             if bucket is not None:
                 headers = self._bucket_headers(bucket)
-            if not path.startswith(("/interactions/", "/webhooks/", "/gateway")):
-                if request.headers.get("Authorization") != f"Bot {self.token}":
-                    raise ApiError(401, 0, "401: Unauthorized")
+            public = path == "/gateway" or path.startswith(("/interactions/", "/webhooks/"))
+            if not public and request.headers.get("Authorization") != f"Bot {self.token}":
+                raise ApiError(401, 0, "401: Unauthorized")
             result = await handler(self, request, record.json, params)
             if result is None:
                 record.status = 204
                 return web.Response(status=204, headers=headers)
             record.status, record.response = 200, result
-            return web.json_response(result, headers=headers, dumps=_dumps)
+            return _json_response(result, headers=headers)
         except _TooMany as exc:
             record.status = 429
             record.response = {
@@ -1584,10 +1646,10 @@ class DiscordEmulator:
                 "X-RateLimit-Global": "false",
                 "Via": "1.1 google",
             }
-            return web.json_response(record.response, status=429, headers=too_many)
+            return _json_response(record.response, status=429, headers=too_many)
         except ApiError as exc:
             record.status, record.response = exc.status, exc.body()
-            return web.json_response(exc.body(), status=exc.status, headers=headers)
+            return _json_response(exc.body(), status=exc.status, headers=headers)
         finally:
             self._touch()
 
@@ -1623,7 +1685,7 @@ class DiscordEmulator:
             raise _TooMany(round(reset_at - now, 3), scope="user")
         used += 1
         self._buckets[key] = (used, reset_at)
-        bucket = hashlib.sha1(key.split(":")[0].encode()).hexdigest()[:32]  # noqa: S324 - not security
+        bucket = hashlib.sha1(key.split(":")[0].encode()).hexdigest()[:32]
         return {
             "X-RateLimit-Limit": str(self.rest_limit),
             "X-RateLimit-Remaining": str(self.rest_limit - used),
@@ -1704,7 +1766,7 @@ class DiscordEmulator:
                     errors.add(
                         ["allowed_mentions", "parse", i],
                         "BASE_TYPE_CHOICES",
-                        f"Value must be one of {{'everyone', 'roles', 'users'}}.",
+                        "Value must be one of {'everyone', 'roles', 'users'}.",
                     )
             for kind in ("users", "roles"):
                 if kind in parse and mentions.get(kind):
@@ -2054,7 +2116,7 @@ class DiscordEmulator:
                 "description": command.get("description", ""),
                 "description_localizations": command.get("description_localizations"),
                 "options": copy.deepcopy(command.get("options") or []),
-                "default_member_permissions": command.get("default_member_permissions"),
+                "default_member_permissions": _opt_str(command.get("default_member_permissions")),
                 "dm_permission": command.get("dm_permission", True),
                 "contexts": command.get("contexts"),
                 "integration_types": command.get("integration_types") or [0],
@@ -2446,15 +2508,23 @@ class DiscordEmulator:
         return None
 
 
-class _TooMany(Exception):  # noqa: N818 - internal signal
+class _TooMany(Exception):
     def __init__(self, retry_after: float, scope: str) -> None:
         super().__init__(retry_after)
         self.retry_after = retry_after
         self.scope = scope
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+def _json_response(
+    body: Any, *, status: int = 200, headers: Mapping[str, str] | None = None, dumps: Any = None
+) -> web.Response:
+    """JSON with ``Content-Type: application/json`` exactly: discord.py's ``json_or_text`` compares the
+    header with ``==``, so aiohttp's ``application/json; charset=utf-8`` would hand it a *string*."""
+    return web.Response(
+        body=json.dumps(body, ensure_ascii=False).encode(),
+        status=status,
+        headers={**(headers or {}), "Content-Type": "application/json"},
+    )
 
 
 def _embed(embed: JSON) -> JSON:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import warnings
 from collections.abc import AsyncIterator
 from typing import Any
-
-import warnings
 
 import aiohttp
 import pytest
@@ -119,7 +118,13 @@ class Bot(discord.Client):
         )
         async def ping(interaction: discord.Interaction) -> None:
             assert interaction.locale is discord.Locale.french
-            await interaction.response.send_message(f"pong {interaction.user.id}", ephemeral=True)
+            await interaction.response.send_message("pong", ephemeral=True)
+            await interaction.edit_original_response(content=f"pong {interaction.user.id}")
+            await interaction.followup.send("more, privately", ephemeral=True)
+
+        @self.tree.command(name="setup", description="Register this channel", guild=discord.Object(GUILD))
+        async def setup(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message(f"setup in {interaction.channel_id}")
 
         @self.tree.command(name="secret", description="Share a secret anonymously")
         async def secret(interaction: discord.Interaction) -> None:
@@ -215,6 +220,11 @@ async def test_ready_guild_create_fill_the_cache_and_sync_stores_localizations(d
         assert ping["description_localizations"] == {"fr": "Répond en privé"}
         config = next(c for c in dc.commands() if c["name"] == "config")
         assert config["default_member_permissions"] == str(MANAGE_GUILD)
+        synced_here = await bot.tree.sync(guild=guild)
+        assert [c.name for c in synced_here] == [c["name"] for c in dc.commands(GUILD)] == ["setup"]
+        setup = await dc.user_runs_command(BOB, GUILD, GENERAL, "setup")
+        assert setup.payload["data"]["guild_id"] == str(GUILD)
+        assert (await setup.response())["data"]["content"] == f"setup in {GENERAL}"
         fetched = await bot.tree.fetch_commands()
         assert {c.name for c in fetched} == {"ping", "secret", "config"}
         member = await guild.fetch_member(BOB)
@@ -228,6 +238,7 @@ async def test_slash_command_ephemeral_answer_and_second_ack_rejected(dc: Discor
         pending = await dc.user_runs_command(ALICE, GUILD, GENERAL, "ping")
         first = await pending.response()
         assert first["type"] == 4 and first["data"]["flags"] == EPHEMERAL
+        await dc.wait_until(lambda: len(pending.followup_ids) == 1)
         original = pending.original()
         assert original.ephemeral and original.content == f"pong {ALICE}" and original.visible_to == ALICE
         assert original.from_interaction
@@ -240,7 +251,14 @@ async def test_slash_command_ephemeral_answer_and_second_ack_rejected(dc: Discor
                     "message": "Interaction has already been acknowledged.",
                     "code": 40060,
                 }
-        assert [a.status for a in dc.interaction_responses(pending)] == [200, 400]
+        assert [(a.kind, a.status) for a in dc.interaction_responses(pending)] == [
+            ("callback", 200),
+            ("edit_original", 200),
+            ("followup", 200),
+            ("callback", 400),
+        ]
+        (followup,) = pending.followups()
+        assert followup.content == "more, privately" and followup.flags == EPHEMERAL
         with pytest.raises(EmulatorError, match="hidden"):
             await dc.user_runs_command(BOB, GUILD, GENERAL, "config", options={"threshold": 3})
 
@@ -314,6 +332,10 @@ async def test_rate_limit_is_retried_by_discord_py(dc: DiscordEmulator) -> None:
         statuses = [r.status for r in dc.calls("POST", rf"/channels/{GENERAL}/messages")]
         assert statuses == [429, 429, 200]
         assert dc.calls("POST", rf"/channels/{GENERAL}/messages")[0].response["retry_after"] == 0.05
+        edited = await sent.edit(content="edited")
+        assert edited.content == "edited" and dc.message(sent.id).edited is not None
+        await sent.delete()
+        assert dc.message(sent.id).deleted and sent.id not in [m.id for m in dc.messages(GENERAL)]
 
 
 async def test_rest_errors_are_discords(dc: DiscordEmulator) -> None:

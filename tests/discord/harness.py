@@ -1,0 +1,142 @@
+"""The real discord.py client of the adapter, run in-process against the Discord emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from murmure.config import load_config
+from murmure.platforms_app import run_platforms
+from tests.emulators.discord import DiscordEmulator, Member, Message, PendingInteraction
+from tests.telegram.harness import keys_env
+
+GUILD = 910000000000000001
+GENERAL = 910000000000000011
+MODS = 910000000000000012
+USERS = {  # raw ids, usernames and display names that must never reach the database or the logs
+    "alice": (920000000000000101, "alicia_dc", "Alicia Display"),
+    "bob": (920000000000000102, "roberto_dc", "Roberto Display"),
+    "carol": (920000000000000103, "carolina_dc", "Carolina Display"),
+    "dave": (920000000000000104, "davide_dc", "Davide Display"),
+    "erin": (920000000000000105, "erinna_dc", "Erinna Display"),
+    "mod": (920000000000000106, "modesta_dc", "Modesta Display"),
+}
+TEXT_ID = "murmure:text"
+
+
+def uid(name: str) -> int:
+    return USERS[name][0]
+
+
+async def populate(dc: DiscordEmulator) -> None:
+    for user_id, username, display in USERS.values():
+        dc.add_user(user_id, username, display)
+    await dc.add_guild(
+        GUILD,
+        "Night owls",
+        owner_id=uid("mod"),
+        channels=[(GENERAL, "general"), (MODS, "moderators")],
+        # members for a month: established, their reports count in full
+        members=[Member(user_id, joined=time.time() - 30 * 86400) for user_id, _, _ in USERS.values()],
+    )
+    dc.make_moderator(GUILD, uid("mod"))
+
+
+def discord_config(tmp_path: Path, dc: DiscordEmulator, extra: str = "") -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/murmure.db"\n'
+        f'[discord]\napi_base_url = "{dc.api_base}"\ngateway_url = "{dc.gateway_url}"\n'
+        f"guild_ready_timeout = 0.05\n{extra}",
+        encoding="utf-8",
+    )
+    return path
+
+
+@dataclass
+class Discord:
+    dc: DiscordEmulator
+
+    async def until(self, channel_id: int, pattern: str, within: float = 8.0) -> Message:
+        regex = re.compile(pattern)
+
+        def found() -> Message | None:
+            for message in reversed(self.dc.messages(channel_id)):
+                if regex.search(message.content or "") or any(
+                    regex.search(str(e.get("description", ""))) for e in message.embeds
+                ):
+                    return message
+            return None
+
+        await self.dc.wait_until(lambda: found() is not None, within=within)
+        message = found()
+        assert message is not None
+        return message
+
+    def cards(self) -> list[Message]:
+        return [
+            m
+            for m in self.dc.messages(GENERAL)
+            if not m.from_interaction and re.match(r"\*\*\\#\d+\*\*", m.content or "")
+        ]
+
+    def card(self, number: int) -> Message:
+        return next(m for m in self.cards() if (m.content or "").startswith(f"**\\#{number}**"))
+
+    @staticmethod
+    def custom_id(message: Message, label: str) -> str:
+        for row in message.components:
+            for component in row.get("components", []):
+                if label in str(component.get("label", "")):
+                    return str(component["custom_id"])
+        raise AssertionError(f"no button {label!r} on {message.content!r}")
+
+    async def click(self, name: str, message: Message, label: str) -> PendingInteraction:
+        pending = await self.dc.user_clicks(uid(name), message, self.custom_id(message, label))
+        await pending.response()
+        return pending
+
+    async def write_secret(self, name: str, text: str) -> PendingInteraction:
+        """/secret, the modal, the ephemeral preview; returns the submit interaction."""
+        opened = await self.dc.user_runs_command(uid(name), GUILD, GENERAL, "secret")
+        assert (await opened.response())["type"] == 9
+        submitted = await self.dc.user_submits_modal(uid(name), opened, {TEXT_ID: text})
+        await submitted.response()
+        return submitted
+
+    async def post(self, name: str, text: str) -> Message:
+        """Write and confirm a secret; returns its card once it is in the channel."""
+        before = len(self.cards())
+        submitted = await self.write_secret(name, text)
+        preview = submitted.original()
+        await self.click(name, preview, "Post")
+        await self.dc.wait_until(lambda: len(self.cards()) > before, within=8)
+        return self.cards()[-1]
+
+
+@asynccontextmanager
+async def running_discord(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dc: DiscordEmulator, extra: str = ""
+) -> AsyncIterator[Discord]:
+    keys_env(monkeypatch, "unused-telegram-token")
+    monkeypatch.setenv("MURMURE_DISCORD_TOKEN", dc.token)
+    config = load_config(discord_config(tmp_path, dc, extra))
+    stop = asyncio.Event()
+    with dc.patch_discord():
+        task: asyncio.Task[Any] = asyncio.create_task(run_platforms(config, stop, install_signals=False))
+        try:
+            await dc.wait_for_request("PUT", r"/applications/\d+/commands", within=10)
+            await dc.wait_until(lambda: bool(dc.live_sessions()), within=10)
+            await asyncio.sleep(0.2)  # READY and GUILD_CREATE handled, guild_ready_timeout passed
+            yield Discord(dc)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 15)
