@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -77,6 +79,7 @@ class Murmure:
         self._default_settings = default_settings or CommunitySettings()
         self._moderation = Moderation(directories, anonymizer, clock)
         self._settings = SettingsPanel(directories)
+        self._author_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     # ----------------------------------------------------------------- entry points (never raise)
 
@@ -218,8 +221,11 @@ class Murmure:
     ) -> list[Response]:
         """Run one use case in one unit of work, in the member's language; a failure becomes a message."""
         key = self._anonymizer.author_key(actor.platform, actor.user_id)
+        lock = self._author_locks.setdefault(key, asyncio.Lock())
         try:
-            async with self._db.unit_of_work() as uow:
+            # One event of a member at a time (platforms deliver some concurrently): a burst of taps
+            # toggles exactly as often as it was tapped.
+            async with lock, self._db.unit_of_work() as uow:
                 locale = resolve_locale(await uow.members.locale(key), actor.locale_hint)
                 token = current_locale.set(locale)
                 try:

@@ -144,6 +144,11 @@ def _item(row: QueueItemRow) -> QueueItem:
 VISIBLE = [status.value for status in VISIBLE_STATUSES]
 
 
+def _insert_for(session: AsyncSession) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
 class _Repository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -257,12 +262,14 @@ class SqlMembers(_Repository):
         return list((await self._session.execute(query)).scalars())
 
     async def mark_verified(self, author_key: str, community_id: int, at: datetime) -> None:
-        row = await self._session.get(MembershipRow, (author_key, community_id))
-        if row is None:
-            self._session.add(MembershipRow(author_key=author_key, community_id=community_id, verified_at=at))
-        else:
-            row.verified_at = at
-        await self._session.flush()
+        # An upsert: two processes verifying the same member at once both succeed.
+        insert = _insert_for(self._session)
+        statement = (
+            insert(MembershipRow)
+            .values(author_key=author_key, community_id=community_id, verified_at=at)
+            .on_conflict_do_update(index_elements=["author_key", "community_id"], set_={"verified_at": at})
+        )
+        await self._session.execute(statement)
 
     async def joined_at(self, author_key: str, community_id: int) -> datetime | None:
         row = await self._session.get(MembershipRow, (author_key, community_id))
@@ -498,8 +505,7 @@ class SqlSecrets(_Repository):
 
     async def claim_digest(self, community_id: int, period: str, at: datetime) -> bool:
         # INSERT ... ON CONFLICT DO NOTHING on both engines: the first process to insert owns the run.
-        bind = self._session.get_bind()
-        insert = postgresql_insert if bind.dialect.name == "postgresql" else sqlite_insert
+        insert = _insert_for(self._session)
         statement = (
             insert(DigestRunRow)
             .values(community_id=community_id, period=period, claimed_at=at)
