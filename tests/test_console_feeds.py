@@ -67,10 +67,23 @@ async def test_a_simulated_day_digest_browsing_and_collections(tmp_path: Path, d
         assert order == [str(cards["carol"]), str(cards["bob"]), str(cards["alice"])]
         assert await flow.app.service.run_due_digests() == 0
 
-        # browsing in DM, a page at a time
+        # browsing in DM, a page at a time, forward and back
+        for name, text in (
+            ("dave", "I have kept every ticket stub since 2009."),
+            ("mod", "I moderate this group and I still laugh at the silly ones."),
+            ("erin", "I learned French only to understand one song."),
+        ):
+            await post_in(flow, name, text, GROUP)
+        dm = "DM erin ⇄ Murmure"
         printed = await flow.as_("erin", "/latest")
-        page = flow.last_in("DM erin ⇄ Murmure", printed)
-        assert "page 1" in page.body and texts["carol"] in page.body and texts["alice"] in page.body
+        page = flow.last_in(dm, printed)
+        assert "page 1" in page.body and texts["bob"] in page.body and texts["alice"] not in page.body
+        printed = await flow.send("/click Next")
+        page = flow.last_in(dm, printed)
+        assert "page 2" in page.body and texts["alice"] in page.body and "Next" not in page.body
+        printed = await flow.send("/click Previous")
+        page = flow.last_in(dm, printed)
+        assert "page 1" in page.body and texts["carol"] in page.body
         printed = await flow.send("/click Top")
         top = flow.last_in("DM erin ⇄ Murmure", printed).body
         assert top.index(texts["carol"]) < top.index(texts["alice"])

@@ -209,8 +209,21 @@ class MurmureClient(discord.Client):
                 await message.channel.send(response.text, allowed_mentions=discord.AllowedMentions.none())
 
 
+_TRANSLATED = {
+    app_commands.TranslationContextLocation.command_name,
+    app_commands.TranslationContextLocation.command_description,
+    app_commands.TranslationContextLocation.group_name,
+    app_commands.TranslationContextLocation.group_description,
+}
+
+
+def _name(name: str) -> app_commands.locale_str:
+    return app_commands.locale_str(name, key=f"discord.name.{name}")
+
+
 class CatalogTranslator(app_commands.Translator):
-    """Command names stay English (stable); descriptions come from the catalogs in the user's language."""
+    """Command names and descriptions in the user's language, from the catalogs (Discord still sends the
+    English name in interactions, so handlers don't change)."""
 
     async def translate(
         self,
@@ -219,7 +232,7 @@ class CatalogTranslator(app_commands.Translator):
         context: app_commands.TranslationContext[Any, Any],
     ) -> str | None:
         key = string.extras.get("key")
-        if not key or context.location is not app_commands.TranslationContextLocation.command_description:
+        if not key or context.location not in _TRANSLATED:
             return None
         lang = resolve_locale(str(locale))
         return t_in(lang, key) if lang != "en" else None
@@ -232,7 +245,7 @@ def _describe(key: str) -> app_commands.locale_str:
 def install_commands(client: MurmureClient) -> None:
     tree = client.tree
 
-    @tree.command(name="secret", description=_describe("command.secret"))
+    @tree.command(name=_name("secret"), description=_describe("command.secret"))
     async def secret(interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_modal(TextModal(client, _locale(interaction)))
 
@@ -240,13 +253,13 @@ def install_commands(client: MurmureClient) -> None:
         _member_command(client, name)
 
     group = app_commands.Group(
-        name="murmure",
+        name=_name("murmure"),
         description=_describe("command.murmure"),
         default_permissions=discord.Permissions(manage_guild=True),
         guild_only=True,
     )
 
-    @group.command(name="setup", description=_describe("command.setup"))
+    @group.command(name=_name("setup"), description=_describe("command.setup"))
     @app_commands.describe(moderators="The channel where the moderation queue arrives")
     async def setup(interaction: discord.Interaction[Any], moderators: discord.TextChannel) -> None:
         channel, guild, user = interaction.channel, interaction.guild, interaction.user
@@ -267,7 +280,7 @@ def install_commands(client: MurmureClient) -> None:
             ephemeral=True,
         )
 
-    @group.command(name="settings", description=_describe("command.settings"))
+    @group.command(name=_name("settings"), description=_describe("command.settings"))
     async def settings(interaction: discord.Interaction[Any]) -> None:
         if interaction.guild is None or interaction.channel is None:
             return
@@ -284,4 +297,4 @@ def _member_command(client: MurmureClient, name: str) -> None:
         actor = actor_of(interaction.user, interaction.locale)
         await respond(interaction, await client.murmure.command(actor, name))
 
-    client.tree.command(name=name, description=_describe(f"command.{name}"))(run)
+    client.tree.command(name=_name(name), description=_describe(f"command.{name}"))(run)

@@ -48,6 +48,7 @@ async def test_the_whole_flow_in_a_discord_server(
             commands = {c["name"]: c for c in dc.commands()}
             assert {"secret", "murmure", "latest", "top", "topics", "mine"} <= set(commands)
             assert commands["secret"]["description_localizations"].get("fr")
+            assert commands["latest"]["name_localizations"].get("fr") == "derniers"
 
             # setup: only who can manage the server; the channel becomes a community
             with pytest.raises(EmulatorError, match="hidden"):  # Discord hides it from who can't manage
