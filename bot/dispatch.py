@@ -138,6 +138,7 @@ class Dispatcher:
             "queue": self._queue,
             "notify": self._notify,
             "digest": self._digest,
+            "dm_digest": self._member_digest,
         }
         handler = handlers.get(entry.kind)
         if handler is None:
@@ -272,6 +273,28 @@ class Dispatcher:
         await self._messenger(community.platform).send(
             ChatTarget(community.platform, community.chat_ref), message
         )
+
+    async def _member_digest(self, payload: dict[str, object]) -> None:
+        author_key = str(payload["author_key"])
+        raw_ids = payload.get("secret_ids")
+        secret_ids = [int(str(i)) for i in raw_ids] if isinstance(raw_ids, list) else []
+        async with self._db.unit_of_work() as uow:
+            address = await uow.members.digest_address(author_key, self._clock.now())
+            items = []
+            for secret_id in secret_ids:
+                secret = await uow.secrets.get(secret_id)
+                community = await uow.communities.get(secret.community_id) if secret else None
+                if secret is None or community is None or secret.status not in VISIBLE_STATUSES:
+                    continue
+                link = MessageLink(community.chat_ref, secret.card_ref) if secret.card_ref else None
+                items.append((secret, community.title, link))
+        if address is None or not items:
+            return  # opted out or gone quiet for a week since: nothing is sent
+        chat = self._sealer.open(address.sealed, f"{address.platform}:digest")
+        if chat is None:
+            return
+        message = render.member_digest(address.locale, items)
+        await self._messenger(address.platform).send(ChatTarget(address.platform, chat), message)
 
     async def _notify(self, payload: dict[str, object]) -> None:
         secret_id = int(str(payload["secret_id"]))

@@ -42,5 +42,8 @@ class Outbox:
     async def digest(self, community_id: int, secret_ids: list[int]) -> None:
         await self._add("digest", {"community_id": community_id, "secret_ids": secret_ids})
 
+    async def member_digest(self, author_key: str, secret_ids: list[int]) -> None:
+        await self._add("dm_digest", {"author_key": author_key, "secret_ids": secret_ids})
+
     async def notify_author(self, secret_id: int, key: str, params: dict[str, str]) -> None:
         await self._add("notify", {"secret_id": secret_id, "key": key, "params": params})

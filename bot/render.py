@@ -198,7 +198,7 @@ def feed_page(
     return OutgoingMessage(text, (tuple(buttons), (switch,)) if buttons else ((switch,),))
 
 
-def topics(locale: str, subscribed: Sequence[str]) -> OutgoingMessage:
+def topics(locale: str, subscribed: Sequence[str], daily: bool) -> OutgoingMessage:
     rows = tuple(
         (
             Button(
@@ -208,7 +208,28 @@ def topics(locale: str, subscribed: Sequence[str]) -> OutgoingMessage:
         )
         for index, name in enumerate(COLLECTIONS)
     )
-    return OutgoingMessage(RichText.plain(t_in(locale, "topics.ask")), rows)
+    digest = Button(
+        t_in(locale, "topics.daily_on" if daily else "topics.daily_off"),
+        Action("dmdigest", (0 if daily else 1,)),
+    )
+    return OutgoingMessage(RichText.plain(t_in(locale, "topics.ask")), (*rows, (digest,)))
+
+
+def member_digest(locale: str, items: Sequence[tuple[Secret, str, MessageLink | None]]) -> OutgoingMessage:
+    text = RichText((Span(t_in(locale, "digest.member_title"), Style.BOLD),))
+    for rank, (secret, community_title, link) in enumerate(items, start=1):
+        excerpt = secret.text if len(secret.text) <= 120 else secret.text[:119] + "…"
+        if secret.content_warning:
+            excerpt = t_in(locale, "digest.content_warning")
+        topic = topic_label(locale, secret.collection)
+        text = text + RichText(
+            (
+                Span(f"\n{rank}. "),
+                Span(f"#{secret.number}", Style.BOLD, link),
+                Span(f" · {community_title} · 🏷 {topic} — {excerpt}"),
+            )
+        )
+    return OutgoingMessage(text)
 
 
 def digest(

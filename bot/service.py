@@ -32,7 +32,7 @@ from bot.moderating import Moderation
 from bot.moderation.duplicates import is_near_duplicate
 from bot.moderation.verdict import Verdict
 from bot.outbox import Outbox
-from bot.ports import Clock, Database, Directory, TextChecker, UnitOfWork
+from bot.ports import Clock, Database, DigestAddress, Directory, TextChecker, UnitOfWork
 from bot.settings_panel import SettingsPanel
 from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
 
@@ -47,6 +47,7 @@ MAX_FEED_PAGE = 1000
 TOP_WINDOW = timedelta(days=7)
 TOP_POOL = 200
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DM_DIGEST_TIME = "19:00"  # UTC: the evening in Europe; a member's own timezone is not known
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ class Murmure:
         """Erase sealed return addresses older than their lifetime; returns how many."""
         async with self._db.unit_of_work() as uow:
             erased = await uow.secrets.erase_expired_return_addresses(self._clock.now())
+            erased += await uow.members.erase_expired_digest_addresses(self._clock.now())
             await uow.commit()
         return erased
 
@@ -227,6 +229,7 @@ class Murmure:
             # toggles exactly as often as it was tapped.
             async with lock, self._db.unit_of_work() as uow:
                 locale = resolve_locale(await uow.members.locale(key), actor.locale_hint)
+                await self._refresh_digest_address(uow, actor, key, locale)
                 token = current_locale.set(locale)
                 try:
                     return await handler(uow, key)
@@ -235,6 +238,18 @@ class Murmure:
         except Exception:
             log.exception("use case failed on %s", actor.platform)
             return [Say(OutgoingMessage(RichText.plain(t("error.internal"))))]
+
+    async def _refresh_digest_address(self, uow: UnitOfWork, actor: Actor, key: str, locale: str) -> None:
+        """A member who opted in to the DM digest keeps getting it for 7 days after their last activity."""
+        now = self._clock.now()
+        if await uow.members.digest_address(key, now) is None:
+            return
+        await uow.members.set_digest_address(key, self._digest_address(actor, locale))
+        await uow.commit()
+
+    def _digest_address(self, actor: Actor, locale: str) -> DigestAddress:
+        sealed = self._sealer.seal(actor.dm_ref, f"{actor.platform}:digest")
+        return DigestAddress(actor.platform, sealed, locale, self._clock.now() + RETURN_ADDRESS_LIFETIME)
 
     @staticmethod
     async def _say(key: str, **params: object) -> list[Response]:
@@ -413,6 +428,7 @@ class Murmure:
             ("topic", 1): lambda: self._cycle_topic(uow, actor, key, action.args[0]),
             ("feed", 2): lambda: self._feed(uow, actor, key, action.args[0], action.args[1], edit=True),
             ("sub", 1): lambda: self._toggle_subscription(uow, key, action.args[0]),
+            ("dmdigest", 1): lambda: self._toggle_dm_digest(uow, actor, key, action.args[0]),
         }
         handler = handlers.get((action.verb, len(action.args)))
         if handler is None:
@@ -726,8 +742,15 @@ class Murmure:
         return [EditPressed(message) if edit else Say(message)]
 
     async def _topics(self, uow: UnitOfWork, key: str, *, edit: bool) -> list[Response]:
-        message = render.topics(current_locale.get(), await uow.secrets.subscriptions(key))
+        daily = await uow.members.digest_address(key, self._clock.now()) is not None
+        message = render.topics(current_locale.get(), await uow.secrets.subscriptions(key), daily)
         return [EditPressed(message) if edit else Say(message)]
+
+    async def _toggle_dm_digest(self, uow: UnitOfWork, actor: Actor, key: str, on: int) -> list[Response]:
+        address = self._digest_address(actor, current_locale.get()) if on else None
+        await uow.members.set_digest_address(key, address)
+        await uow.commit()
+        return await self._topics(uow, key, edit=True)
 
     async def _toggle_subscription(self, uow: UnitOfWork, key: str, index: int) -> list[Response]:
         if index >= len(COLLECTIONS):
@@ -761,6 +784,31 @@ class Murmure:
                 chosen = digests.pick(list(candidates), due.scheduled)
                 if chosen:
                     await Outbox(uow, self._clock).digest(community.id, [s.id for s in chosen])
+                    produced += 1
+                await uow.commit()
+        return produced + await self._member_digests(now, grace)
+
+    async def _member_digests(self, now: datetime, grace: timedelta) -> int:
+        """The daily DM digest of their collections, for members who opted in (at ``DM_DIGEST_TIME`` UTC)."""
+        due = digests.due_period(CommunitySettings(digest_time=DM_DIGEST_TIME, timezone="UTC"), now, grace)
+        if due is None:
+            return 0
+        produced = 0
+        async with self._db.unit_of_work() as uow:
+            readers = await uow.members.digest_readers(now)
+        for key, address in readers:
+            async with self._db.unit_of_work() as uow:
+                if not await uow.members.claim_member_digest(key, due.key, now):
+                    continue
+                subscribed = await uow.secrets.subscriptions(key)
+                public = await uow.communities.public_ids(address.platform)
+                since = due.scheduled - digests.DIGEST_WINDOW
+                pool = (
+                    await uow.secrets.feed([], subscribed, public, since, True, 0, 100) if subscribed else []
+                )
+                chosen = digests.pick(list(pool), due.scheduled)
+                if chosen:
+                    await Outbox(uow, self._clock).member_digest(key, [s.id for s in chosen])
                     produced += 1
                 await uow.commit()
         return produced

@@ -32,13 +32,15 @@ from bot.model import (
     SecretStatus,
 )
 from bot.moderation.verdict import Verdict
-from bot.ports import OutboxEntry
+from bot.ports import DigestAddress, OutboxEntry
 from storage.tables import (
     AuditRow,
     BanRow,
     CommunityRow,
+    DigestReaderRow,
     DigestRunRow,
     DraftRow,
+    MemberDigestRunRow,
     MemberPreferenceRow,
     MembershipRow,
     OutboxRow,
@@ -285,6 +287,46 @@ class SqlMembers(_Repository):
             row.joined_at = at
             row.verified_at = at
         await self._session.flush()
+
+    async def digest_address(self, author_key: str, now: datetime) -> DigestAddress | None:
+        row = await self._session.get(DigestReaderRow, author_key, populate_existing=True)
+        if row is None or row.expires_at <= now:
+            return None
+        return DigestAddress(row.platform, row.sealed, row.locale, row.expires_at)
+
+    async def set_digest_address(self, author_key: str, address: DigestAddress | None) -> None:
+        await self._session.execute(delete(DigestReaderRow).where(DigestReaderRow.author_key == author_key))
+        if address is not None:
+            self._session.add(
+                DigestReaderRow(
+                    author_key=author_key,
+                    platform=address.platform,
+                    sealed=address.sealed,
+                    locale=address.locale,
+                    expires_at=address.expires_at,
+                )
+            )
+            await self._session.flush()
+
+    async def digest_readers(self, now: datetime) -> Sequence[tuple[str, DigestAddress]]:
+        query = select(DigestReaderRow).where(DigestReaderRow.expires_at > now)
+        return [
+            (row.author_key, DigestAddress(row.platform, row.sealed, row.locale, row.expires_at))
+            for row in (await self._session.execute(query)).scalars()
+        ]
+
+    async def erase_expired_digest_addresses(self, now: datetime) -> int:
+        result = await self._session.execute(delete(DigestReaderRow).where(DigestReaderRow.expires_at <= now))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_member_digest(self, author_key: str, period: str, at: datetime) -> bool:
+        statement = (
+            _insert_for(self._session)(MemberDigestRunRow)
+            .values(author_key=author_key, period=period, claimed_at=at)
+            .on_conflict_do_nothing(index_elements=["author_key", "period"])
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def add_strike(self, author_key: str, at: datetime) -> None:
         self._session.add(StrikeRow(author_key=author_key, at=at))

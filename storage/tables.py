@@ -247,3 +247,23 @@ class DigestRunRow(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
     period: Mapped[str] = mapped_column(String(16), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DigestReaderRow(Base):
+    """A member's opt-in to the daily DM digest of their collections, with their sealed DM."""
+
+    __tablename__ = "digest_readers"
+
+    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    locale: Mapped[str] = mapped_column(String(8))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class MemberDigestRunRow(Base):
+    __tablename__ = "member_digest_runs"
+
+    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)

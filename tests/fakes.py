@@ -33,6 +33,7 @@ from bot.moderation.verdict import FilterResult, Reason, Verdict
 from bot.ports import (
     CommunityRepository,
     DeliveryError,
+    DigestAddress,
     DraftRepository,
     MemberRepository,
     ModerationRepository,
@@ -50,6 +51,8 @@ class _State:
     strikes: list[tuple[str, datetime]] = field(default_factory=list)
     subscriptions: set[tuple[str, str]] = field(default_factory=set)
     digest_runs: set[tuple[int, str]] = field(default_factory=set)
+    digest_readers: dict[str, DigestAddress] = field(default_factory=dict)
+    member_digest_runs: set[tuple[str, str]] = field(default_factory=set)
     locales: dict[str, str] = field(default_factory=dict)
     pending: dict[str, PendingInput] = field(default_factory=dict)
     bans: list[Ban] = field(default_factory=list)
@@ -147,6 +150,30 @@ class FakeMembers(_Repo):
     async def record_join(self, author_key: str, community_id: int, at: datetime) -> None:
         self.s.joins[(author_key, community_id)] = at
         self.s.memberships[(author_key, community_id)] = at
+
+    async def digest_address(self, author_key: str, now: datetime) -> DigestAddress | None:
+        found = self.s.digest_readers.get(author_key)
+        return found if found is not None and found.expires_at > now else None
+
+    async def set_digest_address(self, author_key: str, address: DigestAddress | None) -> None:
+        self.s.digest_readers.pop(author_key, None)
+        if address is not None:
+            self.s.digest_readers[author_key] = address
+
+    async def digest_readers(self, now: datetime) -> Sequence[tuple[str, DigestAddress]]:
+        return [(key, a) for key, a in self.s.digest_readers.items() if a.expires_at > now]
+
+    async def erase_expired_digest_addresses(self, now: datetime) -> int:
+        expired = [key for key, a in self.s.digest_readers.items() if a.expires_at <= now]
+        for key in expired:
+            del self.s.digest_readers[key]
+        return len(expired)
+
+    async def claim_member_digest(self, author_key: str, period: str, at: datetime) -> bool:
+        if (author_key, period) in self.s.member_digest_runs:
+            return False
+        self.s.member_digest_runs.add((author_key, period))
+        return True
 
     async def add_strike(self, author_key: str, at: datetime) -> None:
         self.s.strikes.append((author_key, at))

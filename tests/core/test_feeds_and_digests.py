@@ -139,3 +139,30 @@ async def test_subscribers_see_public_communities_they_are_not_in_never_private_
     assert "Love story in the plaza." in after
     assert "back room" not in after and "Work story" not in after
     assert "🏷 love" in after
+
+
+async def test_members_who_opt_in_get_a_daily_dm_digest_of_their_topics_while_active() -> None:
+    h = await Harness().setup()
+    h.directory.members["plaza"] = {f"u{i}" for i in range(1, 7)}
+    await h.service.register_community(PLATFORM, "plaza", "Plaza", CommunitySettings(public=True))
+    h.directory.members["elsewhere"] = {"u9", "u1", "u2", "u3", "u4"}
+    await h.service.register_community(PLATFORM, "elsewhere", "Elsewhere")
+    await h.press("u9", Action("sub", (0,)))  # love
+    panel = await h.press("u9", Action("dmdigest", (1,)))
+    assert "Daily digest of these topics in DM: on" in str(panel)
+    loved = await _post(h, "u1", "A love story worth a daily digest.", topic_clicks=1, community="plaza")
+    await _react(h, loved, ["u2", "u3"])
+    h.clock.current = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
+    assert await h.service.run_due_digests() == 1
+    assert await h.service.run_due_digests() == 0
+    await h.settle()
+    sent = h.messenger.to("dm-u9")[-1].message.text.plain_text
+    assert sent.startswith("🌙 Today in your topics") and "A love story" in sent and "Plaza" in sent
+    # a week without any activity from u9: the sealed address expires, nothing more is sent
+    h.clock.current = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
+    again = await _post(h, "u2", "Another love story, days later.", topic_clicks=1, community="plaza")
+    await _react(h, again, ["u3"])
+    h.clock.current = datetime(2026, 12, 2, 19, 0, tzinfo=UTC)
+    assert await h.service.run_due_digests() == 0
+    assert await h.service.sweep() >= 1
+    assert h.db.state.digest_readers == {}

@@ -202,3 +202,46 @@ async def test_outbox_claims_once_dedupes_and_retries(database: SqlDatabase) -> 
             await uow.outbox.done(entry.id)
         await uow.commit()
         assert await uow.outbox.pending_count() == 0
+
+
+async def test_feeds_subscriptions_and_digest_readers(database: SqlDatabase) -> None:
+    from bot.ports import DigestAddress
+
+    public = await _community(database, "pub")
+    private = await _community(database, "priv")
+    async with database.unit_of_work() as uow:
+        await uow.communities.update_settings(public, CommunitySettings(public=True))
+        ids = []
+        for n, (community, collection, points) in enumerate(
+            [(public, "love", 5), (public, "work", 9), (private, "love", 7), (public, None, 1)]
+        ):
+            secret = await uow.secrets.add(
+                community, n + 1, KEY, f"text {n}", False, SecretStatus.PUBLISHED,
+                NOW - timedelta(hours=n), "en", None, None, collection,
+            )  # fmt: skip
+            await uow.secrets.add_points(secret.id, points)
+            ids.append(secret.id)
+        await uow.secrets.set_subscription(OTHER, "love", True)
+        await uow.secrets.set_subscription(OTHER, "work", True)
+        await uow.secrets.set_subscription(OTHER, "work", False)
+        await uow.commit()
+        assert list(await uow.secrets.subscriptions(OTHER)) == ["love"]
+        assert list(await uow.communities.public_ids("console")) == [public]
+        seen = await uow.secrets.feed([], ["love"], [public], None, False, 0, 10)
+        assert [s.id for s in seen] == [ids[0]]  # the private community's love secret never leaks
+        mine = await uow.secrets.feed([private], ["love"], [public], None, True, 0, 10)
+        assert [s.id for s in mine] == [ids[2], ids[0]]
+        top = await uow.secrets.top_since(public, NOW - timedelta(hours=24), 2)
+        assert [s.id for s in top] == [ids[1], ids[0]]
+        assert top[0].points == 9 and top[1].collection == "love"
+
+        address = DigestAddress("console", b"sealed", "fr", NOW + timedelta(days=7))
+        await uow.members.set_digest_address(OTHER, address)
+        await uow.commit()
+        assert await uow.members.digest_address(OTHER, NOW) == address
+        assert [key for key, _ in await uow.members.digest_readers(NOW)] == [OTHER]
+        assert await uow.members.claim_member_digest(OTHER, "2026-11-24", NOW)
+        assert not await uow.members.claim_member_digest(OTHER, "2026-11-24", NOW)
+        assert await uow.members.erase_expired_digest_addresses(NOW + timedelta(days=8)) == 1
+        await uow.commit()
+        assert await uow.members.digest_address(OTHER, NOW) is None
