@@ -218,9 +218,7 @@ def topics(locale: str, subscribed: Sequence[str], daily: bool) -> OutgoingMessa
 def member_digest(locale: str, items: Sequence[tuple[Secret, str, MessageLink | None]]) -> OutgoingMessage:
     text = RichText((Span(t_in(locale, "digest.member_title"), Style.BOLD),))
     for rank, (secret, community_title, link) in enumerate(items, start=1):
-        excerpt = secret.text if len(secret.text) <= 120 else secret.text[:119] + "…"
-        if secret.content_warning:
-            excerpt = t_in(locale, "digest.content_warning")
+        excerpt = _digest_excerpt(locale, secret)
         topic = topic_label(locale, secret.collection)
         text = text + RichText(
             (
@@ -232,14 +230,19 @@ def member_digest(locale: str, items: Sequence[tuple[Secret, str, MessageLink | 
     return OutgoingMessage(text)
 
 
+def _digest_excerpt(locale: str, secret: Secret) -> str:
+    """A line of a digest: the start of the secret, or a notice when it carries a content warning."""
+    if secret.content_warning:
+        return t_in(locale, "digest.content_warning")
+    return secret.text if len(secret.text) <= 120 else secret.text[:119] + "…"
+
+
 def digest(
     locale: str, community_title: str, items: Sequence[tuple[Secret, MessageLink | None]]
 ) -> OutgoingMessage:
     text = RichText((Span(t_in(locale, "digest.title", community=community_title), Style.BOLD),))
     for rank, (secret, link) in enumerate(items, start=1):
-        excerpt = secret.text if len(secret.text) <= 120 else secret.text[:119] + "…"
-        if secret.content_warning:
-            excerpt = t_in(locale, "digest.content_warning")
+        excerpt = _digest_excerpt(locale, secret)
         text = text + RichText(
             (
                 Span(f"\n{rank}. "),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 POSTGRES_URL = os.environ.get(
     "MURMURE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -28,3 +29,8 @@ def postgres_reachable() -> bool:
             return True
     except OSError:
         return False
+
+
+def stored_bytes(folder: Path) -> str:
+    """Everything SQLite wrote in a folder (database and write-ahead log), to grep for what must not be."""
+    return b"".join(path.read_bytes() for path in folder.glob("murmure.db*")).decode("latin-1")

@@ -91,6 +91,13 @@ class Discord:
     def card(self, number: int) -> Message:
         return next(m for m in self.cards() if (m.content or "").startswith(f"**\\#{number}**"))
 
+    async def dm_until(self, name: str, pattern: str) -> Message:
+        """The newest message in a member's DM with the bot matching ``pattern``, waiting for it."""
+        await self.dc.wait_until(lambda: self.dc.dm_channel_id(uid(name)) is not None, within=8)
+        channel = self.dc.dm_channel_id(uid(name))
+        assert channel is not None
+        return await self.until(channel, pattern)
+
     @staticmethod
     def custom_id(message: Message, label: str) -> str:
         for row in message.components:

@@ -103,19 +103,12 @@ async def test_settings_digest_with_jump_links_and_lost_access(
             # the bot loses access to the channel: the community is marked inactive, nothing more is sent
             dc.set_channel_access(GENERAL, False)
             await dc.user_sends_dm(uid("carol"), "Will this reach anyone?")
-            preview = await _dm(d, "carol", "Preview")
+            preview = await d.dm_until("carol", "Preview")
             await d.click("carol", preview, "Post")
             await dc.wait_until(lambda: "403" in str([r.status for r in dc.requests[-5:]]), within=8)
             await asyncio.sleep(0.5)
             await dc.user_sends_dm(uid("carol"), "And now?")
-            await _dm(d, "carol", "aren't a member of any group")
-
-
-async def _dm(d: Discord, name: str, pattern: str) -> object:
-    await d.dc.wait_until(lambda: d.dc.dm_channel_id(uid(name)) is not None, within=8)
-    channel = d.dc.dm_channel_id(uid(name))
-    assert channel is not None
-    return await d.until(channel, pattern)
+            await d.dm_until("carol", "aren't a member of any group")
 
 
 async def test_murmure_run_against_the_emulator_stops_cleanly_on_sigint(

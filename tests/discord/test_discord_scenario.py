@@ -20,12 +20,9 @@ from tests.discord.harness import (
     uid,
 )
 from tests.emulators.discord import DiscordEmulator, EmulatorError
+from tests.support import stored_bytes
 
 EPHEMERAL = 64
-
-
-def stored_bytes(folder: Path) -> str:
-    return b"".join(path.read_bytes() for path in folder.glob("murmure.db*")).decode("latin-1")
 
 
 async def _reply(d: Discord, name: str, number: int, text: str) -> None:
@@ -100,22 +97,22 @@ async def test_the_whole_flow_in_a_discord_server(
             # the moderator removes it with a reason; the author is told in a DM
             await d.click("mod", item, "Remove")
             await d.click("mod", dc.message(item.id), "harassment")
-            alice_dm = await _dm_until(d, "alice", "Reason: harassment")
+            alice_dm = await d.dm_until("alice", "Reason: harassment")
             assert alice_dm
             await dc.wait_until(lambda: "removed by the moderators" in (d.card(1).content or ""), within=8)
 
             # a DM to the bot works too; a held secret; a 24 h ban; the next post refused
             await dc.user_sends_dm(uid("dave"), "Call me at 06 12 34 56 78 tonight.")
-            preview = await _dm_until(d, "dave", "Preview")
+            preview = await d.dm_until("dave", "Preview")
             await d.click("dave", preview, "Submit to moderators")
             held = await d.until(MODS, "06 12 34 56 78")
             await d.click("mod", held, "Ban author 24h")
-            await _dm_until(d, "dave", "suspended you for 24 hours")
+            await d.dm_until("dave", "suspended you for 24 hours")
             await dc.user_sends_dm(uid("dave"), "Something else entirely.")
-            await _dm_until(d, "dave", "You can't post in Night owls")
+            await d.dm_until("dave", "You can't post in Night owls")
 
             await dc.user_sends_dm(uid("carol"), "Posted from my DMs, no slash command.")
-            from_dm = await _dm_until(d, "carol", "Preview")
+            from_dm = await d.dm_until("carol", "Preview")
             await d.click("carol", from_dm, "Post")
             await d.until(GENERAL, "Posted from my DMs")
 
@@ -138,10 +135,3 @@ async def test_the_whole_flow_in_a_discord_server(
             assert value not in stored
             assert value not in caplog.text
     assert dc.token not in caplog.text and dc.token not in stored
-
-
-async def _dm_until(d: Discord, name: str, pattern: str) -> object:
-    await d.dc.wait_until(lambda: d.dc.dm_channel_id(uid(name)) is not None, within=8)
-    channel = d.dc.dm_channel_id(uid(name))
-    assert channel is not None
-    return await d.until(channel, pattern)

@@ -9,12 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import stored_bytes
 from tests.telegram.harness import GROUP, MODS, USERS, Telegram, running_telegram, uid
-
-
-def stored_bytes(folder: Path) -> str:
-    """Everything SQLite wrote (database and write-ahead log), to grep."""
-    return b"".join(path.read_bytes() for path in folder.glob("murmure.db*")).decode("latin-1")
 
 
 async def _link_moderators(t: Telegram) -> None:
