@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.logsafe import where
 from bot.service import Murmure
 
 log = logging.getLogger(__name__)
@@ -37,14 +38,14 @@ class Jobs:
             )
             if produced:
                 log.info("queued %d digest(s)", produced)
-        except Exception:
-            log.exception("digest job failed")
+        except Exception as error:
+            log.error("digest job failed: %s", where(error))
 
     async def sweep(self) -> None:
         try:
             await self._service.sweep()
-        except Exception:
-            log.exception("sweep job failed")
+        except Exception as error:
+            log.error("sweep job failed: %s", where(error))
 
     def start(self) -> None:
         now = datetime.now(UTC)

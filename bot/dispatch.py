@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from bot import render
 from bot.anonymity import Sealer
 from bot.i18n import resolve_locale, t_in
+from bot.logsafe import where
 from bot.messages import Button, ChatTarget, DeepLink, MessageLink, OutgoingMessage, RichText
 from bot.model import VISIBLE_STATUSES, QueueStatus, SecretStatus
 from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, UnitOfWork
@@ -74,8 +75,8 @@ class Dispatcher:
         while not stop.is_set():
             try:
                 handled = await self.run_once()
-            except Exception:
-                log.exception("outbox round failed")
+            except Exception as error:
+                log.error("outbox round failed: %s", where(error))
                 handled = 0
             if handled == 0:
                 with contextlib.suppress(TimeoutError):
@@ -93,7 +94,7 @@ class Dispatcher:
             await self._failed(entry, error)
             return
         except Exception as error:
-            log.exception("outbox entry %s (%s) failed", entry.id, entry.kind)
+            log.error("outbox entry %s (%s) failed: %s", entry.id, entry.kind, where(error))
             await self._failed(entry, DeliveryError(type(error).__name__))
             return
         async with self._db.unit_of_work() as uow:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from bot import digests, limits, ranking, render
 from bot.anonymity import Anonymizer, Sealer
 from bot.i18n import SUPPORTED_LOCALES, current_locale, resolve_locale, t
+from bot.logsafe import where
 from bot.messages import Action, Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import (
     COLLECTIONS,
@@ -235,8 +236,8 @@ class Murmure:
                     return await handler(uow, key)
                 finally:
                     current_locale.reset(token)
-        except Exception:
-            log.exception("use case failed on %s", actor.platform)
+        except Exception as error:
+            log.error("use case failed on %s: %s", actor.platform, where(error))
             return [Say(OutgoingMessage(RichText.plain(t("error.internal"))))]
 
     async def _refresh_digest_address(self, uow: UnitOfWork, actor: Actor, key: str, locale: str) -> None:

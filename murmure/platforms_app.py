@@ -19,6 +19,7 @@ from adapters.telegram.handlers import PLATFORM as TELEGRAM
 from adapters.telegram.handlers import TelegramHandlers
 from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
 from bot.i18n import SUPPORTED_LOCALES, t_in
+from bot.logsafe import where
 from bot.ports import Directory, Messenger
 from murmure.bootstrap import build_app, scheduled_jobs
 from murmure.config import Config, ConfigError
@@ -151,8 +152,8 @@ async def run_platforms(
         for step in stopping:
             try:
                 await step()
-            except Exception:
-                log.exception("while stopping")
+            except Exception as error:
+                log.error("while stopping: %s", where(error))
         await app.close()
     return 0
 

@@ -6,7 +6,7 @@ import logging
 
 from telegram import Chat, LinkPreviewOptions, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from adapters.telegram.render import keyboard, to_html
+from bot.logsafe import where
 from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.service import Actor, Murmure
 
@@ -187,6 +188,4 @@ class TelegramHandlers:
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
         # The kind of failure only: a Telegram error's text can quote the update.
-        log.error(
-            "telegram update failed: %s", type(error).__name__, exc_info=not isinstance(error, TelegramError)
-        )
+        log.error("telegram update failed: %s", where(error) if error is not None else "unknown")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.messages import Action
 from bot.model import CommunitySettings, SecretStatus
 from bot.text_input import MAX_SECRET_LENGTH
@@ -154,3 +156,25 @@ async def test_a_chat_the_bot_was_removed_from_is_marked_inactive_and_not_retrie
     assert not community.active
     assert [e["status"] for e in h.db.state.outbox.values()] == ["failed"]
     assert "aren't a member" in text_of(await h.service.text(h.actor("u2"), "Anyone there?"))
+
+
+async def test_a_failing_use_case_answers_clearly_and_logs_no_content(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    h = await Harness().setup()
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("INSERT failed for 'my secret about Roberto' [parameters: 5550101]")
+
+    original = h.db.unit_of_work
+
+    def failing_unit_of_work():  # type: ignore[no-untyped-def]
+        uow = original()
+        uow.drafts.add = broken  # type: ignore[method-assign]
+        return uow
+
+    h.db.unit_of_work = failing_unit_of_work  # type: ignore[method-assign]
+    answer = await h.service.text(h.actor("u1"), "my secret about Roberto")
+    assert "Nothing you wrote was lost" in text_of(answer)
+    assert "RuntimeError" in caplog.text and "test_posting.py" in caplog.text
+    assert "Roberto" not in caplog.text and "5550101" not in caplog.text and "u1" not in caplog.text
