@@ -27,6 +27,7 @@ from bot.model import (
     PendingInput,
     QueueCause,
     QueueStatus,
+    ReportReason,
     SecretStatus,
 )
 from bot.moderating import Moderation
@@ -48,6 +49,7 @@ MAX_FEED_PAGE = 1000
 TOP_WINDOW = timedelta(days=7)
 TOP_POOL = 200
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+AUDIT_LINES = 15
 DM_DIGEST_TIME = "19:00"  # UTC: the evening in Europe; a member's own timezone is not known
 
 
@@ -114,6 +116,29 @@ class Murmure:
                 actor, lambda uow, key: self._say("error.unknown_command", command=name)
             )
         return await self._guarded(actor, handler)
+
+    async def audit(self, actor: Actor, chat_ref: str) -> list[Response]:
+        """The community's last moderation actions, for its admins (who did each stays out of it)."""
+
+        async def show(uow: UnitOfWork, key: str) -> list[Response]:
+            community = await uow.communities.by_chat(actor.platform, chat_ref)
+            if community is None:
+                return await self._say("settings.no_community")
+            directory = self._directories.get(community.platform)
+            if directory is None or not await directory.is_admin(community.chat_ref, actor.user_id):
+                return await self._say("moderation.not_admin", community=community.title)
+            entries = await uow.moderation.audit_log(community.id, AUDIT_LINES)
+            if not entries:
+                return await self._say("audit.empty", community=community.title)
+            lines = [t("audit.title", community=community.title)]
+            for at, action, secret_id, detail in entries:
+                secret = await uow.secrets.get(secret_id) if secret_id is not None else None
+                number = f"#{secret.number}" if secret else "—"
+                reason = t(f"report.{detail}") if detail in {r.value for r in ReportReason} else ""
+                lines.append(f"{at:%Y-%m-%d %H:%M} UTC · {number} · {t(f'audit.{action}')} {reason}".rstrip())
+            return [Say(OutgoingMessage(RichText.plain("\n".join(lines))))]
+
+        return await self._guarded(actor, show)
 
     async def reply_text(self, actor: Actor, secret_id: int, raw: str) -> list[Response]:
         """A reply written in one go (a Discord modal): the preview of it, or why not."""

@@ -6,7 +6,7 @@ import re
 import shlex
 from typing import Protocol
 
-from adapters.console.world import PLATFORM, ConsoleUser, ConsoleWorld, ShownMessage
+from adapters.console.world import GROUP_REF, PLATFORM, ConsoleUser, ConsoleWorld, ShownMessage
 from bot.messages import Alert, Button, EditPressed, Response, Say
 from bot.service import Actor, Murmure
 
@@ -15,6 +15,7 @@ HELP = """Console commands:
   TEXT                   a private message from the acting member to the bot
   /click [MSG] BUTTON    press a button by number or label; MSG defaults to the last message you saw
   /lang en|fr            change the acting member's language
+  /audit                 the demo group's last moderation actions (its admins only)
   /help                  this help
 Bot commands (sent in the acting member's DM): /start, /latest, /top, /topics, /mine, /language, /cancel"""
 
@@ -75,6 +76,8 @@ class ConsoleSession:
             await self._show(
                 await self.service.set_language(self.actor(), rest.lower()), self.user.dm_ref, None
             )
+        elif name == "audit":
+            await self._show(await self.service.audit(self.actor(), GROUP_REF), self.user.dm_ref, None)
         elif name == "help":
             self.world.print(HELP.format(members=", ".join(self.world.users)))
         elif name in {"quit", "exit"}:

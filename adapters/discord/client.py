@@ -289,6 +289,15 @@ def install_commands(client: MurmureClient) -> None:
             interaction, await client.murmure.settings(actor_of(interaction.user, interaction.locale), ref)
         )
 
+    @group.command(name=_name("audit"), description=_describe("command.audit"))
+    async def audit(interaction: discord.Interaction[Any]) -> None:
+        if interaction.guild is None or interaction.channel is None:
+            return
+        ref = community_ref(interaction.guild.id, interaction.channel.id)
+        await respond(
+            interaction, await client.murmure.audit(actor_of(interaction.user, interaction.locale), ref)
+        )
+
     tree.add_command(group)
 
 

@@ -47,6 +47,7 @@ class TelegramHandlers:
         groups = filters.ChatType.GROUPS
         application.add_handler(CommandHandler("linkmods", self.on_link_moderators, filters=groups))
         application.add_handler(CommandHandler("settings", self.on_settings, filters=groups))
+        application.add_handler(CommandHandler("audit", self.on_audit, filters=groups))
         application.add_handler(
             MessageHandler(groups & filters.StatusUpdate.NEW_CHAT_MEMBERS, self.on_joined)
         )
@@ -141,6 +142,13 @@ class TelegramHandlers:
         if chat is None or user is None:
             return
         responses = await self._service.settings(actor_of(user), str(chat.id))
+        await self._reply(chat, context.bot.username, responses)
+
+    async def on_audit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        responses = await self._service.audit(actor_of(user), str(chat.id))
         await self._reply(chat, context.bot.username, responses)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

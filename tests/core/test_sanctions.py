@@ -156,3 +156,15 @@ async def test_new_authors_can_be_held_for_review() -> None:
     await h.press("u6", Action("mod", (max(h.db.state.items), 0)))
     await h.post("u1", "My second secret goes straight out.")
     assert len(h.card_refs()) == 2
+
+
+async def test_the_audit_log_lists_decisions_for_admins_only() -> None:
+    h = await Harness().setup()
+    preview = await h.service.text(h.actor("u1"), "REVIEWME for the log")
+    await h.press("u1", post_action(preview))
+    await h.press("u6", Action("mod", (max(h.db.state.items), 1)))
+    await h.press("u6", Action("modrm", (max(h.db.state.items), 3)))
+    assert "Only the admins" in text_of(await h.service.audit(h.actor("u2"), "g"))
+    log = text_of(await h.service.audit(h.actor("u6"), "g"))
+    assert "Last moderation actions in Group" in log and "#1 · removed spam" in log
+    assert h.anonymizer.author_key("test", "u6") not in log
