@@ -34,9 +34,15 @@ class Anonymizer:
         message = f"{platform}:{user_id}".encode()
         return hmac.new(self._pepper, message, hashlib.sha256).hexdigest()
 
-    def pseudonym(self, thread_id: int, author_key: str) -> tuple[str, str]:
+    def moderator_key(self, platform: str, user_id: str) -> str:
+        """What the audit log keeps of a moderator: not their author key, so a stolen database can't tie the
+        few admins of a community to their own secrets."""
+        return hmac.new(self._pepper, f"moderator:{platform}:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+    def pseudonym(self, thread_id: int, author_key: str, attempt: int = 0) -> tuple[str, str]:
         """(animal, colour) for one member in one thread: stable there, unlinkable across threads."""
-        digest = hmac.new(self._pseudonym_key, f"{thread_id}:{author_key}".encode(), hashlib.sha256).digest()
+        message = f"{thread_id}:{author_key}" + (f":{attempt}" if attempt else "")
+        digest = hmac.new(self._pseudonym_key, message.encode(), hashlib.sha256).digest()
         number = int.from_bytes(digest[:8], "big")
         return ANIMALS[number % len(ANIMALS)], COLOURS[(number // len(ANIMALS)) % len(COLOURS)]
 

@@ -44,6 +44,9 @@ class RichText:
         return "".join(span.text for span in self.spans)
 
 
+MAX_ID = 2**31 - 1
+
+
 @dataclass(frozen=True)
 class Action:
     """A button's action: a verb and integer arguments. Adapters encode it; the core authorises it."""
@@ -65,7 +68,7 @@ class Action:
             args = tuple(int(part) for part in parts[2:])
         except ValueError:
             return None
-        if any(arg < 0 or arg > 2**53 for arg in args):
+        if any(arg < 0 or arg > MAX_ID for arg in args):  # ids are 32-bit integers in the database
             return None
         return cls(parts[1], args)
 

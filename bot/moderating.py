@@ -69,7 +69,9 @@ class Moderation:
         secret = await uow.secrets.get(secret_id)
         if secret is None or secret.status not in VISIBLE_STATUSES:
             return
-        if await uow.secrets.report_weight(secret_id) < community.settings.report_threshold - 1e-9:
+        # Reports a moderator already judged (an approval) don't count again: only the newer ones do.
+        since = await uow.moderation.last_decision_at(secret_id)
+        if await uow.secrets.report_weight(secret_id, since) < community.settings.report_threshold - 1e-9:
             return
         reasons = await uow.secrets.report_reasons(secret_id)
         await uow.secrets.set_status(secret_id, SecretStatus.HIDDEN)
@@ -111,12 +113,14 @@ class Moderation:
         locale = current_locale.get()
         if name == "remove":
             return [EditPressed(render.removal_reasons(locale, community, item, secret))]
-        moderator = self._anonymizer.author_key(actor.platform, actor.user_id)
+        moderator = self._anonymizer.moderator_key(actor.platform, actor.user_id)
         now = self._clock.now()
         outbox = Outbox(uow, self._clock)
         params = {"community": community.title, "number": str(secret.number)}
+        status = QueueStatus.APPROVED if name == "approve" else QueueStatus.BANNED
+        if not await uow.moderation.decide(item.id, status, now):
+            return [Alert(t("moderation.already_decided"))]  # another moderator was quicker
         if name == "approve":
-            await uow.moderation.decide(item.id, QueueStatus.APPROVED, now)
             if secret.status is SecretStatus.HELD:
                 await uow.secrets.set_status(secret.id, SecretStatus.QUEUED)
                 await outbox.publish_card(secret.id)
@@ -127,7 +131,6 @@ class Moderation:
             outcome = t("moderation.approved")
         else:
             length = BAN_LENGTHS[name]
-            await uow.moderation.decide(item.id, QueueStatus.BANNED, now)
             await uow.members.add_ban(
                 Ban(community.id, secret.author_key, now + length if length else None), now
             )
@@ -150,7 +153,8 @@ class Moderation:
         reason = render.REMOVAL_REASONS[reason_index]
         now = self._clock.now()
         outbox = Outbox(uow, self._clock)
-        await uow.moderation.decide(item.id, QueueStatus.REMOVED, now)
+        if not await uow.moderation.decide(item.id, QueueStatus.REMOVED, now):
+            return [Alert(t("moderation.already_decided"))]  # another moderator was quicker
         await self._take_down(uow, outbox, secret)
         params = {
             "community": community.title,
@@ -158,7 +162,7 @@ class Moderation:
             "reason_key": f"report.{reason.value}",
         }
         await outbox.notify_author(secret.id, "notice.removed", params)
-        moderator = self._anonymizer.author_key(actor.platform, actor.user_id)
+        moderator = self._anonymizer.moderator_key(actor.platform, actor.user_id)
         await uow.moderation.audit(community.id, moderator, "remove", secret.id, reason.value, now)
         await uow.commit()
         outcome = t("moderation.removed", reason=t(f"report.{reason.value}"))

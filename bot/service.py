@@ -50,6 +50,7 @@ TOP_WINDOW = timedelta(days=7)
 TOP_POOL = 200
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 AUDIT_LINES = 15
+PSEUDONYM_ATTEMPTS = 64
 DM_DIGEST_TIME = "19:00"  # UTC: the evening in Europe; a member's own timezone is not known
 
 
@@ -185,6 +186,9 @@ class Murmure:
             directory = self._directories.get(community.platform)
             if directory is None or not await directory.is_admin(community.chat_ref, actor.user_id):
                 return await self._say("moderation.not_admin", community=community.title)
+            if not await directory.is_admin(moderation_chat_ref, actor.user_id):
+                # and of the chat the queue will go to: nobody hijacks another group with it
+                return await self._say("moderation.link_not_admin_here")
             await uow.communities.set_moderation_chat(community.id, moderation_chat_ref)
             as_community = await uow.communities.by_chat(actor.platform, moderation_chat_ref)
             if as_community is not None and as_community.id != community.id:
@@ -309,21 +313,41 @@ class Murmure:
         return True
 
     async def _communities_of(self, uow: UnitOfWork, actor: Actor, key: str) -> list[Community]:
-        found: list[Community] = []
+        """The member's communities: those they were ever verified in (any number), and a bounded probe of
+        the others, so that a member new to the bot finds theirs without a deep link."""
+        candidates: dict[int, Community] = {}
+        for community_id in await uow.members.verified_since(key, EPOCH):
+            community = await uow.communities.get(community_id)
+            if community is not None and community.active and community.platform == actor.platform:
+                candidates[community.id] = community
         for community in await uow.communities.active_on(actor.platform, MAX_COMMUNITIES_PROBED):
-            if await self._is_member(uow, actor, key, community):
+            candidates.setdefault(community.id, community)
+        found: list[Community] = []
+        for community in candidates.values():
+            try:
+                member = await self._is_member(uow, actor, key, community)
+            except Exception as error:  # one unreachable chat must not stop the member's other communities
+                log.warning("membership check failed in community %s: %s", community.id, where(error))
+                member = False
+            if member:
                 found.append(community)
-        return found
+        return sorted(found, key=lambda c: c.id)
 
     # ----------------------------------------------------------------- /start and deep links
 
     async def _start(self, uow: UnitOfWork, actor: Actor, key: str, payload: str | None) -> list[Response]:
         verb, _, raw_id = (payload or "").partition("_")
-        target = int(raw_id) if raw_id.isdigit() and len(raw_id) < 16 else None
+        target = int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None
         if verb == "reply" and target is not None:
             return await self._begin_reply(uow, actor, key, target)
         if verb == "report" and target is not None:
             return await self._begin_report(uow, actor, key, target)
+        if verb == "post" and target is not None:
+            # the welcome's button: verify this community now, so a member of any community finds it
+            community = await uow.communities.get(target)
+            if community is not None and community.platform == actor.platform:
+                await self._is_member(uow, actor, key, community)
+                await uow.commit()
         return await self._say("start.welcome")
 
     async def _visible_secret_in_member_community(
@@ -598,6 +622,18 @@ class Murmure:
         key_name = "post.held" if held else "post.accepted"
         return [EditPressed(self._message(key_name, community=community.title, number=number))]
 
+    async def _pseudonym_in(self, uow: UnitOfWork, thread_id: int, key: str) -> str:
+        """The member's name in this thread: the one they have, or a new one no one else there has."""
+        taken = dict(await uow.secrets.thread_pseudonyms(thread_id))
+        if key in taken:
+            return taken[key]
+        used = set(taken.values())
+        for attempt in range(PSEUDONYM_ATTEMPTS):
+            animal, colour = self._anonymizer.pseudonym(thread_id, key, attempt)
+            if f"{animal}:{colour}" not in used:
+                break
+        return f"{animal}:{colour}"
+
     @staticmethod
     async def _hold_cause(uow: UnitOfWork, key: str, community: Community, draft: Draft) -> QueueCause | None:
         """Why this secret must wait for a moderator before publication, if it must."""
@@ -625,10 +661,10 @@ class Murmure:
             return await self._say(too_many.key, **too_many.params)
         if not await uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
             return await self._alert("error.already_posted")
-        animal, colour = self._anonymizer.pseudonym(draft.secret_id, key)
         by_author = secret_author == key
+        pseudonym = await self._pseudonym_in(uow, draft.secret_id, key)
         reply = await uow.secrets.add_reply(
-            draft.secret_id, key, draft.text, f"{animal}:{colour}", by_author, self._clock.now()
+            draft.secret_id, key, draft.text, pseudonym, by_author, self._clock.now()
         )
         await uow.secrets.add_points(draft.secret_id, ranking.REPLY_POINTS)
         outbox = Outbox(uow, self._clock)

@@ -12,7 +12,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import (
-    VISIBLE_STATUSES,
     Ban,
     Community,
     CommunitySettings,
@@ -143,7 +142,9 @@ def _item(row: QueueItemRow) -> QueueItem:
     )
 
 
-VISIBLE = [status.value for status in VISIBLE_STATUSES]
+# Feeds and digests show only secrets whose card is out: one still waiting for its random publication
+# delay must not show up anywhere, or the delay would give nothing.
+PUBLISHED = SecretStatus.PUBLISHED.value
 
 
 def _insert_for(session: AsyncSession) -> Any:
@@ -502,7 +503,7 @@ class SqlSecrets(_Repository):
             select(SecretRow)
             .where(
                 SecretRow.community_id == community_id,
-                SecretRow.status.in_(VISIBLE),
+                SecretRow.status == PUBLISHED,
                 SecretRow.created_at >= since,
             )
             .order_by(SecretRow.points.desc(), SecretRow.id.desc())
@@ -524,7 +525,7 @@ class SqlSecrets(_Repository):
             SecretRow.community_id.in_(list(community_ids)),
             and_(SecretRow.collection.in_(list(collections)), SecretRow.community_id.in_(list(public_ids))),
         )
-        query = select(SecretRow).where(where, SecretRow.status.in_(VISIBLE))
+        query = select(SecretRow).where(where, SecretRow.status == PUBLISHED)
         if since is not None:
             query = query.where(SecretRow.created_at >= since)
         order = (SecretRow.points.desc(), SecretRow.id.desc()) if by_points else (SecretRow.id.desc(),)
@@ -645,6 +646,12 @@ class SqlSecrets(_Repository):
             update(ReplyRow).where(ReplyRow.id == reply_id).values(message_ref=message_ref)
         )
 
+    async def thread_pseudonyms(self, secret_id: int) -> Sequence[tuple[str, str]]:
+        query = (
+            select(ReplyRow.author_key, ReplyRow.pseudonym).where(ReplyRow.secret_id == secret_id).distinct()
+        )
+        return [(key, pseudonym) for key, pseudonym in (await self._session.execute(query)).all()]
+
     async def reply_count(self, secret_id: int) -> int:
         query = select(func.count()).select_from(ReplyRow).where(ReplyRow.secret_id == secret_id)
         return int((await self._session.execute(query)).scalar_one())
@@ -669,8 +676,10 @@ class SqlSecrets(_Repository):
         await self._session.flush()
         return True
 
-    async def report_weight(self, secret_id: int) -> float:
+    async def report_weight(self, secret_id: int, since: datetime | None = None) -> float:
         query = select(func.coalesce(func.sum(ReportRow.weight), 0.0)).where(ReportRow.secret_id == secret_id)
+        if since is not None:
+            query = query.where(ReportRow.created_at > since)
         return float((await self._session.execute(query)).scalar_one())
 
     async def reporter_record(self, reporter_key: str, community_id: int) -> tuple[int, int]:
@@ -741,6 +750,11 @@ class SqlModeration(_Repository):
         )
         row = (await self._session.execute(query)).scalars().first()
         return _item(row) if row else None
+
+    async def last_decision_at(self, secret_id: int) -> datetime | None:
+        query = select(func.max(QueueItemRow.decided_at)).where(QueueItemRow.secret_id == secret_id)
+        value = (await self._session.execute(query)).scalar_one_or_none()
+        return value if isinstance(value, datetime) else None
 
     async def decide(self, item_id: int, status: QueueStatus, at: datetime) -> bool:
         result = await self._session.execute(

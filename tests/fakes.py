@@ -11,7 +11,6 @@ from typing import Any, Self
 
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import (
-    VISIBLE_STATUSES,
     Ban,
     Community,
     CommunitySettings,
@@ -61,7 +60,8 @@ class _State:
     returns: dict[int, tuple[bytes, datetime]] = field(default_factory=dict)
     reactions: set[tuple[int, str, Reaction]] = field(default_factory=set)
     replies: dict[int, ReplyPost] = field(default_factory=dict)
-    reports: dict[tuple[int, str], tuple[ReportReason, float]] = field(default_factory=dict)
+    reports: dict[tuple[int, str], tuple[ReportReason, float, datetime]] = field(default_factory=dict)
+    decided_at: dict[int, datetime] = field(default_factory=dict)  # queue item id -> decision time
     items: dict[int, QueueItem] = field(default_factory=dict)
     audit: list[tuple[int, str, datetime, str, int | None, str]] = field(default_factory=list)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -297,7 +297,7 @@ class FakeSecrets(_Repo):
         found = [
             s
             for s in self.s.secrets.values()
-            if s.community_id == community_id and s.status in VISIBLE_STATUSES and s.created_at >= since
+            if s.community_id == community_id and s.status is SecretStatus.PUBLISHED and s.created_at >= since
         ]
         return sorted(found, key=lambda s: (s.points, s.id), reverse=True)[:limit]
 
@@ -314,7 +314,7 @@ class FakeSecrets(_Repo):
         found = [
             s
             for s in self.s.secrets.values()
-            if s.status in VISIBLE_STATUSES
+            if s.status is SecretStatus.PUBLISHED
             and (since is None or s.created_at >= since)
             and (
                 s.community_id in community_ids
@@ -395,6 +395,11 @@ class FakeSecrets(_Repo):
     async def set_reply_ref(self, reply_id: int, message_ref: str) -> None:
         self.s.replies[reply_id] = replace(self.s.replies[reply_id], message_ref=message_ref)
 
+    async def thread_pseudonyms(self, secret_id: int) -> Sequence[tuple[str, str]]:
+        return sorted(
+            {(r.author_key, r.pseudonym) for r in self.s.replies.values() if r.secret_id == secret_id}
+        )
+
     async def reply_count(self, secret_id: int) -> int:
         return sum(1 for r in self.s.replies.values() if r.secret_id == secret_id)
 
@@ -403,14 +408,18 @@ class FakeSecrets(_Repo):
     ) -> bool:
         if (secret_id, reporter_key) in self.s.reports:
             return False
-        self.s.reports[(secret_id, reporter_key)] = (reason, weight)
+        self.s.reports[(secret_id, reporter_key)] = (reason, weight, at)
         return True
 
     async def report_reasons(self, secret_id: int) -> Sequence[ReportReason]:
-        return [reason for (sid, _), (reason, _) in self.s.reports.items() if sid == secret_id]
+        return [reason for (sid, _), (reason, _, _) in self.s.reports.items() if sid == secret_id]
 
-    async def report_weight(self, secret_id: int) -> float:
-        return sum(weight for (sid, _), (_, weight) in self.s.reports.items() if sid == secret_id)
+    async def report_weight(self, secret_id: int, since: datetime | None = None) -> float:
+        return sum(
+            weight
+            for (sid, _), (_, weight, at) in self.s.reports.items()
+            if sid == secret_id and (since is None or at > since)
+        )
 
     async def reporter_record(self, reporter_key: str, community_id: int) -> tuple[int, int]:
         reported = {sid for sid, key in self.s.reports if key == reporter_key}
@@ -455,7 +464,14 @@ class FakeModeration(_Repo):
         if item is None or item.status is not QueueStatus.OPEN:
             return False
         self.s.items[item_id] = replace(item, status=status)
+        self.s.decided_at[item_id] = at
         return True
+
+    async def last_decision_at(self, secret_id: int) -> datetime | None:
+        times = [
+            at for item_id, at in self.s.decided_at.items() if self.s.items[item_id].secret_id == secret_id
+        ]
+        return max(times, default=None)
 
     async def set_item_ref(self, item_id: int, message_ref: str) -> None:
         self.s.items[item_id] = replace(self.s.items[item_id], message_ref=message_ref)

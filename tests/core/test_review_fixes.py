@@ -1,0 +1,104 @@
+"""What a review found: each case fails on the code before its fix."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.messages import Action
+from bot.model import CommunitySettings, QueueStatus, SecretStatus
+from tests.core.harness import GROUP, MODS, PLATFORM, Harness, post_action, text_of
+
+
+async def test_a_secret_waiting_for_its_random_delay_shows_nowhere() -> None:
+    h = await Harness(CommunitySettings(publication_delay_seconds=3600)).setup()
+    await h.post("u1", "Waiting out my delay.")
+    assert h.card_refs() == []
+    assert "Waiting out my delay" not in text_of(await h.service.command(h.actor("u2"), "latest"))
+    assert "Waiting out my delay" not in text_of(await h.service.command(h.actor("u2"), "top"))
+    h.clock.advance(seconds=3601)
+    await h.settle()
+    assert "Waiting out my delay" in text_of(await h.service.command(h.actor("u2"), "latest"))
+
+
+async def test_two_moderators_deciding_at_once_apply_one_decision() -> None:
+    h = await Harness().setup()
+    h.directory.admins[GROUP].add("u5")
+    preview = await h.service.text(h.actor("u1"), "REVIEWME race")
+    await h.press("u1", post_action(preview))
+    item_id = max(h.db.state.items)
+    approve = h.service.press(h.actor("u6"), Action("mod", (item_id, 0)).encode())
+    ban = h.service.press(h.actor("u5"), Action("mod", (item_id, 4)).encode())
+    answers = await asyncio.gather(approve, ban)
+    await h.settle()
+    assert sum("already decided" in text_of(a) for a in answers) == 1
+    decided = h.db.state.items[item_id].status
+    secret = next(iter(h.db.state.secrets.values()))
+    if decided is QueueStatus.APPROVED:
+        assert secret.status is SecretStatus.PUBLISHED and h.db.state.bans == []
+    else:
+        assert secret.status is SecretStatus.REMOVED and len(h.db.state.bans) == 1
+    assert len(h.db.state.audit) == 1
+
+
+async def test_reports_a_moderator_rejected_do_not_count_again() -> None:
+    h = await Harness(members=8, established=6).setup()
+    await h.post("u1", "Harmless, reported by mistake.")
+    secret_id = max(h.db.state.secrets)
+    for user in ("u2", "u3", "u4"):
+        await h.press(user, Action("report", (secret_id, 0)))
+    await h.press("u6", Action("mod", (max(h.db.state.items), 0)))
+    assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
+    await h.press("u7", Action("report", (secret_id, 0)))  # one new member: 0.25
+    assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
+    assert len(h.db.state.items) == 1
+
+
+async def test_linking_a_moderators_chat_needs_admin_rights_there_too() -> None:
+    h = await Harness().setup()
+    h.directory.members["tiny"] = {"u1", "u2", "u3", "u4", "u5"}
+    h.directory.admins["tiny"] = {"u1"}
+    tiny = await h.service.register_community(PLATFORM, "tiny", "Tiny")
+    hijack = await h.service.link_moderation_chat_as(h.actor("u1"), str(tiny.id), GROUP)
+    assert "Only an admin of this chat" in text_of(hijack)
+    group = next(c for c in h.db.state.communities.values() if c.chat_ref == GROUP)
+    assert group.active and h.db.state.communities[tiny.id].moderation_chat_ref is None
+    h.directory.admins["tiny-mods"] = {"u1"}
+    ok = await h.service.link_moderation_chat_as(h.actor("u1"), str(tiny.id), "tiny-mods")
+    assert "now receives the moderation queue of Tiny" in text_of(ok)
+
+
+async def test_pseudonyms_never_collide_inside_a_thread() -> None:
+    members = 40
+    h = await Harness(members=members).setup()
+    await h.post("u1", "Everyone, answer this.")
+    secret_id = max(h.db.state.secrets)
+    for n in range(2, members + 1):
+        await h.service.start(h.actor(f"u{n}"), f"reply_{secret_id}")
+        preview = await h.service.text(h.actor(f"u{n}"), f"answer number {n}")
+        await h.press(f"u{n}", post_action(preview))
+    names = {r.author_key: r.pseudonym for r in h.db.state.replies.values()}
+    assert len(names) == members - 1 and len(set(names.values())) == members - 1
+
+
+async def test_moderators_are_kept_in_the_audit_under_another_key_than_their_author_key() -> None:
+    h = await Harness().setup()
+    preview = await h.service.text(h.actor("u1"), "REVIEWME audit")
+    await h.press("u1", post_action(preview))
+    await h.press("u6", Action("mod", (max(h.db.state.items), 0)))
+    ((_, moderator, *_),) = h.db.state.audit
+    assert moderator != h.anonymizer.author_key(PLATFORM, "u6")
+    assert len(h.messenger.to(MODS)) == 1
+
+
+async def test_the_welcome_link_verifies_its_community_even_beyond_the_probe() -> None:
+    from bot import service
+
+    h = await Harness().setup()
+    limit, service.MAX_COMMUNITIES_PROBED = service.MAX_COMMUNITIES_PROBED, 0
+    try:
+        assert "aren't a member" in text_of(await h.service.text(h.actor("u2"), "Hello?"))
+        community = next(iter(h.db.state.communities.values()))
+        await h.service.start(h.actor("u2"), f"post_{community.id}")
+        assert "Preview" in text_of(await h.service.text(h.actor("u2"), "Found my group."))
+    finally:
+        service.MAX_COMMUNITIES_PROBED = limit
