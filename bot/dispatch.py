@@ -20,7 +20,9 @@ from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, Un
 log = logging.getLogger(__name__)
 
 MIN_EDIT_INTERVAL = timedelta(seconds=1)  # per card, unless the platform says otherwise
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=120)
+BATCH = 10  # claimed at once: delivered well within the lease even behind a platform's rate limit
+MAX_ATTEMPTS = 30  # then an entry is failed for good (about four hours of back-off)
 MAX_BACKOFF = timedelta(minutes=10)
 NO_MODERATION_CHAT_RETRY = timedelta(minutes=5)
 _COMMUNITY_KINDS = (
@@ -56,7 +58,7 @@ class Dispatcher:
         self._clock = clock
         self._last_edit: dict[tuple[str, str], datetime] = {}
 
-    async def run_once(self, limit: int = 50) -> int:
+    async def run_once(self, limit: int = BATCH) -> int:
         """Deliver what is due now; returns how many entries were handled."""
         now = self._clock.now()
         async with self._db.unit_of_work() as uow:
@@ -108,7 +110,7 @@ class Dispatcher:
                 if community_id is not None:
                     log.warning("community %s can't be written to any more: marked inactive", community_id)
                     await uow.communities.set_active(community_id, False)
-            if error.permanent:
+            if error.permanent or entry.attempts + 1 >= MAX_ATTEMPTS:
                 log.warning("outbox entry %s (%s) refused for good: %s", entry.id, entry.kind, error)
                 await uow.outbox.fail(entry.id, str(error))
             else:

@@ -167,7 +167,9 @@ class Murmure:
         async with self._db.unit_of_work() as uow:
             community = await uow.communities.by_chat(actor.platform, chat_ref)
             if community is not None:
-                await uow.members.record_join(key, community.id, self._clock.now())
+                # the day only: the exact time, matched with the group's "X joined" line, would name them
+                day = self._clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+                await uow.members.record_join(key, community.id, day)
                 await uow.commit()
 
     async def not_text(self, actor: Actor) -> list[Response]:

@@ -12,7 +12,7 @@ from bot.ports import Directory, UnitOfWork
 
 MODES = tuple(ModerationMode)
 MIN_THRESHOLD, MAX_THRESHOLD = 1, 50
-SETTING_MODE, SETTING_THRESHOLD, SETTING_LOCALE = 0, 1, 2
+SETTING_MODE, SETTING_THRESHOLD, SETTING_LOCALE, SETTING_PUBLIC = 0, 1, 2, 3
 
 
 class SettingsPanel:
@@ -65,6 +65,12 @@ class SettingsPanel:
                 Button(t(f"language.{locale}"), Action("set", (cid, SETTING_LOCALE, index)))
                 for index, locale in enumerate(SUPPORTED_LOCALES)
             ),
+            (
+                Button(
+                    t("settings.public_on" if settings.public else "settings.public_off"),
+                    Action("set", (cid, SETTING_PUBLIC, 0 if settings.public else 1)),
+                ),
+            ),
         )
         return OutgoingMessage(RichText.plain(text), rows)
 
@@ -100,4 +106,6 @@ class SettingsPanel:
             return replace(settings, report_threshold=value)
         if setting == SETTING_LOCALE and value < len(SUPPORTED_LOCALES):
             return replace(settings, locale=SUPPORTED_LOCALES[value])
+        if setting == SETTING_PUBLIC and value in (0, 1):
+            return replace(settings, public=bool(value))
         return None

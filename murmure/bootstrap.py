@@ -14,7 +14,7 @@ from bot.dispatch import Dispatcher
 from bot.moderation.pipeline import default_filter
 from bot.ports import Clock, Directory, Messenger
 from bot.service import Murmure
-from murmure.config import Config
+from murmure.config import Config, number
 from murmure.keys import PEPPER_ENV, SEALING_KEY_ENV, load_key
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
@@ -31,13 +31,26 @@ class App:
         await self.database.dispose()
 
 
-NOISY_LOGGERS = ("httpx", "httpcore", "telegram.request", "discord.http", "aiosqlite", "sqlalchemy.engine")
+# Libraries whose logs can carry a token, a raw id, a name or a member's text, at the level they keep
+# whatever level Murmure's own logs are set to: httpx logs URLs (Telegram's carry the token), PTB logs
+# request parameters at DEBUG, discord.py logs rate-limited URLs with user ids at WARNING and gateway
+# payloads at DEBUG, the SQL drivers log parameters.
+PINNED_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram": logging.WARNING,
+    "discord": logging.WARNING,
+    "discord.http": logging.ERROR,
+    "aiosqlite": logging.WARNING,
+    "asyncpg": logging.WARNING,
+    "sqlalchemy": logging.WARNING,
+    "apscheduler": logging.WARNING,
+}
 
 
 def quiet_noisy_loggers() -> None:
-    """httpx logs request URLs, and Telegram's carry the bot token; the SQL drivers log parameters."""
-    for noisy in NOISY_LOGGERS:
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name, level in PINNED_LOGGERS.items():
+        logging.getLogger(name).setLevel(level)
 
 
 def configure_logging(level: str) -> None:
@@ -86,6 +99,6 @@ def scheduled_jobs(config: Config, app: App) -> Jobs | None:
         return None
     return Jobs(
         app.service,
-        digest_every=timedelta(seconds=float(section.get("digest_check_seconds", 60))),
-        grace=timedelta(hours=float(section.get("catch_up_hours", 6))),
+        digest_every=timedelta(seconds=number(section, "scheduler", "digest_check_seconds", 60)),
+        grace=timedelta(hours=number(section, "scheduler", "catch_up_hours", 6)),
     )

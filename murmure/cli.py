@@ -8,6 +8,8 @@ import secrets
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from murmure.config import ConfigError, load_config
 from murmure.keys import write_secret_file
 
@@ -106,6 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"murmure: {error}", file=sys.stderr)
         return 2
+    except (OSError, SQLAlchemyError) as error:
+        # the database or a messenger can't be reached: say which kind, not the driver's text (it may
+        # carry a connection string)
+        print(
+            f"murmure: cannot reach the database or a messenger ({type(error).__name__}); "
+            "check database.url (or MURMURE_DATABASE_URL) and that the server answers",
+            file=sys.stderr,
+        )
+        return 3
     except KeyboardInterrupt:
         return 130
 

@@ -124,6 +124,21 @@ def _collections(community: dict[str, Any]) -> tuple[str, ...]:
     return chosen
 
 
+def _log_level(section: dict[str, Any]) -> str:
+    level = str(section.get("level", "WARNING")).upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError(f"logging.level must be DEBUG, INFO, WARNING or ERROR (got {level!r})")
+    return level
+
+
+def number(section: dict[str, Any], name: str, key: str, default: float) -> float:
+    """A numeric setting of a messenger section, or a clear error."""
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{name}.{key} must be a number (got {value!r})")
+    return float(value)
+
+
 def _console_groups(console: dict[str, Any], members: tuple[str, ...]) -> tuple[ConsoleGroup, ...]:
     groups = console.get("groups", [])
     if not isinstance(groups, list) or not all(isinstance(g, dict) for g in groups):
@@ -151,6 +166,8 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"config file not found: {path} (create one with `murmure init`)") from error
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path} is not valid TOML: {error}") from error
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"cannot read the config file {path}: {type(error).__name__}") from error
     base = path.parent if path is not None else Path.cwd()
     general = _section(data, "murmure")
     data_dir = base / str(general.get("data_dir", "murmure-data"))
@@ -198,7 +215,7 @@ def load_config(path: Path | None) -> Config:
         database_url=url,
         pepper_file=base / str(identity.get("pepper_file", data_dir / "pepper")),
         sealing_key_file=base / str(identity.get("sealing_key_file", data_dir / "sealing.key")),
-        log_level=str(logging_section.get("level", "WARNING")).upper(),
+        log_level=_log_level(logging_section),
         community=settings,
         console=ConsoleConfig(
             group=str(console.get("group", "Demo group")),

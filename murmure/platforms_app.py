@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 
 from adapters.discord.client import PLATFORM as DISCORD
 from adapters.discord.client import MurmureClient, configure_endpoints
@@ -18,11 +18,12 @@ from adapters.discord.platform import DiscordDirectory, DiscordMessenger
 from adapters.telegram.handlers import PLATFORM as TELEGRAM
 from adapters.telegram.handlers import TelegramHandlers
 from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
+from adapters.telegram.rate_limit import MessageRateLimiter
 from bot.i18n import SUPPORTED_LOCALES, t_in
 from bot.logsafe import where
 from bot.ports import Directory, Messenger
 from murmure.bootstrap import build_app, scheduled_jobs
-from murmure.config import Config, ConfigError
+from murmure.config import Config, ConfigError, number
 from murmure.keys import secret_value
 
 log = logging.getLogger(__name__)
@@ -37,11 +38,11 @@ def telegram_application(config: Config) -> Application:  # type: ignore[type-ar
     token = secret_value(section, "token", "MURMURE_TELEGRAM_TOKEN", config.base_dir)
     # Telegram's limits (about 30 messages a second overall, 20 a minute per group) and its RetryAfter
     # answers are honoured for every request, replies to members included.
-    limiter = AIORateLimiter(
-        overall_max_rate=float(section.get("overall_per_second", 30)),
-        group_max_rate=float(section.get("group_per_minute", 20)),
+    limiter = MessageRateLimiter(
+        overall_max_rate=number(section, "telegram", "overall_per_second", 30),
+        group_max_rate=number(section, "telegram", "group_per_minute", 20),
         group_time_period=60,
-        max_retries=int(section.get("max_retries", 3)),
+        max_retries=int(number(section, "telegram", "max_retries", 3)),
     )
     builder = ApplicationBuilder().token(token).rate_limiter(limiter)
     base_url = section.get("base_url")
@@ -71,7 +72,7 @@ async def _start_telegram(config: Config, application: Application) -> list[Step
             raise ConfigError('telegram.mode = "webhook" needs telegram.webhook_url')
         await updater.start_webhook(
             listen=str(section.get("listen", "127.0.0.1")),
-            port=int(section.get("port", 8443)),
+            port=int(number(section, "telegram", "port", 8443)),
             url_path=str(section.get("url_path", "telegram")),
             webhook_url=str(section["webhook_url"]),
             secret_token=secret_value(
@@ -81,8 +82,8 @@ async def _start_telegram(config: Config, application: Application) -> list[Step
         )
     else:
         await updater.start_polling(
-            poll_interval=float(section.get("poll_interval", 0.0)),
-            timeout=int(section.get("poll_timeout", 10)),
+            poll_interval=number(section, "telegram", "poll_interval", 0.0),
+            timeout=int(number(section, "telegram", "poll_timeout", 10)),
             allowed_updates=ALLOWED_UPDATES,
         )
     steps.insert(0, updater.stop)
@@ -109,7 +110,7 @@ def discord_client(config: Config) -> MurmureClient:
     if not isinstance(guilds, list) or not all(isinstance(g, int) for g in guilds):
         raise ConfigError("discord.guild_ids must be a list of server ids (numbers)")
     return MurmureClient(
-        dev_guilds=tuple(guilds), guild_ready_timeout=float(section.get("guild_ready_timeout", 2.0))
+        dev_guilds=tuple(guilds), guild_ready_timeout=number(section, "discord", "guild_ready_timeout", 2.0)
     )
 
 

@@ -103,3 +103,17 @@ def test_check_text_prints_the_filter_verdict_of_every_line(tmp_path: Path) -> N
         expected = default_filter().check(text)
         assert verdict["verdict"] == expected.verdict.value, text
         assert [r["category"] for r in verdict["reasons"]] == [r.category for r in expected.reasons]
+
+
+def test_an_unreachable_database_and_bad_values_are_explained(tmp_path: Path) -> None:
+    (tmp_path / "pg.toml").write_text(
+        '[database]\nurl = "postgresql+asyncpg://nobody@127.0.0.1:1/none"\n', encoding="utf-8"
+    )
+    result = run(["db", "upgrade", "--config", "pg.toml"], tmp_path)
+    assert result.returncode == 3 and "cannot reach the database" in result.stderr
+    assert "Traceback" not in result.stderr
+    (tmp_path / "level.toml").write_text('[logging]\nlevel = "verbose"\n', encoding="utf-8")
+    result = run(["run", "--config", "level.toml"], tmp_path)
+    assert result.returncode == 2 and "logging.level must be" in result.stderr
+    result = run(["run", "--config", "."], tmp_path)
+    assert result.returncode == 2 and "cannot read the config file" in result.stderr

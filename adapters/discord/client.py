@@ -271,6 +271,12 @@ def install_commands(client: MurmureClient) -> None:
                 t_in(locale, "discord.needs_manage_server"), ephemeral=True
             )
             return
+        if moderators.id == channel.id or moderators.permissions_for(guild.default_role).view_channel:
+            # the queue shows reported and held secrets: never in the community's channel or a public one
+            await interaction.response.send_message(
+                t_in(locale, "discord.moderators_private"), ephemeral=True
+            )
+            return
         ref = community_ref(guild.id, channel.id)
         title = f"{guild.name} #{getattr(channel, 'name', channel.id)}"
         await client.murmure.register_community(PLATFORM, ref, title)

@@ -94,15 +94,24 @@ class DiscordDirectory:
         except (discord.NotFound, discord.Forbidden):
             return None
 
+    def _rights(self, chat_ref: str, member: discord.Member) -> discord.Permissions | None:
+        """The member's rights in the community's channel (a community is a channel, not a server)."""
+        ids = split_ref(chat_ref)
+        guild = self._client.get_guild(ids[0]) if ids else None
+        channel = guild.get_channel(ids[1]) if guild and ids else None
+        if channel is None:
+            return None
+        return channel.permissions_for(member)
+
     async def is_member(self, chat_ref: str, user_id: str) -> bool:
-        return await self._member(chat_ref, user_id) is not None
+        member = await self._member(chat_ref, user_id)
+        rights = self._rights(chat_ref, member) if member else None
+        return rights is not None and rights.view_channel
 
     async def is_admin(self, chat_ref: str, user_id: str) -> bool:
         member = await self._member(chat_ref, user_id)
-        if member is None:
-            return False
-        rights = member.guild_permissions
-        return rights.manage_messages or rights.manage_guild or rights.administrator
+        rights = self._rights(chat_ref, member) if member else None
+        return rights is not None and rights.view_channel and (rights.manage_messages or rights.administrator)
 
     async def member_count(self, chat_ref: str) -> int:
         ids = split_ref(chat_ref)

@@ -6,7 +6,7 @@ import logging
 
 from telegram import Chat, LinkPreviewOptions, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -18,8 +18,9 @@ from telegram.ext import (
 )
 
 from adapters.telegram.render import keyboard, to_html
+from bot.i18n import resolve_locale, t_in
 from bot.logsafe import where
-from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.messages import Action, Alert, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.service import Actor, Murmure
 
 PLATFORM = "telegram"
@@ -28,6 +29,14 @@ COMMANDS = ("help", "mine", "language", "cancel", "latest", "top", "topics")
 _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 log = logging.getLogger(__name__)
+
+
+GROUP_EDIT_VERBS = frozenset({"mod", "modrm", "set", "noop"})  # the buttons that live on group messages
+
+
+def _edits_group_message(data: str | None) -> bool:
+    action = Action.decode(data or "")
+    return action is not None and action.verb in GROUP_EDIT_VERBS
 
 
 def actor_of(user: User) -> Actor:
@@ -145,11 +154,23 @@ class TelegramHandlers:
         await self._reply(chat, context.bot.username, responses)
 
     async def on_audit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Asked in the group, answered in the asker's DM: the log is for its admins only."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
         responses = await self._service.audit(actor_of(user), str(chat.id))
-        await self._reply(chat, context.bot.username, responses)
+        try:
+            for response in responses:
+                if isinstance(response, Say):
+                    await context.bot.send_message(
+                        user.id,
+                        to_html(response.message.text),
+                        parse_mode=ParseMode.HTML,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    )
+        except Forbidden:
+            locale = resolve_locale(user.language_code)
+            await chat.send_message(t_in(locale, "audit.start_me"))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -162,6 +183,10 @@ class TelegramHandlers:
                 if isinstance(response, Alert):
                     alert = response.text[:ALERT_LIMIT]
                 elif isinstance(response, EditPressed) and query.message is not None:
+                    if query.message.chat.type != ChatType.PRIVATE and not _edits_group_message(query.data):
+                        # forged data on a group message: never turn a public card into a private answer
+                        alert = t_in(resolve_locale(query.from_user.language_code), "error.stale")
+                        continue
                     await self._edit_pressed(
                         query.message.chat.id, query.message.message_id, response.message, context
                     )

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from adapters.telegram.render import keyboard, to_html
 from bot.messages import ChatTarget, OutgoingMessage
@@ -28,6 +28,8 @@ def as_delivery_error(error: TelegramError) -> DeliveryError:
         # A bad request fails the same way when retried. Only its kind is kept: its text may quote content.
         gone = any(marker in error.message.lower() for marker in _GONE)
         return DeliveryError("bad request", permanent=True, chat_gone=gone)
+    if isinstance(error, ChatMigrated):
+        return DeliveryError("chat migrated", permanent=True, chat_gone=True)
     if isinstance(error, NetworkError):
         return DeliveryError("network")
     return DeliveryError(type(error).__name__)
@@ -81,7 +83,7 @@ class TelegramDirectory:
     async def _status(self, chat_ref: str, user_id: str) -> str | None:
         try:
             member = await self._bot.get_chat_member(chat_id=int(chat_ref), user_id=int(user_id))
-        except (BadRequest, Forbidden):
+        except TelegramError:  # unreachable, migrated, flooded: not verified now, asked again next time
             return None
         if member.status == ChatMemberStatus.RESTRICTED and getattr(member, "is_member", False):
             return ChatMemberStatus.MEMBER
@@ -99,5 +101,5 @@ class TelegramDirectory:
     async def member_count(self, chat_ref: str) -> int:
         try:
             return await self._bot.get_chat_member_count(chat_id=int(chat_ref))
-        except (BadRequest, Forbidden):
+        except TelegramError:
             return 0

@@ -157,3 +157,12 @@ async def test_only_admins_see_and_change_settings_checked_at_every_click() -> N
     assert h.db.state.communities[community_id].settings.report_threshold == 2
     await h.post("u1", "Now every secret waits.")
     assert h.card_refs() == [] and len(h.messenger.to(MODS)) == 1
+
+
+async def test_admins_make_a_community_public_from_the_settings() -> None:
+    h = await Harness().setup()
+    community_id = next(iter(h.db.state.communities))
+    panel = await h.service.settings(h.actor("u6"), GROUP)
+    assert "Private" in str(panel)
+    await h.press("u6", Action("set", (community_id, 3, 1)))
+    assert h.db.state.communities[community_id].settings.public

@@ -50,6 +50,9 @@ async def test_the_whole_flow_in_a_discord_server(
             # setup: only who can manage the server; the channel becomes a community
             with pytest.raises(EmulatorError, match="hidden"):  # Discord hides it from who can't manage
                 await dc.user_runs_command(uid("erin"), GUILD, GENERAL, "murmure", subcommand="setup")
+            public = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup",
+                                                options={"moderators": GENERAL})  # fmt: skip
+            assert "must be another channel" in (await public.response())["data"]["content"]
             setup = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup",
                                                options={"moderators": MODS})  # fmt: skip
             assert "is now a Murmure community" in (await setup.response())["data"]["content"]

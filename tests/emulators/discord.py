@@ -379,6 +379,7 @@ class Channel:
     auto_archive_duration: int = 1440
     created: float = 0.0
     last_message_id: int | None = None
+    overwrites: list[JSON] = field(default_factory=list)  # permission overwrites, as Discord sends them
 
     def to_api(self, emulator: DiscordEmulator) -> JSON:
         if self.type == DM:
@@ -416,7 +417,12 @@ class Channel:
                 },
             }
         else:
-            data |= {"position": self.position, "topic": None, "nsfw": False, "permission_overwrites": []}
+            data |= {
+                "position": self.position,
+                "topic": None,
+                "nsfw": False,
+                "permission_overwrites": self.overwrites,
+            }
         return data
 
 
@@ -828,6 +834,18 @@ class DiscordEmulator:
 
     def make_moderator(self, guild_id: int, user_id: int) -> Role:
         return self.grant(guild_id, user_id, MANAGE_GUILD | MANAGE_MESSAGES, "Moderators")
+
+    def make_private(self, channel_id: int, members: Iterable[int]) -> None:
+        """@everyone can't view the channel; the given members (and the bot) can. Set before GUILD_CREATE."""
+        channel = self._channel(channel_id)
+        assert channel.guild_id is not None
+        channel.overwrites = [
+            {"id": str(channel.guild_id), "type": 0, "allow": "0", "deny": str(VIEW_CHANNEL)},
+            *(
+                {"id": str(user_id), "type": 1, "allow": str(VIEW_CHANNEL), "deny": "0"}
+                for user_id in (*members, self.bot_id)
+            ),
+        ]
 
     def set_channel_access(self, channel_id: int, bot_can_see: bool) -> None:
         """``bot_can_see=False``: REST on the channel answers 403 "Missing Access" (50001)."""

@@ -160,3 +160,22 @@ async def test_a_digest_posts_in_the_group_with_links_to_the_cards(
         assert len([m for m in tg.bot_messages(GROUP) if "Today's top secrets" in (m.text or "")]) == 1
         links = [e["url"] for e in digest.entities if e["type"] == "text_link"]
         assert links == [f"https://t.me/c/{str(GROUP)[4:]}/{liked.message_id}"]
+
+
+async def test_forged_presses_on_group_cards_change_nothing_and_the_audit_goes_to_dm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        await setup_group(t)
+        card = await post(t, "alice", "A card nobody may overwrite.")
+        for data in ("1:feed:0:0", "1:lang:0", "1:topics", "1:cancel:1"):
+            await t.tg.user_clicks(uid("bob"), card, data, forged=True)
+        await t.tg.wait_until(lambda: not t.tg.unanswered_callback_queries(), within=5)
+        assert t.last_card().text == card.text and t.last_card().buttons == card.buttons
+        await t.tg.user_sends(uid("mod"), GROUP, "/audit")  # mod never opened the bot's DM
+        await t.until(GROUP, "I send the moderation log privately")
+        await t.dm("mod", "/start")
+        before = len(t.tg.bot_messages(GROUP))
+        await t.tg.user_sends(uid("mod"), GROUP, "/audit")
+        await t.until(uid("mod"), "No moderation action|Last moderation actions")
+        assert len(t.tg.bot_messages(GROUP)) == before
