@@ -14,7 +14,7 @@ from bot.anonymity import Sealer
 from bot.i18n import resolve_locale, t_in
 from bot.logsafe import where
 from bot.messages import Button, ChatTarget, DeepLink, MessageLink, OutgoingMessage, RichText
-from bot.model import VISIBLE_STATUSES, QueueStatus, SecretStatus
+from bot.model import VISIBLE_STATUSES, Community, QueueStatus, SecretStatus
 from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class Dispatcher:
         self._sealer = sealer
         self._clock = clock
         self._last_edit: dict[tuple[str, str], datetime] = {}
+        self._asked_for_moderators: dict[int, datetime] = {}
 
     async def run_once(self, limit: int = BATCH) -> int:
         """Deliver what is due now; returns how many entries were handled."""
@@ -248,6 +249,7 @@ class Dispatcher:
             return
         if community.moderation_chat_ref is None:
             log.warning("community %s has no moderators' chat: queue item %s waits", community.id, item.id)
+            await self._ask_for_moderators_chat(community)
             raise NotYet(self._clock.now() + NO_MODERATION_CHAT_RETRY)
         target = ChatTarget(community.platform, community.moderation_chat_ref)
         message = render.queue_item(community.settings.locale, community, item, secret)
@@ -298,6 +300,18 @@ class Dispatcher:
             return
         message = render.member_digest(address.locale, items)
         await self._messenger(address.platform).send(ChatTarget(address.platform, chat), message)
+
+    async def _ask_for_moderators_chat(self, community: Community) -> None:
+        """Tell the group, at most once a day, that items wait for a moderators' chat (not what they are)."""
+        now = self._clock.now()
+        last = self._asked_for_moderators.get(community.id)
+        if last is not None and now - last < timedelta(days=1):
+            return
+        self._asked_for_moderators[community.id] = now
+        text = t_in(community.settings.locale, "queue.no_moderators_chat", number=community.id)
+        await self._messenger(community.platform).send(
+            ChatTarget(community.platform, community.chat_ref), OutgoingMessage(RichText.plain(text))
+        )
 
     async def _notify(self, payload: dict[str, object]) -> None:
         secret_id = int(str(payload["secret_id"]))

@@ -178,3 +178,22 @@ async def test_a_failing_use_case_answers_clearly_and_logs_no_content(
     assert "Nothing you wrote was lost" in text_of(answer)
     assert "RuntimeError" in caplog.text and "test_posting.py" in caplog.text
     assert "Roberto" not in caplog.text and "5550101" not in caplog.text and "u1" not in caplog.text
+
+
+async def test_without_a_moderators_chat_the_group_is_told_once_and_items_wait() -> None:
+    h = Harness()
+    await h.service.register_community("test", "g", "Group")
+    await h.dispatcher.drain()
+    preview = await h.service.text(h.actor("u1"), "REVIEWME waits")
+    await h.press("u1", post_action(preview))
+    for _ in range(3):
+        h.clock.advance(minutes=6)
+        await h.settle()
+    notices = [
+        s for s in h.messenger.to(GROUP) if "no moderators' chat is linked" in s.message.text.plain_text
+    ]
+    assert len(notices) == 1 and "REVIEWME" not in notices[0].message.text.plain_text
+    await h.service.link_moderation_chat("test", "g", MODS)
+    h.clock.advance(minutes=6)
+    await h.settle()
+    assert "REVIEWME" in h.messenger.to(MODS)[-1].message.text.plain_text
