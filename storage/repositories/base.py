@@ -1,0 +1,135 @@
+"""What every repository shares: the session, the row-to-value mappings, dialect helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.model import (
+    Community,
+    CommunitySettings,
+    Draft,
+    DraftKind,
+    DraftStatus,
+    ModerationMode,
+    QueueCause,
+    QueueItem,
+    QueueStatus,
+    ReplyPost,
+    Secret,
+    SecretStatus,
+)
+from bot.moderation.verdict import Verdict
+from storage.tables import (
+    CommunityRow,
+    DraftRow,
+    QueueItemRow,
+    ReplyRow,
+    SecretRow,
+)
+
+
+def to_community(row: CommunityRow) -> Community:
+    settings = CommunitySettings(
+        locale=row.locale,
+        mode=ModerationMode(row.mode),
+        report_threshold=row.report_threshold,
+        min_members=row.min_members,
+        publication_delay_seconds=row.publication_delay_seconds,
+        hold_new_authors=row.hold_new_authors,
+        max_secrets_per_day=row.max_secrets_per_day,
+        max_replies_per_hour=row.max_replies_per_hour,
+        digest_time=row.digest_time,
+        timezone=row.timezone,
+        public=row.public,
+        collections=tuple(part for part in row.collections.split(",") if part),
+    )
+    return Community(
+        row.id,
+        row.platform,
+        row.chat_ref,
+        row.title,
+        row.active,
+        settings,
+        row.moderation_chat_ref,
+        row.secret_count,
+    )
+
+
+def to_secret(row: SecretRow) -> Secret:
+    return Secret(
+        row.id,
+        row.community_id,
+        row.number,
+        row.author_key,
+        row.text,
+        row.content_warning,
+        SecretStatus(row.status),
+        row.created_at,
+        row.card_ref,
+        row.author_locale,
+        row.collection,
+        row.points,
+    )
+
+
+def to_reply(row: ReplyRow) -> ReplyPost:
+    return ReplyPost(
+        row.id,
+        row.secret_id,
+        row.author_key,
+        row.text,
+        row.pseudonym,
+        row.by_author,
+        row.created_at,
+        row.message_ref,
+    )
+
+
+def to_draft(row: DraftRow) -> Draft:
+    categories = tuple(part for part in row.reason_categories.split(",") if part)
+    return Draft(
+        row.id,
+        row.author_key,
+        DraftKind(row.kind),
+        row.community_id,
+        row.secret_id,
+        row.text,
+        row.content_warning,
+        Verdict(row.verdict),
+        categories,
+        DraftStatus(row.status),
+        row.created_at,
+        row.collection,
+    )
+
+
+def to_item(row: QueueItemRow) -> QueueItem:
+    return QueueItem(
+        row.id,
+        row.community_id,
+        row.secret_id,
+        QueueCause(row.cause),
+        row.detail,
+        QueueStatus(row.status),
+        row.message_ref,
+        row.created_at,
+    )
+
+
+# Feeds and digests show only secrets whose card is out: one still waiting for its random publication
+# delay must not show up anywhere, or the delay would give nothing.
+PUBLISHED = SecretStatus.PUBLISHED.value
+
+
+def insert_for(session: AsyncSession) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+class Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session

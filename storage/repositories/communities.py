@@ -1,0 +1,121 @@
+"""Communities: chats where secrets are published, and their settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from bot.model import (
+    Community,
+    CommunitySettings,
+)
+from storage.repositories.base import (
+    Repository,
+    to_community,
+)
+from storage.tables import (
+    CommunityRow,
+)
+
+
+class SqlCommunities(Repository):
+    async def add(
+        self, platform: str, chat_ref: str, title: str, settings: CommunitySettings, at: datetime
+    ) -> Community:
+        row = CommunityRow(
+            platform=platform,
+            chat_ref=chat_ref,
+            title=title,
+            active=True,
+            locale=settings.locale,
+            mode=settings.mode.value,
+            report_threshold=settings.report_threshold,
+            min_members=settings.min_members,
+            publication_delay_seconds=settings.publication_delay_seconds,
+            hold_new_authors=settings.hold_new_authors,
+            max_secrets_per_day=settings.max_secrets_per_day,
+            max_replies_per_hour=settings.max_replies_per_hour,
+            digest_time=settings.digest_time,
+            timezone=settings.timezone,
+            public=settings.public,
+            collections=",".join(settings.collections),
+            moderation_chat_ref=None,
+            secret_count=0,
+            created_at=at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        await self._session.refresh(row)
+        return to_community(row)
+
+    async def get(self, community_id: int) -> Community | None:
+        row = await self._session.get(CommunityRow, community_id, populate_existing=True)
+        return to_community(row) if row else None
+
+    async def by_chat(self, platform: str, chat_ref: str) -> Community | None:
+        query = select(CommunityRow).where(
+            CommunityRow.platform == platform, CommunityRow.chat_ref == chat_ref
+        )
+        row = (await self._session.execute(query)).scalar_one_or_none()
+        return to_community(row) if row else None
+
+    async def active_on(self, platform: str, limit: int) -> Sequence[Community]:
+        query = (
+            select(CommunityRow)
+            .where(CommunityRow.platform == platform, CommunityRow.active.is_(True))
+            .order_by(CommunityRow.id)
+            .limit(limit)
+        )
+        return [to_community(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def set_active(self, community_id: int, active: bool, title: str | None = None) -> None:
+        values: dict[str, Any] = {"active": active}
+        if title is not None:
+            values["title"] = title
+        await self._session.execute(
+            update(CommunityRow).where(CommunityRow.id == community_id).values(**values)
+        )
+
+    async def update_settings(self, community_id: int, settings: CommunitySettings) -> None:
+        await self._session.execute(
+            update(CommunityRow)
+            .where(CommunityRow.id == community_id)
+            .values(
+                locale=settings.locale,
+                mode=settings.mode.value,
+                report_threshold=settings.report_threshold,
+                min_members=settings.min_members,
+                publication_delay_seconds=settings.publication_delay_seconds,
+                hold_new_authors=settings.hold_new_authors,
+                max_secrets_per_day=settings.max_secrets_per_day,
+                max_replies_per_hour=settings.max_replies_per_hour,
+                digest_time=settings.digest_time,
+                timezone=settings.timezone,
+                public=settings.public,
+                collections=",".join(settings.collections),
+            )
+        )
+
+    async def set_moderation_chat(self, community_id: int, chat_ref: str | None) -> None:
+        await self._session.execute(
+            update(CommunityRow).where(CommunityRow.id == community_id).values(moderation_chat_ref=chat_ref)
+        )
+
+    async def public_ids(self, platform: str | None = None) -> Sequence[int]:
+        query = select(CommunityRow.id).where(CommunityRow.public.is_(True), CommunityRow.active.is_(True))
+        if platform is not None:
+            query = query.where(CommunityRow.platform == platform)
+        return list((await self._session.execute(query)).scalars())
+
+    async def next_number(self, community_id: int) -> int:
+        # One atomic UPDATE ... RETURNING: two processes never get the same number.
+        statement = (
+            update(CommunityRow)
+            .where(CommunityRow.id == community_id)
+            .values(secret_count=CommunityRow.secret_count + 1)
+            .returning(CommunityRow.secret_count)
+        )
+        return int((await self._session.execute(statement)).scalar_one())
