@@ -7,16 +7,18 @@ import logging
 import secrets
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot import digests, limits, ranking, render
+from bot.actor import Actor
 from bot.anonymity import Anonymizer, Sealer
+from bot.browsing import Browsing
+from bot.digest_runs import DigestRuns
 from bot.i18n import SUPPORTED_LOCALES, current_locale, resolve_locale, t
 from bot.logsafe import where
 from bot.messages import Action, Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import (
-    COLLECTIONS,
     VISIBLE_STATUSES,
     Community,
     CommunitySettings,
@@ -34,7 +36,7 @@ from bot.moderating import Moderation
 from bot.moderation.duplicates import is_near_duplicate
 from bot.moderation.verdict import Verdict
 from bot.outbox import Outbox
-from bot.ports import Clock, Database, DigestAddress, Directory, TextChecker, UnitOfWork
+from bot.ports import Clock, Database, Directory, TextChecker, UnitOfWork
 from bot.settings_panel import SettingsPanel
 from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
 
@@ -45,23 +47,9 @@ RETURN_ADDRESS_LIFETIME = timedelta(days=7)
 PENDING_INPUT_LIFETIME = timedelta(minutes=30)
 DUPLICATE_WINDOW = timedelta(hours=24)
 MAX_COMMUNITIES_PROBED = 50
-MAX_FEED_PAGE = 1000
-TOP_WINDOW = timedelta(days=7)
-TOP_POOL = 200
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 AUDIT_LINES = 15
 PSEUDONYM_ATTEMPTS = 64
-DM_DIGEST_TIME = "19:00"  # UTC: the evening in Europe; a member's own timezone is not known
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts, as the platform says. ``user_id`` and ``dm_ref`` are raw: used, never stored or logged."""
-
-    platform: str
-    user_id: str
-    dm_ref: str
-    locale_hint: str | None = None
 
 
 class Murmure:
@@ -84,6 +72,8 @@ class Murmure:
         self._default_settings = default_settings or CommunitySettings()
         self._moderation = Moderation(directories, anonymizer, clock)
         self._settings = SettingsPanel(directories)
+        self._browsing = Browsing(clock, sealer)
+        self._digest_runs = DigestRuns(database, clock, directories)
         self._author_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     # ----------------------------------------------------------------- entry points (never raise)
@@ -109,7 +99,7 @@ class Murmure:
             "cancel": lambda uow, key: self._cancel_pending(uow, key),
             "latest": lambda uow, key: self._feed(uow, actor, key, 0, 0, edit=False),
             "top": lambda uow, key: self._feed(uow, actor, key, 1, 0, edit=False),
-            "topics": lambda uow, key: self._topics(uow, key, edit=False),
+            "topics": lambda uow, key: self._browsing.topics(uow, key, edit=False),
         }
         handler = handlers.get(name.lower())
         if handler is None:
@@ -261,7 +251,7 @@ class Murmure:
             # toggles exactly as often as it was tapped.
             async with lock, self._db.unit_of_work() as uow:
                 locale = resolve_locale(await uow.members.locale(key), actor.locale_hint)
-                await self._refresh_digest_address(uow, actor, key, locale)
+                await self._browsing.refresh_digest_address(uow, actor, key, locale)
                 token = current_locale.set(locale)
                 try:
                     return await handler(uow, key)
@@ -270,18 +260,6 @@ class Murmure:
         except Exception as error:
             log.error("use case failed on %s: %s", actor.platform, where(error))
             return [Say(OutgoingMessage(RichText.plain(t("error.internal"))))]
-
-    async def _refresh_digest_address(self, uow: UnitOfWork, actor: Actor, key: str, locale: str) -> None:
-        """A member who opted in to the DM digest keeps getting it for 7 days after their last activity."""
-        now = self._clock.now()
-        if await uow.members.digest_address(key, now) is None:
-            return
-        await uow.members.set_digest_address(key, self._digest_address(actor, locale))
-        await uow.commit()
-
-    def _digest_address(self, actor: Actor, locale: str) -> DigestAddress:
-        sealed = self._sealer.seal(actor.dm_ref, f"{actor.platform}:digest")
-        return DigestAddress(actor.platform, sealed, locale, self._clock.now() + RETURN_ADDRESS_LIFETIME)
 
     @staticmethod
     async def _say(key: str, **params: object) -> list[Response]:
@@ -479,8 +457,8 @@ class Murmure:
             ("noop", 1): lambda: self._alert("settings.use_buttons"),
             ("topic", 1): lambda: self._cycle_topic(uow, actor, key, action.args[0]),
             ("feed", 2): lambda: self._feed(uow, actor, key, action.args[0], action.args[1], edit=True),
-            ("sub", 1): lambda: self._toggle_subscription(uow, key, action.args[0]),
-            ("dmdigest", 1): lambda: self._toggle_dm_digest(uow, actor, key, action.args[0]),
+            ("sub", 1): lambda: self._browsing.toggle_subscription(uow, key, action.args[0]),
+            ("dmdigest", 1): lambda: self._browsing.toggle_dm_digest(uow, actor, key, action.args[0]),
         }
         handler = handlers.get((action.verb, len(action.args)))
         if handler is None:
@@ -778,104 +756,13 @@ class Murmure:
     async def _feed(
         self, uow: UnitOfWork, actor: Actor, key: str, kind: int, page: int, *, edit: bool
     ) -> list[Response]:
-        """Latest (kind 0) or top (kind 1) secrets of the member's communities and subscribed collections."""
-        if kind >= len(render.FEED_KINDS) or page > MAX_FEED_PAGE:
-            return await self._alert("error.stale")
         mine = await self._communities_of(uow, actor, key)
         await uow.commit()
-        subscribed = await uow.secrets.subscriptions(key)
-        public = await uow.communities.public_ids(actor.platform)
-        mine_ids = [c.id for c in mine]
-        size = render.FEED_PAGE
-        now = self._clock.now()
-        if kind == 0:
-            found = list(
-                await uow.secrets.feed(mine_ids, subscribed, public, None, False, page * size, size + 1)
-            )
-        else:
-            pool = await uow.secrets.feed(mine_ids, subscribed, public, now - TOP_WINDOW, True, 0, TOP_POOL)
-            found = ranking.by_hotness(pool, now)[page * size : page * size + size + 1]
-        titles: dict[int, str] = {c.id: c.title for c in mine}
-        items = []
-        for secret in found[:size]:
-            if secret.community_id not in titles:
-                other = await uow.communities.get(secret.community_id)
-                titles[secret.community_id] = other.title if other else "?"
-            items.append((secret, titles[secret.community_id]))
-        message = render.feed_page(current_locale.get(), kind, page, items, more=len(found) > size)
-        return [EditPressed(message) if edit else Say(message)]
-
-    async def _topics(self, uow: UnitOfWork, key: str, *, edit: bool) -> list[Response]:
-        daily = await uow.members.digest_address(key, self._clock.now()) is not None
-        message = render.topics(current_locale.get(), await uow.secrets.subscriptions(key), daily)
-        return [EditPressed(message) if edit else Say(message)]
-
-    async def _toggle_dm_digest(self, uow: UnitOfWork, actor: Actor, key: str, on: int) -> list[Response]:
-        address = self._digest_address(actor, current_locale.get()) if on else None
-        await uow.members.set_digest_address(key, address)
-        await uow.commit()
-        return await self._topics(uow, key, edit=True)
-
-    async def _toggle_subscription(self, uow: UnitOfWork, key: str, index: int) -> list[Response]:
-        if index >= len(COLLECTIONS):
-            return await self._alert("error.stale")
-        name = COLLECTIONS[index]
-        subscribed = name in await uow.secrets.subscriptions(key)
-        await uow.secrets.set_subscription(key, name, not subscribed)
-        await uow.commit()
-        return await self._topics(uow, key, edit=True)
+        return await self._browsing.page(uow, actor.platform, key, mine, kind, page, edit=edit)
 
     async def run_due_digests(self, grace: timedelta = digests.DEFAULT_GRACE) -> int:
-        """Queue the daily digest of every community whose digest time has come; returns how many.
-
-        Idempotent and safe with several processes: each (community, local date) is claimed by a unique
-        row before anything is built, so a digest is produced once.
-        """
-        now = self._clock.now()
-        produced = 0
-        async with self._db.unit_of_work() as uow:
-            communities = [c for p in self._directories for c in await uow.communities.active_on(p, 10_000)]
-        for community in communities:
-            due = digests.due_period(community.settings, now, grace)
-            if due is None:
-                continue
-            async with self._db.unit_of_work() as uow:
-                if not await uow.secrets.claim_digest(community.id, due.key, now):
-                    continue
-                candidates = await uow.secrets.top_since(
-                    community.id, due.scheduled - digests.DIGEST_WINDOW, 100
-                )
-                chosen = digests.pick(list(candidates), due.scheduled)
-                if chosen:
-                    await Outbox(uow, self._clock).digest(community.id, [s.id for s in chosen])
-                    produced += 1
-                await uow.commit()
-        return produced + await self._member_digests(now, grace)
-
-    async def _member_digests(self, now: datetime, grace: timedelta) -> int:
-        """The daily DM digest of their collections, for members who opted in (at ``DM_DIGEST_TIME`` UTC)."""
-        due = digests.due_period(CommunitySettings(digest_time=DM_DIGEST_TIME, timezone="UTC"), now, grace)
-        if due is None:
-            return 0
-        produced = 0
-        async with self._db.unit_of_work() as uow:
-            readers = await uow.members.digest_readers(now)
-        for key, address in readers:
-            async with self._db.unit_of_work() as uow:
-                if not await uow.members.claim_member_digest(key, due.key, now):
-                    continue
-                subscribed = await uow.secrets.subscriptions(key)
-                public = await uow.communities.public_ids(address.platform)
-                since = due.scheduled - digests.DIGEST_WINDOW
-                pool = (
-                    await uow.secrets.feed([], subscribed, public, since, True, 0, 100) if subscribed else []
-                )
-                chosen = digests.pick(list(pool), due.scheduled)
-                if chosen:
-                    await Outbox(uow, self._clock).member_digest(key, [s.id for s in chosen])
-                    produced += 1
-                await uow.commit()
-        return produced
+        """Queue the daily digests whose time has come (communities' and members'); returns how many."""
+        return await self._digest_runs.run_due(grace)
 
     async def _language_menu(self) -> list[Response]:
         buttons = tuple(

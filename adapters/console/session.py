@@ -7,8 +7,9 @@ import shlex
 from typing import Protocol
 
 from adapters.console.world import GROUP_REF, PLATFORM, ConsoleUser, ConsoleWorld, ShownMessage
+from bot.actor import Actor
 from bot.messages import Alert, Button, EditPressed, Response, Say
-from bot.service import Actor, Murmure
+from bot.service import Murmure
 
 HELP = """Console commands:
   /as NAME               act as another member ({members})

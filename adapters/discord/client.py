@@ -12,9 +12,10 @@ from discord import app_commands
 
 from adapters.discord.platform import DM_PREFIX, community_ref
 from adapters.discord.render import LINK_PREFIX, message_kwargs
+from bot.actor import Actor
 from bot.i18n import resolve_locale, t_in
 from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
-from bot.service import Actor, Murmure
+from bot.service import Murmure
 
 PLATFORM = "discord"
 # Intents: guilds (the GUILD_CREATE cache of channels and roles) and dm_messages (secrets sent in DM:

@@ -18,10 +18,11 @@ from telegram.ext import (
 )
 
 from adapters.telegram.render import keyboard, to_html
+from bot.actor import Actor
 from bot.i18n import resolve_locale, t_in
 from bot.logsafe import where
 from bot.messages import Action, Alert, EditPressed, OutgoingMessage, Response, RichText, Say
-from bot.service import Actor, Murmure
+from bot.service import Murmure
 
 PLATFORM = "telegram"
 ALERT_LIMIT = 200

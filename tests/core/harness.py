@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.actor import Actor
 from bot.anonymity import Anonymizer, Sealer
 from bot.dispatch import Dispatcher
 from bot.messages import Action, Alert, EditPressed, Response, Say
 from bot.model import CommunitySettings
-from bot.service import Actor, Murmure
+from bot.service import Murmure
 from tests.fakes import FakeDatabase, FakeDirectory, FakeMessenger, KeywordFilter, Sent
 from tests.support import FixedClock
 

@@ -1,0 +1,73 @@
+"""Producing the daily digests: one per community at its local time, one per opted-in member; each
+claimed by a unique row before it is built, so several processes produce it once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from bot import digests
+from bot.model import CommunitySettings
+from bot.outbox import Outbox
+from bot.ports import Clock, Database
+
+DM_DIGEST_TIME = "19:00"  # UTC: the evening in Europe; a member's own timezone is not known
+
+
+class DigestRuns:
+    def __init__(self, database: Database, clock: Clock, platforms: Iterable[str]) -> None:
+        self._db = database
+        self._clock = clock
+        self._directories = tuple(platforms)
+
+    async def run_due(self, grace: timedelta = digests.DEFAULT_GRACE) -> int:
+        """Queue the daily digest of every community whose digest time has come; returns how many.
+
+        Idempotent and safe with several processes: each (community, local date) is claimed by a unique
+        row before anything is built, so a digest is produced once.
+        """
+        now = self._clock.now()
+        produced = 0
+        async with self._db.unit_of_work() as uow:
+            communities = [c for p in self._directories for c in await uow.communities.active_on(p, 10_000)]
+        for community in communities:
+            due = digests.due_period(community.settings, now, grace)
+            if due is None:
+                continue
+            async with self._db.unit_of_work() as uow:
+                if not await uow.secrets.claim_digest(community.id, due.key, now):
+                    continue
+                candidates = await uow.secrets.top_since(
+                    community.id, due.scheduled - digests.DIGEST_WINDOW, 100
+                )
+                chosen = digests.pick(list(candidates), due.scheduled)
+                if chosen:
+                    await Outbox(uow, self._clock).digest(community.id, [s.id for s in chosen])
+                    produced += 1
+                await uow.commit()
+        return produced + await self._member_digests(now, grace)
+
+    async def _member_digests(self, now: datetime, grace: timedelta) -> int:
+        """The daily DM digest of their collections, for members who opted in (at ``DM_DIGEST_TIME`` UTC)."""
+        due = digests.due_period(CommunitySettings(digest_time=DM_DIGEST_TIME, timezone="UTC"), now, grace)
+        if due is None:
+            return 0
+        produced = 0
+        async with self._db.unit_of_work() as uow:
+            readers = await uow.members.digest_readers(now)
+        for key, address in readers:
+            async with self._db.unit_of_work() as uow:
+                if not await uow.members.claim_member_digest(key, due.key, now):
+                    continue
+                subscribed = await uow.secrets.subscriptions(key)
+                public = await uow.communities.public_ids(address.platform)
+                since = due.scheduled - digests.DIGEST_WINDOW
+                pool = (
+                    await uow.secrets.feed([], subscribed, public, since, True, 0, 100) if subscribed else []
+                )
+                chosen = digests.pick(list(pool), due.scheduled)
+                if chosen:
+                    await Outbox(uow, self._clock).member_digest(key, [s.id for s in chosen])
+                    produced += 1
+                await uow.commit()
+        return produced
