@@ -50,6 +50,11 @@ _ROLES = _RELATIONS | frozenset((
 # fmt: on
 _PLACE_LINKS = frozenset(("at", "of", "from", "in", "on", "du", "de", "des", "chez", "au", "a"))
 _PLACE_ARTICLES = frozenset(("the", "le", "la", "l", "les"))
+# A street named after the role ("the owner of the pizza place on Main Street", "le patron de la
+# pizzeria rue Victor Hugo"): English street words follow the name, French ones precede it.
+_STREETS_AFTER = frozenset(("street", "st", "road", "rd", "avenue", "ave", "lane", "boulevard", "blvd"))
+_STREETS_BEFORE = frozenset(("rue", "avenue", "boulevard", "bd", "chemin", "allee", "impasse", "quai"))
+_STREET_WINDOW = 7
 
 
 @cache
@@ -145,6 +150,19 @@ def _named_place(text: str, tokens: Sequence[Token], i: int) -> int | None:
         k += 1
     if k < len(tokens) and _is_name_word(text, tokens[k]) and not _at_sentence_start(text, tokens, k):
         return k
+    return _street(text, tokens, i + 1)
+
+
+def _street(text: str, tokens: Sequence[Token], start: int) -> int | None:
+    """Index of the last word of a street name a few words after ``start``, in the same sentence."""
+    for k in range(start, min(start + _STREET_WINDOW, len(tokens))):
+        if k > start and _at_sentence_start(text, tokens, k):
+            return None
+        word = tokens[k].text
+        if word in _STREETS_AFTER and k > start and tokens[k - 1].text not in _PLACE_LINKS:
+            return k
+        if word in _STREETS_BEFORE and k + 1 < len(tokens) and not _at_sentence_start(text, tokens, k + 1):
+            return k + 1
     return None
 
 

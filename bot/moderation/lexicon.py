@@ -8,6 +8,8 @@ ignored. A term is one word or a phrase, normalised like the text it is matched 
   Groups stand between spaces: they hold whole words, never parts of a word. Groups may nest.
 - ``~``: any one word ("suck my ~ s dick" matches "suck my teacher's dick"); never first.
 - ``{NAME}``: a group defined on a line ``@group<TAB>NAME<TAB>a|b|c`` earlier in the same file.
+- `` $`` at the very end: the match must end with the text ("i'm ending it $" does not match
+  "i'm ending it with him").
 
 A term is compiled into a sequence of slots, not expanded into every phrase it stands for, so a
 term such as "(the|all) {PEOPLE} (should|must) (die|burn)" stays one small pattern.
@@ -27,6 +29,7 @@ _MAX_EXPANSIONS = 5_000
 
 Word = tuple[str, bool]  # (normalised text, is_prefix)
 ANY_WORD = "~"
+END_OF_TEXT = " $"
 _MIN_HIDDEN_WORD = 4
 Phrase = tuple[Word, ...]
 
@@ -100,6 +103,7 @@ class Slot:
 class Pattern:
     category: str
     slots: tuple[Slot, ...]
+    at_end: bool = False  # the match must end with the last token of the text
 
     def first_words(self) -> set[Word]:
         words: set[Word] = set()
@@ -116,6 +120,10 @@ class Pattern:
             positions = {end for position in positions for end in slot.ends(tokens, position)}
             if not positions:
                 return None
+        if self.at_end:
+            if len(tokens) not in positions:
+                return None
+            positions = {len(tokens)}
         end = max(positions)
         return end - 1 if end > start else None
 
@@ -211,6 +219,11 @@ def phrase_words(phrase: str) -> Phrase:
 
 def compile_term(term: str, category: str, groups: dict[str, str] | None = None) -> Pattern:
     known = groups or {}
+    at_end = term.endswith(END_OF_TEXT)
+    if at_end:
+        term = term[: -len(END_OF_TEXT)].rstrip()
+    if "$" in term.split() or "|$)" in term or "($|" in term:
+        raise ValueError(f"{END_OF_TEXT.strip()} may only end a term: {term!r}")
     term = _GROUP_REF.sub(lambda m: "(" + known[m.group(1)] + ")", term)
     _split_top(term, "|")  # validates parentheses
     slots: list[Slot] = []
@@ -226,7 +239,7 @@ def compile_term(term: str, category: str, groups: dict[str, str] | None = None)
             slots.append(Slot.of([phrase_words(segment)]))
     if not slots or all(slot.optional for slot in slots):
         raise ValueError(f"empty term: {term!r}")
-    pattern = Pattern(category, tuple(slots))
+    pattern = Pattern(category, tuple(slots), at_end)
     if (ANY_WORD, False) in pattern.first_words():
         raise ValueError(f"a term cannot start with {ANY_WORD}: {term!r}")
     return pattern

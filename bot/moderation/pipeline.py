@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 from bot.moderation.defamation import find_defamation
@@ -11,6 +12,11 @@ from bot.moderation.personal_data import find_personal_data
 from bot.moderation.verdict import CATEGORIES, FilterResult, Reason, Verdict
 
 LEXICON_FILES = ("lexicon_en.txt", "lexicon_fr.txt")
+# Implied harm without a listed word: insult constructions, dehumanising metaphors, veiled threats,
+# self-harm intent, harassment phrasing. Ambiguous by nature, so a hit there holds the text for a
+# human (review) and never blocks it on its own.
+IMPLIED_FILES = ("implied_en.txt", "implied_fr.txt")
+IMPLIED_PREFIX = "implied:"
 ACCUSATIONS_FILE = "accusations.txt"
 ALLOWLIST_FILE = "allowlist.txt"
 LEXICON_CATEGORIES = ("insult", "hate", "threat", "sexual", "self_harm", "spam")
@@ -50,6 +56,12 @@ def load_patterns() -> tuple[Pattern, ...]:
         if unknown:
             raise ValueError(f"{name}: unknown categories {sorted(unknown)}")
         patterns.extend(parsed)
+    for name in IMPLIED_FILES:
+        parsed = parse(load_data_file(name), name)
+        unknown = {p.category for p in parsed} - set(LEXICON_CATEGORIES)
+        if unknown:
+            raise ValueError(f"{name}: unknown categories {sorted(unknown)}")
+        patterns.extend(replace(p, category=IMPLIED_PREFIX + p.category) for p in parsed)
     patterns.extend(parse(load_data_file(ACCUSATIONS_FILE), ACCUSATIONS_FILE))
     allow_lines = (f"{_ALLOW}\t{line}" for line in load_data_file(ALLOWLIST_FILE) if not line.startswith("#"))
     patterns.extend(parse(allow_lines, ALLOWLIST_FILE))
@@ -72,13 +84,20 @@ def _within_longer(hit: Hit, hits: list[Hit]) -> bool:
     )
 
 
-def _worst(reasons: list[Reason]) -> Verdict:
-    verdict = Verdict.ALLOW
-    for reason in reasons:
-        candidate = VERDICTS[reason.category]
-        if _SEVERITY[candidate] > _SEVERITY[verdict]:
-            verdict = candidate
-    return verdict
+def _worst(verdicts: list[Verdict]) -> Verdict:
+    return max(verdicts, key=_SEVERITY.__getitem__, default=Verdict.ALLOW)
+
+
+def _category_and_verdict(category: str) -> tuple[str, Verdict] | None:
+    """The reported category of a hit and the verdict it calls for (an implied hit: review at most)."""
+    if category.startswith(IMPLIED_PREFIX):
+        category = category[len(IMPLIED_PREFIX) :]
+        verdict = VERDICTS.get(category)
+        if verdict is None:
+            return None
+        return category, verdict if verdict is Verdict.ALLOW else Verdict.REVIEW
+    verdict = VERDICTS.get(category)
+    return None if verdict is None else (category, verdict)
 
 
 class TextFilter:
@@ -96,12 +115,17 @@ class TextFilter:
         allowed = [(h.first, h.last) for h in hits if h.category == _ALLOW]
         kept = [h for h in hits if h.category != _ALLOW and not _overlaps(h, allowed)]
         kept = [h for h in kept if not _within_longer(h, kept)]
-        reasons = [Reason(h.category, _original(text, tokens, h)) for h in kept if h.category in VERDICTS]
-        reasons.extend(find_personal_data(text))
+        found: list[tuple[Reason, Verdict]] = []
+        for hit in kept:
+            known = _category_and_verdict(hit.category)
+            if known is not None:
+                found.append((Reason(known[0], _original(text, tokens, hit)), known[1]))
+        extra = find_personal_data(text)
         cues = [h for h in kept if h.category in _DEFAMATION_CUES]
-        reasons.extend(find_defamation(text, tokens, cues, allowed))
-        unique = list(dict.fromkeys(reasons))
-        return FilterResult(_worst(unique), tuple(unique))
+        extra.extend(find_defamation(text, tokens, cues, allowed))
+        found.extend((reason, VERDICTS[reason.category]) for reason in extra)
+        unique = list(dict.fromkeys(reason for reason, _ in found))
+        return FilterResult(_worst([verdict for _, verdict in found]), tuple(unique))
 
 
 def _original(text: str, tokens: list[Token], hit: Hit) -> str:
