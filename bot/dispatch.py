@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 MIN_EDIT_INTERVAL = timedelta(seconds=1)  # per card, unless the platform says otherwise
 LEASE = timedelta(seconds=120)
 BATCH = 10  # claimed at once: delivered well within the lease even behind a platform's rate limit
+SENDING_LEASE = timedelta(minutes=10)  # longer than any send, rate limits included
 MAX_ATTEMPTS = 30  # then an entry is failed for good (about four hours of back-off)
 MAX_BACKOFF = timedelta(minutes=10)
 NO_MODERATION_CHAT_RETRY = timedelta(minutes=5)
@@ -193,7 +194,20 @@ class Dispatcher:
         target, message, card_ref, status = found
         if card_ref is not None or status is not SecretStatus.QUEUED:
             return  # never post the same secret twice; a secret deleted before delivery stays unsent
-        ref = await self._messenger(target.platform).send(target, message)
+        now = self._clock.now()
+        async with self._db.unit_of_work() as uow:
+            mine = await uow.secrets.claim_sending(secret_id, now, now + SENDING_LEASE)
+            await uow.commit()
+        if not mine:
+            # another dispatcher is sending it (its outbox lease ran out mid-batch): look again later
+            raise NotYet(now + SENDING_LEASE)
+        try:
+            ref = await self._messenger(target.platform).send(target, message)
+        except BaseException:
+            async with self._db.unit_of_work() as uow:
+                await uow.secrets.claim_sending(secret_id, self._clock.now(), None)
+                await uow.commit()
+            raise
         self._last_edit[(target.chat_ref, ref)] = self._clock.now()
         async with self._db.unit_of_work() as uow:
             await uow.secrets.set_card_ref(secret_id, ref)

@@ -61,7 +61,8 @@ class _State:
     reactions: set[tuple[int, str, Reaction]] = field(default_factory=set)
     replies: dict[int, ReplyPost] = field(default_factory=dict)
     reports: dict[tuple[int, str], tuple[ReportReason, float, datetime]] = field(default_factory=dict)
-    decided_at: dict[int, datetime] = field(default_factory=dict)  # queue item id -> decision time
+    decided_at: dict[int, datetime] = field(default_factory=dict)
+    sending: dict[int, datetime | None] = field(default_factory=dict)  # queue item id -> decision time
     items: dict[int, QueueItem] = field(default_factory=dict)
     audit: list[tuple[int, str, datetime, str, int | None, str]] = field(default_factory=list)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -340,6 +341,16 @@ class FakeSecrets(_Repo):
         if (community_id, period) in self.s.digest_runs:
             return False
         self.s.digest_runs.add((community_id, period))
+        return True
+
+    async def claim_sending(self, secret_id: int, now: datetime, until: datetime | None) -> bool:
+        secret = self.s.secrets.get(secret_id)
+        if secret is None or secret.card_ref is not None:
+            return False
+        held = self.s.sending.get(secret_id)
+        if until is not None and held is not None and held >= now:
+            return False
+        self.s.sending[secret_id] = until
         return True
 
     async def set_card_ref(self, secret_id: int, card_ref: str) -> None:

@@ -142,6 +142,14 @@ class SqlSecrets(Repository):
         result = await self._session.execute(statement)
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
+    async def claim_sending(self, secret_id: int, now: datetime, until: datetime | None) -> bool:
+        free = or_(SecretRow.sending_until.is_(None), SecretRow.sending_until < now)
+        condition = and_(SecretRow.id == secret_id, SecretRow.card_ref.is_(None))
+        if until is not None:
+            condition = and_(condition, free)
+        result = await self._session.execute(update(SecretRow).where(condition).values(sending_until=until))
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
     async def set_card_ref(self, secret_id: int, card_ref: str) -> None:
         await self._session.execute(
             update(SecretRow).where(SecretRow.id == secret_id).values(card_ref=card_ref)

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 
-from bot.messages import Action
+from bot.messages import Action, ChatTarget, OutgoingMessage
 from bot.model import CommunitySettings, SecretStatus
 from bot.text_input import MAX_SECRET_LENGTH
 from tests.core.harness import GROUP, MODS, Harness, post_action, text_of
+from tests.fakes import FakeMessenger
 
 
 async def test_nothing_is_published_before_post_and_the_card_once_after() -> None:
@@ -197,3 +199,32 @@ async def test_without_a_moderators_chat_the_group_is_told_once_and_items_wait()
     h.clock.advance(minutes=6)
     await h.settle()
     assert "REVIEWME" in h.messenger.to(MODS)[-1].message.text.plain_text
+
+
+async def test_a_card_is_sent_once_even_when_a_slow_send_outlives_the_outbox_lease() -> None:
+    from bot.dispatch import LEASE, Dispatcher
+
+    h = await Harness().setup()
+    release = asyncio.Event()
+    slow = FakeMessenger()
+    original_send = slow.send
+
+    async def send_slowly(target: ChatTarget, message: OutgoingMessage) -> str:
+        await release.wait()
+        return await original_send(target, message)
+
+    slow.send = send_slowly  # type: ignore[method-assign]
+    worker_a = Dispatcher(h.db, {"test": slow}, h.dispatcher._sealer, h.clock)
+    worker_b = Dispatcher(h.db, {"test": slow}, h.dispatcher._sealer, h.clock)
+    preview = await h.service.text(h.actor("u1"), "Only one card, please.")
+    await h.service.press(h.actor("u1"), post_action(preview).encode())
+    sending = asyncio.create_task(worker_a.run_once())
+    await asyncio.sleep(0)
+    h.clock.advance(seconds=LEASE.total_seconds() + 1)  # worker A is stuck past its outbox lease
+    await asyncio.wait_for(worker_b.run_once(), 2)  # B takes the entry over, sees A sending, waits
+    release.set()
+    await sending
+    h.clock.advance(minutes=11)
+    await worker_b.drain()
+    cards = [s for s in slow.sent if s.message.text.plain_text.startswith("#1")]
+    assert len(cards) == 1

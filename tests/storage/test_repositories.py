@@ -245,3 +245,24 @@ async def test_feeds_subscriptions_and_digest_readers(database: SqlDatabase) -> 
         assert await uow.members.erase_expired_digest_addresses(NOW + timedelta(days=8)) == 1
         await uow.commit()
         assert await uow.members.digest_address(OTHER, NOW) is None
+
+
+async def test_one_dispatcher_at_a_time_may_send_a_card(database: SqlDatabase) -> None:
+    secret_id = await _secret(database, await _community(database))
+    async with database.unit_of_work() as uow:
+        assert await uow.secrets.claim_sending(secret_id, NOW, NOW + timedelta(minutes=10))
+        assert not await uow.secrets.claim_sending(
+            secret_id, NOW + timedelta(minutes=5), NOW + timedelta(minutes=15)
+        )
+        assert await uow.secrets.claim_sending(
+            secret_id, NOW + timedelta(minutes=11), NOW + timedelta(minutes=21)
+        )
+        assert await uow.secrets.claim_sending(secret_id, NOW + timedelta(minutes=12), None)  # given back
+        assert await uow.secrets.claim_sending(
+            secret_id, NOW + timedelta(minutes=12), NOW + timedelta(minutes=22)
+        )
+        await uow.secrets.set_card_ref(secret_id, "77")
+        assert not await uow.secrets.claim_sending(
+            secret_id, NOW + timedelta(hours=1), NOW + timedelta(hours=2)
+        )
+        await uow.commit()
