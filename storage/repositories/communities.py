@@ -21,6 +21,24 @@ from storage.tables import (
 )
 
 
+def settings_columns(settings: CommunitySettings) -> dict[str, Any]:
+    """A community's settings as the columns that store them (``to_community`` reads them back)."""
+    return {
+        "locale": settings.locale,
+        "mode": settings.mode.value,
+        "report_threshold": settings.report_threshold,
+        "min_members": settings.min_members,
+        "publication_delay_seconds": settings.publication_delay_seconds,
+        "hold_new_authors": settings.hold_new_authors,
+        "max_secrets_per_day": settings.max_secrets_per_day,
+        "max_replies_per_hour": settings.max_replies_per_hour,
+        "digest_time": settings.digest_time,
+        "timezone": settings.timezone,
+        "public": settings.public,
+        "collections": ",".join(settings.collections),
+    }
+
+
 class SqlCommunities(Repository):
     async def add(
         self, platform: str, chat_ref: str, title: str, settings: CommunitySettings, at: datetime
@@ -30,18 +48,7 @@ class SqlCommunities(Repository):
             chat_ref=chat_ref,
             title=title,
             active=True,
-            locale=settings.locale,
-            mode=settings.mode.value,
-            report_threshold=settings.report_threshold,
-            min_members=settings.min_members,
-            publication_delay_seconds=settings.publication_delay_seconds,
-            hold_new_authors=settings.hold_new_authors,
-            max_secrets_per_day=settings.max_secrets_per_day,
-            max_replies_per_hour=settings.max_replies_per_hour,
-            digest_time=settings.digest_time,
-            timezone=settings.timezone,
-            public=settings.public,
-            collections=",".join(settings.collections),
+            **settings_columns(settings),
             moderation_chat_ref=None,
             secret_count=0,
             created_at=at,
@@ -81,22 +88,7 @@ class SqlCommunities(Repository):
 
     async def update_settings(self, community_id: int, settings: CommunitySettings) -> None:
         await self._session.execute(
-            update(CommunityRow)
-            .where(CommunityRow.id == community_id)
-            .values(
-                locale=settings.locale,
-                mode=settings.mode.value,
-                report_threshold=settings.report_threshold,
-                min_members=settings.min_members,
-                publication_delay_seconds=settings.publication_delay_seconds,
-                hold_new_authors=settings.hold_new_authors,
-                max_secrets_per_day=settings.max_secrets_per_day,
-                max_replies_per_hour=settings.max_replies_per_hour,
-                digest_time=settings.digest_time,
-                timezone=settings.timezone,
-                public=settings.public,
-                collections=",".join(settings.collections),
-            )
+            update(CommunityRow).where(CommunityRow.id == community_id).values(**settings_columns(settings))
         )
 
     async def set_moderation_chat(self, community_id: int, chat_ref: str | None) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.moderation import Verdict, default_filter
-from tests.moderation.corpus import CLEAN_CATEGORIES, HARMFUL_CATEGORIES, LANGUAGES, Line
+from tests.moderation.corpus import CLEAN_CATEGORIES, HARMFUL_CATEGORIES, LANGUAGES, Line, load_set, measure
 
 HERE = Path(__file__).parent
 MIN_RECALL = 0.75
@@ -24,17 +24,7 @@ LINES = 120
 
 
 def load_blind3(lang: str) -> list[Line]:
-    lines = []
-    path = HERE / f"blind3_{lang}.tsv"
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        label, category, text = raw.split("\t")
-        expected = HARMFUL_CATEGORIES if label == "harmful" else CLEAN_CATEGORIES
-        if label not in ("harmful", "clean") or category not in expected:
-            raise ValueError(f"{path.name}:{number}: bad label/category {label!r}/{category!r}")
-        lines.append(Line(label, category, text))
-    return lines
+    return load_set("blind3", lang)
 
 
 def _flagged(line: Line) -> bool:
@@ -54,22 +44,10 @@ def test_blind3_shape(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_blind3_recall_and_false_positives(lang: str) -> None:
-    lines = load_blind3(lang)
-    harmful = [line for line in lines if line.label == "harmful"]
-    clean = [line for line in lines if line.label == "clean"]
-    missed = [f"{line.category}: {line.text}" for line in harmful if not _flagged(line)]
-    false_positives = [f"{line.category}: {line.text}" for line in clean if _flagged(line)]
-    recall = 1 - len(missed) / len(harmful)
-    fp_rate = len(false_positives) / len(clean)
-    identity = [line.text for line in clean if line.category == "identity" and _flagged(line)]
-    print(
-        f"\n[{lang} blind3] recall {recall:.3f} ({len(harmful)} harmful), "
-        f"false positives {fp_rate:.3f} ({len(clean)} clean), identity lines flagged {len(identity)}"
-    )
-    print("  missed:", *missed, sep="\n    ")
-    print("  false positives:", *false_positives, sep="\n    ")
-    assert recall >= MIN_RECALL
-    assert fp_rate <= MAX_FALSE_POSITIVES
+    result = measure(load_blind3(lang), _flagged)
+    print("\n" + result.report(f"{lang} blind3"))
+    assert result.recall >= MIN_RECALL
+    assert result.false_positive_rate <= MAX_FALSE_POSITIVES
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
