@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import ranking, render
 from bot.actor import Actor
@@ -80,13 +80,18 @@ class Browsing:
         return await self.topics(uow, key, edit=True)
 
     async def refresh_digest_address(self, uow: UnitOfWork, actor: Actor, key: str, locale: str) -> None:
-        """A member who opted in to the DM digest keeps getting it for 7 days after their last activity."""
-        now = self._clock.now()
-        if await uow.members.digest_address(key, now) is None:
+        """A member who opted in to the DM digest keeps getting it for 7 days after their last activity.
+        Kept to the day, and rewritten once a day at most: an exact time would tie their key to an event."""
+        current = await uow.members.digest_address(key, self._clock.now())
+        if current is None or current.expires_at >= self._expiry():
             return
         await uow.members.set_digest_address(key, self.digest_address(actor, locale))
         await uow.commit()
 
+    def _expiry(self) -> datetime:
+        today = self._clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        return today + ADDRESS_LIFETIME
+
     def digest_address(self, actor: Actor, locale: str) -> DigestAddress:
         sealed = self._sealer.seal(actor.dm_ref, f"{actor.platform}:digest")
-        return DigestAddress(actor.platform, sealed, locale, self._clock.now() + ADDRESS_LIFETIME)
+        return DigestAddress(actor.platform, sealed, locale, self._expiry())

@@ -14,7 +14,7 @@ from bot.anonymity import Sealer
 from bot.i18n import resolve_locale, t_in
 from bot.logsafe import where
 from bot.messages import Button, ChatTarget, DeepLink, MessageLink, OutgoingMessage, RichText
-from bot.model import VISIBLE_STATUSES, Community, QueueStatus, SecretStatus
+from bot.model import VISIBLE_STATUSES, QueueStatus, SecretStatus
 from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,6 @@ class Dispatcher:
         self._sealer = sealer
         self._clock = clock
         self._last_edit: dict[tuple[str, str], datetime] = {}
-        self._asked_for_moderators: dict[int, datetime] = {}
 
     async def run_once(self, limit: int = BATCH) -> int:
         """Deliver what is due now; returns how many entries were handled."""
@@ -91,7 +90,7 @@ class Dispatcher:
             await self._deliver(entry)
         except NotYet as later:
             async with self._db.unit_of_work() as uow:
-                await uow.outbox.retry(entry.id, later.when, "not yet")
+                await uow.outbox.postpone(entry.id, later.when)
                 await uow.commit()
             return
         except DeliveryError as error:
@@ -112,7 +111,14 @@ class Dispatcher:
                 if community_id is not None:
                     log.warning("community %s can't be written to any more: marked inactive", community_id)
                     await uow.communities.set_active(community_id, False)
-            if error.permanent or entry.attempts + 1 >= MAX_ATTEMPTS:
+            if entry.kind == "queue" and error.chat_gone:
+                # the moderators' chat is gone: unlink it and keep the item until another is linked
+                community_id = await self._queue_community(uow, entry)
+                if community_id is not None:
+                    log.warning("community %s lost its moderators' chat: unlinked", community_id)
+                    await uow.communities.set_moderation_chat(community_id, None)
+                await uow.outbox.postpone(entry.id, self._clock.now() + NO_MODERATION_CHAT_RETRY)
+            elif error.permanent or entry.attempts + 1 >= MAX_ATTEMPTS:
                 log.warning("outbox entry %s (%s) refused for good: %s", entry.id, entry.kind, error)
                 await uow.outbox.fail(entry.id, str(error))
             else:
@@ -121,6 +127,11 @@ class Dispatcher:
                 )
                 await uow.outbox.retry(entry.id, self._clock.now() + backoff, str(error))
             await uow.commit()
+
+    @staticmethod
+    async def _queue_community(uow: UnitOfWork, entry: OutboxEntry) -> int | None:
+        item = await uow.moderation.get_item(int(str(entry.payload["item_id"])))
+        return item.community_id if item else None
 
     @staticmethod
     async def _community_of(uow: UnitOfWork, entry: OutboxEntry) -> int | None:
@@ -162,8 +173,12 @@ class Dispatcher:
         if community is None or not community.active:
             return
         locale = community.settings.locale
+        text = t_in(locale, "welcome.group")
+        if community.moderation_chat_ref is None:
+            # told once, when the bot arrives: never in answer to a submission, whose timing would show
+            text += "\n\n" + t_in(locale, "queue.no_moderators_chat", number=community.id)
         message = OutgoingMessage(
-            RichText.plain(t_in(locale, "welcome.group")),
+            RichText.plain(text),
             ((Button(t_in(locale, "welcome.post_button"), link=DeepLink(f"post_{community.id}")),),),
         )
         await self._messenger(community.platform).send(
@@ -263,7 +278,6 @@ class Dispatcher:
             return
         if community.moderation_chat_ref is None:
             log.warning("community %s has no moderators' chat: queue item %s waits", community.id, item.id)
-            await self._ask_for_moderators_chat(community)
             raise NotYet(self._clock.now() + NO_MODERATION_CHAT_RETRY)
         target = ChatTarget(community.platform, community.moderation_chat_ref)
         message = render.queue_item(community.settings.locale, community, item, secret)
@@ -314,18 +328,6 @@ class Dispatcher:
             return
         message = render.member_digest(address.locale, items)
         await self._messenger(address.platform).send(ChatTarget(address.platform, chat), message)
-
-    async def _ask_for_moderators_chat(self, community: Community) -> None:
-        """Tell the group, at most once a day, that items wait for a moderators' chat (not what they are)."""
-        now = self._clock.now()
-        last = self._asked_for_moderators.get(community.id)
-        if last is not None and now - last < timedelta(days=1):
-            return
-        self._asked_for_moderators[community.id] = now
-        text = t_in(community.settings.locale, "queue.no_moderators_chat", number=community.id)
-        await self._messenger(community.platform).send(
-            ChatTarget(community.platform, community.chat_ref), OutgoingMessage(RichText.plain(text))
-        )
 
     async def _notify(self, payload: dict[str, object]) -> None:
         secret_id = int(str(payload["secret_id"]))

@@ -178,6 +178,8 @@ class Murmure:
             directory = self._directories.get(community.platform)
             if directory is None or not await directory.is_admin(community.chat_ref, actor.user_id):
                 return await self._say("moderation.not_admin", community=community.title)
+            if moderation_chat_ref == community.chat_ref:
+                return await self._say("moderation.link_not_here")  # the queue would be public
             if not await directory.is_admin(moderation_chat_ref, actor.user_id):
                 # and of the chat the queue will go to: nobody hijacks another group with it
                 return await self._say("moderation.link_not_admin_here")

@@ -8,7 +8,9 @@ import secrets
 import sys
 from pathlib import Path
 
+from discord import DiscordException
 from sqlalchemy.exc import SQLAlchemyError
+from telegram.error import TelegramError
 
 from murmure.config import ConfigError, load_config
 from murmure.keys import write_secret_file
@@ -108,6 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"murmure: {error}", file=sys.stderr)
         return 2
+    except (TelegramError, DiscordException) as error:
+        # never str(error): PTB's InvalidToken quotes the token
+        print(
+            f"murmure: the messenger refused or could not be reached ({type(error).__name__}); "
+            "check its token and base URL",
+            file=sys.stderr,
+        )
+        return 4
     except (OSError, SQLAlchemyError) as error:
         # the database or a messenger can't be reached: say which kind, not the driver's text (it may
         # carry a connection string)

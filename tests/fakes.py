@@ -433,11 +433,15 @@ class FakeSecrets(_Repo):
         )
 
     async def reporter_record(self, reporter_key: str, community_id: int) -> tuple[int, int]:
-        reported = {sid for sid, key in self.s.reports if key == reporter_key}
+        reported = {sid: at for (sid, key), (_, _, at) in self.s.reports.items() if key == reporter_key}
         decided = [
             i.status
             for i in self.s.items.values()
-            if i.secret_id in reported and i.community_id == community_id and i.cause is QueueCause.REPORTS
+            if i.secret_id in reported
+            and i.community_id == community_id
+            and i.cause is QueueCause.REPORTS
+            and i.id in self.s.decided_at
+            and reported[i.secret_id] <= self.s.decided_at[i.id]
         ]
         upheld = sum(1 for s in decided if s in (QueueStatus.REMOVED, QueueStatus.BANNED))
         return upheld, sum(1 for s in decided if s is QueueStatus.APPROVED)
@@ -547,6 +551,9 @@ class FakeOutbox(_Repo):
     async def retry(self, entry_id: int, not_before: datetime, error: str) -> None:
         e = self.s.outbox[entry_id]
         e.update(not_before=not_before, claimed=None, attempts=e["attempts"] + 1)
+
+    async def postpone(self, entry_id: int, not_before: datetime) -> None:
+        self.s.outbox[entry_id].update(not_before=not_before, claimed=None)
 
     async def fail(self, entry_id: int, error: str) -> None:
         self.s.outbox[entry_id]["status"] = "failed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import subprocess
@@ -11,8 +12,11 @@ from pathlib import Path
 MURMURE = [sys.executable, "-m", "murmure.cli"]
 
 
-def run(args: list[str], cwd: Path, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MURMURE_")}
+def run(
+    args: list[str], cwd: Path, stdin: str = "", timeout: float = 60, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    extra = env or {}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MURMURE_")} | extra
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
     return subprocess.run(
         [*MURMURE, *args],
@@ -117,3 +121,39 @@ def test_an_unreachable_database_and_bad_values_are_explained(tmp_path: Path) ->
     assert result.returncode == 2 and "logging.level must be" in result.stderr
     result = run(["run", "--config", "."], tmp_path)
     assert result.returncode == 2 and "cannot read the config file" in result.stderr
+
+
+def test_a_refused_telegram_token_is_explained_without_the_token(tmp_path: Path) -> None:
+    import asyncio
+    import threading
+
+    from tests.emulators.telegram import TelegramEmulator
+
+    ready = threading.Event()
+    stop: list[asyncio.AbstractEventLoop] = []
+    base: list[str] = []
+
+    def serve() -> None:
+        async def main() -> None:
+            async with TelegramEmulator() as tg:
+                base.append(tg.base_url)
+                stop.append(asyncio.get_running_loop())
+                ready.set()
+                await asyncio.Event().wait()
+
+        with contextlib.suppress(RuntimeError):
+            asyncio.run(main())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    (tmp_path / "tg.toml").write_text(f'[telegram]\nbase_url = "{base[0]}"\n', encoding="utf-8")
+    env_token = "999:wrong-token-that-must-not-be-printed"
+    keys = {
+        "MURMURE_PEPPER": "cGVwcGVycGVwcGVycGVwcGVycGVwcGVycGVwcGVycGU=",
+        "MURMURE_SEALING_KEY": "c3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3M=",
+    }
+    result = run(["run", "--config", "tg.toml"], tmp_path, env={"MURMURE_TELEGRAM_TOKEN": env_token, **keys})
+    stop[0].call_soon_threadsafe(stop[0].stop)
+    assert result.returncode == 4 and "check its token" in result.stderr
+    assert env_token not in result.stderr + result.stdout and "Traceback" not in result.stderr

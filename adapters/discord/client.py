@@ -131,6 +131,8 @@ class LinkButton(
         if self.verb == "reply":
             await interaction.response.send_modal(TextModal(client, locale, reply_to=self.target))
         elif self.verb == "post":
+            # the welcome's button names its community: verify it first, so its members always find it
+            await client.murmure.start(actor_of(interaction.user, interaction.locale), f"post_{self.target}")
             await interaction.response.send_modal(TextModal(client, locale))
         else:
             actor = actor_of(interaction.user, interaction.locale)

@@ -114,9 +114,15 @@ class DiscordDirectory:
         return rights is not None and rights.view_channel and (rights.manage_messages or rights.administrator)
 
     async def member_count(self, chat_ref: str) -> int:
+        """The server's count for a channel everyone can see. A channel hidden from @everyone has a count
+        the bot can't know without the privileged members intent: 0, so the minimum refuses it rather than
+        publish to a readership that may be two people."""
         ids = split_ref(chat_ref)
         guild = self._client.get_guild(ids[0]) if ids else None
-        return (guild.member_count or 0) if guild else 0
+        channel = guild.get_channel(ids[1]) if guild and ids else None
+        if guild is None or channel is None or not channel.permissions_for(guild.default_role).view_channel:
+            return 0
+        return guild.member_count or 0
 
     async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
         member = await self._member(chat_ref, user_id)

@@ -82,6 +82,13 @@ class SqlOutbox(Repository):
             )
         )
 
+    async def postpone(self, entry_id: int, not_before: datetime) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == entry_id)
+            .values(not_before=not_before, claimed_until=None)
+        )
+
     async def fail(self, entry_id: int, error: str) -> None:
         await self._session.execute(
             update(OutboxRow).where(OutboxRow.id == entry_id).values(status=FAILED, last_error=error[:200])

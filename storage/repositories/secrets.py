@@ -283,6 +283,8 @@ class SqlSecrets(Repository):
                 ReportRow.reporter_key == reporter_key,
                 QueueItemRow.community_id == community_id,
                 QueueItemRow.cause == QueueCause.REPORTS.value,
+                QueueItemRow.decided_at.is_not(None),
+                ReportRow.created_at <= QueueItemRow.decided_at,  # only reports that decision judged
             )
             .group_by(QueueItemRow.status)
         )

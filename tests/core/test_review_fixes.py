@@ -102,3 +102,27 @@ async def test_the_welcome_link_verifies_its_community_even_beyond_the_probe() -
         assert "Preview" in text_of(await h.service.text(h.actor("u2"), "Found my group."))
     finally:
         service.MAX_COMMUNITIES_PROBED = limit
+
+
+async def test_the_queue_cannot_be_linked_to_the_community_itself() -> None:
+    h = await Harness().setup()
+    community = next(iter(h.db.state.communities.values()))
+    answer = await h.service.link_moderation_chat_as(h.actor("u6"), str(community.id), GROUP)
+    assert "must go to a separate private chat" in text_of(answer)
+    assert h.db.state.communities[community.id].moderation_chat_ref == MODS
+
+
+async def test_reports_made_after_an_approval_do_not_count_against_the_reporter() -> None:
+    h = await Harness(members=8).setup()
+    await h.post("u1", "First one, reported then approved.")
+    first = max(h.db.state.secrets)
+    for user in ("u2", "u3", "u4"):
+        await h.press(user, Action("report", (first, 0)))
+    await h.press("u6", Action("mod", (max(h.db.state.items), 0)))
+    h.clock.advance(days=1)
+    await h.press("u5", Action("report", (first, 0)))  # after the decision: nobody judged it
+    await h.post("u2", "A second, unrelated one.")
+    second = max(h.db.state.secrets)
+    await h.press("u5", Action("report", (second, 1)))
+    weights = [w for (sid, key), (_, w, _) in h.db.state.reports.items() if sid == second]
+    assert weights == [1.0]
