@@ -38,7 +38,7 @@ class Browsing:
         if kind >= len(render.FEED_KINDS) or page > MAX_FEED_PAGE:
             return [Alert(t("error.stale"))]
         subscribed = await uow.secrets.subscriptions(key)
-        public = await uow.communities.public_ids(platform)
+        public = await uow.communities.public_since(platform)
         mine_ids = [c.id for c in mine]
         size = render.FEED_PAGE
         now = self._clock.now()

@@ -60,7 +60,7 @@ class DigestRuns:
                 if not await uow.members.claim_member_digest(key, due.key, now):
                     continue
                 subscribed = await uow.secrets.subscriptions(key)
-                public = await uow.communities.public_ids(address.platform)
+                public = await uow.communities.public_since(address.platform)
                 since = due.scheduled - digests.DIGEST_WINDOW
                 pool = (
                     await uow.secrets.feed([], subscribed, public, since, True, 0, 100) if subscribed else []

@@ -71,7 +71,7 @@ class Murmure:
         self._filter = text_filter
         self._default_settings = default_settings or CommunitySettings()
         self._moderation = Moderation(directories, anonymizer, clock)
-        self._settings = SettingsPanel(directories)
+        self._settings = SettingsPanel(directories, clock)
         self._browsing = Browsing(clock, sealer)
         self._digest_runs = DigestRuns(database, clock, directories)
         self._author_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()

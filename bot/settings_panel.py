@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot.i18n import SUPPORTED_LOCALES, t
 from bot.messages import Action, Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import Community, CommunitySettings, ModerationMode
-from bot.ports import Directory, UnitOfWork
+from bot.ports import Clock, Directory, UnitOfWork
 
 MODES = tuple(ModerationMode)
 MIN_THRESHOLD, MAX_THRESHOLD = 1, 50
@@ -16,8 +16,9 @@ SETTING_MODE, SETTING_THRESHOLD, SETTING_LOCALE, SETTING_PUBLIC = 0, 1, 2, 3
 
 
 class SettingsPanel:
-    def __init__(self, directories: Mapping[str, Directory]) -> None:
+    def __init__(self, directories: Mapping[str, Directory], clock: Clock) -> None:
         self._directories = directories
+        self._clock = clock
 
     async def _is_admin(self, community: Community, user_id: str) -> bool:
         directory = self._directories.get(community.platform)
@@ -94,7 +95,7 @@ class SettingsPanel:
         updated = self._apply(community.settings, setting, value)
         if updated is None:
             return [Alert(t("error.stale"))]
-        await uow.communities.update_settings(community.id, updated)
+        await uow.communities.update_settings(community.id, updated, self._clock.now())
         await uow.commit()
         return [EditPressed(self.render(replace(community, settings=updated))), Alert(t("settings.saved"))]
 

@@ -49,6 +49,7 @@ class CommunityRow(Base):
     digest_time: Mapped[str] = mapped_column(String(5), default="20:00")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     public: Mapped[bool] = mapped_column(Boolean, default=False)
+    public_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     collections: Mapped[str] = mapped_column(String(400), default="")
     moderation_chat_ref: Mapped[str | None] = mapped_column(String(64))
     secret_count: Mapped[int] = mapped_column(Integer, default=0)

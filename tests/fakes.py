@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -51,6 +51,7 @@ class _State:
     subscriptions: set[tuple[str, str]] = field(default_factory=set)
     digest_runs: set[tuple[int, str]] = field(default_factory=set)
     digest_readers: dict[str, DigestAddress] = field(default_factory=dict)
+    public_since: dict[int, datetime] = field(default_factory=dict)
     member_digest_runs: set[tuple[str, str]] = field(default_factory=set)
     locales: dict[str, str] = field(default_factory=dict)
     pending: dict[str, PendingInput] = field(default_factory=dict)
@@ -81,6 +82,9 @@ class _State:
         return clone
 
 
+FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+
 class _Repo:
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
@@ -99,6 +103,8 @@ class FakeCommunities(_Repo):
     ) -> Community:
         community = Community(self.next_id(), platform, chat_ref, title, True, settings, None, 0)
         self.s.communities[community.id] = community
+        if settings.public:
+            self.s.public_since[community.id] = at
         return community
 
     async def get(self, community_id: int) -> Community | None:
@@ -117,19 +123,26 @@ class FakeCommunities(_Repo):
         old = self.s.communities[community_id]
         self.s.communities[community_id] = replace(old, active=active, title=title or old.title)
 
-    async def update_settings(self, community_id: int, settings: CommunitySettings) -> None:
+    async def update_settings(self, community_id: int, settings: CommunitySettings, at: datetime) -> None:
         self.s.communities[community_id] = replace(self.s.communities[community_id], settings=settings)
+        if not settings.public:
+            self.s.public_since.pop(community_id, None)
+        else:
+            self.s.public_since.setdefault(community_id, at)
 
     async def set_moderation_chat(self, community_id: int, chat_ref: str | None) -> None:
         self.s.communities[community_id] = replace(
             self.s.communities[community_id], moderation_chat_ref=chat_ref
         )
 
-    async def public_ids(self, platform: str | None = None) -> Sequence[int]:
+    async def public_since(self, platform: str | None = None) -> Sequence[tuple[int, datetime]]:
         return [
-            c.id
+            (c.id, self.s.public_since[c.id])
             for c in self.s.communities.values()
-            if c.settings.public and c.active and (platform is None or c.platform == platform)
+            if c.settings.public
+            and c.active
+            and c.id in self.s.public_since
+            and (platform is None or c.platform == platform)
         ]
 
     async def next_number(self, community_id: int) -> int:
@@ -306,12 +319,13 @@ class FakeSecrets(_Repo):
         self,
         community_ids: Sequence[int],
         collections: Sequence[str],
-        public_ids: Sequence[int],
+        public: Sequence[tuple[int, datetime]],
         since: datetime | None,
         by_points: bool,
         offset: int,
         limit: int,
     ) -> Sequence[Secret]:
+        shared = dict(public)
         found = [
             s
             for s in self.s.secrets.values()
@@ -319,7 +333,7 @@ class FakeSecrets(_Repo):
             and (since is None or s.created_at >= since)
             and (
                 s.community_id in community_ids
-                or (s.collection in collections and s.community_id in public_ids)
+                or (s.collection in collections and s.created_at >= shared.get(s.community_id, FAR_FUTURE))
             )
         ]
         if by_points:

@@ -49,6 +49,7 @@ class SqlCommunities(Repository):
             title=title,
             active=True,
             **settings_columns(settings),
+            public_since=at if settings.public else None,
             moderation_chat_ref=None,
             secret_count=0,
             created_at=at,
@@ -86,21 +87,34 @@ class SqlCommunities(Repository):
             update(CommunityRow).where(CommunityRow.id == community_id).values(**values)
         )
 
-    async def update_settings(self, community_id: int, settings: CommunitySettings) -> None:
-        await self._session.execute(
-            update(CommunityRow).where(CommunityRow.id == community_id).values(**settings_columns(settings))
-        )
+    async def update_settings(self, community_id: int, settings: CommunitySettings, at: datetime) -> None:
+        row = await self._session.get(CommunityRow, community_id)
+        if row is None:
+            return
+        for name, value in settings_columns(settings).items():
+            setattr(row, name, value)
+        if not settings.public:
+            row.public_since = None
+        elif row.public_since is None:
+            row.public_since = at
+        await self._session.flush()
 
     async def set_moderation_chat(self, community_id: int, chat_ref: str | None) -> None:
         await self._session.execute(
             update(CommunityRow).where(CommunityRow.id == community_id).values(moderation_chat_ref=chat_ref)
         )
 
-    async def public_ids(self, platform: str | None = None) -> Sequence[int]:
-        query = select(CommunityRow.id).where(CommunityRow.public.is_(True), CommunityRow.active.is_(True))
+    async def public_since(self, platform: str | None = None) -> Sequence[tuple[int, datetime]]:
+        query = select(CommunityRow.id, CommunityRow.public_since).where(
+            CommunityRow.public.is_(True),
+            CommunityRow.active.is_(True),
+            CommunityRow.public_since.is_not(None),
+        )
         if platform is not None:
             query = query.where(CommunityRow.platform == platform)
-        return list((await self._session.execute(query)).scalars())
+        return [
+            (cid, since) for cid, since in (await self._session.execute(query)).all() if since is not None
+        ]
 
     async def next_number(self, community_id: int) -> int:
         # One atomic UPDATE ... RETURNING: two processes never get the same number.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, false, func, or_, select, update
 
 from bot.model import (
     QueueCause,
@@ -100,7 +100,7 @@ class SqlSecrets(Repository):
         self,
         community_ids: Sequence[int],
         collections: Sequence[str],
-        public_ids: Sequence[int],
+        public: Sequence[tuple[int, datetime]],
         since: datetime | None,
         by_points: bool,
         offset: int,
@@ -108,7 +108,16 @@ class SqlSecrets(Repository):
     ) -> Sequence[Secret]:
         where = or_(
             SecretRow.community_id.in_(list(community_ids)),
-            and_(SecretRow.collection.in_(list(collections)), SecretRow.community_id.in_(list(public_ids))),
+            and_(
+                SecretRow.collection.in_(list(collections)),
+                or_(
+                    false(),
+                    *(
+                        and_(SecretRow.community_id == cid, SecretRow.created_at >= since)
+                        for cid, since in public
+                    ),
+                ),
+            ),
         )
         query = select(SecretRow).where(where, SecretRow.status == PUBLISHED)
         if since is not None:

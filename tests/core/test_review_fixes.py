@@ -126,3 +126,25 @@ async def test_reports_made_after_an_approval_do_not_count_against_the_reporter(
     await h.press("u5", Action("report", (second, 1)))
     weights = [w for (sid, key), (_, w, _) in h.db.state.reports.items() if sid == second]
     assert weights == [1.0]
+
+
+async def test_making_a_community_public_shares_only_what_is_published_from_then_on() -> None:
+    h = await Harness().setup()
+    h.directory.members["elsewhere"] = {"u9", "u3", "u4", "u5", "u6"}
+    await h.service.register_community(PLATFORM, "elsewhere", "Elsewhere")
+    preview = await h.service.text(h.actor("u1"), "An old love story from when we were private.")
+    draft_id = post_action(preview).args[0]
+    await h.press("u1", Action("topic", (draft_id,)))
+    await h.press("u1", Action("post", (draft_id,)))
+    await h.press("u9", Action("sub", (0,)))
+    h.clock.advance(days=90)
+    community_id = next(c.id for c in h.db.state.communities.values() if c.chat_ref == GROUP)
+    await h.press("u6", Action("set", (community_id, 3, 1)))  # the admins share topics from now on
+    assert len(h.card_refs()) == 1  # the old secret was published, with its topic
+    assert "old love story" not in text_of(await h.service.command(h.actor("u9"), "latest"))
+    h.clock.advance(minutes=1)
+    preview = await h.service.text(h.actor("u2"), "A new love story, told after we went public.")
+    draft_id = post_action(preview).args[0]
+    await h.press("u2", Action("topic", (draft_id,)))
+    await h.press("u2", Action("post", (draft_id,)))
+    assert "new love story" in text_of(await h.service.command(h.actor("u9"), "latest"))

@@ -210,7 +210,7 @@ async def test_feeds_subscriptions_and_digest_readers(database: SqlDatabase) -> 
     public = await _community(database, "pub")
     private = await _community(database, "priv")
     async with database.unit_of_work() as uow:
-        await uow.communities.update_settings(public, CommunitySettings(public=True))
+        await uow.communities.update_settings(public, CommunitySettings(public=True), NOW - timedelta(days=1))
         ids = []
         for n, (community, collection, points) in enumerate(
             [(public, "love", 5), (public, "work", 9), (private, "love", 7), (public, None, 1)]
@@ -226,10 +226,13 @@ async def test_feeds_subscriptions_and_digest_readers(database: SqlDatabase) -> 
         await uow.secrets.set_subscription(OTHER, "work", False)
         await uow.commit()
         assert list(await uow.secrets.subscriptions(OTHER)) == ["love"]
-        assert list(await uow.communities.public_ids("console")) == [public]
-        seen = await uow.secrets.feed([], ["love"], [public], None, False, 0, 10)
+        assert [cid for cid, _ in await uow.communities.public_since("console")] == [public]
+        shared = list(await uow.communities.public_since("console"))
+        seen = await uow.secrets.feed([], ["love"], shared, None, False, 0, 10)
         assert [s.id for s in seen] == [ids[0]]  # the private community's love secret never leaks
-        mine = await uow.secrets.feed([private], ["love"], [public], None, True, 0, 10)
+        mine = await uow.secrets.feed([private], ["love"], shared, None, True, 0, 10)
+        later = [(public, NOW + timedelta(hours=1))]  # made public after these secrets: none is shared
+        assert list(await uow.secrets.feed([], ["love"], later, None, False, 0, 10)) == []
         assert [s.id for s in mine] == [ids[2], ids[0]]
         top = await uow.secrets.top_since(public, NOW - timedelta(hours=24), 2)
         assert [s.id for s in top] == [ids[1], ids[0]]
