@@ -47,6 +47,7 @@ RETURN_ADDRESS_LIFETIME = timedelta(days=7)
 PENDING_INPUT_LIFETIME = timedelta(minutes=30)
 DUPLICATE_WINDOW = timedelta(hours=24)
 MAX_COMMUNITIES_PROBED = 50
+MAX_REMEMBERED_NOES = 100_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 AUDIT_LINES = 15
 PSEUDONYM_ATTEMPTS = 64
@@ -75,6 +76,9 @@ class Murmure:
         self._browsing = Browsing(clock, sealer)
         self._digest_runs = DigestRuns(database, clock, directories)
         self._author_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # (author key, community) -> when the platform last said "not a member": probes are not repeated
+        # for every event (in memory only, like the locks)
+        self._recent_noes: dict[tuple[str, int], datetime] = {}
 
     # ----------------------------------------------------------------- entry points (never raise)
 
@@ -298,12 +302,16 @@ class Murmure:
         """The member's communities: those they were ever verified in (any number), and a bounded probe of
         the others, so that a member new to the bot finds theirs without a deep link."""
         candidates: dict[int, Community] = {}
-        for community_id in await uow.members.verified_since(key, EPOCH):
+        known = set(await uow.members.verified_since(key, EPOCH))
+        for community_id in known:
             community = await uow.communities.get(community_id)
             if community is not None and community.active and community.platform == actor.platform:
                 candidates[community.id] = community
+        now = self._clock.now()
         for community in await uow.communities.active_on(actor.platform, MAX_COMMUNITIES_PROBED):
-            candidates.setdefault(community.id, community)
+            checked = self._recent_noes.get((key, community.id))
+            if checked is None or now - checked > MEMBERSHIP_FRESHNESS:  # a recent "no" is not re-asked
+                candidates.setdefault(community.id, community)
         found: list[Community] = []
         for community in candidates.values():
             try:
@@ -313,6 +321,11 @@ class Murmure:
                 member = False
             if member:
                 found.append(community)
+                self._recent_noes.pop((key, community.id), None)
+            elif community.id not in known:
+                if len(self._recent_noes) > MAX_REMEMBERED_NOES:
+                    self._recent_noes.clear()
+                self._recent_noes[(key, community.id)] = now
         return sorted(found, key=lambda c: c.id)
 
     # ----------------------------------------------------------------- /start and deep links

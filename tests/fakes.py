@@ -625,9 +625,11 @@ class FakeDirectory:
     members: dict[str, set[str]] = field(default_factory=dict)  # chat_ref -> user ids
     admins: dict[str, set[str]] = field(default_factory=dict)
     admin_checks: int = 0
+    member_checks: int = 0
     joined: dict[str, datetime] = field(default_factory=dict)  # user id -> join date the platform tells
 
     async def is_member(self, chat_ref: str, user_id: str) -> bool:
+        self.member_checks += 1
         return user_id in self.members.get(chat_ref, set())
 
     async def is_admin(self, chat_ref: str, user_id: str) -> bool:

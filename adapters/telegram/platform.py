@@ -83,8 +83,9 @@ class TelegramDirectory:
     async def _status(self, chat_ref: str, user_id: str) -> str | None:
         try:
             member = await self._bot.get_chat_member(chat_id=int(chat_ref), user_id=int(user_id))
-        except TelegramError:  # unreachable, migrated, flooded: not verified now, asked again next time
+        except (BadRequest, Forbidden):  # a definite no: no such member, or the bot is not in the chat
             return None
+        # other errors (network, flood, migrated chat) propagate: "unknown" is not "not a member"
         if member.status == ChatMemberStatus.RESTRICTED and getattr(member, "is_member", False):
             return ChatMemberStatus.MEMBER
         return member.status

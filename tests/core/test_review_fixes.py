@@ -148,3 +148,18 @@ async def test_making_a_community_public_shares_only_what_is_published_from_then
     await h.press("u2", Action("topic", (draft_id,)))
     await h.press("u2", Action("post", (draft_id,)))
     assert "new love story" in text_of(await h.service.command(h.actor("u9"), "latest"))
+
+
+async def test_communities_the_member_is_not_in_are_not_asked_again_at_every_tap() -> None:
+    h = await Harness().setup()
+    for n in range(20):
+        h.directory.members[f"other{n}"] = {"x1", "x2", "x3", "x4", "x5"}
+        await h.service.register_community(PLATFORM, f"other{n}", f"Other {n}")
+    preview = await h.service.text(h.actor("u1"), "Count the questions.")
+    first = h.directory.member_checks
+    draft_id = post_action(preview).args[0]
+    for _ in range(3):
+        await h.press("u1", Action("cw", (draft_id,)))
+    assert h.directory.member_checks - first <= 1  # not 3 x 20 more
+    await h.press("u1", Action("post", (draft_id,)))
+    assert len(h.card_refs()) == 1
