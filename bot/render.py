@@ -66,10 +66,12 @@ def card(locale: str, secret: Secret, counts: ReactionCounts, replies: int) -> O
 def pseudonym_label(locale: str, pseudonym: str, by_author: bool) -> str:
     if by_author:
         return t_in(locale, "reply.author_badge")
-    animal, _, colour = pseudonym.partition(":")
-    return t_in(
+    animal, _, rest = pseudonym.partition(":")
+    colour, _, number = rest.partition(":")  # "fox:amber:2" in a crowded thread
+    name = t_in(
         locale, "pseudonym", animal=t_in(locale, f"animal.{animal}"), colour=t_in(locale, f"colour.{colour}")
     )
+    return f"{name} {number}" if number else name
 
 
 def reply_message(locale: str, reply: ReplyPost) -> OutgoingMessage:

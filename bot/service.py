@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import secrets
 import weakref
@@ -618,16 +619,20 @@ class Murmure:
         return [EditPressed(self._message(key_name, community=community.title, number=number))]
 
     async def _pseudonym_in(self, uow: UnitOfWork, thread_id: int, key: str) -> str:
-        """The member's name in this thread: the one they have, or a new one no one else there has."""
-        taken = dict(await uow.secrets.thread_pseudonyms(thread_id))
-        if key in taken:
-            return taken[key]
-        used = set(taken.values())
+        """The member's name in this thread: the one they have, or a new one no one else there has
+        (claimed under a unique constraint, so two members replying at once can't get the same)."""
+        existing = await uow.secrets.pseudonym_of(thread_id, key)
+        if existing is not None:
+            return existing
         for attempt in range(PSEUDONYM_ATTEMPTS):
             animal, colour = self._anonymizer.pseudonym(thread_id, key, attempt)
-            if f"{animal}:{colour}" not in used:
-                break
-        return f"{animal}:{colour}"
+            if await uow.secrets.claim_pseudonym(thread_id, key, f"{animal}:{colour}"):
+                return f"{animal}:{colour}"
+        for number in itertools.count(2):  # a crowded thread: numbered names ("Amber fox 2")
+            name = f"{animal}:{colour}:{number}"
+            if await uow.secrets.claim_pseudonym(thread_id, key, name):
+                return name
+        raise AssertionError("unreachable")
 
     @staticmethod
     async def _hold_cause(uow: UnitOfWork, key: str, community: Community, draft: Draft) -> QueueCause | None:

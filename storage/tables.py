@@ -269,3 +269,14 @@ class MemberDigestRunRow(Base):
     author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     period: Mapped[str] = mapped_column(String(16), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ThreadNameRow(Base):
+    """The pseudonyms given out in a thread: one per member, never the same for two members."""
+
+    __tablename__ = "thread_names"
+    __table_args__ = (UniqueConstraint("secret_id", "pseudonym"),)
+
+    secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"), primary_key=True)
+    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(40))

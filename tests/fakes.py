@@ -52,6 +52,7 @@ class _State:
     digest_runs: set[tuple[int, str]] = field(default_factory=set)
     digest_readers: dict[str, DigestAddress] = field(default_factory=dict)
     public_since: dict[int, datetime] = field(default_factory=dict)
+    thread_names: dict[tuple[int, str], str] = field(default_factory=dict)
     member_digest_runs: set[tuple[str, str]] = field(default_factory=set)
     locales: dict[str, str] = field(default_factory=dict)
     pending: dict[str, PendingInput] = field(default_factory=dict)
@@ -420,10 +421,15 @@ class FakeSecrets(_Repo):
     async def set_reply_ref(self, reply_id: int, message_ref: str) -> None:
         self.s.replies[reply_id] = replace(self.s.replies[reply_id], message_ref=message_ref)
 
-    async def thread_pseudonyms(self, secret_id: int) -> Sequence[tuple[str, str]]:
-        return sorted(
-            {(r.author_key, r.pseudonym) for r in self.s.replies.values() if r.secret_id == secret_id}
-        )
+    async def pseudonym_of(self, secret_id: int, author_key: str) -> str | None:
+        return self.s.thread_names.get((secret_id, author_key))
+
+    async def claim_pseudonym(self, secret_id: int, author_key: str, pseudonym: str) -> bool:
+        taken = {name for (sid, _), name in self.s.thread_names.items() if sid == secret_id}
+        if (secret_id, author_key) in self.s.thread_names or pseudonym in taken:
+            return False
+        self.s.thread_names[(secret_id, author_key)] = pseudonym
+        return True
 
     async def reply_count(self, secret_id: int) -> int:
         return sum(1 for r in self.s.replies.values() if r.secret_id == secret_id)

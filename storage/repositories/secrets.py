@@ -32,6 +32,7 @@ from storage.tables import (
     ReportRow,
     SecretRow,
     SubscriptionRow,
+    ThreadNameRow,
 )
 
 
@@ -248,11 +249,18 @@ class SqlSecrets(Repository):
             update(ReplyRow).where(ReplyRow.id == reply_id).values(message_ref=message_ref)
         )
 
-    async def thread_pseudonyms(self, secret_id: int) -> Sequence[tuple[str, str]]:
-        query = (
-            select(ReplyRow.author_key, ReplyRow.pseudonym).where(ReplyRow.secret_id == secret_id).distinct()
+    async def pseudonym_of(self, secret_id: int, author_key: str) -> str | None:
+        row = await self._session.get(ThreadNameRow, (secret_id, author_key))
+        return row.pseudonym if row else None
+
+    async def claim_pseudonym(self, secret_id: int, author_key: str, pseudonym: str) -> bool:
+        statement = (
+            insert_for(self._session)(ThreadNameRow)
+            .values(secret_id=secret_id, author_key=author_key, pseudonym=pseudonym)
+            .on_conflict_do_nothing()
         )
-        return [(key, pseudonym) for key, pseudonym in (await self._session.execute(query)).all()]
+        result = await self._session.execute(statement)
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def reply_count(self, secret_id: int) -> int:
         query = select(func.count()).select_from(ReplyRow).where(ReplyRow.secret_id == secret_id)

@@ -163,3 +163,21 @@ async def test_communities_the_member_is_not_in_are_not_asked_again_at_every_tap
     assert h.directory.member_checks - first <= 1  # not 3 x 20 more
     await h.press("u1", Action("post", (draft_id,)))
     assert len(h.card_refs()) == 1
+
+
+async def test_a_crowded_thread_gives_numbered_names_rather_than_twice_the_same() -> None:
+    from bot import service
+
+    h = await Harness(members=12).setup()
+    attempts, service.PSEUDONYM_ATTEMPTS = service.PSEUDONYM_ATTEMPTS, 1  # force collisions
+    try:
+        await h.post("u1", "Crowded thread ahead.")
+        secret_id = max(h.db.state.secrets)
+        for n in range(2, 13):
+            await h.service.start(h.actor(f"u{n}"), f"reply_{secret_id}")
+            preview = await h.service.text(h.actor(f"u{n}"), f"voice number {n}")
+            await h.press(f"u{n}", post_action(preview))
+    finally:
+        service.PSEUDONYM_ATTEMPTS = attempts
+    names = [r.pseudonym for r in h.db.state.replies.values()]
+    assert len(names) == 11 and len(set(names)) == 11
