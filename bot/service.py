@@ -219,6 +219,12 @@ class Murmure:
             await uow.commit()
         return community
 
+    async def chat_moved(self, platform: str, old_chat_ref: str, new_chat_ref: str) -> None:
+        async with self._db.unit_of_work() as uow:
+            if await uow.communities.by_chat(platform, new_chat_ref) is None:
+                await uow.communities.move(platform, old_chat_ref, new_chat_ref)
+                await uow.commit()
+
     async def deactivate_community(self, platform: str, chat_ref: str) -> None:
         async with self._db.unit_of_work() as uow:
             community = await uow.communities.by_chat(platform, chat_ref)

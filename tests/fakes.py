@@ -136,6 +136,16 @@ class FakeCommunities(_Repo):
             self.s.communities[community_id], moderation_chat_ref=chat_ref
         )
 
+    async def move(self, platform: str, old_chat_ref: str, new_chat_ref: str) -> None:
+        for cid, c in list(self.s.communities.items()):
+            if c.platform != platform:
+                continue
+            if c.chat_ref == old_chat_ref:
+                c = replace(c, chat_ref=new_chat_ref, active=True)
+            if c.moderation_chat_ref == old_chat_ref:
+                c = replace(c, moderation_chat_ref=new_chat_ref)
+            self.s.communities[cid] = c
+
     async def public_since(self, platform: str | None = None) -> Sequence[tuple[int, datetime]]:
         return [
             (c.id, self.s.public_since[c.id])

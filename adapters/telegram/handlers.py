@@ -61,6 +61,7 @@ class TelegramHandlers:
         application.add_handler(
             MessageHandler(groups & filters.StatusUpdate.NEW_CHAT_MEMBERS, self.on_joined)
         )
+        application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migrated))
         application.add_handler(MessageHandler(private & filters.COMMAND, self.on_command))
         application.add_handler(MessageHandler(private & filters.TEXT, self.on_text))
         application.add_handler(MessageHandler(private & ~filters.TEXT, self.on_not_text))
@@ -146,6 +147,19 @@ class TelegramHandlers:
         for member in message.new_chat_members or ():
             if not member.is_bot:
                 await self._service.member_joined(actor_of(member), str(chat.id))
+
+    async def on_migrated(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup, with a new id: the community (or moderators' chat) follows it."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old, new = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old, new = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        await self._service.chat_moved(PLATFORM, str(old), str(new))
 
     async def on_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat, user = update.effective_chat, update.effective_user

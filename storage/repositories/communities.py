@@ -104,6 +104,18 @@ class SqlCommunities(Repository):
             update(CommunityRow).where(CommunityRow.id == community_id).values(moderation_chat_ref=chat_ref)
         )
 
+    async def move(self, platform: str, old_chat_ref: str, new_chat_ref: str) -> None:
+        await self._session.execute(
+            update(CommunityRow)
+            .where(CommunityRow.platform == platform, CommunityRow.chat_ref == old_chat_ref)
+            .values(chat_ref=new_chat_ref, active=True)
+        )
+        await self._session.execute(
+            update(CommunityRow)
+            .where(CommunityRow.platform == platform, CommunityRow.moderation_chat_ref == old_chat_ref)
+            .values(moderation_chat_ref=new_chat_ref)
+        )
+
     async def public_since(self, platform: str | None = None) -> Sequence[tuple[int, datetime]]:
         query = select(CommunityRow.id, CommunityRow.public_since).where(
             CommunityRow.public.is_(True),

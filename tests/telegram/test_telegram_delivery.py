@@ -179,3 +179,20 @@ async def test_forged_presses_on_group_cards_change_nothing_and_the_audit_goes_t
         await t.tg.user_sends(uid("mod"), GROUP, "/audit")
         await t.until(uid("mod"), "No moderation action|Last moderation actions")
         assert len(t.tg.bot_messages(GROUP)) == before
+
+
+async def test_a_group_that_becomes_a_supergroup_stays_a_community(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        await setup_group(t)
+        await post(t, "alice", "Posted before the upgrade.")
+        new_id = -1007777777
+        await t.tg.migrate_group(GROUP, new_id)
+        await t.tg.wait_updates_consumed()
+        await asyncio.sleep(0.3)
+        await t.dm("bob", "Posted after the upgrade.")
+        preview = await t.until(uid("bob"), "Preview")
+        await t.click("bob", preview, "Post")
+        card = await t.until(new_id, "Posted after the upgrade")
+        assert (card.text or "").startswith("#2")
