@@ -135,6 +135,9 @@ class TelegramHandlers:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
+        if chat.username:  # a public group: anyone could read the queue
+            await chat.send_message(t_in(resolve_locale(user.language_code), "moderation.link_not_here"))
+            return
         responses = await self._service.link_moderation_chat_as(
             actor_of(user), " ".join(context.args or []), str(chat.id)
         )

@@ -196,3 +196,16 @@ async def test_a_group_that_becomes_a_supergroup_stays_a_community(
         await t.click("bob", preview, "Post")
         card = await t.until(new_id, "Posted after the upgrade")
         assert (card.text or "").startswith("#2")
+
+
+async def test_the_queue_is_never_linked_to_a_public_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        await t.tg.add_bot_to_group(GROUP, uid("mod"), admin=True)
+        await t.until(GROUP, "Murmure is here")
+        public = -1005555555
+        t.tg.add_group(public, "Open lobby", members=[uid("mod")], admins=[uid("mod")], username="open_lobby")
+        await t.tg.add_bot_to_group(public, uid("mod"))
+        await t.tg.user_sends(uid("mod"), public, "/linkmods 1")
+        await t.until(public, "must go to a separate private chat")
