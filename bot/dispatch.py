@@ -206,16 +206,27 @@ class Dispatcher:
         found = await self._card_message(secret_id)
         if found is None:
             return
-        target, message, card_ref, status = found
+        _, _, card_ref, status = found
         if card_ref is not None or status is not SecretStatus.QUEUED:
             return  # never post the same secret twice; a secret deleted before delivery stays unsent
         now = self._clock.now()
         async with self._db.unit_of_work() as uow:
             mine = await uow.secrets.claim_sending(secret_id, now, now + SENDING_LEASE)
+            secret = await uow.secrets.get(secret_id)
+            if mine and secret is not None and secret.number <= 0:
+                # numbered as it goes out (communities with a publication delay): the order of the
+                # numbers is the order of the cards, not of the DMs
+                await uow.secrets.set_number(
+                    secret_id, await uow.communities.next_number(secret.community_id)
+                )
             await uow.commit()
         if not mine:
             # another dispatcher is sending it (its outbox lease ran out mid-batch): look again later
             raise NotYet(now + SENDING_LEASE)
+        found = await self._card_message(secret_id)
+        if found is None:
+            return
+        target, message, _, _ = found
         try:
             ref = await self._messenger(target.platform).send(target, message)
         except BaseException:

@@ -119,6 +119,11 @@ class Secret:
     collection: str | None = None
     points: float = 0.0  # engagement for ranking: see bot/ranking.py
 
+    @property
+    def shown_number(self) -> str:
+        """Its number, or "…" until its card is out where numbers are given at publication."""
+        return str(self.number) if self.number > 0 else "…"
+
 
 @dataclass(frozen=True)
 class ReplyPost:

@@ -116,7 +116,7 @@ class Moderation:
         moderator = self._anonymizer.moderator_key(actor.platform, actor.user_id)
         now = self._clock.now()
         outbox = Outbox(uow, self._clock)
-        params = {"community": community.title, "number": str(secret.number)}
+        params = {"community": community.title, "number": secret.shown_number}
         status = QueueStatus.APPROVED if name == "approve" else QueueStatus.BANNED
         if not await uow.moderation.decide(item.id, status, now):
             return [Alert(t("moderation.already_decided"))]  # another moderator was quicker
@@ -158,7 +158,7 @@ class Moderation:
         await self._take_down(uow, outbox, secret)
         params = {
             "community": community.title,
-            "number": str(secret.number),
+            "number": secret.shown_number,
             "reason_key": f"report.{reason.value}",
         }
         await outbox.notify_author(secret.id, "notice.removed", params)

@@ -42,7 +42,7 @@ def topic_label(locale: str, collection: str | None) -> str:
 
 def card(locale: str, secret: Secret, counts: ReactionCounts, replies: int) -> OutgoingMessage:
     topic = f" · 🏷 {topic_label(locale, secret.collection)}" if secret.collection else ""
-    header = RichText((Span(f"#{secret.number}", Style.BOLD), Span(topic + "\n")))
+    header = RichText((Span(f"#{secret.shown_number}", Style.BOLD), Span(topic + "\n")))
     if secret.status is SecretStatus.HIDDEN:
         return OutgoingMessage(header + RichText.plain(t_in(locale, "card.hidden")))
     if secret.status is SecretStatus.REMOVED:
@@ -80,7 +80,7 @@ def reply_message(locale: str, reply: ReplyPost) -> OutgoingMessage:
 
 
 def preview(
-    locale: str, draft: Draft, communities: Sequence[Community], secret_number: int | None
+    locale: str, draft: Draft, communities: Sequence[Community], secret_number: str | None
 ) -> OutgoingMessage:
     did = draft.id
     if draft.kind is DraftKind.REPLY:
@@ -141,7 +141,7 @@ def queue_item(
     }[item.cause]
     prefix = "report." if item.cause is QueueCause.REPORTS else "reason."
     details = ", ".join(t_in(locale, prefix + part) for part in item.detail.split(",") if part)
-    head = t_in(locale, "queue.title", community=community.title, number=secret.number)
+    head = t_in(locale, "queue.title", community=community.title, number=secret.shown_number)
     cause = t_in(locale, cause_key, details=details)
     text = RichText((Span(head, Style.BOLD), Span("\n" + cause + "\n\n"))) + secret_body(
         locale, secret.text, secret.content_warning
@@ -169,7 +169,7 @@ def report_reasons(locale: str, secret: Secret) -> OutgoingMessage:
         (Button(t_in(locale, f"report.{reason.value}"), Action("report", (secret.id, index))),)
         for index, reason in enumerate(REPORT_REASONS)
     )
-    return OutgoingMessage(RichText.plain(t_in(locale, "report.ask", number=secret.number)), buttons)
+    return OutgoingMessage(RichText.plain(t_in(locale, "report.ask", number=secret.shown_number)), buttons)
 
 
 FEED_PAGE = 5
@@ -186,7 +186,7 @@ def feed_page(
         text = text + RichText.plain("\n\n" + t_in(locale, "feed.empty"))
     for secret, community_title in items:
         topic = f" · 🏷 {topic_label(locale, secret.collection)}" if secret.collection else ""
-        head = f"\n\n#{secret.number} · {community_title}{topic}\n"
+        head = f"\n\n#{secret.shown_number} · {community_title}{topic}\n"
         excerpt = secret.text if len(secret.text) <= 280 else secret.text[:279] + "…"
         body = Span(excerpt, Style.SPOILER) if secret.content_warning else Span(excerpt)
         text = text + RichText((Span(head, Style.BOLD), body))
@@ -225,7 +225,7 @@ def member_digest(locale: str, items: Sequence[tuple[Secret, str, MessageLink | 
         text = text + RichText(
             (
                 Span(f"\n{rank}. "),
-                Span(f"#{secret.number}", Style.BOLD, link),
+                Span(f"#{secret.shown_number}", Style.BOLD, link),
                 Span(f" · {community_title} · 🏷 {topic} — {excerpt}"),
             )
         )
@@ -248,7 +248,7 @@ def digest(
         text = text + RichText(
             (
                 Span(f"\n{rank}. "),
-                Span(f"#{secret.number}", Style.BOLD, link),
+                Span(f"#{secret.shown_number}", Style.BOLD, link),
                 Span(f" — {excerpt}"),
             )
         )

@@ -129,7 +129,7 @@ class Murmure:
             lines = [t("audit.title", community=community.title)]
             for at, action, secret_id, detail in entries:
                 secret = await uow.secrets.get(secret_id) if secret_id is not None else None
-                number = f"#{secret.number}" if secret else "—"
+                number = f"#{secret.shown_number}" if secret else "—"
                 reason = t(f"report.{detail}") if detail in {r.value for r in ReportReason} else ""
                 lines.append(f"{at:%Y-%m-%d %H:%M} UTC · {number} · {t(f'audit.{action}')} {reason}".rstrip())
             return [Say(OutgoingMessage(RichText.plain("\n".join(lines))))]
@@ -354,7 +354,7 @@ class Murmure:
 
     async def _visible_secret_in_member_community(
         self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int
-    ) -> tuple[Community, int, str] | list[Response]:
+    ) -> tuple[Community, str, str] | list[Response]:
         secret = await uow.secrets.get(secret_id)
         if secret is None or secret.status not in VISIBLE_STATUSES:
             return await self._say("error.secret_unavailable")
@@ -362,7 +362,7 @@ class Murmure:
         if community is None or not await self._is_member(uow, actor, key, community):
             await uow.commit()
             return await self._say("error.not_member")
-        return community, secret.number, secret.author_key
+        return community, secret.shown_number, secret.author_key
 
     async def _begin_reply(self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int) -> list[Response]:
         found = await self._visible_secret_in_member_community(uow, actor, key, secret_id)
@@ -595,7 +595,12 @@ class Murmure:
             return await self._alert("error.already_posted")
         cause = await self._hold_cause(uow, key, community, draft)
         held = cause is not None
-        number = await uow.communities.next_number(community.id)
+        late = community.settings.publication_delay_seconds > 0
+        # With a random publication delay, the number is given when the card goes out: numbers given at
+        # the DM would tell the order in which people wrote. Until then a unique placeholder below zero.
+        number = (
+            -1 - secrets.randbelow(2**31 - 2) if late else await uow.communities.next_number(community.id)
+        )
         secret = await uow.secrets.add(
             community.id,
             number,
@@ -621,8 +626,15 @@ class Murmure:
                 secret.id, delay=timedelta(seconds=secrets.randbelow(delay + 1)) if delay else None
             )
         await uow.commit()
-        key_name = "post.held" if held else "post.accepted"
-        return [EditPressed(self._message(key_name, community=community.title, number=number))]
+        if held:
+            key_name = "post.held"
+        elif late:
+            key_name = "post.accepted_later"
+        else:
+            key_name = "post.accepted"
+        minutes = max(1, community.settings.publication_delay_seconds // 60)
+        message = self._message(key_name, community=community.title, number=number, minutes=minutes)
+        return [EditPressed(message)]
 
     async def _pseudonym_in(self, uow: UnitOfWork, thread_id: int, key: str) -> str:
         """The member's name in this thread: the one they have, or a new one no one else there has
@@ -735,7 +747,7 @@ class Murmure:
             reactions = " ".join(f"{r.emoji} {counts.of(r)}" for r in render.REACTIONS)
             line = t(
                 "mine.item",
-                number=secret.number,
+                number=secret.shown_number,
                 community=community.title if community else "?",
                 status=t(f"status.{secret.status.value}"),
                 reactions=reactions,
@@ -762,7 +774,11 @@ class Murmure:
         secret = await uow.secrets.get(secret_id)
         assert secret is not None
         buttons = ((Button(t("mine.delete_yes"), Action("delyes", (secret_id,))),),)
-        return [Say(OutgoingMessage(RichText.plain(t("mine.delete_confirm", number=secret.number)), buttons))]
+        return [
+            Say(
+                OutgoingMessage(RichText.plain(t("mine.delete_confirm", number=secret.shown_number)), buttons)
+            )
+        ]
 
     async def _delete(self, uow: UnitOfWork, key: str, secret_id: int) -> list[Response]:
         refusal = await self._own_secret(uow, key, secret_id)
@@ -777,7 +793,7 @@ class Murmure:
             await uow.moderation.decide(item.id, QueueStatus.REMOVED, self._clock.now())
         await Outbox(uow, self._clock).refresh_card(secret_id)
         await uow.commit()
-        return [EditPressed(self._message("mine.deleted", number=secret.number))]
+        return [EditPressed(self._message("mine.deleted", number=secret.shown_number))]
 
     async def _feed(
         self, uow: UnitOfWork, actor: Actor, key: str, kind: int, page: int, *, edit: bool

@@ -378,6 +378,9 @@ class FakeSecrets(_Repo):
         self.s.sending[secret_id] = until
         return True
 
+    async def set_number(self, secret_id: int, number: int) -> None:
+        self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], number=number)
+
     async def set_card_ref(self, secret_id: int, card_ref: str) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], card_ref=card_ref)
 

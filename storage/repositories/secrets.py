@@ -160,6 +160,9 @@ class SqlSecrets(Repository):
         result = await self._session.execute(update(SecretRow).where(condition).values(sending_until=until))
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
+    async def set_number(self, secret_id: int, number: int) -> None:
+        await self._session.execute(update(SecretRow).where(SecretRow.id == secret_id).values(number=number))
+
     async def set_card_ref(self, secret_id: int, card_ref: str) -> None:
         await self._session.execute(
             update(SecretRow).where(SecretRow.id == secret_id).values(card_ref=card_ref)

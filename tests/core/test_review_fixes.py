@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.messages import Action
 from bot.model import CommunitySettings, QueueStatus, SecretStatus
 from tests.core.harness import GROUP, MODS, PLATFORM, Harness, post_action, text_of
@@ -181,3 +183,33 @@ async def test_a_crowded_thread_gives_numbered_names_rather_than_twice_the_same(
         service.PSEUDONYM_ATTEMPTS = attempts
     names = [r.pseudonym for r in h.db.state.replies.values()]
     assert len(names) == 11 and len(set(names)) == 11
+
+
+async def test_with_a_publication_delay_numbers_follow_the_cards_not_the_dms(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot import service
+
+    class Draws:
+        """Random draws under the test's control: the first secret waits 50 min, the second 5 min."""
+
+        def __init__(self) -> None:
+            self.delays = [3000, 300]
+            self.placeholders = iter(range(1000, 2000))
+
+        def randbelow(self, n: int) -> int:
+            return self.delays.pop(0) if n <= 3601 else next(self.placeholders)
+
+    monkeypatch.setattr(service, "secrets", Draws())
+    h = await Harness(CommunitySettings(publication_delay_seconds=3600)).setup()
+    first = await h.service.text(h.actor("u1"), "Written first, published last.")
+    answer = await h.press("u1", post_action(first))
+    assert "within 60 minutes" in text_of(answer) and "#" not in text_of(answer)
+    second = await h.service.text(h.actor("u2"), "Written second, published first.")
+    await h.press("u2", post_action(second))
+    h.clock.advance(minutes=10)
+    await h.settle()
+    h.clock.advance(minutes=45)
+    await h.settle()
+    cards = [s.message.text.plain_text for s in h.cards()]
+    assert cards[0].startswith("#1\nWritten second") and cards[1].startswith("#2\nWritten first")
