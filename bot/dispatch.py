@@ -236,7 +236,7 @@ class Dispatcher:
             raise
         self._last_edit[(target.chat_ref, ref)] = self._clock.now()
         async with self._db.unit_of_work() as uow:
-            await uow.secrets.set_card_ref(secret_id, ref)
+            await uow.secrets.set_card_ref(secret_id, ref, self._clock.now())
             current = await uow.secrets.get(secret_id)
             if current is not None and current.status is SecretStatus.QUEUED:
                 await uow.secrets.set_status(secret_id, SecretStatus.PUBLISHED)

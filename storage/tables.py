@@ -133,7 +133,10 @@ class SecretRow(Base):
     points: Mapped[float] = mapped_column(Float, default=0.0)
     return_address: Mapped[bytes | None] = mapped_column(LargeBinary)
     return_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    sending_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a dispatcher is sending its card
+    sending_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime
+    )  # when the card went out  # a dispatcher is sending its card
 
 
 class StrikeRow(Base):

@@ -53,6 +53,7 @@ class _State:
     digest_readers: dict[str, DigestAddress] = field(default_factory=dict)
     public_since: dict[int, datetime] = field(default_factory=dict)
     thread_names: dict[tuple[int, str], str] = field(default_factory=dict)
+    published_at: dict[int, datetime] = field(default_factory=dict)
     member_digest_runs: set[tuple[str, str]] = field(default_factory=set)
     locales: dict[str, str] = field(default_factory=dict)
     pending: dict[str, PendingInput] = field(default_factory=dict)
@@ -347,10 +348,11 @@ class FakeSecrets(_Repo):
                 or (s.collection in collections and s.created_at >= shared.get(s.community_id, FAR_FUTURE))
             )
         ]
+        published = self.s.published_at
         if by_points:
-            found.sort(key=lambda s: (s.points, s.id), reverse=True)
+            found.sort(key=lambda s: (s.points, published.get(s.id, s.created_at)), reverse=True)
         else:
-            found.sort(key=lambda s: s.id, reverse=True)
+            found.sort(key=lambda s: (published.get(s.id, s.created_at), s.number), reverse=True)
         return found[offset : offset + limit]
 
     async def subscriptions(self, author_key: str) -> Sequence[str]:
@@ -381,8 +383,9 @@ class FakeSecrets(_Repo):
     async def set_number(self, secret_id: int, number: int) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], number=number)
 
-    async def set_card_ref(self, secret_id: int, card_ref: str) -> None:
+    async def set_card_ref(self, secret_id: int, card_ref: str, at: datetime) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], card_ref=card_ref)
+        self.s.published_at[secret_id] = at
 
     async def by_author(self, author_key: str, limit: int) -> Sequence[Secret]:
         mine = [s for s in self.s.secrets.values() if s.author_key == author_key]

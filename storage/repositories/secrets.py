@@ -123,7 +123,10 @@ class SqlSecrets(Repository):
         query = select(SecretRow).where(where, SecretRow.status == PUBLISHED)
         if since is not None:
             query = query.where(SecretRow.created_at >= since)
-        order = (SecretRow.points.desc(), SecretRow.id.desc()) if by_points else (SecretRow.id.desc(),)
+        # newest card first, not newest DM: with a publication delay the two orders differ, and the DMs'
+        # order must not show
+        latest = (SecretRow.published_at.desc().nulls_last(), SecretRow.id.desc())
+        order = (SecretRow.points.desc(), SecretRow.published_at.desc().nulls_last()) if by_points else latest
         query = query.order_by(*order).offset(offset).limit(limit)
         return [to_secret(row) for row in (await self._session.execute(query)).scalars()]
 
@@ -163,9 +166,9 @@ class SqlSecrets(Repository):
     async def set_number(self, secret_id: int, number: int) -> None:
         await self._session.execute(update(SecretRow).where(SecretRow.id == secret_id).values(number=number))
 
-    async def set_card_ref(self, secret_id: int, card_ref: str) -> None:
+    async def set_card_ref(self, secret_id: int, card_ref: str, at: datetime) -> None:
         await self._session.execute(
-            update(SecretRow).where(SecretRow.id == secret_id).values(card_ref=card_ref)
+            update(SecretRow).where(SecretRow.id == secret_id).values(card_ref=card_ref, published_at=at)
         )
 
     async def by_author(self, author_key: str, limit: int) -> Sequence[Secret]:

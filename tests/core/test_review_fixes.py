@@ -213,3 +213,5 @@ async def test_with_a_publication_delay_numbers_follow_the_cards_not_the_dms(
     await h.settle()
     cards = [s.message.text.plain_text for s in h.cards()]
     assert cards[0].startswith("#1\nWritten second") and cards[1].startswith("#2\nWritten first")
+    latest = text_of(await h.service.command(h.actor("u3"), "latest"))  # newest card first, not newest DM
+    assert latest.index("Written first") < latest.index("Written second")

@@ -264,7 +264,7 @@ async def test_one_dispatcher_at_a_time_may_send_a_card(database: SqlDatabase) -
         assert await uow.secrets.claim_sending(
             secret_id, NOW + timedelta(minutes=12), NOW + timedelta(minutes=22)
         )
-        await uow.secrets.set_card_ref(secret_id, "77")
+        await uow.secrets.set_card_ref(secret_id, "77", NOW)
         assert not await uow.secrets.claim_sending(
             secret_id, NOW + timedelta(hours=1), NOW + timedelta(hours=2)
         )
