@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -291,23 +292,23 @@ def install_commands(client: MurmureClient) -> None:
 
     @group.command(name=_name("settings"), description=_describe("command.settings"))
     async def settings(interaction: discord.Interaction[Any]) -> None:
-        if interaction.guild is None or interaction.channel is None:
-            return
-        ref = community_ref(interaction.guild.id, interaction.channel.id)
-        await respond(
-            interaction, await client.murmure.settings(actor_of(interaction.user, interaction.locale), ref)
-        )
+        await _about_this_channel(interaction, client.murmure.settings)
 
     @group.command(name=_name("audit"), description=_describe("command.audit"))
     async def audit(interaction: discord.Interaction[Any]) -> None:
-        if interaction.guild is None or interaction.channel is None:
-            return
-        ref = community_ref(interaction.guild.id, interaction.channel.id)
-        await respond(
-            interaction, await client.murmure.audit(actor_of(interaction.user, interaction.locale), ref)
-        )
+        await _about_this_channel(interaction, client.murmure.audit)
 
     tree.add_command(group)
+
+
+async def _about_this_channel(
+    interaction: discord.Interaction[Any], use_case: Callable[[Actor, str], Awaitable[list[Response]]]
+) -> None:
+    """A moderators' command about the community of the channel it is run in."""
+    if interaction.guild is None or interaction.channel is None:
+        return
+    ref = community_ref(interaction.guild.id, interaction.channel.id)
+    await respond(interaction, await use_case(actor_of(interaction.user, interaction.locale), ref))
 
 
 def _member_command(client: MurmureClient, name: str) -> None:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.moderation import Verdict, default_filter
+
 HERE = Path(__file__).parent
 LANGUAGES = ("en", "fr")
 HARMFUL_CATEGORIES = {
@@ -70,6 +72,11 @@ class Measure:
                 *(f"    {line}" for line in self.false_positives),
             ]
         )
+
+
+def flagged(line: Line) -> bool:
+    """Caught by the default filter: anything but allow."""
+    return default_filter().check(line.text).verdict is not Verdict.ALLOW
 
 
 def measure(lines: list[Line], flagged: Callable[[Line], bool]) -> Measure:

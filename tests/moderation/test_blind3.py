@@ -14,8 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.moderation import Verdict, default_filter
-from tests.moderation.corpus import CLEAN_CATEGORIES, HARMFUL_CATEGORIES, LANGUAGES, Line, load_set, measure
+from tests.moderation.corpus import (
+    CLEAN_CATEGORIES,
+    HARMFUL_CATEGORIES,
+    LANGUAGES,
+    Line,
+    flagged,
+    load_set,
+    measure,
+)
 
 HERE = Path(__file__).parent
 MIN_RECALL = 0.75
@@ -25,10 +32,6 @@ LINES = 120
 
 def load_blind3(lang: str) -> list[Line]:
     return load_set("blind3", lang)
-
-
-def _flagged(line: Line) -> bool:
-    return default_filter().check(line.text).verdict is not Verdict.ALLOW
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -44,7 +47,7 @@ def test_blind3_shape(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_blind3_recall_and_false_positives(lang: str) -> None:
-    result = measure(load_blind3(lang), _flagged)
+    result = measure(load_blind3(lang), flagged)
     print("\n" + result.report(f"{lang} blind3"))
     assert result.recall >= MIN_RECALL
     assert result.false_positive_rate <= MAX_FALSE_POSITIVES
@@ -52,5 +55,5 @@ def test_blind3_recall_and_false_positives(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_blind3_identity_lines_are_not_flagged(lang: str) -> None:
-    flagged = [line.text for line in load_blind3(lang) if line.category == "identity" and _flagged(line)]
-    assert flagged == []
+    caught = [line.text for line in load_blind3(lang) if line.category == "identity" and flagged(line)]
+    assert caught == []

@@ -7,18 +7,14 @@ import json
 
 import pytest
 
-from bot.moderation import Verdict, default_filter
+from bot.moderation import default_filter
 from murmure.check_text import run_check_text
-from tests.moderation.corpus import LANGUAGES, Line, load_corpus
+from tests.moderation.corpus import LANGUAGES, flagged, load_corpus
 
 MIN_RECALL = 0.90
 MAX_FALSE_POSITIVES = 0.05
 MIN_LINES = 300
 MIN_IDENTITY_LINES = 20
-
-
-def _flagged(line: Line) -> bool:
-    return default_filter().check(line.text).verdict is not Verdict.ALLOW
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -48,8 +44,8 @@ def test_recall_and_false_positives(lang: str) -> None:
     lines = load_corpus(lang)
     harmful = [line for line in lines if line.label == "harmful"]
     clean = [line for line in lines if line.label == "clean"]
-    missed = [line.text for line in harmful if not _flagged(line)]
-    false_positives = [line.text for line in clean if _flagged(line)]
+    missed = [line.text for line in harmful if not flagged(line)]
+    false_positives = [line.text for line in clean if flagged(line)]
     recall = 1 - len(missed) / len(harmful)
     fp_rate = len(false_positives) / len(clean)
     print(
@@ -63,8 +59,8 @@ def test_recall_and_false_positives(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_identity_statement_is_flagged(lang: str) -> None:
-    flagged = [line.text for line in load_corpus(lang) if line.category == "identity" and _flagged(line)]
-    assert flagged == []
+    caught = [line.text for line in load_corpus(lang) if line.category == "identity" and flagged(line)]
+    assert caught == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

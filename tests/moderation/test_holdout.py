@@ -13,8 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.moderation import Verdict, default_filter
-from tests.moderation.corpus import CLEAN_CATEGORIES, HARMFUL_CATEGORIES, LANGUAGES, Line, load_set, measure
+from tests.moderation.corpus import (
+    CLEAN_CATEGORIES,
+    HARMFUL_CATEGORIES,
+    LANGUAGES,
+    Line,
+    flagged,
+    load_set,
+    measure,
+)
 
 HERE = Path(__file__).parent
 MIN_RECALL = 0.80
@@ -24,10 +31,6 @@ MIN_LINES = 150
 
 def load_holdout(lang: str) -> list[Line]:
     return load_set("holdout", lang)
-
-
-def _flagged(line: Line) -> bool:
-    return default_filter().check(line.text).verdict is not Verdict.ALLOW
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -43,7 +46,7 @@ def test_holdout_shape(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_holdout_recall_and_false_positives(lang: str) -> None:
-    result = measure(load_holdout(lang), _flagged)
+    result = measure(load_holdout(lang), flagged)
     print("\n" + result.report(f"{lang} held-out"))
     assert result.recall >= MIN_RECALL
     assert result.false_positive_rate <= MAX_FALSE_POSITIVES
@@ -51,5 +54,5 @@ def test_holdout_recall_and_false_positives(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_holdout_identity_lines_are_not_flagged(lang: str) -> None:
-    flagged = [line.text for line in load_holdout(lang) if line.category == "identity" and _flagged(line)]
-    assert flagged == []
+    caught = [line.text for line in load_holdout(lang) if line.category == "identity" and flagged(line)]
+    assert caught == []

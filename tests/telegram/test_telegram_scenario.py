@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import stored_bytes
-from tests.telegram.harness import GROUP, MODS, USERS, Telegram, running_telegram, uid
+from tests.telegram.harness import GROUP, MODS, USERS, Telegram, post, running_telegram, uid
 
 
 async def _link_moderators(t: Telegram) -> None:
@@ -26,13 +26,6 @@ async def _link_moderators(t: Telegram) -> None:
     await t.until(MODS, "Only the admins")
     await t.tg.user_sends(uid("mod"), MODS, f"/linkmods {number[1]}")
     await t.until(MODS, "now receives the moderation queue")
-
-
-async def _post(t: Telegram, name: str, text: str, button: str = "Post") -> None:
-    await t.dm(name, text)
-    preview = await t.until(uid(name), "Preview")
-    await t.click(name, preview, button)
-    await t.until(uid(name), "will appear in|Sent to the moderators")
 
 
 async def _reply(t: Telegram, name: str, card_text: str, text: str) -> None:
@@ -57,7 +50,7 @@ async def test_the_whole_flow_in_a_telegram_group(
             await t.dm(name, "/start")
         await t.until(uid("erin"), "Send me a secret")
 
-        await _post(t, "alice", secret)
+        await post(t, "alice", secret)
         card = await t.until(GROUP, re.escape(secret))
         assert card.parse_mode == "HTML" and card.text is not None and card.text.startswith("#1")
         assert card.entity_texts("bold") == ["#1"]  # the member's <b> came out as text, not markup
@@ -65,31 +58,11 @@ async def test_the_whole_flow_in_a_telegram_group(
         # reactions: counts follow, a second tap removes
         await t.click("bob", card, "❤️")
         card = await t.until(GROUP, re.escape(secret))
-        try:
-            await tg.wait_until(lambda: "❤️ 1" in str(t.last_card().buttons), within=8)
-        except TimeoutError:
-            print(
-                [
-                    (c.method, c.params)
-                    for c in tg.requests
-                    if c.method in ("answerCallbackQuery", "getChatMember", "getChatMemberCount")
-                ]
-            )
-            raise
+        await tg.wait_until(lambda: "❤️ 1" in str(t.last_card().buttons), within=8)
         await t.click("carol", t.last_card(), "❤️")
         await tg.wait_until(lambda: "❤️ 2" in str(t.last_card().buttons), within=8)
         await t.click("carol", t.last_card(), "❤️")
-        try:
-            await tg.wait_until(lambda: "❤️ 1" in str(t.last_card().buttons), within=8)
-        except TimeoutError:
-            print(
-                [
-                    (c.method, c.params)
-                    for c in tg.requests
-                    if c.method in ("answerCallbackQuery", "getChatMember", "getChatMemberCount")
-                ]
-            )
-            raise
+        await tg.wait_until(lambda: "❤️ 1" in str(t.last_card().buttons), within=8)
 
         # anonymous replies in the thread, and the author's crown
         await _reply(t, "bob", secret, "Same here, honestly.")
@@ -126,7 +99,7 @@ async def test_the_whole_flow_in_a_telegram_group(
         await tg.wait_until(lambda: "removed by the moderators" in (t.last_card().text or ""), within=8)
 
         # a held secret, its author banned for 24 h, the next post refused
-        await _post(t, "dave", "Call me at 06 12 34 56 78 tonight.", "Submit to moderators")
+        await post(t, "dave", "Call me at 06 12 34 56 78 tonight.", "Submit to moderators")
         held = await t.until(MODS, "06 12 34 56 78")
         await t.click("mod", held, "Ban author 24h")
         await t.until(uid("dave"), "suspended you for 24 hours")
