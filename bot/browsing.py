@@ -9,7 +9,7 @@ from bot.actor import Actor
 from bot.anonymity import Sealer
 from bot.i18n import current_locale, t
 from bot.messages import Alert, EditPressed, Response, Say
-from bot.model import COLLECTIONS, Community
+from bot.model import COLLECTIONS, Community, FeedKind
 from bot.ports import Clock, DigestAddress, UnitOfWork
 
 MAX_FEED_PAGE = 1000
@@ -29,20 +29,20 @@ class Browsing:
         platform: str,
         key: str,
         mine: list[Community],
-        kind: int,
+        kind: FeedKind,
         page: int,
         *,
         edit: bool,
     ) -> list[Response]:
-        """Latest (kind 0) or top (kind 1) secrets of the member's communities and subscribed collections."""
-        if kind >= len(render.FEED_KINDS) or page > MAX_FEED_PAGE:
+        """Latest or top secrets of the member's communities and subscribed collections."""
+        if page > MAX_FEED_PAGE:
             return [Alert(t("error.stale"))]
         subscribed = await uow.secrets.subscriptions(key)
         public = await uow.communities.public_since(platform)
         mine_ids = [c.id for c in mine]
         size = render.FEED_PAGE
         now = self._clock.now()
-        if kind == 0:
+        if kind is FeedKind.LATEST:
             found = list(
                 await uow.secrets.feed(mine_ids, subscribed, public, None, False, page * size, size + 1)
             )
@@ -64,16 +64,15 @@ class Browsing:
         message = render.topics(current_locale.get(), await uow.secrets.subscriptions(key), daily)
         return [EditPressed(message) if edit else Say(message)]
 
-    async def toggle_dm_digest(self, uow: UnitOfWork, actor: Actor, key: str, on: int) -> list[Response]:
+    async def toggle_dm_digest(self, uow: UnitOfWork, actor: Actor, key: str, on: bool) -> list[Response]:
         address = self.digest_address(actor, current_locale.get()) if on else None
         await uow.members.set_digest_address(key, address)
         await uow.commit()
         return await self.topics(uow, key, edit=True)
 
-    async def toggle_subscription(self, uow: UnitOfWork, key: str, index: int) -> list[Response]:
-        if index >= len(COLLECTIONS):
+    async def toggle_subscription(self, uow: UnitOfWork, key: str, name: str) -> list[Response]:
+        if name not in COLLECTIONS:
             return [Alert(t("error.stale"))]
-        name = COLLECTIONS[index]
         subscribed = name in await uow.secrets.subscriptions(key)
         await uow.secrets.set_subscription(key, name, not subscribed)
         await uow.commit()

@@ -10,10 +10,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot import render
+from bot.actions import PostLink
 from bot.anonymity import Sealer
 from bot.i18n import resolve_locale, t_in
 from bot.logsafe import where
-from bot.messages import Button, ChatTarget, DeepLink, MessageLink, OutgoingMessage, RichText
+from bot.messages import Button, ChatTarget, MessageLink, OutgoingMessage, RichText
 from bot.model import VISIBLE_STATUSES, QueueStatus, SecretStatus
 from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, UnitOfWork
 
@@ -179,7 +180,7 @@ class Dispatcher:
             text += "\n\n" + t_in(locale, "queue.no_moderators_chat", number=community.id)
         message = OutgoingMessage(
             RichText.plain(text),
-            ((Button(t_in(locale, "welcome.post_button"), link=DeepLink(f"post_{community.id}")),),),
+            ((Button(t_in(locale, "welcome.post_button"), link=PostLink(community.id)),),),
         )
         await self._messenger(community.platform).send(
             ChatTarget(community.platform, community.chat_ref), message

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.actions import Action, DeepLink
+
 
 class Style(StrEnum):
     PLAIN = "plain"
@@ -42,42 +44,6 @@ class RichText:
     @property
     def plain_text(self) -> str:
         return "".join(span.text for span in self.spans)
-
-
-MAX_ID = 2**31 - 1
-
-
-@dataclass(frozen=True)
-class Action:
-    """A button's action: a verb and integer arguments. Adapters encode it; the core authorises it."""
-
-    verb: str
-    args: tuple[int, ...] = ()
-
-    VERSION = "1"
-
-    def encode(self) -> str:
-        return ":".join([self.VERSION, self.verb, *map(str, self.args)])
-
-    @classmethod
-    def decode(cls, data: str) -> Action | None:
-        parts = data.split(":")
-        if len(parts) < 2 or parts[0] != cls.VERSION or not parts[1].isidentifier():
-            return None
-        try:
-            args = tuple(int(part) for part in parts[2:])
-        except ValueError:
-            return None
-        if any(arg < 0 or arg > MAX_ID for arg in args):  # ids are 32-bit integers in the database
-            return None
-        return cls(parts[1], args)
-
-
-@dataclass(frozen=True)
-class DeepLink:
-    """A link into the bot's DM carrying a start payload (Telegram ``?start=``, console opens the DM)."""
-
-    payload: str
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,21 @@ class ModerationMode(StrEnum):
     REVIEW = "review"
 
 
+class ModOperation(StrEnum):
+    """A moderator's decision on a queue item (the value names it in catalogs and the audit log)."""
+
+    APPROVE = "approve"
+    REMOVE = "remove"
+    BAN_DAY = "ban_day"
+    BAN_WEEK = "ban_week"
+    BAN_FOREVER = "ban_forever"
+
+
+class FeedKind(StrEnum):
+    LATEST = "latest"
+    TOP = "top"
+
+
 class SecretStatus(StrEnum):
     HELD = "held"  # waiting for a moderator before publication
     QUEUED = "queued"  # accepted, waiting for its card to be delivered

@@ -14,19 +14,21 @@ from bot.model import (
     VISIBLE_STATUSES,
     Ban,
     Community,
+    ModOperation,
     QueueCause,
     QueueItem,
     QueueStatus,
+    ReportReason,
     Secret,
     SecretStatus,
 )
 from bot.outbox import Outbox
 from bot.ports import Clock, Directory, UnitOfWork
 
-BAN_LENGTHS: dict[str, timedelta | None] = {
-    "ban_day": timedelta(hours=24),
-    "ban_week": timedelta(days=7),
-    "ban_forever": None,
+BAN_LENGTHS: dict[ModOperation, timedelta | None] = {
+    ModOperation.BAN_DAY: timedelta(hours=24),
+    ModOperation.BAN_WEEK: timedelta(days=7),
+    ModOperation.BAN_FOREVER: None,
 }
 NEW_MEMBER_AGE = timedelta(days=7)
 
@@ -101,26 +103,24 @@ class Moderation:
         return item, community, secret
 
     async def operate(
-        self, uow: UnitOfWork, actor: _HasIdentity, item_id: int, operation: int
+        self, uow: UnitOfWork, actor: _HasIdentity, item_id: int, operation: ModOperation
     ) -> list[Response]:
-        if operation >= len(render.MOD_OPERATIONS):
-            return [Alert(t("error.stale"))]
         found = await self._authorise(uow, actor.platform, actor.user_id, item_id)
         if isinstance(found, list):
             return found
         item, community, secret = found
-        name = render.MOD_OPERATIONS[operation]
+        name = operation.value
         locale = current_locale.get()
-        if name == "remove":
+        if operation is ModOperation.REMOVE:
             return [EditPressed(render.removal_reasons(locale, community, item, secret))]
         moderator = self._anonymizer.moderator_key(actor.platform, actor.user_id)
         now = self._clock.now()
         outbox = Outbox(uow, self._clock)
         params = {"community": community.title, "number": secret.shown_number}
-        status = QueueStatus.APPROVED if name == "approve" else QueueStatus.BANNED
+        status = QueueStatus.APPROVED if operation is ModOperation.APPROVE else QueueStatus.BANNED
         if not await uow.moderation.decide(item.id, status, now):
             return [Alert(t("moderation.already_decided"))]  # another moderator was quicker
-        if name == "approve":
+        if operation is ModOperation.APPROVE:
             if secret.status is SecretStatus.HELD:
                 await uow.secrets.set_status(secret.id, SecretStatus.QUEUED)
                 await outbox.publish_card(secret.id)
@@ -130,7 +130,7 @@ class Moderation:
                 await outbox.refresh_card(secret.id)
             outcome = t("moderation.approved")
         else:
-            length = BAN_LENGTHS[name]
+            length = BAN_LENGTHS[operation]
             await uow.members.add_ban(
                 Ban(community.id, secret.author_key, now + length if length else None), now
             )
@@ -142,15 +142,12 @@ class Moderation:
         return [EditPressed(render.queue_item(locale, community, item, secret, outcome=outcome))]
 
     async def remove(
-        self, uow: UnitOfWork, actor: _HasIdentity, item_id: int, reason_index: int
+        self, uow: UnitOfWork, actor: _HasIdentity, item_id: int, reason: ReportReason
     ) -> list[Response]:
-        if reason_index >= len(render.REMOVAL_REASONS):
-            return [Alert(t("error.stale"))]
         found = await self._authorise(uow, actor.platform, actor.user_id, item_id)
         if isinstance(found, list):
             return found
         item, community, secret = found
-        reason = render.REMOVAL_REASONS[reason_index]
         now = self._clock.now()
         outbox = Outbox(uow, self._clock)
         if not await uow.moderation.decide(item.id, QueueStatus.REMOVED, now):

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.actions import (
+    Cancel,
+    ChooseCommunity,
+    CycleTopic,
+    DailyDigest,
+    Moderate,
+    Page,
+    Post,
+    React,
+    RemoveFor,
+    ReplyLink,
+    Report,
+    ReportLink,
+    ToggleSubscription,
+    ToggleWarning,
+)
 from bot.i18n import t_in
-from bot.messages import Action, Button, DeepLink, MessageLink, OutgoingMessage, RichText, Span, Style
+from bot.messages import Button, MessageLink, OutgoingMessage, RichText, Span, Style
 from bot.model import (
     COLLECTIONS,
     Community,
     Draft,
     DraftKind,
+    FeedKind,
+    ModOperation,
     QueueCause,
     QueueItem,
     Reaction,
@@ -25,7 +43,6 @@ from bot.moderation.verdict import Verdict
 REACTIONS = tuple(Reaction)
 REPORT_REASONS = tuple(ReportReason)
 REMOVAL_REASONS = tuple(ReportReason)
-MOD_OPERATIONS = ("approve", "remove", "ban_day", "ban_week", "ban_forever")
 
 
 def secret_body(locale: str, text: str, content_warning: bool) -> RichText:
@@ -50,13 +67,13 @@ def card(locale: str, secret: Secret, counts: ReactionCounts, replies: int) -> O
     if secret.status is SecretStatus.DELETED:
         return OutgoingMessage(header + RichText.plain(t_in(locale, "card.deleted")))
     reactions = tuple(
-        Button(f"{reaction.emoji} {counts.of(reaction)}", Action("react", (secret.id, index)))
-        for index, reaction in enumerate(REACTIONS)
+        Button(f"{reaction.emoji} {counts.of(reaction)}", React(secret.id, reaction))
+        for reaction in REACTIONS
     )
     reply_label = t_in(locale, "card.reply") + (f" ({replies})" if replies else "")
     actions = (
-        Button(reply_label, link=DeepLink(f"reply_{secret.id}")),
-        Button(t_in(locale, "card.report"), link=DeepLink(f"report_{secret.id}")),
+        Button(reply_label, link=ReplyLink(secret.id)),
+        Button(t_in(locale, "card.report"), link=ReportLink(secret.id)),
     )
     return OutgoingMessage(
         header + secret_body(locale, secret.text, secret.content_warning), (reactions, actions)
@@ -104,16 +121,16 @@ def preview(
                 tuple(
                     Button(
                         ("• " if c.id == draft.community_id else "") + c.title,
-                        Action("community", (did, c.id)),
+                        ChooseCommunity(did, c.id),
                     )
                     for c in communities
                 )
             )
         cw_label = t_in(locale, "preview.cw_on" if draft.content_warning else "preview.cw_off")
-        options: tuple[Button, ...] = (Button(cw_label, Action("cw", (did,))),)
+        options: tuple[Button, ...] = (Button(cw_label, ToggleWarning(did)),)
         if chosen is not None and chosen.settings.collections:
             topic = t_in(locale, "preview.topic", topic=topic_label(locale, draft.collection))
-            options += (Button(topic, Action("topic", (did,))),)
+            options += (Button(topic, CycleTopic(did)),)
         rows.append(options)
     if draft.verdict is Verdict.REVIEW:
         reasons = ", ".join(t_in(locale, f"reason.{category}") for category in draft.reason_categories)
@@ -121,8 +138,8 @@ def preview(
     post_label = t_in(locale, "preview.submit_review" if draft.verdict is Verdict.REVIEW else "preview.post")
     rows.append(
         (
-            Button(post_label, Action("post", (did,))),
-            Button(t_in(locale, "preview.cancel"), Action("cancel", (did,))),
+            Button(post_label, Post(did)),
+            Button(t_in(locale, "preview.cancel"), Cancel(did)),
         )
     )
     if notes:
@@ -149,8 +166,8 @@ def queue_item(
     if outcome is not None:
         return OutgoingMessage(text + RichText((Span("\n\n"), Span(outcome, Style.ITALIC))))
     buttons = tuple(
-        Button(t_in(locale, f"queue.{operation}"), Action("mod", (item.id, index)))
-        for index, operation in enumerate(MOD_OPERATIONS)
+        Button(t_in(locale, f"queue.{operation.value}"), Moderate(item.id, operation))
+        for operation in ModOperation
     )
     return OutgoingMessage(text, (buttons[:2], buttons[2:]))  # decide | sanction the author
 
@@ -158,29 +175,28 @@ def queue_item(
 def removal_reasons(locale: str, community: Community, item: QueueItem, secret: Secret) -> OutgoingMessage:
     base = queue_item(locale, community, item, secret, outcome=t_in(locale, "queue.pick_reason"))
     buttons = tuple(
-        (Button(t_in(locale, f"report.{reason.value}"), Action("modrm", (item.id, index))),)
-        for index, reason in enumerate(REMOVAL_REASONS)
+        (Button(t_in(locale, f"report.{reason.value}"), RemoveFor(item.id, reason)),)
+        for reason in REMOVAL_REASONS
     )
     return OutgoingMessage(base.text, buttons)
 
 
 def report_reasons(locale: str, secret: Secret) -> OutgoingMessage:
     buttons = tuple(
-        (Button(t_in(locale, f"report.{reason.value}"), Action("report", (secret.id, index))),)
-        for index, reason in enumerate(REPORT_REASONS)
+        (Button(t_in(locale, f"report.{reason.value}"), Report(secret.id, reason)),)
+        for reason in REPORT_REASONS
     )
     return OutgoingMessage(RichText.plain(t_in(locale, "report.ask", number=secret.shown_number)), buttons)
 
 
 FEED_PAGE = 5
-FEED_KINDS = ("latest", "top")
 
 
 def feed_page(
-    locale: str, kind: int, page: int, items: Sequence[tuple[Secret, str]], more: bool
+    locale: str, kind: FeedKind, page: int, items: Sequence[tuple[Secret, str]], more: bool
 ) -> OutgoingMessage:
     """One page of secrets for browsing in DM, with paging buttons."""
-    title = t_in(locale, f"feed.{FEED_KINDS[kind]}", page=page + 1)
+    title = t_in(locale, f"feed.{kind.value}", page=page + 1)
     text = RichText((Span(title, Style.BOLD),))
     if not items:
         text = text + RichText.plain("\n\n" + t_in(locale, "feed.empty"))
@@ -192,11 +208,11 @@ def feed_page(
         text = text + RichText((Span(head, Style.BOLD), body))
     buttons: list[Button] = []
     if page > 0:
-        buttons.append(Button(t_in(locale, "feed.previous"), Action("feed", (kind, page - 1))))
+        buttons.append(Button(t_in(locale, "feed.previous"), Page(kind, page - 1)))
     if more:
-        buttons.append(Button(t_in(locale, "feed.next"), Action("feed", (kind, page + 1))))
-    other = 1 - kind
-    switch = Button(t_in(locale, f"feed.switch_{FEED_KINDS[other]}"), Action("feed", (other, 0)))
+        buttons.append(Button(t_in(locale, "feed.next"), Page(kind, page + 1)))
+    other = FeedKind.TOP if kind is FeedKind.LATEST else FeedKind.LATEST
+    switch = Button(t_in(locale, f"feed.switch_{other.value}"), Page(other, 0))
     return OutgoingMessage(text, (tuple(buttons), (switch,)) if buttons else ((switch,),))
 
 
@@ -205,14 +221,14 @@ def topics(locale: str, subscribed: Sequence[str], daily: bool) -> OutgoingMessa
         (
             Button(
                 ("✅ " if name in subscribed else "➕ ") + topic_label(locale, name),
-                Action("sub", (index,)),
+                ToggleSubscription(name),
             ),
         )
-        for index, name in enumerate(COLLECTIONS)
+        for name in COLLECTIONS
     )
     digest = Button(
         t_in(locale, "topics.daily_on" if daily else "topics.daily_off"),
-        Action("dmdigest", (0 if daily else 1,)),
+        DailyDigest(not daily),
     )
     return OutgoingMessage(RichText.plain(t_in(locale, "topics.ask")), (*rows, (digest,)))
 

@@ -12,13 +12,42 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot import digests, limits, ranking, render
+from bot.actions import (
+    Action,
+    AskDelete,
+    Cancel,
+    ChooseCommunity,
+    ChooseLanguage,
+    ConfirmDelete,
+    CycleTopic,
+    DailyDigest,
+    DeepLink,
+    Moderate,
+    Page,
+    Post,
+    PostLink,
+    React,
+    RemoveFor,
+    ReplyLink,
+    Report,
+    ReportLink,
+    SetCommunityLanguage,
+    SetMode,
+    SetPublic,
+    SetThreshold,
+    ShowThreshold,
+    ToggleSubscription,
+    ToggleWarning,
+    decode_action,
+    decode_link,
+)
 from bot.actor import Actor
 from bot.anonymity import Anonymizer, Sealer
 from bot.browsing import Browsing
 from bot.digest_runs import DigestRuns
 from bot.i18n import SUPPORTED_LOCALES, current_locale, resolve_locale, t
 from bot.logsafe import where
-from bot.messages import Action, Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.messages import Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import (
     VISIBLE_STATUSES,
     Community,
@@ -26,10 +55,12 @@ from bot.model import (
     Draft,
     DraftKind,
     DraftStatus,
+    FeedKind,
     ModerationMode,
     PendingInput,
     QueueCause,
     QueueStatus,
+    Reaction,
     ReportReason,
     SecretStatus,
 )
@@ -90,7 +121,7 @@ class Murmure:
         return await self._guarded(actor, lambda uow, key: self._text(uow, actor, key, raw))
 
     async def press(self, actor: Actor, data: str) -> list[Response]:
-        action = Action.decode(data)
+        action = decode_action(data)
         if action is None:
             return await self._guarded(actor, lambda uow, key: self._alert("error.stale"))
         return await self._guarded(actor, lambda uow, key: self._press(uow, actor, key, action))
@@ -102,8 +133,8 @@ class Murmure:
             "mine": lambda uow, key: self._my_secrets(uow, key),
             "language": lambda uow, key: self._language_menu(),
             "cancel": lambda uow, key: self._cancel_pending(uow, key),
-            "latest": lambda uow, key: self._feed(uow, actor, key, 0, 0, edit=False),
-            "top": lambda uow, key: self._feed(uow, actor, key, 1, 0, edit=False),
+            "latest": lambda uow, key: self._feed(uow, actor, key, FeedKind.LATEST, 0, edit=False),
+            "top": lambda uow, key: self._feed(uow, actor, key, FeedKind.TOP, 0, edit=False),
             "topics": lambda uow, key: self._browsing.topics(uow, key, edit=False),
         }
         handler = handlers.get(name.lower())
@@ -136,14 +167,19 @@ class Murmure:
 
         return await self._guarded(actor, show)
 
-    async def reply_text(self, actor: Actor, secret_id: int, raw: str) -> list[Response]:
-        """A reply written in one go (a Discord modal): the preview of it, or why not."""
+    async def write(self, actor: Actor, link: DeepLink, raw: str) -> list[Response]:
+        """A text written in a form a deep link opened (a Discord modal): the preview of it, or why not."""
 
         async def go(uow: UnitOfWork, key: str) -> list[Response]:
+            if isinstance(link, PostLink):
+                await self._verify_community(uow, actor, key, link.community)
+                return await self._text(uow, actor, key, raw)
             text = clean_text(raw)
             if not text:
                 return await self._say("error.empty")
-            return await self._reply_preview(uow, actor, key, secret_id, text)
+            if isinstance(link, ReplyLink):
+                return await self._reply_preview(uow, actor, key, link.secret, text)
+            return await self._alert("error.stale")
 
         return await self._guarded(actor, go)
 
@@ -338,19 +374,21 @@ class Murmure:
     # ----------------------------------------------------------------- /start and deep links
 
     async def _start(self, uow: UnitOfWork, actor: Actor, key: str, payload: str | None) -> list[Response]:
-        verb, _, raw_id = (payload or "").partition("_")
-        target = int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None
-        if verb == "reply" and target is not None:
-            return await self._begin_reply(uow, actor, key, target)
-        if verb == "report" and target is not None:
-            return await self._begin_report(uow, actor, key, target)
-        if verb == "post" and target is not None:
-            # the welcome's button: verify this community now, so a member of any community finds it
-            community = await uow.communities.get(target)
-            if community is not None and community.platform == actor.platform:
-                await self._is_member(uow, actor, key, community)
-                await uow.commit()
+        link = decode_link(payload or "")
+        if isinstance(link, ReplyLink):
+            return await self._begin_reply(uow, actor, key, link.secret)
+        if isinstance(link, ReportLink):
+            return await self._begin_report(uow, actor, key, link.secret)
+        if isinstance(link, PostLink):
+            await self._verify_community(uow, actor, key, link.community)
         return await self._say("start.welcome")
+
+    async def _verify_community(self, uow: UnitOfWork, actor: Actor, key: str, community_id: int) -> None:
+        """The welcome's button: verify this community now, so a member of any community finds it."""
+        community = await uow.communities.get(community_id)
+        if community is not None and community.platform == actor.platform:
+            await self._is_member(uow, actor, key, community)
+            await uow.commit()
 
     async def _visible_secret_in_member_community(
         self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int
@@ -463,29 +501,42 @@ class Murmure:
     # ----------------------------------------------------------------- buttons
 
     async def _press(self, uow: UnitOfWork, actor: Actor, key: str, action: Action) -> list[Response]:
-        handlers: dict[tuple[str, int], Callable[[], Awaitable[list[Response]]]] = {
-            ("community", 2): lambda: self._choose_community(uow, actor, key, action.args[0], action.args[1]),
-            ("cw", 1): lambda: self._toggle_warning(uow, actor, key, action.args[0]),
-            ("post", 1): lambda: self._post(uow, actor, key, action.args[0]),
-            ("cancel", 1): lambda: self._cancel(uow, key, action.args[0]),
-            ("react", 2): lambda: self._react(uow, actor, key, action.args[0], action.args[1]),
-            ("report", 2): lambda: self._report(uow, actor, key, action.args[0], action.args[1]),
-            ("delete", 1): lambda: self._confirm_delete(uow, key, action.args[0]),
-            ("delyes", 1): lambda: self._delete(uow, key, action.args[0]),
-            ("lang", 1): lambda: self._set_language(uow, key, action.args[0]),
-            ("mod", 2): lambda: self._moderation.operate(uow, actor, action.args[0], action.args[1]),
-            ("modrm", 2): lambda: self._moderation.remove(uow, actor, action.args[0], action.args[1]),
-            ("set", 3): lambda: self._settings.change(uow, actor.platform, actor.user_id, *action.args),
-            ("noop", 1): lambda: self._alert("settings.use_buttons"),
-            ("topic", 1): lambda: self._cycle_topic(uow, actor, key, action.args[0]),
-            ("feed", 2): lambda: self._feed(uow, actor, key, action.args[0], action.args[1], edit=True),
-            ("sub", 1): lambda: self._browsing.toggle_subscription(uow, key, action.args[0]),
-            ("dmdigest", 1): lambda: self._browsing.toggle_dm_digest(uow, actor, key, action.args[0]),
-        }
-        handler = handlers.get((action.verb, len(action.args)))
-        if handler is None:
-            return await self._alert("error.stale")
-        return await handler()
+        match action:
+            case ChooseCommunity(draft=draft, community=community):
+                return await self._choose_community(uow, actor, key, draft, community)
+            case ToggleWarning(draft=draft):
+                return await self._toggle_warning(uow, actor, key, draft)
+            case Post(draft=draft):
+                return await self._post(uow, actor, key, draft)
+            case Cancel(draft=draft):
+                return await self._cancel(uow, key, draft)
+            case React(secret=secret, reaction=reaction):
+                return await self._react(uow, actor, key, secret, reaction)
+            case Report(secret=secret, reason=reason):
+                return await self._report(uow, actor, key, secret, reason)
+            case AskDelete(secret=secret):
+                return await self._confirm_delete(uow, key, secret)
+            case ConfirmDelete(secret=secret):
+                return await self._delete(uow, key, secret)
+            case ChooseLanguage(locale=locale):
+                return await self._set_language(uow, key, locale)
+            case Moderate(item=item, operation=operation):
+                return await self._moderation.operate(uow, actor, item, operation)
+            case RemoveFor(item=item, reason=reason):
+                return await self._moderation.remove(uow, actor, item, reason)
+            case SetMode() | SetThreshold() | SetCommunityLanguage() | SetPublic():
+                return await self._settings.change(uow, actor.platform, actor.user_id, action)
+            case ShowThreshold():
+                return await self._alert("settings.use_buttons")
+            case CycleTopic(draft=draft):
+                return await self._cycle_topic(uow, actor, key, draft)
+            case Page(kind=kind, page=page):
+                return await self._feed(uow, actor, key, kind, page, edit=True)
+            case ToggleSubscription(topic=topic):
+                return await self._browsing.toggle_subscription(uow, key, topic)
+            case DailyDigest(on=on):
+                return await self._browsing.toggle_dm_digest(uow, actor, key, on)
+        return await self._alert("error.stale")
 
     async def _own_open_draft(self, uow: UnitOfWork, key: str, draft_id: int) -> Draft | list[Response]:
         draft = await uow.drafts.get(draft_id)
@@ -695,10 +746,8 @@ class Murmure:
     # ----------------------------------------------------------------- reactions and reports
 
     async def _react(
-        self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int, index: int
+        self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int, reaction: Reaction
     ) -> list[Response]:
-        if index >= len(render.REACTIONS):
-            return await self._alert("error.stale")
         secret = await uow.secrets.get(secret_id)
         if secret is None or secret.status not in VISIBLE_STATUSES:
             return await self._alert("error.secret_unavailable")
@@ -706,7 +755,6 @@ class Murmure:
         if community is None or not await self._is_member(uow, actor, key, community):
             await uow.commit()
             return await self._alert("error.not_member")
-        reaction = render.REACTIONS[index]
         added = await uow.secrets.toggle_reaction(secret_id, key, reaction)
         await uow.secrets.add_points(
             secret_id, ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
@@ -716,15 +764,12 @@ class Murmure:
         return await self._alert("react.added" if added else "react.removed", emoji=reaction.emoji)
 
     async def _report(
-        self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int, index: int
+        self, uow: UnitOfWork, actor: Actor, key: str, secret_id: int, reason: ReportReason
     ) -> list[Response]:
-        if index >= len(render.REPORT_REASONS):
-            return await self._alert("error.stale")
         found = await self._visible_secret_in_member_community(uow, actor, key, secret_id)
         if isinstance(found, list):
             return found
         community, _, _ = found
-        reason = render.REPORT_REASONS[index]
         weight = await self._moderation.weight_of(uow, actor, key, community)
         if not await uow.secrets.add_report(secret_id, key, reason, weight, self._clock.now()):
             return [EditPressed(self._message("report.already"))]
@@ -755,7 +800,7 @@ class Murmure:
             )
             text = RichText.plain(line + "\n") + render.secret_body(current_locale.get(), secret.text, False)
             deletable = secret.status not in (SecretStatus.DELETED, SecretStatus.REMOVED)
-            buttons = ((Button(t("mine.delete"), Action("delete", (secret.id,))),),) if deletable else ()
+            buttons = ((Button(t("mine.delete"), AskDelete(secret.id)),),) if deletable else ()
             responses.append(Say(OutgoingMessage(text, buttons)))
         return responses
 
@@ -773,7 +818,7 @@ class Murmure:
             return refusal
         secret = await uow.secrets.get(secret_id)
         assert secret is not None
-        buttons = ((Button(t("mine.delete_yes"), Action("delyes", (secret_id,))),),)
+        buttons = ((Button(t("mine.delete_yes"), ConfirmDelete(secret_id)),),)
         return [
             Say(
                 OutgoingMessage(RichText.plain(t("mine.delete_confirm", number=secret.shown_number)), buttons)
@@ -796,7 +841,7 @@ class Murmure:
         return [EditPressed(self._message("mine.deleted", number=secret.shown_number))]
 
     async def _feed(
-        self, uow: UnitOfWork, actor: Actor, key: str, kind: int, page: int, *, edit: bool
+        self, uow: UnitOfWork, actor: Actor, key: str, kind: FeedKind, page: int, *, edit: bool
     ) -> list[Response]:
         mine = await self._communities_of(uow, actor, key)
         await uow.commit()
@@ -808,15 +853,13 @@ class Murmure:
 
     async def _language_menu(self) -> list[Response]:
         buttons = tuple(
-            (Button(t(f"language.{locale}"), Action("lang", (index,))),)
-            for index, locale in enumerate(SUPPORTED_LOCALES)
+            (Button(t(f"language.{locale}"), ChooseLanguage(locale)),) for locale in SUPPORTED_LOCALES
         )
         return [Say(OutgoingMessage(RichText.plain(t("language.ask")), buttons))]
 
-    async def _set_language(self, uow: UnitOfWork, key: str, index: int) -> list[Response]:
-        if index >= len(SUPPORTED_LOCALES):
+    async def _set_language(self, uow: UnitOfWork, key: str, locale: str) -> list[Response]:
+        if locale not in SUPPORTED_LOCALES:
             return await self._alert("error.stale")
-        locale = SUPPORTED_LOCALES[index]
         await uow.members.set_locale(key, locale)
         await uow.commit()
         current_locale.set(locale)
@@ -825,5 +868,4 @@ class Murmure:
     async def set_language(self, actor: Actor, locale: str) -> list[Response]:
         if locale not in SUPPORTED_LOCALES:
             return await self._guarded(actor, lambda uow, key: self._say("language.unknown", locale=locale))
-        index = SUPPORTED_LOCALES.index(locale)
-        return await self._guarded(actor, lambda uow, key: self._set_language(uow, key, index))
+        return await self._guarded(actor, lambda uow, key: self._set_language(uow, key, locale))

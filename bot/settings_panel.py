@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from bot.actions import SetCommunityLanguage, SetMode, SetPublic, SetThreshold, ShowThreshold
 from bot.i18n import SUPPORTED_LOCALES, t
-from bot.messages import Action, Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.messages import Alert, Button, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import Community, CommunitySettings, ModerationMode
 from bot.ports import Clock, Directory, UnitOfWork
 
 MODES = tuple(ModerationMode)
 MIN_THRESHOLD, MAX_THRESHOLD = 1, 50
-SETTING_MODE, SETTING_THRESHOLD, SETTING_LOCALE, SETTING_PUBLIC = 0, 1, 2, 3
+SettingChange = SetMode | SetThreshold | SetCommunityLanguage | SetPublic
 
 
 class SettingsPanel:
@@ -41,35 +42,31 @@ class SettingsPanel:
             (
                 Button(
                     t(f"settings.switch_to_{other_mode.value}"),
-                    Action("set", (cid, SETTING_MODE, MODES.index(other_mode))),
+                    SetMode(cid, other_mode),
                 ),
             ),
             (
                 Button(
                     "−",
-                    Action(
-                        "set", (cid, SETTING_THRESHOLD, max(MIN_THRESHOLD, settings.report_threshold - 1))
-                    ),
+                    SetThreshold(cid, max(MIN_THRESHOLD, settings.report_threshold - 1)),
                 ),
                 Button(
                     t("settings.threshold_button", threshold=settings.report_threshold),
-                    Action("noop", (cid,)),
+                    ShowThreshold(cid),
                 ),
                 Button(
                     "+",
-                    Action(
-                        "set", (cid, SETTING_THRESHOLD, min(MAX_THRESHOLD, settings.report_threshold + 1))
-                    ),
+                    SetThreshold(cid, min(MAX_THRESHOLD, settings.report_threshold + 1)),
                 ),
             ),
             tuple(
-                Button(t(f"language.{locale}"), Action("set", (cid, SETTING_LOCALE, index)))
-                for index, locale in enumerate(SUPPORTED_LOCALES)
+                Button(t(f"language.{locale}"), SetCommunityLanguage(cid, locale))
+                for locale in SUPPORTED_LOCALES
             ),
             (
                 Button(
                     t("settings.public_on" if settings.public else "settings.public_off"),
-                    Action("set", (cid, SETTING_PUBLIC, 0 if settings.public else 1)),
+                    SetPublic(cid, not settings.public),
                 ),
             ),
         )
@@ -85,14 +82,14 @@ class SettingsPanel:
         return [Say(self.render(community))]
 
     async def change(
-        self, uow: UnitOfWork, platform: str, user_id: str, community_id: int, setting: int, value: int
+        self, uow: UnitOfWork, platform: str, user_id: str, change: SettingChange
     ) -> list[Response]:
-        community = await uow.communities.get(community_id)
+        community = await uow.communities.get(change.community)
         if community is None or community.platform != platform:
             return [Alert(t("error.stale"))]
         if not await self._is_admin(community, user_id):
             return [Alert(t("moderation.not_admin", community=community.title))]
-        updated = self._apply(community.settings, setting, value)
+        updated = self._apply(community.settings, change)
         if updated is None:
             return [Alert(t("error.stale"))]
         await uow.communities.update_settings(community.id, updated, self._clock.now())
@@ -100,13 +97,14 @@ class SettingsPanel:
         return [EditPressed(self.render(replace(community, settings=updated))), Alert(t("settings.saved"))]
 
     @staticmethod
-    def _apply(settings: CommunitySettings, setting: int, value: int) -> CommunitySettings | None:
-        if setting == SETTING_MODE and value < len(MODES):
-            return replace(settings, mode=MODES[value])
-        if setting == SETTING_THRESHOLD and MIN_THRESHOLD <= value <= MAX_THRESHOLD:
-            return replace(settings, report_threshold=value)
-        if setting == SETTING_LOCALE and value < len(SUPPORTED_LOCALES):
-            return replace(settings, locale=SUPPORTED_LOCALES[value])
-        if setting == SETTING_PUBLIC and value in (0, 1):
-            return replace(settings, public=bool(value))
+    def _apply(settings: CommunitySettings, change: SettingChange) -> CommunitySettings | None:
+        match change:
+            case SetMode(mode=mode):
+                return replace(settings, mode=mode)
+            case SetThreshold(threshold=threshold) if MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
+                return replace(settings, report_threshold=threshold)
+            case SetCommunityLanguage(locale=locale) if locale in SUPPORTED_LOCALES:
+                return replace(settings, locale=locale)
+            case SetPublic(public=public):
+                return replace(settings, public=public)
         return None

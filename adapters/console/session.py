@@ -140,7 +140,7 @@ class ConsoleSession:
             return
         if button.link is not None:
             self.say(f"{self.acting} opens the DM with the bot")
-            responses = await self.service.start(self.actor(), button.link.payload)
+            responses = await self.service.start(self.actor(), button.link.encode())
             await self._show(responses, self.user.dm_ref, None)
         elif button.action is not None:
             responses = await self.service.press(self.actor(), button.action.encode())

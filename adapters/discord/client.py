@@ -13,6 +13,7 @@ from discord import app_commands
 
 from adapters.discord.platform import DM_PREFIX, community_ref
 from adapters.discord.render import LINK_PREFIX, message_kwargs
+from bot.actions import ACTION_PATTERN, LINK_PATTERN, DeepLink, Form, decode_link
 from bot.actor import Actor
 from bot.i18n import resolve_locale, t_in
 from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
@@ -63,12 +64,14 @@ async def respond(interaction: discord.Interaction[Any], responses: list[Respons
 
 
 class TextModal(discord.ui.Modal):
-    """A secret (from /secret or the welcome's button) or a reply (from a card's Reply button)."""
+    """A secret (from /secret or the welcome's button) or a reply (from a card's Reply button): the deep link
+    that opened it goes back to the core with the text."""
 
-    def __init__(self, client: MurmureClient, locale: str, reply_to: int | None = None) -> None:
-        super().__init__(title=t_in(locale, "discord.modal_reply" if reply_to else "discord.modal_secret"))
+    def __init__(self, client: MurmureClient, locale: str, link: DeepLink | None = None) -> None:
+        reply = link is not None and link.form is Form.REPLY
+        super().__init__(title=t_in(locale, "discord.modal_reply" if reply else "discord.modal_secret"))
         self._client = client
-        self._reply_to = reply_to
+        self._link = link
         self.text: discord.ui.TextInput[TextModal] = discord.ui.TextInput(
             label=t_in(locale, "discord.modal_label"),
             style=discord.TextStyle.paragraph,
@@ -80,15 +83,13 @@ class TextModal(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         actor = actor_of(interaction.user, interaction.locale)
         service = self._client.murmure
-        if self._reply_to is not None:
-            await respond(interaction, await service.reply_text(actor, self._reply_to, self.text.value))
+        if self._link is not None:
+            await respond(interaction, await service.write(actor, self._link, self.text.value))
         else:
             await respond(interaction, await service.text(actor, self.text.value))
 
 
-class CoreButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?P<data>1:[a-z_]+(?::\d+){0,4})"
-):
+class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=f"(?P<data>{ACTION_PATTERN})"):
     """Every button of the core: its custom id is the action, parsed and authorised by the core at each
     click, so buttons on cards posted before a restart keep working."""
 
@@ -110,34 +111,30 @@ class CoreButton(
 
 
 class LinkButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"link:(?P<verb>[a-z]+)_(?P<id>\d{1,15})"
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=f"link:(?P<payload>{LINK_PATTERN})"
 ):
-    """The core's deep links: Reply opens a modal, Report lists reasons privately, Post opens a modal."""
+    """The core's deep links: one that opens a form (a reply, a secret) opens a modal; the others are
+    answered privately as the DM would answer them (Report lists reasons)."""
 
-    def __init__(self, verb: str, target: int) -> None:
-        super().__init__(discord.ui.Button(label="·", custom_id=f"{LINK_PREFIX}{verb}_{target}"))
-        self.verb = verb
-        self.target = target
+    def __init__(self, payload: str) -> None:
+        super().__init__(discord.ui.Button(label="·", custom_id=f"{LINK_PREFIX}{payload}"))
+        self.payload = payload
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> LinkButton:
-        return cls(match["verb"], int(match["id"]))
+        return cls(match["payload"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         client = interaction.client
         assert isinstance(client, MurmureClient)
-        locale = _locale(interaction)
-        if self.verb == "reply":
-            await interaction.response.send_modal(TextModal(client, locale, reply_to=self.target))
-        elif self.verb == "post":
-            # the welcome's button names its community: verify it first, so its members always find it
-            await client.murmure.start(actor_of(interaction.user, interaction.locale), f"post_{self.target}")
-            await interaction.response.send_modal(TextModal(client, locale))
+        link = decode_link(self.payload)
+        actor = actor_of(interaction.user, interaction.locale)
+        if link is not None and link.form is not None:
+            await interaction.response.send_modal(TextModal(client, _locale(interaction), link))
         else:
-            actor = actor_of(interaction.user, interaction.locale)
-            await respond(interaction, await client.murmure.start(actor, f"{self.verb}_{self.target}"))
+            await respond(interaction, await client.murmure.start(actor, self.payload))
 
 
 def configure_endpoints(api_base_url: object, gateway_url: object) -> None:

@@ -42,7 +42,7 @@ def to_markdown(text: RichText) -> str:
 
 def custom_id(button: Button) -> str:
     if button.link is not None:
-        data = LINK_PREFIX + button.link.payload
+        data = LINK_PREFIX + button.link.encode()
     elif button.action is not None:
         data = button.action.encode()
     else:
@@ -69,7 +69,7 @@ def view_of(message: OutgoingMessage) -> discord.ui.View | None:
     view = Buttons()
     for row, buttons in enumerate(message.buttons[:5]):
         for button in buttons[:5]:
-            style = discord.ButtonStyle.secondary if button.action and button.action.verb == "react" else None
+            style = discord.ButtonStyle.secondary if button.action and button.action.counter else None
             view.add_item(
                 discord.ui.Button(
                     label=button.label[:80],

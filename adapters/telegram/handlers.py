@@ -18,10 +18,11 @@ from telegram.ext import (
 )
 
 from adapters.telegram.render import keyboard, to_html
+from bot.actions import decode_action
 from bot.actor import Actor
 from bot.i18n import resolve_locale, t_in
 from bot.logsafe import where
-from bot.messages import Action, Alert, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.service import Murmure
 
 PLATFORM = "telegram"
@@ -32,12 +33,9 @@ _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberS
 log = logging.getLogger(__name__)
 
 
-GROUP_EDIT_VERBS = frozenset({"mod", "modrm", "set", "noop"})  # the buttons that live on group messages
-
-
 def _edits_group_message(data: str | None) -> bool:
-    action = Action.decode(data or "")
-    return action is not None and action.verb in GROUP_EDIT_VERBS
+    action = decode_action(data or "")
+    return action is not None and action.edits_group_message
 
 
 def actor_of(user: User) -> Actor:

@@ -6,6 +6,7 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.actions import DeepLink
 from bot.messages import Button, MessageLink, OutgoingMessage, RichText, Style
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
@@ -33,18 +34,18 @@ def to_html(text: RichText) -> str:
     return "".join(parts)
 
 
-def deep_link(bot_username: str, payload: str) -> str:
-    return f"https://t.me/{bot_username}?start={payload}"
+def deep_link(bot_username: str, link: DeepLink) -> str:
+    return f"https://t.me/{bot_username}?start={link.encode()}"
 
 
 def _button(button: Button, bot_username: str) -> InlineKeyboardButton:
     if button.link is not None:
-        return InlineKeyboardButton(button.label, url=deep_link(bot_username, button.link.payload))
+        return InlineKeyboardButton(button.label, url=deep_link(bot_username, button.link))
     if button.action is None:
         raise ValueError(f"button {button.label!r} has neither an action nor a link")
     data = button.action.encode()
     if len(data.encode()) > CALLBACK_DATA_LIMIT:
-        raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {button.action.verb}")
+        raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {type(button.action).__name__}")
     return InlineKeyboardButton(button.label, callback_data=data)
 
 

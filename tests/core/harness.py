@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.actions import Action, Post
 from bot.actor import Actor
 from bot.anonymity import Anonymizer, Sealer
 from bot.dispatch import Dispatcher
-from bot.messages import Action, Alert, EditPressed, Response, Say
+from bot.messages import Alert, EditPressed, Response, Say
 from bot.model import CommunitySettings
 from bot.service import Murmure
 from tests.fakes import FakeDatabase, FakeDirectory, FakeMessenger, KeywordFilter, Sent
@@ -71,7 +72,7 @@ class Harness:
         preview = await self.service.text(self.actor(user), text)
         action = post_action(preview)
         await self.press(user, action)
-        return action.args[0]
+        return action.draft
 
     def cards(self) -> list[Sent]:
         """Cards first sent to the group (not edits, replies or the welcome)."""
@@ -85,12 +86,12 @@ class Harness:
         return [s.ref for s in self.cards()]
 
 
-def post_action(responses: list[Response]) -> Action:
+def post_action(responses: list[Response]) -> Post:
     for response in responses:
         if isinstance(response, Say | EditPressed):
             for row in response.message.buttons:
                 for button in row:
-                    if button.action is not None and button.action.verb == "post":
+                    if isinstance(button.action, Post):
                         return button.action
     raise AssertionError(f"no Post button in {responses}")
 

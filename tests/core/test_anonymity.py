@@ -2,8 +2,27 @@ from __future__ import annotations
 
 import pytest
 
+from bot.actions import (
+    ACTIONS,
+    CODES,
+    ChooseCommunity,
+    ChooseLanguage,
+    Moderate,
+    Page,
+    PostLink,
+    React,
+    RemoveFor,
+    ReplyLink,
+    Report,
+    ReportLink,
+    SetMode,
+    SetPublic,
+    ToggleSubscription,
+    decode_action,
+    decode_link,
+)
 from bot.anonymity import ANIMALS, COLOURS, Anonymizer, Sealer
-from bot.messages import Action
+from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason
 
 
 def test_author_keys_depend_on_the_pepper_and_the_platform() -> None:
@@ -39,9 +58,55 @@ def test_sealed_addresses_open_only_with_the_key_and_the_context() -> None:
     assert sealer.seal("chat-123", "c") != sealer.seal("chat-123", "c")  # fresh nonce each time
 
 
-def test_button_data_round_trips_and_rejects_forgeries() -> None:
-    action = Action("react", (12, 3))
-    assert Action.decode(action.encode()) == action
-    assert len(action.encode().encode()) < 64
-    for forged in ("", "2:react:1:2", "1:re act:1", "1:react:x", "1:react:-5", "1", "1:react:" + "9" * 30):
-        assert Action.decode(forged) is None
+def test_buttons_round_trip_with_stable_codes_and_reject_forgeries() -> None:
+    for action in (
+        React(12, Reaction.SAD),
+        Report(7, ReportReason.PERSONAL_INFO),
+        Moderate(3, ModOperation.BAN_FOREVER),
+        RemoveFor(3, ReportReason.SPAM),
+        Page(FeedKind.TOP, 2),
+        SetMode(4, ModerationMode.REVIEW),
+        SetPublic(4, True),
+        ChooseLanguage("fr"),
+        ToggleSubscription("love"),
+        ChooseCommunity(2**31 - 1, 0),
+    ):
+        assert decode_action(action.encode()) == action
+        assert len(action.encode().encode()) <= 64  # Telegram's callback data limit
+    # the codes on live buttons: reordering or renaming an enum changes none of them
+    assert React(12, Reaction.SAD).encode() == "2:react:12:s"
+    assert Moderate(3, ModOperation.BAN_FOREVER).encode() == "2:mod:3:bf"
+    assert Page(FeedKind.LATEST, 0).encode() == "2:feed:new:0"
+    forged = (
+        "",
+        "1:react:12:3",
+        "2:react:12",
+        "2:react:x:s",
+        "2:react:-5:s",
+        "2:react:12:z",
+        "2",
+        "2:nope:1",
+    )
+    for data in (
+        *forged,
+        "2:react:" + "9" * 30 + ":s",
+        "2:react:１２:s",
+        "2:react:12:s:1",
+        "2:setpublic:1:2",
+    ):
+        assert decode_action(data) is None
+
+
+def test_every_enum_value_on_a_button_has_its_own_code() -> None:
+    for enum, codes in CODES.items():
+        assert set(codes) == set(enum)
+        assert len(set(codes.values())) == len(codes)
+    assert len({cls.code for cls in ACTIONS}) == len(ACTIONS)
+
+
+def test_deep_links_round_trip_and_reject_forgeries() -> None:
+    for link in (ReplyLink(42), ReportLink(42), PostLink(7)):
+        assert decode_link(link.encode()) == link
+    assert ReplyLink(42).encode() == "reply_42"
+    for payload in ("", "reply", "reply_", "reply_x", "reply_1_2", "unknown_1", "reply_" + "9" * 12):
+        assert decode_link(payload) is None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.messages import Action, Say
-from bot.model import CommunitySettings
+from bot.actions import ChooseCommunity, CycleTopic, DailyDigest, Page, Post, React, ToggleSubscription
+from bot.messages import Say
+from bot.model import CommunitySettings, FeedKind, Reaction
 from bot.ranking import hot
 from tests.core.harness import GROUP, PLATFORM, Harness, post_action, text_of
 
@@ -16,19 +17,19 @@ async def _post(
     h: Harness, user: str, text: str, *, topic_clicks: int = 0, community: str | None = None
 ) -> int:
     preview = await h.service.text(h.actor(user), text)
-    draft_id = post_action(preview).args[0]
+    draft_id = post_action(preview).draft
     if community is not None:
         chosen = next(c for c in h.db.state.communities.values() if c.chat_ref == community)
-        await h.press(user, Action("community", (draft_id, chosen.id)))
+        await h.press(user, ChooseCommunity(draft_id, chosen.id))
     for _ in range(topic_clicks):
-        await h.press(user, Action("topic", (draft_id,)))
-    await h.press(user, Action("post", (draft_id,)))
+        await h.press(user, CycleTopic(draft_id))
+    await h.press(user, Post(draft_id))
     return max(h.db.state.secrets)
 
 
 async def _react(h: Harness, secret_id: int, users: list[str]) -> None:
     for user in users:
-        await h.press(user, Action("react", (secret_id, 0)))
+        await h.press(user, React(secret_id, Reaction.HEART))
 
 
 FEED_TEXTS = (
@@ -110,7 +111,7 @@ async def test_browsing_pages_forward_and_back_and_top_is_by_hotness() -> None:
     second = await h.press("u6", next_action)
     assert "page 2" in text_of(second) and "Secret number 0" in text_of(second)
     assert "Next ▶" not in str(second)
-    back = await h.press("u6", Action("feed", (0, 0)))
+    back = await h.press("u6", Page(FeedKind.LATEST, 0))
     assert "page 1" in text_of(back)
     top = text_of(await h.service.command(h.actor("u6"), "top"))
     assert top.index("Secret number 2") < top.index("Secret number 6")
@@ -133,7 +134,7 @@ async def test_subscribers_see_public_communities_they_are_not_in_never_private_
     assert "story" not in before
     topics = await h.service.command(h.actor("u9"), "topics")
     assert "➕ love" in str(topics)
-    subscribed = await h.press("u9", Action("sub", (0,)))
+    subscribed = await h.press("u9", ToggleSubscription("love"))
     assert "✅ love" in str(subscribed)
     after = text_of(await h.service.command(h.actor("u9"), "latest"))
     assert "Love story in the plaza." in after
@@ -147,8 +148,8 @@ async def test_members_who_opt_in_get_a_daily_dm_digest_of_their_topics_while_ac
     await h.service.register_community(PLATFORM, "plaza", "Plaza", CommunitySettings(public=True))
     h.directory.members["elsewhere"] = {"u9", "u1", "u2", "u3", "u4"}
     await h.service.register_community(PLATFORM, "elsewhere", "Elsewhere")
-    await h.press("u9", Action("sub", (0,)))  # love
-    panel = await h.press("u9", Action("dmdigest", (1,)))
+    await h.press("u9", ToggleSubscription("love"))  # love
+    panel = await h.press("u9", DailyDigest(True))
     assert "Daily digest of these topics in DM: on" in str(panel)
     loved = await _post(h, "u1", "A love story worth a daily digest.", topic_clicks=1, community="plaza")
     await _react(h, loved, ["u2", "u3"])

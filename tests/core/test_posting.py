@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.messages import Action, ChatTarget, OutgoingMessage
-from bot.model import CommunitySettings, SecretStatus
+from bot.actions import AskDelete, ChooseLanguage, ConfirmDelete, Post, React
+from bot.messages import ChatTarget, OutgoingMessage
+from bot.model import CommunitySettings, ModerationMode, Reaction, SecretStatus
 from bot.text_input import MAX_SECRET_LENGTH
 from tests.core.harness import GROUP, MODS, Harness, post_action, text_of
 from tests.fakes import FakeMessenger
@@ -68,7 +69,7 @@ async def test_non_members_cannot_post_or_react() -> None:
     assert "aren't a member" in text_of(await h.service.text(h.actor("stranger"), "let me in"))
     await h.post("u1", "Members only.")
     secret_id = next(iter(h.db.state.secrets))
-    answer = await h.press("stranger", Action("react", (secret_id, 0)))
+    answer = await h.press("stranger", React(secret_id, Reaction.HEART))
     assert "Only members" in text_of(answer)
     assert h.db.state.reactions == set()
 
@@ -80,9 +81,9 @@ async def test_bad_input_gets_a_clear_message() -> None:
     assert "10000 characters" in long and str(MAX_SECRET_LENGTH) in long
     preview = await h.service.text(h.actor("u1"), "tab\tand\x1b[31m escape\x00 codes")
     assert "\x1b" not in text_of(preview) and "\x00" not in text_of(preview)
-    assert "expired" in text_of(await h.service.press(h.actor("u1"), "1:post:999999"))
+    assert "expired" in text_of(await h.service.press(h.actor("u1"), Post(999999).encode()))
     assert "expired" in text_of(await h.service.press(h.actor("u1"), "garbage:::"))
-    assert "expired" in text_of(await h.service.press(h.actor("u1"), "1:post:-1"))
+    assert "expired" in text_of(await h.service.press(h.actor("u1"), "2:post:-1"))
     assert "/nope" in text_of(await h.service.command(h.actor("u1"), "nope"))
 
 
@@ -109,7 +110,6 @@ async def test_the_filter_blocks_with_a_rethink_prompt_and_holds_for_review() ->
 
 
 async def test_review_mode_holds_every_secret() -> None:
-    from bot.model import ModerationMode
 
     h = await Harness(CommunitySettings(mode=ModerationMode.REVIEW)).setup()
     await h.post("u1", "Wait for approval.")
@@ -127,13 +127,13 @@ async def test_own_secrets_are_listed_and_deleted() -> None:
     h = await Harness().setup()
     await h.post("u1", "First confession.")
     secret_id = next(iter(h.db.state.secrets))
-    await h.press("u2", Action("react", (secret_id, 0)))
+    await h.press("u2", React(secret_id, Reaction.HEART))
     listing = await h.service.command(h.actor("u1"), "mine")
     assert "#1 in Group" in text_of(listing) and "❤️ 1" in text_of(listing)
-    assert "expired" in text_of(await h.press("u2", Action("delyes", (secret_id,))))
-    confirm = await h.press("u1", Action("delete", (secret_id,)))
+    assert "expired" in text_of(await h.press("u2", ConfirmDelete(secret_id)))
+    confirm = await h.press("u1", AskDelete(secret_id))
     assert "Delete your secret #1" in text_of(confirm)
-    done = await h.press("u1", Action("delyes", (secret_id,)))
+    done = await h.press("u1", ConfirmDelete(secret_id))
     assert "was deleted" in text_of(done)
     assert "deleted by its author" in h.messenger.to(GROUP)[-1].message.text.plain_text
     assert h.db.state.secrets[secret_id].status is SecretStatus.DELETED
@@ -142,7 +142,7 @@ async def test_own_secrets_are_listed_and_deleted() -> None:
 async def test_language_is_the_platform_hint_until_the_member_chooses() -> None:
     h = await Harness().setup()
     assert "Salut" in text_of(await h.service.start(h.actor("u1", "fr-FR")))
-    await h.press("u1", Action("lang", (0,)))
+    await h.press("u1", ChooseLanguage("en"))
     assert "Hi!" in text_of(await h.service.start(h.actor("u1", "fr-FR")))
     assert "Je ne parle pas" in text_of(await h.service.set_language(h.actor("u2", "fr"), "de"))
 

@@ -6,8 +6,18 @@ import asyncio
 
 import pytest
 
-from bot.messages import Action
-from bot.model import CommunitySettings, QueueStatus, SecretStatus
+from bot.actions import (
+    CycleTopic,
+    Moderate,
+    Post,
+    PostLink,
+    ReplyLink,
+    Report,
+    SetPublic,
+    ToggleSubscription,
+    ToggleWarning,
+)
+from bot.model import CommunitySettings, ModOperation, QueueStatus, ReportReason, SecretStatus
 from tests.core.harness import GROUP, MODS, PLATFORM, Harness, post_action, text_of
 
 
@@ -28,8 +38,8 @@ async def test_two_moderators_deciding_at_once_apply_one_decision() -> None:
     preview = await h.service.text(h.actor("u1"), "REVIEWME race")
     await h.press("u1", post_action(preview))
     item_id = max(h.db.state.items)
-    approve = h.service.press(h.actor("u6"), Action("mod", (item_id, 0)).encode())
-    ban = h.service.press(h.actor("u5"), Action("mod", (item_id, 4)).encode())
+    approve = h.service.press(h.actor("u6"), Moderate(item_id, ModOperation.APPROVE).encode())
+    ban = h.service.press(h.actor("u5"), Moderate(item_id, ModOperation.BAN_FOREVER).encode())
     answers = await asyncio.gather(approve, ban)
     await h.settle()
     assert sum("already decided" in text_of(a) for a in answers) == 1
@@ -47,10 +57,10 @@ async def test_reports_a_moderator_rejected_do_not_count_again() -> None:
     await h.post("u1", "Harmless, reported by mistake.")
     secret_id = max(h.db.state.secrets)
     for user in ("u2", "u3", "u4"):
-        await h.press(user, Action("report", (secret_id, 0)))
-    await h.press("u6", Action("mod", (max(h.db.state.items), 0)))
+        await h.press(user, Report(secret_id, ReportReason.HARASSMENT))
+    await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
     assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
-    await h.press("u7", Action("report", (secret_id, 0)))  # one new member: 0.25
+    await h.press("u7", Report(secret_id, ReportReason.HARASSMENT))  # one new member: 0.25
     assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
     assert len(h.db.state.items) == 1
 
@@ -75,7 +85,7 @@ async def test_pseudonyms_never_collide_inside_a_thread() -> None:
     await h.post("u1", "Everyone, answer this.")
     secret_id = max(h.db.state.secrets)
     for n in range(2, members + 1):
-        await h.service.start(h.actor(f"u{n}"), f"reply_{secret_id}")
+        await h.service.start(h.actor(f"u{n}"), ReplyLink(secret_id).encode())
         preview = await h.service.text(h.actor(f"u{n}"), f"answer number {n}")
         await h.press(f"u{n}", post_action(preview))
     names = {r.author_key: r.pseudonym for r in h.db.state.replies.values()}
@@ -86,7 +96,7 @@ async def test_moderators_are_kept_in_the_audit_under_another_key_than_their_aut
     h = await Harness().setup()
     preview = await h.service.text(h.actor("u1"), "REVIEWME audit")
     await h.press("u1", post_action(preview))
-    await h.press("u6", Action("mod", (max(h.db.state.items), 0)))
+    await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
     ((_, moderator, *_),) = h.db.state.audit
     assert moderator != h.anonymizer.author_key(PLATFORM, "u6")
     assert len(h.messenger.to(MODS)) == 1
@@ -100,7 +110,7 @@ async def test_the_welcome_link_verifies_its_community_even_beyond_the_probe() -
     try:
         assert "aren't a member" in text_of(await h.service.text(h.actor("u2"), "Hello?"))
         community = next(iter(h.db.state.communities.values()))
-        await h.service.start(h.actor("u2"), f"post_{community.id}")
+        await h.service.start(h.actor("u2"), PostLink(community.id).encode())
         assert "Preview" in text_of(await h.service.text(h.actor("u2"), "Found my group."))
     finally:
         service.MAX_COMMUNITIES_PROBED = limit
@@ -119,13 +129,13 @@ async def test_reports_made_after_an_approval_do_not_count_against_the_reporter(
     await h.post("u1", "First one, reported then approved.")
     first = max(h.db.state.secrets)
     for user in ("u2", "u3", "u4"):
-        await h.press(user, Action("report", (first, 0)))
-    await h.press("u6", Action("mod", (max(h.db.state.items), 0)))
+        await h.press(user, Report(first, ReportReason.HARASSMENT))
+    await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
     h.clock.advance(days=1)
-    await h.press("u5", Action("report", (first, 0)))  # after the decision: nobody judged it
+    await h.press("u5", Report(first, ReportReason.HARASSMENT))  # after the decision: nobody judged it
     await h.post("u2", "A second, unrelated one.")
     second = max(h.db.state.secrets)
-    await h.press("u5", Action("report", (second, 1)))
+    await h.press("u5", Report(second, ReportReason.HATE))
     weights = [w for (sid, key), (_, w, _) in h.db.state.reports.items() if sid == second]
     assert weights == [1.0]
 
@@ -135,20 +145,20 @@ async def test_making_a_community_public_shares_only_what_is_published_from_then
     h.directory.members["elsewhere"] = {"u9", "u3", "u4", "u5", "u6"}
     await h.service.register_community(PLATFORM, "elsewhere", "Elsewhere")
     preview = await h.service.text(h.actor("u1"), "An old love story from when we were private.")
-    draft_id = post_action(preview).args[0]
-    await h.press("u1", Action("topic", (draft_id,)))
-    await h.press("u1", Action("post", (draft_id,)))
-    await h.press("u9", Action("sub", (0,)))
+    draft_id = post_action(preview).draft
+    await h.press("u1", CycleTopic(draft_id))
+    await h.press("u1", Post(draft_id))
+    await h.press("u9", ToggleSubscription("love"))
     h.clock.advance(days=90)
     community_id = next(c.id for c in h.db.state.communities.values() if c.chat_ref == GROUP)
-    await h.press("u6", Action("set", (community_id, 3, 1)))  # the admins share topics from now on
+    await h.press("u6", SetPublic(community_id, True))  # the admins share topics from now on
     assert len(h.card_refs()) == 1  # the old secret was published, with its topic
     assert "old love story" not in text_of(await h.service.command(h.actor("u9"), "latest"))
     h.clock.advance(minutes=1)
     preview = await h.service.text(h.actor("u2"), "A new love story, told after we went public.")
-    draft_id = post_action(preview).args[0]
-    await h.press("u2", Action("topic", (draft_id,)))
-    await h.press("u2", Action("post", (draft_id,)))
+    draft_id = post_action(preview).draft
+    await h.press("u2", CycleTopic(draft_id))
+    await h.press("u2", Post(draft_id))
     assert "new love story" in text_of(await h.service.command(h.actor("u9"), "latest"))
 
 
@@ -159,11 +169,11 @@ async def test_communities_the_member_is_not_in_are_not_asked_again_at_every_tap
         await h.service.register_community(PLATFORM, f"other{n}", f"Other {n}")
     preview = await h.service.text(h.actor("u1"), "Count the questions.")
     first = h.directory.member_checks
-    draft_id = post_action(preview).args[0]
+    draft_id = post_action(preview).draft
     for _ in range(3):
-        await h.press("u1", Action("cw", (draft_id,)))
+        await h.press("u1", ToggleWarning(draft_id))
     assert h.directory.member_checks - first <= 1  # not 3 x 20 more
-    await h.press("u1", Action("post", (draft_id,)))
+    await h.press("u1", Post(draft_id))
     assert len(h.card_refs()) == 1
 
 
@@ -176,7 +186,7 @@ async def test_a_crowded_thread_gives_numbered_names_rather_than_twice_the_same(
         await h.post("u1", "Crowded thread ahead.")
         secret_id = max(h.db.state.secrets)
         for n in range(2, 13):
-            await h.service.start(h.actor(f"u{n}"), f"reply_{secret_id}")
+            await h.service.start(h.actor(f"u{n}"), ReplyLink(secret_id).encode())
             preview = await h.service.text(h.actor(f"u{n}"), f"voice number {n}")
             await h.press(f"u{n}", post_action(preview))
     finally:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.actions import Moderate, RemoveFor, ReplyLink, Report, ReportLink
 from bot.limits import cooldown_after
-from bot.messages import Action
-from bot.model import CommunitySettings, SecretStatus
+from bot.model import CommunitySettings, ModOperation, ReportReason, SecretStatus
 from bot.moderating import reporter_weight
 from tests.core.harness import MODS, Harness, post_action, text_of
 
@@ -15,8 +15,8 @@ async def _secret(h: Harness, text: str = "Something people will have opinions a
 
 
 async def _report(h: Harness, user: str, secret_id: int) -> None:
-    await h.service.start(h.actor(user), f"report_{secret_id}")
-    await h.press(user, Action("report", (secret_id, 0)))
+    await h.service.start(h.actor(user), ReportLink(secret_id).encode())
+    await h.press(user, Report(secret_id, ReportReason.HARASSMENT))
 
 
 def test_reporter_weight_formula() -> None:
@@ -77,7 +77,7 @@ async def test_reports_the_moderators_reject_weigh_less_next_time() -> None:
     for user in ("u2", "u3", "u4"):
         await _report(h, user, first)
     item_id = next(iter(h.db.state.items))
-    await h.press("u6", Action("mod", (item_id, 0)))  # approved: the reports were wrong
+    await h.press("u6", Moderate(item_id, ModOperation.APPROVE))  # approved: the reports were wrong
     assert h.db.state.secrets[first].status is SecretStatus.PUBLISHED
     second = await _secret(h, "Another harmless story, about my dog this time.")
     for user in ("u2", "u3", "u4", "u5"):  # 0.5 * 3 + 1 = 2.5 < 3
@@ -88,11 +88,15 @@ async def test_reports_the_moderators_reject_weigh_less_next_time() -> None:
 async def test_bans_last_a_day_a_week_or_for_good() -> None:
     h = await Harness().setup()
     outcomes = []
-    for operation, user in ((2, "u1"), (3, "u2"), (4, "u3")):
+    for operation, user in (
+        (ModOperation.BAN_DAY, "u1"),
+        (ModOperation.BAN_WEEK, "u2"),
+        (ModOperation.BAN_FOREVER, "u3"),
+    ):
         preview = await h.service.text(h.actor(user), f"REVIEWME from {user}")
         await h.press(user, post_action(preview))
         item_id = max(h.db.state.items)
-        await h.press("u6", Action("mod", (item_id, operation)))
+        await h.press("u6", Moderate(item_id, operation))
         outcomes.append(h.messenger.to(f"dm-{user}")[-1].message.text.plain_text)
     assert "24 hours" in outcomes[0] and "7 days" in outcomes[1] and "banned you" in outcomes[2]
     h.clock.advance(days=2)
@@ -124,7 +128,7 @@ async def test_reply_limits_per_author() -> None:
     secret_id = await _secret(h)
     answers = []
     for n in range(3):
-        await h.service.start(h.actor("u2"), f"reply_{secret_id}")
+        await h.service.start(h.actor("u2"), ReplyLink(secret_id).encode())
         preview = await h.service.text(h.actor("u2"), f"reply number {n}")
         answers.append(text_of(await h.press("u2", post_action(preview))))
     assert "posted as" in answers[0] and "posted as" in answers[1]
@@ -153,7 +157,7 @@ async def test_new_authors_can_be_held_for_review() -> None:
     assert "Sent to the moderators" in text_of(await h.press("u1", post_action(preview)))
     item = h.messenger.to(MODS)[-1].message.text.plain_text
     assert "First secret of a new author" in item
-    await h.press("u6", Action("mod", (max(h.db.state.items), 0)))
+    await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
     await h.post("u1", "My second secret goes straight out.")
     assert len(h.card_refs()) == 2
 
@@ -162,8 +166,8 @@ async def test_the_audit_log_lists_decisions_for_admins_only() -> None:
     h = await Harness().setup()
     preview = await h.service.text(h.actor("u1"), "REVIEWME for the log")
     await h.press("u1", post_action(preview))
-    await h.press("u6", Action("mod", (max(h.db.state.items), 1)))
-    await h.press("u6", Action("modrm", (max(h.db.state.items), 3)))
+    await h.press("u6", Moderate(max(h.db.state.items), ModOperation.REMOVE))
+    await h.press("u6", RemoveFor(max(h.db.state.items), ReportReason.SPAM))
     assert "Only the admins" in text_of(await h.service.audit(h.actor("u2"), "g"))
     log = text_of(await h.service.audit(h.actor("u6"), "g"))
     assert "Last moderation actions in Group" in log and "#1 · removed spam" in log

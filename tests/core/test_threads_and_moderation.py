@@ -2,8 +2,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.messages import Action
-from bot.model import QueueStatus, SecretStatus
+from bot.actions import (
+    Moderate,
+    React,
+    RemoveFor,
+    ReplyLink,
+    Report,
+    ReportLink,
+    SetMode,
+    SetPublic,
+    SetThreshold,
+)
+from bot.model import ModerationMode, ModOperation, QueueStatus, Reaction, ReportReason, SecretStatus
 from tests.core.harness import GROUP, MODS, Harness, post_action, text_of
 
 
@@ -13,7 +23,7 @@ async def _published(h: Harness, text: str = "A secret to talk about.", user: st
 
 
 async def _reply(h: Harness, user: str, secret_id: int, text: str) -> str:
-    prompt = await h.service.start(h.actor(user), f"reply_{secret_id}")
+    prompt = await h.service.start(h.actor(user), ReplyLink(secret_id).encode())
     assert "Write your reply" in text_of(prompt)
     preview = await h.service.text(h.actor(user), text)
     answer = await h.press(user, post_action(preview))
@@ -24,11 +34,11 @@ async def test_a_burst_of_taps_gives_few_edits_and_the_right_final_counts() -> N
     h = await Harness().setup()
     secret_id = await _published(h)
     edits_before = len([s for s in h.messenger.sent if s.edited])
-    on: set[tuple[str, int]] = set()
+    on: set[tuple[str, Reaction]] = set()
     for tap in range(50):
-        user, kind = f"u{tap % 5 + 1}", (tap // 5) % 4
+        user, kind = f"u{tap % 5 + 1}", list(Reaction)[(tap // 5) % 4]
         on ^= {(user, kind)}
-        await h.service.press(h.actor(user), Action("react", (secret_id, kind)).encode())
+        await h.service.press(h.actor(user), React(secret_id, kind).encode())
         if tap % 10 == 0:
             await h.dispatcher.drain()
     await h.dispatcher.drain()
@@ -36,7 +46,7 @@ async def test_a_burst_of_taps_gives_few_edits_and_the_right_final_counts() -> N
     await h.dispatcher.drain()
     edits = [s for s in h.messenger.sent if s.edited][edits_before:]
     assert 1 <= len(edits) <= 3  # the clock moved 2 s in all: about one edit a second at most
-    expected = [sum(1 for _, k in on if k == kind) for kind in range(4)]
+    expected = [sum(1 for _, k in on if k == kind) for kind in Reaction]
     assert [int(b.label.split()[-1]) for b in edits[-1].message.buttons[0]] == expected
 
 
@@ -63,11 +73,11 @@ async def test_reports_from_distinct_members_hide_the_card_and_queue_it() -> Non
     h = await Harness().setup()
     secret_id = await _published(h)
     for user in ("u2", "u3"):
-        await h.service.start(h.actor(user), f"report_{secret_id}")
-        await h.press(user, Action("report", (secret_id, 0)))
-    assert "already reported" in text_of(await h.press("u2", Action("report", (secret_id, 1))))
+        await h.service.start(h.actor(user), ReportLink(secret_id).encode())
+        await h.press(user, Report(secret_id, ReportReason.HARASSMENT))
+    assert "already reported" in text_of(await h.press("u2", Report(secret_id, ReportReason.HATE)))
     assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
-    await h.press("u4", Action("report", (secret_id, 3)))
+    await h.press("u4", Report(secret_id, ReportReason.SPAM))
     assert h.db.state.secrets[secret_id].status is SecretStatus.HIDDEN
     assert "hidden" in h.messenger.to(GROUP)[-1].message.text.plain_text
     queue = h.messenger.to(MODS)
@@ -78,21 +88,21 @@ async def test_moderators_are_checked_at_every_click_and_authors_stay_unknown() 
     h = await Harness().setup()
     secret_id = await _published(h)
     for user in ("u2", "u3", "u4"):
-        await h.press(user, Action("report", (secret_id, 0)))
+        await h.press(user, Report(secret_id, ReportReason.HARASSMENT))
     item_id = next(iter(h.db.state.items))
-    denied = await h.press("u2", Action("mod", (item_id, 0)))
+    denied = await h.press("u2", Moderate(item_id, ModOperation.APPROVE))
     assert "Only the admins" in text_of(denied)
     assert h.db.state.items[item_id].status is QueueStatus.OPEN
     checks = h.directory.admin_checks
-    reasons = await h.press("u6", Action("mod", (item_id, 1)))
+    reasons = await h.press("u6", Moderate(item_id, ModOperation.REMOVE))
     assert "Why remove it" in text_of(reasons)
-    await h.press("u6", Action("modrm", (item_id, 2)))
+    await h.press("u6", RemoveFor(item_id, ReportReason.PERSONAL_INFO))
     assert h.directory.admin_checks == checks + 2
     assert h.db.state.secrets[secret_id].status is SecretStatus.REMOVED
     notice = h.messenger.to("dm-u1")[-1]
     assert "Reason: personal information" in notice.message.text.plain_text
     assert secret_id not in h.db.state.returns  # used once, erased
-    again = await h.press("u6", Action("mod", (item_id, 0)))
+    again = await h.press("u6", Moderate(item_id, ModOperation.APPROVE))
     assert "already decided" in text_of(again)
     for sent in h.messenger.to(MODS):
         assert "u1" not in sent.message.text.plain_text
@@ -104,7 +114,7 @@ async def test_approving_a_held_secret_publishes_it_and_tells_the_author_in_thei
     preview = await h.service.text(h.actor("u1", "fr"), "appelle REVIEWME")
     await h.press("u1", post_action(preview), locale="fr")
     item_id = next(iter(h.db.state.items))
-    await h.press("u6", Action("mod", (item_id, 0)))
+    await h.press("u6", Moderate(item_id, ModOperation.APPROVE))
     assert len(h.card_refs()) == 1
     assert "ont approuvé ton secret" in h.messenger.to("dm-u1")[-1].message.text.plain_text
 
@@ -114,7 +124,7 @@ async def test_a_ban_refuses_the_author_until_it_ends() -> None:
     preview = await h.service.text(h.actor("u1"), "REVIEWME please")
     await h.press("u1", post_action(preview))
     item_id = next(iter(h.db.state.items))
-    await h.press("u6", Action("mod", (item_id, 2)))
+    await h.press("u6", Moderate(item_id, ModOperation.BAN_DAY))
     assert "suspended you for 24 hours" in h.messenger.to("dm-u1")[-1].message.text.plain_text
     refused = await h.service.text(h.actor("u1"), "Back already?")
     assert "You can't post in Group until" in text_of(refused)
@@ -128,7 +138,7 @@ async def test_a_return_address_unused_for_seven_days_is_gone() -> None:
     await h.press("u1", post_action(preview))
     item_id = next(iter(h.db.state.items))
     h.clock.advance(days=7, seconds=1)
-    await h.press("u6", Action("mod", (item_id, 0)))
+    await h.press("u6", Moderate(item_id, ModOperation.APPROVE))
     assert h.messenger.to("dm-u1") == []
     assert timedelta(days=7) > timedelta(0)
 
@@ -141,18 +151,17 @@ async def test_the_sealed_address_is_not_the_chat_id() -> None:
 
 
 async def test_only_admins_see_and_change_settings_checked_at_every_click() -> None:
-    from bot.model import ModerationMode
 
     h = await Harness().setup()
     assert "Only the admins" in text_of(await h.service.settings(h.actor("u1"), GROUP))
     panel = await h.service.settings(h.actor("u6"), GROUP)
     assert "Reports that hide a secret: 3" in text_of(panel)
     community_id = next(iter(h.db.state.communities))
-    assert "Only the admins" in text_of(await h.press("u2", Action("set", (community_id, 1, 1))))
-    changed = await h.press("u6", Action("set", (community_id, 1, 2)))
+    assert "Only the admins" in text_of(await h.press("u2", SetThreshold(community_id, 1)))
+    changed = await h.press("u6", SetThreshold(community_id, 2))
     assert "Reports that hide a secret: 2" in text_of(changed)
-    await h.press("u6", Action("set", (community_id, 0, 1)))
-    assert "expired" in text_of(await h.press("u6", Action("set", (community_id, 1, 999))))
+    await h.press("u6", SetMode(community_id, ModerationMode.REVIEW))
+    assert "expired" in text_of(await h.press("u6", SetThreshold(community_id, 999)))
     assert h.db.state.communities[community_id].settings.mode is ModerationMode.REVIEW
     assert h.db.state.communities[community_id].settings.report_threshold == 2
     await h.post("u1", "Now every secret waits.")
@@ -164,5 +173,5 @@ async def test_admins_make_a_community_public_from_the_settings() -> None:
     community_id = next(iter(h.db.state.communities))
     panel = await h.service.settings(h.actor("u6"), GROUP)
     assert "Private" in str(panel)
-    await h.press("u6", Action("set", (community_id, 3, 1)))
+    await h.press("u6", SetPublic(community_id, True))
     assert h.db.state.communities[community_id].settings.public

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.actions import Moderate, React, ReplyLink
+from bot.model import ModOperation, Reaction
 from tests.discord.harness import (
     GENERAL,
     GUILD,
@@ -92,7 +94,13 @@ async def test_the_whole_flow_in_a_discord_server(
             # no rights, forged ids: nothing changes
             denied_click = await d.click("erin", item, "Approve")
             assert "Only the admins" in str(denied_click.answers)
-            for data in ("1:mod:1:0", "1:react:1:0", "link:reply_1", "zzz"):
+            forged_ids = (
+                Moderate(1, ModOperation.APPROVE).encode(),
+                React(1, Reaction.HEART).encode(),
+                "link:" + ReplyLink(1).encode(),
+                "zzz",
+            )
+            for data in forged_ids:
                 forged = await dc.user_clicks(uid("bob"), d.card(1), data, forged=True)
                 assert "expired" in str((await forged.response())["data"]["content"])
             assert "hidden" in (d.card(1).content or "")

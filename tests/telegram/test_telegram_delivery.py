@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.actions import Cancel, ChooseLanguage, Page
+from bot.model import FeedKind
 from murmure.config import load_config
 from murmure.platforms_app import run_platforms
 from tests.emulators.telegram import TelegramEmulator
@@ -168,7 +170,8 @@ async def test_forged_presses_on_group_cards_change_nothing_and_the_audit_goes_t
     async with running_telegram(tmp_path, monkeypatch) as t:
         await setup_group(t)
         card = await post(t, "alice", "A card nobody may overwrite.")
-        for data in ("1:feed:0:0", "1:lang:0", "1:topics", "1:cancel:1"):
+        forged = (Page(FeedKind.LATEST, 0), ChooseLanguage("en"), Cancel(1))
+        for data in (*(action.encode() for action in forged), "2:topics"):
             await t.tg.user_clicks(uid("bob"), card, data, forged=True)
         await t.tg.wait_until(lambda: not t.tg.unanswered_callback_queries(), within=5)
         assert t.last_card().text == card.text and t.last_card().buttons == card.buttons

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.actions import Moderate
+from bot.model import ModOperation
 from tests.support import stored_bytes
 from tests.telegram.harness import GROUP, MODS, USERS, Telegram, post, running_telegram, uid
 
@@ -85,7 +87,9 @@ async def test_the_whole_flow_in_a_telegram_group(
         # a member of the moderators' chat who is no admin of the group; forged data
         await t.click("erin", item, "Approve")
         await tg.wait_until(lambda: not tg.unanswered_callback_queries(), within=5)
-        await tg.user_clicks(uid("bob"), t.last_card(), "1:mod:1:0", forged=True)
+        await tg.user_clicks(
+            uid("bob"), t.last_card(), Moderate(1, ModOperation.APPROVE).encode(), forged=True
+        )
         await tg.user_clicks(uid("bob"), t.last_card(), "not-our-data", forged=True)
         await tg.wait_until(lambda: not tg.unanswered_callback_queries(), within=5)
         assert "hidden" in (t.last_card().text or "")
