@@ -23,8 +23,25 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     def run(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    async with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            await connection.run_sync(run)
+            await connection.commit()
+            return
+        # SQLite alters a table by copying it and dropping the old one (alembic's batch mode), which foreign
+        # keys forbid once other tables point at its rows: they are off while migrating (the pragma only
+        # takes effect outside a transaction, hence before anything else), and checked before committing.
+        await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            await connection.run_sync(run)
+            broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+            if broken:
+                raise RuntimeError(f"the migration left {len(broken)} rows pointing at nothing")
+            await connection.commit()
+        finally:
+            await connection.rollback()
+            await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await connection.commit()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -16,6 +16,9 @@ depends_on = ${repr(depends_on)}
 
 
 def upgrade() -> None:
+    # Every column added here must be backfilled for the rows already there (an UPDATE after the
+    # add_column, or a server default), or be listed in tests/migrations/test_migrations.py LEFT_EMPTY
+    # with the reason old rows may stay empty: tests/migrations checks it on data.
     ${upgrades if upgrades else "pass"}
 
 
