@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot import digests
 from bot.model import CommunitySettings
-from bot.outbox import Outbox
+from bot.outbox import CommunityDigest, MemberDigest, Outbox
 from bot.ports import Clock, Database
 
 DM_DIGEST_TIME = "19:00"  # UTC: the evening in Europe; a member's own timezone is not known
@@ -42,7 +42,8 @@ class DigestRuns:
                 )
                 chosen = digests.pick(list(candidates), due.scheduled)
                 if chosen:
-                    await Outbox(uow, self._clock).digest(community.id, [s.id for s in chosen])
+                    digest = CommunityDigest(community.id, tuple(s.id for s in chosen))
+                    await Outbox(uow, self._clock).add(digest)
                     produced += 1
                 await uow.commit()
         return produced + await self._member_digests(now, grace)
@@ -67,7 +68,7 @@ class DigestRuns:
                 )
                 chosen = digests.pick(list(pool), due.scheduled)
                 if chosen:
-                    await Outbox(uow, self._clock).member_digest(key, [s.id for s in chosen])
+                    await Outbox(uow, self._clock).add(MemberDigest(key, tuple(s.id for s in chosen)))
                     produced += 1
                 await uow.commit()
         return produced

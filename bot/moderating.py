@@ -22,7 +22,7 @@ from bot.model import (
     Secret,
     SecretStatus,
 )
-from bot.outbox import Outbox
+from bot.outbox import AuthorNotice, CardDue, CardRefresh, Outbox, QueueItemDue
 from bot.ports import Clock, Directory, UnitOfWork
 
 BAN_LENGTHS: dict[ModOperation, timedelta | None] = {
@@ -78,13 +78,13 @@ class Moderation:
         reasons = await uow.secrets.report_reasons(secret_id)
         await uow.secrets.set_status(secret_id, SecretStatus.HIDDEN)
         outbox = Outbox(uow, self._clock)
-        await outbox.refresh_card(secret_id)
+        await outbox.add(CardRefresh(secret_id))
         if await uow.moderation.open_item_for(secret_id) is None:
             detail = ",".join(dict.fromkeys(reason.value for reason in reasons))
             item = await uow.moderation.add_item(
                 community.id, secret_id, QueueCause.REPORTS, detail, self._clock.now()
             )
-            await outbox.queue_item(item.id)
+            await outbox.add(QueueItemDue(item.id))
 
     async def _authorise(
         self, uow: UnitOfWork, platform: str, user_id: str, item_id: int
@@ -123,11 +123,11 @@ class Moderation:
         if operation is ModOperation.APPROVE:
             if secret.status is SecretStatus.HELD:
                 await uow.secrets.set_status(secret.id, SecretStatus.QUEUED)
-                await outbox.publish_card(secret.id)
-                await outbox.notify_author(secret.id, "notice.approved", params)
+                await outbox.add(CardDue(secret.id))
+                await outbox.add(AuthorNotice(secret.id, "notice.approved", params))
             else:
                 await uow.secrets.set_status(secret.id, SecretStatus.PUBLISHED)
-                await outbox.refresh_card(secret.id)
+                await outbox.add(CardRefresh(secret.id))
             outcome = t("moderation.approved")
         else:
             length = BAN_LENGTHS[operation]
@@ -135,7 +135,7 @@ class Moderation:
                 Ban(community.id, secret.author_key, now + length if length else None), now
             )
             await self._take_down(uow, outbox, secret)
-            await outbox.notify_author(secret.id, f"notice.{name.replace('ban_', 'banned_')}", params)
+            await outbox.add(AuthorNotice(secret.id, f"notice.{name.replace('ban_', 'banned_')}", params))
             outcome = t(f"moderation.{name.replace('ban_', 'banned_')}")
         await uow.moderation.audit(community.id, moderator, name, secret.id, item.cause.value, now)
         await uow.commit()
@@ -158,7 +158,7 @@ class Moderation:
             "number": secret.shown_number,
             "reason_key": f"report.{reason.value}",
         }
-        await outbox.notify_author(secret.id, "notice.removed", params)
+        await outbox.add(AuthorNotice(secret.id, "notice.removed", params))
         moderator = self._anonymizer.moderator_key(actor.platform, actor.user_id)
         await uow.moderation.audit(community.id, moderator, "remove", secret.id, reason.value, now)
         await uow.commit()
@@ -171,4 +171,4 @@ class Moderation:
     async def _take_down(uow: UnitOfWork, outbox: Outbox, secret: Secret) -> None:
         await uow.secrets.set_status(secret.id, SecretStatus.REMOVED)
         if secret.card_ref is not None or secret.status is not SecretStatus.HELD:
-            await outbox.refresh_card(secret.id)
+            await outbox.add(CardRefresh(secret.id))

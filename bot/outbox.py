@@ -1,10 +1,109 @@
-"""Writing outgoing work into the outbox, in the transaction of the change that causes it."""
+"""Outgoing work, one frozen value per kind of message, written in the transaction of the change causing it.
+
+Adding a kind of message: a dataclass here (with its stable ``kind`` code, added to ``OutboxMessage``) and
+its delivery function in ``bot/delivery/``. The storage edge serialises every one from its fields.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING, ClassVar, get_args
 
-from bot.ports import Clock, UnitOfWork
+if TYPE_CHECKING:
+    from bot.ports import Clock, UnitOfWork
+
+
+class _Message:
+    def dedupe_key(self) -> str | None:
+        """Messages with a key are not added while one with the same key waits unclaimed."""
+        return None
+
+
+@dataclass(frozen=True)
+class Welcome(_Message):
+    """The bot's greeting in a community it was just added to."""
+
+    kind: ClassVar[str] = "welcome"
+    community_id: int
+
+
+@dataclass(frozen=True)
+class CardDue(_Message):
+    """A secret's card to post in its community."""
+
+    kind: ClassVar[str] = "card"
+    secret_id: int
+
+    def dedupe_key(self) -> str | None:
+        return f"card:{self.secret_id}"
+
+
+@dataclass(frozen=True)
+class CardRefresh(_Message):
+    """A posted card to edit to its current state. One pending per card: a burst of taps collapses into one
+    edit showing the final counts."""
+
+    kind: ClassVar[str] = "refresh"
+    secret_id: int
+
+    def dedupe_key(self) -> str | None:
+        return f"refresh:{self.secret_id}"
+
+
+@dataclass(frozen=True)
+class ReplyDue(_Message):
+    """An anonymous reply to post under its secret's card."""
+
+    kind: ClassVar[str] = "reply"
+    reply_id: int
+
+
+@dataclass(frozen=True)
+class QueueItemDue(_Message):
+    """A moderation queue item to post in the moderators' chat."""
+
+    kind: ClassVar[str] = "queue"
+    item_id: int
+
+    def dedupe_key(self) -> str | None:
+        return f"queue:{self.item_id}"
+
+
+@dataclass(frozen=True)
+class CommunityDigest(_Message):
+    """The daily digest of a community, posted in its chat."""
+
+    kind: ClassVar[str] = "digest"
+    community_id: int
+    secret_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class MemberDigest(_Message):
+    """A member's daily DM digest of their collections, sent to their sealed digest address."""
+
+    kind: ClassVar[str] = "dm_digest"
+    author_key: str
+    secret_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AuthorNotice(_Message):
+    """A message to a secret's author at its sealed return address (review outcome, removal reason).
+    Parameters named ``*_key`` are catalog keys, translated in the author's language."""
+
+    kind: ClassVar[str] = "notify"
+    secret_id: int
+    key: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+OutboxMessage = (
+    Welcome | CardDue | CardRefresh | ReplyDue | QueueItemDue | CommunityDigest | MemberDigest | AuthorNotice
+)
+MESSAGE_TYPES: Mapping[str, type[OutboxMessage]] = {kind.kind: kind for kind in get_args(OutboxMessage)}
 
 
 class Outbox:
@@ -12,38 +111,6 @@ class Outbox:
         self._uow = uow
         self._clock = clock
 
-    async def _add(
-        self,
-        kind: str,
-        payload: dict[str, object],
-        *,
-        delay: timedelta | None = None,
-        dedupe: str | None = None,
-    ) -> None:
-        not_before = self._clock.now() + (delay or timedelta(0))
-        await self._uow.outbox.add(kind, payload, not_before, dedupe)
-
-    async def welcome(self, community_id: int) -> None:
-        await self._add("welcome", {"community_id": community_id})
-
-    async def publish_card(self, secret_id: int, delay: timedelta | None = None) -> None:
-        await self._add("card", {"secret_id": secret_id}, delay=delay, dedupe=f"card:{secret_id}")
-
-    async def refresh_card(self, secret_id: int) -> None:
-        # One pending refresh per card: a burst of taps collapses into one edit showing the final counts.
-        await self._add("refresh", {"secret_id": secret_id}, dedupe=f"refresh:{secret_id}")
-
-    async def publish_reply(self, reply_id: int) -> None:
-        await self._add("reply", {"reply_id": reply_id})
-
-    async def queue_item(self, item_id: int) -> None:
-        await self._add("queue", {"item_id": item_id}, dedupe=f"queue:{item_id}")
-
-    async def digest(self, community_id: int, secret_ids: list[int]) -> None:
-        await self._add("digest", {"community_id": community_id, "secret_ids": secret_ids})
-
-    async def member_digest(self, author_key: str, secret_ids: list[int]) -> None:
-        await self._add("dm_digest", {"author_key": author_key, "secret_ids": secret_ids})
-
-    async def notify_author(self, secret_id: int, key: str, params: dict[str, str]) -> None:
-        await self._add("notify", {"secret_id": secret_id, "key": key, "params": params})
+    async def add(self, message: OutboxMessage, delay: timedelta | None = None) -> None:
+        """Queue ``message`` (after ``delay``); with a dedupe key, nothing is added while its twin waits."""
+        await self._uow.outbox.add(message, self._clock.now() + (delay or timedelta(0)))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol, Self
 
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import (
@@ -28,6 +28,7 @@ from bot.model import (
     SecretStatus,
 )
 from bot.moderation.verdict import FilterResult, Verdict
+from bot.outbox import OutboxMessage
 
 
 class Clock(Protocol):
@@ -43,8 +44,7 @@ class TextChecker(Protocol):
 @dataclass(frozen=True)
 class OutboxEntry:
     id: int
-    kind: str
-    payload: dict[str, Any]
+    message: OutboxMessage
     attempts: int
     not_before: datetime
 
@@ -254,9 +254,7 @@ class ModerationRepository(Protocol):
 
 
 class OutboxRepository(Protocol):
-    async def add(
-        self, kind: str, payload: dict[str, Any], not_before: datetime, dedupe_key: str | None
-    ) -> None:
+    async def add(self, message: OutboxMessage, not_before: datetime) -> None:
         """Queue a message; with a dedupe key, nothing is added while one with that key is pending."""
         ...
 

@@ -67,7 +67,7 @@ from bot.model import (
 from bot.moderating import Moderation
 from bot.moderation.duplicates import is_near_duplicate
 from bot.moderation.verdict import Verdict
-from bot.outbox import Outbox
+from bot.outbox import CardDue, CardRefresh, Outbox, QueueItemDue, ReplyDue, Welcome
 from bot.ports import Clock, Database, Directory, TextChecker, UnitOfWork
 from bot.settings_panel import SettingsPanel
 from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
@@ -251,7 +251,7 @@ class Murmure:
                 await uow.communities.set_active(community.id, True, title)
                 community = replace(community, active=True, title=title)
             if welcome:
-                await Outbox(uow, self._clock).welcome(community.id)
+                await Outbox(uow, self._clock).add(Welcome(community.id))
             await uow.commit()
         return community
 
@@ -670,11 +670,11 @@ class Murmure:
             item = await uow.moderation.add_item(
                 community.id, secret.id, cause, ",".join(draft.reason_categories), now
             )
-            await outbox.queue_item(item.id)
+            await outbox.add(QueueItemDue(item.id))
         else:
             delay = community.settings.publication_delay_seconds
-            await outbox.publish_card(
-                secret.id, delay=timedelta(seconds=secrets.randbelow(delay + 1)) if delay else None
+            await outbox.add(
+                CardDue(secret.id), delay=timedelta(seconds=secrets.randbelow(delay + 1)) if delay else None
             )
         await uow.commit()
         if held:
@@ -737,8 +737,8 @@ class Murmure:
         )
         await uow.secrets.add_points(draft.secret_id, ranking.REPLY_POINTS)
         outbox = Outbox(uow, self._clock)
-        await outbox.publish_reply(reply.id)
-        await outbox.refresh_card(draft.secret_id)
+        await outbox.add(ReplyDue(reply.id))
+        await outbox.add(CardRefresh(draft.secret_id))
         await uow.commit()
         label = render.pseudonym_label(current_locale.get(), reply.pseudonym, by_author)
         return [EditPressed(self._message("reply.posted", number=number, pseudonym=label))]
@@ -759,7 +759,7 @@ class Murmure:
         await uow.secrets.add_points(
             secret_id, ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
         )
-        await Outbox(uow, self._clock).refresh_card(secret_id)
+        await Outbox(uow, self._clock).add(CardRefresh(secret_id))
         await uow.commit()
         return await self._alert("react.added" if added else "react.removed", emoji=reaction.emoji)
 
@@ -836,7 +836,7 @@ class Murmure:
         item = await uow.moderation.open_item_for(secret_id)
         if item is not None:
             await uow.moderation.decide(item.id, QueueStatus.REMOVED, self._clock.now())
-        await Outbox(uow, self._clock).refresh_card(secret_id)
+        await Outbox(uow, self._clock).add(CardRefresh(secret_id))
         await uow.commit()
         return [EditPressed(self._message("mine.deleted", number=secret.shown_number))]
 

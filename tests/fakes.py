@@ -29,6 +29,7 @@ from bot.model import (
     SecretStatus,
 )
 from bot.moderation.verdict import FilterResult, Reason, Verdict
+from bot.outbox import OutboxMessage
 from bot.ports import (
     CommunityRepository,
     DeliveryError,
@@ -550,9 +551,8 @@ class FakeModeration(_Repo):
 
 
 class FakeOutbox(_Repo):
-    async def add(
-        self, kind: str, payload: dict[str, Any], not_before: datetime, dedupe_key: str | None
-    ) -> None:
+    async def add(self, message: OutboxMessage, not_before: datetime) -> None:
+        dedupe_key = message.dedupe_key()
         if dedupe_key is not None and any(
             e["dedupe"] == dedupe_key and e["status"] == "pending" and e["claimed"] is None
             for e in self.s.outbox.values()
@@ -560,7 +560,7 @@ class FakeOutbox(_Repo):
             return
         entry_id = self.next_id()
         self.s.outbox[entry_id] = {
-            "kind": kind, "payload": payload, "not_before": not_before, "dedupe": dedupe_key,
+            "message": message, "not_before": not_before, "dedupe": dedupe_key,
             "status": "pending", "claimed": None, "attempts": 0,
         }  # fmt: skip
 
@@ -576,9 +576,7 @@ class FakeOutbox(_Repo):
         claimed = []
         for entry_id, e in due[:limit]:
             e["claimed"] = lease_until
-            claimed.append(
-                OutboxEntry(entry_id, e["kind"], dict(e["payload"]), e["attempts"], e["not_before"])
-            )
+            claimed.append(OutboxEntry(entry_id, e["message"], e["attempts"], e["not_before"]))
         return claimed
 
     async def done(self, entry_id: int) -> None:

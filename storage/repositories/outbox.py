@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 
 from sqlalchemy import and_, delete, func, or_, select, update
 
+from bot.outbox import MESSAGE_TYPES, OutboxMessage
 from bot.ports import OutboxEntry
 from storage.repositories.base import (
     Repository,
@@ -16,14 +19,63 @@ from storage.tables import (
     OutboxRow,
 )
 
+log = logging.getLogger(__name__)
+
 PENDING = "pending"
 FAILED = "failed"
 
 
+class UnreadableEntry(Exception):
+    """A stored entry of an unknown kind or with fields that don't match its kind."""
+
+
+def encode(message: OutboxMessage) -> tuple[str, dict[str, Any]]:
+    """The stored kind code and JSON payload of a message: its fields by name."""
+    return message.kind, {f.name: _plain(getattr(message, f.name)) for f in fields(message)}
+
+
+def decode(kind: str, payload: Mapping[str, Any]) -> OutboxMessage:
+    message_type = MESSAGE_TYPES.get(kind)
+    if message_type is None:
+        raise UnreadableEntry(f"unknown kind {kind!r}")
+    hints = get_type_hints(message_type)
+    values: dict[str, Any] = {}  # each checked against its field type by _typed
+    for f in fields(message_type):
+        if f.name in payload:
+            values[f.name] = _typed(hints[f.name], payload[f.name])
+    try:
+        return message_type(**values)
+    except TypeError as error:
+        raise UnreadableEntry(f"{kind}: {error}") from None
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value
+
+
+def _typed(hint: Any, value: object) -> object:
+    origin = get_origin(hint)
+    if hint is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if hint is str and isinstance(value, str):
+        return value
+    if origin is tuple and isinstance(value, list):
+        (item, _) = get_args(hint)
+        return tuple(_typed(item, element) for element in value)
+    if origin is Mapping and isinstance(value, dict):
+        key_hint, value_hint = get_args(hint)
+        return {_typed(key_hint, key): _typed(value_hint, item) for key, item in value.items()}
+    raise UnreadableEntry(f"a {type(value).__name__} where {hint} was expected")
+
+
 class SqlOutbox(Repository):
-    async def add(
-        self, kind: str, payload: dict[str, Any], not_before: datetime, dedupe_key: str | None
-    ) -> None:
+    async def add(self, message: OutboxMessage, not_before: datetime) -> None:
+        kind, payload = encode(message)
+        dedupe_key = message.dedupe_key()
         if dedupe_key is not None:
             query = select(OutboxRow.id).where(
                 OutboxRow.dedupe_key == dedupe_key,
@@ -64,7 +116,13 @@ class SqlOutbox(Repository):
             if result.rowcount == 1:  # type: ignore[attr-defined]
                 row = await self._session.get(OutboxRow, entry_id, populate_existing=True)
                 assert row is not None
-                claimed.append(OutboxEntry(row.id, row.kind, dict(row.payload), row.attempts, row.not_before))
+                try:
+                    message = decode(row.kind, row.payload)
+                except UnreadableEntry as error:
+                    log.warning("outbox entry %s can't be read: failed (%s)", row.id, error)
+                    await self.fail(row.id, str(error))
+                    continue
+                claimed.append(OutboxEntry(row.id, message, row.attempts, row.not_before))
         return claimed
 
     async def done(self, entry_id: int) -> None:

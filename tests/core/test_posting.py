@@ -8,6 +8,7 @@ import pytest
 from bot.actions import AskDelete, ChooseLanguage, ConfirmDelete, Post, React
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import CommunitySettings, ModerationMode, Reaction, SecretStatus
+from bot.outbox import CardDue, QueueItemDue
 from bot.text_input import MAX_SECRET_LENGTH
 from tests.core.harness import GROUP, MODS, Harness, post_action, text_of
 from tests.fakes import FakeMessenger
@@ -48,7 +49,7 @@ async def test_a_secret_is_stored_before_the_member_is_told_and_delivered_after_
 async def test_publication_waits_a_random_delay_within_the_window() -> None:
     h = await Harness(CommunitySettings(publication_delay_seconds=600)).setup()
     await h.post("u1", "Delayed so the timing gives no one away.")
-    entry = next(e for e in h.db.state.outbox.values() if e["kind"] == "card")
+    entry = next(e for e in h.db.state.outbox.values() if isinstance(e["message"], CardDue))
     delay = entry["not_before"] - h.clock.now()
     assert timedelta(0) <= delay <= timedelta(seconds=600)
     h.clock.advance(seconds=601)
@@ -193,7 +194,7 @@ async def test_without_a_moderators_chat_the_welcome_says_how_and_items_wait_unh
         h.clock.advance(minutes=6)
         await h.settle()
     assert len(h.messenger.to(GROUP)) == 1  # nothing said in the group about what waits
-    entry = next(e for e in h.db.state.outbox.values() if e["kind"] == "queue")
+    entry = next(e for e in h.db.state.outbox.values() if isinstance(e["message"], QueueItemDue))
     assert entry["status"] == "pending" and entry["attempts"] == 0
     await h.service.link_moderation_chat("test", "g", MODS)
     h.clock.advance(minutes=6)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.anonymity import Anonymizer, Sealer
 from bot.model import CommunitySettings, SecretStatus
+from bot.outbox import CommunityDigest
 from bot.service import Murmure
 from storage.database import SqlDatabase
 from tests.fakes import FakeDirectory, KeywordFilter
@@ -43,7 +44,7 @@ async def _digests(database: SqlDatabase) -> list[int]:
         entries = await uow.outbox.claim_due(
             DIGEST_AT + timedelta(days=1), 1000, DIGEST_AT + timedelta(days=1)
         )
-    return sorted(int(str(e.payload["community_id"])) for e in entries if e.kind == "digest")
+    return sorted(e.message.community_id for e in entries if isinstance(e.message, CommunityDigest))
 
 
 async def test_two_schedulers_produce_exactly_one_digest_per_community(database: SqlDatabase) -> None:

@@ -18,6 +18,7 @@ from bot.model import (
     SecretStatus,
 )
 from bot.moderation.verdict import Verdict
+from bot.outbox import CardDue, CardRefresh
 from storage.database import SqlDatabase
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -176,26 +177,26 @@ async def test_queue_items_are_decided_once_and_audited(database: SqlDatabase) -
 
 async def test_outbox_claims_once_dedupes_and_retries(database: SqlDatabase) -> None:
     async with database.unit_of_work() as uow:
-        await uow.outbox.add("refresh", {"secret_id": 1}, NOW, "refresh:1")
-        await uow.outbox.add("refresh", {"secret_id": 1}, NOW, "refresh:1")
-        await uow.outbox.add("card", {"secret_id": 2}, NOW + timedelta(seconds=30), None)
+        await uow.outbox.add(CardRefresh(1), NOW)
+        await uow.outbox.add(CardRefresh(1), NOW)
+        await uow.outbox.add(CardDue(2), NOW + timedelta(seconds=30))
         await uow.commit()
         assert await uow.outbox.pending_count() == 2
     async with database.unit_of_work() as uow:
         claimed = await uow.outbox.claim_due(NOW, 10, NOW + timedelta(seconds=60))
         await uow.commit()
-    assert [(entry.kind, entry.payload) for entry in claimed] == [("refresh", {"secret_id": 1})]
+    assert [entry.message for entry in claimed] == [CardRefresh(1)]
     async with database.unit_of_work() as uow:
         assert await uow.outbox.claim_due(NOW, 10, NOW + timedelta(seconds=60)) == []
         # a claimed refresh no longer absorbs new ones: the change after the claim must be shown too
-        await uow.outbox.add("refresh", {"secret_id": 1}, NOW, "refresh:1")
+        await uow.outbox.add(CardRefresh(1), NOW)
         await uow.outbox.retry(claimed[0].id, NOW + timedelta(seconds=5), "busy")
         await uow.commit()
         assert await uow.outbox.pending_count() == 3
     async with database.unit_of_work() as uow:
         later = await uow.outbox.claim_due(NOW + timedelta(seconds=31), 10, NOW + timedelta(seconds=90))
         await uow.commit()
-        assert sorted(entry.kind for entry in later) == ["card", "refresh", "refresh"]
+        assert sorted(entry.message.kind for entry in later) == ["card", "refresh", "refresh"]
         retried = next(entry for entry in later if entry.id == claimed[0].id)
         assert retried.attempts == 1
         for entry in later:

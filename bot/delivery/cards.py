@@ -1,0 +1,108 @@
+"""Cards and the replies under them, in the community's chat."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from bot import render
+from bot.delivery.context import CommunityChat, DeliveryContext, NotYet
+from bot.delivery.registry import delivers
+from bot.messages import ChatTarget, OutgoingMessage
+from bot.model import VISIBLE_STATUSES, SecretStatus
+from bot.outbox import CardDue, CardRefresh, ReplyDue
+
+SENDING_LEASE = timedelta(minutes=10)  # longer than any send, rate limits included
+REPLY_WAITS_FOR_CARD = timedelta(seconds=2)
+
+
+async def _card_message(
+    ctx: DeliveryContext, secret_id: int
+) -> tuple[CommunityChat, ChatTarget, OutgoingMessage, str | None, SecretStatus] | None:
+    async with ctx.db.unit_of_work() as uow:
+        secret = await uow.secrets.get(secret_id)
+        community = await uow.communities.get(secret.community_id) if secret else None
+        if secret is None or community is None or not community.active:
+            return None
+        counts = await uow.secrets.reaction_counts(secret_id)
+        replies = await uow.secrets.reply_count(secret_id)
+    shown = replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
+    message = render.card(community.settings.locale, shown, counts, replies)
+    target = ChatTarget(community.platform, community.chat_ref)
+    return CommunityChat(community.id), target, message, secret.card_ref, secret.status
+
+
+@delivers(CardDue)
+async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
+    secret_id = due.secret_id
+    found = await _card_message(ctx, secret_id)
+    if found is None:
+        return
+    *_, card_ref, status = found
+    if card_ref is not None or status is not SecretStatus.QUEUED:
+        return  # never post the same secret twice; a secret deleted before delivery stays unsent
+    now = ctx.clock.now()
+    async with ctx.db.unit_of_work() as uow:
+        mine = await uow.secrets.claim_sending(secret_id, now, now + SENDING_LEASE)
+        secret = await uow.secrets.get(secret_id)
+        if mine and secret is not None and secret.number <= 0:
+            # numbered as it goes out (communities with a publication delay): the order of the
+            # numbers is the order of the cards, not of the DMs
+            await uow.secrets.set_number(secret_id, await uow.communities.next_number(secret.community_id))
+        await uow.commit()
+    if not mine:
+        # another dispatcher is sending it (its outbox lease ran out mid-batch): look again later
+        raise NotYet(now + SENDING_LEASE)
+    found = await _card_message(ctx, secret_id)
+    if found is None:
+        return
+    chat, target, message, _, _ = found
+    try:
+        ref = await ctx.send(chat, target, message)
+    except BaseException:
+        async with ctx.db.unit_of_work() as uow:
+            await uow.secrets.claim_sending(secret_id, ctx.clock.now(), None)
+            await uow.commit()
+        raise
+    ctx.edited(target, ref)
+    async with ctx.db.unit_of_work() as uow:
+        await uow.secrets.set_card_ref(secret_id, ref, ctx.clock.now())
+        current = await uow.secrets.get(secret_id)
+        if current is not None and current.status is SecretStatus.QUEUED:
+            await uow.secrets.set_status(secret_id, SecretStatus.PUBLISHED)
+        await uow.commit()
+
+
+@delivers(CardRefresh)
+async def refresh_card(ctx: DeliveryContext, refresh: CardRefresh) -> None:
+    found = await _card_message(ctx, refresh.secret_id)
+    if found is None:
+        return
+    chat, target, message, card_ref, _ = found
+    if card_ref is None:
+        return  # not posted yet: the card will show the state of its delivery
+    later = ctx.next_edit_at(target, card_ref)
+    if later is not None:
+        raise NotYet(later)
+    ctx.edited(target, card_ref)
+    await ctx.edit(chat, target, card_ref, message)
+
+
+@delivers(ReplyDue)
+async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
+    async with ctx.db.unit_of_work() as uow:
+        reply = await uow.secrets.get_reply(due.reply_id)
+        secret = await uow.secrets.get(reply.secret_id) if reply else None
+        community = await uow.communities.get(secret.community_id) if secret else None
+    if reply is None or secret is None or community is None or not community.active:
+        return
+    if reply.message_ref is not None or secret.status not in VISIBLE_STATUSES:
+        return
+    if secret.card_ref is None:
+        raise NotYet(ctx.clock.now() + REPLY_WAITS_FOR_CARD)
+    target = ChatTarget(community.platform, community.chat_ref, reply_to=secret.card_ref)
+    message = render.reply_message(community.settings.locale, reply)
+    ref = await ctx.send(CommunityChat(community.id), target, message)
+    async with ctx.db.unit_of_work() as uow:
+        await uow.secrets.set_reply_ref(due.reply_id, ref)
+        await uow.commit()

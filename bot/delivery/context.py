@@ -1,0 +1,107 @@
+"""What a delivery function works with, and how it says which chat it writes to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.anonymity import Sealer
+from bot.messages import ChatTarget, OutgoingMessage
+from bot.ports import Clock, Database, DeliveryError, Messenger
+
+MIN_EDIT_INTERVAL = timedelta(seconds=1)  # per card, unless the platform says otherwise
+
+
+@dataclass(frozen=True)
+class CommunityChat:
+    """The community's own chat: if it is gone, the community is inactive."""
+
+    community_id: int
+
+
+@dataclass(frozen=True)
+class ModeratorsChat:
+    """The community's moderators' chat: if it is gone, it is unlinked and the item waits for another."""
+
+    community_id: int
+
+
+@dataclass(frozen=True)
+class MemberChat:
+    """A member's private chat, reached through a sealed address."""
+
+
+Chat = CommunityChat | ModeratorsChat | MemberChat
+
+
+class NotYet(Exception):
+    """The entry can't be delivered yet (a card not yet posted, an edit too soon): try again at ``when``."""
+
+    def __init__(self, when: datetime) -> None:
+        super().__init__(when.isoformat())
+        self.when = when
+
+
+class ChatGone(Exception):
+    """The platform says the bot can't write to ``chat`` any more."""
+
+    def __init__(self, chat: Chat, error: DeliveryError) -> None:
+        super().__init__(str(error))
+        self.chat = chat
+        self.error = error
+
+
+class DeliveryContext:
+    """The database, messengers and clock, and sending that tells the mechanics which chat refused."""
+
+    def __init__(
+        self,
+        database: Database,
+        messengers: Mapping[str, Messenger],
+        sealer: Sealer,
+        clock: Clock,
+        edit_intervals: Mapping[str, timedelta] | None = None,
+    ) -> None:
+        self.db = database
+        self.sealer = sealer
+        self.clock = clock
+        self._messengers = messengers
+        self._edit_intervals = edit_intervals or {}
+        self._last_edit: dict[tuple[str, str], datetime] = {}
+
+    def _messenger(self, platform: str) -> Messenger:
+        messenger = self._messengers.get(platform)
+        if messenger is None:
+            raise DeliveryError(f"no messenger for {platform}")
+        return messenger
+
+    async def send(self, chat: Chat, target: ChatTarget, message: OutgoingMessage) -> str:
+        messenger = self._messenger(target.platform)
+        try:
+            return await messenger.send(target, message)
+        except DeliveryError as error:
+            if error.chat_gone:
+                raise ChatGone(chat, error) from error
+            raise
+
+    async def edit(self, chat: Chat, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
+        messenger = self._messenger(target.platform)
+        try:
+            await messenger.edit(target, message_ref, message)
+        except DeliveryError as error:
+            if error.chat_gone:
+                raise ChatGone(chat, error) from error
+            raise
+
+    def edited(self, target: ChatTarget, message_ref: str) -> None:
+        """Note that a message was just written, for the pace of its next edit."""
+        self._last_edit[(target.chat_ref, message_ref)] = self.clock.now()
+
+    def next_edit_at(self, target: ChatTarget, message_ref: str) -> datetime | None:
+        """When the message may be edited again, if not now."""
+        last = self._last_edit.get((target.chat_ref, message_ref))
+        interval = self._edit_intervals.get(target.platform, MIN_EDIT_INTERVAL)
+        if last is not None and self.clock.now() - last < interval:
+            return last + interval
+        return None

@@ -1,0 +1,75 @@
+"""Every outbox message type survives the storage edge as itself; an unreadable row is failed, not crashed on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.outbox import (
+    AuthorNotice,
+    CardDue,
+    CardRefresh,
+    CommunityDigest,
+    MemberDigest,
+    OutboxMessage,
+    QueueItemDue,
+    ReplyDue,
+    Welcome,
+)
+from storage.database import SqlDatabase
+from storage.tables import OutboxRow
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+LEASE = NOW + timedelta(minutes=2)
+
+ONE_OF_EACH: list[OutboxMessage] = [
+    Welcome(community_id=3),
+    CardDue(secret_id=4),
+    CardRefresh(secret_id=5),
+    ReplyDue(reply_id=6),
+    QueueItemDue(item_id=7),
+    CommunityDigest(community_id=8, secret_ids=(1, 2, 3)),
+    MemberDigest(author_key="c" * 64, secret_ids=(9,)),
+    AuthorNotice(secret_id=10, key="notice.removed", params={"number": "12", "reason_key": "report.spam"}),
+]
+
+
+async def test_each_message_comes_back_equal_to_what_was_added(database: SqlDatabase) -> None:
+    async with database.unit_of_work() as uow:
+        for message in ONE_OF_EACH:
+            await uow.outbox.add(message, NOW)
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        claimed = await uow.outbox.claim_due(NOW, 100, LEASE)
+        await uow.commit()
+    assert [entry.message for entry in claimed] == ONE_OF_EACH
+
+
+async def test_a_row_of_an_unknown_kind_or_shape_is_failed_and_the_others_delivered(
+    database: SqlDatabase,
+) -> None:
+    async with database.unit_of_work() as uow:
+        await uow.outbox.add(CardDue(secret_id=1), NOW)
+        await uow.commit()
+    async with database.engine.begin() as connection:
+        for kind, payload in [("teleport", {"x": 1}), ("card", {"secret_id": "1; DROP"}), ("reply", {})]:
+            await connection.execute(
+                OutboxRow.__table__.insert().values(
+                    kind=kind, payload=payload, status="pending", attempts=0,
+                    not_before=NOW, created_at=NOW,
+                )
+            )  # fmt: skip
+    async with database.unit_of_work() as uow:
+        claimed = await uow.outbox.claim_due(NOW, 100, LEASE)
+        await uow.commit()
+        assert [entry.message for entry in claimed] == [CardDue(secret_id=1)]
+        assert await uow.outbox.pending_count() == 1
+    async with database.engine.connect() as connection:
+        statuses = (await connection.execute(select(OutboxRow.kind, OutboxRow.status))).all()
+    assert sorted(statuses) == [
+        ("card", "failed"),
+        ("card", "pending"),
+        ("reply", "failed"),
+        ("teleport", "failed"),
+    ]
