@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,9 @@ from storage.tables import Base
 from tests.support import POSTGRES_URL, postgres_reachable
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
+def sql_url(backend: str, tmp_path: Path) -> str:
+    """A SQLite file in ``tmp_path``, or the test PostgreSQL database (skipped when it is not running)."""
+    if backend == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'murmure.db'}"
     if not postgres_reachable():
         if os.environ.get("CI"):
@@ -24,20 +25,32 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return POSTGRES_URL
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return sql_url(request.param, tmp_path)
+
+
 async def reset_postgres(database: SqlDatabase) -> None:
     async with database.engine.begin() as connection:
         await connection.run_sync(Base.metadata.drop_all)
         await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[SqlDatabase]:
-    """A migrated, empty database on SQLite or PostgreSQL."""
-    db = SqlDatabase.from_url(database_url)
-    if database_url.startswith("postgresql"):
+@asynccontextmanager
+async def migrated(url: str) -> AsyncIterator[SqlDatabase]:
+    """A migrated, empty database at ``url``, disposed of afterwards."""
+    db = SqlDatabase.from_url(url)
+    if url.startswith("postgresql"):
         await reset_postgres(db)
     await upgrade(db.engine)
     try:
         yield db
     finally:
         await db.dispose()
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[SqlDatabase]:
+    """A migrated, empty database on SQLite or PostgreSQL."""
+    async with migrated(database_url) as db:
+        yield db

@@ -210,6 +210,7 @@ class FakeMembers(_Repo):
 
     async def forget_membership(self, author_key: str, community_id: int) -> None:
         self.s.memberships.pop((author_key, community_id), None)
+        self.s.joins.pop((author_key, community_id), None)
 
     async def locale(self, author_key: str) -> str | None:
         return self.s.locales.get(author_key)
@@ -233,7 +234,7 @@ class FakeMembers(_Repo):
             and b.community_id == community_id
             and (b.until is None or b.until > now)
         ]
-        return next((b for b in active if b.until is None), active[0] if active else None)
+        return max(active, key=lambda b: b.until or FAR_FUTURE, default=None)
 
     async def add_ban(self, ban: Ban, at: datetime) -> None:
         self.s.bans.append(ban)
@@ -471,17 +472,17 @@ class FakeSecrets(_Repo):
 
     async def reporter_record(self, reporter_key: str, community_id: int) -> tuple[int, int]:
         reported = {sid: at for (sid, key), (_, _, at) in self.s.reports.items() if key == reporter_key}
-        decided = [
-            i.status
+        decided = {
+            (i.secret_id, i.status)  # a secret judged twice the same way counts once
             for i in self.s.items.values()
             if i.secret_id in reported
             and i.community_id == community_id
             and i.cause is QueueCause.REPORTS
             and i.id in self.s.decided_at
             and reported[i.secret_id] <= self.s.decided_at[i.id]
-        ]
-        upheld = sum(1 for s in decided if s in (QueueStatus.REMOVED, QueueStatus.BANNED))
-        return upheld, sum(1 for s in decided if s is QueueStatus.APPROVED)
+        }
+        upheld = sum(1 for _, s in decided if s in (QueueStatus.REMOVED, QueueStatus.BANNED))
+        return upheld, sum(1 for _, s in decided if s is QueueStatus.APPROVED)
 
     async def count_secrets_since(self, author_key: str, community_id: int, since: datetime) -> int:
         return sum(
@@ -543,11 +544,12 @@ class FakeModeration(_Repo):
         self, community_id: int, limit: int
     ) -> Sequence[tuple[datetime, str, int | None, str]]:
         rows = [
-            (at, action, sid, detail)
-            for cid, _, at, action, sid, detail in self.s.audit
+            (index, (at, action, sid, detail))
+            for index, (cid, _, at, action, sid, detail) in enumerate(self.s.audit)
             if cid == community_id
         ]
-        return list(reversed(rows))[:limit]
+        rows.sort(key=lambda row: (row[1][0], row[0]), reverse=True)
+        return [entry for _, entry in rows][:limit]
 
 
 class FakeOutbox(_Repo):

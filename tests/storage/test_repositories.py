@@ -1,9 +1,9 @@
-"""Storage contract: the same cases on SQLite and PostgreSQL."""
+"""Storage contract: the same cases on the in-memory fake, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from bot.model import (
     Ban,
@@ -19,53 +19,26 @@ from bot.model import (
 )
 from bot.moderation.verdict import Verdict
 from bot.outbox import CardDue, CardRefresh
+from bot.ports import Database
 from storage.database import SqlDatabase
-
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-KEY = "a" * 64
-OTHER = "b" * 64
+from tests.storage.contract import KEY, NOW, OTHER, add_community, add_secret
 
 
-async def _community(db: SqlDatabase, chat_ref: str = "g1") -> int:
-    async with db.unit_of_work() as uow:
-        community = await uow.communities.add("console", chat_ref, "Group", CommunitySettings(), NOW)
-        await uow.commit()
-    return community.id
-
-
-async def _secret(db: SqlDatabase, community_id: int, number: int = 1, at: datetime = NOW) -> int:
-    async with db.unit_of_work() as uow:
-        secret = await uow.secrets.add(
-            community_id,
-            number,
-            KEY,
-            "text",
-            False,
-            SecretStatus.QUEUED,
-            at,
-            "en",
-            b"sealed",
-            at + timedelta(days=7),
-        )
-        await uow.commit()
-    return secret.id
-
-
-async def test_times_come_back_in_utc_whatever_zone_they_were_given_in(database: SqlDatabase) -> None:
-    community_id = await _community(database)
+async def test_times_come_back_in_utc_whatever_zone_they_were_given_in(store: Database) -> None:
+    community_id = await add_community(store)
     paris = timezone(timedelta(hours=1))
-    secret_id = await _secret(database, community_id, at=datetime(2026, 11, 24, 10, 0, tzinfo=paris))
-    async with database.unit_of_work() as uow:
+    secret_id = await add_secret(store, community_id, at=datetime(2026, 11, 24, 10, 0, tzinfo=paris))
+    async with store.unit_of_work() as uow:
         secret = await uow.secrets.get(secret_id)
     assert secret is not None
     assert secret.created_at == NOW and secret.created_at.tzinfo is not None
 
 
-async def test_numbers_are_per_community_and_never_repeat(database: SqlDatabase) -> None:
-    first, second = await _community(database, "g1"), await _community(database, "g2")
+async def test_numbers_are_per_community_and_never_repeat(store: Database) -> None:
+    first, second = await add_community(store, "g1"), await add_community(store, "g2")
 
     async def take(community_id: int) -> int:
-        async with database.unit_of_work() as uow:
+        async with store.unit_of_work() as uow:
             number = await uow.communities.next_number(community_id)
             await uow.commit()
             return number
@@ -75,20 +48,20 @@ async def test_numbers_are_per_community_and_never_repeat(database: SqlDatabase)
     assert await take(second) == 1
 
 
-async def test_uncommitted_work_is_rolled_back(database: SqlDatabase) -> None:
-    community_id = await _community(database)
-    async with database.unit_of_work() as uow:
+async def test_uncommitted_work_is_rolled_back(store: Database) -> None:
+    community_id = await add_community(store)
+    async with store.unit_of_work() as uow:
         await uow.communities.set_active(community_id, False)
-    async with database.unit_of_work() as uow:
+    async with store.unit_of_work() as uow:
         community = await uow.communities.get(community_id)
     assert community is not None and community.active
 
 
-async def test_a_draft_is_submitted_once(database: SqlDatabase) -> None:
-    async with database.unit_of_work() as uow:
+async def test_a_draft_is_submitted_once(store: Database) -> None:
+    async with store.unit_of_work() as uow:
         draft = await uow.drafts.add(KEY, DraftKind.SECRET, None, None, "hello", Verdict.ALLOW, (), NOW)
         await uow.commit()
-    async with database.unit_of_work() as uow:
+    async with store.unit_of_work() as uow:
         assert await uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED)
         assert not await uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED)
         await uow.commit()
@@ -96,9 +69,9 @@ async def test_a_draft_is_submitted_once(database: SqlDatabase) -> None:
     assert stored is not None and stored.status is DraftStatus.SUBMITTED
 
 
-async def test_reactions_toggle_and_count(database: SqlDatabase) -> None:
-    secret_id = await _secret(database, await _community(database))
-    async with database.unit_of_work() as uow:
+async def test_reactions_toggle_and_count(store: Database) -> None:
+    secret_id = await add_secret(store, await add_community(store))
+    async with store.unit_of_work() as uow:
         assert await uow.secrets.toggle_reaction(secret_id, KEY, Reaction.HEART)
         assert await uow.secrets.toggle_reaction(secret_id, OTHER, Reaction.HEART)
         assert await uow.secrets.toggle_reaction(secret_id, OTHER, Reaction.SAD)
@@ -108,9 +81,9 @@ async def test_reactions_toggle_and_count(database: SqlDatabase) -> None:
     assert (counts.heart, counts.laugh, counts.wow, counts.sad) == (1, 0, 0, 1)
 
 
-async def test_one_report_per_reporter(database: SqlDatabase) -> None:
-    secret_id = await _secret(database, await _community(database))
-    async with database.unit_of_work() as uow:
+async def test_one_report_per_reporter(store: Database) -> None:
+    secret_id = await add_secret(store, await add_community(store))
+    async with store.unit_of_work() as uow:
         assert await uow.secrets.add_report(secret_id, KEY, ReportReason.SPAM, 1.0, NOW)
         assert not await uow.secrets.add_report(secret_id, KEY, ReportReason.HATE, 1.0, NOW)
         assert await uow.secrets.add_report(secret_id, OTHER, ReportReason.HATE, 0.25, NOW)
@@ -119,9 +92,9 @@ async def test_one_report_per_reporter(database: SqlDatabase) -> None:
         assert await uow.secrets.report_weight(secret_id) == 1.25
 
 
-async def test_return_addresses_expire_and_are_erased(database: SqlDatabase) -> None:
-    secret_id = await _secret(database, await _community(database))
-    async with database.unit_of_work() as uow:
+async def test_return_addresses_expire_and_are_erased(store: Database) -> None:
+    secret_id = await add_secret(store, await add_community(store))
+    async with store.unit_of_work() as uow:
         assert await uow.secrets.return_address(secret_id, NOW) == b"sealed"
         assert await uow.secrets.return_address(secret_id, NOW + timedelta(days=8)) is None
         assert await uow.secrets.erase_expired_return_addresses(NOW + timedelta(days=8)) == 1
@@ -129,9 +102,9 @@ async def test_return_addresses_expire_and_are_erased(database: SqlDatabase) -> 
         assert await uow.secrets.return_address(secret_id, NOW) is None
 
 
-async def test_bans_end_and_permanent_bans_do_not(database: SqlDatabase) -> None:
-    community_id = await _community(database)
-    async with database.unit_of_work() as uow:
+async def test_bans_end_and_permanent_bans_do_not(store: Database) -> None:
+    community_id = await add_community(store)
+    async with store.unit_of_work() as uow:
         await uow.members.add_ban(Ban(community_id, KEY, NOW + timedelta(hours=24)), NOW)
         await uow.members.add_ban(Ban(community_id, OTHER, None), NOW)
         await uow.commit()
@@ -140,14 +113,14 @@ async def test_bans_end_and_permanent_bans_do_not(database: SqlDatabase) -> None
         assert await uow.members.active_ban(OTHER, community_id, NOW + timedelta(days=999)) is not None
 
 
-async def test_membership_pending_input_and_locale(database: SqlDatabase) -> None:
-    community_id = await _community(database)
-    async with database.unit_of_work() as uow:
+async def test_membership_pending_input_and_locale(store: Database) -> None:
+    community_id = await add_community(store)
+    async with store.unit_of_work() as uow:
         await uow.members.mark_verified(KEY, community_id, NOW)
         await uow.members.set_locale(KEY, "fr")
         await uow.members.set_pending_input(PendingInput(KEY, DraftKind.REPLY, 7, NOW), KEY)
         await uow.commit()
-    async with database.unit_of_work() as uow:
+    async with store.unit_of_work() as uow:
         assert list(await uow.members.verified_since(KEY, NOW - timedelta(minutes=1))) == [community_id]
         assert list(await uow.members.verified_since(KEY, NOW + timedelta(minutes=1))) == []
         assert await uow.members.locale(KEY) == "fr"
@@ -160,10 +133,10 @@ async def test_membership_pending_input_and_locale(database: SqlDatabase) -> Non
         assert list(await uow.members.verified_since(KEY, NOW - timedelta(minutes=1))) == []
 
 
-async def test_queue_items_are_decided_once_and_audited(database: SqlDatabase) -> None:
-    community_id = await _community(database)
-    secret_id = await _secret(database, community_id)
-    async with database.unit_of_work() as uow:
+async def test_queue_items_are_decided_once_and_audited(store: Database) -> None:
+    community_id = await add_community(store)
+    secret_id = await add_secret(store, community_id)
+    async with store.unit_of_work() as uow:
         item = await uow.moderation.add_item(community_id, secret_id, QueueCause.REPORTS, "spam", NOW)
         await uow.commit()
         assert await uow.moderation.open_item_for(secret_id) == item
@@ -205,12 +178,12 @@ async def test_outbox_claims_once_dedupes_and_retries(database: SqlDatabase) -> 
         assert await uow.outbox.pending_count() == 0
 
 
-async def test_feeds_subscriptions_and_digest_readers(database: SqlDatabase) -> None:
+async def test_feeds_subscriptions_and_digest_readers(store: Database) -> None:
     from bot.ports import DigestAddress
 
-    public = await _community(database, "pub")
-    private = await _community(database, "priv")
-    async with database.unit_of_work() as uow:
+    public = await add_community(store, "pub")
+    private = await add_community(store, "priv")
+    async with store.unit_of_work() as uow:
         await uow.communities.update_settings(public, CommunitySettings(public=True), NOW - timedelta(days=1))
         ids = []
         for n, (community, collection, points) in enumerate(
@@ -251,9 +224,9 @@ async def test_feeds_subscriptions_and_digest_readers(database: SqlDatabase) -> 
         assert await uow.members.digest_address(OTHER, NOW) is None
 
 
-async def test_one_dispatcher_at_a_time_may_send_a_card(database: SqlDatabase) -> None:
-    secret_id = await _secret(database, await _community(database))
-    async with database.unit_of_work() as uow:
+async def test_one_dispatcher_at_a_time_may_send_a_card(store: Database) -> None:
+    secret_id = await add_secret(store, await add_community(store))
+    async with store.unit_of_work() as uow:
         assert await uow.secrets.claim_sending(secret_id, NOW, NOW + timedelta(minutes=10))
         assert not await uow.secrets.claim_sending(
             secret_id, NOW + timedelta(minutes=5), NOW + timedelta(minutes=15)

@@ -1,0 +1,54 @@
+"""What the storage contract cases share: fixed times, keys and small builders over the core's port."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.model import CommunitySettings, SecretStatus
+from bot.ports import Database
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+KEY = "a" * 64
+OTHER = "b" * 64
+THIRD = "c" * 64
+
+
+async def add_community(
+    store: Database,
+    chat_ref: str = "g1",
+    settings: CommunitySettings | None = None,
+    platform: str = "console",
+) -> int:
+    async with store.unit_of_work() as uow:
+        made = await uow.communities.add(platform, chat_ref, "Group", settings or CommunitySettings(), NOW)
+        await uow.commit()
+    return made.id
+
+
+async def add_secret(
+    store: Database,
+    community_id: int,
+    number: int = 1,
+    at: datetime = NOW,
+    *,
+    author_key: str = KEY,
+    text: str = "text",
+    status: SecretStatus = SecretStatus.QUEUED,
+    collection: str | None = None,
+) -> int:
+    async with store.unit_of_work() as uow:
+        made = await uow.secrets.add(
+            community_id,
+            number,
+            author_key,
+            text,
+            False,
+            status,
+            at,
+            "en",
+            b"sealed",
+            at + timedelta(days=7),
+            collection,
+        )
+        await uow.commit()
+    return made.id

@@ -1,0 +1,125 @@
+"""Storage contract for communities, on the fake, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.model import CommunitySettings, ModerationMode
+from bot.ports import Database
+from tests.storage.contract import NOW, add_community
+
+
+async def test_a_community_is_found_by_its_chat_on_its_platform_only(store: Database) -> None:
+    telegram = await add_community(store, "-100", platform="telegram")
+    await add_community(store, "-100", platform="discord")
+    async with store.unit_of_work() as uow:
+        found = await uow.communities.by_chat("telegram", "-100")
+        assert found is not None and found.id == telegram
+        assert (found.platform, found.chat_ref, found.title, found.active) == (
+            "telegram",
+            "-100",
+            "Group",
+            True,
+        )
+        assert found.moderation_chat_ref is None and found.secret_count == 0
+        assert await uow.communities.by_chat("telegram", "-200") is None
+        assert await uow.communities.get(telegram + 1000) is None
+
+
+async def test_active_communities_of_a_platform_in_the_order_they_came(store: Database) -> None:
+    ids = [await add_community(store, f"g{n}") for n in range(4)]
+    await add_community(store, "elsewhere", platform="discord")
+    async with store.unit_of_work() as uow:
+        await uow.communities.set_active(ids[1], False)
+        await uow.commit()
+        assert [c.id for c in await uow.communities.active_on("console", 10)] == [ids[0], ids[2], ids[3]]
+        assert [c.id for c in await uow.communities.active_on("console", 2)] == [ids[0], ids[2]]
+
+
+async def test_reactivating_a_community_may_give_it_its_new_title(store: Database) -> None:
+    community_id = await add_community(store)
+    async with store.unit_of_work() as uow:
+        await uow.communities.set_active(community_id, False)
+        await uow.commit()
+        await uow.communities.set_active(community_id, True, "Renamed")
+        await uow.commit()
+        await uow.communities.set_active(community_id, True)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        found = await uow.communities.get(community_id)
+    assert found is not None and found.active and found.title == "Renamed"
+
+
+async def test_settings_come_back_as_they_were_saved(store: Database) -> None:
+    community_id = await add_community(store)
+    settings = CommunitySettings(
+        locale="fr", mode=ModerationMode.REVIEW, report_threshold=2, min_members=9,
+        publication_delay_seconds=600, hold_new_authors=True, max_secrets_per_day=1, max_replies_per_hour=3,
+        digest_time="", timezone="Europe/Paris", public=False, collections=("love", "work"),
+    )  # fmt: skip
+    async with store.unit_of_work() as uow:
+        await uow.communities.update_settings(community_id, settings, NOW)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        found = await uow.communities.get(community_id)
+    assert found is not None and found.settings == settings
+
+
+async def test_a_community_is_shared_from_the_moment_it_became_public(store: Database) -> None:
+    community_id = await add_community(store)
+    public = CommunitySettings(public=True)
+    async with store.unit_of_work() as uow:
+        assert list(await uow.communities.public_since()) == []
+        await uow.communities.update_settings(community_id, public, NOW)
+        await uow.communities.update_settings(community_id, public, NOW + timedelta(hours=1))  # still public
+        await uow.commit()
+        assert list(await uow.communities.public_since("console")) == [(community_id, NOW)]
+        assert list(await uow.communities.public_since("telegram")) == []
+        await uow.communities.update_settings(community_id, CommunitySettings(), NOW + timedelta(hours=2))
+        await uow.commit()
+        assert list(await uow.communities.public_since()) == []
+        await uow.communities.update_settings(community_id, public, NOW + timedelta(hours=3))
+        await uow.commit()
+        assert list(await uow.communities.public_since()) == [(community_id, NOW + timedelta(hours=3))]
+        await uow.communities.set_active(community_id, False)  # a community the bot left shares nothing
+        await uow.commit()
+        assert list(await uow.communities.public_since()) == []
+
+
+async def test_a_public_community_from_the_start_is_shared_from_its_creation(store: Database) -> None:
+    community_id = await add_community(store, settings=CommunitySettings(public=True))
+    async with store.unit_of_work() as uow:
+        assert list(await uow.communities.public_since()) == [(community_id, NOW)]
+
+
+async def test_a_chat_that_changed_its_id_is_followed_as_community_and_moderators_chat(
+    store: Database,
+) -> None:
+    group = await add_community(store, "-1")
+    other = await add_community(store, "-3")
+    elsewhere = await add_community(store, "-1", platform="discord")
+    async with store.unit_of_work() as uow:
+        await uow.communities.set_moderation_chat(other, "-1")
+        await uow.communities.set_active(group, False)
+        await uow.commit()
+        await uow.communities.move("console", "-1", "-2")
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        moved, watching, untouched = [await uow.communities.get(c) for c in (group, other, elsewhere)]
+        assert moved is not None and (moved.chat_ref, moved.active) == ("-2", True)
+        assert watching is not None and watching.moderation_chat_ref == "-2"
+        assert untouched is not None and untouched.chat_ref == "-1"
+        await uow.communities.set_moderation_chat(other, None)
+        await uow.commit()
+        watching = await uow.communities.get(other)
+        assert watching is not None and watching.moderation_chat_ref is None
+
+
+async def test_the_secret_count_follows_the_numbers_given(store: Database) -> None:
+    community_id = await add_community(store)
+    async with store.unit_of_work() as uow:
+        assert [await uow.communities.next_number(community_id) for _ in range(3)] == [1, 2, 3]
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        found = await uow.communities.get(community_id)
+    assert found is not None and found.secret_count == 3

@@ -1,0 +1,142 @@
+"""Storage contract for secrets, their publication and the feeds, on the fake, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.model import CommunitySettings, SecretStatus
+from bot.ports import Database
+from tests.storage.contract import KEY, NOW, OTHER, add_community, add_secret
+
+
+async def test_a_secret_comes_back_as_it_was_written(store: Database) -> None:
+    community_id = await add_community(store)
+    async with store.unit_of_work() as uow:
+        made = await uow.secrets.add(
+            community_id, 4, KEY, "a secret", True, SecretStatus.HELD, NOW, "fr", None, None, "love"
+        )
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        found = await uow.secrets.get(made.id)
+        assert found == made
+        assert found is not None
+        assert (found.community_id, found.number, found.author_key, found.text) == (
+            community_id, 4, KEY, "a secret"
+        )  # fmt: skip
+        assert (found.content_warning, found.status, found.created_at, found.card_ref) == (
+            True, SecretStatus.HELD, NOW, None
+        )  # fmt: skip
+        assert (found.author_locale, found.collection, found.points) == ("fr", "love", 0.0)
+        assert await uow.secrets.return_address(made.id, NOW) is None
+        assert await uow.secrets.get(made.id + 1000) is None
+
+
+async def test_status_number_points_and_card_are_saved(store: Database) -> None:
+    secret_id = await add_secret(store, await add_community(store), number=0)
+    async with store.unit_of_work() as uow:
+        await uow.secrets.set_status(secret_id, SecretStatus.PUBLISHED)
+        await uow.secrets.set_number(secret_id, 12)
+        await uow.secrets.add_points(secret_id, 2.5)
+        await uow.secrets.add_points(secret_id, -1)
+        await uow.secrets.set_card_ref(secret_id, "card-9", NOW + timedelta(minutes=3))
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        found = await uow.secrets.get(secret_id)
+    assert found is not None
+    assert (found.status, found.number, found.points, found.card_ref) == (
+        SecretStatus.PUBLISHED, 12, 1.5, "card-9"
+    )  # fmt: skip
+
+
+async def test_a_return_address_is_erased_once_used(store: Database) -> None:
+    community_id = await add_community(store)
+    used, kept = await add_secret(store, community_id, 1), await add_secret(store, community_id, 2)
+    async with store.unit_of_work() as uow:
+        await uow.secrets.erase_return_address(used)
+        await uow.commit()
+        assert await uow.secrets.return_address(used, NOW) is None
+        assert await uow.secrets.return_address(kept, NOW) == b"sealed"
+        assert await uow.secrets.erase_expired_return_addresses(NOW + timedelta(days=1)) == 0
+
+
+async def test_an_authors_secrets_newest_first_and_counted_per_community(store: Database) -> None:
+    first, second = await add_community(store, "g1"), await add_community(store, "g2")
+    old = await add_secret(store, first, 1, NOW - timedelta(days=2), text="old")
+    new = await add_secret(store, first, 2, NOW, text="new")
+    there = await add_secret(store, second, 1, NOW - timedelta(hours=1), text="there")
+    await add_secret(store, first, 3, NOW, author_key=OTHER, text="not mine")
+    async with store.unit_of_work() as uow:
+        assert [s.id for s in await uow.secrets.by_author(KEY, 10)] == [new, there, old]
+        assert [s.id for s in await uow.secrets.by_author(KEY, 2)] == [new, there]
+        since = NOW - timedelta(days=1)
+        assert sorted(await uow.secrets.recent_texts_by_author(KEY, since)) == ["new", "there"]
+        assert await uow.secrets.count_secrets_since(KEY, first, since) == 1
+        assert await uow.secrets.count_secrets_since(KEY, first, NOW - timedelta(days=3)) == 2
+        assert await uow.secrets.count_secrets_since(OTHER, second, since) == 0
+
+
+async def test_feeds_show_published_cards_newest_card_first_and_page(store: Database) -> None:
+    community_id = await add_community(store)
+    published = SecretStatus.PUBLISHED
+    # written in this order, cards out in another: the feed follows the cards, not the DMs
+    ids = [
+        await add_secret(store, community_id, n + 1, NOW + timedelta(minutes=n), status=published)
+        for n in range(4)
+    ]
+    await add_secret(store, community_id, 9, NOW, status=SecretStatus.QUEUED)  # its card is not out
+    await add_secret(store, community_id, 10, NOW, status=SecretStatus.REMOVED)
+    async with store.unit_of_work() as uow:
+        for secret_id, minutes in zip(ids, (30, 10, 20, 0), strict=True):
+            await uow.secrets.set_card_ref(
+                secret_id, f"c{secret_id}", NOW + timedelta(hours=1, minutes=minutes)
+            )
+        await uow.commit()
+        order = [ids[0], ids[2], ids[1], ids[3]]
+        assert [s.id for s in await uow.secrets.feed([community_id], [], [], None, False, 0, 10)] == order
+        assert [s.id for s in await uow.secrets.feed([community_id], [], [], None, False, 1, 2)] == order[1:3]
+        recent = await uow.secrets.feed([community_id], [], [], NOW + timedelta(minutes=2), False, 0, 10)
+        assert [s.id for s in recent] == [ids[2], ids[3]]  # written since then
+        assert list(await uow.secrets.feed([community_id + 1000], [], [], None, False, 0, 10)) == []
+
+
+async def test_feeds_by_points_put_the_most_engaging_first(store: Database) -> None:
+    community_id = await add_community(store)
+    ids = [await add_secret(store, community_id, n + 1, status=SecretStatus.PUBLISHED) for n in range(3)]
+    async with store.unit_of_work() as uow:
+        for secret_id, points in zip(ids, (1, 7, 3), strict=True):
+            await uow.secrets.add_points(secret_id, points)
+            await uow.secrets.set_card_ref(secret_id, f"c{secret_id}", NOW)
+        await uow.commit()
+        found = await uow.secrets.feed([community_id], [], [], None, True, 0, 10)
+        assert [s.id for s in found] == [ids[1], ids[2], ids[0]]
+        top = await uow.secrets.top_since(community_id, NOW, 2)
+        assert [s.id for s in top] == [ids[1], ids[2]]
+        assert list(await uow.secrets.top_since(community_id, NOW + timedelta(seconds=1), 2)) == []
+
+
+async def test_a_public_communitys_collection_reaches_subscribers_elsewhere(store: Database) -> None:
+    shared = await add_community(store, "pub", CommunitySettings(public=True))
+    mine = await add_community(store, "mine")
+    published = SecretStatus.PUBLISHED
+    before = await add_secret(store, shared, 1, NOW - timedelta(hours=1), collection="love", status=published)
+    love = await add_secret(store, shared, 2, NOW, collection="love", status=published)
+    await add_secret(store, shared, 3, NOW, collection="work", status=published)
+    await add_secret(store, shared, 4, NOW, status=published)
+    async with store.unit_of_work() as uow:
+        public = list(await uow.communities.public_since())
+        assert [s.id for s in await uow.secrets.feed([mine], ["love"], public, None, False, 0, 10)] == [love]
+        assert before not in [
+            s.id for s in await uow.secrets.feed([], ["love", "work"], public, None, False, 0, 9)
+        ]
+
+
+async def test_a_communitys_digest_is_claimed_once_per_period(store: Database) -> None:
+    first, second = await add_community(store, "g1"), await add_community(store, "g2")
+    async with store.unit_of_work() as uow:
+        assert await uow.secrets.claim_digest(first, "2026-11-24", NOW)
+        assert not await uow.secrets.claim_digest(first, "2026-11-24", NOW)
+        assert await uow.secrets.claim_digest(second, "2026-11-24", NOW)
+        assert await uow.secrets.claim_digest(first, "2026-11-25", NOW)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert not await uow.secrets.claim_digest(first, "2026-11-25", NOW)
