@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from sqlalchemy import text
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
 from storage.tables import Base
+from tests import conformance
 from tests.support import POSTGRES_URL, postgres_reachable
 
 
@@ -54,3 +55,13 @@ async def database(database_url: str) -> AsyncIterator[SqlDatabase]:
     """A migrated, empty database on SQLite or PostgreSQL."""
     async with migrated(database_url) as db:
         yield db
+
+
+@pytest.fixture(autouse=True)
+def api_conformance() -> Iterator[None]:
+    """Fails a test during which an emulator received a request its platform's API description forbids."""
+    conformance.begin_test()
+    yield
+    problems = conformance.end_test()
+    if problems:
+        pytest.fail("requests that break the official API description:\n" + "\n".join(problems[:20]))

@@ -129,6 +129,9 @@ from typing import Any, Self
 import aiohttp
 from aiohttp import web
 
+from tests.conformance import Conformance
+from tests.conformance.discord import check_request
+
 JSON = dict[str, Any]
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
@@ -657,6 +660,7 @@ class DiscordEmulator:
         enabled_privileged_intents: int = PRIVILEGED_INTENTS,
         rest_limit: int = 50,
         rest_window: float = 1.0,
+        conformance: bool = True,
     ) -> None:
         self.bot_id = bot_id
         self.application_id = bot_id
@@ -671,6 +675,8 @@ class DiscordEmulator:
         self.rest_limit = rest_limit
         self.rest_window = rest_window
         self.requests: list[Request] = []
+        # every REST request checked against Discord's OpenAPI description; violations fail the test
+        self.conformance = Conformance("discord", enabled=conformance)
         self.unknown_routes: list[str] = []
         self.users: dict[int, User] = {bot_id: self.bot}
         self.guilds: dict[int, Guild] = {}
@@ -1636,6 +1642,8 @@ class DiscordEmulator:
         headers: dict[str, str] = {}
         try:
             record.json = await self._read_body(request)
+            problems = check_request(request.method, path, dict(request.query), record.json)
+            self.conformance.record(f"{request.method} {path}", problems)
             handler, params, bucket = self._route(request.method, path)
             injected = self._injected_429(f"{request.method} {path}")
             if injected is not None:

@@ -104,6 +104,8 @@ from typing import Any, Self
 import aiohttp
 from aiohttp import web
 
+from tests.conformance import Conformance
+from tests.conformance.telegram import check_call
 from tests.emulators.telegram_text import (
     EntityParseError,
     detect_entities,
@@ -391,6 +393,7 @@ class TelegramEmulator:
         strict_html: bool = True,
         strict_webhook_url: bool = False,
         callback_query_ttl: float | None = None,
+        conformance: bool = True,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -400,6 +403,8 @@ class TelegramEmulator:
         self.strict_webhook_url = strict_webhook_url
         self.callback_query_ttl = callback_query_ttl
         self.requests: list[ApiCall] = []
+        # every request checked against the Bot API description; violations fail the test
+        self.conformance = Conformance("telegram", enabled=conformance)
         self.unknown_methods: list[str] = []
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
@@ -1060,6 +1065,7 @@ class TelegramEmulator:
         call = ApiCall(method, {}, self.now())
         try:
             raw = await self._read_params(request)
+            self.conformance.record(method, check_call(method, raw))
             params = _Params(raw)
             call.params = params.decoded()
             if request.match_info["token"] != self.token:

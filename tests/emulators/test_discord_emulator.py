@@ -339,6 +339,8 @@ async def test_rate_limit_is_retried_by_discord_py(dc: DiscordEmulator) -> None:
 
 
 async def test_rest_errors_are_discords(dc: DiscordEmulator) -> None:
+    # bad requests on purpose: the conformance check must see each of them, and not fail this test
+    dc.conformance.allow(r"content: 2001 characters|custom_id: 101 characters|undocumented route /nope")
     async with running(dc) as bot:
         with pytest.raises(discord.Forbidden) as forbidden:
             await bot.http.send_message(
@@ -368,6 +370,10 @@ async def test_rest_errors_are_discords(dc: DiscordEmulator) -> None:
                 "message": "404: Not Found",
                 "code": 0,
             }
+    seen = "\n".join(dc.conformance.expected)
+    assert "body.content: 2001 characters, at most 2000" in seen
+    assert "custom_id: 101 characters, at most 100" in seen
+    assert "undocumented route /nope" in seen
 
 
 async def test_forced_disconnect_is_resumed_with_replay(dc: DiscordEmulator) -> None:
