@@ -1,7 +1,7 @@
 """Ranking: what is hot now.
 
 Each secret keeps engagement *points*: +1 per reaction (-1 when it is taken back), +2 per reply, and
--3 per unit of report weight (see ``bot.moderating.reporter_weight``). Its hot score decays with age,
+-3 per unit of report weight (see ``bot.usecases.reacting.reporter_weight``). Its hot score decays with age,
 as Hacker News' does::
 
     hot = points / (age_in_hours + 2) ** 1.5

@@ -103,17 +103,17 @@ async def test_moderators_are_kept_in_the_audit_under_another_key_than_their_aut
 
 
 async def test_the_welcome_link_verifies_its_community_even_beyond_the_probe() -> None:
-    from bot import service
+    from bot.usecases import membership
 
     h = await Harness().setup()
-    limit, service.MAX_COMMUNITIES_PROBED = service.MAX_COMMUNITIES_PROBED, 0
+    limit, membership.MAX_COMMUNITIES_PROBED = membership.MAX_COMMUNITIES_PROBED, 0
     try:
         assert "aren't a member" in text_of(await h.service.text(h.actor("u2"), "Hello?"))
         community = next(iter(h.db.state.communities.values()))
         await h.service.start(h.actor("u2"), PostLink(community.id).encode())
         assert "Preview" in text_of(await h.service.text(h.actor("u2"), "Found my group."))
     finally:
-        service.MAX_COMMUNITIES_PROBED = limit
+        membership.MAX_COMMUNITIES_PROBED = limit
 
 
 async def test_the_queue_cannot_be_linked_to_the_community_itself() -> None:
@@ -178,10 +178,10 @@ async def test_communities_the_member_is_not_in_are_not_asked_again_at_every_tap
 
 
 async def test_a_crowded_thread_gives_numbered_names_rather_than_twice_the_same() -> None:
-    from bot import service
+    from bot.usecases import posting
 
     h = await Harness(members=12).setup()
-    attempts, service.PSEUDONYM_ATTEMPTS = service.PSEUDONYM_ATTEMPTS, 1  # force collisions
+    attempts, posting.PSEUDONYM_ATTEMPTS = posting.PSEUDONYM_ATTEMPTS, 1  # force collisions
     try:
         await h.post("u1", "Crowded thread ahead.")
         secret_id = max(h.db.state.secrets)
@@ -190,7 +190,7 @@ async def test_a_crowded_thread_gives_numbered_names_rather_than_twice_the_same(
             preview = await h.service.text(h.actor(f"u{n}"), f"voice number {n}")
             await h.press(f"u{n}", post_action(preview))
     finally:
-        service.PSEUDONYM_ATTEMPTS = attempts
+        posting.PSEUDONYM_ATTEMPTS = attempts
     names = [r.pseudonym for r in h.db.state.replies.values()]
     assert len(names) == 11 and len(set(names)) == 11
 
@@ -198,7 +198,7 @@ async def test_a_crowded_thread_gives_numbered_names_rather_than_twice_the_same(
 async def test_with_a_publication_delay_numbers_follow_the_cards_not_the_dms(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot import service
+    from bot.usecases import posting
 
     class Draws:
         """Random draws under the test's control: the first secret waits 50 min, the second 5 min."""
@@ -210,7 +210,7 @@ async def test_with_a_publication_delay_numbers_follow_the_cards_not_the_dms(
         def randbelow(self, n: int) -> int:
             return self.delays.pop(0) if n <= 3601 else next(self.placeholders)
 
-    monkeypatch.setattr(service, "secrets", Draws())
+    monkeypatch.setattr(posting, "secrets", Draws())
     h = await Harness(CommunitySettings(publication_delay_seconds=3600)).setup()
     first = await h.service.text(h.actor("u1"), "Written first, published last.")
     answer = await h.press("u1", post_action(first))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.actions import Moderate, RemoveFor, ReplyLink, Report, ReportLink
 from bot.limits import cooldown_after
 from bot.model import CommunitySettings, ModOperation, ReportReason, SecretStatus
-from bot.moderating import reporter_weight
+from bot.usecases.reacting import reporter_weight
 from tests.core.harness import MODS, Harness, post_action, text_of
 
 

@@ -1,4 +1,4 @@
-"""What a button or a deep link asks for: one frozen dataclass each, encoded and decoded here only.
+"""Encoding and decoding buttons and deep links, here only; their types are in ``bot.actions.kinds``.
 
 Every type has an explicit code, and every enum value an explicit code (``CODES``): reordering or renaming
 an enum never re-labels a button already posted. A reference to a secret, draft, item or community is one
@@ -44,6 +44,15 @@ CODES: dict[type[Enum], dict[Enum, str]] = {
 }
 
 
+_ACTION_BY_CODE: dict[str, type[Action]] = {}
+_LINK_BY_CODE: dict[str, type[DeepLink]] = {}
+
+
+def actions() -> tuple[type[Action], ...]:
+    """Every type of button, once its module (``bot.actions.kinds``) is imported."""
+    return tuple(_ACTION_BY_CODE.values())
+
+
 class Form(StrEnum):
     """What a deep link opens where a platform has forms (Discord modals): a secret or a reply to write."""
 
@@ -59,6 +68,12 @@ class Action:
     edits_group_message: ClassVar[bool] = False  # pressed on a group message it may replace (queue, settings)
     counter: ClassVar[bool] = False  # a count members tap (reactions): shown quieter
 
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        if cls.code in _ACTION_BY_CODE:
+            raise ValueError(f"two actions with the code {cls.code!r}")
+        _ACTION_BY_CODE[cls.code] = cls
+
     def encode(self) -> str:
         return ":".join([VERSION, self.code, *(_encode_field(getattr(self, f.name)) for f in fields(self))])
 
@@ -70,214 +85,15 @@ class DeepLink:
     code: ClassVar[str]
     form: ClassVar[Form | None] = None  # a form to open instead of the DM's answer, where there are forms
 
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        if cls.code in _LINK_BY_CODE:
+            raise ValueError(f"two deep links with the code {cls.code!r}")
+        _LINK_BY_CODE[cls.code] = cls
+
     def encode(self) -> str:
         return "_".join([self.code, *(_encode_field(getattr(self, f.name)) for f in fields(self))])
 
-
-# ----------------------------------------------------------------- writing a secret or a reply
-
-
-@dataclass(frozen=True)
-class ChooseCommunity(Action):
-    code = "community"
-    draft: int
-    community: int
-
-
-@dataclass(frozen=True)
-class ToggleWarning(Action):
-    code = "cw"
-    draft: int
-
-
-@dataclass(frozen=True)
-class CycleTopic(Action):
-    code = "topic"
-    draft: int
-
-
-@dataclass(frozen=True)
-class Post(Action):
-    code = "post"
-    draft: int
-
-
-@dataclass(frozen=True)
-class Cancel(Action):
-    code = "cancel"
-    draft: int
-
-
-# ----------------------------------------------------------------- on cards
-
-
-@dataclass(frozen=True)
-class React(Action):
-    code = "react"
-    counter = True
-    secret: int
-    reaction: Reaction
-
-
-@dataclass(frozen=True)
-class Report(Action):
-    code = "report"
-    secret: int
-    reason: ReportReason
-
-
-# ----------------------------------------------------------------- own secrets, language, browsing
-
-
-@dataclass(frozen=True)
-class AskDelete(Action):
-    code = "delete"
-    secret: int
-
-
-@dataclass(frozen=True)
-class ConfirmDelete(Action):
-    code = "delyes"
-    secret: int
-
-
-@dataclass(frozen=True)
-class ChooseLanguage(Action):
-    code = "lang"
-    locale: str
-
-
-@dataclass(frozen=True)
-class Page(Action):
-    code = "feed"
-    kind: FeedKind
-    page: int
-
-
-@dataclass(frozen=True)
-class ToggleSubscription(Action):
-    code = "sub"
-    topic: str
-
-
-@dataclass(frozen=True)
-class DailyDigest(Action):
-    code = "dmdigest"
-    on: bool
-
-
-# ----------------------------------------------------------------- moderators
-
-
-@dataclass(frozen=True)
-class Moderate(Action):
-    code = "mod"
-    edits_group_message = True
-    item: int
-    operation: ModOperation
-
-
-@dataclass(frozen=True)
-class RemoveFor(Action):
-    """Remove a queued secret, for this reason (told to its author)."""
-
-    code = "modrm"
-    edits_group_message = True
-    item: int
-    reason: ReportReason
-
-
-@dataclass(frozen=True)
-class SetMode(Action):
-    code = "setmode"
-    edits_group_message = True
-    community: int
-    mode: ModerationMode
-
-
-@dataclass(frozen=True)
-class SetThreshold(Action):
-    code = "setthreshold"
-    edits_group_message = True
-    community: int
-    threshold: int
-
-
-@dataclass(frozen=True)
-class ShowThreshold(Action):
-    """The label between − and +: pressing it only says to use the buttons around it."""
-
-    code = "noop"
-    edits_group_message = True
-    community: int
-
-
-@dataclass(frozen=True)
-class SetCommunityLanguage(Action):
-    code = "setlang"
-    edits_group_message = True
-    community: int
-    locale: str
-
-
-@dataclass(frozen=True)
-class SetPublic(Action):
-    code = "setpublic"
-    edits_group_message = True
-    community: int
-    public: bool
-
-
-# ----------------------------------------------------------------- deep links
-
-
-@dataclass(frozen=True)
-class ReplyLink(DeepLink):
-    code = "reply"
-    form = Form.REPLY
-    secret: int
-
-
-@dataclass(frozen=True)
-class ReportLink(DeepLink):
-    code = "report"
-    secret: int
-
-
-@dataclass(frozen=True)
-class PostLink(DeepLink):
-    """The welcome's button: write a secret, this community verified first."""
-
-    code = "post"
-    form = Form.SECRET
-    community: int
-
-
-ACTIONS: tuple[type[Action], ...] = (
-    ChooseCommunity,
-    ToggleWarning,
-    CycleTopic,
-    Post,
-    Cancel,
-    React,
-    Report,
-    AskDelete,
-    ConfirmDelete,
-    ChooseLanguage,
-    Page,
-    ToggleSubscription,
-    DailyDigest,
-    Moderate,
-    RemoveFor,
-    SetMode,
-    SetThreshold,
-    ShowThreshold,
-    SetCommunityLanguage,
-    SetPublic,
-)
-LINKS: tuple[type[DeepLink], ...] = (ReplyLink, ReportLink, PostLink)
-_ACTION_BY_CODE = {cls.code: cls for cls in ACTIONS}
-_LINK_BY_CODE = {cls.code: cls for cls in LINKS}
 
 # What adapters may match without knowing any code (Discord's dynamic items).
 ACTION_PATTERN = VERSION + r":[a-z_]{1,16}(?::[a-z0-9_]{1,16}){0,4}"

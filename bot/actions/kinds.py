@@ -1,0 +1,187 @@
+"""What a button or a deep link asks for: one frozen dataclass each. A reference to a secret, draft, item or
+community is one field, so that it can become an opaque token without changing the shape of the actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.actions.codec import Action, DeepLink, Form
+from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason
+
+# ----------------------------------------------------------------- writing a secret or a reply
+
+
+@dataclass(frozen=True)
+class ChooseCommunity(Action):
+    code = "community"
+    draft: int
+    community: int
+
+
+@dataclass(frozen=True)
+class ToggleWarning(Action):
+    code = "cw"
+    draft: int
+
+
+@dataclass(frozen=True)
+class CycleTopic(Action):
+    code = "topic"
+    draft: int
+
+
+@dataclass(frozen=True)
+class Post(Action):
+    code = "post"
+    draft: int
+
+
+@dataclass(frozen=True)
+class Cancel(Action):
+    code = "cancel"
+    draft: int
+
+
+# ----------------------------------------------------------------- on cards
+
+
+@dataclass(frozen=True)
+class React(Action):
+    code = "react"
+    counter = True
+    secret: int
+    reaction: Reaction
+
+
+@dataclass(frozen=True)
+class Report(Action):
+    code = "report"
+    secret: int
+    reason: ReportReason
+
+
+# ----------------------------------------------------------------- own secrets, language, browsing
+
+
+@dataclass(frozen=True)
+class AskDelete(Action):
+    code = "delete"
+    secret: int
+
+
+@dataclass(frozen=True)
+class ConfirmDelete(Action):
+    code = "delyes"
+    secret: int
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Action):
+    code = "lang"
+    locale: str
+
+
+@dataclass(frozen=True)
+class Page(Action):
+    code = "feed"
+    kind: FeedKind
+    page: int
+
+
+@dataclass(frozen=True)
+class ToggleSubscription(Action):
+    code = "sub"
+    topic: str
+
+
+@dataclass(frozen=True)
+class DailyDigest(Action):
+    code = "dmdigest"
+    on: bool
+
+
+# ----------------------------------------------------------------- moderators
+
+
+@dataclass(frozen=True)
+class Moderate(Action):
+    code = "mod"
+    edits_group_message = True
+    item: int
+    operation: ModOperation
+
+
+@dataclass(frozen=True)
+class RemoveFor(Action):
+    """Remove a queued secret, for this reason (told to its author)."""
+
+    code = "modrm"
+    edits_group_message = True
+    item: int
+    reason: ReportReason
+
+
+@dataclass(frozen=True)
+class SetMode(Action):
+    code = "setmode"
+    edits_group_message = True
+    community: int
+    mode: ModerationMode
+
+
+@dataclass(frozen=True)
+class SetThreshold(Action):
+    code = "setthreshold"
+    edits_group_message = True
+    community: int
+    threshold: int
+
+
+@dataclass(frozen=True)
+class ShowThreshold(Action):
+    """The label between − and +: pressing it only says to use the buttons around it."""
+
+    code = "noop"
+    edits_group_message = True
+    community: int
+
+
+@dataclass(frozen=True)
+class SetCommunityLanguage(Action):
+    code = "setlang"
+    edits_group_message = True
+    community: int
+    locale: str
+
+
+@dataclass(frozen=True)
+class SetPublic(Action):
+    code = "setpublic"
+    edits_group_message = True
+    community: int
+    public: bool
+
+
+# ----------------------------------------------------------------- deep links
+
+
+@dataclass(frozen=True)
+class ReplyLink(DeepLink):
+    code = "reply"
+    form = Form.REPLY
+    secret: int
+
+
+@dataclass(frozen=True)
+class ReportLink(DeepLink):
+    code = "report"
+    secret: int
+
+
+@dataclass(frozen=True)
+class PostLink(DeepLink):
+    """The welcome's button: write a secret, this community verified first."""
+
+    code = "post"
+    form = Form.SECRET
+    community: int

@@ -1,0 +1,1 @@
+"""The use cases, one module per feature; ``bot.service`` routes events to them."""

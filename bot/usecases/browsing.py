@@ -1,0 +1,89 @@
+"""Browsing in DM: pages of latest and top secrets, followed topics, the opt-in to the daily DM digest."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot import ranking, render
+from bot.actions import DailyDigest, Page, ToggleSubscription
+from bot.actor import Actor
+from bot.anonymity import Sealer
+from bot.messages import EditPressed, Response, Say
+from bot.model import COLLECTIONS, FeedKind
+from bot.ports import DigestAddress
+from bot.refusals import RefusedBriefly
+from bot.usecases import membership
+from bot.usecases.context import Context
+
+MAX_FEED_PAGE = 1000
+TOP_WINDOW = timedelta(days=7)
+TOP_POOL = 200
+ADDRESS_LIFETIME = timedelta(days=7)  # after the member's last activity
+
+
+async def feed(ctx: Context, action: Page, *, edit: bool = True) -> list[Response]:
+    """Latest or top secrets of the member's communities and subscribed collections."""
+    if action.page > MAX_FEED_PAGE:
+        raise RefusedBriefly("error.stale")
+    mine = await membership.communities_of(ctx)
+    uow, kind, page = ctx.uow, action.kind, action.page
+    subscribed = await uow.secrets.subscriptions(ctx.key)
+    public = await uow.communities.public_since(ctx.actor.platform)
+    mine_ids = [c.id for c in mine]
+    size = render.FEED_PAGE
+    now = ctx.now()
+    if kind is FeedKind.LATEST:
+        found = list(await uow.secrets.feed(mine_ids, subscribed, public, None, False, page * size, size + 1))
+    else:
+        pool = await uow.secrets.feed(mine_ids, subscribed, public, now - TOP_WINDOW, True, 0, TOP_POOL)
+        found = ranking.by_hotness(pool, now)[page * size : page * size + size + 1]
+    titles: dict[int, str] = {c.id: c.title for c in mine}
+    items = []
+    for secret in found[:size]:
+        if secret.community_id not in titles:
+            other = await uow.communities.get(secret.community_id)
+            titles[secret.community_id] = other.title if other else "?"
+        items.append((secret, titles[secret.community_id]))
+    message = render.feed_page(ctx.locale, kind, page, items, more=len(found) > size)
+    return [EditPressed(message) if edit else Say(message)]
+
+
+async def topics(ctx: Context, *, edit: bool = False) -> list[Response]:
+    daily = await ctx.uow.members.digest_address(ctx.key, ctx.now()) is not None
+    message = render.topics(ctx.locale, await ctx.uow.secrets.subscriptions(ctx.key), daily)
+    return [EditPressed(message) if edit else Say(message)]
+
+
+async def toggle_dm_digest(ctx: Context, action: DailyDigest) -> list[Response]:
+    address = digest_address(ctx.services.sealer, ctx.actor, ctx.locale, ctx.now()) if action.on else None
+    await ctx.uow.members.set_digest_address(ctx.key, address)
+    return await topics(ctx, edit=True)
+
+
+async def toggle_subscription(ctx: Context, action: ToggleSubscription) -> list[Response]:
+    if action.topic not in COLLECTIONS:
+        raise RefusedBriefly("error.stale")
+    subscribed = action.topic in await ctx.uow.secrets.subscriptions(ctx.key)
+    await ctx.uow.secrets.set_subscription(ctx.key, action.topic, not subscribed)
+    return await topics(ctx, edit=True)
+
+
+async def refresh_digest_address(ctx: Context) -> None:
+    """A member who opted in to the DM digest keeps getting it for 7 days after their last activity. Kept
+    to the day, and rewritten once a day at most: an exact time would tie their key to an event."""
+    now = ctx.now()
+    current = await ctx.uow.members.digest_address(ctx.key, now)
+    if current is None or current.expires_at >= _expiry(now):
+        return
+    await ctx.uow.members.set_digest_address(
+        ctx.key, digest_address(ctx.services.sealer, ctx.actor, ctx.locale, now)
+    )
+
+
+def _expiry(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0) + ADDRESS_LIFETIME
+
+
+def digest_address(sealer: Sealer, actor: Actor, locale: str, now: datetime) -> DigestAddress:
+    sealed = sealer.seal(actor.dm_ref, f"{actor.platform}:digest")
+    return DigestAddress(actor.platform, sealed, locale, _expiry(now))

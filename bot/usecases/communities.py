@@ -1,0 +1,76 @@
+"""Communities come and go: registered when the bot is added, moved with their chat, made inactive when the
+bot leaves; members' join days (for reporter weight) and the erasure of expired sealed addresses."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.model import Community, CommunitySettings
+from bot.outbox import Outbox, Welcome
+from bot.ports import UnitOfWork
+from bot.usecases.context import Context, Services
+
+
+async def register(
+    uow: UnitOfWork,
+    services: Services,
+    platform: str,
+    chat_ref: str,
+    title: str,
+    settings: CommunitySettings | None = None,
+) -> Community:
+    """The bot was added to a group (or an admin made a channel a community): register and welcome it."""
+    community = await uow.communities.by_chat(platform, chat_ref)
+    if community is not None and community.active and community.title == title:
+        return community
+    if community is None:
+        community = await uow.communities.add(
+            platform, chat_ref, title, settings or services.default_settings, services.clock.now()
+        )
+        welcome = True
+    else:
+        welcome = not community.active
+        await uow.communities.set_active(community.id, True, title)
+        community = replace(community, active=True, title=title)
+    if welcome:
+        await Outbox(uow, services.clock).add(Welcome(community.id))
+    return community
+
+
+async def chat_moved(uow: UnitOfWork, platform: str, old_chat_ref: str, new_chat_ref: str) -> None:
+    """A Telegram group became a supergroup: the community (or moderators' chat) follows its new id."""
+    if await uow.communities.by_chat(platform, new_chat_ref) is None:
+        await uow.communities.move(platform, old_chat_ref, new_chat_ref)
+
+
+async def deactivate(uow: UnitOfWork, platform: str, chat_ref: str) -> None:
+    community = await uow.communities.by_chat(platform, chat_ref)
+    if community is not None:
+        await uow.communities.set_active(community.id, False)
+
+
+async def link_moderation_chat(
+    uow: UnitOfWork, platform: str, community_chat_ref: str, chat_ref: str
+) -> bool:
+    """Set up by the platform's own admin check (Discord's setup command)."""
+    community = await uow.communities.by_chat(platform, community_chat_ref)
+    if community is None:
+        return False
+    await uow.communities.set_moderation_chat(community.id, chat_ref)
+    return True
+
+
+async def member_joined(ctx: Context, chat_ref: str) -> None:
+    """Someone joined a community's chat: their reports weigh little for a week (anti-brigading)."""
+    community = await ctx.uow.communities.by_chat(ctx.actor.platform, chat_ref)
+    if community is not None:
+        # the day only: the exact time, matched with the group's "X joined" line, would name them
+        day = ctx.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        await ctx.uow.members.record_join(ctx.key, community.id, day)
+
+
+async def sweep(uow: UnitOfWork, services: Services) -> int:
+    """Erase sealed return addresses older than their lifetime; returns how many."""
+    now = services.clock.now()
+    erased = await uow.secrets.erase_expired_return_addresses(now)
+    return erased + await uow.members.erase_expired_digest_addresses(now)

@@ -1,0 +1,63 @@
+"""What every use case is given: the unit of work, who acts, and the services it may need."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.actor import Actor
+from bot.anonymity import Anonymizer, Sealer
+from bot.i18n import current_locale, t
+from bot.messages import Alert, OutgoingMessage, Response, RichText, Say
+from bot.model import CommunitySettings
+from bot.ports import Clock, Directory, TextChecker, UnitOfWork
+
+
+@dataclass(frozen=True)
+class Services:
+    directories: Mapping[str, Directory]
+    anonymizer: Anonymizer
+    sealer: Sealer
+    clock: Clock
+    text_filter: TextChecker
+    default_settings: CommunitySettings = field(default_factory=CommunitySettings)
+    # (author key, community) -> when the platform last said "not a member": probes are not repeated for
+    # every event (in memory only, like the router's locks)
+    recent_noes: dict[tuple[str, int], datetime] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Context:
+    """One event of one member: ``key`` is their author key, ``actor`` the raw identity (never stored)."""
+
+    uow: UnitOfWork
+    actor: Actor
+    key: str
+    services: Services
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    def now(self) -> datetime:
+        return self.services.clock.now()
+
+    @property
+    def locale(self) -> str:
+        return current_locale.get()
+
+    def directory(self, platform: str) -> Directory | None:
+        return self.services.directories.get(platform)
+
+
+def message(key: str, **params: object) -> OutgoingMessage:
+    return OutgoingMessage(RichText.plain(t(key, **params)))
+
+
+def say(key: str, **params: object) -> list[Response]:
+    return [Say(message(key, **params))]
+
+
+def alert(key: str, **params: object) -> list[Response]:
+    return [Alert(t(key, **params))]

@@ -1,0 +1,115 @@
+"""Who belongs where, as the platform says: checked when the last check is older than a few minutes."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.logsafe import where
+from bot.model import VISIBLE_STATUSES, Community, Secret
+from bot.refusals import Refused, RefusedBriefly
+from bot.usecases.context import Context
+
+log = logging.getLogger(__name__)
+
+MEMBERSHIP_FRESHNESS = timedelta(minutes=10)
+MAX_COMMUNITIES_PROBED = 50
+MAX_REMEMBERED_NOES = 100_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SecretInReach:
+    """A visible secret of a community the member belongs to."""
+
+    secret: Secret
+    community: Community
+
+
+async def is_member(ctx: Context, community: Community) -> bool:
+    """Verified against the platform when the last check is older than a few minutes."""
+    if community.platform != ctx.actor.platform or not community.active:
+        return False
+    now = ctx.now()
+    if community.id in await ctx.uow.members.verified_since(ctx.key, now - MEMBERSHIP_FRESHNESS):
+        return True
+    directory = ctx.directory(community.platform)
+    if directory is None or not await directory.is_member(community.chat_ref, ctx.actor.user_id):
+        await ctx.uow.members.forget_membership(ctx.key, community.id)
+        return False
+    await ctx.uow.members.mark_verified(ctx.key, community.id, now)
+    return True
+
+
+async def member_community(ctx: Context, community_id: int | None, *, briefly: bool = False) -> Community:
+    """The community, if the member belongs to it; otherwise refused ("not a member")."""
+    community = await ctx.uow.communities.get(community_id) if community_id is not None else None
+    if community is None or not await is_member(ctx, community):
+        raise (RefusedBriefly if briefly else Refused)("error.not_member")
+    return community
+
+
+async def verify_community(ctx: Context, community_id: int) -> None:
+    """The welcome's button: verify this community now, so a member of any community finds it."""
+    community = await ctx.uow.communities.get(community_id)
+    if community is not None and community.platform == ctx.actor.platform:
+        await is_member(ctx, community)
+
+
+async def communities_of(ctx: Context) -> list[Community]:
+    """The member's communities: those they were ever verified in (any number), and a bounded probe of the
+    others, so that a member new to the bot finds theirs without a deep link."""
+    uow, key, platform, noes = ctx.uow, ctx.key, ctx.actor.platform, ctx.services.recent_noes
+    candidates: dict[int, Community] = {}
+    known = set(await uow.members.verified_since(key, EPOCH))
+    for community_id in known:
+        community = await uow.communities.get(community_id)
+        if community is not None and community.active and community.platform == platform:
+            candidates[community.id] = community
+    now = ctx.now()
+    for community in await uow.communities.active_on(platform, MAX_COMMUNITIES_PROBED):
+        checked = noes.get((key, community.id))
+        if checked is None or now - checked > MEMBERSHIP_FRESHNESS:  # a recent "no" is not re-asked
+            candidates.setdefault(community.id, community)
+    found: list[Community] = []
+    for community in candidates.values():
+        try:
+            member = await is_member(ctx, community)
+        except Exception as error:  # one unreachable chat must not stop the member's other communities
+            log.warning("membership check failed in community %s: %s", community.id, where(error))
+            member = False
+        if member:
+            found.append(community)
+            noes.pop((key, community.id), None)
+        elif community.id not in known:
+            if len(noes) > MAX_REMEMBERED_NOES:
+                noes.clear()
+            noes[(key, community.id)] = now
+    return sorted(found, key=lambda c: c.id)
+
+
+async def secret_in_reach(ctx: Context, secret_id: int) -> SecretInReach:
+    """A visible secret of one of the member's communities, or refused."""
+    secret = await ctx.uow.secrets.get(secret_id)
+    if secret is None or secret.status not in VISIBLE_STATUSES:
+        raise Refused("error.secret_unavailable")
+    return SecretInReach(secret, await member_community(ctx, secret.community_id))
+
+
+async def ensure_not_banned(ctx: Context, community: Community) -> None:
+    ban = await ctx.uow.members.active_ban(ctx.key, community.id, ctx.now())
+    if ban is None:
+        return
+    if ban.until is None:
+        raise Refused("error.banned_forever", community=community.title)
+    until = ban.until.strftime("%Y-%m-%d %H:%M UTC")
+    raise Refused("error.banned_until", community=community.title, until=until)
+
+
+async def is_admin(ctx: Context, community: Community, chat_ref: str | None = None) -> bool:
+    """Asked of the platform at every use: an admin removed an hour ago is no moderator now."""
+    directory = ctx.directory(community.platform)
+    return directory is not None and await directory.is_admin(
+        chat_ref or community.chat_ref, ctx.actor.user_id
+    )

@@ -1,0 +1,67 @@
+"""A member's own secrets: the list with their reactions and replies, and deleting one."""
+
+from __future__ import annotations
+
+from bot import render
+from bot.actions import AskDelete, ConfirmDelete
+from bot.i18n import t
+from bot.messages import Button, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.model import QueueStatus, Secret, SecretStatus
+from bot.outbox import CardRefresh, Outbox
+from bot.refusals import RefusedBriefly
+from bot.usecases.context import Context, message, say
+
+MINE_SHOWN = 20
+GONE = (SecretStatus.DELETED, SecretStatus.REMOVED)
+
+
+async def my_secrets(ctx: Context) -> list[Response]:
+    mine = await ctx.uow.secrets.by_author(ctx.key, MINE_SHOWN)
+    if not mine:
+        return say("mine.none")
+    responses: list[Response] = [Say(message("mine.title", count=len(mine)))]
+    for secret in mine:
+        community = await ctx.uow.communities.get(secret.community_id)
+        counts = await ctx.uow.secrets.reaction_counts(secret.id)
+        replies = await ctx.uow.secrets.reply_count(secret.id)
+        reactions = " ".join(f"{r.emoji} {counts.of(r)}" for r in render.REACTIONS)
+        line = t(
+            "mine.item",
+            number=secret.shown_number,
+            community=community.title if community else "?",
+            status=t(f"status.{secret.status.value}"),
+            reactions=reactions,
+            replies=replies,
+        )
+        text = RichText.plain(line + "\n") + render.secret_body(ctx.locale, secret.text, False)
+        buttons = ((Button(t("mine.delete"), AskDelete(secret.id)),),) if secret.status not in GONE else ()
+        responses.append(Say(OutgoingMessage(text, buttons)))
+    return responses
+
+
+async def _own_secret(ctx: Context, secret_id: int) -> Secret:
+    secret = await ctx.uow.secrets.get(secret_id)
+    if secret is None or secret.author_key != ctx.key:
+        raise RefusedBriefly("error.stale")
+    if secret.status in GONE:
+        raise RefusedBriefly("error.secret_unavailable")
+    return secret
+
+
+async def ask_delete(ctx: Context, action: AskDelete) -> list[Response]:
+    secret = await _own_secret(ctx, action.secret)
+    buttons = ((Button(t("mine.delete_yes"), ConfirmDelete(secret.id)),),)
+    return [
+        Say(OutgoingMessage(RichText.plain(t("mine.delete_confirm", number=secret.shown_number)), buttons))
+    ]
+
+
+async def delete(ctx: Context, action: ConfirmDelete) -> list[Response]:
+    secret = await _own_secret(ctx, action.secret)
+    await ctx.uow.secrets.set_status(secret.id, SecretStatus.DELETED)
+    await ctx.uow.secrets.erase_return_address(secret.id)
+    item = await ctx.uow.moderation.open_item_for(secret.id)
+    if item is not None:
+        await ctx.uow.moderation.decide(item.id, QueueStatus.REMOVED, ctx.now())
+    await Outbox(ctx.uow, ctx.clock).add(CardRefresh(secret.id))
+    return [EditPressed(message("mine.deleted", number=secret.shown_number))]

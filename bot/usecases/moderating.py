@@ -1,0 +1,148 @@
+"""Moderators' decisions on queue items, the audit log and the moderators' chat. Authors stay unknown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot import render
+from bot.actions import Moderate, RemoveFor
+from bot.i18n import t
+from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.model import Ban, Community, ModOperation, QueueItem, QueueStatus, ReportReason, Secret, SecretStatus
+from bot.outbox import AuthorNotice, CardDue, CardRefresh, Outbox
+from bot.refusals import Refused, RefusedBriefly
+from bot.usecases import membership
+from bot.usecases.context import Context, say
+
+BAN_LENGTHS: dict[ModOperation, timedelta | None] = {
+    ModOperation.BAN_DAY: timedelta(hours=24),
+    ModOperation.BAN_WEEK: timedelta(days=7),
+    ModOperation.BAN_FOREVER: None,
+}
+AUDIT_LINES = 15
+
+
+@dataclass(frozen=True)
+class _Decision:
+    item: QueueItem
+    community: Community
+    secret: Secret
+
+
+async def _authorise(ctx: Context, item_id: int) -> _Decision:
+    item = await ctx.uow.moderation.get_item(item_id)
+    community = await ctx.uow.communities.get(item.community_id) if item else None
+    secret = await ctx.uow.secrets.get(item.secret_id) if item else None
+    if item is None or community is None or secret is None or community.platform != ctx.actor.platform:
+        raise RefusedBriefly("error.stale")
+    if not await membership.is_admin(ctx, community):
+        raise RefusedBriefly("moderation.not_admin", community=community.title)
+    if item.status is not QueueStatus.OPEN:
+        raise RefusedBriefly("moderation.already_decided")
+    return _Decision(item, community, secret)
+
+
+async def _decide(ctx: Context, item: QueueItem, status: QueueStatus) -> None:
+    if not await ctx.uow.moderation.decide(item.id, status, ctx.now()):
+        raise RefusedBriefly("moderation.already_decided")  # another moderator was quicker
+
+
+async def operate(ctx: Context, action: Moderate) -> list[Response]:
+    found = await _authorise(ctx, action.item)
+    item, community, secret = found.item, found.community, found.secret
+    operation = action.operation
+    if operation is ModOperation.REMOVE:
+        return [EditPressed(render.removal_reasons(ctx.locale, community, item, secret))]
+    now = ctx.now()
+    outbox = Outbox(ctx.uow, ctx.clock)
+    params = {"community": community.title, "number": secret.shown_number}
+    await _decide(
+        ctx, item, QueueStatus.APPROVED if operation is ModOperation.APPROVE else QueueStatus.BANNED
+    )
+    if operation is ModOperation.APPROVE:
+        if secret.status is SecretStatus.HELD:
+            await ctx.uow.secrets.set_status(secret.id, SecretStatus.QUEUED)
+            await outbox.add(CardDue(secret.id))
+            await outbox.add(AuthorNotice(secret.id, "notice.approved", params))
+        else:
+            await ctx.uow.secrets.set_status(secret.id, SecretStatus.PUBLISHED)
+            await outbox.add(CardRefresh(secret.id))
+        outcome = t("moderation.approved")
+    else:
+        length = BAN_LENGTHS[operation]
+        await ctx.uow.members.add_ban(
+            Ban(community.id, secret.author_key, now + length if length else None), now
+        )
+        await _take_down(ctx, outbox, secret)
+        banned = operation.value.replace("ban_", "banned_")
+        await outbox.add(AuthorNotice(secret.id, f"notice.{banned}", params))
+        outcome = t(f"moderation.{banned}")
+    await _audit(ctx, community, operation.value, secret, item.cause.value)
+    return [EditPressed(render.queue_item(ctx.locale, community, item, secret, outcome=outcome))]
+
+
+async def remove(ctx: Context, action: RemoveFor) -> list[Response]:
+    found = await _authorise(ctx, action.item)
+    item, community, secret, reason = found.item, found.community, found.secret, action.reason
+    await _decide(ctx, item, QueueStatus.REMOVED)
+    outbox = Outbox(ctx.uow, ctx.clock)
+    await _take_down(ctx, outbox, secret)
+    params = {
+        "community": community.title,
+        "number": secret.shown_number,
+        "reason_key": f"report.{reason.value}",
+    }
+    await outbox.add(AuthorNotice(secret.id, "notice.removed", params))
+    await _audit(ctx, community, ModOperation.REMOVE.value, secret, reason.value)
+    outcome = t("moderation.removed", reason=t(f"report.{reason.value}"))
+    return [EditPressed(render.queue_item(ctx.locale, community, item, secret, outcome=outcome))]
+
+
+async def _audit(ctx: Context, community: Community, action: str, secret: Secret, detail: str) -> None:
+    moderator = ctx.services.anonymizer.moderator_key(ctx.actor.platform, ctx.actor.user_id)
+    await ctx.uow.moderation.audit(community.id, moderator, action, secret.id, detail, ctx.now())
+
+
+async def _take_down(ctx: Context, outbox: Outbox, secret: Secret) -> None:
+    await ctx.uow.secrets.set_status(secret.id, SecretStatus.REMOVED)
+    if secret.card_ref is not None or secret.status is not SecretStatus.HELD:
+        await outbox.add(CardRefresh(secret.id))
+
+
+async def audit(ctx: Context, chat_ref: str) -> list[Response]:
+    """The community's last moderation actions, for its admins (who did each stays out of it)."""
+    community = await ctx.uow.communities.by_chat(ctx.actor.platform, chat_ref)
+    if community is None:
+        raise Refused("settings.no_community")
+    if not await membership.is_admin(ctx, community):
+        raise Refused("moderation.not_admin", community=community.title)
+    entries = await ctx.uow.moderation.audit_log(community.id, AUDIT_LINES)
+    if not entries:
+        return say("audit.empty", community=community.title)
+    lines = [t("audit.title", community=community.title)]
+    for at, action, secret_id, detail in entries:
+        secret = await ctx.uow.secrets.get(secret_id) if secret_id is not None else None
+        number = f"#{secret.shown_number}" if secret else "—"
+        reason = t(f"report.{detail}") if detail in {r.value for r in ReportReason} else ""
+        lines.append(f"{at:%Y-%m-%d %H:%M} UTC · {number} · {t(f'audit.{action}')} {reason}".rstrip())
+    return [Say(OutgoingMessage(RichText.plain("\n".join(lines))))]
+
+
+async def link_moderation_chat(ctx: Context, community_id: str, moderation_chat_ref: str) -> list[Response]:
+    """An admin of a community makes the chat they write in its moderators' chat."""
+    community = await ctx.uow.communities.get(int(community_id)) if community_id.isdigit() else None
+    if community is None or community.platform != ctx.actor.platform or not community.active:
+        raise Refused("moderation.link_usage")
+    if not await membership.is_admin(ctx, community):
+        raise Refused("moderation.not_admin", community=community.title)
+    if moderation_chat_ref == community.chat_ref:
+        raise Refused("moderation.link_not_here")  # the queue would be public
+    if not await membership.is_admin(ctx, community, moderation_chat_ref):
+        # and of the chat the queue will go to: nobody hijacks another group with it
+        raise Refused("moderation.link_not_admin_here")
+    await ctx.uow.communities.set_moderation_chat(community.id, moderation_chat_ref)
+    as_community = await ctx.uow.communities.by_chat(ctx.actor.platform, moderation_chat_ref)
+    if as_community is not None and as_community.id != community.id:
+        await ctx.uow.communities.set_active(as_community.id, False)  # a moderators' chat gets no secrets
+    return say("moderation.linked", community=community.title)

@@ -1,0 +1,124 @@
+"""Posting: a confirmed draft becomes a secret (published, delayed or held for moderators) or a reply."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from datetime import timedelta
+
+from bot import limits, ranking, render
+from bot.actions import Post
+from bot.messages import EditPressed, Response
+from bot.model import Community, Draft, DraftKind, DraftStatus, ModerationMode, QueueCause, SecretStatus
+from bot.moderation.verdict import Verdict
+from bot.outbox import CardDue, CardRefresh, Outbox, QueueItemDue, ReplyDue
+from bot.refusals import Refused, RefusedBriefly
+from bot.usecases import membership
+from bot.usecases.context import Context, message
+from bot.usecases.writing import own_open_draft
+
+RETURN_ADDRESS_LIFETIME = timedelta(days=7)
+PSEUDONYM_ATTEMPTS = 64
+
+
+async def post(ctx: Context, action: Post) -> list[Response]:
+    draft = await own_open_draft(ctx, action.draft)
+    if draft.kind is DraftKind.REPLY:
+        return await _post_reply(ctx, draft)
+    if draft.community_id is None:
+        raise RefusedBriefly("preview.choose")
+    community = await membership.member_community(ctx, draft.community_id)
+    await membership.ensure_not_banned(ctx, community)
+    now = ctx.now()
+    await limits.check_secret_limit(ctx.uow, ctx.key, community, now)
+    directory = ctx.services.directories[community.platform]
+    if await directory.member_count(community.chat_ref) < community.settings.min_members:
+        raise Refused(
+            "error.too_few_members", community=community.title, minimum=community.settings.min_members
+        )
+    if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
+        raise RefusedBriefly("error.already_posted")
+    cause = await _hold_cause(ctx, community, draft)
+    delay = community.settings.publication_delay_seconds
+    # With a random publication delay, the number is given when the card goes out: numbers given at the DM
+    # would tell the order in which people wrote. Until then a unique placeholder below zero.
+    number = (
+        -1 - secrets.randbelow(2**31 - 2) if delay else await ctx.uow.communities.next_number(community.id)
+    )
+    secret = await ctx.uow.secrets.add(
+        community.id,
+        number,
+        ctx.key,
+        draft.text,
+        draft.content_warning,
+        SecretStatus.QUEUED if cause is None else SecretStatus.HELD,
+        now,
+        ctx.locale,
+        ctx.services.sealer.seal(ctx.actor.dm_ref, f"{ctx.actor.platform}:return"),
+        now + RETURN_ADDRESS_LIFETIME,
+        draft.collection if draft.collection in community.settings.collections else None,
+    )
+    outbox = Outbox(ctx.uow, ctx.clock)
+    if cause is not None:
+        item = await ctx.uow.moderation.add_item(
+            community.id, secret.id, cause, ",".join(draft.reason_categories), now
+        )
+        await outbox.add(QueueItemDue(item.id))
+        key = "post.held"
+    else:
+        wait = timedelta(seconds=secrets.randbelow(delay + 1)) if delay else None
+        await outbox.add(CardDue(secret.id), delay=wait)
+        key = "post.accepted_later" if delay else "post.accepted"
+    minutes = max(1, delay // 60)
+    return [EditPressed(message(key, community=community.title, number=number, minutes=minutes))]
+
+
+async def _hold_cause(ctx: Context, community: Community, draft: Draft) -> QueueCause | None:
+    """Why this secret must wait for a moderator before publication, if it must."""
+    if draft.verdict is Verdict.REVIEW:
+        return QueueCause.FILTER
+    if community.settings.mode is ModerationMode.REVIEW:
+        return QueueCause.REVIEW_MODE
+    if community.settings.hold_new_authors and not await ctx.uow.secrets.count_secrets_since(
+        ctx.key, community.id, membership.EPOCH
+    ):
+        return QueueCause.NEW_AUTHOR
+    return None
+
+
+async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
+    if draft.secret_id is None:
+        raise RefusedBriefly("error.stale")
+    reach = await membership.secret_in_reach(ctx, draft.secret_id)
+    await membership.ensure_not_banned(ctx, reach.community)
+    await limits.check_reply_limit(ctx.uow, ctx.key, reach.community, ctx.now())
+    if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
+        raise RefusedBriefly("error.already_posted")
+    by_author = reach.secret.author_key == ctx.key
+    pseudonym = await _pseudonym_in(ctx, draft.secret_id)
+    reply = await ctx.uow.secrets.add_reply(
+        draft.secret_id, ctx.key, draft.text, pseudonym, by_author, ctx.now()
+    )
+    await ctx.uow.secrets.add_points(draft.secret_id, ranking.REPLY_POINTS)
+    outbox = Outbox(ctx.uow, ctx.clock)
+    await outbox.add(ReplyDue(reply.id))
+    await outbox.add(CardRefresh(draft.secret_id))
+    label = render.pseudonym_label(ctx.locale, reply.pseudonym, by_author)
+    return [EditPressed(message("reply.posted", number=reach.secret.shown_number, pseudonym=label))]
+
+
+async def _pseudonym_in(ctx: Context, thread_id: int) -> str:
+    """The member's name in this thread: the one they have, or a new one no one else there has (claimed
+    under a unique constraint, so two members replying at once can't get the same)."""
+    existing = await ctx.uow.secrets.pseudonym_of(thread_id, ctx.key)
+    if existing is not None:
+        return existing
+    for attempt in range(PSEUDONYM_ATTEMPTS):
+        animal, colour = ctx.services.anonymizer.pseudonym(thread_id, ctx.key, attempt)
+        if await ctx.uow.secrets.claim_pseudonym(thread_id, ctx.key, f"{animal}:{colour}"):
+            return f"{animal}:{colour}"
+    for number in itertools.count(2):  # a crowded thread: numbered names ("Amber fox 2")
+        name = f"{animal}:{colour}:{number}"
+        if await ctx.uow.secrets.claim_pseudonym(thread_id, ctx.key, name):
+            return name
+    raise AssertionError("unreachable")

@@ -1,0 +1,85 @@
+"""Reactions on cards, and reports: weighted, past the community's threshold they hide the card at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot import ranking, render
+from bot.actions import React, Report, ReportLink
+from bot.messages import EditPressed, Response, Say
+from bot.model import VISIBLE_STATUSES, Community, QueueCause, SecretStatus
+from bot.outbox import CardRefresh, Outbox, QueueItemDue
+from bot.refusals import RefusedBriefly
+from bot.usecases import membership
+from bot.usecases.context import Context, alert, message
+
+NEW_MEMBER_AGE = timedelta(days=7)
+
+
+def reporter_weight(new_member: bool, upheld: int, rejected: int) -> float:
+    """How much one report counts toward a community's threshold.
+
+    1 for an established member, 0.25 for one who joined less than a week ago (a few fresh accounts can't
+    hide a secret); +0.25 for each past report moderators upheld (up to 4), -0.5 for each they rejected (up
+    to 4); never below 0.1 nor above 2.
+    """
+    base = 0.25 if new_member else 1.0
+    return max(0.1, min(2.0, base + 0.25 * min(upheld, 4) - 0.5 * min(rejected, 4)))
+
+
+async def react(ctx: Context, action: React) -> list[Response]:
+    secret = await ctx.uow.secrets.get(action.secret)
+    if secret is None or secret.status not in VISIBLE_STATUSES:
+        raise RefusedBriefly("error.secret_unavailable")
+    await membership.member_community(ctx, secret.community_id, briefly=True)
+    added = await ctx.uow.secrets.toggle_reaction(secret.id, ctx.key, action.reaction)
+    points = ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
+    await ctx.uow.secrets.add_points(secret.id, points)
+    await Outbox(ctx.uow, ctx.clock).add(CardRefresh(secret.id))
+    return alert("react.added" if added else "react.removed", emoji=action.reaction.emoji)
+
+
+async def begin_report(ctx: Context, link: ReportLink) -> list[Response]:
+    """A card's Report link: the reasons, privately."""
+    reach = await membership.secret_in_reach(ctx, link.secret)
+    return [Say(render.report_reasons(ctx.locale, reach.secret))]
+
+
+async def report(ctx: Context, action: Report) -> list[Response]:
+    reach = await membership.secret_in_reach(ctx, action.secret)
+    weight = await _weight_of(ctx, reach.community)
+    if not await ctx.uow.secrets.add_report(reach.secret.id, ctx.key, action.reason, weight, ctx.now()):
+        return [EditPressed(message("report.already"))]
+    await ctx.uow.secrets.add_points(reach.secret.id, ranking.REPORT_POINTS * weight)
+    await _after_report(ctx, reach.community, reach.secret.id)
+    return [EditPressed(message("report.thanks"))]
+
+
+async def _weight_of(ctx: Context, community: Community) -> float:
+    directory = ctx.directory(community.platform)
+    joined = await directory.joined_at(community.chat_ref, ctx.actor.user_id) if directory else None
+    joined = joined or await ctx.uow.members.joined_at(ctx.key, community.id)
+    # Unknown means there before the bot (or never seen joining): established.
+    new_member = joined is not None and ctx.now() - joined < NEW_MEMBER_AGE
+    upheld, rejected = await ctx.uow.secrets.reporter_record(ctx.key, community.id)
+    return reporter_weight(new_member, upheld, rejected)
+
+
+async def _after_report(ctx: Context, community: Community, secret_id: int) -> None:
+    """Once weighted reports reach the community's threshold, hide the card at once and queue it."""
+    uow = ctx.uow
+    secret = await uow.secrets.get(secret_id)
+    if secret is None or secret.status not in VISIBLE_STATUSES:
+        return
+    # Reports a moderator already judged (an approval) don't count again: only the newer ones do.
+    since = await uow.moderation.last_decision_at(secret_id)
+    if await uow.secrets.report_weight(secret_id, since) < community.settings.report_threshold - 1e-9:
+        return
+    reasons = await uow.secrets.report_reasons(secret_id)
+    await uow.secrets.set_status(secret_id, SecretStatus.HIDDEN)
+    outbox = Outbox(uow, ctx.clock)
+    await outbox.add(CardRefresh(secret_id))
+    if await uow.moderation.open_item_for(secret_id) is None:
+        detail = ",".join(dict.fromkeys(reason.value for reason in reasons))
+        item = await uow.moderation.add_item(community.id, secret_id, QueueCause.REPORTS, detail, ctx.now())
+        await outbox.add(QueueItemDue(item.id))

@@ -1,0 +1,183 @@
+"""Writing: a DM becomes a previewed draft (a secret, or a reply to a card), changed by its buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import NoReturn
+
+from bot import limits, render
+from bot.actions import Cancel, ChooseCommunity, CycleTopic, PostLink, ReplyLink, ToggleWarning
+from bot.i18n import t
+from bot.messages import EditPressed, Response, Say
+from bot.model import Draft, DraftKind, DraftStatus, PendingInput
+from bot.moderation.duplicates import is_near_duplicate
+from bot.moderation.verdict import Verdict
+from bot.refusals import Refused, RefusedBriefly
+from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
+from bot.usecases import membership
+from bot.usecases.context import Context, message, say
+
+PENDING_INPUT_LIFETIME = timedelta(minutes=30)
+DUPLICATE_WINDOW = timedelta(hours=24)
+
+
+async def text(ctx: Context, raw: str) -> list[Response]:
+    """A DM: the reply the member was asked for, or a new secret's preview."""
+    cleaned = _cleaned(raw)
+    pending = await ctx.uow.members.pending_input(ctx.key)
+    if pending is not None and pending.expires_at > ctx.now():
+        return await _reply_preview(ctx, pending.target_id, cleaned)
+    return await _secret_preview(ctx, cleaned)
+
+
+async def text_after_welcome(ctx: Context, link: PostLink, raw: str) -> list[Response]:
+    """A secret written in the form the welcome's button opened: its community is verified first."""
+    await membership.verify_community(ctx, link.community)
+    return await text(ctx, raw)
+
+
+async def reply_text(ctx: Context, link: ReplyLink, raw: str) -> list[Response]:
+    """A reply written in one go (a Discord modal): the preview of it, or why not."""
+    return await _reply_preview(ctx, link.secret, _cleaned(raw))
+
+
+async def begin_reply(ctx: Context, link: ReplyLink) -> list[Response]:
+    """A card's Reply link: the next DM is the reply."""
+    reach = await membership.secret_in_reach(ctx, link.secret)
+    expires = ctx.now() + PENDING_INPUT_LIFETIME
+    await ctx.uow.members.set_pending_input(
+        PendingInput(ctx.key, DraftKind.REPLY, link.secret, expires), ctx.key
+    )
+    return say("reply.prompt", number=reach.secret.shown_number)
+
+
+async def cancel_pending(ctx: Context) -> list[Response]:
+    await ctx.uow.members.set_pending_input(None, ctx.key)
+    return say("cancel.done")
+
+
+def _cleaned(raw: str) -> str:
+    cleaned = clean_text(raw)
+    if not cleaned:
+        raise Refused("error.empty")
+    return cleaned
+
+
+async def _secret_preview(ctx: Context, cleaned: str) -> list[Response]:
+    if len(cleaned) > MAX_SECRET_LENGTH:
+        raise Refused("error.too_long", length=len(cleaned), limit=MAX_SECRET_LENGTH)
+    communities = await membership.communities_of(ctx)
+    if not communities:
+        raise Refused("error.no_community")
+    now = ctx.now()
+    allowed = [c for c in communities if await ctx.uow.members.active_ban(ctx.key, c.id, now) is None]
+    if not allowed:
+        await membership.ensure_not_banned(ctx, communities[0])
+    await limits.check_cooldown(ctx.uow, ctx.key, now)
+    result = ctx.services.text_filter.check(cleaned, ctx.locale)
+    if result.verdict is Verdict.BLOCK:
+        await ctx.uow.members.add_strike(ctx.key, now)
+        _rethink(result.categories, blocked=True)
+    if is_near_duplicate(
+        cleaned, await ctx.uow.secrets.recent_texts_by_author(ctx.key, now - DUPLICATE_WINDOW)
+    ):
+        raise Refused("error.duplicate")
+    community_id = allowed[0].id if len(allowed) == 1 else None
+    draft = await ctx.uow.drafts.add(
+        ctx.key, DraftKind.SECRET, community_id, None, cleaned, result.verdict, result.categories, now
+    )
+    return [Say(render.preview(ctx.locale, draft, allowed, None))]
+
+
+async def _reply_preview(ctx: Context, secret_id: int, cleaned: str) -> list[Response]:
+    if len(cleaned) > MAX_REPLY_LENGTH:
+        raise Refused("error.too_long", length=len(cleaned), limit=MAX_REPLY_LENGTH)
+    try:
+        reach = await membership.secret_in_reach(ctx, secret_id)
+    except Refused:
+        await ctx.uow.members.set_pending_input(None, ctx.key)  # the thread is gone: stop waiting for a reply
+        raise
+    now = ctx.now()
+    await limits.check_cooldown(ctx.uow, ctx.key, now)
+    result = ctx.services.text_filter.check(cleaned, ctx.locale)
+    if result.verdict is Verdict.BLOCK:
+        await ctx.uow.members.add_strike(ctx.key, now)
+    if result.verdict is not Verdict.ALLOW:
+        # A reply is published at once or not at all: held replies would lose their context.
+        _rethink(result.categories, blocked=result.verdict is Verdict.BLOCK)
+    draft = await ctx.uow.drafts.add(
+        ctx.key, DraftKind.REPLY, None, secret_id, cleaned, result.verdict, result.categories, now
+    )
+    await ctx.uow.members.set_pending_input(None, ctx.key)
+    return [Say(render.preview(ctx.locale, draft, (), reach.secret.shown_number))]
+
+
+def _rethink(categories: Sequence[str], *, blocked: bool) -> NoReturn:
+    reasons = ", ".join(t(f"reason.{category}") for category in categories)
+    raise Refused("filter.blocked" if blocked else "filter.reply_review", reasons=reasons)
+
+
+# ----------------------------------------------------------------- the preview's buttons
+
+
+async def own_open_draft(ctx: Context, draft_id: int) -> Draft:
+    draft = await ctx.uow.drafts.get(draft_id)
+    if draft is None or draft.author_key != ctx.key:
+        raise RefusedBriefly("error.stale")
+    if draft.status is DraftStatus.SUBMITTED:
+        raise RefusedBriefly("error.already_posted")
+    if draft.status is DraftStatus.CANCELLED:
+        raise RefusedBriefly("error.already_cancelled")
+    return draft
+
+
+async def _edited_preview(ctx: Context, draft_id: int) -> list[Response]:
+    draft = await ctx.uow.drafts.get(draft_id)
+    if draft is None:
+        raise RefusedBriefly("error.stale")
+    communities = await membership.communities_of(ctx)
+    return [EditPressed(render.preview(ctx.locale, draft, communities, None))]
+
+
+async def choose_community(ctx: Context, action: ChooseCommunity) -> list[Response]:
+    draft = await own_open_draft(ctx, action.draft)
+    community = await membership.member_community(ctx, action.community, briefly=True)
+    await ctx.uow.drafts.update(draft.id, community_id=community.id, content_warning=draft.content_warning)
+    # a topic chosen for another community may not exist here: the preview shows none then
+    return await _edited_preview(ctx, draft.id)
+
+
+async def toggle_warning(ctx: Context, action: ToggleWarning) -> list[Response]:
+    draft = await own_open_draft(ctx, action.draft)
+    await ctx.uow.drafts.update(
+        draft.id,
+        community_id=draft.community_id,
+        content_warning=not draft.content_warning,
+        collection=draft.collection,
+    )
+    return await _edited_preview(ctx, draft.id)
+
+
+async def cycle_topic(ctx: Context, action: CycleTopic) -> list[Response]:
+    """The topic button goes through the community's collections, then back to none."""
+    draft = await own_open_draft(ctx, action.draft)
+    community = await ctx.uow.communities.get(draft.community_id) if draft.community_id else None
+    allowed = community.settings.collections if community else ()
+    if not allowed:
+        raise RefusedBriefly("error.stale")
+    options: list[str | None] = [None, *allowed]
+    current = options.index(draft.collection) if draft.collection in options else 0
+    await ctx.uow.drafts.update(
+        draft.id,
+        community_id=draft.community_id,
+        content_warning=draft.content_warning,
+        collection=options[(current + 1) % len(options)],
+    )
+    return await _edited_preview(ctx, draft.id)
+
+
+async def cancel(ctx: Context, action: Cancel) -> list[Response]:
+    draft = await own_open_draft(ctx, action.draft)
+    await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.CANCELLED)
+    return [EditPressed(message("preview.cancelled"))]
