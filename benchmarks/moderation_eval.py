@@ -3,7 +3,9 @@
 Run from the repository root: ``python benchmarks/moderation_eval.py`` (``--part tune`` measures the
 tuning parts instead, ``--errors N`` prints N misses and false positives per source, only ever use it
 on the tuning part). Flagged = ``review`` or ``block``; recall on harmful lines, false positives on
-clean ones. The held-out parts are fixed by ``benchmarks/moderation_sets.py``.
+clean ones. For the SMS Spam Collection only spam and contact-data reasons count (its "ham" is "not
+spam", and holds sexual and abusive texts the filter rightly holds for other reasons). The held-out
+parts are fixed by ``benchmarks/moderation_sets.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from moderation_sets import HELDOUT, SOURCES, TUNE, Case, load  # noqa: E402
 from bot.moderation import Verdict, default_filter  # noqa: E402
 
 PROJECT_SETS = ("corpus", "holdout", "blind3", "identity")
+COUNTED = {"smsspam": frozenset({"spam", "phone", "email", "url", "handle", "iban"})}
 SPEED_SECONDS = 3.0
 
 
@@ -94,7 +97,10 @@ def main() -> None:
         for case in load(source):
             if case.part != args.part:
                 continue
-            flagged = text_filter.check(case.text, case.lang).verdict is not Verdict.ALLOW
+            result = text_filter.check(case.text, case.lang)
+            flagged = result.verdict is not Verdict.ALLOW
+            if source in COUNTED:
+                flagged = flagged and not COUNTED[source].isdisjoint(result.categories)
             per_source[source].add(case.label, flagged)
             per_category[f"{source}/{case.category}"].add(case.label, flagged)
             if not source.startswith("mlma"):  # MLMA's clean tweets are not clean: recall only
@@ -128,18 +134,23 @@ def main() -> None:
 
 
 def _speed(texts: list[tuple[str, str]]) -> None:
+    """Messages per second of CPU time of this process (one core; other processes on the machine
+    do not count), and per second of wall-clock time."""
     text_filter = default_filter()
     sample = texts[:: max(1, len(texts) // 2000)]
     checked = 0
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     elapsed = 0.0
     while elapsed < SPEED_SECONDS:
         for text, lang in sample:
             text_filter.check(text, lang)
         checked += len(sample)
         elapsed = time.perf_counter() - started
-    rate = checked / elapsed
-    print(f"\nSpeed: {checked} messages in {elapsed:.2f} s: {rate:,.0f} messages/s (one process)")
+    cpu = time.process_time() - cpu_started
+    print(
+        f"\nSpeed, whole pipeline: {checked} messages, {checked / cpu:,.0f} per CPU-second on one core "
+        f"({checked / elapsed:,.0f} per wall-clock second)"
+    )
 
 
 if __name__ == "__main__":

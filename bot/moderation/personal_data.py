@@ -78,8 +78,11 @@ _ADDRESS_FR = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _digit_count(text: str) -> int:
-    return sum(char.isdigit() for char in text)
+    return len(_DIGIT.findall(text))
 
 
 def find_phones(text: str) -> list[Reason]:

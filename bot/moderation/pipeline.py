@@ -6,6 +6,8 @@ from dataclasses import replace
 from functools import cache
 
 from bot.moderation.defamation import find_defamation
+from bot.moderation.groups import find_group_hostility, is_counter_speech, reported_or_quoted
+from bot.moderation.learned import LearnedLayer
 from bot.moderation.lexicon import Hit, Matcher, Pattern, load_data_file, parse
 from bot.moderation.normalise import Token, tokenise
 from bot.moderation.personal_data import find_personal_data
@@ -24,6 +26,9 @@ LEXICON_CATEGORIES = ("insult", "hate", "threat", "sexual", "self_harm", "spam")
 _ACCUSATION = "accusation"
 _ALLOW = "allow"
 _DEFAMATION_CUES = frozenset({_ACCUSATION, "insult"})
+_REPORTABLE = frozenset(
+    {"hate", "threat", "insult", "sexual", IMPLIED_PREFIX + "hate", IMPLIED_PREFIX + "threat"}
+)
 
 VERDICTS: dict[str, Verdict] = {
     "insult": Verdict.BLOCK,
@@ -104,10 +109,13 @@ class TextFilter:
     """Runs both lexicons on every text (language detection fails on short insults), then personal
     data and defamation; the verdict is the most severe of every reason found."""
 
-    def __init__(self, patterns: tuple[Pattern, ...] | None = None) -> None:
+    def __init__(
+        self, patterns: tuple[Pattern, ...] | None = None, learned: LearnedLayer | None = None
+    ) -> None:
         self._matcher = Matcher(load_patterns() if patterns is None else patterns)
+        self._learned = learned
 
-    def check(self, text: str, lang: str | None = None) -> FilterResult:
+    def check(self, text: str, lang: str | None = None, explain: bool = False) -> FilterResult:
         # ``lang`` is accepted as a hint but not used for matching: both lexicons always run.
         del lang
         tokens = tokenise(text)
@@ -115,17 +123,41 @@ class TextFilter:
         allowed = [(h.first, h.last) for h in hits if h.category == _ALLOW]
         kept = [h for h in hits if h.category != _ALLOW and not _overlaps(h, allowed)]
         kept = [h for h in kept if not _within_longer(h, kept)]
+        if kept and is_counter_speech(text, [t.text for t in tokens]):
+            # "saying 'X are a disease' makes you a bigot": the quoted or reported words are not said.
+            kept = [
+                h
+                for h in kept
+                if h.category not in _REPORTABLE or not reported_or_quoted(text, tokens, h.first)
+            ]
         found: list[tuple[Reason, Verdict]] = []
         for hit in kept:
             known = _category_and_verdict(hit.category)
             if known is not None:
-                found.append((Reason(known[0], _original(text, tokens, hit)), known[1]))
-        extra = find_personal_data(text)
+                layer = "implied" if hit.category.startswith(IMPLIED_PREFIX) else "lexicon"
+                found.append((Reason(known[0], _original(text, tokens, hit), layer), known[1]))
+        found.extend(
+            (replace(reason, layer="personal_data"), VERDICTS[reason.category])
+            for reason in find_personal_data(text)
+        )
+        found.extend((reason, Verdict.REVIEW) for reason in find_group_hostility(text, tokens))
         cues = [h for h in kept if h.category in _DEFAMATION_CUES]
-        extra.extend(find_defamation(text, tokens, cues, allowed))
-        found.extend((reason, VERDICTS[reason.category]) for reason in extra)
-        unique = list(dict.fromkeys(reason for reason, _ in found))
-        return FilterResult(_worst([verdict for _, verdict in found]), tuple(unique))
+        found.extend(
+            (replace(reason, layer="defamation"), VERDICTS[reason.category])
+            for reason in find_defamation(text, tokens, cues, allowed)
+        )
+        if self._learned is not None and _worst([v for _, v in found]) is not Verdict.BLOCK:
+            # Known harmless phrases ("life is a bitch") are not read by the scorers either.
+            words = [t.text for i, t in enumerate(tokens) if not any(a <= i <= b for a, b in allowed)]
+            found.extend((reason, Verdict.REVIEW) for reason in self._learned.reasons(words, explain))
+        return _result(found)
+
+
+def _result(found: list[tuple[Reason, Verdict]]) -> FilterResult:
+    verdict = _worst([v for _, v in found])
+    unique = list(dict.fromkeys(reason for reason, _ in found))
+    layer = next((reason.layer for reason, v in found if v is verdict), "")
+    return FilterResult(verdict, tuple(unique), layer)
 
 
 def _original(text: str, tokens: list[Token], hit: Hit) -> str:
@@ -134,5 +166,5 @@ def _original(text: str, tokens: list[Token], hit: Hit) -> str:
 
 @cache
 def default_filter() -> TextFilter:
-    """The shared filter built from the data files shipped with the package."""
-    return TextFilter()
+    """The shared filter built from the data files shipped with the package, learned scorers included."""
+    return TextFilter(learned=LearnedLayer())

@@ -35,12 +35,16 @@ CATEGORIES = (
 class Reason:
     category: str
     match: str
+    # Which layer found it: "lexicon", "implied", "personal_data", "defamation", "learned" (a scorer,
+    # review at most) or "words" (the community's own list).
+    layer: str = "lexicon"
 
 
 @dataclass(frozen=True)
 class FilterResult:
     verdict: Verdict
     reasons: tuple[Reason, ...] = ()
+    layer: str = ""  # the layer of the first reason that set the verdict ("" when allowed)
 
     @property
     def categories(self) -> tuple[str, ...]:
