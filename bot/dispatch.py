@@ -1,20 +1,26 @@
 """Delivering the outbox: claiming due entries, handing each to its type's delivery, retrying with back-off.
 
+A commit that writes to the outbox wakes the dispatcher of its process at once; a slower poll finds what
+other processes wrote, and the dispatcher sleeps until the next entry is due. Entries for one chat go out in
+order, one at a time (a lane per chat); lanes go out alongside each other, so a chat that the platform holds
+back delays no other chat, and a member's private message never waits behind a group's burst.
+
 What each message looks like and where it goes is in ``bot/delivery/``; this module knows only leases,
-attempts, back-off and what to do when a chat is gone.
+attempts, back-off, lanes and what to do when a chat is gone.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import timedelta
 
 from bot.anonymity import Sealer
 from bot.delivery import delivery_of
-from bot.delivery.context import ChatGone, CommunityChat, DeliveryContext, ModeratorsChat, NotYet
+from bot.delivery.context import Chat, ChatGone, CommunityChat, DeliveryContext, ModeratorsChat, NotYet
+from bot.delivery.lanes import Lanes
 from bot.delivery.moderators import NO_MODERATION_CHAT_RETRY
 from bot.logsafe import where
 from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, UnitOfWork
@@ -22,7 +28,13 @@ from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, Un
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=120)
-BATCH = 10  # claimed at once: delivered well within the lease even behind a platform's rate limit
+RENEW_EVERY = LEASE / 3  # entries held behind a busy chat keep their claim
+BATCH = 10  # claimed at once by ``run_once``
+CLAIM = 200  # claimed at once by ``run_forever``
+HELD = 2_000  # entries one dispatcher holds at most (queued in lanes or being delivered)
+AT_ONCE = 64  # deliveries in progress at once, over all lanes
+POLL_SECONDS = 1.0  # for entries other processes wrote; this process's own commits wake it at once
+STOP_GRACE_SECONDS = 10.0  # on stop, deliveries in progress may finish within this
 MAX_ATTEMPTS = 30  # then an entry is failed for good (about four hours of back-off)
 MAX_BACKOFF = timedelta(minutes=10)
 
@@ -40,15 +52,20 @@ class Dispatcher:
         self._sealer = sealer
         self._clock = clock
         self._context = DeliveryContext(database, messengers, sealer, clock, edit_intervals)
+        self._wake = asyncio.Event()
+        database.on_outbox_written(self._wake.set)
+        self._chats: dict[tuple[str, int], Chat] = {}  # lane lookups: ids whose chat never changes
+        self._queues: dict[Hashable, deque[OutboxEntry]] = {}
+        self._workers: dict[Hashable, asyncio.Task[None]] = {}
+        self._held: dict[int, OutboxEntry] = {}
+        self._slots = asyncio.Semaphore(AT_ONCE)
+        self._stopping = False
 
     async def run_once(self, limit: int = BATCH) -> int:
-        """Deliver what is due now; returns how many entries were handled."""
-        now = self._clock.now()
-        async with self._db.unit_of_work() as uow:
-            entries = await uow.outbox.claim_due(now, limit, now + LEASE)
-            await uow.commit()
-        for entry in entries:
-            await self._handle(entry)
+        """Deliver what is due now, each chat's entries in order; returns how many entries were handled."""
+        entries = await self._claim(limit)
+        lanes = await self._lanes(entries)
+        await asyncio.gather(*(self._deliver_in_order(queue) for queue in lanes.values()))
         return len(entries)
 
     async def drain(self, max_rounds: int = 100) -> None:
@@ -56,16 +73,122 @@ class Dispatcher:
             if await self.run_once() == 0:
                 return
 
-    async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 0.5) -> None:
-        while not stop.is_set():
-            try:
-                handled = await self.run_once()
-            except Exception as error:
-                log.error("outbox round failed: %s", where(error))
-                handled = 0
-            if handled == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), idle_seconds)
+    async def run_forever(self, stop: asyncio.Event, poll_seconds: float = POLL_SECONDS) -> None:
+        self._stopping = False
+        renewed = self._clock.now()
+        try:
+            while not stop.is_set():
+                self._wake.clear()
+                try:
+                    await self._fill()
+                    if self._clock.now() - renewed >= RENEW_EVERY:
+                        renewed = self._clock.now()
+                        await self._renew()
+                    idle = await self._idle(poll_seconds)
+                except Exception as error:
+                    log.error("outbox round failed: %s", where(error))
+                    idle = poll_seconds
+                await self._sleep(stop, idle)
+        finally:
+            await self._wind_down()
+
+    async def _claim(self, limit: int) -> Sequence[OutboxEntry]:
+        now = self._clock.now()
+        async with self._db.unit_of_work() as uow:
+            entries = await uow.outbox.claim_due(now, limit, now + LEASE)
+            await uow.commit()
+        return entries
+
+    async def _lanes(self, entries: Sequence[OutboxEntry]) -> dict[Hashable, list[OutboxEntry]]:
+        """The entries by the chat they write to, in claim order; an entry of no chat is a lane alone."""
+        lanes: dict[Hashable, list[OutboxEntry]] = {}
+        if not entries:
+            return lanes
+        async with self._db.unit_of_work() as uow:
+            finder = Lanes(uow, self._chats)
+            for entry in entries:
+                delivery = delivery_of(entry.message)
+                chat = await delivery.lane(finder, entry.message) if delivery and delivery.lane else None
+                lanes.setdefault(chat if chat is not None else ("entry", entry.id), []).append(entry)
+        return lanes
+
+    async def _deliver_in_order(self, entries: list[OutboxEntry]) -> None:
+        for entry in entries:
+            async with self._slots:
+                await self._handle(entry)
+
+    async def _fill(self) -> None:
+        room = HELD - len(self._held)
+        if room <= 0:
+            return  # a lane finishing an entry wakes the loop
+        fresh = [entry for entry in await self._claim(min(room, CLAIM)) if entry.id not in self._held]
+        for lane, entries in (await self._lanes(fresh)).items():
+            for entry in entries:
+                self._held[entry.id] = entry
+            queue = self._queues.setdefault(lane, deque())
+            queue.extend(entries)
+            if lane not in self._workers:
+                self._workers[lane] = asyncio.create_task(self._work(lane, queue))
+
+    async def _work(self, lane: Hashable, queue: deque[OutboxEntry]) -> None:
+        try:
+            while queue and not self._stopping:
+                entry = queue.popleft()
+                try:
+                    async with self._slots:
+                        await self._handle(entry)
+                finally:
+                    full = len(self._held) >= HELD
+                    self._held.pop(entry.id, None)
+                    if full:
+                        self._wake.set()
+        finally:
+            self._workers.pop(lane, None)
+            if not queue:
+                self._queues.pop(lane, None)  # what is left on stop is given back by ``_wind_down``
+
+    async def _renew(self) -> None:
+        if self._held:
+            async with self._db.unit_of_work() as uow:
+                await uow.outbox.renew(list(self._held), self._clock.now() + LEASE)
+                await uow.commit()
+
+    async def _idle(self, poll_seconds: float) -> float:
+        """How long to sleep unless woken: until the next entry is due, at most ``poll_seconds``."""
+        if len(self._held) >= HELD:
+            return poll_seconds
+        async with self._db.unit_of_work() as uow:
+            due = await uow.outbox.next_due()
+        if due is None:
+            return poll_seconds
+        return max(0.0, min(poll_seconds, (due - self._clock.now()).total_seconds()))
+
+    async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
+        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+
+    async def _wind_down(self) -> None:
+        """Let deliveries in progress finish (within a grace), and give back what was only queued."""
+        self._stopping = True
+        if self._workers:
+            _, late = await asyncio.wait(list(self._workers.values()), timeout=STOP_GRACE_SECONDS)
+            for worker in late:
+                worker.cancel()
+            if late:
+                await asyncio.wait(late)
+        self._workers.clear()
+        queued = [entry for queue in self._queues.values() for entry in queue]
+        self._queues.clear()
+        if queued:
+            async with self._db.unit_of_work() as uow:
+                for entry in queued:
+                    await uow.outbox.postpone(entry.id, entry.not_before)
+                await uow.commit()
+        self._held.clear()
 
     async def _handle(self, entry: OutboxEntry) -> None:
         kind = type(entry.message).__name__
@@ -73,11 +196,12 @@ class Dispatcher:
         try:
             if delivery is None:
                 raise DeliveryError(f"no delivery for {kind}", permanent=True)
-            await delivery(self._context, entry.message)
+            await delivery.deliver(self._context, entry.message)
         except NotYet as later:
             async with self._db.unit_of_work() as uow:
                 await uow.outbox.postpone(entry.id, later.when)
                 await uow.commit()
+            self._wake.set()  # the next due time moved
             return
         except ChatGone as gone:
             await self._chat_gone(entry, gone)
@@ -124,3 +248,4 @@ class Dispatcher:
             wait = error.retry_after or min(2**entry.attempts, MAX_BACKOFF.total_seconds())
             backoff = timedelta(seconds=wait)
             await uow.outbox.retry(entry.id, self._clock.now() + backoff, str(error))
+            self._wake.set()  # the next due time moved

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -267,6 +267,13 @@ class OutboxRepository(Protocol):
 
     async def fail(self, entry_id: int, error: str) -> None: ...
     async def pending_count(self) -> int: ...
+    async def renew(self, entry_ids: Sequence[int], lease_until: datetime) -> None:
+        """Extend the claim on entries this dispatcher still holds (queued behind a busy chat)."""
+        ...
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending entry that no one holds becomes claimable, if any."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -286,6 +293,9 @@ class UnitOfWork(Protocol):
 
 class Database(Protocol):
     def unit_of_work(self) -> UnitOfWork: ...
+    def on_outbox_written(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each commit that added to the outbox (in this process)."""
+        ...
 
 
 class Directory(Protocol):

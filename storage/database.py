@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
@@ -18,6 +19,7 @@ from bot.ports import (
     SecretRepository,
 )
 from storage.repositories import SqlCommunities, SqlDrafts, SqlMembers, SqlModeration, SqlOutbox, SqlSecrets
+from storage.repositories.outbox import OUTBOX_WRITTEN
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -46,8 +48,11 @@ class SqlUnitOfWork:
     moderation: ModerationRepository
     outbox: OutboxRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], outbox_listeners: list[Callable[[], None]]
+    ) -> None:
         self._sessions = sessions
+        self._outbox_listeners = outbox_listeners
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
@@ -69,19 +74,26 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self._session.commit()
+        if self._session.info.pop(OUTBOX_WRITTEN, False):
+            for listener in self._outbox_listeners:
+                listener()
 
 
 class SqlDatabase:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._outbox_listeners: list[Callable[[], None]] = []
 
     @classmethod
     def from_url(cls, url: str) -> SqlDatabase:
         return cls(create_engine(url))
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions)
+        return SqlUnitOfWork(self._sessions, self._outbox_listeners)
+
+    def on_outbox_written(self, listener: Callable[[], None]) -> None:
+        self._outbox_listeners.append(listener)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -565,6 +565,7 @@ class FakeOutbox(_Repo):
             "message": message, "not_before": not_before, "dedupe": dedupe_key,
             "status": "pending", "claimed": None, "attempts": 0,
         }  # fmt: skip
+        self._uow.outbox_written = True
 
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
         due = [
@@ -597,6 +598,20 @@ class FakeOutbox(_Repo):
     async def pending_count(self) -> int:
         return sum(1 for e in self.s.outbox.values() if e["status"] == "pending")
 
+    async def renew(self, entry_ids: Sequence[int], lease_until: datetime) -> None:
+        for entry_id in entry_ids:
+            e = self.s.outbox.get(entry_id)
+            if e is not None and e["status"] == "pending" and e["claimed"] is not None:
+                e["claimed"] = lease_until
+
+    async def next_due(self) -> datetime | None:
+        ready = [
+            max(e["not_before"], e["claimed"] or e["not_before"])
+            for e in self.s.outbox.values()
+            if e["status"] == "pending"
+        ]
+        return min(ready, default=None)
+
 
 class FakeUnitOfWork:
     """Works on a copy of the database's state; ``commit`` publishes it, leaving without commit drops it."""
@@ -617,9 +632,11 @@ class FakeUnitOfWork:
         self.secrets = FakeSecrets(self)
         self.moderation = FakeModeration(self)
         self.outbox = FakeOutbox(self)
+        self.outbox_written = False
 
     async def __aenter__(self) -> Self:
         self.state = self._database.state.copy()
+        self.outbox_written = False
         return self
 
     async def __aexit__(
@@ -631,15 +648,23 @@ class FakeUnitOfWork:
         self._database.state = self.state
         self.state = self.state.copy()
         self._database.commits += 1
+        if self.outbox_written:
+            self.outbox_written = False
+            for listener in self._database.outbox_listeners:
+                listener()
 
 
 class FakeDatabase:
     def __init__(self) -> None:
         self.state = _State()
         self.commits = 0
+        self.outbox_listeners: list[Callable[[], None]] = []
 
     def unit_of_work(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self)
+
+    def on_outbox_written(self, listener: Callable[[], None]) -> None:
+        self.outbox_listeners.append(listener)
 
 
 @dataclass

@@ -32,7 +32,7 @@ async def _card_message(
     return CommunityChat(community.id), target, message, secret.card_ref, secret.status
 
 
-@delivers(CardDue)
+@delivers(CardDue, lane=lambda lanes, due: lanes.of_secret(due.secret_id))
 async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
     secret_id = due.secret_id
     found = await _card_message(ctx, secret_id)
@@ -73,7 +73,7 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
         await uow.commit()
 
 
-@delivers(CardRefresh)
+@delivers(CardRefresh, lane=lambda lanes, refresh: lanes.of_secret(refresh.secret_id))
 async def refresh_card(ctx: DeliveryContext, refresh: CardRefresh) -> None:
     found = await _card_message(ctx, refresh.secret_id)
     if found is None:
@@ -88,7 +88,7 @@ async def refresh_card(ctx: DeliveryContext, refresh: CardRefresh) -> None:
     await ctx.edit(chat, target, card_ref, message)
 
 
-@delivers(ReplyDue)
+@delivers(ReplyDue, lane=lambda lanes, due: lanes.of_reply(due.reply_id))
 async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     async with ctx.db.unit_of_work() as uow:
         reply = await uow.secrets.get_reply(due.reply_id)

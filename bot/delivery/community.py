@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import render
 from bot.actions import PostLink
-from bot.delivery.context import CommunityChat, DeliveryContext
+from bot.delivery.context import Chat, CommunityChat, DeliveryContext
 from bot.delivery.registry import delivers
 from bot.i18n import t_in
 from bot.messages import Button, ChatTarget, MessageLink, OutgoingMessage, RichText
@@ -12,7 +12,11 @@ from bot.model import VISIBLE_STATUSES
 from bot.outbox import CommunityDigest, Welcome
 
 
-@delivers(Welcome)
+async def community_chat(community_id: int) -> Chat | None:
+    return CommunityChat(community_id)
+
+
+@delivers(Welcome, lane=lambda _, welcome: community_chat(welcome.community_id))
 async def welcome(ctx: DeliveryContext, welcome: Welcome) -> None:
     async with ctx.db.unit_of_work() as uow:
         community = await uow.communities.get(welcome.community_id)
@@ -31,7 +35,7 @@ async def welcome(ctx: DeliveryContext, welcome: Welcome) -> None:
     await ctx.send(CommunityChat(community.id), target, message)
 
 
-@delivers(CommunityDigest)
+@delivers(CommunityDigest, lane=lambda _, digest: community_chat(digest.community_id))
 async def community_digest(ctx: DeliveryContext, digest: CommunityDigest) -> None:
     async with ctx.db.unit_of_work() as uow:
         community = await uow.communities.get(digest.community_id)

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 NO_MODERATION_CHAT_RETRY = timedelta(minutes=5)
 
 
-@delivers(QueueItemDue)
+@delivers(QueueItemDue, lane=lambda lanes, due: lanes.of_item(due.item_id))
 async def post_queue_item(ctx: DeliveryContext, due: QueueItemDue) -> None:
     async with ctx.db.unit_of_work() as uow:
         item = await uow.moderation.get_item(due.item_id)

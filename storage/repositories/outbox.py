@@ -8,7 +8,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any, get_args, get_origin, get_type_hints
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 
 from bot.outbox import MESSAGE_TYPES, OutboxMessage
 from bot.ports import OutboxEntry
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 PENDING = "pending"
 FAILED = "failed"
+OUTBOX_WRITTEN = "murmure.outbox_written"  # in the session's info: its commit wakes the dispatchers
 
 
 class UnreadableEntry(Exception):
@@ -97,6 +98,7 @@ class SqlOutbox(Repository):
             )
         )
         await self._session.flush()
+        self._session.info[OUTBOX_WRITTEN] = True
 
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
         claimable = and_(
@@ -151,6 +153,31 @@ class SqlOutbox(Repository):
         await self._session.execute(
             update(OutboxRow).where(OutboxRow.id == entry_id).values(status=FAILED, last_error=error[:200])
         )
+
+    async def renew(self, entry_ids: Sequence[int], lease_until: datetime) -> None:
+        if entry_ids:
+            await self._session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id.in_(entry_ids),
+                    OutboxRow.status == PENDING,
+                    OutboxRow.claimed_until.is_not(None),
+                )
+                .values(claimed_until=lease_until)
+            )
+
+    async def next_due(self) -> datetime | None:
+        # claimable once due and no longer held: the later of the two times
+        ready = case(
+            (
+                and_(OutboxRow.claimed_until.is_not(None), OutboxRow.claimed_until > OutboxRow.not_before),
+                OutboxRow.claimed_until,
+            ),
+            else_=OutboxRow.not_before,
+        )
+        query = select(func.min(ready)).where(OutboxRow.status == PENDING)
+        found: datetime | None = (await self._session.execute(query)).scalar_one_or_none()
+        return found
 
     async def pending_count(self) -> int:
         query = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == PENDING)
