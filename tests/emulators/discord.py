@@ -74,6 +74,11 @@ Facts about discord.py 2.7.1 (read from its source, proven by ``test_discord_emu
   (``InteractionResponded``) without any HTTP call; the emulator rejects one that reaches it with
   400 code 40060. Discord's 3-second deadline for the first answer is emulated (``ack_deadline``,
   404 code 10062 "Unknown interaction"); followups work for 15 minutes.
+* Strict by default: per-route buckets (message writes 5 per 5 s per channel, ``route_limits``), a global
+  limit of 50 requests a second (429 with ``"global": true`` and ``X-RateLimit-Global``; interaction
+  callbacks and followups are exempt, as on Discord), the 3-second deadline and 15-minute tokens,
+  10003/10008/50001/50013 where Discord gives them, ``latency`` added to every REST answer. Every
+  request is also checked against Discord's OpenAPI description (``tests/conformance``).
 * After a deferred response (type 5) the first followup ``POST /webhooks/{app}/{token}`` *replaces*
   the "thinking" original message (its ephemerality comes from the defer, not from the followup).
 * Components are dispatched by ``(component_type, custom_id)`` looked up for the message id first,
@@ -117,6 +122,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import math
 import re
 import secrets
 import time
@@ -660,6 +666,8 @@ class DiscordEmulator:
         enabled_privileged_intents: int = PRIVILEGED_INTENTS,
         rest_limit: int = 50,
         rest_window: float = 1.0,
+        global_limit: int | None = 50,
+        latency: float = 0.0,
         conformance: bool = True,
     ) -> None:
         self.bot_id = bot_id
@@ -672,8 +680,17 @@ class DiscordEmulator:
         self.ack_deadline = ack_deadline
         self.token_ttl = token_ttl
         self.enabled_privileged_intents = enabled_privileged_intents
+        # Discord's limits, on unless a test asks otherwise: per-route buckets keyed by the route and its
+        # major parameter (``route_limits``, else ``rest_limit`` per ``rest_window``), a global limit of
+        # ``global_limit`` requests a second for everything but interaction callbacks and followups, the
+        # 3-second acknowledgement deadline, 15-minute interaction tokens; ``latency`` seconds are added
+        # to every REST answer, as the network would.
         self.rest_limit = rest_limit
         self.rest_window = rest_window
+        self.route_limits: dict[str, tuple[int, float]] = dict(ROUTE_LIMITS)
+        self.global_limit = global_limit
+        self.latency = latency
+        self._global_times: list[float] = []
         self.requests: list[Request] = []
         # every REST request checked against Discord's OpenAPI description; violations fail the test
         self.conformance = Conformance("discord", enabled=conformance)
@@ -852,6 +869,18 @@ class DiscordEmulator:
                 for user_id in (*members, self.bot_id)
             ),
         ]
+
+    def revoke_bot_permissions(self, guild_id: int, permissions: int) -> None:
+        """An admin takes permissions (e.g. ``CREATE_PUBLIC_THREADS``) from the bot's role; REST needing them
+        then answers 403 "Missing Permissions" (50013)."""
+        guild = self._guild(guild_id)
+        for role_id in guild.members[self.bot_id].roles:
+            guild.roles[role_id].permissions &= ~permissions
+        guild.roles[guild_id].permissions &= ~permissions
+
+    async def delete_by_hand(self, message_id: int) -> None:
+        """A moderator deletes a message in the Discord client (MESSAGE_DELETE; REST on it answers 10008)."""
+        await self._delete(self.message(message_id))
 
     def set_channel_access(self, channel_id: int, bot_can_see: bool) -> None:
         """``bot_can_see=False``: REST on the channel answers 403 "Missing Access" (50001)."""
@@ -1645,9 +1674,13 @@ class DiscordEmulator:
             problems = check_request(request.method, path, dict(request.query), record.json)
             self.conformance.record(f"{request.method} {path}", problems)
             handler, params, bucket = self._route(request.method, path)
+            if self.latency:
+                await asyncio.sleep(self.latency)
             injected = self._injected_429(f"{request.method} {path}")
             if injected is not None:
                 raise _TooMany(injected, scope="user")
+            if not path.startswith(("/interactions/", "/webhooks/")):
+                self._check_global()
             if bucket is not None:
                 headers = self._bucket_headers(bucket)
             public = path == "/gateway" or path.startswith(("/interactions/", "/webhooks/"))
@@ -1661,17 +1694,19 @@ class DiscordEmulator:
             return _json_response(result, headers=headers)
         except _TooMany as exc:
             record.status = 429
+            is_global = exc.scope == "global"
             record.response = {
                 "message": "You are being rate limited.",
                 "retry_after": exc.retry_after,
-                "global": False,
+                "global": is_global,
             }
             too_many = headers | {
-                "Retry-After": str(max(1, round(exc.retry_after))),
+                "Retry-After": str(max(1, math.ceil(exc.retry_after))),
                 "X-RateLimit-Scope": exc.scope,
-                "X-RateLimit-Global": "false",
                 "Via": "1.1 google",
             }
+            if is_global:
+                too_many["X-RateLimit-Global"] = "true"
             return _json_response(record.response, status=429, headers=too_many)
         except ApiError as exc:
             record.status, record.response = exc.status, exc.body()
@@ -1702,19 +1737,30 @@ class DiscordEmulator:
                 return pending.pop(0)
         return None
 
-    def _bucket_headers(self, key: str) -> dict[str, str]:
+    def _check_global(self) -> None:
+        if self.global_limit is None:
+            return
         now = time.monotonic()
-        used, reset_at = self._buckets.get(key, (0, now + self.rest_window))
+        self._global_times[:] = [t for t in self._global_times if now - t < 1.0]
+        if len(self._global_times) >= self.global_limit:
+            raise _TooMany(round(1.0 - (now - self._global_times[0]), 3), scope="global")
+        self._global_times.append(now)
+
+    def _bucket_headers(self, key: str) -> dict[str, str]:
+        route = key.rsplit(":", 1)[0]
+        limit, window = self.route_limits.get(route, (self.rest_limit, self.rest_window))
+        now = time.monotonic()
+        used, reset_at = self._buckets.get(key, (0, now + window))
         if now >= reset_at:
-            used, reset_at = 0, now + self.rest_window
-        if used >= self.rest_limit:
+            used, reset_at = 0, now + window
+        if used >= limit:
             raise _TooMany(round(reset_at - now, 3), scope="user")
         used += 1
         self._buckets[key] = (used, reset_at)
-        bucket = hashlib.sha1(key.split(":")[0].encode()).hexdigest()[:32]
+        bucket = hashlib.sha1(route.encode()).hexdigest()[:32]
         return {
-            "X-RateLimit-Limit": str(self.rest_limit),
-            "X-RateLimit-Remaining": str(self.rest_limit - used),
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(limit - used),
             "X-RateLimit-Reset": f"{time.time() + reset_at - now:.3f}",
             "X-RateLimit-Reset-After": f"{reset_at - now:.3f}",
             "X-RateLimit-Bucket": bucket,
@@ -2580,6 +2626,12 @@ _MSG = _CH + r"/messages/(?P<message_id>\d+)"
 _GUILD = r"/guilds/(?P<guild_id>\d+)"
 _APP = r"/applications/(?P<app_id>\d+)"
 _HOOK = r"/webhooks/(?P<app_id>\d+)/(?P<token>[^/]+)"
+# Per-channel buckets of message writes (Discord announces 5 per 5 s for message creation in a channel).
+ROUTE_LIMITS: dict[str, tuple[int, float]] = {
+    f"POST {_CH}/messages": (5, 5.0),
+    f"PATCH {_MSG}": (5, 5.0),
+    f"DELETE {_MSG}": (5, 1.0),
+}
 D = DiscordEmulator
 _ROUTES: list[tuple[str, re.Pattern[str], _Handler, str | None]] = [
     _route("GET", r"/gateway", D._r_gateway, None),

@@ -82,6 +82,11 @@ What we had to find out about PTB 22 (read from its source, verified by the test
   ``http://127.0.0.1`` unless ``strict_webhook_url=True``.
 * Group privacy mode is on by default (as for a new bot): in groups the bot only receives
   commands, replies to its own messages and service messages, unless it is an administrator.
+* Strict by default, as the real service: 20 sends or edits a minute per group and 30 a second overall
+  (429 with ``parameters.retry_after``), callback queries that expire 15 s after the press ("query is
+  too old"), inline keyboards of at most 100 buttons; ``latency`` delays every answer. A test that needs
+  a looser emulator says so (``limit_rates(...)``, ``callback_query_ttl=None``, ``group_window``).
+  Every request is also checked against the Bot API description (``tests/conformance``).
 * Unimplemented (and truly unknown) methods answer 404 ``Not Found`` (PTB: ``InvalidToken``); they
   are listed in :attr:`TelegramEmulator.unknown_methods` so a test can spot them.
 """
@@ -93,6 +98,7 @@ import contextlib
 import copy
 import itertools
 import json
+import math
 import re
 import time
 import urllib.parse
@@ -392,7 +398,11 @@ class TelegramEmulator:
         privacy_mode: bool = True,
         strict_html: bool = True,
         strict_webhook_url: bool = False,
-        callback_query_ttl: float | None = None,
+        callback_query_ttl: float | None = 15.0,
+        group_per_minute: int | None = 20,
+        global_per_second: int | None = 30,
+        group_window: float = 60.0,
+        latency: float = 0.0,
         conformance: bool = True,
     ) -> None:
         self.token = token
@@ -401,7 +411,13 @@ class TelegramEmulator:
         self.privacy_mode = privacy_mode
         self.strict_html = strict_html
         self.strict_webhook_url = strict_webhook_url
+        # Telegram's limits, on unless a test asks otherwise: a callback query is answered within ~15 s or
+        # "query is too old"; ~20 messages (sends and edits) a minute per group, ~30 a second overall
+        # (``group_window`` shrinks the minute for tests that are not about the limit); ``latency`` is
+        # added to every answer, as the network would.
         self.callback_query_ttl = callback_query_ttl
+        self.group_window = group_window
+        self.latency = latency
         self.requests: list[ApiCall] = []
         # every request checked against the Bot API description; violations fail the test
         self.conformance = Conformance("telegram", enabled=conformance)
@@ -421,8 +437,8 @@ class TelegramEmulator:
         self._poll: asyncio.Future[str] | None = None
         self._changed = asyncio.Event()
         self._floods: dict[str, list[int]] = {}
-        self._group_limit: int | None = None
-        self._global_limit: int | None = None
+        self._group_limit: int | None = group_per_minute
+        self._global_limit: int | None = global_per_second
         self._global_times: list[float] = []
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._time_offset = 0.0
@@ -492,11 +508,16 @@ class TelegramEmulator:
         self._floods.setdefault(method.lower(), []).extend([retry_after] * times)
 
     def limit_rates(
-        self, *, per_group_per_minute: int | None = 20, global_per_second: int | None = None
+        self,
+        *,
+        per_group_per_minute: int | None = 20,
+        global_per_second: int | None = 30,
+        group_window: float = 60.0,
     ) -> None:
-        """Enforces Telegram's broadcast limits on sent messages (off until called)."""
+        """Telegram's broadcast limits on sent and edited messages (``None`` turns one off)."""
         self._group_limit = per_group_per_minute
         self._global_limit = global_per_second
+        self.group_window = group_window
 
     # -- world building --------------------------------------------------------------------------
 
@@ -1075,6 +1096,8 @@ class TelegramEmulator:
             if handler is None:
                 self.unknown_methods.append(method)
                 raise ApiError(404, "Not Found")
+            if self.latency:
+                await asyncio.sleep(self.latency)
             self._check_flood(method)
             result = await handler(params)
             body: JSON = {"ok": True, "result": result}
@@ -1096,10 +1119,11 @@ class TelegramEmulator:
 
     def _check_rate(self, chat: Chat) -> None:
         now = self.now()
-        chat.sent_times[:] = [t for t in chat.sent_times if now - t < 60]
+        window = self.group_window
+        chat.sent_times[:] = [t for t in chat.sent_times if now - t < window]
         limit = self._group_limit
         if limit is not None and chat.type != "private" and len(chat.sent_times) >= limit:
-            retry = max(1, int(60 - (now - chat.sent_times[0])) + 1)
+            retry = max(1, math.ceil(window - (now - chat.sent_times[0])))
             raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
         self._global_times[:] = [t for t in self._global_times if now - t < 1]
         if self._global_limit is not None and len(self._global_times) >= self._global_limit:
@@ -1394,13 +1418,14 @@ class TelegramEmulator:
         return chat, message
 
     async def _api_editmessagetext(self, params: _Params) -> JSON:
-        _, message = self._editable(params)
+        chat, message = self._editable(params)
         if message.text is None:
             raise bad_request("there is no text in the message to edit")
         text, entities, parse_mode = self._parse_message_text(params)
         keyboard, _ = self._parse_markup(params)
         if text == message.text and entities == message.entities and keyboard == message.reply_markup:
             raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
+        self._check_rate(chat)
         message.text, message.entities, message.parse_mode = text, entities, parse_mode
         message.source_text = params.text("text")
         message.reply_markup = keyboard
@@ -1408,10 +1433,11 @@ class TelegramEmulator:
         return self._message_json(message)
 
     async def _api_editmessagereplymarkup(self, params: _Params) -> JSON:
-        _, message = self._editable(params)
+        chat, message = self._editable(params)
         keyboard, _ = self._parse_markup(params)
         if keyboard == message.reply_markup:
             raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
+        self._check_rate(chat)
         message.reply_markup = keyboard
         message.edit_date = int(self.now())
         return self._message_json(message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import time
 import warnings
 from collections.abc import AsyncIterator
 from typing import Any
@@ -494,3 +495,53 @@ async def test_raw_gateway_without_compression_and_bad_token(dc: DiscordEmulator
         ) as response:
             assert (await response.json())["url"] == dc.gateway_url
             assert response.headers["Content-Type"] == "application/json"
+
+
+async def test_strict_by_default_buckets_global_limit_and_latency(dc: DiscordEmulator) -> None:
+    """Per-channel message buckets (5 per 5 s) and a global limit, answered as Discord does; this test
+    shrinks the bucket window to 0.3 s (it is about the headers and the waits, not the length of 5 s)."""
+    assert dc.global_limit == 50 and dc.route_limits["POST /channels/(?P<channel_id>\\d+)/messages"] == (
+        5,
+        5.0,
+    )
+    async with running(dc) as bot:
+        dc.route_limits = {route: (limit, 0.3) for route, (limit, _) in dc.route_limits.items()}
+        channel = bot.get_channel(GENERAL)
+        assert isinstance(channel, discord.TextChannel)
+        for n in range(6):  # discord.py reads X-RateLimit-Remaining: 0 and waits for the reset
+            await channel.send(f"message {n}")
+        posts = dc.calls("POST", rf"/channels/{GENERAL}/messages")
+        assert [p.status for p in posts] == [200] * 6
+        assert posts[5].time - posts[4].time >= 0.2
+
+        await asyncio.sleep(1.0)  # the posts above leave the global window
+        dc.global_limit = 2
+        started = time.monotonic()
+        for _ in range(3):  # the third waits for the global limit, then goes through
+            await bot.fetch_channel(GENERAL)
+        limited = [r for r in dc.requests if r.status == 429 and r.time >= started]
+        assert limited and limited[0].response["global"] is True
+
+        dc.global_limit, dc.latency = None, 0.15
+        started = time.monotonic()
+        await bot.fetch_channel(GENERAL)
+        assert time.monotonic() - started >= 0.15
+
+
+async def test_lost_permissions_and_messages_deleted_by_hand_give_discords_codes(dc: DiscordEmulator) -> None:
+    async with running(dc) as bot:
+        channel = bot.get_channel(GENERAL)
+        assert isinstance(channel, discord.TextChannel)
+        card = await channel.send("#1 a card")
+        await dc.delete_by_hand(card.id)
+        with pytest.raises(discord.NotFound) as gone:
+            await card.edit(content="#1 edited")
+        assert gone.value.code == 10008  # Unknown Message: the channel is fine
+        second = await channel.send("#2 a card")
+        dc.revoke_bot_permissions(GUILD, 1 << 35)  # CREATE_PUBLIC_THREADS
+        with pytest.raises(discord.Forbidden) as refused:
+            await second.create_thread(name="#2")
+        assert refused.value.code == 50013  # Missing Permissions
+        with pytest.raises(discord.NotFound) as unknown:
+            await bot.fetch_channel(GENERAL + 999)
+        assert unknown.value.code == 10003

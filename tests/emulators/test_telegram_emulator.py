@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import html
 import socket
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -550,3 +551,46 @@ def test_deep_link_helper_validates_like_telegram() -> None:
     for call in bad:
         with pytest.raises(EmulatorError):
             call()
+
+
+async def test_strict_by_default_group_and_global_limits_query_expiry_and_latency(
+    tg: TelegramEmulator,
+) -> None:
+    """Telegram's limits are on without asking: 20 sends or edits a minute per group, 30 a second overall,
+    callback queries answered within 15 s; the emulator's clock moves past the minute (no real wait)."""
+    await tg.add_bot_to_group(GROUP, by_user=ALICE)
+    for user in (ALICE, BOB):
+        await tg.user_sends(user, user, "/start")
+    async with Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url) as bot:
+        first = await bot.send_message(GROUP, "0")
+        for n in range(1, 19):
+            await bot.send_message(GROUP, str(n))
+        await bot.edit_message_text("0 edited", chat_id=GROUP, message_id=first.message_id)  # the 20th
+        with pytest.raises(RetryAfter) as limited:
+            await bot.edit_message_text("0 again", chat_id=GROUP, message_id=first.message_id)
+        assert 1 <= limited.value.retry_after.total_seconds() <= 60
+        await bot.send_message(ALICE, "private chats are not group-limited")
+        tg.advance_time(60)
+        await bot.send_message(GROUP, "a new minute")
+
+        tg.limit_rates(per_group_per_minute=None, global_per_second=3)
+        tg.advance_time(1)
+        for user in (ALICE, BOB, ALICE):
+            await bot.send_message(user, "broadcast")
+        with pytest.raises(RetryAfter):
+            await bot.send_message(BOB, "one too many this second")
+
+        tg.limit_rates(per_group_per_minute=None, global_per_second=None)
+        sent = await bot.send_message(ALICE, "pick", reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("A", callback_data="a")]]
+        ))  # fmt: skip
+        click = await tg.user_clicks(ALICE, tg.last_message(ALICE), "a")
+        tg.advance_time(15.5)
+        with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+            await bot.answer_callback_query(click["callback_query"]["id"])
+        assert sent.message_id
+
+        tg.latency = 0.15
+        started = time.monotonic()
+        await bot.get_chat(GROUP)
+        assert time.monotonic() - started >= 0.15

@@ -97,11 +97,12 @@ def keys_env(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
 
 
 def write_config(tmp_path: Path, tg: TelegramEmulator, extra: str = "") -> Path:
+    """The adapter with Telegram's production limits (20 a minute per group), as the emulator enforces."""
     path = tmp_path / "config.toml"
     path.write_text(
         f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/murmure.db"\n'
         f'[telegram]\nbase_url = "{tg.base_url}"\nbase_file_url = "{tg.base_file_url}"\n'
-        f"poll_timeout = 1\ngroup_per_minute = 1000\n{extra}",
+        f"poll_timeout = 1\n{extra}",
         encoding="utf-8",
     )
     return path
