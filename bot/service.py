@@ -9,7 +9,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
-from bot import digests
+from bot import commands, digests
 from bot.actions import (
     Action,
     AskDelete,
@@ -77,8 +77,10 @@ class Murmure:
         clock: Clock,
         text_filter: TextChecker,
         default_settings: CommunitySettings | None = None,
+        features: Mapping[str, frozenset[commands.Feature]] | None = None,
     ) -> None:
         self._db = database
+        self._features = features or {}  # per platform: which declared commands it offers (all when not said)
         self._services = Services(
             directories, anonymizer, sealer, clock, text_filter, default_settings or CommunitySettings()
         )
@@ -103,17 +105,21 @@ class Murmure:
         return await self._run(actor, lambda ctx: _press(ctx, action))
 
     async def command(self, actor: Actor, name: str, argument: str = "") -> list[Response]:
-        commands: dict[str, UseCase] = {
-            "start": lambda ctx: _open_link(ctx, decode_link(argument)),
-            "help": lambda ctx: say("help"),
-            "mine": mine.my_secrets,
-            "language": language.menu,
-            "cancel": writing.cancel_pending,
-            "latest": lambda ctx: browsing.feed(ctx, Page(FeedKind.LATEST, 0), edit=False),
-            "top": lambda ctx: browsing.feed(ctx, Page(FeedKind.TOP, 0), edit=False),
-            "topics": browsing.topics,
+        features = self._features.get(actor.platform, commands.ALL_FEATURES)
+        use_cases: dict[commands.Command, UseCase] = {
+            commands.START: lambda ctx: _open_link(ctx, decode_link(argument)),
+            commands.HELP: lambda ctx: [Say(OutgoingMessage(RichText.plain(commands.help_text(features))))],
+            commands.MINE: mine.my_secrets,
+            commands.LANGUAGE: language.menu,
+            commands.CANCEL: writing.cancel_pending,
+            commands.LATEST: lambda ctx: browsing.feed(ctx, Page(FeedKind.LATEST, 0), edit=False),
+            commands.TOP: lambda ctx: browsing.feed(ctx, Page(FeedKind.TOP, 0), edit=False),
+            commands.TOPICS: browsing.topics,
         }
-        use_case = commands.get(name.lower(), lambda ctx: say("error.unknown_command", command=name))
+        declared = commands.command_named(name, features)
+        use_case = use_cases.get(declared) if declared is not None else None
+        if use_case is None:
+            return await self._run(actor, lambda ctx: say("error.unknown_command", command=name))
         return await self._run(actor, use_case)
 
     async def set_language(self, actor: Actor, locale: str) -> list[Response]:

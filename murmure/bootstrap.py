@@ -10,6 +10,7 @@ from datetime import timedelta
 from adapters.scheduler import Jobs
 from bot.anonymity import Anonymizer, Sealer
 from bot.clock import SystemClock
+from bot.commands import Feature
 from bot.dispatch import Dispatcher
 from bot.moderation.pipeline import default_filter
 from bot.ports import Clock, Directory, Messenger
@@ -31,16 +32,10 @@ class App:
         await self.database.dispose()
 
 
-# Libraries whose logs can carry a token, a raw id, a name or a member's text, at the level they keep
-# whatever level Murmure's own logs are set to: httpx logs URLs (Telegram's carry the token), PTB logs
-# request parameters at DEBUG, discord.py logs rate-limited URLs with user ids at WARNING and gateway
-# payloads at DEBUG, the SQL drivers log parameters.
+# Libraries whose logs can carry a raw id, a name or a member's text, at the level they keep whatever level
+# Murmure's own logs are set to: the SQL drivers log parameters. Each messenger pins its own client's
+# (``Platform.pinned_loggers``).
 PINNED_LOGGERS = {
-    "httpx": logging.WARNING,
-    "httpcore": logging.WARNING,
-    "telegram": logging.WARNING,
-    "discord": logging.WARNING,
-    "discord.http": logging.ERROR,
     "aiosqlite": logging.WARNING,
     "asyncpg": logging.WARNING,
     "sqlalchemy": logging.WARNING,
@@ -48,8 +43,8 @@ PINNED_LOGGERS = {
 }
 
 
-def quiet_noisy_loggers() -> None:
-    for name, level in PINNED_LOGGERS.items():
+def quiet_noisy_loggers(more: Mapping[str, int] | None = None) -> None:
+    for name, level in (PINNED_LOGGERS | dict(more or {})).items():
         logging.getLogger(name).setLevel(level)
 
 
@@ -67,6 +62,7 @@ async def build_app(
     generate_keys: bool = False,
     migrate: bool = True,
     edit_intervals: Mapping[str, timedelta] | None = None,
+    features: Mapping[str, frozenset[Feature]] | None = None,
 ) -> App:
     quiet_noisy_loggers()
     notes: list[str] = []
@@ -87,7 +83,14 @@ async def build_app(
     clock = clock or SystemClock()
     sealer = Sealer(sealing)
     service = Murmure(
-        database, directories, Anonymizer(pepper), sealer, clock, default_filter(), config.community
+        database,
+        directories,
+        Anonymizer(pepper),
+        sealer,
+        clock,
+        default_filter(),
+        config.community,
+        features=features,
     )
     dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals)
     return App(service, dispatcher, database, notes)

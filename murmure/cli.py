@@ -8,11 +8,10 @@ import secrets
 import sys
 from pathlib import Path
 
-from discord import DiscordException
 from sqlalchemy.exc import SQLAlchemyError
-from telegram.error import TelegramError
 
 from murmure.config import ConfigError, load_config
+from murmure.errors import MessengerUnreachable
 from murmure.keys import write_secret_file
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -29,7 +28,9 @@ def _run(args: argparse.Namespace) -> int:
 
     config = load_config(_config_path(args.config))
     configure_logging(config.log_level)
-    if config.messengers:
+    from murmure.platforms import configured_platforms
+
+    if configured_platforms(config):
         from murmure.platforms_app import main_platforms
 
         return main_platforms(config)
@@ -110,19 +111,17 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"murmure: {error}", file=sys.stderr)
         return 2
-    except (TelegramError, DiscordException) as error:
-        # never str(error): PTB's InvalidToken quotes the token
+    except MessengerUnreachable as error:
         print(
-            f"murmure: the messenger refused or could not be reached ({type(error).__name__}); "
-            "check its token and base URL",
+            f"murmure: {error}; check its token and the [{error.platform}] section of the config "
+            "(its URLs), and that the service answers",
             file=sys.stderr,
         )
         return 4
     except (OSError, SQLAlchemyError) as error:
-        # the database or a messenger can't be reached: say which kind, not the driver's text (it may
-        # carry a connection string)
+        # say which kind, not the driver's text (it may carry a connection string)
         print(
-            f"murmure: cannot reach the database or a messenger ({type(error).__name__}); "
+            f"murmure: cannot reach the database ({type(error).__name__}); "
             "check database.url (or MURMURE_DATABASE_URL) and that the server answers",
             file=sys.stderr,
         )

@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from adapters.section import ConfigError, Section
 from bot.digests import parse_hhmm
 from bot.model import COLLECTIONS, CommunitySettings, ModerationMode
 
-
-class ConfigError(Exception):
-    """A configuration problem, said so that an operator knows what to change."""
-
+__all__ = ["Config", "ConfigError", "ConsoleConfig", "ConsoleGroup", "load_config", "number"]
 
 DEFAULT_MEMBERS = ("alice", "bob", "carol", "dave", "erin", "mod")
 
@@ -48,18 +46,11 @@ class Config:
     log_level: str
     community: CommunitySettings
     console: ConsoleConfig
-    telegram: dict[str, Any]
-    discord: dict[str, Any]
     scheduler: dict[str, Any]
+    tables: dict[str, dict[str, Any]]  # every table of the file, by name: messengers read their own
 
-    @property
-    def messengers(self) -> tuple[str, ...]:
-        enabled = []
-        if self.telegram.get("enabled", bool(self.telegram)):
-            enabled.append("telegram")
-        if self.discord.get("enabled", bool(self.discord)):
-            enabled.append("discord")
-        return tuple(enabled)
+    def section(self, name: str) -> Section:
+        return Section(name, self.tables.get(name, {}), self.base_dir)
 
     @property
     def is_embedded_sqlite(self) -> bool:
@@ -225,7 +216,6 @@ def load_config(path: Path | None) -> Config:
             locales={str(k): str(v) for k, v in locales.items()},
             groups=_console_groups(console, members),
         ),
-        telegram=_section(data, "telegram"),
         scheduler=_section(data, "scheduler"),
-        discord=_section(data, "discord"),
+        tables={name: _section(data, name) for name in data},
     )

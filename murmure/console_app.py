@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TextIO
 
-from adapters.console.platform import ConsoleDirectory, ConsoleMessenger
+from adapters.console.platform import FEATURES, ConsoleDirectory, ConsoleMessenger
 from adapters.console.session import ConsoleSession
 from adapters.console.world import GROUP_REF, MODERATORS_REF, PLATFORM, Chat, ConsoleUser, ConsoleWorld
 from bot.ports import Clock
@@ -44,6 +44,7 @@ async def start_console(
         clock=clock,
         generate_keys=generate_keys,
         edit_intervals={PLATFORM: timedelta(0)},  # a terminal has no rate limit
+        features={PLATFORM: FEATURES},
     )
     for note in app.notes:
         world.print(f"! {note}")

@@ -61,23 +61,3 @@ def load_key(
         qualifier = "exactly" if exact else "at least"
         raise ConfigError(f"the {what} must be {qualifier} {length} bytes (base64 in {env} or its file)")
     return value, generated
-
-
-def secret_value(section: dict[str, object], key: str, env: str, base_dir: Path) -> str:
-    """A token or secret from ``env``, else from the file named by ``<key>_file``; never from the config."""
-    value = os.environ.get(env)
-    if value:
-        return value.strip()
-    if key in section:
-        raise ConfigError(f"put the {key} in {env} or in a file named by {key}_file, not in the config file")
-    file_name = section.get(f"{key}_file")
-    if not file_name:
-        raise ConfigError(f"no {key}: set {env} or {key}_file")
-    path = base_dir / str(file_name)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError as error:
-        raise ConfigError(f"{key}_file {path} does not exist") from error
-    if mode & 0o077:
-        raise ConfigError(f"{path} is readable by others (mode {mode:o}): run `chmod 600 {path}`")
-    return path.read_text(encoding="utf-8").strip()

@@ -157,3 +157,21 @@ def test_a_refused_telegram_token_is_explained_without_the_token(tmp_path: Path)
     stop[0].call_soon_threadsafe(stop[0].stop)
     assert result.returncode == 4 and "check its token" in result.stderr
     assert env_token not in result.stderr + result.stdout and "Traceback" not in result.stderr
+
+
+def test_an_unreachable_discord_is_named_as_such_without_noise(tmp_path: Path) -> None:
+    (tmp_path / "dc.toml").write_text(
+        '[discord]\napi_base_url = "http://127.0.0.1:1/api/v10"\ngateway_url = "ws://127.0.0.1:1"\n',
+        encoding="utf-8",
+    )
+    keys = {
+        "MURMURE_PEPPER": "cGVwcGVycGVwcGVycGVwcGVycGVwcGVycGVwcGVycGU=",
+        "MURMURE_SEALING_KEY": "c3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3M=",
+        "MURMURE_DISCORD_TOKEN": "not-a-real-token",
+    }
+    result = run(["run", "--config", "dc.toml"], tmp_path, env=keys)
+    assert result.returncode == 4, result.stderr
+    assert "murmure: discord refused or could not be reached" in result.stderr
+    assert "database" not in result.stderr
+    for noise in ("PyNaCl", "davey", "Unclosed", "Traceback", "not-a-real-token"):
+        assert noise not in result.stderr + result.stdout, noise

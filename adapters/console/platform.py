@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from adapters.console.world import ConsoleWorld
+from bot.commands import Feature
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import DeliveryError
 
 ESTABLISHED = datetime(2020, 1, 1, tzinfo=UTC)
+# a link button opens the DM with /start; a reply is typed as the next line (/cancel stops it)
+FEATURES = frozenset({Feature.START_LINKS, Feature.TYPED_REPLIES})
 
 
 class ConsoleMessenger:

@@ -6,8 +6,11 @@ import re
 import shlex
 from typing import Protocol
 
+from adapters.console.platform import FEATURES
 from adapters.console.world import GROUP_REF, PLATFORM, ConsoleUser, ConsoleWorld, ShownMessage
+from bot import commands
 from bot.actor import Actor
+from bot.commands import Place, commands_for
 from bot.messages import Alert, Button, EditPressed, Response, Say
 from bot.service import Murmure
 
@@ -18,7 +21,7 @@ HELP = """Console commands:
   /lang en|fr            change the acting member's language
   /audit                 the demo group's last moderation actions (its admins only)
   /help                  this help
-Bot commands (sent in the acting member's DM): /start, /latest, /top, /topics, /mine, /language, /cancel"""
+Bot commands (sent in the acting member's DM): {commands}"""
 
 _EMOJI_AND_MARKS = re.compile(r"[^\w\s#]", re.UNICODE)
 
@@ -80,7 +83,13 @@ class ConsoleSession:
         elif name == "audit":
             await self._show(await self.service.audit(self.actor(), GROUP_REF), self.user.dm_ref, None)
         elif name == "help":
-            self.world.print(HELP.format(members=", ".join(self.world.users)))
+            offered = commands_for(Place.PRIVATE, FEATURES)
+            self.world.print(
+                HELP.format(
+                    members=", ".join(self.world.users),
+                    commands=", ".join(f"/{c.name}" for c in offered if c is not commands.HELP),
+                )
+            )
         elif name in {"quit", "exit"}:
             raise SystemExit(0)
         else:

@@ -13,13 +13,17 @@ from discord import app_commands
 
 from adapters.discord.platform import DM_PREFIX, community_ref
 from adapters.discord.render import LINK_PREFIX, message_kwargs
+from bot import commands
 from bot.actions import ACTION_PATTERN, LINK_PATTERN, DeepLink, Form, decode_link
 from bot.actor import Actor
+from bot.commands import Command, Feature, Place, commands_for
 from bot.i18n import resolve_locale, t_in
 from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.service import Murmure
 
 PLATFORM = "discord"
+# a secret can be written in a modal; an admin registers a channel with /murmure setup
+FEATURES = frozenset({Feature.FORMS, Feature.SETUP_COMMAND})
 # Intents: guilds (the GUILD_CREATE cache of channels and roles) and dm_messages (secrets sent in DM:
 # their content comes without the privileged message-content intent). Nothing privileged.
 INTENTS = discord.Intents.none()
@@ -215,6 +219,7 @@ _TRANSLATED = {
     app_commands.TranslationContextLocation.command_description,
     app_commands.TranslationContextLocation.group_name,
     app_commands.TranslationContextLocation.group_description,
+    app_commands.TranslationContextLocation.parameter_description,
 }
 
 
@@ -244,24 +249,18 @@ def _describe(key: str) -> app_commands.locale_str:
 
 
 def install_commands(client: MurmureClient) -> None:
+    """The declared commands Discord offers: members' ones at the top, admins' ones under /murmure."""
     tree = client.tree
 
-    @tree.command(name=_name("secret"), description=_describe("command.secret"))
     async def secret(interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_modal(TextModal(client, _locale(interaction)))
 
-    for name in ("latest", "top", "topics", "mine", "language", "help"):
-        _member_command(client, name)
+    for command in commands_for(Place.PRIVATE, FEATURES):
+        if command is commands.SECRET:
+            tree.add_command(_slash(command, secret))
+        else:
+            _member_command(client, command)
 
-    group = app_commands.Group(
-        name=_name("murmure"),
-        description=_describe("command.murmure"),
-        default_permissions=discord.Permissions(manage_guild=True),
-        guild_only=True,
-    )
-
-    @group.command(name=_name("setup"), description=_describe("command.setup"))
-    @app_commands.describe(moderators="The channel where the moderation queue arrives")
     async def setup(interaction: discord.Interaction[Any], moderators: discord.TextChannel) -> None:
         channel, guild, user = interaction.channel, interaction.guild, interaction.user
         locale = _locale(interaction)
@@ -287,15 +286,34 @@ def install_commands(client: MurmureClient) -> None:
             ephemeral=True,
         )
 
-    @group.command(name=_name("settings"), description=_describe("command.settings"))
     async def settings(interaction: discord.Interaction[Any]) -> None:
         await _about_this_channel(interaction, client.murmure.settings)
 
-    @group.command(name=_name("audit"), description=_describe("command.audit"))
     async def audit(interaction: discord.Interaction[Any]) -> None:
         await _about_this_channel(interaction, client.murmure.audit)
 
+    group = app_commands.Group(
+        name=_name("murmure"),
+        description=_describe("command.murmure"),
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+    for_admins: dict[Command, Any] = {
+        commands.SETUP: setup,
+        commands.SETTINGS: settings,
+        commands.AUDIT: audit,
+    }
+    for command in commands_for(Place.GROUP, FEATURES) + commands_for(Place.ADMIN, FEATURES):
+        group.add_command(_slash(command, for_admins[command]))
     tree.add_command(group)
+
+
+def _slash(command: Command, callback: Any) -> app_commands.Command[Any, Any, Any]:
+    """A slash command from its declaration: name, description and arguments' descriptions."""
+    described = app_commands.describe(**{a.name: _describe(a.description_key) for a in command.arguments})
+    return app_commands.Command(
+        name=_name(command.name), description=_describe(command.description_key), callback=described(callback)
+    )
 
 
 async def _about_this_channel(
@@ -308,9 +326,9 @@ async def _about_this_channel(
     await respond(interaction, await use_case(actor_of(interaction.user, interaction.locale), ref))
 
 
-def _member_command(client: MurmureClient, name: str) -> None:
+def _member_command(client: MurmureClient, command: Command) -> None:
     async def run(interaction: discord.Interaction[Any]) -> None:
         actor = actor_of(interaction.user, interaction.locale)
-        await respond(interaction, await client.murmure.command(actor, name))
+        await respond(interaction, await client.murmure.command(actor, command.name))
 
-    client.tree.command(name=_name(name), description=_describe(f"command.{name}"))(run)
+    client.tree.add_command(_slash(command, run))

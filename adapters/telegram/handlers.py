@@ -18,16 +18,19 @@ from telegram.ext import (
 )
 
 from adapters.telegram.render import keyboard, to_html
+from bot import commands
 from bot.actions import decode_action
 from bot.actor import Actor
+from bot.commands import Feature, Place, commands_for
 from bot.i18n import resolve_locale, t_in
 from bot.logsafe import where
 from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.service import Murmure
 
 PLATFORM = "telegram"
+# links open the bot with /start; a reply is typed as the next message; /linkmods in the moderators' group
+FEATURES = frozenset({Feature.START_LINKS, Feature.TYPED_REPLIES, Feature.LINK_COMMAND})
 ALERT_LIMIT = 200
-COMMANDS = ("help", "mine", "language", "cancel", "latest", "top", "topics")
 _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 log = logging.getLogger(__name__)
@@ -50,12 +53,17 @@ class TelegramHandlers:
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         private = filters.ChatType.PRIVATE
         application.add_handler(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
-        application.add_handler(CommandHandler("start", self.on_start, filters=private))
-        application.add_handler(CommandHandler(list(COMMANDS), self.on_command, filters=private))
+        application.add_handler(CommandHandler(commands.START.name, self.on_start, filters=private))
+        routed = [c.name for c in commands_for(Place.PRIVATE, FEATURES) if c is not commands.START]
+        application.add_handler(CommandHandler(routed, self.on_command, filters=private))
         groups = filters.ChatType.GROUPS
-        application.add_handler(CommandHandler("linkmods", self.on_link_moderators, filters=groups))
-        application.add_handler(CommandHandler("settings", self.on_settings, filters=groups))
-        application.add_handler(CommandHandler("audit", self.on_audit, filters=groups))
+        in_groups = {
+            commands.LINK_MODERATORS: self.on_link_moderators,
+            commands.SETTINGS: self.on_settings,
+            commands.AUDIT: self.on_audit,
+        }
+        for command in commands_for(Place.GROUP, FEATURES) + commands_for(Place.ADMIN, FEATURES):
+            application.add_handler(CommandHandler(command.name, in_groups[command], filters=groups))
         application.add_handler(
             MessageHandler(groups & filters.StatusUpdate.NEW_CHAT_MEMBERS, self.on_joined)
         )

@@ -48,6 +48,21 @@ async def test_the_whole_flow_in_a_discord_server(
             assert {"secret", "murmure", "latest", "top", "topics", "mine"} <= set(commands)
             assert commands["secret"]["description_localizations"].get("fr")
             assert commands["latest"]["name_localizations"].get("fr") == "derniers"
+            # the declared commands Discord offers: no /cancel (replies are written in a modal), no /start
+            assert set(commands) == {
+                "secret",
+                "latest",
+                "top",
+                "topics",
+                "mine",
+                "language",
+                "help",
+                "murmure",
+            }
+            admin = {o["name"]: o for o in commands["murmure"]["options"]}
+            assert list(admin) == ["setup", "settings", "audit"]
+            (moderators,) = admin["setup"]["options"]
+            assert moderators["name"] == "moderators" and moderators["description_localizations"].get("fr")
 
             # setup: only who can manage the server; the channel becomes a community
             with pytest.raises(EmulatorError, match="hidden"):  # Discord hides it from who can't manage

@@ -120,7 +120,15 @@ async def test_the_whole_flow_in_a_telegram_group(
         for call in tg.calls("sendMessage") + tg.calls("editMessageText"):
             assert call.params.get("parse_mode") == "HTML"
         assert "Forbidden" not in caplog.text
-        assert tg.commands(language_code="fr"), "the bot menu is set in French too"
+        # the menus, from the declared commands: members' ones in private chats, admins' ones in groups,
+        # nothing that would do nothing where it is offered
+        private, admins = {"type": "all_private_chats"}, {"type": "all_chat_administrators"}
+        for language in ("", "fr"):
+            menu = [c["command"] for c in tg.commands(language, private)]
+            assert menu == ["start", "latest", "top", "topics", "mine", "language", "cancel", "help"]
+            assert [c["command"] for c in tg.commands(language, admins)] == ["linkmods", "settings", "audit"]
+            assert tg.commands(language) == [] and tg.commands(language, {"type": "all_group_chats"}) == []
+        assert {c["description"] for c in tg.commands("fr", private)} & {"Changer de langue"}
 
     stored = stored_bytes(tmp_path)
     for user_id, first_name, username in USERS.values():

@@ -1,0 +1,52 @@
+"""Discord's client from its config section: the gateway connection, kept until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import discord
+
+from adapters.discord.client import MurmureClient, configure_endpoints
+from adapters.discord.platform import DiscordDirectory, DiscordMessenger
+from adapters.section import ConfigError, Section
+from bot.logsafe import where
+from bot.service import Murmure
+
+log = logging.getLogger(__name__)
+
+TOKEN_ENV = "MURMURE_DISCORD_TOKEN"  # noqa: S105 - the name of an environment variable
+
+
+class DiscordConnection:
+    def __init__(self, section: Section) -> None:
+        self._section = section
+        configure_endpoints(section.get("api_base_url"), section.get("gateway_url"))
+        guilds = section.get("guild_ids", [])
+        if not isinstance(guilds, list) or not all(isinstance(g, int) for g in guilds):
+            raise ConfigError("discord.guild_ids must be a list of server ids (numbers)")
+        # Murmure has no voice: the voice libraries' absence is not worth a warning at every start
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        self._client = MurmureClient(
+            dev_guilds=tuple(guilds), guild_ready_timeout=section.number("guild_ready_timeout", 2.0)
+        )
+        self.messenger = DiscordMessenger(self._client)
+        self.directory = DiscordDirectory(self._client)
+        self._connection: asyncio.Task[None] | None = None
+
+    async def start(self, service: Murmure) -> None:
+        token = self._section.secret("token", TOKEN_ENV)
+        self._client.attach(service)
+        await self._client.login(token)
+        self._connection = asyncio.create_task(self._client.connect(reconnect=True))
+
+    async def stop(self) -> None:
+        try:
+            await self._client.close()
+            if self._connection is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._connection
+        except Exception as error:
+            log.error("while stopping discord: %s", where(error))
+        self._connection = None

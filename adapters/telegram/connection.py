@@ -1,0 +1,121 @@
+"""Telegram's client from its config section: the bot's menus, then long polling or the webhook."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
+from telegram.ext import Application, ApplicationBuilder
+
+from adapters.section import ConfigError, Section
+from adapters.telegram.handlers import FEATURES, TelegramHandlers
+from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
+from adapters.telegram.rate_limit import MessageRateLimiter
+from bot.commands import Command, Place, commands_for
+from bot.i18n import SUPPORTED_LOCALES, t_in
+from bot.logsafe import where
+from bot.service import Murmure
+
+log = logging.getLogger(__name__)
+
+# the names of the environment variables that hold them
+TOKEN_ENV = "MURMURE_TELEGRAM_TOKEN"  # noqa: S105
+WEBHOOK_SECRET_ENV = "MURMURE_TELEGRAM_WEBHOOK_SECRET"  # noqa: S105
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+def menus() -> list[tuple[BotCommandScope, tuple[Command, ...]]]:
+    """Each menu scope with its commands: members in private, admins in groups (who see the group's too)."""
+    group = commands_for(Place.GROUP, FEATURES)
+    return [
+        (BotCommandScopeAllPrivateChats(), commands_for(Place.PRIVATE, FEATURES)),
+        (BotCommandScopeAllGroupChats(), group),
+        (BotCommandScopeAllChatAdministrators(), group + commands_for(Place.ADMIN, FEATURES)),
+    ]
+
+
+def application(section: Section) -> Application:  # type: ignore[type-arg]
+    token = section.secret("token", TOKEN_ENV)
+    # Telegram's limits (about 30 messages a second overall, 20 a minute per group) and its RetryAfter
+    # answers are honoured for every request, replies to members included.
+    limiter = MessageRateLimiter(
+        overall_max_rate=section.number("overall_per_second", 30),
+        group_max_rate=section.number("group_per_minute", 20),
+        group_time_period=60,
+        max_retries=int(section.number("max_retries", 3)),
+    )
+    builder = ApplicationBuilder().token(token).rate_limiter(limiter)
+    base_url = section.get("base_url")
+    if base_url:
+        builder = builder.base_url(str(base_url)).base_file_url(str(section.get("base_file_url", base_url)))
+    return builder.build()
+
+
+class TelegramConnection:
+    def __init__(self, section: Section) -> None:
+        self._section = section
+        if section.get("mode", "polling") == "webhook" and "webhook_url" not in section.values:
+            raise ConfigError('telegram.mode = "webhook" needs telegram.webhook_url')
+        self._application = application(section)
+        self.messenger = TelegramMessenger(self._application.bot)
+        self.directory = TelegramDirectory(self._application.bot)
+        self._initialized = self._started = self._updating = False
+
+    async def _set_menus(self) -> None:
+        bot = self._application.bot
+        for locale in SUPPORTED_LOCALES:
+            language = None if locale == "en" else locale
+            for scope, commands in menus():
+                if commands:
+                    described = [BotCommand(c.name, t_in(locale, c.description_key)) for c in commands]
+                    await bot.set_my_commands(described, scope=scope, language_code=language)
+
+    async def start(self, service: Murmure) -> None:
+        section, app = self._section, self._application
+        TelegramHandlers(service).install(app)
+        await app.initialize()
+        self._initialized = True
+        await self._set_menus()
+        await app.start()
+        self._started = True
+        updater = app.updater
+        assert updater is not None
+        if section.get("mode", "polling") == "webhook":
+            await updater.start_webhook(
+                listen=str(section.get("listen", "127.0.0.1")),
+                port=int(section.number("port", 8443)),
+                url_path=str(section.get("url_path", "telegram")),
+                webhook_url=str(section.get("webhook_url")),
+                secret_token=section.secret("webhook_secret", WEBHOOK_SECRET_ENV),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await updater.start_polling(
+                poll_interval=section.number("poll_interval", 0.0),
+                timeout=int(section.number("poll_timeout", 10)),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        self._updating = True
+
+    async def stop(self) -> None:
+        app = self._application
+        steps = []
+        if self._updating and app.updater is not None:
+            steps.append(app.updater.stop)
+        if self._started:
+            steps.append(app.stop)
+        if self._initialized:
+            steps.append(app.shutdown)
+        for step in steps:
+            try:
+                await step()
+            except Exception as error:
+                log.error("while stopping telegram: %s", where(error))
+        self._initialized = self._started = self._updating = False

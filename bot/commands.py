@@ -1,0 +1,123 @@
+"""The bot's commands, declared once: the router's help, Telegram's menus, Discord's command tree and the
+console's help are all made from this list.
+
+A command is described in the catalogs as ``command.<name>`` (and its arguments as
+``command.<name>.<argument>``). Some commands exist only where the platform works a certain way (a
+``Feature``): each adapter says which features it has, and gets the commands that need them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.i18n import t
+
+
+class Place(StrEnum):
+    """Where a command is used."""
+
+    PRIVATE = "private"  # the member's private chat with the bot (Discord: anywhere, answered privately)
+    GROUP = "group"  # a community's chat, by any member
+    ADMIN = "admin"  # a community's (or its moderators') chat, by its admins
+
+
+class Feature(StrEnum):
+    """A way a platform works that some commands depend on."""
+
+    START_LINKS = "start_links"  # a button opens the private chat with ``/start PAYLOAD``
+    TYPED_REPLIES = "typed_replies"  # a reply is typed as the next private message (it can be cancelled)
+    FORMS = "forms"  # the platform has forms: a secret can be written in one
+    SETUP_COMMAND = "setup_command"  # an admin registers a community by a command naming its moderators' chat
+    LINK_COMMAND = "link_command"  # the moderators' chat is linked by a command written in it
+
+
+class ArgumentKind(StrEnum):
+    TEXT = "text"
+    CHANNEL = "channel"  # a chat of the same server or group
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: str
+    kind: ArgumentKind
+    required: bool
+    command: str
+
+    @property
+    def description_key(self) -> str:
+        return f"command.{self.command}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    place: Place
+    needs: Feature | None = None
+    arguments: tuple[Argument, ...] = ()
+
+    @property
+    def description_key(self) -> str:
+        return f"command.{self.name}"
+
+    def offered_with(self, features: Iterable[Feature]) -> bool:
+        return self.needs is None or self.needs in set(features)
+
+
+def _argument(command: str, name: str, kind: ArgumentKind, *, required: bool) -> tuple[Argument, ...]:
+    return (Argument(name, kind, required, command),)
+
+
+START = Command("start", Place.PRIVATE, Feature.START_LINKS)
+SECRET = Command("secret", Place.PRIVATE, Feature.FORMS)
+LATEST = Command("latest", Place.PRIVATE)
+TOP = Command("top", Place.PRIVATE)
+TOPICS = Command("topics", Place.PRIVATE)
+MINE = Command("mine", Place.PRIVATE)
+LANGUAGE = Command("language", Place.PRIVATE)
+CANCEL = Command("cancel", Place.PRIVATE, Feature.TYPED_REPLIES)
+HELP = Command("help", Place.PRIVATE)
+SETUP = Command(
+    "setup",
+    Place.ADMIN,
+    Feature.SETUP_COMMAND,
+    _argument("setup", "moderators", ArgumentKind.CHANNEL, required=True),
+)
+LINK_MODERATORS = Command(
+    "linkmods",
+    Place.ADMIN,
+    Feature.LINK_COMMAND,
+    _argument("linkmods", "community", ArgumentKind.TEXT, required=True),
+)
+SETTINGS = Command("settings", Place.ADMIN)
+AUDIT = Command("audit", Place.ADMIN)
+
+COMMANDS = (
+    *(START, SECRET, LATEST, TOP, TOPICS, MINE, LANGUAGE, CANCEL, HELP),
+    *(SETUP, LINK_MODERATORS, SETTINGS, AUDIT),
+)
+ALL_FEATURES = frozenset(Feature)
+
+
+def commands_for(place: Place, features: Iterable[Feature] = ALL_FEATURES) -> tuple[Command, ...]:
+    """The commands used in ``place`` on a platform with ``features``, in the order of the menus."""
+    offered = frozenset(features)
+    return tuple(c for c in COMMANDS if c.place is place and c.offered_with(offered))
+
+
+def command_named(name: str, features: Iterable[Feature] = ALL_FEATURES) -> Command | None:
+    offered = frozenset(features)
+    return next((c for c in COMMANDS if c.name == name.lower() and c.offered_with(offered)), None)
+
+
+def help_text(features: Iterable[Feature] = ALL_FEATURES) -> str:
+    """What a member can do, in the current locale: the private commands of their platform."""
+    lines = [t("help")]
+    lines += [
+        f"• /{command.name} — {t(command.description_key)}"
+        for command in commands_for(Place.PRIVATE, features)
+        if command is not HELP
+    ]
+    lines.append(t("help.anonymous"))
+    return "\n".join(lines)

@@ -1,0 +1,13 @@
+"""Failures the command line explains to the operator."""
+
+from __future__ import annotations
+
+
+class MessengerUnreachable(Exception):
+    """A messenger refused to start or could not be reached. Only the kind of error is kept: a client
+    library's own text may quote the token or the request."""
+
+    def __init__(self, platform: str, cause: BaseException) -> None:
+        self.platform = platform
+        self.kind = type(cause).__name__
+        super().__init__(f"{platform} refused or could not be reached ({self.kind})")
