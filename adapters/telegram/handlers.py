@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
+from collections.abc import Awaitable, Callable
 
 from telegram import Chat, LinkPreviewOptions, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -49,6 +52,8 @@ def actor_of(user: User) -> Actor:
 class TelegramHandlers:
     def __init__(self, service: Murmure) -> None:
         self._service = service
+        # what a press sends after its answer goes out in the order of the presses, one chat at a time
+        self._chat_order: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         private = filters.ChatType.PRIVATE
@@ -201,6 +206,8 @@ class TelegramHandlers:
         if query is None:
             return
         alert: str | None = None
+        then: list[Callable[[], Awaitable[None]]] = []
+        answered = False
         try:
             responses = await self._service.press(actor_of(query.from_user), query.data or "")
             for response in responses:
@@ -211,19 +218,49 @@ class TelegramHandlers:
                         # forged data on a group message: never turn a public card into a private answer
                         alert = t_in(resolve_locale(query.from_user.language_code), "error.stale")
                         continue
-                    await self._edit_pressed(
-                        query.message.chat.id, query.message.message_id, response.message, context
+                    then.append(
+                        self._edit(query.message.chat.id, query.message.message_id, response, context)
                     )
                 elif isinstance(response, Say):
                     # Private answers to a press go to the member's DM, never to the group.
-                    await context.bot.send_message(
-                        query.from_user.id,
-                        to_html(response.message.text),
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=keyboard(response.message, context.bot.username),
-                    )
+                    then.append(self._send_private(query.from_user.id, response.message, context))
+            answered = True
+            # Answered before anything goes out: edits and sends wait behind Telegram's rate limits (20 a
+            # minute in a group), and a press left spinning for ~15 s can no longer be answered.
+            await query.answer(alert)
         finally:
-            await query.answer(alert)  # every callback query is answered, even when something failed
+            if not answered:
+                await query.answer()  # every callback query is answered, even when something failed
+        if then:
+            chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+            context.application.create_task(self._in_order(chat_id, then), update=update)
+
+    async def _in_order(self, chat_id: int, steps: list[Callable[[], Awaitable[None]]]) -> None:
+        lock = self._chat_order.get(chat_id)
+        if lock is None:
+            lock = self._chat_order[chat_id] = asyncio.Lock()
+        async with lock:
+            for step in steps:
+                await step()
+
+    def _edit(
+        self, chat_id: int, message_id: int, response: EditPressed, context: ContextTypes.DEFAULT_TYPE
+    ) -> Callable[[], Awaitable[None]]:
+        return lambda: self._edit_pressed(chat_id, message_id, response.message, context)
+
+    @staticmethod
+    def _send_private(
+        user_id: int, message: OutgoingMessage, context: ContextTypes.DEFAULT_TYPE
+    ) -> Callable[[], Awaitable[None]]:
+        async def send() -> None:
+            await context.bot.send_message(
+                user_id,
+                to_html(message.text),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(message, context.bot.username),
+            )
+
+        return send
 
     @staticmethod
     async def _edit_pressed(

@@ -308,6 +308,7 @@ class CallbackQuery:
     created: float
     update: JSON
     answer: JSON | None = None
+    answered: float | None = None  # the emulator's time of the answer
 
 
 class _Params:
@@ -826,6 +827,10 @@ class TelegramEmulator:
 
     def unanswered_callback_queries(self) -> list[JSON]:
         return [q.update for q in self._queries.values() if q.answer is None]
+
+    def answer_delays(self) -> dict[str, float]:
+        """Seconds from each press to its answer, per answered callback query id."""
+        return {q.id: q.answered - q.created for q in self._queries.values() if q.answered is not None}
 
     def callback_answer(self, query_id: str) -> JSON | None:
         return self._queries[query_id].answer
@@ -1494,6 +1499,7 @@ class TelegramEmulator:
             "show_alert": params.flag("show_alert"),
             "cache_time": params.integer("cache_time"),
         }
+        query.answered = self.now()
         return True
 
     async def _api_getchatmember(self, params: _Params) -> JSON:
