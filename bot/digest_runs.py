@@ -10,6 +10,7 @@ from bot import digests
 from bot.model import CommunitySettings
 from bot.outbox import CommunityDigest, MemberDigest, Outbox
 from bot.ports import Clock, Database
+from bot.records import FeedQuery
 
 DM_DIGEST_TIME = "19:00"  # UTC: the evening in Europe; a member's own timezone is not known
 
@@ -35,9 +36,9 @@ class DigestRuns:
             if due is None:
                 continue
             async with self._db.unit_of_work() as uow:
-                if not await uow.secrets.claim_digest(community.id, due.key, now):
+                if not await uow.digests.claim_community(community.id, due.key, now):
                     continue
-                candidates = await uow.secrets.top_since(
+                candidates = await uow.feeds.top_since(
                     community.id, due.scheduled - digests.DIGEST_WINDOW, 100
                 )
                 chosen = digests.pick(list(candidates), due.scheduled)
@@ -55,16 +56,23 @@ class DigestRuns:
             return 0
         produced = 0
         async with self._db.unit_of_work() as uow:
-            readers = await uow.members.digest_readers(now)
-        for key, address in readers:
+            readers = await uow.digests.readers(now)
+        for reader in readers:
+            key, address = reader.author_key, reader.address
             async with self._db.unit_of_work() as uow:
-                if not await uow.members.claim_member_digest(key, due.key, now):
+                if not await uow.digests.claim_member(key, due.key, now):
                     continue
-                subscribed = await uow.secrets.subscriptions(key)
+                subscribed = await uow.preferences.subscriptions(key)
                 public = await uow.communities.public_since(address.platform)
                 since = due.scheduled - digests.DIGEST_WINDOW
                 pool = (
-                    await uow.secrets.feed([], subscribed, public, since, True, 0, 100) if subscribed else []
+                    await uow.feeds.page(
+                        FeedQuery(
+                            collections=subscribed, public=public, since=since, by_points=True, limit=100
+                        )
+                    )
+                    if subscribed
+                    else []
                 )
                 chosen = digests.pick(list(pool), due.scheduled)
                 if chosen:

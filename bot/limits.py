@@ -37,11 +37,11 @@ async def check_cooldown(uow: UnitOfWork, author_key: str, now: datetime) -> Non
 
 async def check_secret_limit(uow: UnitOfWork, author_key: str, community: Community, now: datetime) -> None:
     limit = community.settings.max_secrets_per_day
-    if await uow.secrets.count_secrets_since(author_key, community.id, now - SECRET_WINDOW) >= limit:
+    if await uow.secrets.count_since(author_key, community.id, now - SECRET_WINDOW) >= limit:
         raise Refused("limits.secrets", limit=str(limit), community=community.title)
 
 
 async def check_reply_limit(uow: UnitOfWork, author_key: str, community: Community, now: datetime) -> None:
     limit = community.settings.max_replies_per_hour
-    if await uow.secrets.count_replies_since(author_key, now - REPLY_WINDOW) >= limit:
+    if await uow.replies.count_by_author_since(author_key, now - REPLY_WINDOW) >= limit:
         raise Refused("limits.replies", limit=str(limit))

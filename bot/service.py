@@ -203,7 +203,9 @@ class Murmure:
             # toggles exactly as often as it was tapped.
             async with lock, self._db.unit_of_work() as uow:
                 ctx = Context(uow, actor, key, self._services)
-                token = current_locale.set(resolve_locale(await uow.members.locale(key), actor.locale_hint))
+                token = current_locale.set(
+                    resolve_locale(await uow.preferences.locale(key), actor.locale_hint)
+                )
                 try:
                     await browsing.refresh_digest_address(ctx)
                     try:

@@ -10,15 +10,34 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.ports import (
+from bot.ports import OutboxRepository
+from bot.repositories import (
     CommunityRepository,
+    DigestRepository,
     DraftRepository,
+    FeedRepository,
     MemberRepository,
     ModerationRepository,
-    OutboxRepository,
+    PreferenceRepository,
+    ReactionRepository,
+    ReplyRepository,
+    ReportRepository,
     SecretRepository,
 )
-from storage.repositories import SqlCommunities, SqlDrafts, SqlMembers, SqlModeration, SqlOutbox, SqlSecrets
+from storage.repositories import (
+    SqlCommunities,
+    SqlDigests,
+    SqlDrafts,
+    SqlFeeds,
+    SqlMembers,
+    SqlModeration,
+    SqlOutbox,
+    SqlPreferences,
+    SqlReactions,
+    SqlReplies,
+    SqlReports,
+    SqlSecrets,
+)
 from storage.repositories.outbox import OUTBOX_WRITTEN
 
 
@@ -43,8 +62,14 @@ def create_engine(url: str) -> AsyncEngine:
 class SqlUnitOfWork:
     communities: CommunityRepository
     members: MemberRepository
+    preferences: PreferenceRepository
+    digests: DigestRepository
     drafts: DraftRepository
     secrets: SecretRepository
+    feeds: FeedRepository
+    replies: ReplyRepository
+    reactions: ReactionRepository
+    reports: ReportRepository
     moderation: ModerationRepository
     outbox: OutboxRepository
 
@@ -58,8 +83,14 @@ class SqlUnitOfWork:
         self._session = self._sessions()
         self.communities = SqlCommunities(self._session)
         self.members = SqlMembers(self._session)
+        self.preferences = SqlPreferences(self._session)
+        self.digests = SqlDigests(self._session)
         self.drafts = SqlDrafts(self._session)
         self.secrets = SqlSecrets(self._session)
+        self.feeds = SqlFeeds(self._session)
+        self.replies = SqlReplies(self._session)
+        self.reactions = SqlReactions(self._session)
+        self.reports = SqlReports(self._session)
         self.moderation = SqlModeration(self._session)
         self.outbox = SqlOutbox(self._session)
         return self

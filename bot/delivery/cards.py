@@ -24,8 +24,8 @@ async def _card_message(
         community = await uow.communities.get(secret.community_id) if secret else None
         if secret is None or community is None or not community.active:
             return None
-        counts = await uow.secrets.reaction_counts(secret_id)
-        replies = await uow.secrets.reply_count(secret_id)
+        counts = await uow.reactions.counts(secret_id)
+        replies = await uow.replies.count(secret_id)
     shown = replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
     message = render.card(community.settings.locale, shown, counts, replies)
     target = ChatTarget(community.platform, community.chat_ref)
@@ -91,7 +91,7 @@ async def refresh_card(ctx: DeliveryContext, refresh: CardRefresh) -> None:
 @delivers(ReplyDue, lane=lambda lanes, due: lanes.of_reply(due.reply_id))
 async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     async with ctx.db.unit_of_work() as uow:
-        reply = await uow.secrets.get_reply(due.reply_id)
+        reply = await uow.replies.get(due.reply_id)
         secret = await uow.secrets.get(reply.secret_id) if reply else None
         community = await uow.communities.get(secret.community_id) if secret else None
     if reply is None or secret is None or community is None or not community.active:
@@ -104,5 +104,5 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     message = render.reply_message(community.settings.locale, reply)
     ref = await ctx.send(CommunityChat(community.id), target, message)
     async with ctx.db.unit_of_work() as uow:
-        await uow.secrets.set_reply_ref(due.reply_id, ref)
+        await uow.replies.set_message_ref(due.reply_id, ref)
         await uow.commit()

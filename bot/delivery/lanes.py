@@ -32,7 +32,7 @@ class Lanes:
     async def of_reply(self, reply_id: int) -> Chat | None:
         key = ("reply", reply_id)
         if key not in self._cache:
-            reply = await self._uow.secrets.get_reply(reply_id)
+            reply = await self._uow.replies.get(reply_id)
             chat = await self.of_secret(reply.secret_id) if reply else None
             if chat is None:
                 return None

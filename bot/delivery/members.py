@@ -18,7 +18,7 @@ async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
         secret = await uow.secrets.get(notice.secret_id)
         community = await uow.communities.get(secret.community_id) if secret else None
         sealed = await uow.secrets.return_address(notice.secret_id, now)
-        preferred = await uow.members.locale(secret.author_key) if secret else None
+        preferred = await uow.preferences.locale(secret.author_key) if secret else None
     if secret is None or community is None or sealed is None:
         return  # the address expired or was used: the author can't be reached, by design
     address = ctx.sealer.open(sealed, f"{community.platform}:return")
@@ -38,7 +38,7 @@ async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
 @delivers(MemberDigest)
 async def member_digest(ctx: DeliveryContext, digest: MemberDigest) -> None:
     async with ctx.db.unit_of_work() as uow:
-        address = await uow.members.digest_address(digest.author_key, ctx.clock.now())
+        address = await uow.digests.address(digest.author_key, ctx.clock.now())
         items = []
         for secret_id in digest.secret_ids:
             secret = await uow.secrets.get(secret_id)

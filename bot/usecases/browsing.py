@@ -10,7 +10,7 @@ from bot.actor import Actor
 from bot.anonymity import Sealer
 from bot.messages import EditPressed, Response, Say
 from bot.model import COLLECTIONS, FeedKind
-from bot.ports import DigestAddress
+from bot.records import DigestAddress, FeedQuery
 from bot.refusals import RefusedBriefly
 from bot.usecases import membership
 from bot.usecases.context import Context
@@ -27,15 +27,34 @@ async def feed(ctx: Context, action: Page, *, edit: bool = True) -> list[Respons
         raise RefusedBriefly("error.stale")
     mine = await membership.communities_of(ctx)
     uow, kind, page = ctx.uow, action.kind, action.page
-    subscribed = await uow.secrets.subscriptions(ctx.key)
+    subscribed = await uow.preferences.subscriptions(ctx.key)
     public = await uow.communities.public_since(ctx.actor.platform)
     mine_ids = [c.id for c in mine]
     size = render.FEED_PAGE
     now = ctx.now()
     if kind is FeedKind.LATEST:
-        found = list(await uow.secrets.feed(mine_ids, subscribed, public, None, False, page * size, size + 1))
+        found = list(
+            await uow.feeds.page(
+                FeedQuery(
+                    community_ids=mine_ids,
+                    collections=subscribed,
+                    public=public,
+                    offset=page * size,
+                    limit=size + 1,
+                )
+            )
+        )
     else:
-        pool = await uow.secrets.feed(mine_ids, subscribed, public, now - TOP_WINDOW, True, 0, TOP_POOL)
+        pool = await uow.feeds.page(
+            FeedQuery(
+                community_ids=mine_ids,
+                collections=subscribed,
+                public=public,
+                since=now - TOP_WINDOW,
+                by_points=True,
+                limit=TOP_POOL,
+            )
+        )
         found = ranking.by_hotness(pool, now)[page * size : page * size + size + 1]
     titles: dict[int, str] = {c.id: c.title for c in mine}
     items = []
@@ -49,22 +68,22 @@ async def feed(ctx: Context, action: Page, *, edit: bool = True) -> list[Respons
 
 
 async def topics(ctx: Context, *, edit: bool = False) -> list[Response]:
-    daily = await ctx.uow.members.digest_address(ctx.key, ctx.now()) is not None
-    message = render.topics(ctx.locale, await ctx.uow.secrets.subscriptions(ctx.key), daily)
+    daily = await ctx.uow.digests.address(ctx.key, ctx.now()) is not None
+    message = render.topics(ctx.locale, await ctx.uow.preferences.subscriptions(ctx.key), daily)
     return [EditPressed(message) if edit else Say(message)]
 
 
 async def toggle_dm_digest(ctx: Context, action: DailyDigest) -> list[Response]:
     address = digest_address(ctx.services.sealer, ctx.actor, ctx.locale, ctx.now()) if action.on else None
-    await ctx.uow.members.set_digest_address(ctx.key, address)
+    await ctx.uow.digests.set_address(ctx.key, address)
     return await topics(ctx, edit=True)
 
 
 async def toggle_subscription(ctx: Context, action: ToggleSubscription) -> list[Response]:
     if action.topic not in COLLECTIONS:
         raise RefusedBriefly("error.stale")
-    subscribed = action.topic in await ctx.uow.secrets.subscriptions(ctx.key)
-    await ctx.uow.secrets.set_subscription(ctx.key, action.topic, not subscribed)
+    subscribed = action.topic in await ctx.uow.preferences.subscriptions(ctx.key)
+    await ctx.uow.preferences.set_subscription(ctx.key, action.topic, not subscribed)
     return await topics(ctx, edit=True)
 
 
@@ -72,10 +91,10 @@ async def refresh_digest_address(ctx: Context) -> None:
     """A member who opted in to the DM digest keeps getting it for 7 days after their last activity. Kept
     to the day, and rewritten once a day at most: an exact time would tie their key to an event."""
     now = ctx.now()
-    current = await ctx.uow.members.digest_address(ctx.key, now)
+    current = await ctx.uow.digests.address(ctx.key, now)
     if current is None or current.expires_at >= _expiry(now):
         return
-    await ctx.uow.members.set_digest_address(
+    await ctx.uow.digests.set_address(
         ctx.key, digest_address(ctx.services.sealer, ctx.actor, ctx.locale, now)
     )
 

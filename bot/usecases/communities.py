@@ -73,4 +73,4 @@ async def sweep(uow: UnitOfWork, services: Services) -> int:
     """Erase sealed return addresses older than their lifetime; returns how many."""
     now = services.clock.now()
     erased = await uow.secrets.erase_expired_return_addresses(now)
-    return erased + await uow.members.erase_expired_digest_addresses(now)
+    return erased + await uow.digests.erase_expired(now)

@@ -22,8 +22,8 @@ async def my_secrets(ctx: Context) -> list[Response]:
     responses: list[Response] = [Say(message("mine.title", count=len(mine)))]
     for secret in mine:
         community = await ctx.uow.communities.get(secret.community_id)
-        counts = await ctx.uow.secrets.reaction_counts(secret.id)
-        replies = await ctx.uow.secrets.reply_count(secret.id)
+        counts = await ctx.uow.reactions.counts(secret.id)
+        replies = await ctx.uow.replies.count(secret.id)
         reactions = " ".join(f"{r.emoji} {counts.of(r)}" for r in render.REACTIONS)
         line = t(
             "mine.item",

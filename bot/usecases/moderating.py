@@ -11,6 +11,7 @@ from bot.i18n import t
 from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import Ban, Community, ModOperation, QueueItem, QueueStatus, ReportReason, Secret, SecretStatus
 from bot.outbox import AuthorNotice, CardDue, CardRefresh, Outbox
+from bot.records import AuditEntry
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases import membership
 from bot.usecases.context import Context, say
@@ -101,7 +102,7 @@ async def remove(ctx: Context, action: RemoveFor) -> list[Response]:
 
 async def _audit(ctx: Context, community: Community, action: str, secret: Secret, detail: str) -> None:
     moderator = ctx.services.anonymizer.moderator_key(ctx.actor.platform, ctx.actor.user_id)
-    await ctx.uow.moderation.audit(community.id, moderator, action, secret.id, detail, ctx.now())
+    await ctx.uow.moderation.audit(AuditEntry(community.id, moderator, action, secret.id, detail, ctx.now()))
 
 
 async def _take_down(ctx: Context, outbox: Outbox, secret: Secret) -> None:
@@ -121,11 +122,12 @@ async def audit(ctx: Context, chat_ref: str) -> list[Response]:
     if not entries:
         return say("audit.empty", community=community.title)
     lines = [t("audit.title", community=community.title)]
-    for at, action, secret_id, detail in entries:
-        secret = await ctx.uow.secrets.get(secret_id) if secret_id is not None else None
+    for entry in entries:
+        secret = await ctx.uow.secrets.get(entry.secret_id) if entry.secret_id is not None else None
         number = f"#{secret.shown_number}" if secret else "—"
-        reason = t(f"report.{detail}") if detail in {r.value for r in ReportReason} else ""
-        lines.append(f"{at:%Y-%m-%d %H:%M} UTC · {number} · {t(f'audit.{action}')} {reason}".rstrip())
+        reason = t(f"report.{entry.detail}") if entry.detail in {r.value for r in ReportReason} else ""
+        action = t(f"audit.{entry.action}")
+        lines.append(f"{entry.at:%Y-%m-%d %H:%M} UTC · {number} · {action} {reason}".rstrip())
     return [Say(OutgoingMessage(RichText.plain("\n".join(lines))))]
 
 

@@ -12,6 +12,7 @@ from bot.messages import EditPressed, Response
 from bot.model import Community, Draft, DraftKind, DraftStatus, ModerationMode, QueueCause, SecretStatus
 from bot.moderation.verdict import Verdict
 from bot.outbox import CardDue, CardRefresh, Outbox, QueueItemDue, ReplyDue
+from bot.records import NewReply, NewSecret, SealedAddress
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases import membership
 from bot.usecases.context import Context, message
@@ -46,17 +47,21 @@ async def post(ctx: Context, action: Post) -> list[Response]:
         -1 - secrets.randbelow(2**31 - 2) if delay else await ctx.uow.communities.next_number(community.id)
     )
     secret = await ctx.uow.secrets.add(
-        community.id,
-        number,
-        ctx.key,
-        draft.text,
-        draft.content_warning,
-        SecretStatus.QUEUED if cause is None else SecretStatus.HELD,
-        now,
-        ctx.locale,
-        ctx.services.sealer.seal(ctx.actor.dm_ref, f"{ctx.actor.platform}:return"),
-        now + RETURN_ADDRESS_LIFETIME,
-        draft.collection if draft.collection in community.settings.collections else None,
+        NewSecret(
+            community_id=community.id,
+            number=number,
+            author_key=ctx.key,
+            text=draft.text,
+            content_warning=draft.content_warning,
+            status=SecretStatus.QUEUED if cause is None else SecretStatus.HELD,
+            created_at=now,
+            author_locale=ctx.locale,
+            return_address=SealedAddress(
+                ctx.services.sealer.seal(ctx.actor.dm_ref, f"{ctx.actor.platform}:return"),
+                now + RETURN_ADDRESS_LIFETIME,
+            ),
+            collection=draft.collection if draft.collection in community.settings.collections else None,
+        )
     )
     outbox = Outbox(ctx.uow, ctx.clock)
     if cause is not None:
@@ -79,7 +84,7 @@ async def _hold_cause(ctx: Context, community: Community, draft: Draft) -> Queue
         return QueueCause.FILTER
     if community.settings.mode is ModerationMode.REVIEW:
         return QueueCause.REVIEW_MODE
-    if community.settings.hold_new_authors and not await ctx.uow.secrets.count_secrets_since(
+    if community.settings.hold_new_authors and not await ctx.uow.secrets.count_since(
         ctx.key, community.id, membership.EPOCH
     ):
         return QueueCause.NEW_AUTHOR
@@ -96,8 +101,15 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
         raise RefusedBriefly("error.already_posted")
     by_author = reach.secret.author_key == ctx.key
     pseudonym = await _pseudonym_in(ctx, draft.secret_id)
-    reply = await ctx.uow.secrets.add_reply(
-        draft.secret_id, ctx.key, draft.text, pseudonym, by_author, ctx.now()
+    reply = await ctx.uow.replies.add(
+        NewReply(
+            secret_id=draft.secret_id,
+            author_key=ctx.key,
+            text=draft.text,
+            pseudonym=pseudonym,
+            by_author=by_author,
+            created_at=ctx.now(),
+        )
     )
     await ctx.uow.secrets.add_points(draft.secret_id, ranking.REPLY_POINTS)
     outbox = Outbox(ctx.uow, ctx.clock)
@@ -110,15 +122,15 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
 async def _pseudonym_in(ctx: Context, thread_id: int) -> str:
     """The member's name in this thread: the one they have, or a new one no one else there has (claimed
     under a unique constraint, so two members replying at once can't get the same)."""
-    existing = await ctx.uow.secrets.pseudonym_of(thread_id, ctx.key)
+    existing = await ctx.uow.replies.pseudonym_of(thread_id, ctx.key)
     if existing is not None:
         return existing
     for attempt in range(PSEUDONYM_ATTEMPTS):
         animal, colour = ctx.services.anonymizer.pseudonym(thread_id, ctx.key, attempt)
-        if await ctx.uow.secrets.claim_pseudonym(thread_id, ctx.key, f"{animal}:{colour}"):
+        if await ctx.uow.replies.claim_pseudonym(thread_id, ctx.key, f"{animal}:{colour}"):
             return f"{animal}:{colour}"
     for number in itertools.count(2):  # a crowded thread: numbered names ("Amber fox 2")
         name = f"{animal}:{colour}:{number}"
-        if await ctx.uow.secrets.claim_pseudonym(thread_id, ctx.key, name):
+        if await ctx.uow.replies.claim_pseudonym(thread_id, ctx.key, name):
             return name
     raise AssertionError("unreachable")

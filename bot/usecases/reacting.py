@@ -9,6 +9,7 @@ from bot.actions import React, Report, ReportLink
 from bot.messages import EditPressed, Response, Say
 from bot.model import VISIBLE_STATUSES, Community, QueueCause, SecretStatus
 from bot.outbox import CardRefresh, Outbox, QueueItemDue
+from bot.records import NewReport
 from bot.refusals import RefusedBriefly
 from bot.usecases import membership
 from bot.usecases.context import Context, alert, message
@@ -32,7 +33,7 @@ async def react(ctx: Context, action: React) -> list[Response]:
     if secret is None or secret.status not in VISIBLE_STATUSES:
         raise RefusedBriefly("error.secret_unavailable")
     await membership.member_community(ctx, secret.community_id, briefly=True)
-    added = await ctx.uow.secrets.toggle_reaction(secret.id, ctx.key, action.reaction)
+    added = await ctx.uow.reactions.toggle(secret.id, ctx.key, action.reaction)
     points = ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
     await ctx.uow.secrets.add_points(secret.id, points)
     await Outbox(ctx.uow, ctx.clock).add(CardRefresh(secret.id))
@@ -48,7 +49,7 @@ async def begin_report(ctx: Context, link: ReportLink) -> list[Response]:
 async def report(ctx: Context, action: Report) -> list[Response]:
     reach = await membership.secret_in_reach(ctx, action.secret)
     weight = await _weight_of(ctx, reach.community)
-    if not await ctx.uow.secrets.add_report(reach.secret.id, ctx.key, action.reason, weight, ctx.now()):
+    if not await ctx.uow.reports.add(NewReport(reach.secret.id, ctx.key, action.reason, weight, ctx.now())):
         return [EditPressed(message("report.already"))]
     await ctx.uow.secrets.add_points(reach.secret.id, ranking.REPORT_POINTS * weight)
     await _after_report(ctx, reach.community, reach.secret.id)
@@ -61,8 +62,8 @@ async def _weight_of(ctx: Context, community: Community) -> float:
     joined = joined or await ctx.uow.members.joined_at(ctx.key, community.id)
     # Unknown means there before the bot (or never seen joining): established.
     new_member = joined is not None and ctx.now() - joined < NEW_MEMBER_AGE
-    upheld, rejected = await ctx.uow.secrets.reporter_record(ctx.key, community.id)
-    return reporter_weight(new_member, upheld, rejected)
+    record = await ctx.uow.reports.record_of(ctx.key, community.id)
+    return reporter_weight(new_member, record.upheld, record.rejected)
 
 
 async def _after_report(ctx: Context, community: Community, secret_id: int) -> None:
@@ -73,9 +74,9 @@ async def _after_report(ctx: Context, community: Community, secret_id: int) -> N
         return
     # Reports a moderator already judged (an approval) don't count again: only the newer ones do.
     since = await uow.moderation.last_decision_at(secret_id)
-    if await uow.secrets.report_weight(secret_id, since) < community.settings.report_threshold - 1e-9:
+    if await uow.reports.weight(secret_id, since) < community.settings.report_threshold - 1e-9:
         return
-    reasons = await uow.secrets.report_reasons(secret_id)
+    reasons = await uow.reports.reasons(secret_id)
     await uow.secrets.set_status(secret_id, SecretStatus.HIDDEN)
     outbox = Outbox(uow, ctx.clock)
     await outbox.add(CardRefresh(secret_id))

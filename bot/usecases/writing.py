@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import NoReturn
 
@@ -13,6 +14,7 @@ from bot.messages import EditPressed, Response, Say
 from bot.model import Draft, DraftKind, DraftStatus, PendingInput
 from bot.moderation.duplicates import is_near_duplicate
 from bot.moderation.verdict import Verdict
+from bot.records import NewDraft
 from bot.refusals import Refused, RefusedBriefly
 from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
 from bot.usecases import membership
@@ -25,7 +27,7 @@ DUPLICATE_WINDOW = timedelta(hours=24)
 async def text(ctx: Context, raw: str) -> list[Response]:
     """A DM: the reply the member was asked for, or a new secret's preview."""
     cleaned = _cleaned(raw)
-    pending = await ctx.uow.members.pending_input(ctx.key)
+    pending = await ctx.uow.preferences.pending_input(ctx.key)
     if pending is not None and pending.expires_at > ctx.now():
         return await _reply_preview(ctx, pending.target_id, cleaned)
     return await _secret_preview(ctx, cleaned)
@@ -46,14 +48,14 @@ async def begin_reply(ctx: Context, link: ReplyLink) -> list[Response]:
     """A card's Reply link: the next DM is the reply."""
     reach = await membership.secret_in_reach(ctx, link.secret)
     expires = ctx.now() + PENDING_INPUT_LIFETIME
-    await ctx.uow.members.set_pending_input(
+    await ctx.uow.preferences.set_pending_input(
         PendingInput(ctx.key, DraftKind.REPLY, link.secret, expires), ctx.key
     )
     return say("reply.prompt", number=reach.secret.shown_number)
 
 
 async def cancel_pending(ctx: Context) -> list[Response]:
-    await ctx.uow.members.set_pending_input(None, ctx.key)
+    await ctx.uow.preferences.set_pending_input(None, ctx.key)
     return say("cancel.done")
 
 
@@ -85,7 +87,15 @@ async def _secret_preview(ctx: Context, cleaned: str) -> list[Response]:
         raise Refused("error.duplicate")
     community_id = allowed[0].id if len(allowed) == 1 else None
     draft = await ctx.uow.drafts.add(
-        ctx.key, DraftKind.SECRET, community_id, None, cleaned, result.verdict, result.categories, now
+        NewDraft(
+            author_key=ctx.key,
+            kind=DraftKind.SECRET,
+            community_id=community_id,
+            text=cleaned,
+            verdict=result.verdict,
+            reason_categories=result.categories,
+            created_at=now,
+        )
     )
     return [Say(render.preview(ctx.locale, draft, allowed, None))]
 
@@ -96,7 +106,8 @@ async def _reply_preview(ctx: Context, secret_id: int, cleaned: str) -> list[Res
     try:
         reach = await membership.secret_in_reach(ctx, secret_id)
     except Refused:
-        await ctx.uow.members.set_pending_input(None, ctx.key)  # the thread is gone: stop waiting for a reply
+        # the thread is gone: stop waiting for a reply
+        await ctx.uow.preferences.set_pending_input(None, ctx.key)
         raise
     now = ctx.now()
     await limits.check_cooldown(ctx.uow, ctx.key, now)
@@ -107,9 +118,17 @@ async def _reply_preview(ctx: Context, secret_id: int, cleaned: str) -> list[Res
         # A reply is published at once or not at all: held replies would lose their context.
         _rethink(result.categories, blocked=result.verdict is Verdict.BLOCK)
     draft = await ctx.uow.drafts.add(
-        ctx.key, DraftKind.REPLY, None, secret_id, cleaned, result.verdict, result.categories, now
+        NewDraft(
+            author_key=ctx.key,
+            kind=DraftKind.REPLY,
+            secret_id=secret_id,
+            text=cleaned,
+            verdict=result.verdict,
+            reason_categories=result.categories,
+            created_at=now,
+        )
     )
-    await ctx.uow.members.set_pending_input(None, ctx.key)
+    await ctx.uow.preferences.set_pending_input(None, ctx.key)
     return [Say(render.preview(ctx.locale, draft, (), reach.secret.shown_number))]
 
 
@@ -143,19 +162,14 @@ async def _edited_preview(ctx: Context, draft_id: int) -> list[Response]:
 async def choose_community(ctx: Context, action: ChooseCommunity) -> list[Response]:
     draft = await own_open_draft(ctx, action.draft)
     community = await membership.member_community(ctx, action.community, briefly=True)
-    await ctx.uow.drafts.update(draft.id, community_id=community.id, content_warning=draft.content_warning)
+    await ctx.uow.drafts.save(replace(draft, community_id=community.id, collection=None))
     # a topic chosen for another community may not exist here: the preview shows none then
     return await _edited_preview(ctx, draft.id)
 
 
 async def toggle_warning(ctx: Context, action: ToggleWarning) -> list[Response]:
     draft = await own_open_draft(ctx, action.draft)
-    await ctx.uow.drafts.update(
-        draft.id,
-        community_id=draft.community_id,
-        content_warning=not draft.content_warning,
-        collection=draft.collection,
-    )
+    await ctx.uow.drafts.save(replace(draft, content_warning=not draft.content_warning))
     return await _edited_preview(ctx, draft.id)
 
 
@@ -168,12 +182,7 @@ async def cycle_topic(ctx: Context, action: CycleTopic) -> list[Response]:
         raise RefusedBriefly("error.stale")
     options: list[str | None] = [None, *allowed]
     current = options.index(draft.collection) if draft.collection in options else 0
-    await ctx.uow.drafts.update(
-        draft.id,
-        community_id=draft.community_id,
-        content_warning=draft.content_warning,
-        collection=options[(current + 1) % len(options)],
-    )
+    await ctx.uow.drafts.save(replace(draft, collection=options[(current + 1) % len(options)]))
     return await _edited_preview(ctx, draft.id)
 
 

@@ -1,10 +1,29 @@
 """The core's repository ports over one SQLAlchemy async session, one module per repository."""
 
 from storage.repositories.communities import SqlCommunities
+from storage.repositories.digests import SqlDigests
 from storage.repositories.drafts import SqlDrafts
+from storage.repositories.feeds import SqlFeeds
 from storage.repositories.members import SqlMembers
 from storage.repositories.moderation import SqlModeration
 from storage.repositories.outbox import SqlOutbox
+from storage.repositories.preferences import SqlPreferences
+from storage.repositories.reactions import SqlReactions
+from storage.repositories.replies import SqlReplies
+from storage.repositories.reports import SqlReports
 from storage.repositories.secrets import SqlSecrets
 
-__all__ = ["SqlCommunities", "SqlDrafts", "SqlMembers", "SqlModeration", "SqlOutbox", "SqlSecrets"]
+__all__ = [
+    "SqlCommunities",
+    "SqlDigests",
+    "SqlDrafts",
+    "SqlFeeds",
+    "SqlMembers",
+    "SqlModeration",
+    "SqlOutbox",
+    "SqlPreferences",
+    "SqlReactions",
+    "SqlReplies",
+    "SqlReports",
+    "SqlSecrets",
+]

@@ -12,6 +12,7 @@ from bot.model import (
     Community,
     CommunitySettings,
 )
+from bot.records import PublicCommunity
 from storage.repositories.base import (
     Repository,
     to_community,
@@ -116,7 +117,7 @@ class SqlCommunities(Repository):
             .values(moderation_chat_ref=new_chat_ref)
         )
 
-    async def public_since(self, platform: str | None = None) -> Sequence[tuple[int, datetime]]:
+    async def public_since(self, platform: str | None = None) -> Sequence[PublicCommunity]:
         query = select(CommunityRow.id, CommunityRow.public_since).where(
             CommunityRow.public.is_(True),
             CommunityRow.active.is_(True),
@@ -124,9 +125,8 @@ class SqlCommunities(Repository):
         )
         if platform is not None:
             query = query.where(CommunityRow.platform == platform)
-        return [
-            (cid, since) for cid, since in (await self._session.execute(query)).all() if since is not None
-        ]
+        rows = (await self._session.execute(query.order_by(CommunityRow.id))).all()
+        return [PublicCommunity(cid, since) for cid, since in rows if since is not None]
 
     async def next_number(self, community_id: int) -> int:
         # One atomic UPDATE ... RETURNING: two processes never get the same number.

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import update
 
-from bot.model import (
-    Draft,
-    DraftKind,
-    DraftStatus,
-)
-from bot.moderation.verdict import Verdict
+from bot.model import Draft, DraftStatus
+from bot.records import NewDraft
 from storage.repositories.base import (
     Repository,
     to_draft,
@@ -22,28 +16,18 @@ from storage.tables import (
 
 
 class SqlDrafts(Repository):
-    async def add(
-        self,
-        author_key: str,
-        kind: DraftKind,
-        community_id: int | None,
-        secret_id: int | None,
-        text: str,
-        verdict: Verdict,
-        reason_categories: tuple[str, ...],
-        at: datetime,
-    ) -> Draft:
+    async def add(self, draft: NewDraft) -> Draft:
         row = DraftRow(
-            author_key=author_key,
-            kind=kind.value,
-            community_id=community_id,
-            secret_id=secret_id,
-            text=text,
+            author_key=draft.author_key,
+            kind=draft.kind.value,
+            community_id=draft.community_id,
+            secret_id=draft.secret_id,
+            text=draft.text,
             content_warning=False,
-            verdict=verdict.value,
-            reason_categories=",".join(reason_categories),
+            verdict=draft.verdict.value,
+            reason_categories=",".join(draft.reason_categories),
             status=DraftStatus.OPEN.value,
-            created_at=at,
+            created_at=draft.created_at,
         )
         self._session.add(row)
         await self._session.flush()
@@ -53,13 +37,15 @@ class SqlDrafts(Repository):
         row = await self._session.get(DraftRow, draft_id, populate_existing=True)
         return to_draft(row) if row else None
 
-    async def update(
-        self, draft_id: int, *, community_id: int | None, content_warning: bool, collection: str | None = None
-    ) -> None:
+    async def save(self, draft: Draft) -> None:
         await self._session.execute(
             update(DraftRow)
-            .where(DraftRow.id == draft_id)
-            .values(community_id=community_id, content_warning=content_warning, collection=collection)
+            .where(DraftRow.id == draft.id)
+            .values(
+                community_id=draft.community_id,
+                content_warning=draft.content_warning,
+                collection=draft.collection,
+            )
         )
 
     async def transition(self, draft_id: int, old: DraftStatus, new: DraftStatus) -> bool:

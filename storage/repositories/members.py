@@ -1,4 +1,4 @@
-"""What is known of members, by author key only: memberships, language, bans, strikes, digests."""
+"""Members as communities know them, by author key only: memberships, join days, bans and strikes."""
 
 from __future__ import annotations
 
@@ -7,25 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select
 
-from bot.model import (
-    Ban,
-    DraftKind,
-    PendingInput,
-)
-from bot.ports import DigestAddress
-from storage.repositories.base import (
-    Repository,
-    insert_for,
-)
-from storage.tables import (
-    BanRow,
-    DigestReaderRow,
-    MemberDigestRunRow,
-    MemberPreferenceRow,
-    MembershipRow,
-    PendingInputRow,
-    StrikeRow,
-)
+from bot.model import Ban
+from storage.repositories.base import Repository, insert_for
+from storage.tables import BanRow, MembershipRow, StrikeRow
 
 
 class SqlMembers(Repository):
@@ -60,46 +44,6 @@ class SqlMembers(Repository):
             row.verified_at = at
         await self._session.flush()
 
-    async def digest_address(self, author_key: str, now: datetime) -> DigestAddress | None:
-        row = await self._session.get(DigestReaderRow, author_key, populate_existing=True)
-        if row is None or row.expires_at <= now:
-            return None
-        return DigestAddress(row.platform, row.sealed, row.locale, row.expires_at)
-
-    async def set_digest_address(self, author_key: str, address: DigestAddress | None) -> None:
-        await self._session.execute(delete(DigestReaderRow).where(DigestReaderRow.author_key == author_key))
-        if address is not None:
-            self._session.add(
-                DigestReaderRow(
-                    author_key=author_key,
-                    platform=address.platform,
-                    sealed=address.sealed,
-                    locale=address.locale,
-                    expires_at=address.expires_at,
-                )
-            )
-            await self._session.flush()
-
-    async def digest_readers(self, now: datetime) -> Sequence[tuple[str, DigestAddress]]:
-        query = select(DigestReaderRow).where(DigestReaderRow.expires_at > now)
-        return [
-            (row.author_key, DigestAddress(row.platform, row.sealed, row.locale, row.expires_at))
-            for row in (await self._session.execute(query)).scalars()
-        ]
-
-    async def erase_expired_digest_addresses(self, now: datetime) -> int:
-        result = await self._session.execute(delete(DigestReaderRow).where(DigestReaderRow.expires_at <= now))
-        return int(result.rowcount)  # type: ignore[attr-defined]
-
-    async def claim_member_digest(self, author_key: str, period: str, at: datetime) -> bool:
-        statement = (
-            insert_for(self._session)(MemberDigestRunRow)
-            .values(author_key=author_key, period=period, claimed_at=at)
-            .on_conflict_do_nothing(index_elements=["author_key", "period"])
-        )
-        result = await self._session.execute(statement)
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
     async def add_strike(self, author_key: str, at: datetime) -> None:
         self._session.add(StrikeRow(author_key=author_key, at=at))
         await self._session.flush()
@@ -118,37 +62,6 @@ class SqlMembers(Repository):
                 MembershipRow.author_key == author_key, MembershipRow.community_id == community_id
             )
         )
-
-    async def locale(self, author_key: str) -> str | None:
-        row = await self._session.get(MemberPreferenceRow, author_key)
-        return row.locale if row else None
-
-    async def set_locale(self, author_key: str, locale: str) -> None:
-        row = await self._session.get(MemberPreferenceRow, author_key)
-        if row is None:
-            self._session.add(MemberPreferenceRow(author_key=author_key, locale=locale))
-        else:
-            row.locale = locale
-        await self._session.flush()
-
-    async def pending_input(self, author_key: str) -> PendingInput | None:
-        row = await self._session.get(PendingInputRow, author_key, populate_existing=True)
-        if row is None:
-            return None
-        return PendingInput(row.author_key, DraftKind(row.kind), row.target_id, row.expires_at)
-
-    async def set_pending_input(self, pending: PendingInput | None, author_key: str) -> None:
-        await self._session.execute(delete(PendingInputRow).where(PendingInputRow.author_key == author_key))
-        if pending is not None:
-            self._session.add(
-                PendingInputRow(
-                    author_key=pending.author_key,
-                    kind=pending.kind.value,
-                    target_id=pending.target_id,
-                    expires_at=pending.expires_at,
-                )
-            )
-            await self._session.flush()
 
     async def active_ban(self, author_key: str, community_id: int, now: datetime) -> Ban | None:
         query = (

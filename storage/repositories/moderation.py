@@ -12,6 +12,7 @@ from bot.model import (
     QueueItem,
     QueueStatus,
 )
+from bot.records import AuditEntry
 from storage.repositories.base import (
     Repository,
     to_item,
@@ -69,37 +70,27 @@ class SqlModeration(Repository):
             update(QueueItemRow).where(QueueItemRow.id == item_id).values(message_ref=message_ref)
         )
 
-    async def audit(
-        self,
-        community_id: int,
-        moderator_key: str,
-        action: str,
-        secret_id: int | None,
-        detail: str,
-        at: datetime,
-    ) -> None:
+    async def audit(self, entry: AuditEntry) -> None:
         self._session.add(
             AuditRow(
-                community_id=community_id,
-                moderator_key=moderator_key,
-                action=action,
-                secret_id=secret_id,
-                detail=detail,
-                at=at,
+                community_id=entry.community_id,
+                moderator_key=entry.moderator_key,
+                action=entry.action,
+                secret_id=entry.secret_id,
+                detail=entry.detail,
+                at=entry.at,
             )
         )
         await self._session.flush()
 
-    async def audit_log(
-        self, community_id: int, limit: int
-    ) -> Sequence[tuple[datetime, str, int | None, str]]:
+    async def audit_log(self, community_id: int, limit: int) -> Sequence[AuditEntry]:
         query = (
-            select(AuditRow.at, AuditRow.action, AuditRow.secret_id, AuditRow.detail)
+            select(AuditRow)
             .where(AuditRow.community_id == community_id)
             .order_by(AuditRow.at.desc(), AuditRow.id.desc())
             .limit(limit)
         )
         return [
-            (at, action, secret_id, detail)
-            for at, action, secret_id, detail in (await self._session.execute(query)).all()
+            AuditEntry(row.community_id, row.moderator_key, row.action, row.secret_id, row.detail, row.at)
+            for row in (await self._session.execute(query)).scalars()
         ]

@@ -22,6 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from bot.model import CommunitySettings
+from bot.records import FeedQuery
 from storage.database import SqlDatabase
 from storage.migrate import alembic_config, current_revision, upgrade
 from storage.tables import Base
@@ -258,7 +259,7 @@ async def test_communities_public_before_public_since_stay_public_from_their_cre
     await upgrade(blank.engine)
     async with blank.unit_of_work() as uow:
         public = await uow.communities.public_since()
-    assert list(public) == [(1, created.replace(tzinfo=UTC))]
+    assert [(p.community_id, p.since) for p in public] == [(1, created.replace(tzinfo=UTC))]
 
 
 async def test_cards_out_before_published_at_keep_their_order(blank: SqlDatabase) -> None:
@@ -283,8 +284,8 @@ async def test_cards_out_before_published_at_keep_their_order(blank: SqlDatabase
     await _run(blank, insert)
     await upgrade(blank.engine)
     async with blank.unit_of_work() as uow:
-        latest = await uow.secrets.feed([1], [], [], None, False, 0, 10)
-        top = await uow.secrets.feed([1], [], [], None, True, 0, 10)
+        latest = await uow.feeds.page(FeedQuery(community_ids=[1], limit=10))
+        top = await uow.feeds.page(FeedQuery(community_ids=[1], by_points=True, limit=10))
         unsent = await uow.secrets.get(4)
     newest_first = list(reversed(order_of_writing))
     assert [s.id for s in latest] == newest_first

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.model import CommunitySettings, SecretStatus
 from bot.ports import Database
+from bot.records import NewSecret, SealedAddress
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 KEY = "a" * 64
@@ -38,17 +39,18 @@ async def add_secret(
 ) -> int:
     async with store.unit_of_work() as uow:
         made = await uow.secrets.add(
-            community_id,
-            number,
-            author_key,
-            text,
-            False,
-            status,
-            at,
-            "en",
-            b"sealed",
-            at + timedelta(days=7),
-            collection,
+            NewSecret(
+                community_id=community_id,
+                number=number,
+                author_key=author_key,
+                text=text,
+                content_warning=False,
+                status=status,
+                created_at=at,
+                author_locale="en",
+                return_address=SealedAddress(b"sealed", at + timedelta(days=7)),
+                collection=collection,
+            )
         )
         await uow.commit()
     return made.id

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.model import CommunitySettings, ModerationMode
 from bot.ports import Database
+from bot.records import PublicCommunity
 from tests.storage.contract import NOW, add_community
 
 
@@ -73,14 +74,16 @@ async def test_a_community_is_shared_from_the_moment_it_became_public(store: Dat
         await uow.communities.update_settings(community_id, public, NOW)
         await uow.communities.update_settings(community_id, public, NOW + timedelta(hours=1))  # still public
         await uow.commit()
-        assert list(await uow.communities.public_since("console")) == [(community_id, NOW)]
+        assert list(await uow.communities.public_since("console")) == [PublicCommunity(community_id, NOW)]
         assert list(await uow.communities.public_since("telegram")) == []
         await uow.communities.update_settings(community_id, CommunitySettings(), NOW + timedelta(hours=2))
         await uow.commit()
         assert list(await uow.communities.public_since()) == []
         await uow.communities.update_settings(community_id, public, NOW + timedelta(hours=3))
         await uow.commit()
-        assert list(await uow.communities.public_since()) == [(community_id, NOW + timedelta(hours=3))]
+        assert list(await uow.communities.public_since()) == [
+            PublicCommunity(community_id, NOW + timedelta(hours=3))
+        ]
         await uow.communities.set_active(community_id, False)  # a community the bot left shares nothing
         await uow.commit()
         assert list(await uow.communities.public_since()) == []
@@ -89,7 +92,7 @@ async def test_a_community_is_shared_from_the_moment_it_became_public(store: Dat
 async def test_a_public_community_from_the_start_is_shared_from_its_creation(store: Database) -> None:
     community_id = await add_community(store, settings=CommunitySettings(public=True))
     async with store.unit_of_work() as uow:
-        assert list(await uow.communities.public_since()) == [(community_id, NOW)]
+        assert list(await uow.communities.public_since()) == [PublicCommunity(community_id, NOW)]
 
 
 async def test_a_chat_that_changed_its_id_is_followed_as_community_and_moderators_chat(

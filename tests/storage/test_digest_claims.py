@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bot.anonymity import Anonymizer, Sealer
 from bot.model import CommunitySettings, SecretStatus
 from bot.outbox import CommunityDigest
+from bot.records import NewSecret
 from bot.service import Murmure
 from storage.database import SqlDatabase
 from tests.fakes import FakeDirectory, KeywordFilter
@@ -31,10 +32,7 @@ async def _seed(database: SqlDatabase, communities: int) -> None:
             community = await uow.communities.add(
                 "test", f"g{n}", f"Group {n}", CommunitySettings(), DIGEST_AT
             )
-            secret = await uow.secrets.add(
-                community.id, 1, "a" * 64, "worth it", False, SecretStatus.PUBLISHED,
-                DIGEST_AT - timedelta(hours=3), "en", None, None,
-            )  # fmt: skip
+            secret = await uow.secrets.add(NewSecret(community_id=community.id, number=1, author_key="a" * 64, text="worth it", content_warning=False, status=SecretStatus.PUBLISHED, created_at=DIGEST_AT - timedelta(hours=3), author_locale="en"))  # fmt: skip
             await uow.secrets.add_points(secret.id, 3)
         await uow.commit()
 

@@ -51,26 +51,26 @@ async def test_strikes_are_counted_per_member_since_a_time(store: Database) -> N
 
 async def test_a_language_choice_can_be_changed(store: Database) -> None:
     async with store.unit_of_work() as uow:
-        assert await uow.members.locale(KEY) is None
-        await uow.members.set_locale(KEY, "fr")
+        assert await uow.preferences.locale(KEY) is None
+        await uow.preferences.set_locale(KEY, "fr")
         await uow.commit()
-        await uow.members.set_locale(KEY, "en")
+        await uow.preferences.set_locale(KEY, "en")
         await uow.commit()
-        assert await uow.members.locale(KEY) == "en"
-        assert await uow.members.locale(OTHER) is None
+        assert await uow.preferences.locale(KEY) == "en"
+        assert await uow.preferences.locale(OTHER) is None
 
 
 async def test_a_pending_input_is_replaced_and_read_back_whole(store: Database) -> None:
     async with store.unit_of_work() as uow:
-        await uow.members.set_pending_input(PendingInput(KEY, DraftKind.REPLY, 7, NOW), KEY)
-        await uow.members.set_pending_input(
+        await uow.preferences.set_pending_input(PendingInput(KEY, DraftKind.REPLY, 7, NOW), KEY)
+        await uow.preferences.set_pending_input(
             PendingInput(KEY, DraftKind.REPLY, 8, NOW + timedelta(hours=1)), KEY
         )
         await uow.commit()
-        assert await uow.members.pending_input(KEY) == PendingInput(
+        assert await uow.preferences.pending_input(KEY) == PendingInput(
             KEY, DraftKind.REPLY, 8, NOW + timedelta(hours=1)
         )
-        assert await uow.members.pending_input(OTHER) is None
+        assert await uow.preferences.pending_input(OTHER) is None
 
 
 async def test_the_ban_that_lasts_longest_is_the_one_in_force(store: Database) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.model import DraftKind, DraftStatus, QueueCause, QueueStatus
 from bot.moderation.verdict import Verdict
 from bot.ports import Database
+from bot.records import AuditEntry, NewDraft
 from tests.storage.contract import KEY, NOW, OTHER, add_community, add_secret
 
 
@@ -39,20 +41,18 @@ async def test_the_audit_log_is_newest_first_per_community(store: Database) -> N
     community_id = await add_community(store)
     elsewhere = await add_community(store, "g2")
     secret_id = await add_secret(store, community_id)
+    entries = [
+        AuditEntry(community_id, KEY, "approve", secret_id, "filter", NOW + timedelta(hours=2)),
+        AuditEntry(community_id, OTHER, "unban", None, "", NOW),  # recorded late
+        AuditEntry(community_id, KEY, "remove", secret_id, "spam", NOW + timedelta(hours=3)),
+        AuditEntry(elsewhere, KEY, "remove", None, "spam", NOW),
+    ]
     async with store.unit_of_work() as uow:
-        await uow.moderation.audit(
-            community_id, KEY, "approve", secret_id, "filter", NOW + timedelta(hours=2)
-        )
-        await uow.moderation.audit(community_id, OTHER, "unban", None, "", NOW)  # recorded late
-        await uow.moderation.audit(community_id, KEY, "remove", secret_id, "spam", NOW + timedelta(hours=3))
-        await uow.moderation.audit(elsewhere, KEY, "remove", None, "spam", NOW)
+        for entry in entries:
+            await uow.moderation.audit(entry)
         await uow.commit()
         log = await uow.moderation.audit_log(community_id, 10)
-        assert list(log) == [
-            (NOW + timedelta(hours=3), "remove", secret_id, "spam"),
-            (NOW + timedelta(hours=2), "approve", secret_id, "filter"),
-            (NOW, "unban", None, ""),
-        ]
+        assert list(log) == [entries[2], entries[0], entries[1]]
         assert list(await uow.moderation.audit_log(community_id, 1)) == list(log)[:1]
 
 
@@ -61,7 +61,15 @@ async def test_a_draft_keeps_its_choices(store: Database) -> None:
     secret_id = await add_secret(store, community_id)
     async with store.unit_of_work() as uow:
         draft = await uow.drafts.add(
-            KEY, DraftKind.REPLY, None, secret_id, "a reply", Verdict.REVIEW, ("phone", "email"), NOW
+            NewDraft(
+                author_key=KEY,
+                kind=DraftKind.REPLY,
+                secret_id=secret_id,
+                text="a reply",
+                verdict=Verdict.REVIEW,
+                reason_categories=("phone", "email"),
+                created_at=NOW,
+            )
         )
         await uow.commit()
         assert (draft.kind, draft.secret_id, draft.community_id, draft.text) == (
@@ -71,16 +79,22 @@ async def test_a_draft_keeps_its_choices(store: Database) -> None:
             Verdict.REVIEW, ("phone", "email"), DraftStatus.OPEN
         )  # fmt: skip
         assert (draft.content_warning, draft.collection, draft.created_at) == (False, None, NOW)
-        await uow.drafts.update(draft.id, community_id=community_id, content_warning=True, collection="love")
+        await uow.drafts.save(
+            replace(draft, community_id=community_id, content_warning=True, collection="love")
+        )
         await uow.commit()
     async with store.unit_of_work() as uow:
         found = await uow.drafts.get(draft.id)
         assert found is not None
         assert (found.community_id, found.content_warning, found.collection) == (community_id, True, "love")
-        await uow.drafts.update(draft.id, community_id=None, content_warning=False)
+        await uow.drafts.save(replace(draft, community_id=None, content_warning=False, collection=None))
         await uow.commit()
         found = await uow.drafts.get(draft.id)
         assert found is not None and (found.community_id, found.collection) == (None, None)
         assert await uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.CANCELLED)
         assert not await uow.drafts.transition(draft.id, DraftStatus.SUBMITTED, DraftStatus.OPEN)
+        await uow.drafts.save(replace(draft, content_warning=True))  # an older copy: its status is not saved
+        await uow.commit()
+        found = await uow.drafts.get(draft.id)
+        assert found is not None and found.status is DraftStatus.CANCELLED and found.content_warning
         assert await uow.drafts.get(draft.id + 1000) is None

@@ -20,6 +20,7 @@ from bot.model import (
 from bot.moderation.verdict import Verdict
 from bot.outbox import CardDue, CardRefresh
 from bot.ports import Database
+from bot.records import AuditEntry, FeedQuery, NewDraft, NewReport, NewSecret, PublicCommunity
 from storage.database import SqlDatabase
 from tests.storage.contract import KEY, NOW, OTHER, add_community, add_secret
 
@@ -59,7 +60,16 @@ async def test_uncommitted_work_is_rolled_back(store: Database) -> None:
 
 async def test_a_draft_is_submitted_once(store: Database) -> None:
     async with store.unit_of_work() as uow:
-        draft = await uow.drafts.add(KEY, DraftKind.SECRET, None, None, "hello", Verdict.ALLOW, (), NOW)
+        draft = await uow.drafts.add(
+            NewDraft(
+                author_key=KEY,
+                kind=DraftKind.SECRET,
+                text="hello",
+                verdict=Verdict.ALLOW,
+                reason_categories=(),
+                created_at=NOW,
+            )
+        )
         await uow.commit()
     async with store.unit_of_work() as uow:
         assert await uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED)
@@ -72,24 +82,24 @@ async def test_a_draft_is_submitted_once(store: Database) -> None:
 async def test_reactions_toggle_and_count(store: Database) -> None:
     secret_id = await add_secret(store, await add_community(store))
     async with store.unit_of_work() as uow:
-        assert await uow.secrets.toggle_reaction(secret_id, KEY, Reaction.HEART)
-        assert await uow.secrets.toggle_reaction(secret_id, OTHER, Reaction.HEART)
-        assert await uow.secrets.toggle_reaction(secret_id, OTHER, Reaction.SAD)
-        assert not await uow.secrets.toggle_reaction(secret_id, KEY, Reaction.HEART)
+        assert await uow.reactions.toggle(secret_id, KEY, Reaction.HEART)
+        assert await uow.reactions.toggle(secret_id, OTHER, Reaction.HEART)
+        assert await uow.reactions.toggle(secret_id, OTHER, Reaction.SAD)
+        assert not await uow.reactions.toggle(secret_id, KEY, Reaction.HEART)
         await uow.commit()
-        counts = await uow.secrets.reaction_counts(secret_id)
+        counts = await uow.reactions.counts(secret_id)
     assert (counts.heart, counts.laugh, counts.wow, counts.sad) == (1, 0, 0, 1)
 
 
 async def test_one_report_per_reporter(store: Database) -> None:
     secret_id = await add_secret(store, await add_community(store))
     async with store.unit_of_work() as uow:
-        assert await uow.secrets.add_report(secret_id, KEY, ReportReason.SPAM, 1.0, NOW)
-        assert not await uow.secrets.add_report(secret_id, KEY, ReportReason.HATE, 1.0, NOW)
-        assert await uow.secrets.add_report(secret_id, OTHER, ReportReason.HATE, 0.25, NOW)
+        assert await uow.reports.add(NewReport(secret_id, KEY, ReportReason.SPAM, 1.0, NOW))
+        assert not await uow.reports.add(NewReport(secret_id, KEY, ReportReason.HATE, 1.0, NOW))
+        assert await uow.reports.add(NewReport(secret_id, OTHER, ReportReason.HATE, 0.25, NOW))
         await uow.commit()
-        assert list(await uow.secrets.report_reasons(secret_id)) == [ReportReason.SPAM, ReportReason.HATE]
-        assert await uow.secrets.report_weight(secret_id) == 1.25
+        assert list(await uow.reports.reasons(secret_id)) == [ReportReason.SPAM, ReportReason.HATE]
+        assert await uow.reports.weight(secret_id) == 1.25
 
 
 async def test_return_addresses_expire_and_are_erased(store: Database) -> None:
@@ -117,19 +127,19 @@ async def test_membership_pending_input_and_locale(store: Database) -> None:
     community_id = await add_community(store)
     async with store.unit_of_work() as uow:
         await uow.members.mark_verified(KEY, community_id, NOW)
-        await uow.members.set_locale(KEY, "fr")
-        await uow.members.set_pending_input(PendingInput(KEY, DraftKind.REPLY, 7, NOW), KEY)
+        await uow.preferences.set_locale(KEY, "fr")
+        await uow.preferences.set_pending_input(PendingInput(KEY, DraftKind.REPLY, 7, NOW), KEY)
         await uow.commit()
     async with store.unit_of_work() as uow:
         assert list(await uow.members.verified_since(KEY, NOW - timedelta(minutes=1))) == [community_id]
         assert list(await uow.members.verified_since(KEY, NOW + timedelta(minutes=1))) == []
-        assert await uow.members.locale(KEY) == "fr"
-        pending = await uow.members.pending_input(KEY)
+        assert await uow.preferences.locale(KEY) == "fr"
+        pending = await uow.preferences.pending_input(KEY)
         assert pending is not None and pending.target_id == 7
-        await uow.members.set_pending_input(None, KEY)
+        await uow.preferences.set_pending_input(None, KEY)
         await uow.members.forget_membership(KEY, community_id)
         await uow.commit()
-        assert await uow.members.pending_input(KEY) is None
+        assert await uow.preferences.pending_input(KEY) is None
         assert list(await uow.members.verified_since(KEY, NOW - timedelta(minutes=1))) == []
 
 
@@ -142,10 +152,12 @@ async def test_queue_items_are_decided_once_and_audited(store: Database) -> None
         assert await uow.moderation.open_item_for(secret_id) == item
         assert await uow.moderation.decide(item.id, QueueStatus.REMOVED, NOW)
         assert not await uow.moderation.decide(item.id, QueueStatus.APPROVED, NOW)
-        await uow.moderation.audit(community_id, OTHER, "remove", secret_id, "spam", NOW)
+        await uow.moderation.audit(AuditEntry(community_id, OTHER, "remove", secret_id, "spam", NOW))
         await uow.commit()
         assert await uow.moderation.open_item_for(secret_id) is None
-        assert list(await uow.moderation.audit_log(community_id, 10)) == [(NOW, "remove", secret_id, "spam")]
+        assert list(await uow.moderation.audit_log(community_id, 10)) == [
+            AuditEntry(community_id, OTHER, "remove", secret_id, "spam", NOW)
+        ]
 
 
 async def test_outbox_claims_once_dedupes_and_retries(database: SqlDatabase) -> None:
@@ -179,7 +191,7 @@ async def test_outbox_claims_once_dedupes_and_retries(database: SqlDatabase) -> 
 
 
 async def test_feeds_subscriptions_and_digest_readers(store: Database) -> None:
-    from bot.ports import DigestAddress
+    from bot.records import DigestAddress
 
     public = await add_community(store, "pub")
     private = await add_community(store, "priv")
@@ -189,39 +201,40 @@ async def test_feeds_subscriptions_and_digest_readers(store: Database) -> None:
         for n, (community, collection, points) in enumerate(
             [(public, "love", 5), (public, "work", 9), (private, "love", 7), (public, None, 1)]
         ):
-            secret = await uow.secrets.add(
-                community, n + 1, KEY, f"text {n}", False, SecretStatus.PUBLISHED,
-                NOW - timedelta(hours=n), "en", None, None, collection,
-            )  # fmt: skip
+            secret = await uow.secrets.add(NewSecret(community_id=community, number=n + 1, author_key=KEY, text=f"text {n}", content_warning=False, status=SecretStatus.PUBLISHED, created_at=NOW - timedelta(hours=n), author_locale="en", collection=collection))  # fmt: skip
             await uow.secrets.add_points(secret.id, points)
             ids.append(secret.id)
-        await uow.secrets.set_subscription(OTHER, "love", True)
-        await uow.secrets.set_subscription(OTHER, "work", True)
-        await uow.secrets.set_subscription(OTHER, "work", False)
+        await uow.preferences.set_subscription(OTHER, "love", True)
+        await uow.preferences.set_subscription(OTHER, "work", True)
+        await uow.preferences.set_subscription(OTHER, "work", False)
         await uow.commit()
-        assert list(await uow.secrets.subscriptions(OTHER)) == ["love"]
-        assert [cid for cid, _ in await uow.communities.public_since("console")] == [public]
+        assert list(await uow.preferences.subscriptions(OTHER)) == ["love"]
+        assert [c.community_id for c in await uow.communities.public_since("console")] == [public]
         shared = list(await uow.communities.public_since("console"))
-        seen = await uow.secrets.feed([], ["love"], shared, None, False, 0, 10)
+        seen = await uow.feeds.page(FeedQuery(collections=["love"], public=shared, limit=10))
         assert [s.id for s in seen] == [ids[0]]  # the private community's love secret never leaks
-        mine = await uow.secrets.feed([private], ["love"], shared, None, True, 0, 10)
-        later = [(public, NOW + timedelta(hours=1))]  # made public after these secrets: none is shared
-        assert list(await uow.secrets.feed([], ["love"], later, None, False, 0, 10)) == []
+        mine = await uow.feeds.page(
+            FeedQuery(community_ids=[private], collections=["love"], public=shared, by_points=True, limit=10)
+        )
+        later = [
+            PublicCommunity(public, NOW + timedelta(hours=1))
+        ]  # made public after these secrets: none is shared
+        assert list(await uow.feeds.page(FeedQuery(collections=["love"], public=later, limit=10))) == []
         assert [s.id for s in mine] == [ids[2], ids[0]]
-        top = await uow.secrets.top_since(public, NOW - timedelta(hours=24), 2)
+        top = await uow.feeds.top_since(public, NOW - timedelta(hours=24), 2)
         assert [s.id for s in top] == [ids[1], ids[0]]
         assert top[0].points == 9 and top[1].collection == "love"
 
         address = DigestAddress("console", b"sealed", "fr", NOW + timedelta(days=7))
-        await uow.members.set_digest_address(OTHER, address)
+        await uow.digests.set_address(OTHER, address)
         await uow.commit()
-        assert await uow.members.digest_address(OTHER, NOW) == address
-        assert [key for key, _ in await uow.members.digest_readers(NOW)] == [OTHER]
-        assert await uow.members.claim_member_digest(OTHER, "2026-11-24", NOW)
-        assert not await uow.members.claim_member_digest(OTHER, "2026-11-24", NOW)
-        assert await uow.members.erase_expired_digest_addresses(NOW + timedelta(days=8)) == 1
+        assert await uow.digests.address(OTHER, NOW) == address
+        assert [reader.author_key for reader in await uow.digests.readers(NOW)] == [OTHER]
+        assert await uow.digests.claim_member(OTHER, "2026-11-24", NOW)
+        assert not await uow.digests.claim_member(OTHER, "2026-11-24", NOW)
+        assert await uow.digests.erase_expired(NOW + timedelta(days=8)) == 1
         await uow.commit()
-        assert await uow.members.digest_address(OTHER, NOW) is None
+        assert await uow.digests.address(OTHER, NOW) is None
 
 
 async def test_one_dispatcher_at_a_time_may_send_a_card(store: Database) -> None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.model import CommunitySettings, SecretStatus
 from bot.ports import Database
+from bot.records import FeedQuery, NewSecret
 from tests.storage.contract import KEY, NOW, OTHER, add_community, add_secret
 
 
@@ -13,7 +14,17 @@ async def test_a_secret_comes_back_as_it_was_written(store: Database) -> None:
     community_id = await add_community(store)
     async with store.unit_of_work() as uow:
         made = await uow.secrets.add(
-            community_id, 4, KEY, "a secret", True, SecretStatus.HELD, NOW, "fr", None, None, "love"
+            NewSecret(
+                community_id=community_id,
+                number=4,
+                author_key=KEY,
+                text="a secret",
+                content_warning=True,
+                status=SecretStatus.HELD,
+                created_at=NOW,
+                author_locale="fr",
+                collection="love",
+            )
         )
         await uow.commit()
     async with store.unit_of_work() as uow:
@@ -70,9 +81,9 @@ async def test_an_authors_secrets_newest_first_and_counted_per_community(store: 
         assert [s.id for s in await uow.secrets.by_author(KEY, 2)] == [new, there]
         since = NOW - timedelta(days=1)
         assert sorted(await uow.secrets.recent_texts_by_author(KEY, since)) == ["new", "there"]
-        assert await uow.secrets.count_secrets_since(KEY, first, since) == 1
-        assert await uow.secrets.count_secrets_since(KEY, first, NOW - timedelta(days=3)) == 2
-        assert await uow.secrets.count_secrets_since(OTHER, second, since) == 0
+        assert await uow.secrets.count_since(KEY, first, since) == 1
+        assert await uow.secrets.count_since(KEY, first, NOW - timedelta(days=3)) == 2
+        assert await uow.secrets.count_since(OTHER, second, since) == 0
 
 
 async def test_feeds_show_published_cards_newest_card_first_and_page(store: Database) -> None:
@@ -92,11 +103,17 @@ async def test_feeds_show_published_cards_newest_card_first_and_page(store: Data
             )
         await uow.commit()
         order = [ids[0], ids[2], ids[1], ids[3]]
-        assert [s.id for s in await uow.secrets.feed([community_id], [], [], None, False, 0, 10)] == order
-        assert [s.id for s in await uow.secrets.feed([community_id], [], [], None, False, 1, 2)] == order[1:3]
-        recent = await uow.secrets.feed([community_id], [], [], NOW + timedelta(minutes=2), False, 0, 10)
+        assert [
+            s.id for s in await uow.feeds.page(FeedQuery(community_ids=[community_id], limit=10))
+        ] == order
+        assert [
+            s.id for s in await uow.feeds.page(FeedQuery(community_ids=[community_id], offset=1, limit=2))
+        ] == order[1:3]
+        recent = await uow.feeds.page(
+            FeedQuery(community_ids=[community_id], since=NOW + timedelta(minutes=2), limit=10)
+        )
         assert [s.id for s in recent] == [ids[2], ids[3]]  # written since then
-        assert list(await uow.secrets.feed([community_id + 1000], [], [], None, False, 0, 10)) == []
+        assert list(await uow.feeds.page(FeedQuery(community_ids=[community_id + 1000], limit=10))) == []
 
 
 async def test_feeds_by_points_put_the_most_engaging_first(store: Database) -> None:
@@ -107,11 +124,11 @@ async def test_feeds_by_points_put_the_most_engaging_first(store: Database) -> N
             await uow.secrets.add_points(secret_id, points)
             await uow.secrets.set_card_ref(secret_id, f"c{secret_id}", NOW)
         await uow.commit()
-        found = await uow.secrets.feed([community_id], [], [], None, True, 0, 10)
+        found = await uow.feeds.page(FeedQuery(community_ids=[community_id], by_points=True, limit=10))
         assert [s.id for s in found] == [ids[1], ids[2], ids[0]]
-        top = await uow.secrets.top_since(community_id, NOW, 2)
+        top = await uow.feeds.top_since(community_id, NOW, 2)
         assert [s.id for s in top] == [ids[1], ids[2]]
-        assert list(await uow.secrets.top_since(community_id, NOW + timedelta(seconds=1), 2)) == []
+        assert list(await uow.feeds.top_since(community_id, NOW + timedelta(seconds=1), 2)) == []
 
 
 async def test_a_public_communitys_collection_reaches_subscribers_elsewhere(store: Database) -> None:
@@ -124,19 +141,25 @@ async def test_a_public_communitys_collection_reaches_subscribers_elsewhere(stor
     await add_secret(store, shared, 4, NOW, status=published)
     async with store.unit_of_work() as uow:
         public = list(await uow.communities.public_since())
-        assert [s.id for s in await uow.secrets.feed([mine], ["love"], public, None, False, 0, 10)] == [love]
+        assert [
+            s.id
+            for s in await uow.feeds.page(
+                FeedQuery(community_ids=[mine], collections=["love"], public=public, limit=10)
+            )
+        ] == [love]
         assert before not in [
-            s.id for s in await uow.secrets.feed([], ["love", "work"], public, None, False, 0, 9)
+            s.id
+            for s in await uow.feeds.page(FeedQuery(collections=["love", "work"], public=public, limit=9))
         ]
 
 
 async def test_a_communitys_digest_is_claimed_once_per_period(store: Database) -> None:
     first, second = await add_community(store, "g1"), await add_community(store, "g2")
     async with store.unit_of_work() as uow:
-        assert await uow.secrets.claim_digest(first, "2026-11-24", NOW)
-        assert not await uow.secrets.claim_digest(first, "2026-11-24", NOW)
-        assert await uow.secrets.claim_digest(second, "2026-11-24", NOW)
-        assert await uow.secrets.claim_digest(first, "2026-11-25", NOW)
+        assert await uow.digests.claim_community(first, "2026-11-24", NOW)
+        assert not await uow.digests.claim_community(first, "2026-11-24", NOW)
+        assert await uow.digests.claim_community(second, "2026-11-24", NOW)
+        assert await uow.digests.claim_community(first, "2026-11-25", NOW)
         await uow.commit()
     async with store.unit_of_work() as uow:
-        assert not await uow.secrets.claim_digest(first, "2026-11-25", NOW)
+        assert not await uow.digests.claim_community(first, "2026-11-25", NOW)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.model import QueueCause, QueueStatus, ReportReason
 from bot.ports import Database
+from bot.records import NewReply, NewReport, ReporterRecord
 from tests.storage.contract import KEY, NOW, OTHER, THIRD, add_community, add_secret
 
 
@@ -13,56 +14,83 @@ async def test_replies_are_stored_counted_and_given_their_message(store: Databas
     community_id = await add_community(store)
     secret_id, other = await add_secret(store, community_id, 1), await add_secret(store, community_id, 2)
     async with store.unit_of_work() as uow:
-        reply = await uow.secrets.add_reply(secret_id, OTHER, "me too", "Blue Fox", False, NOW)
-        crowned = await uow.secrets.add_reply(secret_id, KEY, "thanks", "Red Owl", True, NOW)
-        await uow.secrets.add_reply(other, OTHER, "elsewhere", "Blue Fox", False, NOW - timedelta(hours=2))
-        await uow.secrets.set_reply_ref(reply.id, "m-1")
+        reply = await uow.replies.add(
+            NewReply(
+                secret_id=secret_id,
+                author_key=OTHER,
+                text="me too",
+                pseudonym="Blue Fox",
+                by_author=False,
+                created_at=NOW,
+            )
+        )
+        crowned = await uow.replies.add(
+            NewReply(
+                secret_id=secret_id,
+                author_key=KEY,
+                text="thanks",
+                pseudonym="Red Owl",
+                by_author=True,
+                created_at=NOW,
+            )
+        )
+        await uow.replies.add(
+            NewReply(
+                secret_id=other,
+                author_key=OTHER,
+                text="elsewhere",
+                pseudonym="Blue Fox",
+                by_author=False,
+                created_at=NOW - timedelta(hours=2),
+            )
+        )
+        await uow.replies.set_message_ref(reply.id, "m-1")
         await uow.commit()
     async with store.unit_of_work() as uow:
-        found = await uow.secrets.get_reply(reply.id)
+        found = await uow.replies.get(reply.id)
         assert found is not None
         assert (found.secret_id, found.author_key, found.text, found.pseudonym) == (
             secret_id, OTHER, "me too", "Blue Fox"
         )  # fmt: skip
         assert (found.by_author, found.created_at, found.message_ref) == (False, NOW, "m-1")
-        assert await uow.secrets.get_reply(crowned.id) == crowned
-        assert await uow.secrets.get_reply(crowned.id + 1000) is None
-        assert await uow.secrets.reply_count(secret_id) == 2
-        assert await uow.secrets.reply_count(other) == 1
-        assert await uow.secrets.count_replies_since(OTHER, NOW - timedelta(hours=1)) == 1
-        assert await uow.secrets.count_replies_since(OTHER, NOW - timedelta(hours=3)) == 2
+        assert await uow.replies.get(crowned.id) == crowned
+        assert await uow.replies.get(crowned.id + 1000) is None
+        assert await uow.replies.count(secret_id) == 2
+        assert await uow.replies.count(other) == 1
+        assert await uow.replies.count_by_author_since(OTHER, NOW - timedelta(hours=1)) == 1
+        assert await uow.replies.count_by_author_since(OTHER, NOW - timedelta(hours=3)) == 2
 
 
 async def test_a_pseudonym_is_one_members_in_one_thread(store: Database) -> None:
     community_id = await add_community(store)
     secret_id, other = await add_secret(store, community_id, 1), await add_secret(store, community_id, 2)
     async with store.unit_of_work() as uow:
-        assert await uow.secrets.pseudonym_of(secret_id, KEY) is None
-        assert await uow.secrets.claim_pseudonym(secret_id, KEY, "Blue Fox")
-        assert not await uow.secrets.claim_pseudonym(secret_id, OTHER, "Blue Fox")  # taken in this thread
-        assert not await uow.secrets.claim_pseudonym(secret_id, KEY, "Red Owl")  # has one already
-        assert await uow.secrets.claim_pseudonym(secret_id, OTHER, "Red Owl")
-        assert await uow.secrets.claim_pseudonym(other, OTHER, "Blue Fox")  # another thread
+        assert await uow.replies.pseudonym_of(secret_id, KEY) is None
+        assert await uow.replies.claim_pseudonym(secret_id, KEY, "Blue Fox")
+        assert not await uow.replies.claim_pseudonym(secret_id, OTHER, "Blue Fox")  # taken in this thread
+        assert not await uow.replies.claim_pseudonym(secret_id, KEY, "Red Owl")  # has one already
+        assert await uow.replies.claim_pseudonym(secret_id, OTHER, "Red Owl")
+        assert await uow.replies.claim_pseudonym(other, OTHER, "Blue Fox")  # another thread
         await uow.commit()
     async with store.unit_of_work() as uow:
-        assert await uow.secrets.pseudonym_of(secret_id, KEY) == "Blue Fox"
-        assert await uow.secrets.pseudonym_of(secret_id, OTHER) == "Red Owl"
-        assert await uow.secrets.pseudonym_of(other, OTHER) == "Blue Fox"
-        assert await uow.secrets.pseudonym_of(other, KEY) is None
+        assert await uow.replies.pseudonym_of(secret_id, KEY) == "Blue Fox"
+        assert await uow.replies.pseudonym_of(secret_id, OTHER) == "Red Owl"
+        assert await uow.replies.pseudonym_of(other, OTHER) == "Blue Fox"
+        assert await uow.replies.pseudonym_of(other, KEY) is None
 
 
 async def test_report_weight_counts_only_reports_made_since_a_decision(store: Database) -> None:
     secret_id = await add_secret(store, await add_community(store))
     async with store.unit_of_work() as uow:
-        assert await uow.secrets.report_weight(secret_id) == 0
-        assert await uow.secrets.add_report(secret_id, KEY, ReportReason.SPAM, 0.5, NOW)
-        assert await uow.secrets.add_report(
-            secret_id, OTHER, ReportReason.HATE, 1.0, NOW + timedelta(hours=2)
+        assert await uow.reports.weight(secret_id) == 0
+        assert await uow.reports.add(NewReport(secret_id, KEY, ReportReason.SPAM, 0.5, NOW))
+        assert await uow.reports.add(
+            NewReport(secret_id, OTHER, ReportReason.HATE, 1.0, NOW + timedelta(hours=2))
         )
         await uow.commit()
-        assert await uow.secrets.report_weight(secret_id) == 1.5
-        assert await uow.secrets.report_weight(secret_id, NOW) == 1.0
-        assert await uow.secrets.report_weight(secret_id, NOW + timedelta(hours=2)) == 0
+        assert await uow.reports.weight(secret_id) == 1.5
+        assert await uow.reports.weight(secret_id, NOW) == 1.0
+        assert await uow.reports.weight(secret_id, NOW + timedelta(hours=2)) == 0
 
 
 async def test_a_reporters_record_counts_judged_secrets_once(store: Database) -> None:
@@ -72,9 +100,9 @@ async def test_a_reporters_record_counts_judged_secrets_once(store: Database) ->
     there = await add_secret(store, elsewhere, 1)
     async with store.unit_of_work() as uow:
         for secret_id in (upheld, approved, other, there):
-            await uow.secrets.add_report(secret_id, KEY, ReportReason.SPAM, 1.0, NOW)
-        await uow.secrets.add_report(judged_before, KEY, ReportReason.SPAM, 1.0, NOW + timedelta(hours=2))
-        await uow.secrets.add_report(other, THIRD, ReportReason.SPAM, 1.0, NOW)
+            await uow.reports.add(NewReport(secret_id, KEY, ReportReason.SPAM, 1.0, NOW))
+        await uow.reports.add(NewReport(judged_before, KEY, ReportReason.SPAM, 1.0, NOW + timedelta(hours=2)))
+        await uow.reports.add(NewReport(other, THIRD, ReportReason.SPAM, 1.0, NOW))
         decisions = [
             (upheld, QueueCause.REPORTS, QueueStatus.REMOVED),
             (approved, QueueCause.REPORTS, QueueStatus.APPROVED),
@@ -89,6 +117,6 @@ async def test_a_reporters_record_counts_judged_secrets_once(store: Database) ->
         assert await uow.moderation.decide(item.id, QueueStatus.BANNED, NOW + timedelta(hours=1))
         await uow.moderation.add_item(community_id, other, QueueCause.REPORTS, "", NOW)  # still open
         await uow.commit()
-        assert await uow.secrets.reporter_record(KEY, community_id) == (1, 1)
-        assert await uow.secrets.reporter_record(KEY, elsewhere) == (1, 0)
-        assert await uow.secrets.reporter_record(OTHER, community_id) == (0, 0)
+        assert await uow.reports.record_of(KEY, community_id) == ReporterRecord(upheld=1, rejected=1)
+        assert await uow.reports.record_of(KEY, elsewhere) == ReporterRecord(upheld=1, rejected=0)
+        assert await uow.reports.record_of(OTHER, community_id) == ReporterRecord(upheld=0, rejected=0)

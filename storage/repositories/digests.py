@@ -1,0 +1,70 @@
+"""Daily digests: who reads one in DM, and the claims that make each one happen once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from bot.records import DigestAddress, DigestReader
+from storage.repositories.base import Repository, insert_for
+from storage.tables import DigestReaderRow, DigestRunRow, MemberDigestRunRow
+
+
+def _address(row: DigestReaderRow) -> DigestAddress:
+    return DigestAddress(row.platform, row.sealed, row.locale, row.expires_at)
+
+
+class SqlDigests(Repository):
+    async def claim_community(self, community_id: int, period: str, at: datetime) -> bool:
+        # INSERT ... ON CONFLICT DO NOTHING on both engines: the first process to insert owns the run.
+        statement = (
+            insert_for(self._session)(DigestRunRow)
+            .values(community_id=community_id, period=period, claimed_at=at)
+            .on_conflict_do_nothing(index_elements=["community_id", "period"])
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def claim_member(self, author_key: str, period: str, at: datetime) -> bool:
+        statement = (
+            insert_for(self._session)(MemberDigestRunRow)
+            .values(author_key=author_key, period=period, claimed_at=at)
+            .on_conflict_do_nothing(index_elements=["author_key", "period"])
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def address(self, author_key: str, now: datetime) -> DigestAddress | None:
+        row = await self._session.get(DigestReaderRow, author_key, populate_existing=True)
+        return _address(row) if row is not None and row.expires_at > now else None
+
+    async def set_address(self, author_key: str, address: DigestAddress | None) -> None:
+        await self._session.execute(delete(DigestReaderRow).where(DigestReaderRow.author_key == author_key))
+        if address is not None:
+            self._session.add(
+                DigestReaderRow(
+                    author_key=author_key,
+                    platform=address.platform,
+                    sealed=address.sealed,
+                    locale=address.locale,
+                    expires_at=address.expires_at,
+                )
+            )
+            await self._session.flush()
+
+    async def readers(self, now: datetime) -> Sequence[DigestReader]:
+        query = (
+            select(DigestReaderRow)
+            .where(DigestReaderRow.expires_at > now)
+            .order_by(DigestReaderRow.author_key)
+        )
+        return [
+            DigestReader(row.author_key, _address(row))
+            for row in (await self._session.execute(query)).scalars()
+        ]
+
+    async def erase_expired(self, now: datetime) -> int:
+        result = await self._session.execute(delete(DigestReaderRow).where(DigestReaderRow.expires_at <= now))
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,80 @@
+"""The in-memory communities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from bot.model import (
+    Community,
+    CommunitySettings,
+)
+from bot.records import (
+    PublicCommunity,
+)
+from tests.fakes.state import Repo
+
+
+class FakeCommunities(Repo):
+    async def add(
+        self, platform: str, chat_ref: str, title: str, settings: CommunitySettings, at: datetime
+    ) -> Community:
+        community = Community(self.next_id(), platform, chat_ref, title, True, settings, None, 0)
+        self.s.communities[community.id] = community
+        if settings.public:
+            self.s.public_since[community.id] = at
+        return community
+
+    async def get(self, community_id: int) -> Community | None:
+        return self.s.communities.get(community_id)
+
+    async def by_chat(self, platform: str, chat_ref: str) -> Community | None:
+        return next(
+            (c for c in self.s.communities.values() if c.platform == platform and c.chat_ref == chat_ref),
+            None,
+        )
+
+    async def active_on(self, platform: str, limit: int) -> Sequence[Community]:
+        return [c for c in self.s.communities.values() if c.platform == platform and c.active][:limit]
+
+    async def set_active(self, community_id: int, active: bool, title: str | None = None) -> None:
+        old = self.s.communities[community_id]
+        self.s.communities[community_id] = replace(old, active=active, title=title or old.title)
+
+    async def update_settings(self, community_id: int, settings: CommunitySettings, at: datetime) -> None:
+        self.s.communities[community_id] = replace(self.s.communities[community_id], settings=settings)
+        if not settings.public:
+            self.s.public_since.pop(community_id, None)
+        else:
+            self.s.public_since.setdefault(community_id, at)
+
+    async def set_moderation_chat(self, community_id: int, chat_ref: str | None) -> None:
+        self.s.communities[community_id] = replace(
+            self.s.communities[community_id], moderation_chat_ref=chat_ref
+        )
+
+    async def move(self, platform: str, old_chat_ref: str, new_chat_ref: str) -> None:
+        for cid, c in list(self.s.communities.items()):
+            if c.platform != platform:
+                continue
+            if c.chat_ref == old_chat_ref:
+                c = replace(c, chat_ref=new_chat_ref, active=True)
+            if c.moderation_chat_ref == old_chat_ref:
+                c = replace(c, moderation_chat_ref=new_chat_ref)
+            self.s.communities[cid] = c
+
+    async def public_since(self, platform: str | None = None) -> Sequence[PublicCommunity]:
+        return [
+            PublicCommunity(c.id, self.s.public_since[c.id])
+            for c in self.s.communities.values()
+            if c.settings.public
+            and c.active
+            and c.id in self.s.public_since
+            and (platform is None or c.platform == platform)
+        ]
+
+    async def next_number(self, community_id: int) -> int:
+        old = self.s.communities[community_id]
+        self.s.communities[community_id] = replace(old, secret_count=old.secret_count + 1)
+        return old.secret_count + 1

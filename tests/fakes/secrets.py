@@ -1,0 +1,122 @@
+"""In-memory secrets and feeds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from bot.model import (
+    Secret,
+    SecretStatus,
+)
+from bot.records import (
+    FeedQuery,
+    NewSecret,
+)
+from tests.fakes.state import FAR_FUTURE, Repo
+
+
+class FakeSecrets(Repo):
+    async def add(self, secret: NewSecret) -> Secret:
+        made = Secret(
+            self.next_id(), secret.community_id, secret.number, secret.author_key, secret.text,
+            secret.content_warning, secret.status, secret.created_at, None, secret.author_locale,
+            secret.collection,
+        )  # fmt: skip
+        self.s.secrets[made.id] = made
+        if secret.return_address is not None:
+            self.s.returns[made.id] = (secret.return_address.sealed, secret.return_address.expires_at)
+        return made
+
+    async def get(self, secret_id: int) -> Secret | None:
+        return self.s.secrets.get(secret_id)
+
+    async def set_status(self, secret_id: int, status: SecretStatus) -> None:
+        self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], status=status)
+
+    async def set_number(self, secret_id: int, number: int) -> None:
+        self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], number=number)
+
+    async def set_card_ref(self, secret_id: int, card_ref: str, at: datetime) -> None:
+        self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], card_ref=card_ref)
+        self.s.published_at[secret_id] = at
+
+    async def claim_sending(self, secret_id: int, now: datetime, until: datetime | None) -> bool:
+        secret = self.s.secrets.get(secret_id)
+        if secret is None or secret.card_ref is not None:
+            return False
+        held = self.s.sending.get(secret_id)
+        if until is not None and held is not None and held >= now:
+            return False
+        self.s.sending[secret_id] = until
+        return True
+
+    async def add_points(self, secret_id: int, delta: float) -> None:
+        secret = self.s.secrets[secret_id]
+        self.s.secrets[secret_id] = replace(secret, points=secret.points + delta)
+
+    async def by_author(self, author_key: str, limit: int) -> Sequence[Secret]:
+        mine = [s for s in self.s.secrets.values() if s.author_key == author_key]
+        return sorted(mine, key=lambda s: (s.created_at, s.id), reverse=True)[:limit]
+
+    async def recent_texts_by_author(self, author_key: str, since: datetime) -> Sequence[str]:
+        return [
+            s.text for s in self.s.secrets.values() if s.author_key == author_key and s.created_at >= since
+        ]
+
+    async def count_since(self, author_key: str, community_id: int, since: datetime) -> int:
+        return sum(
+            1
+            for s in self.s.secrets.values()
+            if s.author_key == author_key and s.community_id == community_id and s.created_at >= since
+        )
+
+    async def return_address(self, secret_id: int, now: datetime) -> bytes | None:
+        found = self.s.returns.get(secret_id)
+        return found[0] if found and found[1] > now else None
+
+    async def erase_return_address(self, secret_id: int) -> None:
+        self.s.returns.pop(secret_id, None)
+
+    async def erase_expired_return_addresses(self, now: datetime) -> int:
+        expired = [sid for sid, (_, until) in self.s.returns.items() if until <= now]
+        for sid in expired:
+            del self.s.returns[sid]
+        return len(expired)
+
+
+class FakeFeeds(Repo):
+    async def page(self, query: FeedQuery) -> Sequence[Secret]:
+        shared = {public.community_id: public.since for public in query.public}
+        found = [
+            s
+            for s in self.s.secrets.values()
+            if s.status is SecretStatus.PUBLISHED
+            and (query.since is None or s.created_at >= query.since)
+            and (
+                s.community_id in query.community_ids
+                or (
+                    s.collection in query.collections
+                    and s.created_at >= shared.get(s.community_id, FAR_FUTURE)
+                )
+            )
+        ]
+
+        def latest(s: Secret) -> tuple[bool, datetime, int]:  # newest card first, cards not out last
+            published = self.s.published_at.get(s.id)
+            return published is not None, published or s.created_at, s.id
+
+        if query.by_points:
+            found.sort(key=lambda s: (s.points, *latest(s)), reverse=True)
+        else:
+            found.sort(key=latest, reverse=True)
+        return found[query.offset : query.offset + query.limit]
+
+    async def top_since(self, community_id: int, since: datetime, limit: int) -> Sequence[Secret]:
+        found = [
+            s
+            for s in self.s.secrets.values()
+            if s.community_id == community_id and s.status is SecretStatus.PUBLISHED and s.created_at >= since
+        ]
+        return sorted(found, key=lambda s: (s.points, s.id), reverse=True)[:limit]

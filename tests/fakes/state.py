@@ -1,0 +1,85 @@
+"""The in-memory database state that one unit of work copies and a commit publishes."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from bot.model import (
+    Ban,
+    Community,
+    Draft,
+    PendingInput,
+    QueueItem,
+    Reaction,
+    ReplyPost,
+    ReportReason,
+    Secret,
+)
+from bot.records import (
+    DigestAddress,
+)
+
+
+@dataclass
+class State:
+    communities: dict[int, Community] = field(default_factory=dict)
+    memberships: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    joins: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    strikes: list[tuple[str, datetime]] = field(default_factory=list)
+    subscriptions: set[tuple[str, str]] = field(default_factory=set)
+    digest_runs: set[tuple[int, str]] = field(default_factory=set)
+    digest_readers: dict[str, DigestAddress] = field(default_factory=dict)
+    public_since: dict[int, datetime] = field(default_factory=dict)
+    thread_names: dict[tuple[int, str], str] = field(default_factory=dict)
+    published_at: dict[int, datetime] = field(default_factory=dict)
+    member_digest_runs: set[tuple[str, str]] = field(default_factory=set)
+    locales: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, PendingInput] = field(default_factory=dict)
+    bans: list[Ban] = field(default_factory=list)
+    drafts: dict[int, Draft] = field(default_factory=dict)
+    secrets: dict[int, Secret] = field(default_factory=dict)
+    returns: dict[int, tuple[bytes, datetime]] = field(default_factory=dict)
+    reactions: set[tuple[int, str, Reaction]] = field(default_factory=set)
+    replies: dict[int, ReplyPost] = field(default_factory=dict)
+    reports: dict[tuple[int, str], tuple[ReportReason, float, datetime]] = field(default_factory=dict)
+    decided_at: dict[int, datetime] = field(default_factory=dict)
+    sending: dict[int, datetime | None] = field(default_factory=dict)  # queue item id -> decision time
+    items: dict[int, QueueItem] = field(default_factory=dict)
+    audit: list[tuple[int, str, datetime, str, int | None, str]] = field(default_factory=list)
+    outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def copy(self) -> State:
+        clone = State()
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if name == "ids":
+                setattr(clone, name, value)
+            elif isinstance(value, dict):
+                setattr(clone, name, {k: (dict(v) if isinstance(v, dict) else v) for k, v in value.items()})
+            else:
+                setattr(clone, name, type(value)(value))
+        return clone
+
+
+FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+
+class _HasState(Protocol):
+    state: State
+    outbox_written: bool
+
+
+class Repo:
+    def __init__(self, uow: _HasState) -> None:
+        self._uow = uow
+
+    @property
+    def s(self) -> State:
+        return self._uow.state
+
+    def next_id(self) -> int:
+        return next(self.s.ids)

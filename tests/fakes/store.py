@@ -1,0 +1,95 @@
+"""The in-memory database behind the core's unit of work port."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from bot.ports import OutboxRepository
+from bot.repositories import (
+    CommunityRepository,
+    DigestRepository,
+    DraftRepository,
+    FeedRepository,
+    MemberRepository,
+    ModerationRepository,
+    PreferenceRepository,
+    ReactionRepository,
+    ReplyRepository,
+    ReportRepository,
+    SecretRepository,
+)
+from tests.fakes.communities import FakeCommunities
+from tests.fakes.members import FakeDigests, FakeMembers, FakePreferences
+from tests.fakes.moderation import FakeDrafts, FakeModeration
+from tests.fakes.outbox import FakeOutbox
+from tests.fakes.secrets import FakeFeeds, FakeSecrets
+from tests.fakes.state import State
+from tests.fakes.threads import FakeReactions, FakeReplies, FakeReports
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the database's state; ``commit`` publishes it, leaving without commit drops it."""
+
+    communities: CommunityRepository
+    members: MemberRepository
+    preferences: PreferenceRepository
+    digests: DigestRepository
+    drafts: DraftRepository
+    secrets: SecretRepository
+    feeds: FeedRepository
+    replies: ReplyRepository
+    reactions: ReactionRepository
+    reports: ReportRepository
+    moderation: ModerationRepository
+    outbox: OutboxRepository
+
+    def __init__(self, database: FakeDatabase) -> None:
+        self._database = database
+        self.state = database.state.copy()
+        self.communities = FakeCommunities(self)
+        self.members = FakeMembers(self)
+        self.preferences = FakePreferences(self)
+        self.digests = FakeDigests(self)
+        self.drafts = FakeDrafts(self)
+        self.secrets = FakeSecrets(self)
+        self.feeds = FakeFeeds(self)
+        self.replies = FakeReplies(self)
+        self.reactions = FakeReactions(self)
+        self.reports = FakeReports(self)
+        self.moderation = FakeModeration(self)
+        self.outbox = FakeOutbox(self)
+        self.outbox_written = False
+
+    async def __aenter__(self) -> Self:
+        self.state = self._database.state.copy()
+        self.outbox_written = False
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self._database.state = self.state
+        self.state = self.state.copy()
+        self._database.commits += 1
+        if self.outbox_written:
+            self.outbox_written = False
+            for listener in self._database.outbox_listeners:
+                listener()
+
+
+class FakeDatabase:
+    def __init__(self) -> None:
+        self.state = State()
+        self.commits = 0
+        self.outbox_listeners: list[Callable[[], None]] = []
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)
+
+    def on_outbox_written(self, listener: Callable[[], None]) -> None:
+        self.outbox_listeners.append(listener)
