@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import secrets
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -83,8 +84,16 @@ def _check_text(args: argparse.Namespace) -> int:
     return run_check_text(sys.stdin, sys.stdout, args.lang)
 
 
+def _version() -> str:
+    try:
+        return version("murmure")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="murmure", description="Anonymous secrets for Telegram and Discord.")
+    root.add_argument("--version", action="version", version=f"murmure {_version()}")
     commands = root.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the configured messengers (the console when none is)")
     run.add_argument("--config", help="path to config.toml (default: ./config.toml if present)")

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from adapters.section import ConfigError, Section
 from bot.digests import parse_hhmm
 from bot.model import COLLECTIONS, CommunitySettings, ModerationMode
@@ -148,6 +151,30 @@ def _console_groups(console: dict[str, Any], members: tuple[str, ...]) -> tuple[
     return tuple(found)
 
 
+def _path(section: dict[str, Any], key: str, base: Path, default: Path) -> Path:
+    value = section.get(key)
+    return default if value is None else base / str(value)
+
+
+def _database_url(database: dict[str, Any], base: Path, data_dir: Path) -> str:
+    """The environment's URL as given; the file's with a relative SQLite path made relative to the file."""
+    url = os.environ.get("MURMURE_DATABASE_URL") or str(
+        database.get("url", f"sqlite+aiosqlite:///{(data_dir / 'murmure.db').resolve()}")
+    )
+    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError("database.url must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+    if os.environ.get("MURMURE_DATABASE_URL") or not url.startswith("sqlite"):
+        return url
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise ConfigError(f"database.url is not a database URL: {error}") from error
+    file = parsed.database
+    if not file or file == ":memory:" or file.startswith("file:") or Path(file).is_absolute():
+        return url
+    return parsed.set(database=str((base / file).resolve())).render_as_string(hide_password=False)
+
+
 def load_config(path: Path | None) -> Config:
     data: dict[str, Any] = {}
     if path is not None:
@@ -159,15 +186,11 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"{path} is not valid TOML: {error}") from error
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(f"cannot read the config file {path}: {type(error).__name__}") from error
+    # every relative path in the file is relative to the file, wherever murmure is run from
     base = path.parent if path is not None else Path.cwd()
     general = _section(data, "murmure")
     data_dir = base / str(general.get("data_dir", "murmure-data"))
-    database = _section(data, "database")
-    url = os.environ.get("MURMURE_DATABASE_URL") or str(
-        database.get("url", f"sqlite+aiosqlite:///{data_dir / 'murmure.db'}")
-    )
-    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-        raise ConfigError("database.url must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+    url = _database_url(_section(data, "database"), base, data_dir)
     identity = _section(data, "identity")
     community = _section(data, "community")
     mode = community.get("mode", "open")
@@ -204,8 +227,8 @@ def load_config(path: Path | None) -> Config:
         base_dir=base,
         data_dir=data_dir,
         database_url=url,
-        pepper_file=base / str(identity.get("pepper_file", data_dir / "pepper")),
-        sealing_key_file=base / str(identity.get("sealing_key_file", data_dir / "sealing.key")),
+        pepper_file=_path(identity, "pepper_file", base, data_dir / "pepper"),
+        sealing_key_file=_path(identity, "sealing_key_file", base, data_dir / "sealing.key"),
         log_level=_log_level(logging_section),
         community=settings,
         console=ConsoleConfig(

@@ -175,3 +175,10 @@ def test_an_unreachable_discord_is_named_as_such_without_noise(tmp_path: Path) -
     assert "database" not in result.stderr
     for noise in ("PyNaCl", "davey", "Unclosed", "Traceback", "not-a-real-token"):
         assert noise not in result.stderr + result.stdout, noise
+
+
+def test_version_is_printed(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    result = run(["--version"], tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == f"murmure {version('murmure')}"
