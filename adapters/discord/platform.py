@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
 
 from adapters.discord.render import message_kwargs
+from bot.i18n import resolve_locale, t_in
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import DeliveryError
 
 THREAD_EXISTS = 160004
+UNKNOWN_MESSAGE = 10008  # the message was deleted (by hand): says nothing about its channel
+MISSING_PERMISSIONS = 50013  # one right is missing: the channel is still there, its admins can fix it
 DM_PREFIX = "dm/"
+# what each write needs, as Discord's permission settings name it
+NEEDS = {
+    "post": ("send_messages", "embed_links"),
+    "thread": ("create_public_threads", "read_message_history"),
+    "reply": ("send_messages_in_threads",),
+    "edit": ("send_messages",),
+}
+WARN_AGAIN_AFTER = timedelta(days=1)
+MISSING_PERMISSIONS_RETRY = 600.0  # seconds
+
+log = logging.getLogger(__name__)
 
 
 def community_ref(guild_id: int, channel_id: int) -> str:
@@ -27,6 +42,10 @@ def split_ref(chat_ref: str) -> tuple[int, int] | None:
 
 
 def as_delivery_error(error: discord.HTTPException) -> DeliveryError:
+    if error.code == UNKNOWN_MESSAGE:
+        return DeliveryError("discord: unknown message", permanent=True)
+    if error.code == MISSING_PERMISSIONS:  # retried later: the owner is told which right to grant
+        return DeliveryError("discord: missing permissions", retry_after=MISSING_PERMISSIONS_RETRY)
     if isinstance(error, discord.Forbidden | discord.NotFound):
         return DeliveryError(f"discord {error.status}", permanent=True, chat_gone=True)
     if error.status >= 500:
@@ -37,6 +56,7 @@ def as_delivery_error(error: discord.HTTPException) -> DeliveryError:
 class DiscordMessenger:
     def __init__(self, client: discord.Client) -> None:
         self._client = client
+        self._warned: dict[tuple[int, str], datetime] = {}
 
     async def _channel(self, chat_ref: str) -> Any:
         if chat_ref.startswith(DM_PREFIX):
@@ -58,13 +78,17 @@ class DiscordMessenger:
         return self._client.get_channel(message_id) or await self._client.fetch_channel(message_id)
 
     async def send(self, target: ChatTarget, message: OutgoingMessage) -> str:
+        action = "post"
         try:
             channel = await self._channel(target.chat_ref)
             if target.reply_to is not None:
+                action = "thread"
                 channel = await self._thread(channel, int(target.reply_to))
+                action = "reply"
             kwargs = {k: v for k, v in message_kwargs(message).items() if v is not None}
             sent = await channel.send(**kwargs)
         except discord.HTTPException as error:
+            await self._tell_admins(error, target.chat_ref, action)
             raise as_delivery_error(error) from None
         return str(sent.id)
 
@@ -73,7 +97,39 @@ class DiscordMessenger:
             channel = await self._channel(target.chat_ref)
             await channel.get_partial_message(int(message_ref)).edit(**message_kwargs(message))
         except discord.HTTPException as error:
+            await self._tell_admins(error, target.chat_ref, "edit")
             raise as_delivery_error(error) from None
+
+    async def _tell_admins(self, error: discord.HTTPException, chat_ref: str, action: str) -> None:
+        """A missing permission is told to the server's owner (in DM, once a day per channel and write),
+        naming the right to grant; the community stays on."""
+        ids = split_ref(chat_ref)
+        guild = self._client.get_guild(ids[0]) if ids else None
+        if error.code != MISSING_PERMISSIONS or ids is None or guild is None or guild.owner_id is None:
+            return
+        now = discord.utils.utcnow()
+        last = self._warned.get((ids[1], action))
+        if last is not None and now - last < WARN_AGAIN_AFTER:
+            return
+        self._warned[(ids[1], action)] = now
+        locale = resolve_locale(str(guild.preferred_locale))
+        channel = guild.get_channel(ids[1])
+        text = t_in(
+            locale,
+            "discord.missing_permissions",
+            action=t_in(locale, f"discord.action.{action}"),
+            channel=discord.utils.escape_markdown(channel.name) if channel is not None else ids[1],
+            server=discord.utils.escape_markdown(guild.name),
+            permissions=", ".join(t_in(locale, f"discord.permission.{p}") for p in NEEDS[action]),
+        )
+        try:
+            opened = await self._client.http.start_private_message(guild.owner_id)
+            dm = self._client.get_partial_messageable(int(opened["id"]), type=discord.ChannelType.private)
+            await dm.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as failed:
+            log.warning(
+                "could not tell a server's owner about a missing permission: discord %s", failed.status
+            )
 
 
 class DiscordDirectory:
