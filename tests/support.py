@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,3 +36,11 @@ def postgres_reachable() -> bool:
 def stored_bytes(folder: Path) -> str:
     """Everything SQLite wrote in a folder (database and write-ahead log), to grep for what must not be."""
     return b"".join(path.read_bytes() for path in folder.glob("murmure.db*")).decode("latin-1")
+
+
+def card_recorded(database: Path, text: str) -> bool:
+    """Whether the card of the secret with this text is recorded as out (a moment after it appears in the
+    chat: until then a tap on it finds a secret that isn't out yet)."""
+    with closing(sqlite3.connect(database)) as db:
+        rows = db.execute("SELECT 1 FROM secrets WHERE text = ? AND card_ref IS NOT NULL", (text,)).fetchall()
+    return bool(rows)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.logsafe import where
-from bot.model import VISIBLE_STATUSES, Community, Secret
+from bot.model import Community, Secret, SecretStatus
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases.context import Context
 
@@ -89,12 +89,18 @@ async def communities_of(ctx: Context) -> list[Community]:
     return sorted(found, key=lambda c: c.id)
 
 
-async def secret_in_reach(ctx: Context, secret_id: int) -> SecretInReach:
-    """A visible secret of one of the member's communities, or refused."""
+async def secret_in_reach(ctx: Context, secret_id: int, *, briefly: bool = False) -> SecretInReach:
+    """A secret whose card is out, in one of the member's communities. Otherwise one answer, the same
+    whether it doesn't exist, isn't out yet or is elsewhere: none of them may be told from the others
+    (a deep link tried at every DM would give away when each secret was written, and where)."""
+    refused = RefusedBriefly if briefly else Refused
     secret = await ctx.uow.secrets.get(secret_id)
-    if secret is None or secret.status not in VISIBLE_STATUSES:
-        raise Refused("error.secret_unavailable")
-    return SecretInReach(secret, await member_community(ctx, secret.community_id))
+    if secret is None or secret.status is not SecretStatus.PUBLISHED:
+        raise refused("error.secret_unavailable")
+    community = await ctx.uow.communities.get(secret.community_id)
+    if community is None or not await is_member(ctx, community):
+        raise refused("error.secret_unavailable")
+    return SecretInReach(secret, community)
 
 
 async def ensure_not_banned(ctx: Context, community: Community) -> None:

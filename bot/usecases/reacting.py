@@ -10,7 +10,6 @@ from bot.messages import EditPressed, Response, Say
 from bot.model import VISIBLE_STATUSES, Community, QueueCause, SecretStatus
 from bot.outbox import CardRefresh, Outbox, QueueItemDue
 from bot.records import NewReport
-from bot.refusals import RefusedBriefly
 from bot.usecases import membership
 from bot.usecases.context import Context, alert, message
 
@@ -29,10 +28,7 @@ def reporter_weight(new_member: bool, upheld: int, rejected: int) -> float:
 
 
 async def react(ctx: Context, action: React) -> list[Response]:
-    secret = await ctx.uow.secrets.get(action.secret)
-    if secret is None or secret.status not in VISIBLE_STATUSES:
-        raise RefusedBriefly("error.secret_unavailable")
-    await membership.member_community(ctx, secret.community_id, briefly=True)
+    secret = (await membership.secret_in_reach(ctx, action.secret, briefly=True)).secret
     added = await ctx.uow.reactions.toggle(secret.id, ctx.key, action.reaction)
     points = ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
     await ctx.uow.secrets.add_points(secret.id, points)

@@ -16,6 +16,7 @@ import pytest
 from murmure.config import load_config
 from murmure.platforms_app import run_platforms
 from tests.emulators.discord import DiscordEmulator, Member, Message, PendingInteraction
+from tests.support import card_recorded
 from tests.telegram.harness import keys_env
 
 GUILD = 910000000000000001
@@ -65,6 +66,7 @@ def discord_config(tmp_path: Path, dc: DiscordEmulator, extra: str = "") -> Path
 @dataclass
 class Discord:
     dc: DiscordEmulator
+    database: Path | None = None
 
     async def until(self, channel_id: int, pattern: str, within: float = 8.0) -> Message:
         regex = re.compile(pattern)
@@ -127,6 +129,9 @@ class Discord:
         preview = submitted.original()
         await self.click(name, preview, "Post")
         await self.dc.wait_until(lambda: len(self.cards()) > before, within=8)
+        if self.database is not None:
+            database = self.database
+            await self.dc.wait_until(lambda: card_recorded(database, text), within=8)
         return self.cards()[-1]
 
 
@@ -144,7 +149,7 @@ async def running_discord(
             await dc.wait_for_request("PUT", r"/applications/\d+/commands", within=10)
             await dc.wait_until(lambda: bool(dc.live_sessions()), within=10)
             await asyncio.sleep(0.2)  # READY and GUILD_CREATE handled, guild_ready_timeout passed
-            yield Discord(dc)
+            yield Discord(dc, tmp_path / "murmure.db")
         finally:
             stop.set()
             await asyncio.wait_for(task, 15)

@@ -15,6 +15,7 @@ import pytest
 from murmure.config import load_config
 from murmure.platforms_app import run_platforms
 from tests.emulators.telegram import ChatMessage, TelegramEmulator
+from tests.support import card_recorded
 
 GROUP = -1001234567
 MODS = -1009876543
@@ -137,7 +138,9 @@ async def post(t: Telegram, name: str, text: str, button: str = "Post") -> ChatM
     await t.until(uid(name), "will appear in|Sent to the moderators")
     if button != "Post":
         return preview
-    return await t.until(GROUP, re.escape(text))
+    card = await t.until(GROUP, re.escape(text))
+    await t.tg.wait_until(lambda: card_recorded(t.data_dir / "murmure.db", text), within=8)
+    return card
 
 
 @asynccontextmanager
