@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from murmure.check_text import add_arguments as add_check_text_arguments
 from murmure.config import ConfigError, load_config
 from murmure.errors import MessengerUnreachable
 from murmure.keys import write_secret_file
@@ -79,9 +80,9 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _check_text(args: argparse.Namespace) -> int:
-    from murmure.check_text import run_check_text
+    from murmure.check_text import run_from_arguments
 
-    return run_check_text(sys.stdin, sys.stdout, args.lang)
+    return run_from_arguments(args, sys.stdin, sys.stdout, sys.stderr)
 
 
 def _version() -> str:
@@ -108,7 +109,7 @@ def parser() -> argparse.ArgumentParser:
     db_upgrade.add_argument("--config", help="path to config.toml")
     db_upgrade.set_defaults(handler=_db_upgrade)
     check = commands.add_parser("check-text", help="one JSON verdict a line for the lines on stdin")
-    check.add_argument("--lang", choices=["en", "fr"], default=None)
+    add_check_text_arguments(check)
     check.set_defaults(handler=_check_text)
     return root
 

@@ -12,6 +12,7 @@ from bot.moderation.lexicon import Hit, Matcher, Pattern, load_data_file, parse
 from bot.moderation.normalise import Token, tokenise
 from bot.moderation.personal_data import find_personal_data
 from bot.moderation.verdict import CATEGORIES, FilterResult, Reason, Verdict
+from bot.moderation.words import WordList
 
 LEXICON_FILES = ("lexicon_en.txt", "lexicon_fr.txt")
 # Implied harm without a listed word: insult constructions, dehumanising metaphors, veiled threats,
@@ -45,6 +46,7 @@ VERDICTS: dict[str, Verdict] = {
     "iban": Verdict.REVIEW,
     "address": Verdict.REVIEW,
     "defamation": Verdict.REVIEW,
+    "words": Verdict.REVIEW,  # a community's own list says block or review per entry
 }
 assert set(VERDICTS) == set(CATEGORIES)
 
@@ -115,7 +117,19 @@ class TextFilter:
         self._matcher = Matcher(load_patterns() if patterns is None else patterns)
         self._learned = learned
 
-    def check(self, text: str, lang: str | None = None, explain: bool = False) -> FilterResult:
+    def check(
+        self,
+        text: str,
+        lang: str | None = None,
+        *,
+        words: WordList | None = None,
+        self_harm: Verdict = Verdict.REVIEW,
+        explain: bool = False,
+    ) -> FilterResult:
+        """The verdict on ``text``. ``words``: a community's own list, applied on top; ``self_harm``:
+        the verdict a member's own distress gets in this community (its reasons are always reported,
+        so the member is answered with care whatever the verdict); ``explain``: the learned layer's
+        reasons name the features behind their score."""
         # ``lang`` is accepted as a hint but not used for matching: both lexicons always run.
         del lang
         tokens = tokenise(text)
@@ -123,6 +137,9 @@ class TextFilter:
         allowed = [(h.first, h.last) for h in hits if h.category == _ALLOW]
         kept = [h for h in hits if h.category != _ALLOW and not _overlaps(h, allowed)]
         kept = [h for h in kept if not _within_longer(h, kept)]
+        # "tu devrais te suicider": pushing someone else to it (a threat) is no one's own distress.
+        pushes = [(h.first, h.last) for h in kept if h.category == "threat"]
+        kept = [h for h in kept if not (h.category.endswith("self_harm") and _overlaps(h, pushes))]
         if kept and is_counter_speech(text, [t.text for t in tokens]):
             # "saying 'X are a disease' makes you a bigot": the quoted or reported words are not said.
             kept = [
@@ -135,7 +152,8 @@ class TextFilter:
             known = _category_and_verdict(hit.category)
             if known is not None:
                 layer = "implied" if hit.category.startswith(IMPLIED_PREFIX) else "lexicon"
-                found.append((Reason(known[0], _original(text, tokens, hit), layer), known[1]))
+                verdict = self_harm if known[0] == "self_harm" else known[1]
+                found.append((Reason(known[0], _original(text, tokens, hit), layer), verdict))
         found.extend(
             (replace(reason, layer="personal_data"), VERDICTS[reason.category])
             for reason in find_personal_data(text)
@@ -146,17 +164,23 @@ class TextFilter:
             (replace(reason, layer="defamation"), VERDICTS[reason.category])
             for reason in find_defamation(text, tokens, cues, allowed)
         )
+        if words is not None:
+            found.extend(words.find(text, tokens))
         if self._learned is not None and _worst([v for _, v in found]) is not Verdict.BLOCK:
             # Known harmless phrases ("life is a bitch") are not read by the scorers either.
-            words = [t.text for i, t in enumerate(tokens) if not any(a <= i <= b for a, b in allowed)]
-            found.extend((reason, Verdict.REVIEW) for reason in self._learned.reasons(words, explain))
+            read = [t.text for i, t in enumerate(tokens) if not any(a <= i <= b for a, b in allowed)]
+            found.extend((reason, Verdict.REVIEW) for reason in self._learned.reasons(read, explain))
         return _result(found)
 
 
 def _result(found: list[tuple[Reason, Verdict]]) -> FilterResult:
     verdict = _worst([v for _, v in found])
     unique = list(dict.fromkeys(reason for reason, _ in found))
-    layer = next((reason.layer for reason, v in found if v is verdict), "")
+    layer = (
+        next((reason.layer for reason, v in found if v is verdict), "")
+        if verdict is not Verdict.ALLOW
+        else ""
+    )
     return FilterResult(verdict, tuple(unique), layer)
 
 

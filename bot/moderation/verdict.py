@@ -28,6 +28,7 @@ CATEGORIES = (
     "iban",
     "address",
     "defamation",
+    "words",
 )
 
 
@@ -45,6 +46,11 @@ class FilterResult:
     verdict: Verdict
     reasons: tuple[Reason, ...] = ()
     layer: str = ""  # the layer of the first reason that set the verdict ("" when allowed)
+
+    @property
+    def needs_care(self) -> bool:
+        """The member wrote about their own distress: answer with care and a helpline."""
+        return any(reason.category == "self_harm" for reason in self.reasons)
 
     @property
     def categories(self) -> tuple[str, ...]:
