@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -30,6 +31,9 @@ INTENTS = discord.Intents.none()
 INTENTS.guilds = True
 INTENTS.dm_messages = True
 SECRET_MAX = 1500
+# Discord forgets an interaction not acknowledged within 3 s of the click. An answer the core gives within
+# this budget is the acknowledgement itself; past it the interaction is deferred, and answered after.
+ACK_BUDGET = 1.0
 MODAL_TEXT_ID = "murmure:text"
 
 log = logging.getLogger(__name__)
@@ -46,14 +50,18 @@ def _locale(interaction: discord.Interaction[Any]) -> str:
 async def respond(interaction: discord.Interaction[Any], responses: list[Response]) -> None:
     """Answer an interaction: edits replace the pressed message, everything else is ephemeral."""
     private = interaction.guild is not None
+    deferred = interaction.response.type
+    edit_after_defer = deferred is discord.InteractionResponseType.deferred_message_update
+    said = False
     for response in responses:
-        if (
-            isinstance(response, EditPressed)
-            and interaction.message is not None
-            and not interaction.response.is_done()
-        ):
-            await interaction.response.edit_message(**message_kwargs(response.message))
-            continue
+        if isinstance(response, EditPressed) and interaction.message is not None:
+            if not interaction.response.is_done():
+                await interaction.response.edit_message(**message_kwargs(response.message))
+                continue
+            if edit_after_defer:
+                edit_after_defer = False
+                await interaction.edit_original_response(**message_kwargs(response.message))
+                continue
         message = response.message if isinstance(response, Say | EditPressed) else None
         if message is None:
             assert isinstance(response, Alert)
@@ -63,8 +71,27 @@ async def respond(interaction: discord.Interaction[Any], responses: list[Respons
             await interaction.response.send_message(ephemeral=private, **kwargs)
         else:
             await interaction.followup.send(ephemeral=private, wait=False, **kwargs)
+        said = True
     if not interaction.response.is_done():
         await interaction.response.defer()
+    elif deferred is discord.InteractionResponseType.deferred_channel_message and not said:
+        await interaction.delete_original_response()  # nothing to say: no "thinking..." left behind
+
+
+async def respond_in_time(interaction: discord.Interaction[Any], work: Awaitable[list[Response]]) -> None:
+    """The core's answer, acknowledged within Discord's deadline however long the core takes (membership
+    probes over a slow network): deferred when the answer is not there within ``ACK_BUDGET``."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
+    if not done and not interaction.response.is_done():
+        updates = interaction.type is discord.InteractionType.component or (
+            interaction.type is discord.InteractionType.modal_submit and interaction.message is not None
+        )
+        if updates:
+            await interaction.response.defer()  # the pressed message may be edited afterwards
+        else:
+            await interaction.response.defer(ephemeral=interaction.guild is not None, thinking=True)
+    await respond(interaction, await task)
 
 
 class TextModal(discord.ui.Modal):
@@ -88,9 +115,9 @@ class TextModal(discord.ui.Modal):
         actor = actor_of(interaction.user, interaction.locale)
         service = self._client.murmure
         if self._link is not None:
-            await respond(interaction, await service.write(actor, self._link, self.text.value))
+            await respond_in_time(interaction, service.write(actor, self._link, self.text.value))
         else:
-            await respond(interaction, await service.text(actor, self.text.value))
+            await respond_in_time(interaction, service.text(actor, self.text.value))
 
 
 class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=f"(?P<data>{ACTION_PATTERN})"):
@@ -110,8 +137,8 @@ class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=f"(?P<
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         client = interaction.client
         assert isinstance(client, MurmureClient)
-        responses = await client.murmure.press(actor_of(interaction.user, interaction.locale), self.data)
-        await respond(interaction, responses)
+        actor = actor_of(interaction.user, interaction.locale)
+        await respond_in_time(interaction, client.murmure.press(actor, self.data))
 
 
 class LinkButton(
@@ -138,7 +165,7 @@ class LinkButton(
         if link is not None and link.form is not None:
             await interaction.response.send_modal(TextModal(client, _locale(interaction), link))
         else:
-            await respond(interaction, await client.murmure.start(actor, self.payload))
+            await respond_in_time(interaction, client.murmure.start(actor, self.payload))
 
 
 def configure_endpoints(api_base_url: object, gateway_url: object) -> None:
@@ -323,12 +350,12 @@ async def _about_this_channel(
     if interaction.guild is None or interaction.channel is None:
         return
     ref = community_ref(interaction.guild.id, interaction.channel.id)
-    await respond(interaction, await use_case(actor_of(interaction.user, interaction.locale), ref))
+    await respond_in_time(interaction, use_case(actor_of(interaction.user, interaction.locale), ref))
 
 
 def _member_command(client: MurmureClient, command: Command) -> None:
     async def run(interaction: discord.Interaction[Any]) -> None:
         actor = actor_of(interaction.user, interaction.locale)
-        await respond(interaction, await client.murmure.command(actor, command.name))
+        await respond_in_time(interaction, client.murmure.command(actor, command.name))
 
     client.tree.add_command(_slash(command, run))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,8 @@ NEEDS = {
 }
 WARN_AGAIN_AFTER = timedelta(days=1)
 MISSING_PERMISSIONS_RETRY = 600.0  # seconds
+MEMBER_TTL = 30.0  # seconds a member's roles and join day are trusted (rights: never for minutes)
+MAX_KEPT_MEMBERS = 10_000
 
 log = logging.getLogger(__name__)
 
@@ -133,10 +136,12 @@ class DiscordMessenger:
 
 
 class DiscordDirectory:
-    """Membership and rights as Discord says them now (``GET /guilds/{id}/members/{user}``)."""
+    """Membership and rights as Discord says them (``GET /guilds/{id}/members/{user}``), each answer kept
+    for ``MEMBER_TTL``: one use case asks membership, rights and join day of the same member."""
 
     def __init__(self, client: discord.Client) -> None:
         self._client = client
+        self._members: dict[tuple[int, int], tuple[float, discord.Member | None]] = {}
 
     async def _member(self, chat_ref: str, user_id: str) -> discord.Member | None:
         ids = split_ref(chat_ref)
@@ -145,10 +150,18 @@ class DiscordDirectory:
         guild = self._client.get_guild(ids[0])
         if guild is None:
             return None
+        key, now = (guild.id, int(user_id)), time.monotonic()
+        kept = self._members.get(key)
+        if kept is not None and now - kept[0] < MEMBER_TTL:
+            return kept[1]
         try:
-            return await guild.fetch_member(int(user_id))
+            member: discord.Member | None = await guild.fetch_member(int(user_id))
         except (discord.NotFound, discord.Forbidden):
-            return None
+            member = None
+        if len(self._members) >= MAX_KEPT_MEMBERS:
+            self._members.clear()
+        self._members[key] = (now, member)
+        return member
 
     def _rights(self, chat_ref: str, member: discord.Member) -> discord.Permissions | None:
         """The member's rights in the community's channel (a community is a channel, not a server)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 MEMBERSHIP_FRESHNESS = timedelta(minutes=10)
 MAX_COMMUNITIES_PROBED = 50
 MAX_REMEMBERED_NOES = 100_000
+PROBES_AT_ONCE = 16  # membership questions asked of the platform together, not one after another
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -27,19 +29,43 @@ class SecretInReach:
     community: Community
 
 
-async def is_member(ctx: Context, community: Community) -> bool:
-    """Verified against the platform when the last check is older than a few minutes."""
+async def is_member(ctx: Context, community: Community, answer: bool | None = None) -> bool:
+    """Verified against the platform when the last check is older than a few minutes (``answer``: the
+    platform's, when it was already asked)."""
     if community.platform != ctx.actor.platform or not community.active:
         return False
     now = ctx.now()
     if community.id in await ctx.uow.members.verified_since(ctx.key, now - MEMBERSHIP_FRESHNESS):
         return True
     directory = ctx.directory(community.platform)
-    if directory is None or not await directory.is_member(community.chat_ref, ctx.actor.user_id):
+    if answer is None:
+        answer = directory is not None and await directory.is_member(community.chat_ref, ctx.actor.user_id)
+    if not answer:
         await ctx.uow.members.forget_membership(ctx.key, community.id)
         return False
     await ctx.uow.members.mark_verified(ctx.key, community.id, now)
     return True
+
+
+async def _ask_platform(ctx: Context, communities: list[Community]) -> dict[int, bool | Exception]:
+    """The platform's answers for the communities not verified lately, asked together (a member in fifty
+    communities must not wait for fifty round trips)."""
+    fresh = set(await ctx.uow.members.verified_since(ctx.key, ctx.now() - MEMBERSHIP_FRESHNESS))
+    directory = ctx.directory(ctx.actor.platform)
+    asked = [c for c in communities if c.id not in fresh and c.active and c.platform == ctx.actor.platform]
+    if directory is None or not asked:
+        return {}
+    limit = asyncio.Semaphore(PROBES_AT_ONCE)
+
+    async def ask(community: Community) -> bool:
+        async with limit:
+            return await directory.is_member(community.chat_ref, ctx.actor.user_id)
+
+    answers = await asyncio.gather(*(ask(c) for c in asked), return_exceptions=True)
+    return {
+        c.id: answer if isinstance(answer, bool | Exception) else False
+        for c, answer in zip(asked, answers, strict=True)
+    }
 
 
 async def member_community(ctx: Context, community_id: int | None, *, briefly: bool = False) -> Community:
@@ -73,12 +99,14 @@ async def communities_of(ctx: Context) -> list[Community]:
         if checked is None or now - checked > MEMBERSHIP_FRESHNESS:  # a recent "no" is not re-asked
             candidates.setdefault(community.id, community)
     found: list[Community] = []
+    answers = await _ask_platform(ctx, list(candidates.values()))
     for community in candidates.values():
-        try:
-            member = await is_member(ctx, community)
-        except Exception as error:  # one unreachable chat must not stop the member's other communities
-            log.warning("membership check failed in community %s: %s", community.id, where(error))
+        answer = answers.get(community.id)
+        if isinstance(answer, Exception):  # one unreachable chat must not stop the member's other ones
+            log.warning("membership check failed in community %s: %s", community.id, where(answer))
             member = False
+        else:
+            member = await is_member(ctx, community, answer)
         if member:
             found.append(community)
             noes.pop((key, community.id), None)

@@ -1,0 +1,70 @@
+"""Discord's 3-second deadline with a member in many communities over a slow network."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.discord.harness import TEXT_ID, USERS, Discord, running_discord, uid
+from tests.emulators.discord import DiscordEmulator, Member
+
+COMMUNITIES = 50
+LATENCY = 0.15  # seconds added to every REST answer
+FIRST_GUILD = 930000000000000000
+
+
+def _ids(n: int) -> tuple[int, int, int]:
+    guild = FIRST_GUILD + 1000 * n
+    return guild, guild + 1, guild + 2  # the server, its community channel, its moderators' channel
+
+
+async def _fifty_servers(dc: DiscordEmulator) -> None:
+    for user_id, username, display in USERS.values():
+        dc.add_user(user_id, username, display)
+    joined = time.time() - 30 * 86400
+    for n in range(COMMUNITIES):
+        guild, general, mods = _ids(n)
+        await dc.add_guild(
+            guild,
+            f"Server {n}",
+            owner_id=uid("mod"),
+            channels=[(general, "general"), (mods, "moderators")],
+            members=[Member(user_id, joined=joined) for user_id, _, _ in USERS.values()],
+        )
+        dc.make_private(mods, [uid("mod")])
+
+
+async def _set_up_all(d: Discord) -> None:
+    for n in range(COMMUNITIES):
+        guild, general, mods = _ids(n)
+        setup = await d.dc.user_runs_command(
+            uid("mod"), guild, general, "murmure", subcommand="setup", options={"moderators": mods}
+        )
+        await setup.response()
+
+
+async def test_every_interaction_is_acknowledged_within_3_s_with_50_communities_and_150_ms_latency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dc = DiscordEmulator()
+    async with dc:
+        await _fifty_servers(dc)
+        async with running_discord(tmp_path, monkeypatch, dc) as d:
+            await _set_up_all(d)
+            dc.latency = LATENCY
+            guild, general, _ = _ids(0)
+            before = set(dc.ack_delays())
+            opened = await dc.user_runs_command(uid("alice"), guild, general, "secret")
+            assert (await opened.response())["type"] == 9
+            submitted = await dc.user_submits_modal(uid("alice"), opened, {TEXT_ID: "Fifty servers, one me."})
+            await submitted.response(within=5)
+            for command in ("latest", "top", "topics"):
+                pending = await dc.user_runs_command(uid("bob"), guild, general, command)
+                await pending.response(within=5)
+            delays = {i: s for i, s in dc.ack_delays().items() if i not in before}
+            assert len(delays) == 5
+            assert max(delays.values()) < 3.0, sorted(round(s, 2) for s in delays.values())
+            # and the answers do come, with every community the member is in
+            await dc.wait_until(lambda: "Fifty servers" in (submitted.original().content or ""), within=15)
