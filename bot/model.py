@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.delays import DEFAULT_DELAY_SECONDS
 from bot.moderation.verdict import Verdict
 
 # Secret's "Collections": topics a secret may carry, named in the catalogs as ``collection.<key>``.
@@ -97,7 +98,7 @@ class CommunitySettings:
     mode: ModerationMode = ModerationMode.OPEN
     report_threshold: int = 3
     min_members: int = 5
-    publication_delay_seconds: int = 0
+    publication_delay_seconds: int = DEFAULT_DELAY_SECONDS  # see bot/delays.py: a wait in [D/2, D]
     hold_new_authors: bool = False  # an author's first secret in the community waits for a moderator
     max_secrets_per_day: int = 5  # per author and community
     max_replies_per_hour: int = 20  # per author

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from adapters.section import ConfigError, Section
+from bot.delays import DEFAULT_DELAY_SECONDS
 from bot.digests import parse_hhmm
 from bot.model import COLLECTIONS, CommunitySettings, ModerationMode
 
@@ -204,7 +205,9 @@ def load_config(path: Path | None) -> Config:
         mode=ModerationMode(mode),
         report_threshold=_int(community, "community", "report_threshold", 3, 1, 1000),
         min_members=_int(community, "community", "min_members", 5, 1, 100000),
-        publication_delay_seconds=_int(community, "community", "publication_delay_seconds", 0, 0, 86400),
+        publication_delay_seconds=_int(
+            community, "community", "publication_delay_seconds", DEFAULT_DELAY_SECONDS, 0, 86400
+        ),
         hold_new_authors=_bool(community, "community", "hold_new_authors", False),
         max_secrets_per_day=_int(community, "community", "max_secrets_per_day", 5, 1, 1000),
         max_replies_per_hour=_int(community, "community", "max_replies_per_hour", 20, 1, 1000),

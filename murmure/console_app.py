@@ -8,9 +8,11 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TextIO
 
+from adapters.console.clock import ConsoleClock
 from adapters.console.platform import FEATURES, ConsoleDirectory, ConsoleMessenger
 from adapters.console.session import ConsoleSession
 from adapters.console.world import GROUP_REF, MODERATORS_REF, PLATFORM, Chat, ConsoleUser, ConsoleWorld
+from bot.clock import SystemClock
 from bot.ports import Clock
 from murmure.bootstrap import App, build_app, scheduled_jobs
 from murmure.config import Config
@@ -37,6 +39,7 @@ async def start_console(
     config: Config, out: TextIO, clock: Clock | None = None, *, generate_keys: bool
 ) -> tuple[App, ConsoleSession]:
     world = build_world(config, out)
+    clock = ConsoleClock(clock or SystemClock())
     app = await build_app(
         config,
         {PLATFORM: ConsoleMessenger(world)},
@@ -57,7 +60,7 @@ async def start_console(
         )
         await app.service.link_moderation_chat(PLATFORM, ref, MODERATORS_REF)
     await app.service.sweep()
-    session = ConsoleSession(world, app.service, app.dispatcher)
+    session = ConsoleSession(world, app.service, app.dispatcher, clock)
     await app.dispatcher.drain()
     return app, session
 

@@ -11,7 +11,7 @@ from adapters.console.session import ConsoleSession
 from murmure.bootstrap import App
 from murmure.config import Config, load_config
 from murmure.console_app import start_console
-from tests.support import FixedClock
+from tests.support import FixedClock, publishing_at_once
 
 HEADER = re.compile(r"^── (?P<chat>.+?) · message (?P<id>\d+)(?P<notes>.*) ──$", re.M)
 
@@ -46,7 +46,9 @@ class ConsoleFlow:
     @classmethod
     async def start(cls, tmp_path: Path, database_url: str, extra_toml: str = "") -> ConsoleFlow:
         config_path = tmp_path / "config.toml"
-        config_path.write_text(f'[database]\nurl = "{database_url}"\n{extra_toml}', encoding="utf-8")
+        config_path.write_text(
+            f'[database]\nurl = "{database_url}"\n{publishing_at_once(extra_toml)}', encoding="utf-8"
+        )
         config: Config = load_config(config_path)
         out = io.StringIO()
         clock = FixedClock()

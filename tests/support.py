@@ -25,6 +25,15 @@ class FixedClock:
         self.current += timedelta(**delta)
 
 
+def publishing_at_once(toml: str = "") -> str:
+    """A config whose communities publish at once (``publication_delay_seconds = 0``): for tests about
+    something else than the delay, which would otherwise wait 5 to 10 minutes for every card."""
+    line = "publication_delay_seconds = 0\n"
+    if "[community]\n" in toml:
+        return toml.replace("[community]\n", "[community]\n" + line, 1)
+    return f"{toml}\n[community]\n{line}"
+
+
 def postgres_reachable() -> bool:
     try:
         with socket.create_connection(("127.0.0.1", 5432), timeout=1):

@@ -35,7 +35,9 @@ def test_run_with_no_config_starts_the_console_demo_and_reads_stdin(tmp_path: Pa
         [
             "I still sleep with the teddy bear my grandmother gave me.",
             "/click Post",
+            "/wait 4m",
             "/as bob",
+            "/wait 6m",
             "/click 1",
             "/frobnicate",
             "/click 999 1",
@@ -46,6 +48,8 @@ def test_run_with_no_config_starts_the_console_demo_and_reads_stdin(tmp_path: Pa
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "generated a local pepper and sealing key" in out
+    # the default delay: 5 to 10 minutes after Post, never before 5 (the console's /wait moves time on)
+    assert "in 5 to 10 minutes" in out and out.index("\n  #1\n") > out.index("6m later")
     assert "── Demo group · message" in out and "#1" in out and "❤️ 1" in out
     assert "I don't know the command /frobnicate" in out
     assert "there is no message 999" in out
@@ -54,7 +58,7 @@ def test_run_with_no_config_starts_the_console_demo_and_reads_stdin(tmp_path: Pa
     key_files = [tmp_path / "murmure-data" / "pepper", tmp_path / "murmure-data" / "sealing.key"]
     assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in key_files)
     # a second run reuses the database and the keys: the next secret is #2 in the same group
-    again = run(["run"], tmp_path, "Second one, from a new process.\n/click Post\n")
+    again = run(["run"], tmp_path, "Second one, from a new process.\n/click Post\n/wait 10m\n")
     assert again.returncode == 0 and "#2" in again.stdout and "generated" not in again.stdout
 
 

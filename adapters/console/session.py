@@ -6,6 +6,7 @@ import re
 import shlex
 from typing import Protocol
 
+from adapters.console.clock import ConsoleClock, parse_duration
 from adapters.console.platform import FEATURES
 from adapters.console.world import GROUP_REF, PLATFORM, ConsoleUser, ConsoleWorld, ShownMessage
 from bot import commands
@@ -20,6 +21,7 @@ HELP = """Console commands:
   /click [MSG] BUTTON    press a button by number or label; MSG defaults to the last message you saw
   /lang en|fr            change the acting member's language
   /audit                 the demo group's last moderation actions (its admins only)
+  /wait DURATION         let time pass (e.g. 10m, 2h): delayed cards and replies come out
   /help                  this help
 Bot commands (sent in the acting member's DM): {commands}"""
 
@@ -35,8 +37,11 @@ def _normalise_label(label: str) -> str:
 
 
 class ConsoleSession:
-    def __init__(self, world: ConsoleWorld, service: Murmure, dispatcher: _Dispatching) -> None:
+    def __init__(
+        self, world: ConsoleWorld, service: Murmure, dispatcher: _Dispatching, clock: ConsoleClock
+    ) -> None:
         self.world = world
+        self.clock = clock
         self.service = service
         self.dispatcher = dispatcher
         self.acting = next(iter(world.users))
@@ -82,6 +87,8 @@ class ConsoleSession:
             )
         elif name == "audit":
             await self._show(await self.service.audit(self.actor(), GROUP_REF), self.user.dm_ref, None)
+        elif name == "wait":
+            self._wait(rest)
         elif name == "help":
             offered = commands_for(Place.PRIVATE, FEATURES)
             self.world.print(
@@ -94,6 +101,14 @@ class ConsoleSession:
             raise SystemExit(0)
         else:
             await self._show(await self.service.command(self.actor(), name, rest), self.user.dm_ref, None)
+
+    def _wait(self, rest: str) -> None:
+        duration = parse_duration(rest)
+        if duration is None:
+            self.say("usage: /wait DURATION, from 1s to 7d, e.g. /wait 10m or /wait 2h")
+            return
+        self.clock.skip(duration)  # what came due goes out when the line is done (``handle`` drains)
+        self.say(f"{rest.strip().lower()} later…")
 
     def _switch(self, name: str) -> None:
         name = name.strip().lower()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import render
+from bot import ranking, render
 from bot.delivery.context import CommunityChat, DeliveryContext, NotYet
 from bot.delivery.registry import delivers
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import VISIBLE_STATUSES, SecretStatus
-from bot.outbox import CardDue, CardRefresh, ReplyDue
+from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue
 
 SENDING_LEASE = timedelta(minutes=10)  # longer than any send, rate limits included
 REPLY_WAITS_FOR_CARD = timedelta(seconds=2)
@@ -105,4 +105,7 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     ref = await ctx.send(CommunityChat(community.id), target, message)
     async with ctx.db.unit_of_work() as uow:
         await uow.replies.set_message_ref(due.reply_id, ref)
+        # the card's reply count and the secret's rank move when the reply is out, not when it was written
+        await uow.secrets.add_points(secret.id, ranking.REPLY_POINTS)
+        await Outbox(uow, ctx.clock).add(CardRefresh(secret.id))
         await uow.commit()

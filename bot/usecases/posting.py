@@ -6,12 +6,12 @@ import itertools
 import secrets
 from datetime import timedelta
 
-from bot import limits, ranking, render
+from bot import delays, limits, render
 from bot.actions import Post
 from bot.messages import EditPressed, Response
 from bot.model import Community, Draft, DraftKind, DraftStatus, ModerationMode, QueueCause, SecretStatus
 from bot.moderation.verdict import Verdict
-from bot.outbox import CardDue, CardRefresh, Outbox, QueueItemDue, ReplyDue
+from bot.outbox import CardDue, Outbox, QueueItemDue, ReplyDue
 from bot.records import NewReply, NewSecret, SealedAddress
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases import membership
@@ -68,14 +68,14 @@ async def post(ctx: Context, action: Post) -> list[Response]:
         item = await ctx.uow.moderation.add_item(
             community.id, secret.id, cause, ",".join(draft.reason_categories), now
         )
-        await outbox.add(QueueItemDue(item.id))
+        # moderators' queue items wait too: an item that follows the DM closely would time the author
+        await outbox.add(QueueItemDue(item.id), delay=delays.random_wait(delay))
         key = "post.held"
     else:
-        wait = timedelta(seconds=secrets.randbelow(delay + 1)) if delay else None
-        await outbox.add(CardDue(secret.id), delay=wait)
+        await outbox.add(CardDue(secret.id), delay=delays.random_wait(delay))
         key = "post.accepted_later" if delay else "post.accepted"
-    minutes = max(1, delay // 60)
-    return [EditPressed(message(key, community=community.title, number=number, minutes=minutes))]
+    low, high = (max(1, bound // 60) for bound in delays.window(delay))
+    return [EditPressed(message(key, community=community.title, number=number, earliest=low, minutes=high))]
 
 
 async def _hold_cause(ctx: Context, community: Community, draft: Draft) -> QueueCause | None:
@@ -111,12 +111,17 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
             created_at=ctx.now(),
         )
     )
-    await ctx.uow.secrets.add_points(draft.secret_id, ranking.REPLY_POINTS)
-    outbox = Outbox(ctx.uow, ctx.clock)
-    await outbox.add(ReplyDue(reply.id))
-    await outbox.add(CardRefresh(draft.secret_id))
+    delay = reach.community.settings.publication_delay_seconds
+    # the reply waits like a card; its count on the card and its points follow once it is out
+    await Outbox(ctx.uow, ctx.clock).add(ReplyDue(reply.id), delay=delays.random_wait(delay))
     label = render.pseudonym_label(ctx.locale, reply.pseudonym, by_author)
-    return [EditPressed(message("reply.posted", number=reach.secret.shown_number, pseudonym=label))]
+    key = "reply.posted_later" if delay else "reply.posted"
+    low, high = (max(1, bound // 60) for bound in delays.window(delay))
+    return [
+        EditPressed(
+            message(key, number=reach.secret.shown_number, pseudonym=label, earliest=low, minutes=high)
+        )
+    ]
 
 
 async def _pseudonym_in(ctx: Context, thread_id: int) -> str:

@@ -37,7 +37,11 @@ class SqlReplies(Repository):
         )
 
     async def count(self, secret_id: int) -> int:
-        query = select(func.count()).select_from(ReplyRow).where(ReplyRow.secret_id == secret_id)
+        query = (
+            select(func.count())
+            .select_from(ReplyRow)
+            .where(ReplyRow.secret_id == secret_id, ReplyRow.message_ref.is_not(None))  # replies that are out
+        )
         return int((await self._session.execute(query)).scalar_one())
 
     async def count_by_author_since(self, author_key: str, since: datetime) -> int:

@@ -35,6 +35,8 @@ class Harness:
         self.messenger = FakeMessenger()
         self.anonymizer = Anonymizer(PEPPER)
         sealer = Sealer(b"k" * 32)
+        if settings is None:  # tests about the delay pass their own settings; the others publish at once
+            settings = CommunitySettings(publication_delay_seconds=0)
         self.service = Murmure(
             self.db,
             {PLATFORM: self.directory},

@@ -10,7 +10,9 @@ from bot.model import CommunitySettings, FeedKind, Reaction
 from bot.ranking import hot
 from tests.core.harness import GROUP, PLATFORM, Harness, post_action, text_of
 
-PARIS = CommunitySettings(digest_time="20:00", timezone="Europe/Paris")  # 19:00 UTC in November
+PARIS = CommunitySettings(
+    publication_delay_seconds=0, digest_time="20:00", timezone="Europe/Paris"
+)  # 19:00 UTC in November
 
 
 async def _post(
@@ -123,7 +125,9 @@ async def test_subscribers_see_public_communities_they_are_not_in_never_private_
     for ref, public in (("plaza", True), ("backroom", False)):
         h.directory.members[ref] = set(insiders)
         h.directory.admins[ref] = {"u6"}
-        await h.service.register_community(PLATFORM, ref, ref.title(), CommunitySettings(public=public))
+        await h.service.register_community(
+            PLATFORM, ref, ref.title(), CommunitySettings(publication_delay_seconds=0, public=public)
+        )
     h.directory.members["elsewhere"] = {"u9", "u1", "u2", "u3", "u4"}
     h.directory.joined["u9"] = h.clock.now()
     await h.service.register_community(PLATFORM, "elsewhere", "Elsewhere")
@@ -145,7 +149,9 @@ async def test_subscribers_see_public_communities_they_are_not_in_never_private_
 async def test_members_who_opt_in_get_a_daily_dm_digest_of_their_topics_while_active() -> None:
     h = await Harness().setup()
     h.directory.members["plaza"] = {f"u{i}" for i in range(1, 7)}
-    await h.service.register_community(PLATFORM, "plaza", "Plaza", CommunitySettings(public=True))
+    await h.service.register_community(
+        PLATFORM, "plaza", "Plaza", CommunitySettings(publication_delay_seconds=0, public=True)
+    )
     h.directory.members["elsewhere"] = {"u9", "u1", "u2", "u3", "u4"}
     await h.service.register_community(PLATFORM, "elsewhere", "Elsewhere")
     await h.press("u9", ToggleSubscription("love"))  # love

@@ -112,7 +112,7 @@ async def test_the_filter_blocks_with_a_rethink_prompt_and_holds_for_review() ->
 
 async def test_review_mode_holds_every_secret() -> None:
 
-    h = await Harness(CommunitySettings(mode=ModerationMode.REVIEW)).setup()
+    h = await Harness(CommunitySettings(publication_delay_seconds=0, mode=ModerationMode.REVIEW)).setup()
     await h.post("u1", "Wait for approval.")
     assert h.card_refs() == [] and len(h.messenger.to(MODS)) == 1
 

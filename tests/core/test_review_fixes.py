@@ -198,28 +198,36 @@ async def test_a_crowded_thread_gives_numbered_names_rather_than_twice_the_same(
 async def test_with_a_publication_delay_numbers_follow_the_cards_not_the_dms(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from bot import delays
     from bot.usecases import posting
 
     class Draws:
-        """Random draws under the test's control: the first secret waits 50 min, the second 5 min."""
+        """Random draws under the test's control: in the window [30, 60] minutes, the first secret waits
+        50 minutes, the second 30."""
 
         def __init__(self) -> None:
-            self.delays = [3000, 300]
+            self.delays = [1200, 0]
             self.placeholders = iter(range(1000, 2000))
 
         def randbelow(self, n: int) -> int:
-            return self.delays.pop(0) if n <= 3601 else next(self.placeholders)
+            return self.delays.pop(0) if n <= 1801 else next(self.placeholders)
 
-    monkeypatch.setattr(posting, "secrets", Draws())
+    draws = Draws()
+    monkeypatch.setattr(posting, "secrets", draws)
+    monkeypatch.setattr(delays, "secrets", draws)
     h = await Harness(CommunitySettings(publication_delay_seconds=3600)).setup()
     first = await h.service.text(h.actor("u1"), "Written first, published last.")
     answer = await h.press("u1", post_action(first))
-    assert "within 60 minutes" in text_of(answer) and "#" not in text_of(answer)
+    assert "in 30 to 60 minutes" in text_of(answer) and "#" not in text_of(answer)
     second = await h.service.text(h.actor("u2"), "Written second, published first.")
     await h.press("u2", post_action(second))
-    h.clock.advance(minutes=10)
+    h.clock.advance(minutes=29)
     await h.settle()
-    h.clock.advance(minutes=45)
+    assert h.cards() == []  # nothing before the window opens
+    h.clock.advance(minutes=6)
+    await h.settle()
+    assert len(h.cards()) == 1
+    h.clock.advance(minutes=20)
     await h.settle()
     cards = [s.message.text.plain_text for s in h.cards()]
     assert cards[0].startswith("#1\nWritten second") and cards[1].startswith("#2\nWritten first")

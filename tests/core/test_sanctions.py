@@ -110,7 +110,7 @@ async def test_bans_last_a_day_a_week_or_for_good() -> None:
 
 
 async def test_posting_limits_per_author_follow_the_clock() -> None:
-    h = await Harness(CommunitySettings(max_secrets_per_day=2)).setup()
+    h = await Harness(CommunitySettings(publication_delay_seconds=0, max_secrets_per_day=2)).setup()
     await h.post("u1", "First of the day.")
     h.clock.advance(hours=1)
     await h.post("u1", "Second of the day.")
@@ -124,7 +124,7 @@ async def test_posting_limits_per_author_follow_the_clock() -> None:
 
 
 async def test_reply_limits_per_author() -> None:
-    h = await Harness(CommunitySettings(max_replies_per_hour=2)).setup()
+    h = await Harness(CommunitySettings(publication_delay_seconds=0, max_replies_per_hour=2)).setup()
     secret_id = await _secret(h)
     answers = []
     for n in range(3):
@@ -152,7 +152,7 @@ async def test_repeated_blocked_posts_earn_escalating_cooldowns() -> None:
 
 
 async def test_new_authors_can_be_held_for_review() -> None:
-    h = await Harness(CommunitySettings(hold_new_authors=True)).setup()
+    h = await Harness(CommunitySettings(publication_delay_seconds=0, hold_new_authors=True)).setup()
     preview = await h.service.text(h.actor("u1"), "My very first secret here.")
     assert "Sent to the moderators" in text_of(await h.press("u1", post_action(preview)))
     item = h.messenger.to(MODS)[-1].message.text.plain_text

@@ -16,7 +16,7 @@ import pytest
 from murmure.config import load_config
 from murmure.platforms_app import run_platforms
 from tests.emulators.discord import DiscordEmulator, Member, Message, PendingInteraction
-from tests.support import card_recorded
+from tests.support import card_recorded, publishing_at_once
 from tests.telegram.harness import keys_env
 
 GUILD = 910000000000000001
@@ -57,7 +57,7 @@ def discord_config(tmp_path: Path, dc: DiscordEmulator, extra: str = "") -> Path
     path.write_text(
         f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/murmure.db"\n'
         f'[discord]\napi_base_url = "{dc.api_base}"\ngateway_url = "{dc.gateway_url}"\n'
-        f"guild_ready_timeout = 0.05\n{extra}",
+        f"guild_ready_timeout = 0.05\n{publishing_at_once(extra)}",
         encoding="utf-8",
     )
     return path

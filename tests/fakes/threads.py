@@ -38,7 +38,9 @@ class FakeReplies(Repo):
         self.s.replies[reply_id] = replace(self.s.replies[reply_id], message_ref=message_ref)
 
     async def count(self, secret_id: int) -> int:
-        return sum(1 for r in self.s.replies.values() if r.secret_id == secret_id)
+        return sum(
+            1 for r in self.s.replies.values() if r.secret_id == secret_id and r.message_ref is not None
+        )
 
     async def count_by_author_since(self, author_key: str, since: datetime) -> int:
         return sum(1 for r in self.s.replies.values() if r.author_key == author_key and r.created_at >= since)

@@ -55,8 +55,11 @@ async def test_replies_are_stored_counted_and_given_their_message(store: Databas
         assert (found.by_author, found.created_at, found.message_ref) == (False, NOW, "m-1")
         assert await uow.replies.get(crowned.id) == crowned
         assert await uow.replies.get(crowned.id + 1000) is None
+        # a reply counts once it is out: the count on the card must not tell when a reply was written
+        assert await uow.replies.count(secret_id) == 1
+        assert await uow.replies.count(other) == 0
+        await uow.replies.set_message_ref(crowned.id, "m-2")
         assert await uow.replies.count(secret_id) == 2
-        assert await uow.replies.count(other) == 1
         assert await uow.replies.count_by_author_since(OTHER, NOW - timedelta(hours=1)) == 1
         assert await uow.replies.count_by_author_since(OTHER, NOW - timedelta(hours=3)) == 2
 

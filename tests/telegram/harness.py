@@ -15,7 +15,7 @@ import pytest
 from murmure.config import load_config
 from murmure.platforms_app import run_platforms
 from tests.emulators.telegram import ChatMessage, TelegramEmulator
-from tests.support import card_recorded
+from tests.support import card_recorded, publishing_at_once
 
 GROUP = -1001234567
 MODS = -1009876543
@@ -103,7 +103,7 @@ def write_config(tmp_path: Path, tg: TelegramEmulator, extra: str = "") -> Path:
     path.write_text(
         f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/murmure.db"\n'
         f'[telegram]\nbase_url = "{tg.base_url}"\nbase_file_url = "{tg.base_file_url}"\n'
-        f"poll_timeout = 1\n{extra}",
+        f"poll_timeout = 1\n{publishing_at_once(extra)}",
         encoding="utf-8",
     )
     return path
