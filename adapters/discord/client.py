@@ -13,7 +13,7 @@ import yarl
 from discord import app_commands
 
 from adapters.discord.platform import DM_PREFIX, community_ref
-from adapters.discord.render import LINK_PREFIX, message_kwargs
+from adapters.discord.render import LINK_PREFIX, MENU_PREFIX, message_kwargs
 from bot import commands
 from bot.actions import ACTION_PATTERN, LINK_PATTERN, DeepLink, Form, decode_link
 from bot.actor import Actor
@@ -135,10 +135,27 @@ class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=f"(?P<
         return cls(match["data"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client = interaction.client
-        assert isinstance(client, MurmureClient)
+        await _press(interaction, self.data)
+
+
+async def _press(interaction: discord.Interaction[Any], data: str) -> None:
+    client = interaction.client
+    assert isinstance(client, MurmureClient)
+    actor = actor_of(interaction.user, interaction.locale)
+    await respond_in_time(interaction, client.murmure.press(actor, data))
+
+
+async def _follow(interaction: discord.Interaction[Any], payload: str) -> None:
+    """A deep link: one that opens a form (a reply, a secret) opens a modal; the others are answered
+    privately as the DM would answer them (Report lists reasons)."""
+    client = interaction.client
+    assert isinstance(client, MurmureClient)
+    link = decode_link(payload)
+    if link is not None and link.form is not None:
+        await interaction.response.send_modal(TextModal(client, _locale(interaction), link))
+    else:
         actor = actor_of(interaction.user, interaction.locale)
-        await respond_in_time(interaction, client.murmure.press(actor, self.data))
+        await respond_in_time(interaction, client.murmure.start(actor, payload))
 
 
 class LinkButton(
@@ -158,14 +175,34 @@ class LinkButton(
         return cls(match["payload"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client = interaction.client
-        assert isinstance(client, MurmureClient)
-        link = decode_link(self.payload)
-        actor = actor_of(interaction.user, interaction.locale)
-        if link is not None and link.form is not None:
-            await interaction.response.send_modal(TextModal(client, _locale(interaction), link))
+        await _follow(interaction, self.payload)
+
+
+class ChoiceMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"{MENU_PREFIX}(?P<index>\d+)"):
+    """Choices too many for buttons (``render.layout``): each option's value is the custom id the button
+    would have had, so a choice is handled exactly as a click on it."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(discord.ui.Select(custom_id=f"{MENU_PREFIX}{index}", options=[]))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ChoiceMenu:
+        return cls(int(match["index"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        data: dict[str, Any] = dict(interaction.data or {})
+        values = data.get("values") or []
+        chosen = str(values[0]) if isinstance(values, list) and values else ""
+        if chosen.startswith(LINK_PREFIX) and re.fullmatch(LINK_PATTERN, chosen.removeprefix(LINK_PREFIX)):
+            await _follow(interaction, chosen.removeprefix(LINK_PREFIX))
+        elif re.fullmatch(ACTION_PATTERN, chosen):
+            await _press(interaction, chosen)
         else:
-            await respond_in_time(interaction, client.murmure.start(actor, self.payload))
+            await interaction.response.send_message(
+                t_in(_locale(interaction), "error.stale"), ephemeral=interaction.guild is not None
+            )
 
 
 def configure_endpoints(api_base_url: object, gateway_url: object) -> None:
@@ -189,7 +226,7 @@ class MurmureClient(discord.Client):
         self.murmure = murmure
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(CoreButton, LinkButton)
+        self.add_dynamic_items(CoreButton, LinkButton, ChoiceMenu)
         await self.tree.set_translator(CatalogTranslator())
         if self._dev_guilds:
             for guild_id in self._dev_guilds:

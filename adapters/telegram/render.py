@@ -11,6 +11,8 @@ from bot.messages import Button, MessageLink, OutgoingMessage, RichText, Style
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 MESSAGE_LIMIT = 4096
+BUTTONS_PER_ROW = 8  # what Telegram's clients show side by side
+MAX_BUTTONS = 100  # in one inline keyboard
 
 _TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.SPOILER: "tg-spoiler"}
 
@@ -49,7 +51,19 @@ def _button(button: Button, bot_username: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(button.label, callback_data=data)
 
 
+def rows_of(buttons: tuple[Button, ...]) -> list[tuple[Button, ...]]:
+    """A long row split into even rows of at most ``BUTTONS_PER_ROW``: clients show no more side by side."""
+    if len(buttons) <= BUTTONS_PER_ROW:
+        return [buttons]
+    count = -(-len(buttons) // BUTTONS_PER_ROW)
+    size = -(-len(buttons) // count)
+    return [buttons[i : i + size] for i in range(0, len(buttons), size)]
+
+
 def keyboard(message: OutgoingMessage, bot_username: str) -> InlineKeyboardMarkup | None:
     if not message.buttons:
         return None
-    return InlineKeyboardMarkup([[_button(b, bot_username) for b in row] for row in message.buttons])
+    rows = [row for given in message.buttons for row in rows_of(given)]
+    if sum(len(row) for row in rows) > MAX_BUTTONS:
+        raise ValueError(f"more than {MAX_BUTTONS} buttons in one keyboard")
+    return InlineKeyboardMarkup([[_button(b, bot_username) for b in row] for row in rows])

@@ -109,7 +109,26 @@ class Discord:
                     return str(component["custom_id"])
         raise AssertionError(f"no button {label!r} on {message.content!r}")
 
+    @staticmethod
+    def choices(message: Message) -> list[str]:
+        """Every choice a message offers: its buttons' labels and its select menus' options."""
+        labels = []
+        for component in message.walk_components():
+            if component.get("type") == 2:
+                labels.append(str(component.get("label", "")))
+            labels += [str(option["label"]) for option in component.get("options", [])]
+        return labels
+
     async def click(self, name: str, message: Message, label: str) -> PendingInteraction:
+        """A click on the button labelled ``label``, or the choice of that option in a select menu."""
+        for component in message.walk_components():
+            for option in component.get("options", []):
+                if label in str(option["label"]) and component.get("type") == 3:
+                    pending = await self.dc.user_clicks(
+                        uid(name), message, str(component["custom_id"]), [str(option["value"])]
+                    )
+                    await pending.response()
+                    return pending
         pending = await self.dc.user_clicks(uid(name), message, self.custom_id(message, label))
         await pending.response()
         return pending
