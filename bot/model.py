@@ -67,6 +67,13 @@ class SecretStatus(StrEnum):
 VISIBLE_STATUSES = (SecretStatus.QUEUED, SecretStatus.PUBLISHED)
 
 
+class ReplyStatus(StrEnum):
+    PUBLISHED = "published"
+    HIDDEN = "hidden"  # hidden by reports, waiting for a moderator
+    REMOVED = "removed"  # removed by a moderator
+    DELETED = "deleted"  # deleted by its author
+
+
 class DraftKind(StrEnum):
     SECRET = "secret"  # noqa: S105 - a kind of draft, not a password
     REPLY = "reply"
@@ -151,6 +158,7 @@ class ReplyPost:
     by_author: bool
     created_at: datetime
     message_ref: str | None
+    status: ReplyStatus = ReplyStatus.PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,7 @@ class QueueItem:
     status: QueueStatus
     message_ref: str | None
     created_at: datetime
+    reply_id: int | None = None  # an item about a reply in the secret's thread, not the secret
 
 
 @dataclass(frozen=True)

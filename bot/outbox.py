@@ -61,6 +61,17 @@ class ReplyDue(_Message):
 
 
 @dataclass(frozen=True)
+class ReplyRefresh(_Message):
+    """A posted reply to edit to its current state (removed, deleted, hidden with its secret, back)."""
+
+    kind: ClassVar[str] = "reply_refresh"
+    reply_id: int
+
+    def dedupe_key(self) -> str | None:
+        return f"reply_refresh:{self.reply_id}"
+
+
+@dataclass(frozen=True)
 class QueueItemDue(_Message):
     """A moderation queue item to post in the moderators' chat."""
 
@@ -101,7 +112,15 @@ class AuthorNotice(_Message):
 
 
 OutboxMessage = (
-    Welcome | CardDue | CardRefresh | ReplyDue | QueueItemDue | CommunityDigest | MemberDigest | AuthorNotice
+    Welcome
+    | CardDue
+    | CardRefresh
+    | ReplyDue
+    | ReplyRefresh
+    | QueueItemDue
+    | CommunityDigest
+    | MemberDigest
+    | AuthorNotice
 )
 MESSAGE_TYPES: Mapping[str, type[OutboxMessage]] = {kind.kind: kind for kind in get_args(OutboxMessage)}
 

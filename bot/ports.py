@@ -11,6 +11,7 @@ from typing import Protocol, Self
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.moderation.verdict import FilterResult
 from bot.outbox import OutboxMessage
+from bot.reply_moderation_ports import ReplyModerationRepository
 from bot.repositories import (
     CommunityRepository,
     DigestRepository,
@@ -80,6 +81,7 @@ class UnitOfWork(Protocol):
     reports: ReportRepository
     moderation: ModerationRepository
     outbox: OutboxRepository
+    reply_moderation: ReplyModerationRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

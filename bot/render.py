@@ -17,6 +17,8 @@ from bot.actions import (
     ReplyLink,
     Report,
     ReportLink,
+    ReportReply,
+    ReportReplyLink,
     ToggleSubscription,
     ToggleWarning,
 )
@@ -34,6 +36,7 @@ from bot.model import (
     Reaction,
     ReactionCounts,
     ReplyPost,
+    ReplyStatus,
     ReportReason,
     Secret,
     SecretStatus,
@@ -91,9 +94,20 @@ def pseudonym_label(locale: str, pseudonym: str, by_author: bool) -> str:
     return f"{name} {number}" if number else name
 
 
-def reply_message(locale: str, reply: ReplyPost) -> OutgoingMessage:
+def reply_message(locale: str, reply: ReplyPost, secret_visible: bool = True) -> OutgoingMessage:
+    """A reply under its card, with its Report button; a placeholder once it (or its secret) is gone."""
     label = pseudonym_label(locale, reply.pseudonym, reply.by_author)
-    return OutgoingMessage(RichText((Span(f"💬 {label}", Style.BOLD), Span("\n" + reply.text))))
+    gone = {
+        ReplyStatus.HIDDEN: "reply.hidden",
+        ReplyStatus.REMOVED: "reply.removed",
+        ReplyStatus.DELETED: "reply.deleted",
+    }.get(reply.status)
+    if gone is None and not secret_visible:
+        gone = "reply.hidden_with_secret"
+    if gone is not None:
+        return OutgoingMessage(RichText((Span("💬 ", Style.BOLD), Span(t_in(locale, gone), Style.ITALIC))))
+    report = Button(t_in(locale, "card.report"), link=ReportReplyLink(reply.id))
+    return OutgoingMessage(RichText((Span(f"💬 {label}", Style.BOLD), Span("\n" + reply.text))), ((report,),))
 
 
 def preview(
@@ -148,7 +162,12 @@ def preview(
 
 
 def queue_item(
-    locale: str, community: Community, item: QueueItem, secret: Secret, outcome: str | None = None
+    locale: str,
+    community: Community,
+    item: QueueItem,
+    secret: Secret,
+    outcome: str | None = None,
+    reply: ReplyPost | None = None,
 ) -> OutgoingMessage:
     cause_key = {
         QueueCause.REPORTS: "queue.cause_reports",
@@ -158,11 +177,14 @@ def queue_item(
     }[item.cause]
     prefix = "report." if item.cause is QueueCause.REPORTS else "reason."
     details = ", ".join(t_in(locale, prefix + part) for part in item.detail.split(",") if part)
-    head = t_in(locale, "queue.title", community=community.title, number=secret.shown_number)
+    if reply is not None:
+        head = t_in(locale, "queue.reply_title", community=community.title, number=secret.shown_number)
+        body = RichText.plain(reply.text)
+    else:
+        head = t_in(locale, "queue.title", community=community.title, number=secret.shown_number)
+        body = secret_body(locale, secret.text, secret.content_warning)
     cause = t_in(locale, cause_key, details=details)
-    text = RichText((Span(head, Style.BOLD), Span("\n" + cause + "\n\n"))) + secret_body(
-        locale, secret.text, secret.content_warning
-    )
+    text = RichText((Span(head, Style.BOLD), Span("\n" + cause + "\n\n"))) + body
     if outcome is not None:
         return OutgoingMessage(text + RichText((Span("\n\n"), Span(outcome, Style.ITALIC))))
     buttons = tuple(
@@ -172,8 +194,10 @@ def queue_item(
     return OutgoingMessage(text, (buttons[:2], buttons[2:]))  # decide | sanction the author
 
 
-def removal_reasons(locale: str, community: Community, item: QueueItem, secret: Secret) -> OutgoingMessage:
-    base = queue_item(locale, community, item, secret, outcome=t_in(locale, "queue.pick_reason"))
+def removal_reasons(
+    locale: str, community: Community, item: QueueItem, secret: Secret, reply: ReplyPost | None = None
+) -> OutgoingMessage:
+    base = queue_item(locale, community, item, secret, outcome=t_in(locale, "queue.pick_reason"), reply=reply)
     buttons = tuple(
         (Button(t_in(locale, f"report.{reason.value}"), RemoveFor(item.id, reason)),)
         for reason in REMOVAL_REASONS
@@ -187,6 +211,15 @@ def report_reasons(locale: str, secret: Secret) -> OutgoingMessage:
         for reason in REPORT_REASONS
     )
     return OutgoingMessage(RichText.plain(t_in(locale, "report.ask", number=secret.shown_number)), buttons)
+
+
+def reply_report_reasons(locale: str, reply: ReplyPost, secret: Secret) -> OutgoingMessage:
+    buttons = tuple(
+        (Button(t_in(locale, f"report.{reason.value}"), ReportReply(reply.id, reason)),)
+        for reason in REPORT_REASONS
+    )
+    text = t_in(locale, "report.ask_reply", number=secret.shown_number)
+    return OutgoingMessage(RichText.plain(text), buttons)
 
 
 FEED_PAGE = 5

@@ -20,6 +20,7 @@ from bot.actions import (
     CycleTopic,
     DailyDigest,
     DeepLink,
+    DeleteReply,
     Moderate,
     Page,
     Post,
@@ -29,6 +30,8 @@ from bot.actions import (
     ReplyLink,
     Report,
     ReportLink,
+    ReportReply,
+    ReportReplyLink,
     SetCommunityLanguage,
     SetMode,
     SetPublic,
@@ -57,6 +60,7 @@ from bot.usecases import (
     moderating,
     posting,
     reacting,
+    replies,
     settings,
     writing,
 )
@@ -231,6 +235,8 @@ async def _open_link(ctx: Context, link: DeepLink | None) -> list[Response]:
             return await writing.begin_reply(ctx, link)
         case ReportLink():
             return await reacting.begin_report(ctx, link)
+        case ReportReplyLink():
+            return await replies.begin_report(ctx, link)
         case PostLink():
             await membership.verify_community(ctx, link.community)
     return say("start.welcome")
@@ -261,6 +267,10 @@ async def _press(ctx: Context, action: Action | None) -> list[Response]:
             return await reacting.react(ctx, action)
         case Report():
             return await reacting.report(ctx, action)
+        case ReportReply():
+            return await replies.report(ctx, action)
+        case DeleteReply():
+            return await replies.delete(ctx, action)
         case AskDelete():
             return await mine.ask_delete(ctx, action)
         case ConfirmDelete():

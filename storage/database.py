@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.ports import OutboxRepository
+from bot.reply_moderation_ports import ReplyModerationRepository
 from bot.repositories import (
     CommunityRepository,
     DigestRepository,
@@ -35,6 +36,7 @@ from storage.repositories import (
     SqlPreferences,
     SqlReactions,
     SqlReplies,
+    SqlReplyModeration,
     SqlReports,
     SqlSecrets,
 )
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
     reports: ReportRepository
     moderation: ModerationRepository
     outbox: OutboxRepository
+    reply_moderation: ReplyModerationRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], outbox_listeners: list[Callable[[], None]]
@@ -93,6 +96,7 @@ class SqlUnitOfWork:
         self.reports = SqlReports(self._session)
         self.moderation = SqlModeration(self._session)
         self.outbox = SqlOutbox(self._session)
+        self.reply_moderation = SqlReplyModeration(self._session)
         return self
 
     async def __aexit__(

@@ -165,6 +165,7 @@ class ReplyRow(Base):
     by_author: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     message_ref: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), server_default="published")
 
 
 class ReactionRow(Base):
@@ -190,6 +191,18 @@ class ReportRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class ReplyReportRow(Base):
+    __tablename__ = "reply_reports"
+    __table_args__ = (UniqueConstraint("reply_id", "reporter_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id"))
+    reporter_key: Mapped[str] = mapped_column(KEY)
+    reason: Mapped[str] = mapped_column(String(32))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class QueueItemRow(Base):
     __tablename__ = "queue_items"
     __table_args__ = (Index("ix_queue_items_secret", "secret_id", "status"),)
@@ -203,6 +216,7 @@ class QueueItemRow(Base):
     message_ref: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id"))  # an item about a reply
 
 
 class AuditRow(Base):

@@ -85,6 +85,12 @@ class ConsoleFlow:
         assert found, f"nothing shown in {chat!r}:\n{printed if printed is not None else self.transcript}"
         return found[-1]
 
+    def message(self, message_id: int) -> Shown:
+        """The last version shown of a message."""
+        found = [shown for shown in parse(self.transcript) if shown.id == message_id]
+        assert found, f"message {message_id} was never shown"
+        return found[-1]
+
     @staticmethod
     def parse_new(printed: str) -> list[Shown]:
         return parse(printed)

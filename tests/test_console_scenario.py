@@ -44,6 +44,7 @@ TEXTS = {
         "banned_notice": "suspended you for 24 hours",
         "dave_next": "Another thing I never told anyone: I hate birthdays.",
         "refused": "You can't post in Demo group until",
+        "reply_hidden": "This reply is hidden with its secret.",
     },
     "fr": {
         "secret": "Je fais semblant d'aimer le jazz depuis trois ans pour impressionner ma colocataire.",
@@ -69,6 +70,7 @@ TEXTS = {
         "banned_notice": "t'ont suspendu pour 24 heures",
         "dave_next": "Autre chose que je n'ai jamais dit : je déteste les anniversaires.",
         "refused": "Tu ne peux pas publier dans Demo group avant le",
+        "reply_hidden": "Cette réponse est masquée avec son secret.",
     },
 }
 
@@ -126,7 +128,9 @@ async def run_scenario(flow: ConsoleFlow, say: dict[str, str]) -> None:
         assert "#1" in flow.last_in(dm(reporter), printed).body
         printed = await flow.send(f"/click {say['reason']}")
         assert say["thanks"] in flow.last_in(dm(reporter), printed).body
-    assert say["hidden"] in flow.last_in(GROUP, printed).body
+    assert say["hidden"] in flow.message(card.id).body
+    for reply in (first, answer):  # its thread is hidden with it, the author's reply too
+        assert say["reply_hidden"] in flow.message(reply.id).body
     item = flow.last_in(MODS, printed)
     assert say["secret"] in item.body and "alice" not in item.body
 
@@ -134,7 +138,7 @@ async def run_scenario(flow: ConsoleFlow, say: dict[str, str]) -> None:
     printed = await flow.as_("mod", f"/click {item.id} {say['remove']}")
     printed = await flow.send(f"/click {item.id} {say['reason']}")
     assert say["removed_notice"] in flow.last_in(dm("alice"), printed).body
-    assert say["card_removed"] in flow.last_in(GROUP, printed).body
+    assert say["card_removed"] in flow.message(card.id).body
 
     # dave's secret is held by the filter; mod bans its author for 24 h; dave's next post is refused
     printed = await flow.as_("dave", say["dave_secret"])

@@ -97,7 +97,11 @@ class DiscordMessenger:
 
     async def edit(self, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
         try:
-            channel = await self._channel(target.chat_ref)
+            if target.reply_to is not None:
+                # a reply lives in the thread on its card, whose id is the card's
+                channel = self._client.get_partial_messageable(int(target.reply_to))
+            else:
+                channel = await self._channel(target.chat_ref)
             await channel.get_partial_message(int(message_ref)).edit(**message_kwargs(message))
         except discord.HTTPException as error:
             await self._tell_admins(error, target.chat_ref, "edit")

@@ -60,6 +60,22 @@ class Report(Action):
     reason: ReportReason
 
 
+@dataclass(frozen=True)
+class ReportReply(Action):
+    code = "rreport"
+    reply: int
+    reason: ReportReason
+
+
+@dataclass(frozen=True)
+class DeleteReply(Action):
+    """The author deletes their reply (``confirmed``: the second tap)."""
+
+    code = "rdelete"
+    reply: int
+    confirmed: bool
+
+
 # ----------------------------------------------------------------- own secrets, language, browsing
 
 
@@ -176,6 +192,12 @@ class ReplyLink(DeepLink):
 class ReportLink(DeepLink):
     code = "report"
     secret: int
+
+
+@dataclass(frozen=True)
+class ReportReplyLink(DeepLink):
+    code = "rreport"
+    reply: int
 
 
 @dataclass(frozen=True)

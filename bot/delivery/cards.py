@@ -9,8 +9,8 @@ from bot import ranking, render
 from bot.delivery.context import CommunityChat, DeliveryContext, NotYet
 from bot.delivery.registry import delivers
 from bot.messages import ChatTarget, OutgoingMessage
-from bot.model import VISIBLE_STATUSES, SecretStatus
-from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue
+from bot.model import VISIBLE_STATUSES, ReplyStatus, SecretStatus
+from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue, ReplyRefresh
 
 SENDING_LEASE = timedelta(minutes=10)  # longer than any send, rate limits included
 REPLY_WAITS_FOR_CARD = timedelta(seconds=2)
@@ -98,6 +98,8 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
         return
     if reply.message_ref is not None or secret.status not in VISIBLE_STATUSES:
         return
+    if reply.status is not ReplyStatus.PUBLISHED:
+        return  # deleted or removed before it went out: never shown
     if secret.card_ref is None:
         raise NotYet(ctx.clock.now() + REPLY_WAITS_FOR_CARD)
     target = ChatTarget(community.platform, community.chat_ref, reply_to=secret.card_ref)
@@ -107,5 +109,33 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
         await uow.replies.set_message_ref(due.reply_id, ref)
         # the card's reply count and the secret's rank move when the reply is out, not when it was written
         await uow.secrets.add_points(secret.id, ranking.REPLY_POINTS)
-        await Outbox(uow, ctx.clock).add(CardRefresh(secret.id))
+        outbox = Outbox(uow, ctx.clock)
+        await outbox.add(CardRefresh(secret.id))
+        now = await uow.replies.get(due.reply_id)
+        thread = await uow.secrets.get(reply.secret_id)
+        if now is not None and (
+            now.status is not ReplyStatus.PUBLISHED or thread is None or thread.status not in VISIBLE_STATUSES
+        ):
+            # reported, deleted or hidden with its secret while it was being sent: show that too
+            await outbox.add(ReplyRefresh(due.reply_id))
         await uow.commit()
+
+
+@delivers(ReplyRefresh, lane=lambda lanes, refresh: lanes.of_reply(refresh.reply_id))
+async def refresh_reply(ctx: DeliveryContext, refresh: ReplyRefresh) -> None:
+    """A reply edited to its state: a placeholder once removed, deleted or hidden with its secret."""
+    async with ctx.db.unit_of_work() as uow:
+        reply = await uow.replies.get(refresh.reply_id)
+        secret = await uow.secrets.get(reply.secret_id) if reply else None
+        community = await uow.communities.get(secret.community_id) if secret else None
+    if reply is None or secret is None or community is None or not community.active:
+        return
+    if reply.message_ref is None or secret.card_ref is None:
+        return  # not out: it will go out (or not) as it is then
+    target = ChatTarget(community.platform, community.chat_ref, reply_to=secret.card_ref)
+    message = render.reply_message(community.settings.locale, reply, secret.status in VISIBLE_STATUSES)
+    later = ctx.next_edit_at(target, reply.message_ref)
+    if later is not None:
+        raise NotYet(later)
+    ctx.edited(target, reply.message_ref)
+    await ctx.edit(CommunityChat(community.id), target, reply.message_ref, message)

@@ -10,6 +10,7 @@ from bot.model import QueueStatus, Secret, SecretStatus
 from bot.outbox import CardRefresh, Outbox
 from bot.refusals import RefusedBriefly
 from bot.usecases.context import Context, message, say
+from bot.usecases.threads import refresh_thread
 
 MINE_SHOWN = 20
 GONE = (SecretStatus.DELETED, SecretStatus.REMOVED)
@@ -64,4 +65,5 @@ async def delete(ctx: Context, action: ConfirmDelete) -> list[Response]:
     if item is not None:
         await ctx.uow.moderation.decide(item.id, QueueStatus.REMOVED, ctx.now())
     await Outbox(ctx.uow, ctx.clock).add(CardRefresh(secret.id))
+    await refresh_thread(ctx, secret.id)
     return [EditPressed(message("mine.deleted", number=secret.shown_number))]

@@ -9,12 +9,24 @@ from bot import render
 from bot.actions import Moderate, RemoveFor
 from bot.i18n import t
 from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
-from bot.model import Ban, Community, ModOperation, QueueItem, QueueStatus, ReportReason, Secret, SecretStatus
-from bot.outbox import AuthorNotice, CardDue, CardRefresh, Outbox
+from bot.model import (
+    Ban,
+    Community,
+    ModOperation,
+    QueueItem,
+    QueueStatus,
+    ReplyPost,
+    ReplyStatus,
+    ReportReason,
+    Secret,
+    SecretStatus,
+)
+from bot.outbox import AuthorNotice, CardDue, CardRefresh, Outbox, ReplyRefresh
 from bot.records import AuditEntry
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases import membership
 from bot.usecases.context import Context, say
+from bot.usecases.threads import refresh_thread
 
 BAN_LENGTHS: dict[ModOperation, timedelta | None] = {
     ModOperation.BAN_DAY: timedelta(hours=24),
@@ -22,6 +34,7 @@ BAN_LENGTHS: dict[ModOperation, timedelta | None] = {
     ModOperation.BAN_FOREVER: None,
 }
 AUDIT_LINES = 15
+REPLY_MARK = "reply:"  # an audit entry's detail about a reply under the secret
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,7 @@ class _Decision:
     item: QueueItem
     community: Community
     secret: Secret
+    reply: ReplyPost | None  # an item about a reply under the secret
 
 
 async def _authorise(ctx: Context, item_id: int) -> _Decision:
@@ -41,7 +55,10 @@ async def _authorise(ctx: Context, item_id: int) -> _Decision:
         raise RefusedBriefly("moderation.not_admin", community=community.title)
     if item.status is not QueueStatus.OPEN:
         raise RefusedBriefly("moderation.already_decided")
-    return _Decision(item, community, secret)
+    reply = await ctx.uow.replies.get(item.reply_id) if item.reply_id is not None else None
+    if item.reply_id is not None and reply is None:
+        raise RefusedBriefly("error.stale")
+    return _Decision(item, community, secret, reply)
 
 
 async def _decide(ctx: Context, item: QueueItem, status: QueueStatus) -> None:
@@ -54,7 +71,9 @@ async def operate(ctx: Context, action: Moderate) -> list[Response]:
     item, community, secret = found.item, found.community, found.secret
     operation = action.operation
     if operation is ModOperation.REMOVE:
-        return [EditPressed(render.removal_reasons(ctx.locale, community, item, secret))]
+        return [EditPressed(render.removal_reasons(ctx.locale, community, item, secret, found.reply))]
+    if found.reply is not None:
+        return await _operate_on_reply(ctx, found, found.reply, operation)
     now = ctx.now()
     outbox = Outbox(ctx.uow, ctx.clock)
     params = {"community": community.title, "number": secret.shown_number}
@@ -69,6 +88,7 @@ async def operate(ctx: Context, action: Moderate) -> list[Response]:
         else:
             await ctx.uow.secrets.set_status(secret.id, SecretStatus.PUBLISHED)
             await outbox.add(CardRefresh(secret.id))
+            await refresh_thread(ctx, secret.id)
         outcome = t("moderation.approved")
     else:
         length = BAN_LENGTHS[operation]
@@ -83,11 +103,53 @@ async def operate(ctx: Context, action: Moderate) -> list[Response]:
     return [EditPressed(render.queue_item(ctx.locale, community, item, secret, outcome=outcome))]
 
 
+async def _operate_on_reply(
+    ctx: Context, found: _Decision, reply: ReplyPost, operation: ModOperation
+) -> list[Response]:
+    """Keep a hidden reply (shown again), or remove it and ban its author in this community."""
+    item, community, secret = found.item, found.community, found.secret
+    now = ctx.now()
+    outbox = Outbox(ctx.uow, ctx.clock)
+    if operation is ModOperation.APPROVE:
+        await _decide(ctx, item, QueueStatus.APPROVED)
+        if reply.status is ReplyStatus.HIDDEN:
+            await ctx.uow.reply_moderation.set_status(reply.id, ReplyStatus.PUBLISHED)
+            await outbox.add(ReplyRefresh(reply.id))
+            await outbox.add(CardRefresh(secret.id))
+        outcome = t("moderation.approved")
+    else:
+        await _decide(ctx, item, QueueStatus.BANNED)
+        length = BAN_LENGTHS[operation]
+        await ctx.uow.members.add_ban(
+            Ban(community.id, reply.author_key, now + length if length else None), now
+        )
+        await _take_down_reply(ctx, outbox, reply)
+        outcome = t(f"moderation.{operation.value.replace('ban_', 'banned_')}")
+    await _audit(ctx, community, operation.value, secret, f"{REPLY_MARK}{item.cause.value}")
+    return [EditPressed(render.queue_item(ctx.locale, community, item, secret, outcome=outcome, reply=reply))]
+
+
+async def _take_down_reply(ctx: Context, outbox: Outbox, reply: ReplyPost) -> None:
+    await ctx.uow.reply_moderation.set_status(reply.id, ReplyStatus.REMOVED)
+    await outbox.add(ReplyRefresh(reply.id))
+    await outbox.add(CardRefresh(reply.secret_id))
+
+
 async def remove(ctx: Context, action: RemoveFor) -> list[Response]:
     found = await _authorise(ctx, action.item)
     item, community, secret, reason = found.item, found.community, found.secret, action.reason
     await _decide(ctx, item, QueueStatus.REMOVED)
     outbox = Outbox(ctx.uow, ctx.clock)
+    if found.reply is not None:
+        # a reply has no return address: its author sees the placeholder under the card
+        await _take_down_reply(ctx, outbox, found.reply)
+        await _audit(ctx, community, ModOperation.REMOVE.value, secret, f"{REPLY_MARK}{reason.value}")
+        outcome = t("moderation.removed", reason=t(f"report.{reason.value}"))
+        return [
+            EditPressed(
+                render.queue_item(ctx.locale, community, item, secret, outcome=outcome, reply=found.reply)
+            )
+        ]
     await _take_down(ctx, outbox, secret)
     params = {
         "community": community.title,
@@ -109,6 +171,7 @@ async def _take_down(ctx: Context, outbox: Outbox, secret: Secret) -> None:
     await ctx.uow.secrets.set_status(secret.id, SecretStatus.REMOVED)
     if secret.card_ref is not None or secret.status is not SecretStatus.HELD:
         await outbox.add(CardRefresh(secret.id))
+    await refresh_thread(ctx, secret.id)
 
 
 async def audit(ctx: Context, chat_ref: str) -> list[Response]:
@@ -125,7 +188,10 @@ async def audit(ctx: Context, chat_ref: str) -> list[Response]:
     for entry in entries:
         secret = await ctx.uow.secrets.get(entry.secret_id) if entry.secret_id is not None else None
         number = f"#{secret.shown_number}" if secret else "—"
-        reason = t(f"report.{entry.detail}") if entry.detail in {r.value for r in ReportReason} else ""
+        detail = entry.detail
+        if detail.startswith(REPLY_MARK):
+            number, detail = t("audit.reply_in", number=number), detail.removeprefix(REPLY_MARK)
+        reason = t(f"report.{detail}") if detail in {r.value for r in ReportReason} else ""
         action = t(f"audit.{entry.action}")
         lines.append(f"{entry.at:%Y-%m-%d %H:%M} UTC · {number} · {action} {reason}".rstrip())
     return [Say(OutgoingMessage(RichText.plain("\n".join(lines))))]

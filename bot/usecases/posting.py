@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 
 from bot import delays, limits, render
@@ -14,7 +15,7 @@ from bot.moderation.verdict import Verdict
 from bot.outbox import CardDue, Outbox, QueueItemDue, ReplyDue
 from bot.records import NewReply, NewSecret, SealedAddress
 from bot.refusals import Refused, RefusedBriefly
-from bot.usecases import membership
+from bot.usecases import membership, replies
 from bot.usecases.context import Context, message
 from bot.usecases.writing import own_open_draft
 
@@ -117,11 +118,8 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
     label = render.pseudonym_label(ctx.locale, reply.pseudonym, by_author)
     key = "reply.posted_later" if delay else "reply.posted"
     low, high = (max(1, bound // 60) for bound in delays.window(delay))
-    return [
-        EditPressed(
-            message(key, number=reach.secret.shown_number, pseudonym=label, earliest=low, minutes=high)
-        )
-    ]
+    posted = message(key, number=reach.secret.shown_number, pseudonym=label, earliest=low, minutes=high)
+    return [EditPressed(replace(posted, buttons=((replies.delete_button(reply.id),),)))]
 
 
 async def _pseudonym_in(ctx: Context, thread_id: int) -> str:

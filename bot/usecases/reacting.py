@@ -12,6 +12,7 @@ from bot.outbox import CardRefresh, Outbox, QueueItemDue
 from bot.records import NewReport
 from bot.usecases import membership
 from bot.usecases.context import Context, alert, message
+from bot.usecases.threads import refresh_thread
 
 NEW_MEMBER_AGE = timedelta(days=7)
 
@@ -44,7 +45,7 @@ async def begin_report(ctx: Context, link: ReportLink) -> list[Response]:
 
 async def report(ctx: Context, action: Report) -> list[Response]:
     reach = await membership.secret_in_reach(ctx, action.secret)
-    weight = await _weight_of(ctx, reach.community)
+    weight = await weight_of(ctx, reach.community)
     if not await ctx.uow.reports.add(NewReport(reach.secret.id, ctx.key, action.reason, weight, ctx.now())):
         return [EditPressed(message("report.already"))]
     await ctx.uow.secrets.add_points(reach.secret.id, ranking.REPORT_POINTS * weight)
@@ -52,7 +53,7 @@ async def report(ctx: Context, action: Report) -> list[Response]:
     return [EditPressed(message("report.thanks"))]
 
 
-async def _weight_of(ctx: Context, community: Community) -> float:
+async def weight_of(ctx: Context, community: Community) -> float:
     directory = ctx.directory(community.platform)
     joined = await directory.joined_at(community.chat_ref, ctx.actor.user_id) if directory else None
     joined = joined or await ctx.uow.members.joined_at(ctx.key, community.id)
@@ -76,6 +77,7 @@ async def _after_report(ctx: Context, community: Community, secret_id: int) -> N
     await uow.secrets.set_status(secret_id, SecretStatus.HIDDEN)
     outbox = Outbox(uow, ctx.clock)
     await outbox.add(CardRefresh(secret_id))
+    await refresh_thread(ctx, secret_id)
     if await uow.moderation.open_item_for(secret_id) is None:
         detail = ",".join(dict.fromkeys(reason.value for reason in reasons))
         item = await uow.moderation.add_item(community.id, secret_id, QueueCause.REPORTS, detail, ctx.now())

@@ -10,6 +10,7 @@ from storage.repositories.outbox import SqlOutbox
 from storage.repositories.preferences import SqlPreferences
 from storage.repositories.reactions import SqlReactions
 from storage.repositories.replies import SqlReplies
+from storage.repositories.reply_moderation import SqlReplyModeration
 from storage.repositories.reports import SqlReports
 from storage.repositories.secrets import SqlSecrets
 
@@ -24,6 +25,7 @@ __all__ = [
     "SqlPreferences",
     "SqlReactions",
     "SqlReplies",
+    "SqlReplyModeration",
     "SqlReports",
     "SqlSecrets",
 ]

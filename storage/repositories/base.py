@@ -19,6 +19,7 @@ from bot.model import (
     QueueItem,
     QueueStatus,
     ReplyPost,
+    ReplyStatus,
     Secret,
     SecretStatus,
 )
@@ -86,6 +87,7 @@ def to_reply(row: ReplyRow) -> ReplyPost:
         row.by_author,
         row.created_at,
         row.message_ref,
+        ReplyStatus(row.status),
     )
 
 
@@ -117,6 +119,7 @@ def to_item(row: QueueItemRow) -> QueueItem:
         QueueStatus(row.status),
         row.message_ref,
         row.created_at,
+        row.reply_id,
     )
 
 

@@ -47,13 +47,17 @@ class SqlModeration(Repository):
 
     async def open_item_for(self, secret_id: int) -> QueueItem | None:
         query = select(QueueItemRow).where(
-            QueueItemRow.secret_id == secret_id, QueueItemRow.status == QueueStatus.OPEN.value
+            QueueItemRow.secret_id == secret_id,
+            QueueItemRow.reply_id.is_(None),
+            QueueItemRow.status == QueueStatus.OPEN.value,
         )
         row = (await self._session.execute(query)).scalars().first()
         return to_item(row) if row else None
 
     async def last_decision_at(self, secret_id: int) -> datetime | None:
-        query = select(func.max(QueueItemRow.decided_at)).where(QueueItemRow.secret_id == secret_id)
+        query = select(func.max(QueueItemRow.decided_at)).where(
+            QueueItemRow.secret_id == secret_id, QueueItemRow.reply_id.is_(None)
+        )
         value = (await self._session.execute(query)).scalar_one_or_none()
         return value if isinstance(value, datetime) else None
 

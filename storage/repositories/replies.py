@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from bot.model import ReplyPost
+from bot.model import ReplyPost, ReplyStatus
 from bot.records import NewReply
 from storage.repositories.base import Repository, insert_for, to_reply
 from storage.tables import ReplyRow, ThreadNameRow
@@ -22,6 +22,7 @@ class SqlReplies(Repository):
             by_author=reply.by_author,
             created_at=reply.created_at,
             message_ref=None,
+            status=ReplyStatus.PUBLISHED.value,
         )
         self._session.add(row)
         await self._session.flush()
@@ -40,7 +41,11 @@ class SqlReplies(Repository):
         query = (
             select(func.count())
             .select_from(ReplyRow)
-            .where(ReplyRow.secret_id == secret_id, ReplyRow.message_ref.is_not(None))  # replies that are out
+            .where(
+                ReplyRow.secret_id == secret_id,
+                ReplyRow.message_ref.is_not(None),  # replies that are out
+                ReplyRow.status == ReplyStatus.PUBLISHED.value,
+            )
         )
         return int((await self._session.execute(query)).scalar_one())
 

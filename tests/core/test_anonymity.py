@@ -14,6 +14,7 @@ from bot.actions import (
     ReplyLink,
     Report,
     ReportLink,
+    ReportReplyLink,
     SetMode,
     SetPublic,
     ToggleSubscription,
@@ -101,11 +102,11 @@ def test_every_enum_value_on_a_button_has_its_own_code() -> None:
     for enum, codes in CODES.items():
         assert set(codes) == set(enum)
         assert len(set(codes.values())) == len(codes)
-    assert len(actions()) == 20  # every type registered, each under its own code (a duplicate can't import)
+    assert len(actions()) == 22  # every type registered, each under its own code (a duplicate can't import)
 
 
 def test_deep_links_round_trip_and_reject_forgeries() -> None:
-    for link in (ReplyLink(42), ReportLink(42), PostLink(7)):
+    for link in (ReplyLink(42), ReportLink(42), ReportReplyLink(42), PostLink(7)):
         assert decode_link(link.encode()) == link
     assert ReplyLink(42).encode() == "reply_42"
     for payload in ("", "reply", "reply_", "reply_x", "reply_1_2", "unknown_1", "reply_" + "9" * 12):

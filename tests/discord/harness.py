@@ -37,9 +37,9 @@ def uid(name: str) -> int:
     return USERS[name][0]
 
 
-async def populate(dc: DiscordEmulator) -> None:
+async def populate(dc: DiscordEmulator, locale: str = "en-US") -> None:
     for user_id, username, display in USERS.values():
-        dc.add_user(user_id, username, display)
+        dc.add_user(user_id, username, display, locale)
     await dc.add_guild(
         GUILD,
         "Night owls",

@@ -63,13 +63,19 @@ class FakeModeration(Repo):
 
     async def open_item_for(self, secret_id: int) -> QueueItem | None:
         return next(
-            (i for i in self.s.items.values() if i.secret_id == secret_id and i.status is QueueStatus.OPEN),
+            (
+                i
+                for i in self.s.items.values()
+                if i.secret_id == secret_id and i.reply_id is None and i.status is QueueStatus.OPEN
+            ),
             None,
         )
 
     async def last_decision_at(self, secret_id: int) -> datetime | None:
         times = [
-            at for item_id, at in self.s.decided_at.items() if self.s.items[item_id].secret_id == secret_id
+            at
+            for item_id, at in self.s.decided_at.items()
+            if self.s.items[item_id].secret_id == secret_id and self.s.items[item_id].reply_id is None
         ]
         return max(times, default=None)
 

@@ -45,6 +45,7 @@ class State:
     reactions: set[tuple[int, str, Reaction]] = field(default_factory=set)
     replies: dict[int, ReplyPost] = field(default_factory=dict)
     reports: dict[tuple[int, str], tuple[ReportReason, float, datetime]] = field(default_factory=dict)
+    reply_reports: dict[tuple[int, str], tuple[ReportReason, float, datetime]] = field(default_factory=dict)
     decided_at: dict[int, datetime] = field(default_factory=dict)
     sending: dict[int, datetime | None] = field(default_factory=dict)  # queue item id -> decision time
     items: dict[int, QueueItem] = field(default_factory=dict)

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Self
 
 from bot.ports import OutboxRepository
+from bot.reply_moderation_ports import ReplyModerationRepository
 from bot.repositories import (
     CommunityRepository,
     DigestRepository,
@@ -24,6 +25,7 @@ from tests.fakes.communities import FakeCommunities
 from tests.fakes.members import FakeDigests, FakeMembers, FakePreferences
 from tests.fakes.moderation import FakeDrafts, FakeModeration
 from tests.fakes.outbox import FakeOutbox
+from tests.fakes.reply_moderation import FakeReplyModeration
 from tests.fakes.secrets import FakeFeeds, FakeSecrets
 from tests.fakes.state import State
 from tests.fakes.threads import FakeReactions, FakeReplies, FakeReports
@@ -44,6 +46,7 @@ class FakeUnitOfWork:
     reports: ReportRepository
     moderation: ModerationRepository
     outbox: OutboxRepository
+    reply_moderation: ReplyModerationRepository
 
     def __init__(self, database: FakeDatabase) -> None:
         self._database = database
@@ -60,6 +63,7 @@ class FakeUnitOfWork:
         self.reports = FakeReports(self)
         self.moderation = FakeModeration(self)
         self.outbox = FakeOutbox(self)
+        self.reply_moderation = FakeReplyModeration(self)
         self.outbox_written = False
 
     async def __aenter__(self) -> Self:

@@ -12,6 +12,7 @@ from bot.model import (
     Reaction,
     ReactionCounts,
     ReplyPost,
+    ReplyStatus,
     ReportReason,
 )
 from bot.records import (
@@ -39,7 +40,9 @@ class FakeReplies(Repo):
 
     async def count(self, secret_id: int) -> int:
         return sum(
-            1 for r in self.s.replies.values() if r.secret_id == secret_id and r.message_ref is not None
+            1
+            for r in self.s.replies.values()
+            if r.secret_id == secret_id and r.message_ref is not None and r.status is ReplyStatus.PUBLISHED
         )
 
     async def count_by_author_since(self, author_key: str, since: datetime) -> int:

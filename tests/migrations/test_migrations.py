@@ -36,6 +36,7 @@ LEFT_EMPTY = {
     ("drafts", "collection"): "drafts written before topics existed have none",
     ("secrets", "collection"): "secrets written before topics existed have none",
     ("secrets", "sending_until"): "no card is being sent across an upgrade",
+    ("queue_items", "reply_id"): "items queued before replies were moderated are about their secret",
 }
 
 # Plausible values for columns the core reads as enums or formats; any other column gets one by its type.
@@ -73,6 +74,8 @@ VALUES: dict[str, Any] = {
     "member_digest_runs.period": "2026-01-01",
     "thread_names.pseudonym": "Blue fox",
     "replies.pseudonym": "Blue fox",
+    "replies.status": "published",
+    "reply_reports.reason": "spam",
 }
 SEEDED_AT = datetime(2026, 1, 1, 12, 0)  # naive UTC, as the models store it
 
@@ -214,7 +217,7 @@ async def test_every_revision_keeps_old_rows_and_fills_what_it_adds_for_them(bla
 async def test_a_database_at_the_previous_head_with_data_upgrades_and_reads_back(blank: SqlDatabase) -> None:
     revisions = _revisions()
     await upgrade(blank.engine, revisions[-2])
-    await _run(blank, _seed)
+    seeded = set(await _run(blank, _seed))
     await upgrade(blank.engine)
     assert await current_revision(blank.engine) == revisions[-1]
 
@@ -231,7 +234,7 @@ async def test_a_database_at_the_previous_head_with_data_upgrades_and_reads_back
 
     counts = await _run(blank, read)
     assert set(counts) == set(Base.metadata.tables)
-    assert all(count >= 1 for count in counts.values()), counts
+    assert all(counts[name] >= 1 for name in seeded), counts  # a table the head adds starts empty
     async with blank.unit_of_work() as uow:
         community = await uow.communities.get(1)
         secret = await uow.secrets.get(1)

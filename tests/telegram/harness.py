@@ -145,12 +145,16 @@ async def post(t: Telegram, name: str, text: str, button: str = "Post") -> ChatM
 
 @asynccontextmanager
 async def running_telegram(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str = "", ready: str = "getUpdates"
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    extra: str = "",
+    ready: str = "getUpdates",
+    languages: dict[str, str] | None = None,
 ) -> AsyncIterator[Telegram]:
     """The adapter running in this process; ``ready`` is the request that shows it is listening."""
     async with TelegramEmulator() as tg:
         keys_env(monkeypatch, tg.token)
-        populate(tg)
+        populate(tg, languages)
         config = load_config(write_config(tmp_path, tg, extra))
         stop = asyncio.Event()
         task = asyncio.create_task(run_platforms(config, stop, install_signals=False))

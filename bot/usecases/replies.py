@@ -1,0 +1,101 @@
+"""Replies once they are out: reported by members (queued like secrets), deleted by their author."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import render
+from bot.actions import DeleteReply, ReportReply, ReportReplyLink
+from bot.i18n import t
+from bot.messages import Button, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.model import VISIBLE_STATUSES, Community, QueueCause, QueueStatus, ReplyPost, ReplyStatus, Secret
+from bot.outbox import CardRefresh, Outbox, QueueItemDue, ReplyRefresh
+from bot.refusals import Refused, RefusedBriefly
+from bot.usecases import membership, reacting
+from bot.usecases.context import Context, message
+
+
+@dataclass(frozen=True)
+class ReplyInReach:
+    """A published reply under a visible secret of one of the member's communities."""
+
+    reply: ReplyPost
+    secret: Secret
+    community: Community
+
+
+async def reply_in_reach(ctx: Context, reply_id: int) -> ReplyInReach:
+    reply = await ctx.uow.replies.get(reply_id)
+    if reply is None or reply.status is not ReplyStatus.PUBLISHED:
+        raise Refused("error.reply_unavailable")
+    try:
+        reach = await membership.secret_in_reach(ctx, reply.secret_id)
+    except Refused as refusal:
+        if refusal.key == "error.secret_unavailable":
+            raise Refused("error.reply_unavailable") from None
+        raise
+    return ReplyInReach(reply, reach.secret, reach.community)
+
+
+async def begin_report(ctx: Context, link: ReportReplyLink) -> list[Response]:
+    """A reply's Report link: the reasons, privately."""
+    reach = await reply_in_reach(ctx, link.reply)
+    return [Say(render.reply_report_reasons(ctx.locale, reach.reply, reach.secret))]
+
+
+async def report(ctx: Context, action: ReportReply) -> list[Response]:
+    reach = await reply_in_reach(ctx, action.reply)
+    weight = await reacting.weight_of(ctx, reach.community)
+    if not await ctx.uow.reply_moderation.add_report(
+        reach.reply.id, ctx.key, action.reason, weight, ctx.now()
+    ):
+        return [EditPressed(message("report.already"))]
+    await _after_report(ctx, reach)
+    return [EditPressed(message("report.thanks"))]
+
+
+async def _after_report(ctx: Context, reach: ReplyInReach) -> None:
+    """Past the community's threshold, the reply is hidden at once and queued for the moderators."""
+    uow, reply = ctx.uow, reach.reply
+    since = await uow.reply_moderation.last_decision_at(reply.id)
+    weight = await uow.reply_moderation.report_weight(reply.id, since)
+    if weight < reach.community.settings.report_threshold - 1e-9:
+        return
+    await uow.reply_moderation.set_status(reply.id, ReplyStatus.HIDDEN)
+    outbox = Outbox(uow, ctx.clock)
+    await outbox.add(ReplyRefresh(reply.id))
+    await outbox.add(CardRefresh(reply.secret_id))
+    if await uow.reply_moderation.open_item_for(reply.id) is None:
+        reasons = await uow.reply_moderation.report_reasons(reply.id)
+        detail = ",".join(dict.fromkeys(reason.value for reason in reasons))
+        item = await uow.reply_moderation.add_item(
+            reach.community.id, reply, QueueCause.REPORTS, detail, ctx.now()
+        )
+        await outbox.add(QueueItemDue(item.id))
+
+
+def delete_button(reply_id: int) -> Button:
+    return Button(t("reply.delete"), DeleteReply(reply_id, False))
+
+
+async def delete(ctx: Context, action: DeleteReply) -> list[Response]:
+    """The author deletes their reply: asked once more, then replaced under the card by a placeholder."""
+    reply = await ctx.uow.replies.get(action.reply)
+    if reply is None or reply.author_key != ctx.key:
+        raise RefusedBriefly("error.stale")
+    if reply.status in (ReplyStatus.DELETED, ReplyStatus.REMOVED):
+        raise RefusedBriefly("error.reply_unavailable")
+    secret = await ctx.uow.secrets.get(reply.secret_id)
+    number = secret.shown_number if secret else "?"
+    if not action.confirmed:
+        buttons = ((Button(t("reply.delete_yes"), DeleteReply(reply.id, True)),),)
+        return [Say(OutgoingMessage(RichText.plain(t("reply.delete_confirm", number=number)), buttons))]
+    await ctx.uow.reply_moderation.set_status(reply.id, ReplyStatus.DELETED)
+    item = await ctx.uow.reply_moderation.open_item_for(reply.id)
+    if item is not None:
+        await ctx.uow.moderation.decide(item.id, QueueStatus.REMOVED, ctx.now())
+    outbox = Outbox(ctx.uow, ctx.clock)
+    await outbox.add(ReplyRefresh(reply.id))
+    if secret is not None and secret.status in VISIBLE_STATUSES:
+        await outbox.add(CardRefresh(secret.id))
+    return [EditPressed(message("reply.deleted_done", number=number))]
