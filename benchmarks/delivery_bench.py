@@ -128,7 +128,7 @@ class Bench:
         self.directory = Directory()
         clock = SystemClock()
         sealer = Sealer(b"k" * 32)
-        settings = CommunitySettings(max_secrets_per_day=1000)
+        settings = CommunitySettings(max_secrets_per_day=1000, publication_delay_seconds=0)
         anonymizer = Anonymizer(b"p" * 32)
         directories = {PLATFORM: self.directory}
         self.service = Murmure(database, directories, anonymizer, sealer, clock, default_filter(), settings)

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from bot.anonymity import Sealer
 from bot.delivery import delivery_of
+from bot.delivery.cards import SENDING_LEASE
 from bot.delivery.context import Chat, ChatGone, CommunityChat, DeliveryContext, ModeratorsChat, NotYet
 from bot.delivery.lanes import Lanes
 from bot.delivery.moderators import NO_MODERATION_CHAT_RETRY
@@ -27,8 +28,8 @@ from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, Un
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=120)
-RENEW_EVERY = LEASE / 3  # entries held behind a busy chat keep their claim
+LEASE = timedelta(seconds=15)  # renewed while held: after a crash, what was held is free again this soon
+RENEW_EVERY = LEASE / 3  # entries held behind a busy chat, and cards being sent, keep their claim
 BATCH = 10  # claimed at once by ``run_once``
 CLAIM = 200  # claimed at once by ``run_forever``
 HELD = 2_000  # entries one dispatcher holds at most (queued in lanes or being delivered)
@@ -148,9 +149,12 @@ class Dispatcher:
                 self._queues.pop(lane, None)  # what is left on stop is given back by ``_wind_down``
 
     async def _renew(self) -> None:
-        if self._held:
+        sending = list(self._context.cards_sending)
+        if self._held or sending:
+            now = self._clock.now()
             async with self._db.unit_of_work() as uow:
-                await uow.outbox.renew(list(self._held), self._clock.now() + LEASE)
+                await uow.outbox.renew(list(self._held), now + LEASE)
+                await uow.secrets.renew_sending(sending, now + SENDING_LEASE)
                 await uow.commit()
 
     async def _idle(self, poll_seconds: float) -> float:

@@ -12,7 +12,11 @@ from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import VISIBLE_STATUSES, ReplyStatus, SecretStatus
 from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue, ReplyRefresh
 
-SENDING_LEASE = timedelta(minutes=10)  # longer than any send, rate limits included
+# The right to send a card, renewed by the dispatcher while the send lasts (a platform's rate limit can
+# hold it back for long): a dead dispatcher's claim ends soon after it died. Longer than the outbox lease,
+# so that a dispatcher taking an entry over from one that stalled still finds the card being sent.
+SENDING_LEASE = timedelta(seconds=25)
+SENDING_RECHECK = timedelta(seconds=5)
 REPLY_WAITS_FOR_CARD = timedelta(seconds=2)
 
 
@@ -52,11 +56,12 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
         await uow.commit()
     if not mine:
         # another dispatcher is sending it (its outbox lease ran out mid-batch): look again later
-        raise NotYet(now + SENDING_LEASE)
+        raise NotYet(now + SENDING_RECHECK)
     found = await _card_message(ctx, secret_id)
     if found is None:
         return
     chat, target, message, _, _ = found
+    ctx.cards_sending.add(secret_id)
     try:
         ref = await ctx.send(chat, target, message)
     except BaseException:
@@ -64,6 +69,8 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
             await uow.secrets.claim_sending(secret_id, ctx.clock.now(), None)
             await uow.commit()
         raise
+    finally:
+        ctx.cards_sending.discard(secret_id)
     ctx.edited(target, ref)
     async with ctx.db.unit_of_work() as uow:
         await uow.secrets.set_card_ref(secret_id, ref, ctx.clock.now())

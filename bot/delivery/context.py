@@ -69,6 +69,7 @@ class DeliveryContext:
         self._messengers = messengers
         self._edit_intervals = edit_intervals or {}
         self._last_edit: dict[tuple[str, str], datetime] = {}
+        self.cards_sending: set[int] = set()  # secrets whose card is being sent: their claim is renewed
 
     def _messenger(self, platform: str) -> Messenger:
         messenger = self._messengers.get(platform)

@@ -57,6 +57,13 @@ class SqlSecrets(Repository):
         result = await self._session.execute(update(SecretRow).where(condition).values(sending_until=until))
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
+    async def renew_sending(self, secret_ids: Sequence[int], until: datetime) -> None:
+        if secret_ids:
+            held = and_(SecretRow.card_ref.is_(None), SecretRow.sending_until.is_not(None))
+            await self._session.execute(
+                update(SecretRow).where(SecretRow.id.in_(secret_ids), held).values(sending_until=until)
+            )
+
     async def set_number(self, secret_id: int, number: int) -> None:
         await self._session.execute(update(SecretRow).where(SecretRow.id == secret_id).values(number=number))
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from bot import dispatch
+from bot.delivery.cards import SENDING_LEASE, SENDING_RECHECK
 from bot.dispatch import LEASE, RENEW_EVERY
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.outbox import CardDue
@@ -116,3 +117,41 @@ async def test_on_stop_what_was_only_queued_is_given_back_at_once(monkeypatch: p
     assert claims == [False, True, True]  # the one being sent keeps its lease; the others are free
     await h.dispatcher.drain()
     assert [s.message.text.plain_text.split()[0] for s in h.cards()] == ["#2", "#3"]
+
+
+async def test_a_card_whose_sender_died_mid_send_goes_out_within_half_a_minute() -> None:
+    h = await Harness().setup()
+    stuck = HeldBack()
+    dead = dispatch.Dispatcher(h.db, {PLATFORM: stuck}, h.dispatcher._sealer, h.clock)
+    await post(h, "u1", "Sent by whoever is alive.")
+    sending = asyncio.create_task(dead.run_once())  # claims the entry and the card, then never returns
+    await asyncio.wait_for(until(lambda: bool(dead._context.cards_sending)), 5)
+    h.clock.advance(seconds=SENDING_LEASE.total_seconds() - 1)
+    await h.dispatcher.drain()
+    assert h.cards() == []  # the claim might still be alive
+    h.clock.advance(seconds=SENDING_RECHECK.total_seconds() + 1)  # 30 s: the sender is gone
+    await h.dispatcher.drain()
+    assert len(h.cards()) == 1
+    sending.cancel()
+
+
+async def test_a_live_sender_held_back_for_minutes_keeps_the_card_to_itself() -> None:
+    h = await Harness().setup()
+    slow = HeldBack()
+    alive = dispatch.Dispatcher(h.db, {PLATFORM: slow}, h.dispatcher._sealer, h.clock)
+    stop = asyncio.Event()
+    running = asyncio.create_task(alive.run_forever(stop, poll_seconds=0.002))
+    await post(h, "u1", "Only one card, however long the platform holds it back.")
+    await asyncio.wait_for(until(lambda: bool(alive._context.cards_sending)), 5)
+    for _ in range(40):  # three minutes and more: the claims are renewed as they go
+        h.clock.advance(seconds=RENEW_EVERY.total_seconds())
+        renewed = h.clock.now() + LEASE
+        await asyncio.wait_for(
+            until(lambda renewed=renewed: all(e["claimed"] == renewed for e in h.db.state.outbox.values())), 5
+        )
+        await h.dispatcher.drain()
+    slow.release.set()
+    await asyncio.wait_for(until(lambda: len(cards_in(slow, GROUP)) == 1), 5)
+    stop.set()
+    await asyncio.wait_for(running, 5)
+    assert h.cards() == [] and len(cards_in(slow, GROUP)) == 1

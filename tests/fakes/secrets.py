@@ -52,6 +52,12 @@ class FakeSecrets(Repo):
         self.s.sending[secret_id] = until
         return True
 
+    async def renew_sending(self, secret_ids: Sequence[int], until: datetime) -> None:
+        for secret_id in secret_ids:
+            secret = self.s.secrets.get(secret_id)
+            if secret is not None and secret.card_ref is None and self.s.sending.get(secret_id) is not None:
+                self.s.sending[secret_id] = until
+
     async def add_points(self, secret_id: int, delta: float) -> None:
         secret = self.s.secrets[secret_id]
         self.s.secrets[secret_id] = replace(secret, points=secret.points + delta)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.outbox import CardDue, CardRefresh
 from bot.ports import Database
-from tests.storage.contract import NOW
+from tests.storage.contract import NOW, add_community, add_secret
 
 
 async def test_a_commit_that_wrote_to_the_outbox_wakes_its_listeners_and_no_other_does(
@@ -52,3 +52,19 @@ async def test_the_next_due_time_and_renewed_claims(store: Database) -> None:
         await uow.outbox.postpone(held.id, NOW + timedelta(seconds=10))
         await uow.commit()
         assert await uow.outbox.next_due() == NOW + timedelta(seconds=10)
+
+
+async def test_only_a_card_still_being_sent_has_its_claim_renewed(store: Database) -> None:
+    community_id = await add_community(store)
+    sending, sent, free = [await add_secret(store, community_id, n) for n in (1, 2, 3)]
+    async with store.unit_of_work() as uow:
+        assert await uow.secrets.claim_sending(sending, NOW, NOW + timedelta(seconds=30))
+        assert await uow.secrets.claim_sending(sent, NOW, NOW + timedelta(seconds=30))
+        await uow.secrets.set_card_ref(sent, "card-2", NOW)
+        await uow.secrets.renew_sending([sending, sent, free], NOW + timedelta(seconds=90))
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        later = NOW + timedelta(seconds=60)
+        assert not await uow.secrets.claim_sending(sending, later, later + timedelta(seconds=30))
+        assert await uow.secrets.claim_sending(free, later, later + timedelta(seconds=30))  # never held
+        assert not await uow.secrets.claim_sending(sent, later, later + timedelta(seconds=30))  # sent already
