@@ -76,7 +76,7 @@ async def build_app(
             "keep them out of the database and of backups shared with it"
         )
     if config.is_embedded_sqlite:
-        config.data_dir.mkdir(parents=True, exist_ok=True)
+        config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     database = SqlDatabase.from_url(config.database_url)
     if migrate:
         await upgrade(database.engine)

@@ -65,7 +65,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
     config = load_config(_config_path(args.config))
     if config.is_embedded_sqlite:
-        config.data_dir.mkdir(parents=True, exist_ok=True)
+        config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     async def go() -> None:
         database = SqlDatabase.from_url(config.database_url)

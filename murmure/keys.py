@@ -15,7 +15,7 @@ SEALING_KEY_ENV = "MURMURE_SEALING_KEY"
 
 
 def write_secret_file(path: Path, value: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(base64.b64encode(value) + b"\n")
@@ -36,9 +36,13 @@ def _from_env(name: str) -> bytes | None:
     if not value:
         return None
     try:
-        return base64.b64decode(value, validate=True)
-    except ValueError:
-        return value.encode()
+        return base64.b64decode(value.strip(), validate=True)
+    except ValueError as error:
+        raise ConfigError(
+            f"{name} is not valid base64: it must hold random key bytes, not a passphrase "
+            "(`murmure init` generates them, or: python -c 'import base64, secrets; "
+            "print(base64.b64encode(secrets.token_bytes(32)).decode())')"
+        ) from error
 
 
 def load_key(

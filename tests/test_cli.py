@@ -76,10 +76,11 @@ def test_init_writes_config_and_keys_then_db_upgrade_migrates(tmp_path: Path) ->
     assert (tmp_path / "config.toml").exists()
     for name in ("pepper", "sealing.key"):
         assert stat.S_IMODE((tmp_path / "murmure-data" / name).stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "murmure-data").stat().st_mode) == 0o700
     upgraded = run(["db", "upgrade", "--config", "config.toml"], tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
     assert "up to date" in upgraded.stdout
-    assert (tmp_path / "murmure-data" / "murmure.db").exists()
+    assert stat.S_IMODE((tmp_path / "murmure-data" / "murmure.db").stat().st_mode) == 0o600
     console = run(["run", "--config", "config.toml"], tmp_path, "/help\n")
     assert console.returncode == 0 and "/as NAME" in console.stdout
 
