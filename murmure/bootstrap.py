@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from adapters.scheduler import Jobs
 from bot.anonymity import Anonymizer, Sealer
 from bot.clock import SystemClock
@@ -16,6 +18,7 @@ from bot.moderation.pipeline import default_filter
 from bot.ports import Clock, Directory, Messenger
 from bot.service import Murmure
 from murmure.config import Config, number
+from murmure.errors import DatabaseUnreachable
 from murmure.keys import PEPPER_ENV, SEALING_KEY_ENV, load_key
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
@@ -75,11 +78,10 @@ async def build_app(
             f"generated a local pepper and sealing key in {config.data_dir} (mode 0600) for this demo; "
             "keep them out of the database and of backups shared with it"
         )
-    if config.is_embedded_sqlite:
-        config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    config.make_folders()
     database = SqlDatabase.from_url(config.database_url)
     if migrate:
-        await upgrade(database.engine)
+        await upgrade_or_explain(database)
     clock = clock or SystemClock()
     sealer = Sealer(sealing)
     service = Murmure(
@@ -94,6 +96,15 @@ async def build_app(
     )
     dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals)
     return App(service, dispatcher, database, notes)
+
+
+async def upgrade_or_explain(database: SqlDatabase) -> None:
+    """The migrations; a database that can't be reached says so (the first access at start is this one)."""
+    try:
+        await upgrade(database.engine)
+    except (OSError, SQLAlchemyError) as error:
+        await database.dispose()
+        raise DatabaseUnreachable(error) from None
 
 
 def scheduled_jobs(config: Config, app: App) -> Jobs | None:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from murmure.check_text import add_arguments as add_check_text_arguments
 from murmure.config import ConfigError, load_config
-from murmure.errors import MessengerUnreachable
+from murmure.errors import DatabaseUnreachable, MessengerUnreachable
 from murmure.keys import write_secret_file
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -47,6 +47,7 @@ def _init(args: argparse.Namespace) -> int:
         print(f"{path} exists: keeping it (use --force to overwrite)")
     else:
         example = Path(__file__).with_name("config.example.toml").read_text(encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(example, encoding="utf-8")
         print(f"wrote {path}")
     config = load_config(path)
@@ -60,17 +61,16 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
+    from murmure.bootstrap import upgrade_or_explain
     from storage.database import SqlDatabase
-    from storage.migrate import upgrade
 
     config = load_config(_config_path(args.config))
-    if config.is_embedded_sqlite:
-        config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    config.make_folders()
 
     async def go() -> None:
         database = SqlDatabase.from_url(config.database_url)
         try:
-            await upgrade(database.engine)
+            await upgrade_or_explain(database)
         finally:
             await database.dispose()
 
@@ -128,13 +128,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 4
-    except (OSError, SQLAlchemyError) as error:
-        # say which kind, not the driver's text (it may carry a connection string)
+    except DatabaseUnreachable as error:
         print(
-            f"murmure: cannot reach the database ({type(error).__name__}); "
-            "check database.url (or MURMURE_DATABASE_URL) and that the server answers",
+            f"murmure: {error}; check database.url (or MURMURE_DATABASE_URL) and that the server answers",
             file=sys.stderr,
         )
+        return 3
+    except (OSError, SQLAlchemyError) as error:
+        # a file or the database later on: the kind and the file, never the driver's text (a connection
+        # string may be in it)
+        where = f" on {error.filename}" if isinstance(error, OSError) and error.filename else ""
+        print(f"murmure: {type(error).__name__}{where}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         return 130

@@ -60,6 +60,28 @@ class Config:
     def is_embedded_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The embedded database's file (None for PostgreSQL or an in-memory SQLite)."""
+        if not self.is_embedded_sqlite:
+            return None
+        file = make_url(self.database_url).database
+        return Path(file) if file and file != ":memory:" and not file.startswith("file:") else None
+
+    def make_folders(self) -> None:
+        """The folders an embedded database goes in (the data folder, the SQLite file's), or a clear error."""
+        folders = [(self.data_dir, "murmure.data_dir")] if self.is_embedded_sqlite else []
+        if self.sqlite_file is not None:
+            folders.append((self.sqlite_file.parent, "database.url"))
+        for folder, setting in folders:
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database is for Murmure only
+            except OSError as error:
+                raise ConfigError(
+                    f"cannot create the folder {folder} ({error.strerror or type(error).__name__}); "
+                    f"check {setting}"
+                ) from None
+
 
 def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
     value = data.get(name, {})

@@ -57,3 +57,26 @@ def test_init_and_db_upgrade_from_another_folder_use_the_configs_folder(elsewher
     assert upgraded.returncode == 0, upgraded.stderr
     assert (elsewhere / "sub" / "murmure-data" / "murmure.db").exists()
     assert not (elsewhere / "other" / "murmure-data").exists()
+
+
+def test_a_sqlite_file_outside_the_data_folder_gets_its_folder(elsewhere: Path) -> None:
+    (elsewhere / "sub" / "c.toml").write_text('[database]\nurl = "sqlite+aiosqlite:///state/murmure.db"\n')
+    upgraded = run(["db", "upgrade", "--config", "../sub/c.toml"], elsewhere / "other")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert (elsewhere / "sub" / "state" / "murmure.db").exists()
+
+
+def test_init_makes_the_folder_of_the_config_it_writes(elsewhere: Path) -> None:
+    made = run(["init", "--config", "new/c.toml"], elsewhere / "other")
+    assert made.returncode == 0, made.stderr
+    assert (elsewhere / "other" / "new" / "c.toml").exists()
+    assert (elsewhere / "other" / "new" / "murmure-data" / "pepper").exists()
+
+
+def test_a_folder_that_cannot_be_made_is_not_blamed_on_the_database(elsewhere: Path) -> None:
+    (elsewhere / "sub" / "taken").write_text("a file, not a folder")
+    (elsewhere / "sub" / "c.toml").write_text('[murmure]\ndata_dir = "taken/data"\n')
+    result = run(["db", "upgrade", "--config", "../sub/c.toml"], elsewhere / "other")
+    assert result.returncode == 2, result.stderr
+    assert "cannot create" in result.stderr and "taken" in result.stderr
+    assert "database.url" not in result.stderr and "Traceback" not in result.stderr
