@@ -92,10 +92,29 @@ LINK_MODERATORS = Command(
 )
 SETTINGS = Command("settings", Place.ADMIN)
 AUDIT = Command("audit", Place.ADMIN)
+REMOVE = Command(
+    "remove", Place.ADMIN, arguments=_argument("remove", "number", ArgumentKind.TEXT, required=True)
+)
+BAN = Command(
+    "ban",
+    Place.ADMIN,
+    arguments=(
+        *_argument("ban", "number", ArgumentKind.TEXT, required=True),
+        *_argument("ban", "duration", ArgumentKind.TEXT, required=False),
+    ),
+)
+UNBAN = Command("unban", Place.ADMIN, arguments=_argument("unban", "ban", ArgumentKind.TEXT, required=True))
+BANS = Command("bans", Place.ADMIN)
+SANCTIONS = (
+    REMOVE,
+    BAN,
+    UNBAN,
+    BANS,
+)  # direct moderation by the admins, in a community's or its moderators' chat
 
 COMMANDS = (
     *(START, SECRET, LATEST, TOP, TOPICS, MINE, LANGUAGE, CANCEL, HELP),
-    *(SETUP, LINK_MODERATORS, SETTINGS, AUDIT),
+    *(SETUP, LINK_MODERATORS, SETTINGS, AUDIT, *SANCTIONS),
 )
 ALL_FEATURES = frozenset(Feature)
 

@@ -198,6 +198,18 @@ class Ban:
 
 
 @dataclass(frozen=True)
+class BanRecord:
+    """A ban as moderators see it: its number, what it was given for and when it ends, never whom."""
+
+    id: int
+    community_id: int
+    until: datetime | None
+    secret_id: int | None
+    created_at: datetime
+    lifted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class PendingInput:
     """What the next plain text of a member in DM means (a reply to a secret)."""
 

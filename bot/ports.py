@@ -25,6 +25,7 @@ from bot.repositories import (
     ReportRepository,
     SecretRepository,
 )
+from bot.sanction_ports import SanctionRepository
 
 
 class Clock(Protocol):
@@ -82,6 +83,7 @@ class UnitOfWork(Protocol):
     moderation: ModerationRepository
     outbox: OutboxRepository
     reply_moderation: ReplyModerationRepository
+    sanctions: SanctionRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

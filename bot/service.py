@@ -61,6 +61,7 @@ from bot.usecases import (
     posting,
     reacting,
     replies,
+    sanctions,
     settings,
     writing,
 )
@@ -104,6 +105,11 @@ class Murmure:
         """A text written in a form a deep link opened (a Discord modal): the preview of it, or why not."""
         return await self._run(actor, lambda ctx: _write(ctx, link, raw))
 
+    async def may_open(self, actor: Actor, link: DeepLink) -> list[Response]:
+        """Before a platform opens a form for a deep link (a Discord modal): nothing when it may open, else
+        why not (a banned member is told before writing a whole reply)."""
+        return await self._run(actor, lambda ctx: _may_open(ctx, link))
+
     async def press(self, actor: Actor, data: str) -> list[Response]:
         action = decode_action(data)
         return await self._run(actor, lambda ctx: _press(ctx, action))
@@ -135,6 +141,18 @@ class Murmure:
 
     async def audit(self, actor: Actor, chat_ref: str) -> list[Response]:
         return await self._run(actor, lambda ctx: moderating.audit(ctx, chat_ref))
+
+    async def sanction(self, actor: Actor, chat_ref: str, name: str, argument: str = "") -> list[Response]:
+        """A moderator's command typed in a community's chat or its moderators' chat (``/remove 12``,
+        ``/ban 12 24h``, ``/unban 3``, ``/bans``)."""
+        use_cases: dict[str, UseCase] = {
+            commands.REMOVE.name: lambda ctx: sanctions.remove(ctx, chat_ref, argument),
+            commands.BAN.name: lambda ctx: sanctions.ban(ctx, chat_ref, argument),
+            commands.UNBAN.name: lambda ctx: sanctions.unban(ctx, chat_ref, argument),
+            commands.BANS.name: lambda ctx: sanctions.bans(ctx, chat_ref),
+        }
+        use_case = use_cases.get(name.lower(), lambda ctx: say("error.unknown_command", command=name))
+        return await self._run(actor, use_case)
 
     async def settings(self, actor: Actor, chat_ref: str) -> list[Response]:
         return await self._run(actor, lambda ctx: settings.show(ctx, chat_ref))
@@ -240,6 +258,12 @@ async def _open_link(ctx: Context, link: DeepLink | None) -> list[Response]:
         case PostLink():
             await membership.verify_community(ctx, link.community)
     return say("start.welcome")
+
+
+async def _may_open(ctx: Context, link: DeepLink) -> list[Response]:
+    if isinstance(link, ReplyLink):
+        return await writing.may_reply(ctx, link)
+    return []
 
 
 async def _write(ctx: Context, link: DeepLink, raw: str) -> list[Response]:

@@ -27,6 +27,7 @@ from bot.repositories import (
     ReportRepository,
     SecretRepository,
 )
+from bot.sanction_ports import SanctionRepository
 from storage.repositories import (
     SqlCommunities,
     SqlDigests,
@@ -40,6 +41,7 @@ from storage.repositories import (
     SqlReplies,
     SqlReplyModeration,
     SqlReports,
+    SqlSanctions,
     SqlSecrets,
 )
 from storage.repositories.outbox import OUTBOX_WRITTEN
@@ -90,6 +92,7 @@ class SqlUnitOfWork:
     moderation: ModerationRepository
     outbox: OutboxRepository
     reply_moderation: ReplyModerationRepository
+    sanctions: SanctionRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], outbox_listeners: list[Callable[[], None]]
@@ -112,6 +115,7 @@ class SqlUnitOfWork:
         self.moderation = SqlModeration(self._session)
         self.outbox = SqlOutbox(self._session)
         self.reply_moderation = SqlReplyModeration(self._session)
+        self.sanctions = SqlSanctions(self._session)
         return self
 
     async def __aexit__(

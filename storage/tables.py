@@ -90,6 +90,8 @@ class BanRow(Base):
     author_key: Mapped[str] = mapped_column(KEY)
     until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    secret_id: Mapped[int | None] = mapped_column(ForeignKey("secrets.id"))  # what it was given for
+    lifted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # unbanned by a moderator
 
 
 class DraftRow(Base):

@@ -3,6 +3,7 @@ removed, deleted by their author."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,37 @@ import pytest
 from storage.database import SqlDatabase
 from tests.console_flow import ConsoleFlow
 from tests.test_console_scenario import FRENCH, GROUP, MODS, dm
+
+SANCTIONS = {
+    "en": {
+        "post": "Post",
+        "react": "❤️",
+        "removed": "#1 removed; its author is told",
+        "told": "removed your secret #1",
+        "card_removed": "removed by the moderators",
+        "banned": "#2 removed; its author is suspended until",
+        "refused_post": "You can't post in Demo group until",
+        "refused": "You are suspended in Demo group until",
+        "list": "· for #2 · 24 h · ends",
+        "lifted": "lifted",
+        "preview": "Preview",
+        "not_admin": "Only the admins",
+    },
+    "fr": {
+        "post": "Publier",
+        "react": "❤️",
+        "removed": "#1 retiré ; son auteur est prévenu",
+        "told": "ont retiré ton secret #1",
+        "card_removed": "retiré par les modérateurs",
+        "banned": "#2 retiré ; son auteur est suspendu jusqu'au",
+        "refused_post": "Tu ne peux pas publier dans Demo group avant le",
+        "refused": "Tu es suspendu dans Demo group jusqu'au",
+        "list": "· pour #2 · 24 h · prend fin le",
+        "lifted": "levé",
+        "preview": "Aperçu",
+        "not_admin": "Seuls les admins",
+    },
+}
 
 TEXTS = {
     "en": {
@@ -102,5 +134,54 @@ async def test_replies_are_reported_queued_removed_and_deleted_in_the_console(
         await flow.send(f"/click {say['yes']}")
         assert say["deleted"] in flow.message(regret).body and say["regret"] not in flow.message(regret).body
         assert say["secret"] in flow.message(card.id).body  # the secret stays
+    finally:
+        await flow.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+async def test_admins_remove_ban_list_and_unban_by_command_in_the_console(
+    tmp_path: Path, database: SqlDatabase, language: str
+) -> None:
+    say, reply_say = SANCTIONS[language], TEXTS[language]
+    url = database.engine.url.render_as_string(hide_password=False)
+    flow = await ConsoleFlow.start(tmp_path, url, FRENCH if language == "fr" else "")
+    try:
+        await flow.as_("alice", "My first secret, which the admins will remove.")
+        card = flow.last_in(GROUP, await flow.send(f"/click {say['post']}"))
+        await flow.as_("bob", "Bob's secret, which gets him suspended.")
+        bob_card = flow.last_in(GROUP, await flow.send(f"/click {say['post']}"))
+        await flow.as_("carol", "Carol's secret, still up.")
+        carol_card = flow.last_in(GROUP, await flow.send(f"/click {say['post']}"))
+
+        printed = await flow.as_("erin", "/remove 1")  # erin is no admin
+        assert say["not_admin"] in flow.last_in(dm("erin"), printed).body
+        printed = await flow.as_("mod", "/remove 1")
+        assert say["removed"] in flow.last_in(dm("mod"), printed).body
+        assert say["card_removed"] in flow.message(card.id).body
+        assert say["told"] in flow.last_in(dm("alice")).body
+
+        printed = await flow.send("/ban 2 24h")
+        assert say["banned"] in flow.last_in(dm("mod"), printed).body
+        assert say["card_removed"] in flow.message(bob_card.id).body
+        printed = await flow.send("/bans")
+        listed = flow.last_in(dm("mod"), printed).body
+        assert say["list"] in listed and "bob" not in listed.lower()
+        found = re.search(r"(?:Ban #|n°)(\d+)", listed)
+        assert found is not None
+        ban_number = found[1]
+
+        # bob can't post, react, report or open the reply prompt
+        printed = await flow.as_("bob", "Let me post again.")
+        assert say["refused_post"] in flow.last_in(dm("bob"), printed).body
+        printed = await flow.send(f"/click {carol_card.id} 1")
+        assert say["refused"] in printed
+        for button in (reply_say["report"], reply_say["reply"]):
+            printed = await flow.send(f"/click {carol_card.id} {button}")
+            assert say["refused"] in flow.last_in(dm("bob"), printed).body
+
+        printed = await flow.as_("mod", f"/unban {ban_number}")
+        assert say["lifted"] in flow.last_in(dm("mod"), printed).body
+        printed = await flow.as_("bob", "Back, and nicer this time.")
+        assert say["preview"] in flow.last_in(dm("bob"), printed).body
     finally:
         await flow.close()

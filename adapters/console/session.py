@@ -21,6 +21,8 @@ HELP = """Console commands:
   /click [MSG] BUTTON    press a button by number or label; MSG defaults to the last message you saw
   /lang en|fr            change the acting member's language
   /audit                 the demo group's last moderation actions (its admins only)
+  /remove N              remove the demo group's secret #N (its admins only)
+  /ban N [24h|7d]        ban the author of #N, for a while or for good; /unban B lifts ban B; /bans lists them
   /wait DURATION         let time pass (e.g. 10m, 2h): delayed cards and replies come out
   /help                  this help
 Bot commands (sent in the acting member's DM): {commands}"""
@@ -87,6 +89,9 @@ class ConsoleSession:
             )
         elif name == "audit":
             await self._show(await self.service.audit(self.actor(), GROUP_REF), self.user.dm_ref, None)
+        elif name in {command.name for command in commands.SANCTIONS}:
+            responses = await self.service.sanction(self.actor(), GROUP_REF, name, rest)
+            await self._show(responses, self.user.dm_ref, None)
         elif name == "wait":
             self._wait(rest)
         elif name == "help":

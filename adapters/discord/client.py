@@ -151,10 +151,18 @@ async def _follow(interaction: discord.Interaction[Any], payload: str) -> None:
     client = interaction.client
     assert isinstance(client, MurmureClient)
     link = decode_link(payload)
+    actor = actor_of(interaction.user, interaction.locale)
     if link is not None and link.form is not None:
-        await interaction.response.send_modal(TextModal(client, _locale(interaction), link))
+        try:
+            # a member who may not write (banned there) is told before writing a whole reply
+            refusal = await asyncio.wait_for(client.murmure.may_open(actor, link), ACK_BUDGET)
+        except TimeoutError:
+            refusal = []  # too slow to wait for: the form opens, and what is written is checked anyway
+        if refusal:
+            await respond(interaction, refusal)
+        else:
+            await interaction.response.send_modal(TextModal(client, _locale(interaction), link))
     else:
-        actor = actor_of(interaction.user, interaction.locale)
         await respond_in_time(interaction, client.murmure.start(actor, payload))
 
 
@@ -356,6 +364,27 @@ def install_commands(client: MurmureClient) -> None:
     async def audit(interaction: discord.Interaction[Any]) -> None:
         await _about_this_channel(interaction, client.murmure.audit)
 
+    def sanction(name: str) -> Callable[..., Awaitable[None]]:
+        async def run(interaction: discord.Interaction[Any], **arguments: str | None) -> None:
+            argument = " ".join(value for value in arguments.values() if value)
+            await _about_this_channel(
+                interaction, lambda actor, ref: client.murmure.sanction(actor, ref, name, argument)
+            )
+
+        return run
+
+    async def remove(interaction: discord.Interaction[Any], number: str) -> None:
+        await sanction("remove")(interaction, number=number)
+
+    async def ban(interaction: discord.Interaction[Any], number: str, duration: str | None = None) -> None:
+        await sanction("ban")(interaction, number=number, duration=duration)
+
+    async def unban(interaction: discord.Interaction[Any], ban: str) -> None:
+        await sanction("unban")(interaction, ban=ban)
+
+    async def bans(interaction: discord.Interaction[Any]) -> None:
+        await sanction("bans")(interaction)
+
     group = app_commands.Group(
         name=_name("murmure"),
         description=_describe("command.murmure"),
@@ -366,6 +395,10 @@ def install_commands(client: MurmureClient) -> None:
         commands.SETUP: setup,
         commands.SETTINGS: settings,
         commands.AUDIT: audit,
+        commands.REMOVE: remove,
+        commands.BAN: ban,
+        commands.UNBAN: unban,
+        commands.BANS: bans,
     }
     for command in commands_for(Place.GROUP, FEATURES) + commands_for(Place.ADMIN, FEATURES):
         group.add_command(_slash(command, for_admins[command]))

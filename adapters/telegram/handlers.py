@@ -66,6 +66,7 @@ class TelegramHandlers:
             commands.LINK_MODERATORS: self.on_link_moderators,
             commands.SETTINGS: self.on_settings,
             commands.AUDIT: self.on_audit,
+            **dict.fromkeys(commands.SANCTIONS, self.on_sanction),
         }
         for command in commands_for(Place.GROUP, FEATURES) + commands_for(Place.ADMIN, FEATURES):
             application.add_handler(CommandHandler(command.name, in_groups[command], filters=groups))
@@ -187,7 +188,25 @@ class TelegramHandlers:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        responses = await self._service.audit(actor_of(user), str(chat.id))
+        await self._privately(update, context, await self._service.audit(actor_of(user), str(chat.id)))
+
+    async def on_sanction(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/remove 12``, ``/ban 12 24h``, ``/unban 3``, ``/bans`` in a community's or its moderators' chat,
+        by its admins: answered in the asker's DM (the group sees the card change, not the answer)."""
+        chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+        if chat is None or user is None or message is None or not message.text:
+            return
+        name = message.text.split()[0].lstrip("/").split("@")[0]
+        argument = " ".join(context.args or [])
+        responses = await self._service.sanction(actor_of(user), str(chat.id), name, argument)
+        await self._privately(update, context, responses)
+
+    async def _privately(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, responses: list[Response]
+    ) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
         try:
             for response in responses:
                 if isinstance(response, Say):

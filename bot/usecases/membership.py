@@ -131,14 +131,19 @@ async def secret_in_reach(ctx: Context, secret_id: int, *, briefly: bool = False
     return SecretInReach(secret, community)
 
 
-async def ensure_not_banned(ctx: Context, community: Community) -> None:
+async def ensure_not_banned(
+    ctx: Context, community: Community, *, acting: bool = False, briefly: bool = False
+) -> None:
+    """Refused while banned in the community: from posting, or (``acting``) replying, reacting, reporting."""
     ban = await ctx.uow.members.active_ban(ctx.key, community.id, ctx.now())
     if ban is None:
         return
+    refused = RefusedBriefly if briefly else Refused
+    kind = "banned_act" if acting else "banned"
     if ban.until is None:
-        raise Refused("error.banned_forever", community=community.title)
+        raise refused(f"error.{kind}_forever", community=community.title)
     until = ban.until.strftime("%Y-%m-%d %H:%M UTC")
-    raise Refused("error.banned_until", community=community.title, until=until)
+    raise refused(f"error.{kind}_until", community=community.title, until=until)
 
 
 async def is_admin(ctx: Context, community: Community, chat_ref: str | None = None) -> bool:

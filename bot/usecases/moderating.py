@@ -10,7 +10,6 @@ from bot.actions import Moderate, RemoveFor
 from bot.i18n import t
 from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import (
-    Ban,
     Community,
     ModOperation,
     QueueItem,
@@ -35,6 +34,7 @@ BAN_LENGTHS: dict[ModOperation, timedelta | None] = {
 }
 AUDIT_LINES = 15
 REPLY_MARK = "reply:"  # an audit entry's detail about a reply under the secret
+DIRECT_MARK = "direct"  # an audit entry's detail for an action typed as a command (bot/usecases/sanctions.py)
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,8 @@ async def operate(ctx: Context, action: Moderate) -> list[Response]:
         outcome = t("moderation.approved")
     else:
         length = BAN_LENGTHS[operation]
-        await ctx.uow.members.add_ban(
-            Ban(community.id, secret.author_key, now + length if length else None), now
+        await ctx.uow.sanctions.ban(
+            community.id, secret.author_key, now + length if length else None, secret.id, now
         )
         await _take_down(ctx, outbox, secret)
         banned = operation.value.replace("ban_", "banned_")
@@ -120,8 +120,8 @@ async def _operate_on_reply(
     else:
         await _decide(ctx, item, QueueStatus.BANNED)
         length = BAN_LENGTHS[operation]
-        await ctx.uow.members.add_ban(
-            Ban(community.id, reply.author_key, now + length if length else None), now
+        await ctx.uow.sanctions.ban(
+            community.id, reply.author_key, now + length if length else None, secret.id, now
         )
         await _take_down_reply(ctx, outbox, reply)
         outcome = t(f"moderation.{operation.value.replace('ban_', 'banned_')}")
@@ -192,6 +192,9 @@ async def audit(ctx: Context, chat_ref: str) -> list[Response]:
         if detail.startswith(REPLY_MARK):
             number, detail = t("audit.reply_in", number=number), detail.removeprefix(REPLY_MARK)
         reason = t(f"report.{detail}") if detail in {r.value for r in ReportReason} else ""
+        if detail.startswith(DIRECT_MARK):  # by a command: "direct", or "direct:<ban number>"
+            ban_number = detail.partition(":")[2]
+            reason = t("audit.ban_number", ban=ban_number) if ban_number else t("audit.direct")
         action = t(f"audit.{entry.action}")
         lines.append(f"{entry.at:%Y-%m-%d %H:%M} UTC · {number} · {action} {reason}".rstrip())
     return [Say(OutgoingMessage(RichText.plain("\n".join(lines))))]

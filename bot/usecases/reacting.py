@@ -29,7 +29,9 @@ def reporter_weight(new_member: bool, upheld: int, rejected: int) -> float:
 
 
 async def react(ctx: Context, action: React) -> list[Response]:
-    secret = (await membership.secret_in_reach(ctx, action.secret, briefly=True)).secret
+    reach = await membership.secret_in_reach(ctx, action.secret, briefly=True)
+    await membership.ensure_not_banned(ctx, reach.community, acting=True, briefly=True)
+    secret = reach.secret
     added = await ctx.uow.reactions.toggle(secret.id, ctx.key, action.reaction)
     points = ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
     await ctx.uow.secrets.add_points(secret.id, points)
@@ -40,11 +42,13 @@ async def react(ctx: Context, action: React) -> list[Response]:
 async def begin_report(ctx: Context, link: ReportLink) -> list[Response]:
     """A card's Report link: the reasons, privately."""
     reach = await membership.secret_in_reach(ctx, link.secret)
+    await membership.ensure_not_banned(ctx, reach.community, acting=True)
     return [Say(render.report_reasons(ctx.locale, reach.secret))]
 
 
 async def report(ctx: Context, action: Report) -> list[Response]:
     reach = await membership.secret_in_reach(ctx, action.secret)
+    await membership.ensure_not_banned(ctx, reach.community, acting=True)
     weight = await weight_of(ctx, reach.community)
     if not await ctx.uow.reports.add(NewReport(reach.secret.id, ctx.key, action.reason, weight, ctx.now())):
         return [EditPressed(message("report.already"))]

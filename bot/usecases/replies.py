@@ -40,11 +40,13 @@ async def reply_in_reach(ctx: Context, reply_id: int) -> ReplyInReach:
 async def begin_report(ctx: Context, link: ReportReplyLink) -> list[Response]:
     """A reply's Report link: the reasons, privately."""
     reach = await reply_in_reach(ctx, link.reply)
+    await membership.ensure_not_banned(ctx, reach.community, acting=True)
     return [Say(render.reply_report_reasons(ctx.locale, reach.reply, reach.secret))]
 
 
 async def report(ctx: Context, action: ReportReply) -> list[Response]:
     reach = await reply_in_reach(ctx, action.reply)
+    await membership.ensure_not_banned(ctx, reach.community, acting=True)
     weight = await reacting.weight_of(ctx, reach.community)
     if not await ctx.uow.reply_moderation.add_report(
         reach.reply.id, ctx.key, action.reason, weight, ctx.now()

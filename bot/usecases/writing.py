@@ -44,9 +44,17 @@ async def reply_text(ctx: Context, link: ReplyLink, raw: str) -> list[Response]:
     return await _reply_preview(ctx, link.secret, _cleaned(raw))
 
 
+async def may_reply(ctx: Context, link: ReplyLink) -> list[Response]:
+    """Before a form opens for a reply (a Discord modal): nothing when it may, else why not."""
+    reach = await membership.secret_in_reach(ctx, link.secret)
+    await membership.ensure_not_banned(ctx, reach.community, acting=True)
+    return []
+
+
 async def begin_reply(ctx: Context, link: ReplyLink) -> list[Response]:
     """A card's Reply link: the next DM is the reply."""
     reach = await membership.secret_in_reach(ctx, link.secret)
+    await membership.ensure_not_banned(ctx, reach.community, acting=True)
     expires = ctx.now() + PENDING_INPUT_LIFETIME
     await ctx.uow.preferences.set_pending_input(
         PendingInput(ctx.key, DraftKind.REPLY, link.secret, expires), ctx.key
@@ -109,6 +117,7 @@ async def _reply_preview(ctx: Context, secret_id: int, cleaned: str) -> list[Res
         # the thread is gone: stop waiting for a reply
         await ctx.uow.preferences.set_pending_input(None, ctx.key)
         raise
+    await membership.ensure_not_banned(ctx, reach.community, acting=True)
     now = ctx.now()
     await limits.check_cooldown(ctx.uow, ctx.key, now)
     result = ctx.services.text_filter.check(cleaned, ctx.locale)

@@ -12,6 +12,7 @@ from storage.repositories.reactions import SqlReactions
 from storage.repositories.replies import SqlReplies
 from storage.repositories.reply_moderation import SqlReplyModeration
 from storage.repositories.reports import SqlReports
+from storage.repositories.sanctions import SqlSanctions
 from storage.repositories.secrets import SqlSecrets
 
 __all__ = [
@@ -27,5 +28,6 @@ __all__ = [
     "SqlReplies",
     "SqlReplyModeration",
     "SqlReports",
+    "SqlSanctions",
     "SqlSecrets",
 ]

@@ -69,6 +69,7 @@ class SqlMembers(Repository):
             .where(
                 BanRow.author_key == author_key,
                 BanRow.community_id == community_id,
+                BanRow.lifted_at.is_(None),
                 or_(BanRow.until.is_(None), BanRow.until > now),
             )
             .order_by(BanRow.until.is_(None).desc(), BanRow.until.desc())

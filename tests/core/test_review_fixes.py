@@ -46,9 +46,9 @@ async def test_two_moderators_deciding_at_once_apply_one_decision() -> None:
     decided = h.db.state.items[item_id].status
     secret = next(iter(h.db.state.secrets.values()))
     if decided is QueueStatus.APPROVED:
-        assert secret.status is SecretStatus.PUBLISHED and h.db.state.bans == []
+        assert secret.status is SecretStatus.PUBLISHED and h.db.state.ban_records == {}
     else:
-        assert secret.status is SecretStatus.REMOVED and len(h.db.state.bans) == 1
+        assert secret.status is SecretStatus.REMOVED and len(h.db.state.ban_records) == 1
     assert len(h.db.state.audit) == 1
 
 

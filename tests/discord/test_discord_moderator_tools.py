@@ -30,6 +30,11 @@ TEXTS = {
         "deleted": "This reply was deleted by its author.",
         "secret_removed": "removed by the moderators",
         "with_secret": "This reply is hidden with its secret.",
+        "removed_answer": "#1 removed; its author is told",
+        "banned_answer": "#2 removed; its author is suspended until",
+        "list": r"Ban #(\d+) · for #2 · 24 h · ends",
+        "refused": "You are suspended in Night owls #general until",
+        "lifted": "lifted",
     },
     "fr": {
         "locale": "fr",
@@ -48,6 +53,11 @@ TEXTS = {
         "deleted": "Cette réponse a été supprimée par son auteur.",
         "secret_removed": "retiré par les modérateurs",
         "with_secret": "Cette réponse est masquée avec son secret.",
+        "removed_answer": "#1 retiré ; son auteur est prévenu",
+        "banned_answer": "#2 retiré ; son auteur est suspendu jusqu'au",
+        "list": r"Bannissement n°(\d+) · pour #2 · 24 h · prend fin le",
+        "refused": "Tu es suspendu dans Night owls #general jusqu'au",
+        "lifted": "levé",
     },
 }
 
@@ -124,3 +134,56 @@ async def test_replies_are_moderated_in_a_discord_server(
             await dc.wait_until(lambda: say["secret_removed"] in _plain(d.card(1)), within=8)
             assert say["with_secret"] in _plain(dc.message(kept.id))
         assert dc.ack_delays() and max(dc.ack_delays().values()) < 3
+
+
+async def _command(d: Discord, name: str, channel: int, subcommand: str, **options: str) -> str:
+    ran = await d.dc.user_runs_command(uid(name), GUILD, channel, "murmure", subcommand=subcommand,
+                                       options=options or None)  # fmt: skip
+    answer = await ran.response()
+    data = answer.get("data") or {}
+    if answer["type"] == 5:  # deferred: the answer follows
+        return str(ran.original().content or "").replace("\\", "")
+    assert data.get("flags", 0) & 64, "answered ephemerally"
+    return str(data.get("content", "")).replace("\\", "")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+async def test_admins_remove_ban_list_and_unban_by_command_on_discord(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    say = TEXTS[language]
+    async with DiscordEmulator() as dc:
+        await populate(dc, say["locale"])
+        async with running_discord(tmp_path, monkeypatch, dc, say["community"]) as d:
+            setup = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup",
+                                               options={"moderators": MODS})  # fmt: skip
+            await setup.response()
+            await d.until(GENERAL, say["welcome"])
+            for name, text in (
+                ("alice", "First, to remove."),
+                ("bob", "Second, banned."),
+                ("carol", "Third."),
+            ):
+                submitted = await d.write_secret(name, text)
+                await d.click(name, submitted.original(), say["post"])
+                await dc.wait_until(lambda text=text: card_recorded(tmp_path / "murmure.db", text), within=8)
+
+            assert say["removed_answer"] in await _command(d, "mod", MODS, "remove", number="1")
+            await dc.wait_until(lambda: say["secret_removed"] in _plain(d.card(1)), within=8)
+            assert say["banned_answer"] in await _command(d, "mod", MODS, "ban", number="2", duration="24h")
+            listed = await _command(d, "mod", MODS, "bans")
+            found = re.search(say["list"], listed)
+            assert found is not None and "Roberto" not in listed
+
+            # bob can't react, report or open the reply form
+            reacted = await d.click("bob", d.card(3), "❤️")
+            assert say["refused"] in str(reacted.answers).replace("\\", "")
+            asked = await d.click("bob", d.card(3), say["report"])
+            assert say["refused"] in _plain(asked.original())
+            opened = await dc.user_clicks(uid("bob"), d.card(3), d.custom_id(d.card(3), say["reply"]))
+            answer = await opened.response()
+            assert answer["type"] != 9 and say["refused"] in str(answer).replace("\\", "")
+
+            assert say["lifted"] in await _command(d, "mod", MODS, "unban", ban=found[1])
+            opened = await dc.user_clicks(uid("bob"), d.card(3), d.custom_id(d.card(3), say["reply"]))
+            assert (await opened.response())["type"] == 9  # the form opens again

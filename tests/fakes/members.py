@@ -48,6 +48,14 @@ class FakeMembers(Repo):
             and b.community_id == community_id
             and (b.until is None or b.until > now)
         ]
+        active += [
+            Ban(record.community_id, key, record.until)
+            for record, key in self.s.ban_records.values()
+            if key == author_key
+            and record.community_id == community_id
+            and record.lifted_at is None
+            and (record.until is None or record.until > now)
+        ]
         return max(active, key=lambda b: b.until or FAR_FUTURE, default=None)
 
     async def add_ban(self, ban: Ban, at: datetime) -> None:

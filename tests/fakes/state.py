@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from bot.model import (
     Ban,
+    BanRecord,
     Community,
     Draft,
     PendingInput,
@@ -39,6 +40,7 @@ class State:
     locales: dict[str, str] = field(default_factory=dict)
     pending: dict[str, PendingInput] = field(default_factory=dict)
     bans: list[Ban] = field(default_factory=list)
+    ban_records: dict[int, tuple[BanRecord, str]] = field(default_factory=dict)  # with the author key
     drafts: dict[int, Draft] = field(default_factory=dict)
     secrets: dict[int, Secret] = field(default_factory=dict)
     returns: dict[int, tuple[bytes, datetime]] = field(default_factory=dict)

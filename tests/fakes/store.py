@@ -21,11 +21,13 @@ from bot.repositories import (
     ReportRepository,
     SecretRepository,
 )
+from bot.sanction_ports import SanctionRepository
 from tests.fakes.communities import FakeCommunities
 from tests.fakes.members import FakeDigests, FakeMembers, FakePreferences
 from tests.fakes.moderation import FakeDrafts, FakeModeration
 from tests.fakes.outbox import FakeOutbox
 from tests.fakes.reply_moderation import FakeReplyModeration
+from tests.fakes.sanctions import FakeSanctions
 from tests.fakes.secrets import FakeFeeds, FakeSecrets
 from tests.fakes.state import State
 from tests.fakes.threads import FakeReactions, FakeReplies, FakeReports
@@ -47,6 +49,7 @@ class FakeUnitOfWork:
     moderation: ModerationRepository
     outbox: OutboxRepository
     reply_moderation: ReplyModerationRepository
+    sanctions: SanctionRepository
 
     def __init__(self, database: FakeDatabase) -> None:
         self._database = database
@@ -64,6 +67,7 @@ class FakeUnitOfWork:
         self.moderation = FakeModeration(self)
         self.outbox = FakeOutbox(self)
         self.reply_moderation = FakeReplyModeration(self)
+        self.sanctions = FakeSanctions(self)
         self.outbox_written = False
 
     async def __aenter__(self) -> Self:

@@ -37,6 +37,8 @@ LEFT_EMPTY = {
     ("secrets", "collection"): "secrets written before topics existed have none",
     ("secrets", "sending_until"): "no card is being sent across an upgrade",
     ("queue_items", "reply_id"): "items queued before replies were moderated are about their secret",
+    ("bans", "secret_id"): "bans given before the ban list did not record their secret",
+    ("bans", "lifted_at"): "no ban was lifted before unban existed",
 }
 
 # Plausible values for columns the core reads as enums or formats; any other column gets one by its type.

@@ -40,6 +40,13 @@ TEXTS = {
         "deleted": "This reply was deleted by its author.",
         "secret_removed": "removed by the moderators",
         "with_secret": "This reply is hidden with its secret.",
+        "told_removed": "removed your secret #1",
+        "removed_answer": "#1 removed; its author is told",
+        "banned_answer": "#2 removed; its author is suspended until",
+        "list": r"Ban #(\d+) · for #2 · 24 h · ends",
+        "refused": "You are suspended in Night owls until",
+        "refused_post": "You can't post in Night owls until",
+        "lifted": "lifted",
     },
     "fr": {
         "community": '[community]\nlocale = "fr"\n',
@@ -68,6 +75,13 @@ TEXTS = {
         "deleted": "Cette réponse a été supprimée par son auteur.",
         "secret_removed": "retiré par les modérateurs",
         "with_secret": "Cette réponse est masquée avec son secret.",
+        "told_removed": "ont retiré ton secret #1",
+        "removed_answer": "#1 retiré ; son auteur est prévenu",
+        "banned_answer": "#2 retiré ; son auteur est suspendu jusqu'au",
+        "list": r"Bannissement n°(\d+) · pour #2 · 24 h · prend fin le",
+        "refused": "Tu es suspendu dans Night owls jusqu'au",
+        "refused_post": "Tu ne peux pas publier dans Night owls avant le",
+        "lifted": "levé",
     },
 }
 
@@ -158,3 +172,58 @@ async def test_replies_are_moderated_in_a_telegram_group(
         await _changes(t, card, say["secret_removed"])
         assert say["with_secret"] in (_now(t, kept).text or "")
         await t.tg.wait_until(lambda: not t.tg.unanswered_callback_queries(), within=5)
+
+
+async def _post(t: Telegram, name: str, text: str, say: dict[str, str]) -> ChatMessage:
+    await t.dm(name, text)
+    await t.click(name, await t.until(uid(name), say["preview"]), say["post"])
+    card = await t.until(GROUP, re.escape(text))
+    await t.tg.wait_until(lambda: card_recorded(t.data_dir / "murmure.db", text), within=8)
+    return card
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+async def test_admins_remove_ban_list_and_unban_from_the_moderators_chat_on_telegram(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    say = TEXTS[language]
+    languages = dict.fromkeys(USERS, language)
+    async with running_telegram(tmp_path, monkeypatch, say["community"], languages=languages) as t:
+        await _setup(t, say)
+        first = await _post(t, "alice", "A first secret the admins remove.", say)
+        second = await _post(t, "bob", "Bob's secret, which gets him suspended.", say)
+        third = await _post(t, "carol", "Carol's secret stays up.", say)
+
+        # typed in the moderators' chat, answered in the admin's DM; the author is told
+        await t.tg.user_sends(uid("mod"), MODS, "/remove 1")
+        await t.until(uid("mod"), re.escape(say["removed_answer"]))
+        await _changes(t, first, say["secret_removed"])
+        await t.until(uid("alice"), say["told_removed"])
+        await t.tg.user_sends(uid("mod"), MODS, "/ban 2 24h")
+        await t.until(uid("mod"), re.escape(say["banned_answer"]))
+        await _changes(t, second, say["secret_removed"])
+        await t.tg.user_sends(uid("mod"), MODS, "/bans")
+        listed = await t.until(uid("mod"), say["list"])
+        assert "Roberto" not in (listed.text or "") and str(uid("bob")) not in (listed.text or "")
+        found = re.search(say["list"], listed.text or "")
+        assert found is not None
+
+        # bob can't react, report or open the reply prompt; nor post
+        await t.click("bob", third, "❤️")
+        await t.tg.wait_until(lambda: not t.tg.unanswered_callback_queries(), within=5)
+        assert any(
+            say["refused"] in str(call.params.get("text", "")) for call in t.tg.calls("answerCallbackQuery")
+        )
+        assert "❤️ 0" in str(_now(t, third).buttons)
+        for label in (say["report"], say["reply"]):
+            before = len(t.bot_messages(uid("bob")))
+            await t.open_link("bob", third, label)
+            await t.tg.wait_until(lambda seen=before: len(t.bot_messages(uid("bob"))) > seen, within=8)
+            assert say["refused"] in (t.last(uid("bob")).text or "")
+        await t.dm("bob", "Let me post again.")
+        await t.until(uid("bob"), re.escape(say["refused_post"]))
+
+        await t.tg.user_sends(uid("mod"), MODS, f"/unban {found[1]}")
+        await t.until(uid("mod"), say["lifted"])
+        await t.dm("bob", "Back, and nicer.")
+        await t.until(uid("bob"), say["preview"])

@@ -126,7 +126,9 @@ async def test_the_whole_flow_in_a_telegram_group(
         for language in ("", "fr"):
             menu = [c["command"] for c in tg.commands(language, private)]
             assert menu == ["start", "latest", "top", "topics", "mine", "language", "cancel", "help"]
-            assert [c["command"] for c in tg.commands(language, admins)] == ["linkmods", "settings", "audit"]
+            assert [c["command"] for c in tg.commands(language, admins)] == [
+                *("linkmods", "settings", "audit", "remove", "ban", "unban", "bans")
+            ]
             assert tg.commands(language) == [] and tg.commands(language, {"type": "all_group_chats"}) == []
         assert {c["description"] for c in tg.commands("fr", private)} & {"Changer de langue"}
 
