@@ -9,9 +9,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from bot.model import Token
 
 ANIMALS = (
     "fox", "owl", "otter", "lynx", "heron", "badger", "panda", "koala", "raven", "tiger", "whale", "gecko",
@@ -21,6 +24,15 @@ COLOURS = (
     "amber", "coral", "indigo", "ivory", "jade", "plum", "orange", "turquoise", "ruby", "lilac", "olive",
     "saffron", "emerald", "cherry", "chestnut", "mauve",
 )  # fmt: skip
+
+
+TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"  # noqa: S105 - an alphabet, not a password
+TOKEN_LENGTH = 20  # 103 bits
+
+
+def new_token() -> Token:
+    """A random reference for buttons and links: unguessable, and in no order."""
+    return Token("".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH)))
 
 
 class Anonymizer:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NewType
 
 from bot.delays import DEFAULT_DELAY_SECONDS
 from bot.moderation.verdict import Verdict
+
+Token = NewType("Token", str)
+"""An unguessable random reference (``bot.anonymity.new_token``)."""
 
 # Secret's "Collections": topics a secret may carry, named in the catalogs as ``collection.<key>``.
 COLLECTIONS = ("love", "work", "school", "family", "friends", "health", "money", "funny")
@@ -139,6 +143,7 @@ class Secret:
     created_at: datetime
     card_ref: str | None
     author_locale: str
+    token: Token  # what buttons and links carry instead of the id: random, so it orders and counts nothing
     collection: str | None = None
     points: float = 0.0  # engagement for ranking: see bot/ranking.py
 

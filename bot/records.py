@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.model import DraftKind, ReportReason, SecretStatus
+from bot.model import DraftKind, ReportReason, SecretStatus, Token
 from bot.moderation.verdict import Verdict
 
 
@@ -28,6 +28,7 @@ class NewSecret:
     status: SecretStatus
     created_at: datetime
     author_locale: str
+    token: Token
     collection: str | None = None
     return_address: SealedAddress | None = None  # where to tell the author what became of it
 

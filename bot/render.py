@@ -70,13 +70,13 @@ def card(locale: str, secret: Secret, counts: ReactionCounts, replies: int) -> O
     if secret.status is SecretStatus.DELETED:
         return OutgoingMessage(header + RichText.plain(t_in(locale, "card.deleted")))
     reactions = tuple(
-        Button(f"{reaction.emoji} {counts.of(reaction)}", React(secret.id, reaction))
+        Button(f"{reaction.emoji} {counts.of(reaction)}", React(secret.token, reaction))
         for reaction in REACTIONS
     )
     reply_label = t_in(locale, "card.reply") + (f" ({replies})" if replies else "")
     actions = (
-        Button(reply_label, link=ReplyLink(secret.id)),
-        Button(t_in(locale, "card.report"), link=ReportLink(secret.id)),
+        Button(reply_label, link=ReplyLink(secret.token)),
+        Button(t_in(locale, "card.report"), link=ReportLink(secret.token)),
     )
     return OutgoingMessage(
         header + secret_body(locale, secret.text, secret.content_warning), (reactions, actions)
@@ -207,7 +207,7 @@ def removal_reasons(
 
 def report_reasons(locale: str, secret: Secret) -> OutgoingMessage:
     buttons = tuple(
-        (Button(t_in(locale, f"report.{reason.value}"), Report(secret.id, reason)),)
+        (Button(t_in(locale, f"report.{reason.value}"), Report(secret.token, reason)),)
         for reason in REPORT_REASONS
     )
     return OutgoingMessage(RichText.plain(t_in(locale, "report.ask", number=secret.shown_number)), buttons)

@@ -115,6 +115,7 @@ class SecretRow(Base):
     __tablename__ = "secrets"
     __table_args__ = (
         UniqueConstraint("community_id", "number"),
+        UniqueConstraint("token", name="uq_secrets_token"),
         Index("ix_secrets_feed", "community_id", "status", "created_at", "id"),
         Index("ix_secrets_top", "community_id", "status", "created_at", "points", "id"),
         Index("ix_secrets_collection", "collection", "status", "created_at"),
@@ -131,6 +132,7 @@ class SecretRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     card_ref: Mapped[str | None] = mapped_column(String(64))
     author_locale: Mapped[str] = mapped_column(String(8))
+    token: Mapped[str] = mapped_column(String(32))  # buttons and links carry this, not the id
     collection: Mapped[str | None] = mapped_column(String(32))
     points: Mapped[float] = mapped_column(Float, default=0.0)
     return_address: Mapped[bytes | None] = mapped_column(LargeBinary)

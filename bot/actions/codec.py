@@ -15,12 +15,13 @@ from dataclasses import dataclass, fields
 from enum import Enum, StrEnum
 from typing import ClassVar, get_type_hints
 
-from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason
+from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason, Token
 
 VERSION = "2"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 _WORD = re.compile(r"[a-z][a-z_]{0,15}")
 _NUMBER = re.compile(r"[0-9]{1,10}")
+_TOKEN = re.compile(r"[a-z0-9]{20}")
 
 # The code of each enum value on buttons. Never change one: live buttons carry them.
 CODES: dict[type[Enum], dict[Enum, str]] = {
@@ -96,8 +97,8 @@ class DeepLink:
 
 
 # What adapters may match without knowing any code (Discord's dynamic items).
-ACTION_PATTERN = VERSION + r":[a-z_]{1,16}(?::[a-z0-9_]{1,16}){0,4}"
-LINK_PATTERN = r"[a-z]{1,16}(?:_[0-9]{1,10}){1,2}"
+ACTION_PATTERN = VERSION + r":[a-z_]{1,16}(?::[a-z0-9_]{1,20}){0,4}"
+LINK_PATTERN = r"[a-z]{1,16}(?:_[a-z0-9]{1,20}){1,2}"
 
 
 def decode_action(data: str) -> Action | None:
@@ -153,7 +154,7 @@ def _encode_field(value: object) -> str:
         if not 0 <= value <= MAX_ID:
             raise ValueError(f"id out of range: {value}")
         return str(value)
-    if isinstance(value, str) and _WORD.fullmatch(value):
+    if isinstance(value, str) and (_WORD.fullmatch(value) or _TOKEN.fullmatch(value)):
         return value
     raise ValueError(f"cannot put {value!r} on a button")
 
@@ -165,6 +166,8 @@ def _decode_field(kind: object, part: str) -> object | None:
         if not _NUMBER.fullmatch(part) or int(part) > MAX_ID:
             return None
         return int(part)
+    if kind is Token:
+        return Token(part) if _TOKEN.fullmatch(part) else None
     if kind is str:
         return part if _WORD.fullmatch(part) else None
     if isinstance(kind, type) and issubclass(kind, Enum):

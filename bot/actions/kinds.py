@@ -1,12 +1,13 @@
-"""What a button or a deep link asks for: one frozen dataclass each. A reference to a secret, draft, item or
-community is one field, so that it can become an opaque token without changing the shape of the actions."""
+"""What a button or a deep link asks for: one frozen dataclass each. A secret is referred to by its random
+token, never its id (ids follow the order of the DMs); a draft, item or community is one field that can
+become a token the same way."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot.actions.codec import Action, DeepLink, Form
-from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason
+from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason, Token
 
 # ----------------------------------------------------------------- writing a secret or a reply
 
@@ -49,14 +50,14 @@ class Cancel(Action):
 class React(Action):
     code = "react"
     counter = True
-    secret: int
+    secret: Token
     reaction: Reaction
 
 
 @dataclass(frozen=True)
 class Report(Action):
     code = "report"
-    secret: int
+    secret: Token
     reason: ReportReason
 
 
@@ -82,13 +83,13 @@ class DeleteReply(Action):
 @dataclass(frozen=True)
 class AskDelete(Action):
     code = "delete"
-    secret: int
+    secret: Token
 
 
 @dataclass(frozen=True)
 class ConfirmDelete(Action):
     code = "delyes"
-    secret: int
+    secret: Token
 
 
 @dataclass(frozen=True)
@@ -185,13 +186,13 @@ class SetPublic(Action):
 class ReplyLink(DeepLink):
     code = "reply"
     form = Form.REPLY
-    secret: int
+    secret: Token
 
 
 @dataclass(frozen=True)
 class ReportLink(DeepLink):
     code = "report"
-    secret: int
+    secret: Token
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.logsafe import where
-from bot.model import Community, Secret, SecretStatus
+from bot.model import Community, Secret, SecretStatus, Token
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases.context import Context
 
@@ -117,12 +117,16 @@ async def communities_of(ctx: Context) -> list[Community]:
     return sorted(found, key=lambda c: c.id)
 
 
-async def secret_in_reach(ctx: Context, secret_id: int, *, briefly: bool = False) -> SecretInReach:
+async def secret_in_reach(ctx: Context, token: Token, *, briefly: bool = False) -> SecretInReach:
+    """The secret a button or a link names, if in reach (``in_reach``)."""
+    return await in_reach(ctx, await ctx.uow.secrets.by_token(token), briefly=briefly)
+
+
+async def in_reach(ctx: Context, secret: Secret | None, *, briefly: bool = False) -> SecretInReach:
     """A secret whose card is out, in one of the member's communities. Otherwise one answer, the same
     whether it doesn't exist, isn't out yet or is elsewhere: none of them may be told from the others
     (a deep link tried at every DM would give away when each secret was written, and where)."""
     refused = RefusedBriefly if briefly else Refused
-    secret = await ctx.uow.secrets.get(secret_id)
     if secret is None or secret.status is not SecretStatus.PUBLISHED:
         raise refused("error.secret_unavailable")
     community = await ctx.uow.communities.get(secret.community_id)

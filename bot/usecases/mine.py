@@ -6,7 +6,7 @@ from bot import render
 from bot.actions import AskDelete, ConfirmDelete
 from bot.i18n import t
 from bot.messages import Button, EditPressed, OutgoingMessage, Response, RichText, Say
-from bot.model import QueueStatus, Secret, SecretStatus
+from bot.model import QueueStatus, Secret, SecretStatus, Token
 from bot.outbox import CardRefresh, Outbox
 from bot.refusals import RefusedBriefly
 from bot.usecases.context import Context, message, say
@@ -35,13 +35,13 @@ async def my_secrets(ctx: Context) -> list[Response]:
             replies=replies,
         )
         text = RichText.plain(line + "\n") + render.secret_body(ctx.locale, secret.text, False)
-        buttons = ((Button(t("mine.delete"), AskDelete(secret.id)),),) if secret.status not in GONE else ()
+        buttons = ((Button(t("mine.delete"), AskDelete(secret.token)),),) if secret.status not in GONE else ()
         responses.append(Say(OutgoingMessage(text, buttons)))
     return responses
 
 
-async def _own_secret(ctx: Context, secret_id: int) -> Secret:
-    secret = await ctx.uow.secrets.get(secret_id)
+async def _own_secret(ctx: Context, token: Token) -> Secret:
+    secret = await ctx.uow.secrets.by_token(token)
     if secret is None or secret.author_key != ctx.key:
         raise RefusedBriefly("error.stale")
     if secret.status in GONE:
@@ -51,7 +51,7 @@ async def _own_secret(ctx: Context, secret_id: int) -> Secret:
 
 async def ask_delete(ctx: Context, action: AskDelete) -> list[Response]:
     secret = await _own_secret(ctx, action.secret)
-    buttons = ((Button(t("mine.delete_yes"), ConfirmDelete(secret.id)),),)
+    buttons = ((Button(t("mine.delete_yes"), ConfirmDelete(secret.token)),),)
     return [
         Say(OutgoingMessage(RichText.plain(t("mine.delete_confirm", number=secret.shown_number)), buttons))
     ]

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot import delays, limits, render
 from bot.actions import Post
+from bot.anonymity import new_token
 from bot.messages import EditPressed, Response
 from bot.model import Community, Draft, DraftKind, DraftStatus, ModerationMode, QueueCause, SecretStatus
 from bot.moderation.verdict import Verdict
@@ -57,6 +58,7 @@ async def post(ctx: Context, action: Post) -> list[Response]:
             status=SecretStatus.QUEUED if cause is None else SecretStatus.HELD,
             created_at=now,
             author_locale=ctx.locale,
+            token=new_token(),
             return_address=SealedAddress(
                 ctx.services.sealer.seal(ctx.actor.dm_ref, f"{ctx.actor.platform}:return"),
                 now + RETURN_ADDRESS_LIFETIME,
@@ -95,7 +97,7 @@ async def _hold_cause(ctx: Context, community: Community, draft: Draft) -> Queue
 async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
     if draft.secret_id is None:
         raise RefusedBriefly("error.stale")
-    reach = await membership.secret_in_reach(ctx, draft.secret_id)
+    reach = await membership.in_reach(ctx, await ctx.uow.secrets.get(draft.secret_id))
     await membership.ensure_not_banned(ctx, reach.community)
     await limits.check_reply_limit(ctx.uow, ctx.key, reach.community, ctx.now())
     if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):

@@ -29,7 +29,7 @@ async def reply_in_reach(ctx: Context, reply_id: int) -> ReplyInReach:
     if reply is None or reply.status is not ReplyStatus.PUBLISHED:
         raise Refused("error.reply_unavailable")
     try:
-        reach = await membership.secret_in_reach(ctx, reply.secret_id)
+        reach = await membership.in_reach(ctx, await ctx.uow.secrets.get(reply.secret_id))
     except Refused as refusal:
         if refusal.key == "error.secret_unavailable":
             raise Refused("error.reply_unavailable") from None

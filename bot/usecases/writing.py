@@ -11,7 +11,7 @@ from bot import limits, render
 from bot.actions import Cancel, ChooseCommunity, CycleTopic, PostLink, ReplyLink, ToggleWarning
 from bot.i18n import t
 from bot.messages import EditPressed, Response, Say
-from bot.model import Draft, DraftKind, DraftStatus, PendingInput
+from bot.model import Draft, DraftKind, DraftStatus, PendingInput, Secret
 from bot.moderation.duplicates import is_near_duplicate
 from bot.moderation.verdict import Verdict
 from bot.records import NewDraft
@@ -29,7 +29,7 @@ async def text(ctx: Context, raw: str) -> list[Response]:
     cleaned = _cleaned(raw)
     pending = await ctx.uow.preferences.pending_input(ctx.key)
     if pending is not None and pending.expires_at > ctx.now():
-        return await _reply_preview(ctx, pending.target_id, cleaned)
+        return await _reply_preview(ctx, await ctx.uow.secrets.get(pending.target_id), cleaned)
     return await _secret_preview(ctx, cleaned)
 
 
@@ -41,7 +41,7 @@ async def text_after_welcome(ctx: Context, link: PostLink, raw: str) -> list[Res
 
 async def reply_text(ctx: Context, link: ReplyLink, raw: str) -> list[Response]:
     """A reply written in one go (a Discord modal): the preview of it, or why not."""
-    return await _reply_preview(ctx, link.secret, _cleaned(raw))
+    return await _reply_preview(ctx, await ctx.uow.secrets.by_token(link.secret), _cleaned(raw))
 
 
 async def may_reply(ctx: Context, link: ReplyLink) -> list[Response]:
@@ -57,7 +57,7 @@ async def begin_reply(ctx: Context, link: ReplyLink) -> list[Response]:
     await membership.ensure_not_banned(ctx, reach.community, acting=True)
     expires = ctx.now() + PENDING_INPUT_LIFETIME
     await ctx.uow.preferences.set_pending_input(
-        PendingInput(ctx.key, DraftKind.REPLY, link.secret, expires), ctx.key
+        PendingInput(ctx.key, DraftKind.REPLY, reach.secret.id, expires), ctx.key
     )
     return say("reply.prompt", number=reach.secret.shown_number)
 
@@ -108,11 +108,11 @@ async def _secret_preview(ctx: Context, cleaned: str) -> list[Response]:
     return [Say(render.preview(ctx.locale, draft, allowed, None))]
 
 
-async def _reply_preview(ctx: Context, secret_id: int, cleaned: str) -> list[Response]:
+async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> list[Response]:
     if len(cleaned) > MAX_REPLY_LENGTH:
         raise Refused("error.too_long", length=len(cleaned), limit=MAX_REPLY_LENGTH)
     try:
-        reach = await membership.secret_in_reach(ctx, secret_id)
+        reach = await membership.in_reach(ctx, secret)
     except Refused:
         # the thread is gone: stop waiting for a reply
         await ctx.uow.preferences.set_pending_input(None, ctx.key)
@@ -130,7 +130,7 @@ async def _reply_preview(ctx: Context, secret_id: int, cleaned: str) -> list[Res
         NewDraft(
             author_key=ctx.key,
             kind=DraftKind.REPLY,
-            secret_id=secret_id,
+            secret_id=reach.secret.id,
             text=cleaned,
             verdict=result.verdict,
             reason_categories=result.categories,

@@ -22,6 +22,7 @@ from bot.model import (
     ReplyStatus,
     Secret,
     SecretStatus,
+    Token,
 )
 from bot.moderation.verdict import Verdict
 from storage.tables import (
@@ -72,6 +73,7 @@ def to_secret(row: SecretRow) -> Secret:
         row.created_at,
         row.card_ref,
         row.author_locale,
+        Token(row.token),
         row.collection,
         row.points,
     )

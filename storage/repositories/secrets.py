@@ -26,6 +26,7 @@ class SqlSecrets(Repository):
             created_at=secret.created_at,
             card_ref=None,
             author_locale=secret.author_locale,
+            token=secret.token,
             collection=secret.collection,
             points=0.0,
             return_address=sealed.sealed if sealed else None,
@@ -37,6 +38,14 @@ class SqlSecrets(Repository):
 
     async def get(self, secret_id: int) -> Secret | None:
         row = await self._session.get(SecretRow, secret_id, populate_existing=True)
+        return to_secret(row) if row else None
+
+    async def by_token(self, token: str) -> Secret | None:
+        row = (
+            await self._session.execute(
+                select(SecretRow).where(SecretRow.token == token).execution_options(populate_existing=True)
+            )
+        ).scalar_one_or_none()
         return to_secret(row) if row else None
 
     async def set_status(self, secret_id: int, status: SecretStatus) -> None:

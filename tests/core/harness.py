@@ -9,7 +9,7 @@ from bot.actor import Actor
 from bot.anonymity import Anonymizer, Sealer
 from bot.dispatch import Dispatcher
 from bot.messages import Alert, EditPressed, Response, Say
-from bot.model import CommunitySettings
+from bot.model import CommunitySettings, Token
 from bot.service import Murmure
 from tests.fakes import FakeDatabase, FakeDirectory, FakeMessenger, KeywordFilter, Sent
 from tests.support import FixedClock
@@ -75,6 +75,10 @@ class Harness:
         action = post_action(preview)
         await self.press(user, action)
         return action.draft
+
+    def token(self, secret_id: int) -> Token:
+        """What buttons and links carry for this secret."""
+        return self.db.state.secrets[secret_id].token
 
     def cards(self) -> list[Sent]:
         """Cards first sent to the group (not edits, replies or the welcome)."""

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from bot.actions import (
@@ -22,8 +24,8 @@ from bot.actions import (
     decode_action,
     decode_link,
 )
-from bot.anonymity import ANIMALS, COLOURS, Anonymizer, Sealer
-from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason
+from bot.anonymity import ANIMALS, COLOURS, TOKEN_ALPHABET, TOKEN_LENGTH, Anonymizer, Sealer, new_token
+from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason, Token
 
 
 def test_author_keys_depend_on_the_pepper_and_the_platform() -> None:
@@ -59,10 +61,13 @@ def test_sealed_addresses_open_only_with_the_key_and_the_context() -> None:
     assert sealer.seal("chat-123", "c") != sealer.seal("chat-123", "c")  # fresh nonce each time
 
 
+TOKEN = Token("k3x9q0z7m2p8w4r6t1y5")
+
+
 def test_buttons_round_trip_with_stable_codes_and_reject_forgeries() -> None:
     for action in (
-        React(12, Reaction.SAD),
-        Report(7, ReportReason.PERSONAL_INFO),
+        React(TOKEN, Reaction.SAD),
+        Report(new_token(), ReportReason.PERSONAL_INFO),
         Moderate(3, ModOperation.BAN_FOREVER),
         RemoveFor(3, ReportReason.SPAM),
         Page(FeedKind.TOP, 2),
@@ -75,24 +80,24 @@ def test_buttons_round_trip_with_stable_codes_and_reject_forgeries() -> None:
         assert decode_action(action.encode()) == action
         assert len(action.encode().encode()) <= 64  # Telegram's callback data limit
     # the codes on live buttons: reordering or renaming an enum changes none of them
-    assert React(12, Reaction.SAD).encode() == "2:react:12:s"
+    assert React(TOKEN, Reaction.SAD).encode() == f"2:react:{TOKEN}:s"
     assert Moderate(3, ModOperation.BAN_FOREVER).encode() == "2:mod:3:bf"
     assert Page(FeedKind.LATEST, 0).encode() == "2:feed:new:0"
     forged = (
         "",
         "1:react:12:3",
-        "2:react:12",
-        "2:react:x:s",
-        "2:react:-5:s",
-        "2:react:12:z",
+        f"2:react:{TOKEN}",
+        "2:react:12:s",  # a database id: never read from a button
+        f"2:react:{TOKEN[:-1]}:s",
+        f"2:react:{TOKEN.upper()}:s",
+        f"2:react:{TOKEN}:z",
         "2",
         "2:nope:1",
     )
     for data in (
         *forged,
-        "2:react:" + "9" * 30 + ":s",
-        "2:react:１２:s",
-        "2:react:12:s:1",
+        f"2:react:{TOKEN}9:s",
+        f"2:react:{TOKEN}:s:1",
         "2:setpublic:1:2",
     ):
         assert decode_action(data) is None
@@ -106,8 +111,25 @@ def test_every_enum_value_on_a_button_has_its_own_code() -> None:
 
 
 def test_deep_links_round_trip_and_reject_forgeries() -> None:
-    for link in (ReplyLink(42), ReportLink(42), ReportReplyLink(42), PostLink(7)):
+    for link in (ReplyLink(TOKEN), ReportLink(new_token()), ReportReplyLink(42), PostLink(7)):
         assert decode_link(link.encode()) == link
-    assert ReplyLink(42).encode() == "reply_42"
-    for payload in ("", "reply", "reply_", "reply_x", "reply_1_2", "unknown_1", "reply_" + "9" * 12):
+    assert ReplyLink(TOKEN).encode() == f"reply_{TOKEN}"
+    for payload in (
+        "",
+        "reply",
+        "reply_",
+        "reply_x",
+        "reply_42",
+        f"reply_{TOKEN}_2",
+        f"unknown_{TOKEN}",
+        "post_x",
+    ):
         assert decode_link(payload) is None
+
+
+def test_tokens_are_random_and_order_nothing() -> None:
+    tokens = [new_token() for _ in range(2000)]
+    assert len(set(tokens)) == len(tokens)
+    assert all(len(token) == TOKEN_LENGTH and set(token) <= set(TOKEN_ALPHABET) for token in tokens)
+    ascending = sum(a < b for a, b in pairwise(tokens))
+    assert 900 < ascending < 1100  # about half: no order to read (a counter would give 1999)

@@ -40,7 +40,7 @@ async def test_an_admin_removes_a_card_by_its_number_from_the_moderators_chat() 
 async def test_a_ban_stops_everything_in_the_community_until_it_is_lifted() -> None:
     h = await Harness().setup()
     other = await _secret(h, "u3", "Someone else's secret, still up.")
-    await h.service.start(h.actor("u3"), ReplyLink(other).encode())
+    await h.service.start(h.actor("u3"), ReplyLink(h.token(other)).encode())
     await h.press("u3", post_action(await h.service.text(h.actor("u3"), "A reply by its author.")))
     reply_id = max(h.db.state.replies)
     banned = await _secret(h, "u2", "The secret that gets its author banned.")
@@ -55,18 +55,18 @@ async def test_a_ban_stops_everything_in_the_community_until_it_is_lifted() -> N
     # everything the member does in the community is refused, with a clear message
     assert "You can't post in Group until" in text_of(await h.service.text(h.actor("u2"), "Let me back."))
     refusals = [
-        await h.press("u2", React(other, Reaction.HEART)),
-        await h.service.start(h.actor("u2"), ReportLink(other).encode()),
-        await h.press("u2", Report(other, ReportReason.SPAM)),
-        await h.service.start(h.actor("u2"), ReplyLink(other).encode()),
+        await h.press("u2", React(h.token(other), Reaction.HEART)),
+        await h.service.start(h.actor("u2"), ReportLink(h.token(other)).encode()),
+        await h.press("u2", Report(h.token(other), ReportReason.SPAM)),
+        await h.service.start(h.actor("u2"), ReplyLink(h.token(other)).encode()),
         await h.service.start(h.actor("u2"), ReportReplyLink(reply_id).encode()),
         await h.press("u2", ReportReply(reply_id, ReportReason.SPAM)),
     ]
     for refusal in refusals:
         assert "You are suspended in Group until" in text_of(refusal), text_of(refusal)
     assert h.db.state.reactions == set() and h.db.state.reports == {} and h.db.state.reply_reports == {}
-    assert await h.service.may_open(h.actor("u2"), ReplyLink(other)) != []
-    assert await h.service.may_open(h.actor("u4"), ReplyLink(other)) == []
+    assert await h.service.may_open(h.actor("u2"), ReplyLink(h.token(other))) != []
+    assert await h.service.may_open(h.actor("u4"), ReplyLink(h.token(other))) == []
 
     # the ban list: its number, the secret, the length, the end; never who
     listed = await _sanction(h, "u6", "bans")
@@ -80,7 +80,7 @@ async def test_a_ban_stops_everything_in_the_community_until_it_is_lifted() -> N
     assert "no longer in force" in await _sanction(h, "u6", f"unban {ban_number}")
     assert "No ban in force in Group" in await _sanction(h, "u6", "bans")
     assert "Preview" in text_of(await h.service.text(h.actor("u2"), "I am back, and nicer."))
-    assert "❤️" in text_of(await h.press("u2", React(other, Reaction.HEART)))
+    assert "❤️" in text_of(await h.press("u2", React(h.token(other), Reaction.HEART)))
     audit = text_of(await h.service.audit(h.actor("u6"), GROUP))
     assert f"author banned (ban #{ban_number})" in audit and f"ban lifted (ban #{ban_number})" in audit
 

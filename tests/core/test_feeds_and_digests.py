@@ -31,7 +31,7 @@ async def _post(
 
 async def _react(h: Harness, secret_id: int, users: list[str]) -> None:
     for user in users:
-        await h.press(user, React(secret_id, Reaction.HEART))
+        await h.press(user, React(h.token(secret_id), Reaction.HEART))
 
 
 FEED_TEXTS = (

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.actions import ChooseCommunity, Post, React, ReplyLink, Report, ReportLink
-from bot.model import CommunitySettings, Reaction, ReportReason, SecretStatus
+from bot.anonymity import new_token
+from bot.model import CommunitySettings, Reaction, ReportReason, SecretStatus, Token
 from tests.core.harness import GROUP, PLATFORM, Harness, post_action, text_of
 
 
@@ -14,9 +15,9 @@ async def _post(h: Harness, text: str, community_id: int) -> int:
     return max(h.db.state.secrets)
 
 
-async def _three_out_of_reach(h: Harness) -> tuple[int, int, int]:
-    """u9 belongs to "elsewhere" only. Returns a secret of the group (published), one of "elsewhere" not out
-    yet (a publication delay), and an id no secret has."""
+async def _three_out_of_reach(h: Harness) -> tuple[Token, Token, Token]:
+    """u9 belongs to "elsewhere" only. Returns the tokens of a secret of the group (published), of one of
+    "elsewhere" not out yet (a publication delay), and a token no secret has."""
     h.directory.members["elsewhere"] = {"u9", "u1", "u2", "u3", "u4"}
     elsewhere = await h.service.register_community(
         PLATFORM, "elsewhere", "Elsewhere", CommunitySettings(publication_delay_seconds=3600)
@@ -26,7 +27,7 @@ async def _three_out_of_reach(h: Harness) -> tuple[int, int, int]:
     waiting = await _post(h, "Not out yet elsewhere.", elsewhere.id)
     assert h.db.state.secrets[published].status is SecretStatus.PUBLISHED
     assert h.db.state.secrets[waiting].status is SecretStatus.QUEUED
-    return published, waiting, waiting + 1000
+    return h.token(published), h.token(waiting), new_token()
 
 
 async def test_deep_links_and_buttons_answer_the_same_for_every_secret_out_of_reach() -> None:
@@ -47,6 +48,7 @@ async def test_deep_links_and_buttons_answer_the_same_for_every_secret_out_of_re
 async def test_nothing_acts_on_a_secret_before_its_card_is_out() -> None:
     h = await Harness().setup()
     _, waiting, _ = await _three_out_of_reach(h)
+    secret_id = next(s.id for s in h.db.state.secrets.values() if s.token == waiting)
     for user in ("u2", "u3"):  # members of "elsewhere", where it waits
         assert "isn't available" in text_of(await h.press(user, React(waiting, Reaction.HEART)))
         assert "isn't available" in text_of(
@@ -55,5 +57,5 @@ async def test_nothing_acts_on_a_secret_before_its_card_is_out() -> None:
     assert h.db.state.reactions == set()
     h.clock.advance(seconds=3601)
     await h.settle()
-    assert h.db.state.secrets[waiting].status is SecretStatus.PUBLISHED
+    assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
     assert "❤️" in text_of(await h.press("u2", React(waiting, Reaction.HEART)))

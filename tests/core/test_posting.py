@@ -70,7 +70,7 @@ async def test_non_members_cannot_post_or_react() -> None:
     assert "aren't a member" in text_of(await h.service.text(h.actor("stranger"), "let me in"))
     await h.post("u1", "Members only.")
     secret_id = next(iter(h.db.state.secrets))
-    answer = await h.press("stranger", React(secret_id, Reaction.HEART))
+    answer = await h.press("stranger", React(h.token(secret_id), Reaction.HEART))
     assert "isn't available" in text_of(answer)
     assert h.db.state.reactions == set()
 
@@ -128,13 +128,13 @@ async def test_own_secrets_are_listed_and_deleted() -> None:
     h = await Harness().setup()
     await h.post("u1", "First confession.")
     secret_id = next(iter(h.db.state.secrets))
-    await h.press("u2", React(secret_id, Reaction.HEART))
+    await h.press("u2", React(h.token(secret_id), Reaction.HEART))
     listing = await h.service.command(h.actor("u1"), "mine")
     assert "#1 in Group" in text_of(listing) and "❤️ 1" in text_of(listing)
-    assert "expired" in text_of(await h.press("u2", ConfirmDelete(secret_id)))
-    confirm = await h.press("u1", AskDelete(secret_id))
+    assert "expired" in text_of(await h.press("u2", ConfirmDelete(h.token(secret_id))))
+    confirm = await h.press("u1", AskDelete(h.token(secret_id)))
     assert "Delete your secret #1" in text_of(confirm)
-    done = await h.press("u1", ConfirmDelete(secret_id))
+    done = await h.press("u1", ConfirmDelete(h.token(secret_id)))
     assert "was deleted" in text_of(done)
     assert "deleted by its author" in h.messenger.to(GROUP)[-1].message.text.plain_text
     assert h.db.state.secrets[secret_id].status is SecretStatus.DELETED

@@ -97,7 +97,7 @@ async def test_replies_wait_in_the_same_window_and_the_card_counts_them_once_out
     h.clock.advance(seconds=601)
     await h.settle()
     secret_id = max(h.db.state.secrets)
-    await h.service.start(h.actor("u2"), ReplyLink(secret_id).encode())
+    await h.service.start(h.actor("u2"), ReplyLink(h.token(secret_id)).encode())
     preview = await h.service.text(h.actor("u2"), "Brave move, good luck there!")
     answer = await h.press("u2", post_action(preview))
     assert "in 5 to 10 minutes" in text_of(answer)

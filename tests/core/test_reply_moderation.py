@@ -25,7 +25,7 @@ async def _secret(h: Harness, user: str = "u1") -> int:
 
 
 async def _reply(h: Harness, user: str, secret_id: int, text: str) -> int:
-    await h.service.start(h.actor(user), ReplyLink(secret_id).encode())
+    await h.service.start(h.actor(user), ReplyLink(h.token(secret_id)).encode())
     preview = await h.service.text(h.actor(user), text)
     await h.press(user, post_action(preview))
     return max(h.db.state.replies)
@@ -104,7 +104,7 @@ async def test_a_moderator_keeps_a_hidden_reply_or_bans_its_author() -> None:
 async def test_an_author_deletes_their_reply_and_no_one_else_can() -> None:
     h = await Harness().setup()
     secret_id = await _secret(h)
-    await h.service.start(h.actor("u2"), ReplyLink(secret_id).encode())
+    await h.service.start(h.actor("u2"), ReplyLink(h.token(secret_id)).encode())
     preview = await h.service.text(h.actor("u2"), "I regret writing this.")
     posted = await h.press("u2", post_action(preview))
     reply_id = max(h.db.state.replies)
@@ -130,7 +130,7 @@ async def test_replies_are_hidden_with_their_secret_and_come_back_with_it() -> N
         await _reply(h, "u1", secret_id, "The author answers."),
     ]
     for user in ("u2", "u3", "u4"):
-        await h.press(user, Report(secret_id, ReportReason.SPAM))
+        await h.press(user, Report(h.token(secret_id), ReportReason.SPAM))
     for reply_id in replies:
         assert "hidden with its secret" in _shown(h, reply_id).message.text.plain_text
     item_id = max(h.db.state.items)
@@ -139,7 +139,7 @@ async def test_replies_are_hidden_with_their_secret_and_come_back_with_it() -> N
     assert "👑 Author" in _shown(h, replies[2]).message.text.plain_text
 
     for user in ("u5", "u7", "u8"):  # reports judged already don't count again
-        await h.press(user, Report(secret_id, ReportReason.HATE))
+        await h.press(user, Report(h.token(secret_id), ReportReason.HATE))
     item_id = max(h.db.state.items)
     await h.press("u6", Moderate(item_id, ModOperation.REMOVE))
     await h.press("u6", RemoveFor(item_id, ReportReason.HATE))
@@ -153,6 +153,6 @@ async def test_a_secret_deleted_by_its_author_hides_its_replies() -> None:
     h = await Harness().setup()
     secret_id = await _secret(h)
     reply_id = await _reply(h, "u2", secret_id, "A reply that goes with it.")
-    await h.press("u1", AskDelete(secret_id))
-    await h.press("u1", ConfirmDelete(secret_id))
+    await h.press("u1", AskDelete(h.token(secret_id)))
+    await h.press("u1", ConfirmDelete(h.token(secret_id)))
     assert "hidden with its secret" in _shown(h, reply_id).message.text.plain_text

@@ -57,10 +57,10 @@ async def test_reports_a_moderator_rejected_do_not_count_again() -> None:
     await h.post("u1", "Harmless, reported by mistake.")
     secret_id = max(h.db.state.secrets)
     for user in ("u2", "u3", "u4"):
-        await h.press(user, Report(secret_id, ReportReason.HARASSMENT))
+        await h.press(user, Report(h.token(secret_id), ReportReason.HARASSMENT))
     await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
     assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
-    await h.press("u7", Report(secret_id, ReportReason.HARASSMENT))  # one new member: 0.25
+    await h.press("u7", Report(h.token(secret_id), ReportReason.HARASSMENT))  # one new member: 0.25
     assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
     assert len(h.db.state.items) == 1
 
@@ -85,7 +85,7 @@ async def test_pseudonyms_never_collide_inside_a_thread() -> None:
     await h.post("u1", "Everyone, answer this.")
     secret_id = max(h.db.state.secrets)
     for n in range(2, members + 1):
-        await h.service.start(h.actor(f"u{n}"), ReplyLink(secret_id).encode())
+        await h.service.start(h.actor(f"u{n}"), ReplyLink(h.token(secret_id)).encode())
         preview = await h.service.text(h.actor(f"u{n}"), f"answer number {n}")
         await h.press(f"u{n}", post_action(preview))
     names = {r.author_key: r.pseudonym for r in h.db.state.replies.values()}
@@ -129,13 +129,15 @@ async def test_reports_made_after_an_approval_do_not_count_against_the_reporter(
     await h.post("u1", "First one, reported then approved.")
     first = max(h.db.state.secrets)
     for user in ("u2", "u3", "u4"):
-        await h.press(user, Report(first, ReportReason.HARASSMENT))
+        await h.press(user, Report(h.token(first), ReportReason.HARASSMENT))
     await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
     h.clock.advance(days=1)
-    await h.press("u5", Report(first, ReportReason.HARASSMENT))  # after the decision: nobody judged it
+    await h.press(
+        "u5", Report(h.token(first), ReportReason.HARASSMENT)
+    )  # after the decision: nobody judged it
     await h.post("u2", "A second, unrelated one.")
     second = max(h.db.state.secrets)
-    await h.press("u5", Report(second, ReportReason.HATE))
+    await h.press("u5", Report(h.token(second), ReportReason.HATE))
     weights = [w for (sid, key), (_, w, _) in h.db.state.reports.items() if sid == second]
     assert weights == [1.0]
 
@@ -186,7 +188,7 @@ async def test_a_crowded_thread_gives_numbered_names_rather_than_twice_the_same(
         await h.post("u1", "Crowded thread ahead.")
         secret_id = max(h.db.state.secrets)
         for n in range(2, 13):
-            await h.service.start(h.actor(f"u{n}"), ReplyLink(secret_id).encode())
+            await h.service.start(h.actor(f"u{n}"), ReplyLink(h.token(secret_id)).encode())
             preview = await h.service.text(h.actor(f"u{n}"), f"voice number {n}")
             await h.press(f"u{n}", post_action(preview))
     finally:

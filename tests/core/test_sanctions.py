@@ -15,8 +15,8 @@ async def _secret(h: Harness, text: str = "Something people will have opinions a
 
 
 async def _report(h: Harness, user: str, secret_id: int) -> None:
-    await h.service.start(h.actor(user), ReportLink(secret_id).encode())
-    await h.press(user, Report(secret_id, ReportReason.HARASSMENT))
+    await h.service.start(h.actor(user), ReportLink(h.token(secret_id)).encode())
+    await h.press(user, Report(h.token(secret_id), ReportReason.HARASSMENT))
 
 
 def test_reporter_weight_formula() -> None:
@@ -128,7 +128,7 @@ async def test_reply_limits_per_author() -> None:
     secret_id = await _secret(h)
     answers = []
     for n in range(3):
-        await h.service.start(h.actor("u2"), ReplyLink(secret_id).encode())
+        await h.service.start(h.actor("u2"), ReplyLink(h.token(secret_id)).encode())
         preview = await h.service.text(h.actor("u2"), f"reply number {n}")
         answers.append(text_of(await h.press("u2", post_action(preview))))
     assert "posted as" in answers[0] and "posted as" in answers[1]

@@ -23,7 +23,7 @@ async def _published(h: Harness, text: str = "A secret to talk about.", user: st
 
 
 async def _reply(h: Harness, user: str, secret_id: int, text: str) -> str:
-    prompt = await h.service.start(h.actor(user), ReplyLink(secret_id).encode())
+    prompt = await h.service.start(h.actor(user), ReplyLink(h.token(secret_id)).encode())
     assert "Write your reply" in text_of(prompt)
     preview = await h.service.text(h.actor(user), text)
     answer = await h.press(user, post_action(preview))
@@ -38,7 +38,7 @@ async def test_a_burst_of_taps_gives_few_edits_and_the_right_final_counts() -> N
     for tap in range(50):
         user, kind = f"u{tap % 5 + 1}", list(Reaction)[(tap // 5) % 4]
         on ^= {(user, kind)}
-        await h.service.press(h.actor(user), React(secret_id, kind).encode())
+        await h.service.press(h.actor(user), React(h.token(secret_id), kind).encode())
         if tap % 10 == 0:
             await h.dispatcher.drain()
     await h.dispatcher.drain()
@@ -73,11 +73,11 @@ async def test_reports_from_distinct_members_hide_the_card_and_queue_it() -> Non
     h = await Harness().setup()
     secret_id = await _published(h)
     for user in ("u2", "u3"):
-        await h.service.start(h.actor(user), ReportLink(secret_id).encode())
-        await h.press(user, Report(secret_id, ReportReason.HARASSMENT))
-    assert "already reported" in text_of(await h.press("u2", Report(secret_id, ReportReason.HATE)))
+        await h.service.start(h.actor(user), ReportLink(h.token(secret_id)).encode())
+        await h.press(user, Report(h.token(secret_id), ReportReason.HARASSMENT))
+    assert "already reported" in text_of(await h.press("u2", Report(h.token(secret_id), ReportReason.HATE)))
     assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
-    await h.press("u4", Report(secret_id, ReportReason.SPAM))
+    await h.press("u4", Report(h.token(secret_id), ReportReason.SPAM))
     assert h.db.state.secrets[secret_id].status is SecretStatus.HIDDEN
     assert "hidden" in h.messenger.to(GROUP)[-1].message.text.plain_text
     queue = h.messenger.to(MODS)
@@ -88,7 +88,7 @@ async def test_moderators_are_checked_at_every_click_and_authors_stay_unknown() 
     h = await Harness().setup()
     secret_id = await _published(h)
     for user in ("u2", "u3", "u4"):
-        await h.press(user, Report(secret_id, ReportReason.HARASSMENT))
+        await h.press(user, Report(h.token(secret_id), ReportReason.HARASSMENT))
     item_id = next(iter(h.db.state.items))
     denied = await h.press("u2", Moderate(item_id, ModOperation.APPROVE))
     assert "Only the admins" in text_of(denied)

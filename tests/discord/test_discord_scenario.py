@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.actions import Moderate, React, ReplyLink
+from bot.anonymity import new_token
 from bot.model import ModOperation, Reaction
 from tests.discord.harness import (
     GENERAL,
@@ -111,8 +112,8 @@ async def test_the_whole_flow_in_a_discord_server(
             assert "Only the admins" in str(denied_click.answers)
             forged_ids = (
                 Moderate(1, ModOperation.APPROVE).encode(),
-                React(1, Reaction.HEART).encode(),
-                "link:" + ReplyLink(1).encode(),
+                React(new_token(), Reaction.HEART).encode(),
+                "link:" + ReplyLink(new_token()).encode(),
                 "zzz",
             )
             for data in forged_ids:

@@ -22,7 +22,7 @@ class FakeSecrets(Repo):
         made = Secret(
             self.next_id(), secret.community_id, secret.number, secret.author_key, secret.text,
             secret.content_warning, secret.status, secret.created_at, None, secret.author_locale,
-            secret.collection,
+            secret.token, secret.collection,
         )  # fmt: skip
         self.s.secrets[made.id] = made
         if secret.return_address is not None:
@@ -31,6 +31,9 @@ class FakeSecrets(Repo):
 
     async def get(self, secret_id: int) -> Secret | None:
         return self.s.secrets.get(secret_id)
+
+    async def by_token(self, token: str) -> Secret | None:
+        return next((s for s in self.s.secrets.values() if s.token == token), None)
 
     async def set_status(self, secret_id: int, status: SecretStatus) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], status=status)

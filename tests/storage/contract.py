@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.anonymity import new_token
 from bot.model import CommunitySettings, SecretStatus
 from bot.ports import Database
 from bot.records import NewSecret, SealedAddress
@@ -48,6 +49,7 @@ async def add_secret(
                 status=status,
                 created_at=at,
                 author_locale="en",
+                token=new_token(),
                 return_address=SealedAddress(b"sealed", at + timedelta(days=7)),
                 collection=collection,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
+from bot.anonymity import new_token
 from bot.model import (
     Ban,
     CommunitySettings,
@@ -201,7 +202,7 @@ async def test_feeds_subscriptions_and_digest_readers(store: Database) -> None:
         for n, (community, collection, points) in enumerate(
             [(public, "love", 5), (public, "work", 9), (private, "love", 7), (public, None, 1)]
         ):
-            secret = await uow.secrets.add(NewSecret(community_id=community, number=n + 1, author_key=KEY, text=f"text {n}", content_warning=False, status=SecretStatus.PUBLISHED, created_at=NOW - timedelta(hours=n), author_locale="en", collection=collection))  # fmt: skip
+            secret = await uow.secrets.add(NewSecret(community_id=community, number=n + 1, author_key=KEY, text=f"text {n}", content_warning=False, status=SecretStatus.PUBLISHED, created_at=NOW - timedelta(hours=n), author_locale="en", token=new_token(), collection=collection))  # fmt: skip
             await uow.secrets.add_points(secret.id, points)
             ids.append(secret.id)
         await uow.preferences.set_subscription(OTHER, "love", True)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.model import CommunitySettings, SecretStatus
+from bot.anonymity import new_token
+from bot.model import CommunitySettings, SecretStatus, Token
 from bot.ports import Database
 from bot.records import FeedQuery, NewSecret
 from tests.storage.contract import KEY, NOW, OTHER, add_community, add_secret
+
+TOKEN = Token("a1b2c3d4e5f6g7h8i9j0")
 
 
 async def test_a_secret_comes_back_as_it_was_written(store: Database) -> None:
@@ -23,6 +26,7 @@ async def test_a_secret_comes_back_as_it_was_written(store: Database) -> None:
                 status=SecretStatus.HELD,
                 created_at=NOW,
                 author_locale="fr",
+                token=TOKEN,
                 collection="love",
             )
         )
@@ -40,6 +44,8 @@ async def test_a_secret_comes_back_as_it_was_written(store: Database) -> None:
         assert (found.author_locale, found.collection, found.points) == ("fr", "love", 0.0)
         assert await uow.secrets.return_address(made.id, NOW) is None
         assert await uow.secrets.get(made.id + 1000) is None
+        assert await uow.secrets.by_token(TOKEN) == made  # what buttons and links carry
+        assert await uow.secrets.by_token(new_token()) is None
 
 
 async def test_status_number_points_and_card_are_saved(store: Database) -> None:
