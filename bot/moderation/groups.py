@@ -11,11 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.moderation.lexicon import load_data_file
 from bot.moderation.normalise import Token
 from bot.moderation.verdict import Reason
+
+
+def _cues(section: str) -> frozenset[str]:
+    """One section of ``group_cues.txt`` ("_" stands for a space inside a cue)."""
+    found: set[str] = set()
+    for line in load_data_file("group_cues.txt"):
+        name, _, words = line.partition("\t")
+        if name == "@" + section:
+            found.update(word.replace("_", " ") for word in words.split())
+    return frozenset(found)
+
 
 GROUP = "<group>"
 LAYER = "group_rules"
@@ -40,136 +51,22 @@ _BETWEEN = frozenset(
         "et",
     }
 )
-_NEGATORS = frozenset(
-    {"not", "t", "dont", "never", "no", "nobody", "none", "nor", "without", "stop", "ne", "n", "pas",
-     "jamais", "aucun", "aucune", "rien", "sans", "personne", "arrete", "arretez", "arreter"}
-)  # fmt: skip
+_NEGATORS = _cues("negators")
 _NEGATION_WINDOW = 3
-_SPEECH = frozenset(
-    [
-        "say",
-        "says",
-        "saying",
-        "said",
-        "claim",
-        "claims",
-        "claiming",
-        "write",
-        "writes",
-        "writing",
-        "wrote",
-        "post",
-        "posts",
-        "posting",
-        "posted",
-        "tweet",
-        "tweets",
-        "tweeting",
-        "call",
-        "calling",
-        "called",
-        "statements",
-        "statement",
-        "comments",
-        "comment",
-        "words",
-        "like",
-        "quote",
-        "stuff",
-        "threats",
-        "wishing",
-        "believe",
-        "telling",
-        "dire",
-        "dit",
-        "dis",
-        "disent",
-        "disant",
-        "ecrire",
-        "ecrit",
-        "ecrivent",
-        "pretendre",
-        "pretend",
-        "affirmer",
-        "affirme",
-        "traiter",
-        "traite",
-        "traitent",
-        "traitez",
-        "appeler",
-        "reclamer",
-        "menacer",
-        "propos",
-        "phrase",
-        "phrases",
-        "commentaires",
-        "comme",
-        "parole",
-        "paroles",
-        "trucs",
-        "choses",
-    ]
-)
-_CONDEMN_PREFIXES = (
-    *(
-        "bigot",
-        "racis",
-        "sexis",
-        "homophob",
-        "transphob",
-        "islamophob",
-        "antisemit",
-        "misogyn",
-        "xenophob",
-        "hateful",
-        "hurtful",
-        "offensive",
-        "unacceptable",
-        "disgrace",
-        "shame",
-        "report",
-        "condemn",
-        "denounc",
-        "wrong",
-        "ignoran",
-        "sectair",
-        "haineu",
-        "blessant",
-        "inacceptabl",
-        "honte",
-        "honteu",
-        "signal",
-        "denonc",
-        "condamn",
-        "intoleran",
-        "choquant",
-        "scandal",
-        "inadmissibl",
-        "dehumanis",
-        "dehumaniz",
-        "jail",
-        "prison",
-        "court",
-        "respect",
-        "hurts",
-        "consequence",
-        "fourvoy",
-        "decourag",
-        "tribunal",
-        "police",
-        "threatening",
-        "menacer",
-        "opinion",
-    ),
-    "hate speech",
-    "call out",
-)
+_SPEECH = _cues("speech")
+_CONDEMN_PREFIXES = _cues("condemn")
+_HATRED = _cues("hatred")
 _QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|«[^»]{3,}»|„[^“”]{3,}[“”]")
 _SENTENCE_BREAK = frozenset(".!?;\n")
-_MIN_MISSPELT = 5
-_MIN_DROPPED = 7
-_MIN_GLUED = 7
-_MIN_PART = 3
+# Once a sentence names a group, these words in the next sentences stand for it ("I met some women.
+# They are scum.").
+_PRONOUNS = _cues("pronouns")
+# Praise that, negated, says something hostile ("women are never any good", "ils ne valent rien").
+_PRAISE = _cues("praise")
+_MIN_SWAPPED = 5
+_MIN_VARIANT = 4
+_MIN_GLUED = 6
+_MIN_PART = 4
 
 
 @cache
@@ -195,66 +92,99 @@ def slur_words() -> frozenset[str]:
     return _word_file("slur_words.txt")[0]
 
 
+@lru_cache(maxsize=50_000)
 def _hostile(word: str) -> bool:
     words, prefixes = _word_file("group_hostile.txt")
-    return word in words or word.startswith(prefixes) or word in _misspelt("group_hostile.txt")
+    if word in words or word.startswith(prefixes):
+        return True
+    fixed = _misspelt("group_hostile.txt")
+    return word in fixed or word.startswith(_misspelt_prefixes())
+
+
+_VOWELS = frozenset("aeiouy")
 
 
 def _variants(word: str) -> set[str]:
-    """The word with two neighbouring letters swapped inside it, or, for words of 7 letters or more,
-    one letter inside it dropped (first and last letters kept: "blacks" must not read "backs")."""
-    found = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 2)}
-    if len(word) >= _MIN_DROPPED:
-        found.update(word[:i] + word[i + 1 :] for i in range(1, len(word) - 1))
+    """Spelling tricks that keep the first and last letters: two neighbouring letters swapped inside
+    the word (5 letters or more), or one vowel dropped ("mslims", "trns"; dropping a consonant too
+    often makes another word: "blacks" → "backs")."""
+    found: set[str] = set()
+    if len(word) >= _MIN_SWAPPED:
+        found.update(word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 2))
+    found.update(word[:i] + word[i + 1 :] for i in range(1, len(word) - 1) if word[i] in _VOWELS)
     found.discard(word)
-    return found
+    return {variant for variant in found if len(variant) >= _MIN_VARIANT}
 
 
 @cache
-def _misspelt(name: str) -> dict[str, str]:
-    """Spelling tricks on the words of a list ("womne", "mslims"): for group names of 5 letters or
-    more, other words of 6 or more; a variant that is itself a word of any list is left out."""
+def _misspelt(name: str) -> frozenset[str]:
+    """Spelling tricks on the words of a list ("womne", "mslims"); a variant that is itself a word
+    of any list is left out."""
     words = _word_file(name)[0]
-    shortest = _MIN_MISSPELT if name == "group_words.txt" else _MIN_MISSPELT + 1
     known = group_words() | slur_words() | _word_file("group_hostile.txt")[0]
+    return frozenset(
+        variant for word in words if word.isalpha() for variant in _variants(word) if variant not in known
+    )
+
+
+@cache
+def _misspelt_prefixes() -> tuple[str, ...]:
+    prefixes = _word_file("group_hostile.txt")[1]
+    return tuple(sorted({v for prefix in prefixes if len(prefix) >= _MIN_SWAPPED for v in _variants(prefix)}))
+
+
+@cache
+def _group_spellings() -> dict[str, str]:
+    groups = group_words()
     found: dict[str, str] = {}
-    for word in sorted(words):
-        if len(word) >= shortest and word.isalpha():
-            for variant in _variants(word):
-                if variant not in known:
-                    found.setdefault(variant, word)
+    for word in sorted(groups):
+        for variant in _variants(word):
+            if variant not in groups and variant not in slur_words():
+                found.setdefault(variant, word)
     return found
 
 
+def _named(word: str) -> bool:
+    return word in group_words() or word in slur_words()
+
+
+# Short words that get glued to the next or previous one ("jedeteste", "lanausee", "tuerce").
+_GLUE = _cues("glue")
+
+
+def _split_glued(word: str) -> tuple[str, str] | None:
+    """A word glued to another: a group's name or slur glued to anything ("hatewomen",
+    "typiquedepute"), or a hostile word glued to a short word ("jedeteste", "tuerce")."""
+    for k in range(1, len(word) - _MIN_PART + 1):
+        head, tail = word[:k], word[k:]
+        if _named(tail) or (head in _GLUE and _hostile(tail)):
+            return head, tail
+    for k in range(len(word) - 1, _MIN_PART - 1, -1):
+        head, tail = word[:k], word[k:]
+        if _named(head) or (tail in _GLUE and _hostile(head)):
+            return head, tail
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _read_word(word: str) -> tuple[str, ...]:
+    """A word as the group rules read it: a group name's spelling trick undone ("womne" → "women"),
+    or split in two when glued ("hatewomen" → "hate", "women")."""
+    if word in group_words() or word in slur_words():
+        return (word,)
+    fixed = _group_spellings().get(word)
+    if fixed is not None:
+        return (fixed,)
+    if len(word) >= _MIN_GLUED and word.isalpha() and not _hostile(word):
+        split = _split_glued(word)
+        if split is not None:
+            return split
+    return (word,)
+
+
 def _read(words: Sequence[str]) -> list[tuple[str, int]]:
-    """The words with spelling tricks on group names undone and names glued to another word split
-    ("hatewomen" → "hate", "women"), each with the index of the token it comes from."""
-    groups = group_words()
-    slurs = slur_words()
-    fixed = _misspelt("group_words.txt")
-    read: list[tuple[str, int]] = []
-    for index, word in enumerate(words):
-        if word in groups or word in slurs:
-            read.append((word, index))
-            continue
-        if word in fixed:
-            read.append((fixed[word], index))
-            continue
-        if len(word) >= _MIN_GLUED:
-            split = next(
-                (
-                    (word[:k], word[k:])
-                    for k in range(_MIN_PART, len(word) - _MIN_PART + 1)
-                    if (word[k:] in groups or word[:k] in groups)
-                    and (word[:k] in groups or _hostile(word[:k]) or _hostile(word[k:]))
-                ),
-                None,
-            )
-            if split is not None:
-                read.extend([(split[0], index), (split[1], index)])
-                continue
-        read.append((word, index))
-    return read
+    """The words as read (``_read_word``), each with the index of the token it comes from."""
+    return [(part, index) for index, word in enumerate(words) for part in _read_word(word)]
 
 
 def identifies_self(words: Sequence[str], index: int) -> bool:
@@ -287,7 +217,8 @@ def is_counter_speech(text: str, words: Sequence[str]) -> bool:
     joined = " " + " ".join(words)
     condemns = any(" " + prefix in joined for prefix in _CONDEMN_PREFIXES)
     reports = _QUOTED.search(text) is not None or not _SPEECH.isdisjoint(words)
-    return condemns and reports
+    # "we must call out the hatred of women": condemning hatred is not hatred
+    return condemns and (reports or not _HATRED.isdisjoint(words))
 
 
 def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
@@ -299,6 +230,7 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
         return []
     if is_counter_speech(text, words):
         return []
+    seen_group = False
     for first_token, last_token in _sentences(text, tokens):
         first = next(k for k, (_, index) in enumerate(read) if index >= first_token)
         last = next((k for k, (_, index) in enumerate(read) if index >= last_token), len(read))
@@ -307,10 +239,20 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
             for i in range(first, last)
             if words[i] in slurs or (words[i] in groups and not identifies_self(words, i))
         ]
+        if seen_group:
+            named.extend(i for i in range(first, last) if words[i] in _PRONOUNS)
+            named.sort()
+        seen_group = seen_group or bool(named)
         if not named:
             continue
         for i in range(first, last):
-            if i in named or not _hostile(words[i]):
+            if i in named:
+                continue
+            if words[i] in _PRAISE and not _NEGATORS.isdisjoint(words[max(first, i - _NEGATION_WINDOW) : i]):
+                a, b = min(named[0], i), max(named[0], i)
+                start, end = tokens[read[a][1]].start, tokens[read[b][1]].end
+                return [Reason("hate", text[start:end], LAYER)]
+            if not _hostile(words[i]):
                 continue
             group = min(named, key=lambda n: abs(n - i))
             a, b = min(group, i), max(group, i)

@@ -170,7 +170,7 @@ def find_ibans(text: str) -> list[Reason]:
 
 
 def find_addresses(text: str) -> list[Reason]:
-    if not any(char.isdigit() for char in text):
+    if _DIGIT.search(text) is None:
         return []
     reasons = [Reason("address", m.group().strip()) for m in _ADDRESS_EN.finditer(text)]
     reasons.extend(Reason("address", m.group().strip()) for m in _ADDRESS_FR.finditer(text))

@@ -158,7 +158,8 @@ class TextFilter:
             (replace(reason, layer="personal_data"), VERDICTS[reason.category])
             for reason in find_personal_data(text)
         )
-        found.extend((reason, Verdict.REVIEW) for reason in find_group_hostility(text, tokens))
+        if not any(verdict is Verdict.BLOCK for _, verdict in found):
+            found.extend((reason, Verdict.REVIEW) for reason in find_group_hostility(text, tokens))
         cues = [h for h in kept if h.category in _DEFAMATION_CUES]
         found.extend(
             (replace(reason, layer="defamation"), VERDICTS[reason.category])
