@@ -83,6 +83,17 @@ class QueueItemDue(_Message):
 
 
 @dataclass(frozen=True)
+class QueueItemRefresh(_Message):
+    """A queue item already in the moderators' chat, edited to what it says now (one more report)."""
+
+    kind: ClassVar[str] = "queue_refresh"
+    item_id: int
+
+    def dedupe_key(self) -> str | None:
+        return f"queue_refresh:{self.item_id}"
+
+
+@dataclass(frozen=True)
 class CommunityDigest(_Message):
     """The daily digest of a community, posted in its chat."""
 
@@ -118,6 +129,7 @@ OutboxMessage = (
     | ReplyDue
     | ReplyRefresh
     | QueueItemDue
+    | QueueItemRefresh
     | CommunityDigest
     | MemberDigest
     | AuthorNotice

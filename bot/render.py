@@ -42,8 +42,10 @@ from bot.model import (
     SecretStatus,
 )
 from bot.moderation.verdict import Verdict
+from bot.report_tally import ReportTally
 
 REACTIONS = tuple(Reaction)
+HIDDEN_BY_REPORTS = (SecretStatus.HIDDEN, ReplyStatus.HIDDEN)
 REPORT_REASONS = tuple(ReportReason)
 REMOVAL_REASONS = tuple(ReportReason)
 
@@ -175,15 +177,24 @@ def queue_item(
         QueueCause.REVIEW_MODE: "queue.cause_review_mode",
         QueueCause.NEW_AUTHOR: "queue.cause_new_author",
     }[item.cause]
-    prefix = "report." if item.cause is QueueCause.REPORTS else "reason."
-    details = ", ".join(t_in(locale, prefix + part) for part in item.detail.split(",") if part)
+    if item.cause is QueueCause.REPORTS:
+        tally = ReportTally.parse(item.detail)
+        details = ", ".join(t_in(locale, f"report.{part}") for part in tally.reasons)
+        hidden = (reply.status if reply is not None else secret.status) in HIDDEN_BY_REPORTS
+        if tally.by_moderator:
+            cause_key = "queue.cause_moderator_request"
+        elif not hidden:
+            cause_key = "queue.cause_reported"
+    else:
+        tally = ReportTally()
+        details = ", ".join(t_in(locale, f"reason.{part}") for part in item.detail.split(",") if part)
     if reply is not None:
         head = t_in(locale, "queue.reply_title", community=community.title, number=secret.shown_number)
         body = RichText.plain(reply.text)
     else:
         head = t_in(locale, "queue.title", community=community.title, number=secret.shown_number)
         body = secret_body(locale, secret.text, secret.content_warning)
-    cause = t_in(locale, cause_key, details=details)
+    cause = t_in(locale, cause_key, details=details, count=tally.count)
     text = RichText((Span(head, Style.BOLD), Span("\n" + cause + "\n\n"))) + body
     if outcome is not None:
         return OutgoingMessage(text + RichText((Span("\n\n"), Span(outcome, Style.ITALIC))))

@@ -63,6 +63,7 @@ TEXTS = {
         "yes": "Yes, delete it",
         "deleted": "This reply was deleted by its author.",
         "audit": "a reply under #1",
+        "reported_1": "Reported (1): harassment — still visible",
     },
     "fr": {
         "secret": "Je dors encore avec le nounours que ma grand-mère m'a offert.",
@@ -83,6 +84,7 @@ TEXTS = {
         "yes": "Oui, la supprimer",
         "deleted": "Cette réponse a été supprimée par son auteur.",
         "audit": "une réponse sous #1",
+        "reported_1": "Signalé (1) : harcèlement — toujours visible",
     },
 }
 
@@ -114,6 +116,9 @@ async def test_replies_are_reported_queued_removed_and_deleted_in_the_console(
             assert say["ask"] in flow.last_in(dm(reporter), printed).body
             printed = await flow.send(f"/click {say['reason']}")
             assert say["thanks"] in flow.last_in(dm(reporter), printed).body
+            if reporter == "carol":  # the first report reaches the moderators, the reply still up
+                assert say["reported_1"] in flow.last_in(MODS).body
+                assert say["rude"] in flow.message(rude).body
         assert say["hidden"] in flow.message(rude).body and say["rude"] not in flow.message(rude).body
         item = flow.last_in(MODS)
         assert say["queued"] in item.body and say["rude"] in item.body and "bob" not in item.body

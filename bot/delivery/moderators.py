@@ -10,7 +10,7 @@ from bot.delivery.context import DeliveryContext, ModeratorsChat, NotYet
 from bot.delivery.registry import delivers
 from bot.messages import ChatTarget
 from bot.model import QueueStatus
-from bot.outbox import QueueItemDue
+from bot.outbox import QueueItemDue, QueueItemRefresh
 
 log = logging.getLogger(__name__)
 
@@ -37,3 +37,24 @@ async def post_queue_item(ctx: DeliveryContext, due: QueueItemDue) -> None:
     async with ctx.db.unit_of_work() as uow:
         await uow.moderation.set_item_ref(due.item_id, ref)
         await uow.commit()
+
+
+@delivers(QueueItemRefresh, lane=lambda lanes, refresh: lanes.of_item(refresh.item_id))
+async def refresh_queue_item(ctx: DeliveryContext, refresh: QueueItemRefresh) -> None:
+    """An open item edited to what it says now; once decided, the moderator's answer replaced it already."""
+    async with ctx.db.unit_of_work() as uow:
+        item = await uow.moderation.get_item(refresh.item_id)
+        community = await uow.communities.get(item.community_id) if item else None
+        secret = await uow.secrets.get(item.secret_id) if item else None
+        reply = await uow.replies.get(item.reply_id) if item and item.reply_id is not None else None
+    if item is None or community is None or secret is None or item.status is not QueueStatus.OPEN:
+        return
+    if item.message_ref is None or community.moderation_chat_ref is None:
+        return  # not out yet: it goes out as it is then
+    target = ChatTarget(community.platform, community.moderation_chat_ref)
+    later = ctx.next_edit_at(target, item.message_ref)
+    if later is not None:
+        raise NotYet(later)
+    ctx.edited(target, item.message_ref)
+    message = render.queue_item(community.settings.locale, community, item, secret, reply=reply)
+    await ctx.edit(ModeratorsChat(community.id), target, item.message_ref, message)

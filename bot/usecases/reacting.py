@@ -7,12 +7,11 @@ from datetime import timedelta
 from bot import ranking, render
 from bot.actions import React, Report, ReportLink
 from bot.messages import EditPressed, Response, Say
-from bot.model import VISIBLE_STATUSES, Community, QueueCause, SecretStatus
-from bot.outbox import CardRefresh, Outbox, QueueItemDue
+from bot.model import Community
+from bot.outbox import CardRefresh, Outbox
 from bot.records import NewReport
-from bot.usecases import membership
+from bot.usecases import membership, reporting
 from bot.usecases.context import Context, alert, message
-from bot.usecases.threads import refresh_thread
 
 NEW_MEMBER_AGE = timedelta(days=7)
 
@@ -49,12 +48,16 @@ async def begin_report(ctx: Context, link: ReportLink) -> list[Response]:
 async def report(ctx: Context, action: Report) -> list[Response]:
     reach = await membership.secret_in_reach(ctx, action.secret)
     await membership.ensure_not_banned(ctx, reach.community, acting=True)
-    weight = await weight_of(ctx, reach.community)
+    # a moderator's report is a request for a decision, not one vote among others
+    by_moderator = await membership.is_admin(ctx, reach.community)
+    weight = 0.0 if by_moderator else await weight_of(ctx, reach.community)
     if not await ctx.uow.reports.add(NewReport(reach.secret.id, ctx.key, action.reason, weight, ctx.now())):
         return [EditPressed(message("report.already"))]
     await ctx.uow.secrets.add_points(reach.secret.id, ranking.REPORT_POINTS * weight)
-    await _after_report(ctx, reach.community, reach.secret.id)
-    return [EditPressed(message("report.thanks"))]
+    key = await reporting.after_report(
+        ctx, reach.community, reach.secret, action.reason, by_moderator=by_moderator
+    )
+    return [EditPressed(message(key, community=reach.community.title))]
 
 
 async def weight_of(ctx: Context, community: Community) -> float:
@@ -65,24 +68,3 @@ async def weight_of(ctx: Context, community: Community) -> float:
     new_member = joined is not None and ctx.now() - joined < NEW_MEMBER_AGE
     record = await ctx.uow.reports.record_of(ctx.key, community.id)
     return reporter_weight(new_member, record.upheld, record.rejected)
-
-
-async def _after_report(ctx: Context, community: Community, secret_id: int) -> None:
-    """Once weighted reports reach the community's threshold, hide the card at once and queue it."""
-    uow = ctx.uow
-    secret = await uow.secrets.get(secret_id)
-    if secret is None or secret.status not in VISIBLE_STATUSES:
-        return
-    # Reports a moderator already judged (an approval) don't count again: only the newer ones do.
-    since = await uow.moderation.last_decision_at(secret_id)
-    if await uow.reports.weight(secret_id, since) < community.settings.report_threshold - 1e-9:
-        return
-    reasons = await uow.reports.reasons(secret_id)
-    await uow.secrets.set_status(secret_id, SecretStatus.HIDDEN)
-    outbox = Outbox(uow, ctx.clock)
-    await outbox.add(CardRefresh(secret_id))
-    await refresh_thread(ctx, secret_id)
-    if await uow.moderation.open_item_for(secret_id) is None:
-        detail = ",".join(dict.fromkeys(reason.value for reason in reasons))
-        item = await uow.moderation.add_item(community.id, secret_id, QueueCause.REPORTS, detail, ctx.now())
-        await outbox.add(QueueItemDue(item.id))

@@ -8,10 +8,10 @@ from bot import render
 from bot.actions import DeleteReply, ReportReply, ReportReplyLink
 from bot.i18n import t
 from bot.messages import Button, EditPressed, OutgoingMessage, Response, RichText, Say
-from bot.model import VISIBLE_STATUSES, Community, QueueCause, QueueStatus, ReplyPost, ReplyStatus, Secret
-from bot.outbox import CardRefresh, Outbox, QueueItemDue, ReplyRefresh
+from bot.model import VISIBLE_STATUSES, Community, QueueStatus, ReplyPost, ReplyStatus, Secret
+from bot.outbox import CardRefresh, Outbox, ReplyRefresh
 from bot.refusals import Refused, RefusedBriefly
-from bot.usecases import membership, reacting
+from bot.usecases import membership, reacting, reporting
 from bot.usecases.context import Context, message
 
 
@@ -47,33 +47,16 @@ async def begin_report(ctx: Context, link: ReportReplyLink) -> list[Response]:
 async def report(ctx: Context, action: ReportReply) -> list[Response]:
     reach = await reply_in_reach(ctx, action.reply)
     await membership.ensure_not_banned(ctx, reach.community, acting=True)
-    weight = await reacting.weight_of(ctx, reach.community)
+    by_moderator = await membership.is_admin(ctx, reach.community)
+    weight = 0.0 if by_moderator else await reacting.weight_of(ctx, reach.community)
     if not await ctx.uow.reply_moderation.add_report(
         reach.reply.id, ctx.key, action.reason, weight, ctx.now()
     ):
         return [EditPressed(message("report.already"))]
-    await _after_report(ctx, reach)
-    return [EditPressed(message("report.thanks"))]
-
-
-async def _after_report(ctx: Context, reach: ReplyInReach) -> None:
-    """Past the community's threshold, the reply is hidden at once and queued for the moderators."""
-    uow, reply = ctx.uow, reach.reply
-    since = await uow.reply_moderation.last_decision_at(reply.id)
-    weight = await uow.reply_moderation.report_weight(reply.id, since)
-    if weight < reach.community.settings.report_threshold - 1e-9:
-        return
-    await uow.reply_moderation.set_status(reply.id, ReplyStatus.HIDDEN)
-    outbox = Outbox(uow, ctx.clock)
-    await outbox.add(ReplyRefresh(reply.id))
-    await outbox.add(CardRefresh(reply.secret_id))
-    if await uow.reply_moderation.open_item_for(reply.id) is None:
-        reasons = await uow.reply_moderation.report_reasons(reply.id)
-        detail = ",".join(dict.fromkeys(reason.value for reason in reasons))
-        item = await uow.reply_moderation.add_item(
-            reach.community.id, reply, QueueCause.REPORTS, detail, ctx.now()
-        )
-        await outbox.add(QueueItemDue(item.id))
+    key = await reporting.after_report(
+        ctx, reach.community, reach.secret, action.reason, reply=reach.reply, by_moderator=by_moderator
+    )
+    return [EditPressed(message(key, community=reach.community.title))]
 
 
 def delete_button(reply_id: int) -> Button:

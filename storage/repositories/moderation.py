@@ -74,6 +74,11 @@ class SqlModeration(Repository):
             update(QueueItemRow).where(QueueItemRow.id == item_id).values(message_ref=message_ref)
         )
 
+    async def set_item_detail(self, item_id: int, detail: str) -> None:
+        await self._session.execute(
+            update(QueueItemRow).where(QueueItemRow.id == item_id).values(detail=detail)
+        )
+
     async def audit(self, entry: AuditEntry) -> None:
         self._session.add(
             AuditRow(

@@ -90,6 +90,9 @@ class FakeModeration(Repo):
     async def set_item_ref(self, item_id: int, message_ref: str) -> None:
         self.s.items[item_id] = replace(self.s.items[item_id], message_ref=message_ref)
 
+    async def set_item_detail(self, item_id: int, detail: str) -> None:
+        self.s.items[item_id] = replace(self.s.items[item_id], detail=detail)
+
     async def audit(self, entry: AuditEntry) -> None:
         e = entry
         self.s.audit.append((e.community_id, e.moderator_key, e.at, e.action, e.secret_id, e.detail))
