@@ -1,12 +1,14 @@
 """Outbox delivery in-process: the real core, SQLite and dispatcher, with a fake messenger.
 
     python benchmarks/delivery_bench.py [--posts 40] [--burst 200] [--rtt-ms 0] [--busy-gap-ms 100]
+        [--fanout 1000 --groups 50]
 
 The messenger answers after ``--rtt-ms`` (the platform's round trip) and lets one message go out every
 ``--busy-gap-ms`` in the burst's group A (a stand-in for a per-chat limit the client enforces by waiting, as
 PTB's limiter does). Prints:
 - card latency: from the member's "Post" answered (the secret committed) to the card sent, p50 and p95;
 - edit latency: from a reaction answered to the card edited;
+- ``--fanout`` cards over ``--groups`` groups, written first and then delivered: cards per second;
 - a burst of ``--burst`` cards into group A, then one card into group B: how long B's card waited, how long
   an edit in B waited, and how long A's burst took.
 """
@@ -203,6 +205,28 @@ async def burst(bench: Bench, cards: int, first_secret_id: int) -> None:
     print(f"burst: group A's {cards} cards took {done - started:5.1f} s from the first post")
 
 
+async def fanout(database: SqlDatabase, rtt: float, cards: int, groups: int) -> None:
+    """``cards`` over ``groups`` written while no dispatcher runs, then delivered: its throughput."""
+    messenger = Messenger(rtt, {})
+    bench = Bench(database, messenger)
+    for group in range(groups):
+        await bench.community(f"F{group}", cards // groups + 5)
+    keys = [(await bench.post(f"F{n % groups}", n // groups))[0] for n in range(cards)]
+    stop = asyncio.Event()
+    started = time.perf_counter()
+    running = asyncio.create_task(bench.dispatcher.run_forever(stop))
+    wanted = set(keys)
+
+    def all_sent() -> float | None:
+        times = [at for key, at in messenger.sent.items() if key in wanted]
+        return max(times) if len(times) == len(wanted) else None
+
+    done = await messenger.until(all_sent, 600)
+    stop.set()
+    await running
+    print(f"fan-out: {cards} cards over {groups} groups delivered at {cards / (done - started):6.1f} cards/s")
+
+
 async def main() -> None:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
@@ -210,7 +234,17 @@ async def main() -> None:
     parser.add_argument("--burst", type=int, default=200)
     parser.add_argument("--rtt-ms", type=float, default=0.0)
     parser.add_argument("--busy-gap-ms", type=float, default=100.0)
+    parser.add_argument("--fanout", type=int, default=1000, help="cards over --groups, 0 for none")
+    parser.add_argument("--groups", type=int, default=50)
     args = parser.parse_args()
+    if args.fanout:
+        with tempfile.TemporaryDirectory() as directory:
+            database = SqlDatabase.from_url(f"sqlite+aiosqlite:///{directory}/fanout.db")
+            await upgrade(database.engine)
+            try:
+                await fanout(database, args.rtt_ms / 1000, args.fanout, args.groups)
+            finally:
+                await database.dispose()
     with tempfile.TemporaryDirectory() as directory:
         database = SqlDatabase.from_url(f"sqlite+aiosqlite:///{directory}/bench.db")
         await upgrade(database.engine)
@@ -220,7 +254,8 @@ async def main() -> None:
         running = asyncio.create_task(bench.dispatcher.run_forever(stop))
         try:
             print(f"rtt {args.rtt_ms:g} ms, one message every {args.busy_gap_ms:g} ms in group A")
-            await latency(bench, args.posts)
+            if args.posts:
+                await latency(bench, args.posts)
             if args.burst:
                 await burst(bench, args.burst, args.posts + 1)
         finally:

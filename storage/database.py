@@ -28,6 +28,7 @@ from bot.repositories import (
     SecretRepository,
 )
 from bot.sanction_ports import SanctionRepository
+from storage.outbox_wakeup import OutboxWakeup
 from storage.repositories import (
     SqlCommunities,
     SqlDigests,
@@ -94,11 +95,9 @@ class SqlUnitOfWork:
     reply_moderation: ReplyModerationRepository
     sanctions: SanctionRepository
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], outbox_listeners: list[Callable[[], None]]
-    ) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], wakeup: OutboxWakeup) -> None:
         self._sessions = sessions
-        self._outbox_listeners = outbox_listeners
+        self._wakeup = wakeup
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
@@ -127,27 +126,30 @@ class SqlUnitOfWork:
             await self._session.close()
 
     async def commit(self) -> None:
+        wrote_outbox = self._session.info.pop(OUTBOX_WRITTEN, False)
+        if wrote_outbox:
+            await self._wakeup.before_commit(self._session)
         await self._session.commit()
-        if self._session.info.pop(OUTBOX_WRITTEN, False):
-            for listener in self._outbox_listeners:
-                listener()
+        if wrote_outbox:
+            self._wakeup.after_commit()
 
 
 class SqlDatabase:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self._outbox_listeners: list[Callable[[], None]] = []
+        self.outbox_wakeup = OutboxWakeup(engine)
 
     @classmethod
     def from_url(cls, url: str) -> SqlDatabase:
         return cls(create_engine(url))
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self._outbox_listeners)
+        return SqlUnitOfWork(self._sessions, self.outbox_wakeup)
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
-        self._outbox_listeners.append(listener)
+        self.outbox_wakeup.add(listener)
 
     async def dispose(self) -> None:
+        await self.outbox_wakeup.close()
         await self.engine.dispose()
