@@ -98,6 +98,11 @@ class Database(Protocol):
         """Call ``listener`` after each commit that added to the outbox (in this process)."""
         ...
 
+    async def checkpoint(self) -> None:
+        """After a sweep: fold the write-ahead log into the database and empty it, so that what was erased
+        leaves no copy in it."""
+        ...
+
 
 class Directory(Protocol):
     """What a platform says about its people. Raw ids pass through, never stored."""

@@ -123,6 +123,14 @@ class DraftRepository(Protocol):
         """Move a draft from ``old`` to ``new`` atomically; False when it was no longer ``old``."""
         ...
 
+    async def delete(self, draft_id: int) -> None:
+        """A draft posted or cancelled is purged, text and key."""
+        ...
+
+    async def delete_stale(self, before: datetime) -> int:
+        """Purge the drafts written before ``before``, left open; returns how many."""
+        ...
+
 
 class SecretRepository(Protocol):
     """A secret, its publication and its sealed return address."""
@@ -155,6 +163,11 @@ class SecretRepository(Protocol):
 
     async def erase_return_address(self, secret_id: int) -> None: ...
     async def erase_expired_return_addresses(self, now: datetime) -> int: ...
+    async def erase(self, secret_id: int) -> None:
+        """Its author deleted it: its text, its authorship tag and its return address are erased, and what
+        hangs on it goes (pseudonyms, reactions, reports, reply drafts; its replies' texts and authors). The
+        emptied rows stay, the secret as ``DELETED``, for the placeholders of messages already out."""
+        ...
 
 
 class FeedRepository(Protocol):

@@ -203,6 +203,7 @@ class Murmure:
         async with self._db.unit_of_work() as uow:
             erased = await communities.sweep(uow, self._services)
             await uow.commit()
+        await self._db.checkpoint()
         return erased
 
     async def run_due_digests(self, grace: timedelta = digests.DEFAULT_GRACE) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -149,6 +149,11 @@ class SqlDatabase:
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
         self.outbox_wakeup.add(listener)
+
+    async def checkpoint(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            async with self.engine.connect() as connection:
+                await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
     async def dispose(self) -> None:
         await self.outbox_wakeup.close()

@@ -4,11 +4,15 @@ bot leaves; members' join days (for reporter weight) and the erasure of expired 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.model import Community, CommunitySettings
 from bot.outbox import Outbox, Welcome
 from bot.ports import UnitOfWork
 from bot.usecases.context import Context, Services
+
+# a preview nobody posted or cancelled is purged after a day
+DRAFT_LIFETIME = timedelta(days=1)
 
 
 async def register(
@@ -70,7 +74,9 @@ async def member_joined(ctx: Context, chat_ref: str) -> None:
 
 
 async def sweep(uow: UnitOfWork, services: Services) -> int:
-    """Erase sealed return addresses older than their lifetime; returns how many."""
+    """Erase sealed return addresses older than their lifetime and purge drafts left open; returns how
+    many."""
     now = services.clock.now()
     erased = await uow.secrets.erase_expired_return_addresses(now)
+    erased += await uow.drafts.delete_stale(now - DRAFT_LIFETIME)
     return erased + await uow.digests.erase_expired(now)

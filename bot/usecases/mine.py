@@ -59,8 +59,7 @@ async def ask_delete(ctx: Context, action: AskDelete) -> list[Response]:
 
 async def delete(ctx: Context, action: ConfirmDelete) -> list[Response]:
     secret = await _own_secret(ctx, action.secret)
-    await ctx.uow.secrets.set_status(secret.id, SecretStatus.DELETED)
-    await ctx.uow.secrets.erase_return_address(secret.id)
+    await ctx.uow.secrets.erase(secret.id)
     item = await ctx.uow.moderation.open_item_for(secret.id)
     if item is not None:
         await ctx.uow.moderation.decide(item.id, QueueStatus.REMOVED, ctx.now())

@@ -41,6 +41,7 @@ async def post(ctx: Context, action: Post) -> list[Response]:
         )
     if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
         raise RefusedBriefly("error.already_posted")
+    await ctx.uow.drafts.delete(draft.id)  # the secret holds the text now: the draft is purged
     cause = await _hold_cause(ctx, community, draft)
     delay = community.settings.publication_delay_seconds
     # With a random publication delay, the number is given when the card goes out: numbers given at the DM
@@ -102,6 +103,7 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
     await limits.check_reply_limit(ctx.uow, ctx.key, reach.community, ctx.now())
     if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
         raise RefusedBriefly("error.already_posted")
+    await ctx.uow.drafts.delete(draft.id)
     by_author = reach.secret.author_key == ctx.key
     pseudonym = await _pseudonym_in(ctx, draft.secret_id)
     reply = await ctx.uow.replies.add(

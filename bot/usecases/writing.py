@@ -151,7 +151,9 @@ def _rethink(categories: Sequence[str], *, blocked: bool) -> NoReturn:
 
 async def own_open_draft(ctx: Context, draft_id: int) -> Draft:
     draft = await ctx.uow.drafts.get(draft_id)
-    if draft is None or draft.author_key != ctx.key:
+    if draft is None:  # posted, cancelled or left too long: purged
+        raise RefusedBriefly("error.preview_closed")
+    if draft.author_key != ctx.key:
         raise RefusedBriefly("error.stale")
     if draft.status is DraftStatus.SUBMITTED:
         raise RefusedBriefly("error.already_posted")
@@ -197,5 +199,6 @@ async def cycle_topic(ctx: Context, action: CycleTopic) -> list[Response]:
 
 async def cancel(ctx: Context, action: Cancel) -> list[Response]:
     draft = await own_open_draft(ctx, action.draft)
-    await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.CANCELLED)
+    if await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.CANCELLED):
+        await ctx.uow.drafts.delete(draft.id)
     return [EditPressed(message("preview.cancelled"))]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from datetime import datetime
+
+from sqlalchemy import delete, update
 
 from bot.model import Draft, DraftStatus
 from bot.records import NewDraft
@@ -55,3 +57,10 @@ class SqlDrafts(Repository):
             .values(status=new.value)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def delete(self, draft_id: int) -> None:
+        await self._session.execute(delete(DraftRow).where(DraftRow.id == draft_id))
+
+    async def delete_stale(self, before: datetime) -> int:
+        result = await self._session.execute(delete(DraftRow).where(DraftRow.created_at < before))
+        return int(result.rowcount)  # type: ignore[attr-defined]

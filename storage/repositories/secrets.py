@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from bot.model import Secret, SecretStatus
 from bot.records import NewSecret
 from storage.repositories.base import Repository, to_secret
-from storage.tables import SecretRow
+from storage.tables import (
+    DraftRow,
+    ReactionRow,
+    ReplyReportRow,
+    ReplyRow,
+    ReportRow,
+    SecretRow,
+    ThreadNameRow,
+)
 
 
 class SqlSecrets(Repository):
@@ -128,3 +136,26 @@ class SqlSecrets(Repository):
             )
         )
         return int((await self._session.execute(query)).scalar_one())
+
+    async def erase(self, secret_id: int) -> None:
+        # rows that can go are deleted (on PostgreSQL too: no UPDATE leaves the erased value in a new row)
+        replies = select(ReplyRow.id).where(ReplyRow.secret_id == secret_id).scalar_subquery()
+        await self._session.execute(delete(ReplyReportRow).where(ReplyReportRow.reply_id.in_(replies)))
+        for table in (ReactionRow, ReportRow, ThreadNameRow, DraftRow):
+            await self._session.execute(delete(table).where(table.secret_id == secret_id))
+        # the thread's messages are still out: their rows stay, emptied, until the platform shows them gone
+        await self._session.execute(
+            update(ReplyRow).where(ReplyRow.secret_id == secret_id).values(text="", author_key="")
+        )
+        await self._session.execute(
+            update(SecretRow)
+            .where(SecretRow.id == secret_id)
+            .values(
+                status=SecretStatus.DELETED.value,
+                text="",
+                author_key="",
+                collection=None,
+                return_address=None,
+                return_expires_at=None,
+            )
+        )

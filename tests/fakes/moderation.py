@@ -49,6 +49,15 @@ class FakeDrafts(Repo):
         self.s.drafts[draft_id] = replace(draft, status=new)
         return True
 
+    async def delete(self, draft_id: int) -> None:
+        self.s.drafts.pop(draft_id, None)
+
+    async def delete_stale(self, before: datetime) -> int:
+        stale = [draft_id for draft_id, d in self.s.drafts.items() if d.created_at < before]
+        for draft_id in stale:
+            del self.s.drafts[draft_id]
+        return len(stale)
+
 
 class FakeModeration(Repo):
     async def add_item(

@@ -94,6 +94,21 @@ class FakeSecrets(Repo):
             del self.s.returns[sid]
         return len(expired)
 
+    async def erase(self, secret_id: int) -> None:
+        self.s.reactions = {r for r in self.s.reactions if r[0] != secret_id}
+        self.s.reports = {k: v for k, v in self.s.reports.items() if k[0] != secret_id}
+        self.s.thread_names = {k: v for k, v in self.s.thread_names.items() if k[0] != secret_id}
+        thread = {k for k, r in self.s.replies.items() if r.secret_id == secret_id}
+        self.s.reply_reports = {k: v for k, v in self.s.reply_reports.items() if k[0] not in thread}
+        for reply_id in thread:
+            self.s.replies[reply_id] = replace(self.s.replies[reply_id], text="", author_key="")
+        self.s.drafts = {k: d for k, d in self.s.drafts.items() if d.secret_id != secret_id}
+        self.s.returns.pop(secret_id, None)
+        secret = self.s.secrets[secret_id]
+        self.s.secrets[secret_id] = replace(
+            secret, status=SecretStatus.DELETED, text="", author_key="", collection=None
+        )
+
 
 class FakeFeeds(Repo):
     async def page(self, query: FeedQuery) -> Sequence[Secret]:

@@ -94,6 +94,7 @@ class FakeDatabase:
     def __init__(self) -> None:
         self.state = State()
         self.commits = 0
+        self.checkpoints = 0
         self.outbox_listeners: list[Callable[[], None]] = []
 
     def unit_of_work(self) -> FakeUnitOfWork:
@@ -101,3 +102,6 @@ class FakeDatabase:
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
         self.outbox_listeners.append(listener)
+
+    async def checkpoint(self) -> None:
+        self.checkpoints += 1
