@@ -24,7 +24,7 @@ from bot.delivery.context import Chat, ChatGone, CommunityChat, DeliveryContext,
 from bot.delivery.lanes import Lanes
 from bot.delivery.moderators import NO_MODERATION_CHAT_RETRY
 from bot.logsafe import where
-from bot.ports import Clock, Database, DeliveryError, Messenger, OutboxEntry, UnitOfWork
+from bot.ports import Clock, Database, DeliveryError, Directory, Messenger, OutboxEntry, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +48,12 @@ class Dispatcher:
         sealer: Sealer,
         clock: Clock,
         edit_intervals: Mapping[str, timedelta] | None = None,
+        directories: Mapping[str, Directory] | None = None,
     ) -> None:
         self._db = database
         self._sealer = sealer
         self._clock = clock
-        self._context = DeliveryContext(database, messengers, sealer, clock, edit_intervals)
+        self._context = DeliveryContext(database, messengers, sealer, clock, edit_intervals, directories)
         self._wake = asyncio.Event()
         database.on_outbox_written(self._wake.set)
         self._chats: dict[tuple[str, int], Chat] = {}  # lane lookups: ids whose chat never changes

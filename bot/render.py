@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.actions import (
     Cancel,
@@ -112,9 +112,22 @@ def reply_message(locale: str, reply: ReplyPost, secret_visible: bool = True) ->
     return OutgoingMessage(RichText((Span(f"💬 {label}", Style.BOLD), Span("\n" + reply.text))), ((report,),))
 
 
+def community_label(locale: str, community: Community, readers: Mapping[int, int | None]) -> str:
+    """A community's title with its readers and a short code, so that two groups titled alike (a trap
+    group named after a real one) never look the same."""
+    count = readers.get(community.id)
+    shown = t_in(locale, "preview.readers_unknown") if count is None else str(count)
+    return f"{community.title} · 👥 {shown} · c{community.id}"
+
+
 def preview(
-    locale: str, draft: Draft, communities: Sequence[Community], secret_number: str | None
+    locale: str,
+    draft: Draft,
+    communities: Sequence[Community],
+    secret_number: str | None,
+    readers: Mapping[int, int | None] | None = None,
 ) -> OutgoingMessage:
+    counts = readers or {}
     did = draft.id
     if draft.kind is DraftKind.REPLY:
         title = t_in(locale, "preview.reply_title", number=secret_number or "?")
@@ -128,7 +141,7 @@ def preview(
     if draft.kind is DraftKind.SECRET:
         chosen = next((c for c in communities if c.id == draft.community_id), None)
         notes.append(
-            t_in(locale, "preview.community", title=chosen.title)
+            t_in(locale, "preview.community", title=community_label(locale, chosen, counts))
             if chosen
             else t_in(locale, "preview.choose")
         )
@@ -136,7 +149,7 @@ def preview(
             rows.append(
                 tuple(
                     Button(
-                        ("• " if c.id == draft.community_id else "") + c.title,
+                        ("• " if c.id == draft.community_id else "") + community_label(locale, c, counts),
                         ChooseCommunity(did, c.id),
                     )
                     for c in communities

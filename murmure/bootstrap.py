@@ -94,7 +94,7 @@ async def build_app(
         config.community,
         features=features,
     )
-    dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals)
+    dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals, directories)
     return App(service, dispatcher, database, notes)
 
 

@@ -45,9 +45,9 @@ class ConsoleDirectory:
         chat = self._world.chats.get(chat_ref)
         return chat is not None and self._name(user_id) in chat.admins
 
-    async def member_count(self, chat_ref: str) -> int:
+    async def reader_count(self, chat_ref: str) -> int | None:
         chat = self._world.chats.get(chat_ref)
-        return len(chat.members) if chat else 0
+        return len(chat.members) if chat else 0  # the simulated members are people; the bot is not one
 
     async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
         # The simulated members have been in the demo group for ages: they count as established.

@@ -12,7 +12,7 @@ import discord
 import yarl
 from discord import app_commands
 
-from adapters.discord.platform import DM_PREFIX, community_ref
+from adapters.discord.platform import DM_PREFIX, community_ref, readable_by_everyone
 from adapters.discord.render import LINK_PREFIX, MENU_PREFIX, message_kwargs
 from bot import commands
 from bot.actions import ACTION_PATTERN, LINK_PATTERN, DeepLink, Form, decode_link
@@ -347,6 +347,13 @@ def install_commands(client: MurmureClient) -> None:
             # the queue shows reported and held secrets: never in the community's channel or a public one
             await interaction.response.send_message(
                 t_in(locale, "discord.moderators_private"), ephemeral=True
+            )
+            return
+        if not isinstance(channel, discord.abc.GuildChannel) or not readable_by_everyone(channel):
+            # the minimum audience can't be checked where the readers can't be counted: refused here,
+            # at setup, rather than at every member's Post
+            await interaction.response.send_message(
+                t_in(locale, "discord.readers_uncountable"), ephemeral=True
             )
             return
         ref = community_ref(guild.id, channel.id)

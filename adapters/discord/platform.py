@@ -186,17 +186,28 @@ class DiscordDirectory:
         rights = self._rights(chat_ref, member) if member else None
         return rights is not None and rights.view_channel and (rights.manage_messages or rights.administrator)
 
-    async def member_count(self, chat_ref: str) -> int:
-        """The server's count for a channel everyone can see. A channel hidden from @everyone has a count
-        the bot can't know without the privileged members intent: 0, so the minimum refuses it rather than
-        publish to a readership that may be two people."""
+    async def reader_count(self, chat_ref: str) -> int | None:
+        """The server's count, less the bot, for a channel every member of the server can read. A channel
+        hidden from @everyone, or from some role or member, has a readership the bot can't count without
+        the privileged members intent: unknown, so the minimum refuses it rather than publish to what may
+        be two people (setup says so)."""
         ids = split_ref(chat_ref)
         guild = self._client.get_guild(ids[0]) if ids else None
         channel = guild.get_channel(ids[1]) if guild and ids else None
-        if guild is None or channel is None or not channel.permissions_for(guild.default_role).view_channel:
+        if guild is None or channel is None:
             return 0
-        return guild.member_count or 0
+        if not readable_by_everyone(channel):
+            return None
+        return max(0, (guild.member_count or 0) - 1)
 
     async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
         member = await self._member(chat_ref, user_id)
         return member.joined_at if member else None
+
+
+def readable_by_everyone(channel: discord.abc.GuildChannel) -> bool:
+    """Whether every member of the server can read the channel: @everyone may, and no overwrite (of a
+    role or a member, on the channel or its category) takes reading away from anyone."""
+    if not channel.permissions_for(channel.guild.default_role).view_channel:
+        return False
+    return not any(overwrite.pair()[1].view_channel for overwrite in channel.overwrites.values())

@@ -99,8 +99,15 @@ class TelegramDirectory:
     async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
         return None  # Telegram doesn't say when a member joined: the core counts from its first sight
 
-    async def member_count(self, chat_ref: str) -> int:
+    async def reader_count(self, chat_ref: str) -> int | None:
+        """Telegram's member count, less the bots it lets the bot see: itself and the bots among the
+        admins (bots that are plain members can't be listed). A network error is "unknown", not 0."""
         try:
-            return await self._bot.get_chat_member_count(chat_id=int(chat_ref))
-        except TelegramError:
+            members = await self._bot.get_chat_member_count(chat_id=int(chat_ref))
+            admins = await self._bot.get_chat_administrators(chat_id=int(chat_ref))
+        except (BadRequest, Forbidden):  # no such chat, or the bot is out of it: nobody reads it through us
             return 0
+        except TelegramError:
+            return None
+        other_bots = sum(1 for admin in admins if admin.user.is_bot and admin.user.id != self._bot.id)
+        return max(0, members - 1 - other_bots)

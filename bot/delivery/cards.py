@@ -18,6 +18,7 @@ from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue, ReplyRefresh
 SENDING_LEASE = timedelta(seconds=25)
 SENDING_RECHECK = timedelta(seconds=5)
 REPLY_WAITS_FOR_CARD = timedelta(seconds=2)
+READERS_RECHECK = timedelta(minutes=15)
 
 
 async def _card_message(
@@ -36,6 +37,20 @@ async def _card_message(
     return CommunityChat(community.id), target, message, secret.card_ref, secret.status
 
 
+async def _enough_readers(ctx: DeliveryContext, secret_id: int) -> bool:
+    """The minimum audience, checked again as the card goes out: readers may have left since Post."""
+    async with ctx.db.unit_of_work() as uow:
+        secret = await uow.secrets.get(secret_id)
+        community = await uow.communities.get(secret.community_id) if secret else None
+    if community is None:
+        return True  # nothing to publish to: the delivery itself finds out
+    directory = ctx.directories.get(community.platform)
+    if directory is None:
+        return True
+    readers = await directory.reader_count(community.chat_ref)
+    return readers is not None and readers >= community.settings.min_members
+
+
 @delivers(CardDue, lane=lambda lanes, due: lanes.of_secret(due.secret_id))
 async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
     secret_id = due.secret_id
@@ -46,6 +61,8 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
     if card_ref is not None or status is not SecretStatus.QUEUED:
         return  # never post the same secret twice; a secret deleted before delivery stays unsent
     now = ctx.clock.now()
+    if not await _enough_readers(ctx, secret_id):
+        raise NotYet(now + READERS_RECHECK)  # the card waits until the community is big enough again
     async with ctx.db.unit_of_work() as uow:
         mine = await uow.secrets.claim_sending(secret_id, now, now + SENDING_LEASE)
         secret = await uow.secrets.get(secret_id)

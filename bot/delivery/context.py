@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.anonymity import Sealer
 from bot.messages import ChatTarget, OutgoingMessage
-from bot.ports import Clock, Database, DeliveryError, Messenger
+from bot.ports import Clock, Database, DeliveryError, Directory, Messenger
 
 MIN_EDIT_INTERVAL = timedelta(seconds=1)  # per card, unless the platform says otherwise
 
@@ -62,8 +62,10 @@ class DeliveryContext:
         sealer: Sealer,
         clock: Clock,
         edit_intervals: Mapping[str, timedelta] | None = None,
+        directories: Mapping[str, Directory] | None = None,
     ) -> None:
         self.db = database
+        self.directories = directories or {}
         self.sealer = sealer
         self.clock = clock
         self._messengers = messengers

@@ -25,6 +25,8 @@ class Services:
     # (author key, community) -> when the platform last said "not a member": probes are not repeated for
     # every event (in memory only, like the router's locks)
     recent_noes: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    # community -> (when counted, readers): the chooser's counts, a few minutes old at most (no person in it)
+    reader_counts: dict[int, tuple[datetime, int | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from bot.model import Community, Draft, DraftKind, DraftStatus, ModerationMode, 
 from bot.moderation.verdict import Verdict
 from bot.outbox import CardDue, Outbox, QueueItemDue, ReplyDue
 from bot.records import NewReply, NewSecret, SealedAddress
-from bot.refusals import Refused, RefusedBriefly
-from bot.usecases import membership, replies
+from bot.refusals import RefusedBriefly
+from bot.usecases import audience, membership, replies
 from bot.usecases.context import Context, message
 from bot.usecases.writing import own_open_draft
 
@@ -34,11 +34,7 @@ async def post(ctx: Context, action: Post) -> list[Response]:
     await membership.ensure_not_banned(ctx, community)
     now = ctx.now()
     await limits.check_secret_limit(ctx.uow, ctx.key, community, now)
-    directory = ctx.services.directories[community.platform]
-    if await directory.member_count(community.chat_ref) < community.settings.min_members:
-        raise Refused(
-            "error.too_few_members", community=community.title, minimum=community.settings.min_members
-        )
+    await audience.ensure_readers(ctx.services.directories[community.platform], community)
     if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
         raise RefusedBriefly("error.already_posted")
     await ctx.uow.drafts.delete(draft.id)  # the secret holds the text now: the draft is purged

@@ -17,7 +17,7 @@ from bot.moderation.verdict import Verdict
 from bot.records import NewDraft
 from bot.refusals import Refused, RefusedBriefly
 from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
-from bot.usecases import membership
+from bot.usecases import audience, membership
 from bot.usecases.context import Context, message, say
 
 PENDING_INPUT_LIFETIME = timedelta(minutes=30)
@@ -105,7 +105,8 @@ async def _secret_preview(ctx: Context, cleaned: str) -> list[Response]:
             created_at=now,
         )
     )
-    return [Say(render.preview(ctx.locale, draft, allowed, None))]
+    readers = await audience.shown_readers(ctx, allowed)
+    return [Say(render.preview(ctx.locale, draft, allowed, None, readers))]
 
 
 async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> list[Response]:
@@ -167,7 +168,8 @@ async def _edited_preview(ctx: Context, draft_id: int) -> list[Response]:
     if draft is None:
         raise RefusedBriefly("error.stale")
     communities = await membership.communities_of(ctx)
-    return [EditPressed(render.preview(ctx.locale, draft, communities, None))]
+    readers = await audience.shown_readers(ctx, communities)
+    return [EditPressed(render.preview(ctx.locale, draft, communities, None, readers))]
 
 
 async def choose_community(ctx: Context, action: ChooseCommunity) -> list[Response]:

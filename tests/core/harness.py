@@ -46,7 +46,9 @@ class Harness:
             KeywordFilter(),
             settings,
         )
-        self.dispatcher = Dispatcher(self.db, {PLATFORM: self.messenger}, sealer, self.clock)
+        self.dispatcher = Dispatcher(
+            self.db, {PLATFORM: self.messenger}, sealer, self.clock, directories={PLATFORM: self.directory}
+        )
 
     async def setup(self) -> Harness:
         await self.service.register_community(PLATFORM, GROUP, "Group")

@@ -37,14 +37,16 @@ def uid(name: str) -> int:
     return USERS[name][0]
 
 
-async def populate(dc: DiscordEmulator, locale: str = "en-US") -> None:
+async def populate(
+    dc: DiscordEmulator, locale: str = "en-US", more_channels: tuple[tuple[int, str], ...] = ()
+) -> None:
     for user_id, username, display in USERS.values():
         dc.add_user(user_id, username, display, locale)
     await dc.add_guild(
         GUILD,
         "Night owls",
         owner_id=uid("mod"),
-        channels=[(GENERAL, "general"), (MODS, "moderators")],
+        channels=[(GENERAL, "general"), (MODS, "moderators"), *more_channels],
         # members for a month: established, their reports count in full
         members=[Member(user_id, joined=time.time() - 30 * 86400) for user_id, _, _ in USERS.values()],
     )

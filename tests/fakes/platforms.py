@@ -27,7 +27,11 @@ class FakeDirectory:
         self.admin_checks += 1
         return user_id in self.admins.get(chat_ref, set())
 
-    async def member_count(self, chat_ref: str) -> int:
+    unknown_readers: set[str] = field(default_factory=set)  # chats whose readership can't be counted
+
+    async def reader_count(self, chat_ref: str) -> int | None:
+        if chat_ref in self.unknown_readers:
+            return None
         return len(self.members.get(chat_ref, set()))
 
     async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:

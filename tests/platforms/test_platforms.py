@@ -48,7 +48,7 @@ class Roster:
     async def is_admin(self, chat_ref: str, user_id: str) -> bool:
         return False
 
-    async def member_count(self, chat_ref: str) -> int:
+    async def reader_count(self, chat_ref: str) -> int | None:
         return 10
 
     async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:

@@ -1,0 +1,43 @@
+"""Trap groups: a group named like a real one is told apart, and the bot with four accounts is no audience."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.telegram.harness import running_telegram, setup_group, uid
+
+TRAP = -1005550000
+
+
+async def test_a_trap_group_titled_like_the_real_one_is_told_apart_and_publishes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        await setup_group(t)  # "Night owls": six people and the bot
+        # someone makes a group with the same title: the bot, an admin and three accounts (five heads)
+        t.tg.add_group(
+            TRAP, "Night owls", members=[uid("alice"), uid("bob"), uid("carol")], admins=[uid("mod")]
+        )
+        await t.tg.add_bot_to_group(TRAP, uid("mod"), admin=True)
+        await t.until(TRAP, "Murmure is here")
+
+        await t.dm("alice", "Something only the people who trapped me would like to read.")
+        preview = await t.until(uid("alice"), "Preview")
+        labels = [b["text"] for b in preview.buttons if "Night owls" in b.get("text", "")]
+        assert len(labels) == 2 and len(set(labels)) == 2, labels  # two groups, never two look-alikes
+        real = next(label for label in labels if "👥 6" in label)  # the bot is not a reader
+        trap = next(label for label in labels if "👥 4" in label)
+
+        await t.click("alice", preview, trap)
+        chosen = await t.until(uid("alice"), "Group: Night owls · 👥 4")
+        await t.click("alice", chosen, "Post")
+        refusal = await t.until(uid("alice"), "needs at least 5 members")
+        assert "Night owls" in (refusal.text or "")
+        assert not [m for m in t.bot_messages(TRAP) if (m.text or "").startswith("#")]
+
+        # the same preview can still go to the real group
+        await t.click("alice", await t.until(uid("alice"), "Preview"), real)
+        await t.click("alice", await t.until(uid("alice"), "Group: Night owls · 👥 6"), "Post")
+        await t.until(uid("alice"), "will appear in")
