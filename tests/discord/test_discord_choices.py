@@ -60,7 +60,7 @@ async def test_eight_communities_with_long_names_are_all_offered_and_told_apart(
             assert len(set(offered)) == len(ROOMS)  # told apart, though the names are long
             for label in offered:
                 assert len(label) <= 100
-                assert re.search(r"room-\d$", label)  # the part that differs is kept
+                assert re.search(r"room-\d · 👥 \d+ · c\d+$", label)  # the part that differs is kept
                 start = label.split("…")[0]
                 assert LONG_NAME.startswith(start) and (start == LONG_NAME or LONG_NAME[len(start)] in " ,")
             chosen = await d.click("alice", preview, "room-8")
