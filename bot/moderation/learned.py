@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.moderation.groups import GROUP, group_words
@@ -35,6 +35,72 @@ def scoring_words(words: Sequence[str]) -> list[str]:
     they learn is what is said, not which group is named."""
     groups = group_words()
     return [GROUP if word in groups else word for word in words]
+
+
+# Swearing that abuses no one ("fuck this printer", "what the fuck is this weather"): the insult
+# scorer does not speak when its score rests on these words alone and no one is addressed.
+_PROFANITY = frozenset(
+    (
+        "fuck",
+        "fucking",
+        "fucked",
+        "fuckin",
+        "fck",
+        "shit",
+        "shitty",
+        "damn",
+        "hell",
+        "crap",
+        "bloody",
+        "wtf",
+        "putain",
+        "merde",
+        "bordel",
+        "chier",
+    )
+)
+_ADDRESSED = frozenset(
+    (
+        "you",
+        "u",
+        "ur",
+        "your",
+        "ya",
+        "yall",
+        "yourself",
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "they",
+        "them",
+        "tu",
+        "t",
+        "te",
+        "toi",
+        "ton",
+        "ta",
+        "tes",
+        "vous",
+        "votre",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "lui",
+        "eux",
+    )
+)
+
+
+def _only_profanity(
+    words: Sequence[str], probabilities: Callable[[Sequence[str]], dict[str, float]], threshold: float
+) -> bool:
+    if _PROFANITY.isdisjoint(words) or not _ADDRESSED.isdisjoint(words):
+        return False
+    rest = [word for word in words if word not in _PROFANITY]
+    return not rest or probabilities(rest)["abuse"] < threshold
 
 
 def _sigmoid(margin: float) -> float:
@@ -98,6 +164,8 @@ class LearnedLayer:
             scorer = self._scorers[head.name]
             probability = probabilities[head.name]
             if probability < scorer.threshold or len(words) < head.min_words:
+                continue
+            if head.name == "abuse" and _only_profanity(words, self.probabilities, scorer.threshold):
                 continue
             detail = f"{head.name} score {probability:.2f}"
             if explain:
