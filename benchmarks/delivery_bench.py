@@ -34,8 +34,8 @@ from bot.actor import Actor
 from bot.anonymity import Anonymizer, Sealer
 from bot.clock import SystemClock
 from bot.dispatch import Dispatcher
-from bot.messages import ChatTarget, EditPressed, OutgoingMessage, Response, Say
-from bot.model import CommunitySettings, Reaction
+from bot.messages import Alert, ChatTarget, EditPressed, OutgoingMessage, Response, Say
+from bot.model import CommunitySettings
 from bot.moderation.pipeline import default_filter
 from bot.service import Murmure
 from storage.database import SqlDatabase
@@ -70,6 +70,7 @@ class Messenger:
         self.sent: dict[str, float] = {}  # first line of a card -> when it was sent
         self.edits: dict[str, list[float]] = {}  # message ref -> when it was edited
         self.refs: dict[str, str] = {}  # first line -> message ref
+        self.messages: dict[str, OutgoingMessage] = {}  # first line -> the message (its buttons)
         self._next_slot: dict[str, float] = {}
         self._count = 0
         self.changed = asyncio.Event()
@@ -88,6 +89,7 @@ class Messenger:
         head = number.group() if number else message.text.plain_text[:20]
         self.sent[f"{target.chat_ref}:{head}"] = time.perf_counter()
         self.refs[f"{target.chat_ref}:{head}"] = ref
+        self.messages[f"{target.chat_ref}:{head}"] = message
         self.changed.set()
         return ref
 
@@ -150,9 +152,13 @@ class Bench:
         self.numbers[chat] = self.numbers.get(chat, 0) + 1
         return f"{chat}:#{self.numbers[chat]}", accepted
 
-    async def react(self, chat: str, member: int, secret_id: int) -> float:
+    async def react(self, chat: str, member: int, key: str) -> float:
+        """Taps the card's first reaction button; returns when the member was answered."""
         actor = Actor(PLATFORM, f"{chat}-u{member}", f"dm-{chat}-{member}", "en")
-        await self.service.press(actor, React(secret_id, Reaction.HEART).encode())
+        buttons = [button for row in self.messenger.messages[key].buttons for button in row]
+        react = next(button.action for button in buttons if isinstance(button.action, React))
+        answer = await self.service.press(actor, react.encode())
+        assert not any(isinstance(part, Alert) and "expired" in part.text for part in answer), answer
         return time.perf_counter()
 
     def card_sent(self, key: str) -> float | None:
@@ -179,15 +185,14 @@ async def latency(bench: Bench, posts: int) -> None:
         card_waits.append(sent - accepted)
         keys.append(key)
     for member, key in enumerate(keys):
-        secret_id = member + 1
-        tapped = await bench.react("g", posts - 1 - member, secret_id)
+        tapped = await bench.react("g", posts - 1 - member, key)
         edited = await bench.messenger.until(lambda key=key, tapped=tapped: bench.edited_after(key, tapped))
         edit_waits.append(edited - tapped)
     print(f"card latency   {ms(card_waits)}")
     print(f"edit latency   {ms(edit_waits)}")
 
 
-async def burst(bench: Bench, cards: int, first_secret_id: int) -> None:
+async def burst(bench: Bench, cards: int) -> None:
     await bench.community("A", cards + 5)
     await bench.community("B", 10)
     started = time.perf_counter()
@@ -197,7 +202,7 @@ async def burst(bench: Bench, cards: int, first_secret_id: int) -> None:
     key, accepted = await bench.post("B", 0)
     sent = await bench.messenger.until(lambda: bench.card_sent(key))
     await asyncio.sleep(1.1)  # past the pace of edits to one card, so that only queueing is measured
-    tapped = await bench.react("B", 1, first_secret_id + cards)
+    tapped = await bench.react("B", 1, key)
     edited = await bench.messenger.until(lambda: bench.edited_after(key, tapped))
     done = await bench.messenger.until(lambda: bench.card_sent(last), within=600)
     print(f"burst: group B's card waited {(sent - accepted) * 1000:7.1f} ms behind {cards} cards for group A")
@@ -257,7 +262,7 @@ async def main() -> None:
             if args.posts:
                 await latency(bench, args.posts)
             if args.burst:
-                await burst(bench, args.burst, args.posts + 1)
+                await burst(bench, args.burst)
         finally:
             stop.set()
             await running
