@@ -135,21 +135,12 @@ class SecretRow(Base):
     token: Mapped[str] = mapped_column(String(32))  # buttons and links carry this, not the id
     collection: Mapped[str | None] = mapped_column(String(32))
     points: Mapped[float] = mapped_column(Float, default=0.0)
+    return_address: Mapped[bytes | None] = mapped_column(LargeBinary)
+    return_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sending_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     published_at: Mapped[datetime | None] = mapped_column(
         UtcDateTime
     )  # when the card went out  # a dispatcher is sending its card
-
-
-class ReturnAddressRow(Base):
-    """A secret's sealed return address, in a row of its own: erasing it deletes the row (on PostgreSQL an
-    UPDATE to null would write a new row version and leave the sealed value in the old one)."""
-
-    __tablename__ = "return_addresses"
-
-    secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"), primary_key=True)
-    sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class StrikeRow(Base):

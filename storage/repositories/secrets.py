@@ -16,7 +16,6 @@ from storage.tables import (
     ReplyReportRow,
     ReplyRow,
     ReportRow,
-    ReturnAddressRow,
     SecretRow,
     ThreadNameRow,
 )
@@ -38,14 +37,11 @@ class SqlSecrets(Repository):
             token=secret.token,
             collection=secret.collection,
             points=0.0,
+            return_address=sealed.sealed if sealed else None,
+            return_expires_at=sealed.expires_at if sealed else None,
         )
         self._session.add(row)
         await self._session.flush()
-        if sealed is not None:
-            self._session.add(
-                ReturnAddressRow(secret_id=row.id, sealed=sealed.sealed, expires_at=sealed.expires_at)
-            )
-            await self._session.flush()
         return to_secret(row)
 
     async def get(self, secret_id: int) -> Secret | None:
@@ -109,17 +105,23 @@ class SqlSecrets(Repository):
         return list((await self._session.execute(query)).scalars())
 
     async def return_address(self, secret_id: int, now: datetime) -> bytes | None:
-        query = select(ReturnAddressRow.sealed).where(
-            ReturnAddressRow.secret_id == secret_id, ReturnAddressRow.expires_at > now
+        query = select(SecretRow.return_address).where(
+            SecretRow.id == secret_id, SecretRow.return_expires_at > now
         )
         return (await self._session.execute(query)).scalar_one_or_none()
 
     async def erase_return_address(self, secret_id: int) -> None:
-        await self._session.execute(delete(ReturnAddressRow).where(ReturnAddressRow.secret_id == secret_id))
+        await self._session.execute(
+            update(SecretRow)
+            .where(SecretRow.id == secret_id)
+            .values(return_address=None, return_expires_at=None)
+        )
 
     async def erase_expired_return_addresses(self, now: datetime) -> int:
         result = await self._session.execute(
-            delete(ReturnAddressRow).where(ReturnAddressRow.expires_at <= now)
+            update(SecretRow)
+            .where(SecretRow.return_expires_at <= now)
+            .values(return_address=None, return_expires_at=None)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -139,7 +141,7 @@ class SqlSecrets(Repository):
         # rows that can go are deleted (on PostgreSQL too: no UPDATE leaves the erased value in a new row)
         replies = select(ReplyRow.id).where(ReplyRow.secret_id == secret_id).scalar_subquery()
         await self._session.execute(delete(ReplyReportRow).where(ReplyReportRow.reply_id.in_(replies)))
-        for table in (ReactionRow, ReportRow, ThreadNameRow, DraftRow, ReturnAddressRow):
+        for table in (ReactionRow, ReportRow, ThreadNameRow, DraftRow):
             await self._session.execute(delete(table).where(table.secret_id == secret_id))
         # the thread's messages are still out: their rows stay, emptied, until the platform shows them gone
         await self._session.execute(
@@ -153,5 +155,7 @@ class SqlSecrets(Repository):
                 text="",
                 author_key="",
                 collection=None,
+                return_address=None,
+                return_expires_at=None,
             )
         )

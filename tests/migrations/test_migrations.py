@@ -303,28 +303,3 @@ async def test_cards_out_before_published_at_keep_their_order(blank: SqlDatabase
     )
     assert all(published[ident] is not None for ident in order_of_writing)
     assert unsent is not None and unsent.card_ref is None
-
-
-async def test_return_addresses_still_usable_move_to_their_own_rows(blank: SqlDatabase) -> None:
-    await upgrade(blank.engine, "0011")
-    now = datetime(2026, 11, 24, 9, 0)
-
-    def insert(connection: Connection) -> None:
-        tables = _reflect(connection).tables
-        community = {c.name: _value(tables["communities"], c) for c in tables["communities"].columns}
-        connection.execute(tables["communities"].insert().values(community))
-        secrets = tables["secrets"]
-        for ident, sealed, until in [(1, b"usable", now + timedelta(days=3)), (2, None, None)]:
-            row = {c.name: _value(secrets, c) for c in secrets.columns}
-            row.update(
-                id=ident, number=ident, token=f"t{ident}", return_address=sealed, return_expires_at=until
-            )
-            connection.execute(secrets.insert().values(row))
-
-    await _run(blank, insert)
-    await upgrade(blank.engine)
-    async with blank.unit_of_work() as uow:
-        assert await uow.secrets.return_address(1, now.replace(tzinfo=UTC)) == b"usable"
-        assert await uow.secrets.return_address(2, now.replace(tzinfo=UTC)) is None
-    columns = await _run(blank, lambda connection: {c.name for c in _reflect(connection).tables["secrets"].c})
-    assert not {"return_address", "return_expires_at"} & columns
