@@ -59,7 +59,7 @@ async def seed(database: SqlDatabase, secrets: int) -> None:
             rows.append(
                 {
                     "community_id": community, "number": numbers[community],
-                    "author_key": f"{rng.getrandbits(256):064x}",
+                    "author_salt": rng.randbytes(16), "author_tag": f"{rng.getrandbits(256):064x}",
                     "text": "A secret written for the benchmark, about as long as real ones are.",
                     "content_warning": False, "status": "published" if rng.random() > 0.05 else "hidden",
                     "created_at": NOW - SPAN * rng.random(), "card_ref": str(rng.randint(1, 10**6)),

@@ -1,7 +1,31 @@
-"""Author keys, per-thread pseudonyms and sealed return addresses.
+"""Scoped keys, authorship tags, per-thread pseudonyms and sealed values.
 
-The database never holds a platform id: only ``HMAC-SHA256(pepper, "platform:user_id")``. The pepper and
-the sealing key live outside the database, so a stolen database alone reveals no one.
+The database never holds a platform id, nor one key per person. Every stored identity is a key of the
+narrowest scope its job needs, derived from the pepper with a label of its own and the scope in it:
+
+======================  ==========================================  ==========================================
+job                     scope                                       stored as
+======================  ==========================================  ==========================================
+reactions               a secret                                    ``HMAC(k_react, secret ‖ person)``
+reports                 a secret                                    ``HMAC(k_report, secret ‖ person)``
+authorship              a secret (a draft), with a random salt      ``HMAC(k_author, salt ‖ person)``: "is it
+                                                                    mine?" is recomputed, never looked up
+replies, pseudonym, 👑  a thread                                    ``HMAC(k_thread, thread ‖ person)``
+membership, join day,   a community                                 ``HMAC(k_member, community ‖ person)``
+reporter weight, bans
+posting limits,         a community and a period (a day, an hour)   ``HMAC(k_period, what ‖ community ‖
+cooldowns                                                           period ‖ person)``, rows gone with it
+language, topics,       the person, tied to no content              ``HMAC(k_pref, person)``
+DM digest
+a moderator's alias     a community                                 ``HMAC(k_moderator, community ‖ person)``
+what the next DM means  the person, its target sealed               ``HMAC(k_pending, person)``
+own secrets (/mine)     the person, a padded list sealed under a    locator and key from ``scrypt(person)``
+                        key derived from them (never stored)
+======================  ==========================================  ==========================================
+
+``person`` is ``"platform:user_id"``; ``k_label = HMAC(pepper, "murmure/v2/" + label)``. Without the pepper
+two keys of one person in two scopes share nothing; with it, an attacker still has to test candidates scope
+by scope (and pay a memory-hard derivation per candidate for the /mine lists).
 """
 
 from __future__ import annotations
@@ -10,6 +34,8 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -25,6 +51,20 @@ COLOURS = (
     "saffron", "emerald", "cherry", "chestnut", "mauve",
 )  # fmt: skip
 
+SALT_BYTES = 16
+LABELS = (
+    "react", "report", "author", "draft", "thread", "pseudonym", "member", "period", "pref", "moderator",
+    "pending", "own-list",
+)  # fmt: skip
+# The /mine list's derivation: memory-hard, so that with the pepper every candidate id costs ~10 ms to test
+# (2^33 Telegram ids: years of CPU instead of minutes), while a member pays it once per process.
+OWN_LIST_SCRYPT = {"n": 2**12, "r": 8, "p": 1}
+OWN_LIST_CACHE = 10_000
+
+
+def new_salt() -> bytes:
+    return secrets.token_bytes(SALT_BYTES)
+
 
 TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"  # noqa: S105 - an alphabet, not a password
 TOKEN_LENGTH = 20  # 103 bits
@@ -36,43 +76,148 @@ def new_token() -> Token:
 
 
 class Anonymizer:
+    """Holds the pepper's label keys; gives the keys of one person for one event (never stored)."""
+
     def __init__(self, pepper: bytes) -> None:
         if len(pepper) < 16:
             raise ValueError("the pepper must be at least 16 bytes")
-        self._pepper = pepper
-        self._pseudonym_key = hmac.new(pepper, b"murmure:pseudonym-key", hashlib.sha256).digest()
+        self._labels = {
+            label: hmac.digest(pepper, f"murmure/v2/{label}".encode(), "sha256") for label in LABELS
+        }
+        self._own_lists: OrderedDict[bytes, tuple[str, bytes]] = OrderedDict()
 
-    def author_key(self, platform: str, user_id: str) -> str:
-        message = f"{platform}:{user_id}".encode()
-        return hmac.new(self._pepper, message, hashlib.sha256).hexdigest()
+    def keys(self, platform: str, user_id: str) -> PersonKeys:
+        return PersonKeys(self, f"{platform}:{user_id}".encode())
 
-    def moderator_key(self, platform: str, user_id: str) -> str:
-        """What the audit log keeps of a moderator: not their author key, so a stolen database can't tie the
-        few admins of a community to their own secrets."""
-        return hmac.new(self._pepper, f"moderator:{platform}:{user_id}".encode(), hashlib.sha256).hexdigest()
+    def mac(self, label: str, scope: bytes, person: bytes) -> str:
+        return hmac.digest(self._labels[label], scope + b"\x00" + person, "sha256").hex()
 
-    def pseudonym(self, thread_id: int, author_key: str, attempt: int = 0) -> tuple[str, str]:
+    def own_list_keys(self, person: bytes) -> tuple[str, bytes]:
+        cached = self._own_lists.get(person)
+        if cached is None:
+            derived = hashlib.scrypt(person, salt=self._labels["own-list"], dklen=64, **OWN_LIST_SCRYPT)
+            cached = (hmac.digest(derived[:32], b"locator", "sha256").hex(), derived[32:])
+            self._own_lists[person] = cached
+            if len(self._own_lists) > OWN_LIST_CACHE:
+                self._own_lists.popitem(last=False)
+        else:
+            self._own_lists.move_to_end(person)
+        return cached
+
+    def pseudonym(self, thread_key: str, attempt: int = 0) -> tuple[str, str]:
         """(animal, colour) for one member in one thread: stable there, unlinkable across threads."""
-        message = f"{thread_id}:{author_key}" + (f":{attempt}" if attempt else "")
-        digest = hmac.new(self._pseudonym_key, message.encode(), hashlib.sha256).digest()
+        digest = hmac.digest(self._labels["pseudonym"], f"{thread_key}:{attempt}".encode(), "sha256")
         number = int.from_bytes(digest[:8], "big")
         return ANIMALS[number % len(ANIMALS)], COLOURS[(number // len(ANIMALS)) % len(COLOURS)]
 
 
+@dataclass(frozen=True)
+class PersonKeys:
+    """One person's keys, each of one scope. Lives for one event; ``person`` is never stored."""
+
+    _anonymizer: Anonymizer = field(repr=False)
+    _person: bytes = field(repr=False)
+
+    def member(self, community_id: int) -> str:
+        """Membership, join day, reporter record and bans in one community."""
+        return self._anonymizer.mac("member", b"%d" % community_id, self._person)
+
+    def moderator(self, community_id: int) -> str:
+        """A moderator's alias in one community's audit log."""
+        return self._anonymizer.mac("moderator", b"%d" % community_id, self._person)
+
+    def thread(self, secret_id: int) -> str:
+        """Replies and the pseudonym in one secret's thread."""
+        return self._anonymizer.mac("thread", b"%d" % secret_id, self._person)
+
+    def reaction(self, secret_id: int) -> str:
+        return self._anonymizer.mac("react", b"%d" % secret_id, self._person)
+
+    def report(self, secret_id: int) -> str:
+        return self._anonymizer.mac("report", b"%d" % secret_id, self._person)
+
+    def reply_report(self, reply_id: int) -> str:
+        """A report on one reply."""
+        return self._anonymizer.mac("report", b"reply:%d" % reply_id, self._person)
+
+    def wrote_reply(self, secret_id: int, thread_key: str) -> bool:
+        """Is this reply mine? Its thread key is recomputed."""
+        return hmac.compare_digest(self.thread(secret_id), thread_key)
+
+    def period(self, what: str, community_id: int, period: str) -> str:
+        """A counter of ``what`` (secrets, replies, strikes) in one community during one period."""
+        return self._anonymizer.mac("period", f"{what}:{community_id}:{period}".encode(), self._person)
+
+    def preference(self) -> str:
+        """Language, followed topics, the DM digest: choices tied to no content."""
+        return self._anonymizer.mac("pref", b"", self._person)
+
+    def pending(self) -> str:
+        """The row saying what the member's next DM means (its target is sealed)."""
+        return self._anonymizer.mac("pending", b"", self._person)
+
+    def author_tag(self, salt: bytes) -> str:
+        """Authorship of one secret: with a fresh salt per secret, tags of one author share nothing."""
+        return self._anonymizer.mac("author", salt, self._person)
+
+    def draft_tag(self, salt: bytes) -> str:
+        return self._anonymizer.mac("draft", salt, self._person)
+
+    def wrote(self, salt: bytes, tag: str) -> bool:
+        """Is it mine? Recomputed from the secret's salt, never looked up."""
+        return hmac.compare_digest(self.author_tag(salt), tag)
+
+    def drafted(self, salt: bytes, tag: str) -> bool:
+        return hmac.compare_digest(self.draft_tag(salt), tag)
+
+    def own_list(self) -> tuple[str, bytes]:
+        """(locator, key) of the sealed list of this person's secrets (see bot/own_list.py)."""
+        return self._anonymizer.own_list_keys(self._person)
+
+    def lock_id(self) -> str:
+        """In memory only: one event of a person at a time."""
+        return self.preference()
+
+
+def return_context(platform: str, salt: bytes) -> str:
+    """The associated data of a secret's sealed return address: it opens for that secret only."""
+    return f"{platform}:return:{salt.hex()}"
+
+
+PADDED = 128  # every sealed value hides its length: padded to a multiple of this
+
+
 class Sealer:
-    """Authenticated encryption (AES-256-GCM) of return addresses under a key held outside the database."""
+    """Authenticated encryption (AES-256-GCM) under a key held outside the database, with a random nonce (two
+    seals of one value never match), padding to one length and associated data naming the row."""
 
     def __init__(self, key: bytes) -> None:
         if len(key) != 32:
             raise ValueError("the sealing key must be 32 bytes")
         self._aead = AESGCM(key)
 
-    def seal(self, address: str, context: str) -> bytes:
+    def seal(self, value: str, context: str) -> bytes:
         nonce = os.urandom(12)
-        return nonce + self._aead.encrypt(nonce, address.encode(), context.encode())
+        return nonce + self._aead.encrypt(nonce, pad(value.encode()), context.encode())
 
     def open(self, sealed: bytes, context: str) -> str | None:
         try:
-            return self._aead.decrypt(sealed[:12], sealed[12:], context.encode()).decode()
+            plain = unpad(self._aead.decrypt(sealed[:12], sealed[12:], context.encode()))
         except (InvalidTag, ValueError):
             return None
+        try:
+            return plain.decode() if plain is not None else None
+        except UnicodeDecodeError:
+            return None
+
+
+def pad(data: bytes, block: int = PADDED) -> bytes:
+    framed = len(data).to_bytes(2, "big") + data
+    return framed + bytes(-len(framed) % block)
+
+
+def unpad(padded: bytes) -> bytes | None:
+    if len(padded) < 2:
+        return None
+    length = int.from_bytes(padded[:2], "big")
+    return padded[2 : 2 + length] if 2 + length <= len(padded) else None

@@ -58,7 +58,7 @@ class DigestRuns:
         async with self._db.unit_of_work() as uow:
             readers = await uow.digests.readers(now)
         for reader in readers:
-            key, address = reader.author_key, reader.address
+            key, address = reader.preference_key, reader.address
             async with self._db.unit_of_work() as uow:
                 if not await uow.digests.claim_member(key, due.key, now):
                     continue

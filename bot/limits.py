@@ -1,24 +1,27 @@
-"""Sanctions on author keys that need no moderator: posting limits and escalating cooldowns.
+"""Sanctions that need no moderator: posting limits and escalating cooldowns, on counters kept under a key of
+one member, one community and one period (a UTC day, or an hour for replies), gone when the period is.
 
-Cooldowns: the filter's blocked posts are strikes. From the third strike within a day, the author waits
-``BASE_COOLDOWN * 2 ** (strikes - 3)`` after the last one (5 min, 10, 20, ... at most a day) before the
-filter looks at anything new from them.
+Cooldowns: the filter's blocked posts are strikes, counted per community and day. From the third strike of
+the day, the member waits ``BASE_COOLDOWN * 2 ** (strikes - 3)`` after the last one (5 min, 10, 20, ... at
+most a day) before the filter looks at anything new from them there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from bot.anonymity import PersonKeys
 from bot.model import Community
 from bot.ports import UnitOfWork
 from bot.refusals import Refused
 
-STRIKE_WINDOW = timedelta(hours=24)
 FREE_STRIKES = 2
 BASE_COOLDOWN = timedelta(minutes=5)
 MAX_COOLDOWN = timedelta(hours=24)
-SECRET_WINDOW = timedelta(hours=24)
-REPLY_WINDOW = timedelta(hours=1)
+DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
+SECRETS, REPLIES, STRIKES = "secrets", "replies", "strikes"
 
 
 def cooldown_after(strikes: int) -> timedelta | None:
@@ -27,21 +30,58 @@ def cooldown_after(strikes: int) -> timedelta | None:
     return min(BASE_COOLDOWN * (1 << min(strikes - FREE_STRIKES - 1, 16)), MAX_COOLDOWN)
 
 
-async def check_cooldown(uow: UnitOfWork, author_key: str, now: datetime) -> None:
-    """Refused while the author cools down after repeated blocked posts."""
-    strikes = await uow.members.strikes_since(author_key, now - STRIKE_WINDOW)
-    wait = cooldown_after(len(strikes))
-    if wait is not None and now < strikes[-1] + wait:
-        raise Refused("limits.cooldown", until=(strikes[-1] + wait).strftime("%H:%M UTC"))
+def _period(length: timedelta, now: datetime) -> tuple[str, datetime, datetime]:
+    """The period ``now`` falls in: its name, its start and its end (when its counters go)."""
+    start = now.replace(minute=0, second=0, microsecond=0)
+    if length == DAY:
+        start = start.replace(hour=0)
+    return start.strftime("%Y-%m-%dT%H"), start, start + length
 
 
-async def check_secret_limit(uow: UnitOfWork, author_key: str, community: Community, now: datetime) -> None:
+async def check_cooldown(
+    uow: UnitOfWork, keys: PersonKeys, communities: Sequence[Community], now: datetime
+) -> None:
+    """Refused while the member cools down, in any of these communities, after repeated blocked posts."""
+    name, _, _ = _period(DAY, now)
+    for community in communities:
+        strikes = await uow.members.counter(keys.period(STRIKES, community.id, name), now)
+        wait = cooldown_after(strikes.count) if strikes else None
+        if strikes is not None and wait is not None and now < strikes.last_at + wait:
+            raise Refused("limits.cooldown", until=(strikes.last_at + wait).strftime("%H:%M UTC"))
+
+
+async def add_strike(
+    uow: UnitOfWork, keys: PersonKeys, communities: Sequence[Community], now: datetime
+) -> None:
+    """A blocked post counts in each community it could have gone to (under a different key in each). Its
+    time is kept, for the cooldown: no other row holds it (a blocked text is not kept)."""
+    name, _, end = _period(DAY, now)
+    for community in communities:
+        await uow.members.bump_counter(keys.period(STRIKES, community.id, name), now, end)
+
+
+async def check_secret_limit(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:
     limit = community.settings.max_secrets_per_day
-    if await uow.secrets.count_since(author_key, community.id, now - SECRET_WINDOW) >= limit:
+    name, _, _ = _period(DAY, now)
+    counted = await uow.members.counter(keys.period(SECRETS, community.id, name), now)
+    if counted is not None and counted.count >= limit:
         raise Refused("limits.secrets", limit=str(limit), community=community.title)
 
 
-async def check_reply_limit(uow: UnitOfWork, author_key: str, community: Community, now: datetime) -> None:
+async def count_secret(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:
+    """Counted with the period's start as its time: the post's own time would tie the counter to it."""
+    name, start, end = _period(DAY, now)
+    await uow.members.bump_counter(keys.period(SECRETS, community.id, name), start, end)
+
+
+async def check_reply_limit(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:
     limit = community.settings.max_replies_per_hour
-    if await uow.replies.count_by_author_since(author_key, now - REPLY_WINDOW) >= limit:
+    name, _, _ = _period(HOUR, now)
+    counted = await uow.members.counter(keys.period(REPLIES, community.id, name), now)
+    if counted is not None and counted.count >= limit:
         raise Refused("limits.replies", limit=str(limit))
+
+
+async def count_reply(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:
+    name, start, end = _period(HOUR, now)
+    await uow.members.bump_counter(keys.period(REPLIES, community.id, name), start, end)

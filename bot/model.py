@@ -136,7 +136,8 @@ class Secret:
     id: int
     community_id: int
     number: int
-    author_key: str
+    author_salt: bytes  # random, per secret: the author's tag is HMAC(k_author, salt ‖ person)
+    author_tag: str
     text: str
     content_warning: bool
     status: SecretStatus
@@ -157,7 +158,7 @@ class Secret:
 class ReplyPost:
     id: int
     secret_id: int
-    author_key: str
+    thread_key: str  # the replier's key in this thread only
     text: str
     pseudonym: str
     by_author: bool
@@ -169,7 +170,8 @@ class ReplyPost:
 @dataclass(frozen=True)
 class Draft:
     id: int
-    author_key: str
+    owner_salt: bytes  # random, per draft: the owner's tag is HMAC(k_draft, salt ‖ person)
+    owner_tag: str
     kind: DraftKind
     community_id: int | None
     secret_id: int | None
@@ -198,7 +200,7 @@ class QueueItem:
 @dataclass(frozen=True)
 class Ban:
     community_id: int
-    author_key: str
+    member_key: str  # the banned member's key in this community only
     until: datetime | None  # None: for good
 
 
@@ -218,7 +220,6 @@ class BanRecord:
 class PendingInput:
     """What the next plain text of a member in DM means (a reply to a secret)."""
 
-    author_key: str
     kind: DraftKind
     target_id: int
     expires_at: datetime

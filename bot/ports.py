@@ -19,6 +19,7 @@ from bot.repositories import (
     FeedRepository,
     MemberRepository,
     ModerationRepository,
+    OwnListRepository,
     PreferenceRepository,
     ReactionRepository,
     ReplyRepository,
@@ -73,6 +74,7 @@ class UnitOfWork(Protocol):
     communities: CommunityRepository
     members: MemberRepository
     preferences: PreferenceRepository
+    own_lists: OwnListRepository
     digests: DigestRepository
     drafts: DraftRepository
     secrets: SecretRepository

@@ -18,11 +18,45 @@ class SealedAddress:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class SealedValue:
+    """Another value sealed under the sealing key (a community key for a ban or a reporter's record, the
+    target of a pending reply), kept until ``expires_at``."""
+
+    sealed: bytes
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A member's count of something in one community and period (posting limits, strikes)."""
+
+    count: int
+    last_at: datetime
+
+
+@dataclass(frozen=True)
+class OwnList:
+    """A person's sealed list of their secrets (bot/own_list.py) and its version, for compare-and-swap."""
+
+    sealed: bytes
+    version: str
+
+
+@dataclass(frozen=True)
+class SealedReporter:
+    """A report still holding its reporter's sealed community key, waiting for the moderators' judgement."""
+
+    reporter_key: str
+    sealed: bytes
+
+
 @dataclass(frozen=True, kw_only=True)
 class NewSecret:
     community_id: int
     number: int  # 0 until its card is out where numbers are given at publication
-    author_key: str
+    author_salt: bytes  # random: the author's tag is HMAC(k_author, salt ‖ person)
+    author_tag: str
     text: str
     content_warning: bool
     status: SecretStatus
@@ -31,11 +65,13 @@ class NewSecret:
     token: Token
     collection: str | None = None
     return_address: SealedAddress | None = None  # where to tell the author what became of it
+    ban_key: SealedValue | None = None  # the author's community key, for moderators' bans, for a while
 
 
 @dataclass(frozen=True, kw_only=True)
 class NewDraft:
-    author_key: str
+    owner_salt: bytes  # random: the owner's tag is HMAC(k_draft, salt ‖ person)
+    owner_tag: str
     kind: DraftKind
     text: str
     verdict: Verdict
@@ -48,25 +84,28 @@ class NewDraft:
 @dataclass(frozen=True, kw_only=True)
 class NewReply:
     secret_id: int
-    author_key: str
+    thread_key: str  # the replier's key in this thread only
     text: str
     pseudonym: str
     by_author: bool
     created_at: datetime
+    ban_key: SealedValue | None = None  # the replier's community key, for moderators' bans, for a while
 
 
 @dataclass(frozen=True)
 class NewReport:
     secret_id: int
-    reporter_key: str
+    reporter_key: str  # the reporter's key for this secret only
     reason: ReportReason
     weight: float
     created_at: datetime
+    sealed_member_key: SealedValue | None = None  # their community key, until the moderators judge
 
 
 @dataclass(frozen=True)
 class ReporterRecord:
-    """A reporter's past reports in a community that moderators judged: removed (upheld) or approved."""
+    """A reporter's past reports in a community that moderators judged: removed (upheld) or approved (kept
+    under their community key)."""
 
     upheld: int
     rejected: int
@@ -75,7 +114,7 @@ class ReporterRecord:
 @dataclass(frozen=True)
 class AuditEntry:
     community_id: int
-    moderator_key: str
+    moderator_key: str  # the moderator's alias in this community only
     action: str
     secret_id: int | None
     detail: str
@@ -117,5 +156,5 @@ class DigestAddress:
 
 @dataclass(frozen=True)
 class DigestReader:
-    author_key: str
+    preference_key: str
     address: DigestAddress

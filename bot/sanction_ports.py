@@ -12,9 +12,10 @@ from bot.model import BanRecord, Community, Secret
 
 class SanctionRepository(Protocol):
     async def ban(
-        self, community_id: int, author_key: str, until: datetime | None, secret_id: int | None, at: datetime
+        self, community_id: int, member_key: str, until: datetime | None, secret_id: int | None, at: datetime
     ) -> BanRecord:
-        """A ban of an author in a community (``until`` None: for good), for a secret or a reply under it."""
+        """A ban of an author, by their key in the community (``until`` None: for good), for a secret or a
+        reply under it."""
         ...
 
     async def in_force(self, community_id: int, now: datetime) -> Sequence[BanRecord]:

@@ -52,7 +52,6 @@ from bot.model import Community, CommunitySettings, FeedKind
 from bot.ports import Clock, Database, Directory, TextChecker, UnitOfWork
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases import (
-    audit,
     browsing,
     communities,
     language,
@@ -140,8 +139,8 @@ class Murmure:
         """A photo, sticker or file: only text is published for now; nothing is kept."""
         return await self._run(actor, lambda ctx: say("error.not_text"))
 
-    async def audit(self, actor: Actor, chat_ref: str, page: str = "") -> list[Response]:
-        return await self._run(actor, lambda ctx: audit.show(ctx, chat_ref, page))
+    async def audit(self, actor: Actor, chat_ref: str) -> list[Response]:
+        return await self._run(actor, lambda ctx: moderating.audit(ctx, chat_ref))
 
     async def sanction(self, actor: Actor, chat_ref: str, name: str, argument: str = "") -> list[Response]:
         """A moderator's command typed in a community's chat or its moderators' chat (``/remove 12``,
@@ -214,21 +213,22 @@ class Murmure:
     # ----------------------------------------------------------------- plumbing
 
     def _context(self, uow: UnitOfWork, actor: Actor) -> Context:
-        key = self._services.anonymizer.author_key(actor.platform, actor.user_id)
-        return Context(uow, actor, key, self._services)
+        return Context(
+            uow, actor, self._services.anonymizer.keys(actor.platform, actor.user_id), self._services
+        )
 
     async def _run(self, actor: Actor, use_case: UseCase) -> list[Response]:
         """One use case in one unit of work and the member's language, committed once; a refusal becomes
         the member's message (what was saved before it is kept), a failure a message and a rollback."""
-        key = self._services.anonymizer.author_key(actor.platform, actor.user_id)
-        lock = self._author_locks.setdefault(key, asyncio.Lock())
+        keys = self._services.anonymizer.keys(actor.platform, actor.user_id)
+        lock = self._author_locks.setdefault(keys.lock_id(), asyncio.Lock())
         try:
             # One event of a member at a time (platforms deliver some concurrently): a burst of taps
             # toggles exactly as often as it was tapped.
             async with lock, self._db.unit_of_work() as uow:
-                ctx = Context(uow, actor, key, self._services)
+                ctx = Context(uow, actor, keys, self._services)
                 token = current_locale.set(
-                    resolve_locale(await uow.preferences.locale(key), actor.locale_hint)
+                    resolve_locale(await uow.preferences.locale(keys.preference()), actor.locale_hint)
                 )
                 try:
                     await browsing.refresh_digest_address(ctx)

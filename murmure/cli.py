@@ -15,6 +15,7 @@ from murmure.check_text import add_arguments as add_check_text_arguments
 from murmure.config import ConfigError, load_config
 from murmure.errors import DatabaseUnreachable, MessengerUnreachable
 from murmure.keys import write_secret_file
+from storage.migrate import SchemaTooOld
 
 DEFAULT_CONFIG = Path("config.toml")
 
@@ -119,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except ConfigError as error:
+        print(f"murmure: {error}", file=sys.stderr)
+        return 2
+    except SchemaTooOld as error:
         print(f"murmure: {error}", file=sys.stderr)
         return 2
     except MessengerUnreachable as error:

@@ -21,6 +21,7 @@ from bot.repositories import (
     FeedRepository,
     MemberRepository,
     ModerationRepository,
+    OwnListRepository,
     PreferenceRepository,
     ReactionRepository,
     ReplyRepository,
@@ -37,6 +38,7 @@ from storage.repositories import (
     SqlMembers,
     SqlModeration,
     SqlOutbox,
+    SqlOwnLists,
     SqlPreferences,
     SqlReactions,
     SqlReplies,
@@ -83,6 +85,7 @@ class SqlUnitOfWork:
     communities: CommunityRepository
     members: MemberRepository
     preferences: PreferenceRepository
+    own_lists: OwnListRepository
     digests: DigestRepository
     drafts: DraftRepository
     secrets: SecretRepository
@@ -104,6 +107,7 @@ class SqlUnitOfWork:
         self.communities = SqlCommunities(self._session)
         self.members = SqlMembers(self._session)
         self.preferences = SqlPreferences(self._session)
+        self.own_lists = SqlOwnLists(self._session)
         self.digests = SqlDigests(self._session)
         self.drafts = SqlDrafts(self._session)
         self.secrets = SqlSecrets(self._session)

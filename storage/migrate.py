@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
@@ -10,19 +12,45 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"
+# The revisions before the scoped-keys baseline (1000), squashed into it: their databases keep one author key
+# per person on every table, which can't be re-derived per scope without the raw platform ids.
+PRE_BASELINE = frozenset(f"{n:04d}" for n in range(1, 13))
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+class SchemaTooOld(Exception):
+    """The database predates the baseline: it is not upgraded (see the baseline revision and the README)."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(
+            f"this database is at revision {revision}, from before the scoped-keys baseline (1000): its one "
+            "author key per person can't be turned into keys of one scope each without the platform ids, "
+            "which were never stored. Nothing was released with that schema, so it is not upgraded: move "
+            "the database file away (or point database.url at a new database) and run again; "
+            "then register the communities again: add the bot to each Telegram group again, run the setup "
+            "command on Discord (see README, 'Upgrading')"
+        )
+        self.revision = revision
+
+
+def alembic_config(connection: Connection | None = None, more_versions: Sequence[Path] = ()) -> Config:
+    """``more_versions``: folders of revisions beside ours (tests try the upgrade checks on made-up ones)."""
     config = Config()
     config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    if more_versions:
+        folders = [SCRIPT_LOCATION / "versions", *more_versions]
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join(str(folder) for folder in folders))
     config.attributes["connection"] = connection
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(engine: AsyncEngine, revision: str = "head", more_versions: Sequence[Path] = ()) -> None:
     def run(connection: Connection) -> None:
-        command.upgrade(alembic_config(connection), revision)
+        command.upgrade(alembic_config(connection, more_versions), revision)
 
+    current = await current_revision(engine)
+    if current in PRE_BASELINE:
+        raise SchemaTooOld(current)
     async with engine.connect() as connection:
         if connection.dialect.name != "sqlite":
             await connection.run_sync(run)

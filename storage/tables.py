@@ -1,4 +1,6 @@
-"""The schema. Only author keys identify people; chat refs are groups, channels or sealed DMs."""
+"""The schema. People are known only by keys of one scope each (a secret, a thread, a community, a
+community and period, or a person for preferences tied to no content: see bot/anonymity.py) and by
+authorship tags recomputed from a salt; chat refs are groups, channels or sealed DMs."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -59,7 +60,7 @@ class CommunityRow(Base):
 class MembershipRow(Base):
     __tablename__ = "memberships"
 
-    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    member_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
     verified_at: Mapped[datetime] = mapped_column(UtcDateTime)
     joined_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # seen joining after the bot came
@@ -68,26 +69,25 @@ class MembershipRow(Base):
 class MemberPreferenceRow(Base):
     __tablename__ = "member_preferences"
 
-    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    preference_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     locale: Mapped[str | None] = mapped_column(String(8))
 
 
 class PendingInputRow(Base):
     __tablename__ = "pending_inputs"
 
-    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    target_id: Mapped[int] = mapped_column(BigInteger)
+    pending_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)  # what the next DM answers, sealed
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class BanRow(Base):
     __tablename__ = "bans"
-    __table_args__ = (Index("ix_bans_author_community", "author_key", "community_id"),)
+    __table_args__ = (Index("ix_bans_member_community", "member_key", "community_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
-    author_key: Mapped[str] = mapped_column(KEY)
+    member_key: Mapped[str] = mapped_column(KEY)
     until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     secret_id: Mapped[int | None] = mapped_column(ForeignKey("secrets.id"))  # what it was given for
@@ -98,7 +98,8 @@ class DraftRow(Base):
     __tablename__ = "drafts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    author_key: Mapped[str] = mapped_column(KEY, index=True)
+    owner_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
+    owner_tag: Mapped[str] = mapped_column(KEY)
     kind: Mapped[str] = mapped_column(String(16))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
     secret_id: Mapped[int | None] = mapped_column(ForeignKey("secrets.id"))
@@ -119,13 +120,14 @@ class SecretRow(Base):
         Index("ix_secrets_feed", "community_id", "status", "created_at", "id"),
         Index("ix_secrets_top", "community_id", "status", "created_at", "points", "id"),
         Index("ix_secrets_collection", "collection", "status", "created_at"),
-        Index("ix_secrets_author", "author_key", "created_at"),
+        Index("ix_secrets_ban_key", "ban_key_until"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     number: Mapped[int] = mapped_column(Integer)
-    author_key: Mapped[str] = mapped_column(KEY)
+    author_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
+    author_tag: Mapped[str] = mapped_column(KEY)
     text: Mapped[str] = mapped_column(Text)
     content_warning: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16))
@@ -135,41 +137,76 @@ class SecretRow(Base):
     token: Mapped[str] = mapped_column(String(32))  # buttons and links carry this, not the id
     collection: Mapped[str | None] = mapped_column(String(32))
     points: Mapped[float] = mapped_column(Float, default=0.0)
-    return_address: Mapped[bytes | None] = mapped_column(LargeBinary)
-    return_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    sending_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    published_at: Mapped[datetime | None] = mapped_column(
-        UtcDateTime
-    )  # when the card went out  # a dispatcher is sending its card
+    sending_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a dispatcher is sending its card
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the card went out
+    # the author's community key, sealed, for a moderator's ban: erased after a bounded window
+    ban_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    ban_key_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class StrikeRow(Base):
-    """A post the filter blocked: repeated ones earn escalating cooldowns."""
+class ReturnAddressRow(Base):
+    """A secret's sealed return address, in a row of its own: erasing it deletes the row (on PostgreSQL an
+    UPDATE to null would write a new row version and leave the sealed value in the old one)."""
 
-    __tablename__ = "strikes"
-    __table_args__ = (Index("ix_strikes_author", "author_key", "at"),)
+    __tablename__ = "return_addresses"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    author_key: Mapped[str] = mapped_column(KEY)
-    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class PeriodCounterRow(Base):
+    """Posts, replies or blocked attempts of one member in one community during one period (posting limits,
+    escalating cooldowns); gone with the period."""
+
+    __tablename__ = "period_counters"
+
+    counter_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class ReporterRecordRow(Base):
+    """A reporter's judged reports in one community (their weight), by community key."""
+
+    __tablename__ = "reporter_records"
+
+    member_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    upheld: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OwnListRow(Base):
+    """One person's latest secrets, sealed under a key derived from them and padded (see bot/own_list.py);
+    ``version`` is random, for compare-and-swap."""
+
+    __tablename__ = "own_lists"
+
+    locator: Mapped[str] = mapped_column(KEY, primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    version: Mapped[str] = mapped_column(String(32))
 
 
 class ReplyRow(Base):
     __tablename__ = "replies"
     __table_args__ = (
         Index("ix_replies_secret", "secret_id", "id"),
-        Index("ix_replies_author", "author_key", "created_at"),
+        Index("ix_replies_ban_key", "ban_key_until"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"))
-    author_key: Mapped[str] = mapped_column(KEY)
+    thread_key: Mapped[str] = mapped_column(KEY)
     text: Mapped[str] = mapped_column(Text)
     pseudonym: Mapped[str] = mapped_column(String(40))
     by_author: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     message_ref: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), server_default="published")
+    ban_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # as on secrets
+    ban_key_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ReactionRow(Base):
@@ -184,7 +221,7 @@ class ReportRow(Base):
     __tablename__ = "reports"
     __table_args__ = (
         UniqueConstraint("secret_id", "reporter_key"),
-        Index("ix_reports_reporter", "reporter_key"),
+        Index("ix_reports_sealed", "sealed_until"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -193,6 +230,9 @@ class ReportRow(Base):
     reason: Mapped[str] = mapped_column(String(32))
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # the reporter's community key, sealed, to count the moderators' judgement in their record; erased then
+    sealed_member_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ReplyReportRow(Base):
@@ -258,7 +298,7 @@ class OutboxRow(Base):
 class SubscriptionRow(Base):
     __tablename__ = "subscriptions"
 
-    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    preference_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     collection: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
@@ -277,7 +317,7 @@ class DigestReaderRow(Base):
 
     __tablename__ = "digest_readers"
 
-    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    preference_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     locale: Mapped[str] = mapped_column(String(8))
@@ -287,7 +327,7 @@ class DigestReaderRow(Base):
 class MemberDigestRunRow(Base):
     __tablename__ = "member_digest_runs"
 
-    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    preference_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     period: Mapped[str] = mapped_column(String(16), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -299,5 +339,5 @@ class ThreadNameRow(Base):
     __table_args__ = (UniqueConstraint("secret_id", "pseudonym"),)
 
     secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"), primary_key=True)
-    author_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    thread_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(40))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import render
+from bot.anonymity import return_context
 from bot.delivery.context import DeliveryContext, MemberChat
 from bot.delivery.registry import delivers
 from bot.i18n import resolve_locale, t_in
@@ -18,12 +19,12 @@ async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
         secret = await uow.secrets.get(notice.secret_id)
         community = await uow.communities.get(secret.community_id) if secret else None
         sealed = await uow.secrets.return_address(notice.secret_id, now)
-        preferred = await uow.preferences.locale(secret.author_key) if secret else None
     if secret is None or community is None or sealed is None:
         return  # the address expired or was used: the author can't be reached, by design
-    address = ctx.sealer.open(sealed, f"{community.platform}:return")
+    address = ctx.sealer.open(sealed, return_context(community.platform, secret.author_salt))
     if address is not None:
-        locale = resolve_locale(preferred, secret.author_locale)
+        # the language the author wrote in (their preference is under a key nothing on the secret gives)
+        locale = resolve_locale(None, secret.author_locale)
         params = dict(notice.params)
         for name in [name for name in params if name.endswith("_key")]:
             params[name.removesuffix("_key")] = t_in(locale, params.pop(name))

@@ -27,7 +27,7 @@ async def feed(ctx: Context, action: Page, *, edit: bool = True) -> list[Respons
         raise RefusedBriefly("error.stale")
     mine = await membership.communities_of(ctx)
     uow, kind, page = ctx.uow, action.kind, action.page
-    subscribed = await uow.preferences.subscriptions(ctx.key)
+    subscribed = await uow.preferences.subscriptions(ctx.keys.preference())
     public = await uow.communities.public_since(ctx.actor.platform)
     mine_ids = [c.id for c in mine]
     size = render.FEED_PAGE
@@ -68,22 +68,24 @@ async def feed(ctx: Context, action: Page, *, edit: bool = True) -> list[Respons
 
 
 async def topics(ctx: Context, *, edit: bool = False) -> list[Response]:
-    daily = await ctx.uow.digests.address(ctx.key, ctx.now()) is not None
-    message = render.topics(ctx.locale, await ctx.uow.preferences.subscriptions(ctx.key), daily)
+    key = ctx.keys.preference()
+    daily = await ctx.uow.digests.address(key, ctx.now()) is not None
+    message = render.topics(ctx.locale, await ctx.uow.preferences.subscriptions(key), daily)
     return [EditPressed(message) if edit else Say(message)]
 
 
 async def toggle_dm_digest(ctx: Context, action: DailyDigest) -> list[Response]:
     address = digest_address(ctx.services.sealer, ctx.actor, ctx.locale, ctx.now()) if action.on else None
-    await ctx.uow.digests.set_address(ctx.key, address)
+    await ctx.uow.digests.set_address(ctx.keys.preference(), address)
     return await topics(ctx, edit=True)
 
 
 async def toggle_subscription(ctx: Context, action: ToggleSubscription) -> list[Response]:
     if action.topic not in COLLECTIONS:
         raise RefusedBriefly("error.stale")
-    subscribed = action.topic in await ctx.uow.preferences.subscriptions(ctx.key)
-    await ctx.uow.preferences.set_subscription(ctx.key, action.topic, not subscribed)
+    key = ctx.keys.preference()
+    subscribed = action.topic in await ctx.uow.preferences.subscriptions(key)
+    await ctx.uow.preferences.set_subscription(key, action.topic, not subscribed)
     return await topics(ctx, edit=True)
 
 
@@ -91,12 +93,11 @@ async def refresh_digest_address(ctx: Context) -> None:
     """A member who opted in to the DM digest keeps getting it for 7 days after their last activity. Kept
     to the day, and rewritten once a day at most: an exact time would tie their key to an event."""
     now = ctx.now()
-    current = await ctx.uow.digests.address(ctx.key, now)
+    key = ctx.keys.preference()
+    current = await ctx.uow.digests.address(key, now)
     if current is None or current.expires_at >= _expiry(now):
         return
-    await ctx.uow.digests.set_address(
-        ctx.key, digest_address(ctx.services.sealer, ctx.actor, ctx.locale, now)
-    )
+    await ctx.uow.digests.set_address(key, digest_address(ctx.services.sealer, ctx.actor, ctx.locale, now))
 
 
 def _expiry(now: datetime) -> datetime:

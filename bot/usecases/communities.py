@@ -70,13 +70,17 @@ async def member_joined(ctx: Context, chat_ref: str) -> None:
     if community is not None:
         # the day only: the exact time, matched with the group's "X joined" line, would name them
         day = ctx.now().replace(hour=0, minute=0, second=0, microsecond=0)
-        await ctx.uow.members.record_join(ctx.key, community.id, day)
+        await ctx.uow.members.record_join(ctx.keys.member(community.id), community.id, day)
 
 
 async def sweep(uow: UnitOfWork, services: Services) -> int:
-    """Erase sealed return addresses older than their lifetime and purge drafts left open; returns how
-    many."""
+    """Erase what has outlived its window: sealed return and digest addresses, sealed community keys of
+    authors, repliers and reporters, counters of past periods; returns how many."""
     now = services.clock.now()
     erased = await uow.secrets.erase_expired_return_addresses(now)
+    erased += await uow.secrets.erase_expired_ban_keys(now)
+    erased += await uow.replies.erase_expired_ban_keys(now)
+    erased += await uow.reports.erase_expired_seals(now)
+    erased += await uow.members.erase_expired_counters(now)
     erased += await uow.drafts.delete_stale(now - DRAFT_LIFETIME)
     return erased + await uow.digests.erase_expired(now)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.actor import Actor
-from bot.anonymity import Anonymizer, Sealer
+from bot.anonymity import Anonymizer, PersonKeys, Sealer
 from bot.i18n import current_locale, t
 from bot.messages import Alert, OutgoingMessage, Response, RichText, Say
 from bot.model import CommunitySettings
@@ -22,20 +22,21 @@ class Services:
     clock: Clock
     text_filter: TextChecker
     default_settings: CommunitySettings = field(default_factory=CommunitySettings)
-    # (author key, community) -> when the platform last said "not a member": probes are not repeated for
+    # a member's community key -> when the platform last said "not a member": probes are not repeated for
     # every event (in memory only, like the router's locks)
-    recent_noes: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    recent_noes: dict[str, datetime] = field(default_factory=dict)
     # community -> (when counted, readers): the chooser's counts, a few minutes old at most (no person in it)
     reader_counts: dict[int, tuple[datetime, int | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Context:
-    """One event of one member: ``key`` is their author key, ``actor`` the raw identity (never stored)."""
+    """One event of one member: ``keys`` gives their key of each scope, ``actor`` the raw identity (neither
+    is stored)."""
 
     uow: UnitOfWork
     actor: Actor
-    key: str
+    keys: PersonKeys
     services: Services
 
     @property

@@ -19,7 +19,7 @@ def menu(ctx: Context) -> list[Response]:
 async def choose(ctx: Context, action: ChooseLanguage) -> list[Response]:
     if action.locale not in SUPPORTED_LOCALES:
         raise RefusedBriefly("error.stale")
-    await ctx.uow.preferences.set_locale(ctx.key, action.locale)
+    await ctx.uow.preferences.set_locale(ctx.keys.preference(), action.locale)
     current_locale.set(action.locale)  # the answer is in the new language already
     return [EditPressed(message("language.set"))]
 

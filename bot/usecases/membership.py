@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 MEMBERSHIP_FRESHNESS = timedelta(minutes=10)
 MAX_COMMUNITIES_PROBED = 50
+MAX_COMMUNITIES_KNOWN = 10_000  # a platform's communities whose community keys are looked up at each DM
 MAX_REMEMBERED_NOES = 100_000
 PROBES_AT_ONCE = 16  # membership questions asked of the platform together, not one after another
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -35,22 +36,24 @@ async def is_member(ctx: Context, community: Community, answer: bool | None = No
     if community.platform != ctx.actor.platform or not community.active:
         return False
     now = ctx.now()
-    if community.id in await ctx.uow.members.verified_since(ctx.key, now - MEMBERSHIP_FRESHNESS):
+    key = ctx.keys.member(community.id)
+    if community.id in await ctx.uow.members.verified_since([key], now - MEMBERSHIP_FRESHNESS):
         return True
     directory = ctx.directory(community.platform)
     if answer is None:
         answer = directory is not None and await directory.is_member(community.chat_ref, ctx.actor.user_id)
     if not answer:
-        await ctx.uow.members.forget_membership(ctx.key, community.id)
+        await ctx.uow.members.forget_membership(key, community.id)
         return False
-    await ctx.uow.members.mark_verified(ctx.key, community.id, now)
+    await ctx.uow.members.mark_verified(key, community.id, now)
     return True
 
 
 async def _ask_platform(ctx: Context, communities: list[Community]) -> dict[int, bool | Exception]:
     """The platform's answers for the communities not verified lately, asked together (a member in fifty
     communities must not wait for fifty round trips)."""
-    fresh = set(await ctx.uow.members.verified_since(ctx.key, ctx.now() - MEMBERSHIP_FRESHNESS))
+    keys = [ctx.keys.member(community.id) for community in communities]
+    fresh = set(await ctx.uow.members.verified_since(keys, ctx.now() - MEMBERSHIP_FRESHNESS))
     directory = ctx.directory(ctx.actor.platform)
     asked = [c for c in communities if c.id not in fresh and c.active and c.platform == ctx.actor.platform]
     if directory is None or not asked:
@@ -84,18 +87,17 @@ async def verify_community(ctx: Context, community_id: int) -> None:
 
 
 async def communities_of(ctx: Context) -> list[Community]:
-    """The member's communities: those they were ever verified in (any number), and a bounded probe of the
-    others, so that a member new to the bot finds theirs without a deep link."""
-    uow, key, platform, noes = ctx.uow, ctx.key, ctx.actor.platform, ctx.services.recent_noes
-    candidates: dict[int, Community] = {}
-    known = set(await uow.members.verified_since(key, EPOCH))
-    for community_id in known:
-        community = await uow.communities.get(community_id)
-        if community is not None and community.active and community.platform == platform:
-            candidates[community.id] = community
+    """The member's communities: those they were ever verified in, and a bounded probe of the others, so that
+    a member new to the bot finds theirs without a deep link. Memberships are stored under a key per
+    community: the member's key of each active community is computed and looked up."""
+    uow, platform, noes = ctx.uow, ctx.actor.platform, ctx.services.recent_noes
+    active = await uow.communities.active_on(platform, MAX_COMMUNITIES_KNOWN)
+    keys = {community.id: ctx.keys.member(community.id) for community in active}
+    known = set(await uow.members.verified_since(list(keys.values()), EPOCH))
+    candidates: dict[int, Community] = {c.id: c for c in active if c.id in known}
     now = ctx.now()
-    for community in await uow.communities.active_on(platform, MAX_COMMUNITIES_PROBED):
-        checked = noes.get((key, community.id))
+    for community in active[:MAX_COMMUNITIES_PROBED]:
+        checked = noes.get(keys[community.id])
         if checked is None or now - checked > MEMBERSHIP_FRESHNESS:  # a recent "no" is not re-asked
             candidates.setdefault(community.id, community)
     found: list[Community] = []
@@ -109,11 +111,11 @@ async def communities_of(ctx: Context) -> list[Community]:
             member = await is_member(ctx, community, answer)
         if member:
             found.append(community)
-            noes.pop((key, community.id), None)
+            noes.pop(keys[community.id], None)
         elif community.id not in known:
             if len(noes) > MAX_REMEMBERED_NOES:
                 noes.clear()
-            noes[(key, community.id)] = now
+            noes[keys[community.id]] = now
     return sorted(found, key=lambda c: c.id)
 
 
@@ -139,7 +141,7 @@ async def ensure_not_banned(
     ctx: Context, community: Community, *, acting: bool = False, briefly: bool = False
 ) -> None:
     """Refused while banned in the community: from posting, or (``acting``) replying, reacting, reporting."""
-    ban = await ctx.uow.members.active_ban(ctx.key, community.id, ctx.now())
+    ban = await ctx.uow.members.active_ban(ctx.keys.member(community.id), community.id, ctx.now())
     if ban is None:
         return
     refused = RefusedBriefly if briefly else Refused

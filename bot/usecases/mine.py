@@ -9,6 +9,7 @@ from bot.messages import Button, EditPressed, OutgoingMessage, Response, RichTex
 from bot.model import QueueStatus, Secret, SecretStatus, Token
 from bot.outbox import CardRefresh, Outbox
 from bot.refusals import RefusedBriefly
+from bot.usecases import authorship
 from bot.usecases.context import Context, message, say
 from bot.usecases.threads import refresh_thread
 
@@ -17,19 +18,23 @@ GONE = (SecretStatus.DELETED, SecretStatus.REMOVED)
 
 
 async def my_secrets(ctx: Context) -> list[Response]:
-    mine = await ctx.uow.secrets.by_author(ctx.key, MINE_SHOWN)
+    mine = (await authorship.own_secrets(ctx))[:MINE_SHOWN]
     if not mine:
         return say("mine.none")
     responses: list[Response] = [Say(message("mine.title", count=len(mine)))]
+    ids = [secret.id for secret in mine]
+    reaction_counts, reply_counts = await ctx.uow.reactions.counts_of(ids), await ctx.uow.replies.counts(ids)
+    titles: dict[int, str] = {}
     for secret in mine:
-        community = await ctx.uow.communities.get(secret.community_id)
-        counts = await ctx.uow.reactions.counts(secret.id)
-        replies = await ctx.uow.replies.count(secret.id)
+        if secret.community_id not in titles:
+            community = await ctx.uow.communities.get(secret.community_id)
+            titles[secret.community_id] = community.title if community else "?"
+        counts, replies = reaction_counts[secret.id], reply_counts[secret.id]
         reactions = " ".join(f"{r.emoji} {counts.of(r)}" for r in render.REACTIONS)
         line = t(
             "mine.item",
             number=secret.shown_number,
-            community=community.title if community else "?",
+            community=titles[secret.community_id],
             status=t(f"status.{secret.status.value}"),
             reactions=reactions,
             replies=replies,
@@ -42,7 +47,7 @@ async def my_secrets(ctx: Context) -> list[Response]:
 
 async def _own_secret(ctx: Context, token: Token) -> Secret:
     secret = await ctx.uow.secrets.by_token(token)
-    if secret is None or secret.author_key != ctx.key:
+    if secret is None or not authorship.wrote(ctx, secret):
         raise RefusedBriefly("error.stale")
     if secret.status in GONE:
         raise RefusedBriefly("error.secret_unavailable")
@@ -60,6 +65,7 @@ async def ask_delete(ctx: Context, action: AskDelete) -> list[Response]:
 async def delete(ctx: Context, action: ConfirmDelete) -> list[Response]:
     secret = await _own_secret(ctx, action.secret)
     await ctx.uow.secrets.erase(secret.id)
+    await authorship.forget(ctx, secret.id)
     item = await ctx.uow.moderation.open_item_for(secret.id)
     if item is not None:
         await ctx.uow.moderation.decide(item.id, QueueStatus.REMOVED, ctx.now())

@@ -8,20 +8,23 @@ from datetime import timedelta
 from bot import render
 from bot.actions import Moderate, RemoveFor
 from bot.i18n import t
-from bot.messages import EditPressed, Response
+from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import (
     Community,
     ModOperation,
+    QueueCause,
     QueueItem,
     QueueStatus,
     ReplyPost,
     ReplyStatus,
+    ReportReason,
     Secret,
     SecretStatus,
 )
 from bot.outbox import AuthorNotice, CardDue, CardRefresh, Outbox, ReplyRefresh
+from bot.records import AuditEntry
 from bot.refusals import Refused, RefusedBriefly
-from bot.usecases import audit, membership
+from bot.usecases import authorship, membership, reacting
 from bot.usecases.context import Context, say
 from bot.usecases.threads import refresh_thread
 
@@ -30,7 +33,9 @@ BAN_LENGTHS: dict[ModOperation, timedelta | None] = {
     ModOperation.BAN_WEEK: timedelta(days=7),
     ModOperation.BAN_FOREVER: None,
 }
-REPLY_MARK = audit.REPLY_MARK
+AUDIT_LINES = 15
+REPLY_MARK = "reply:"  # an audit entry's detail about a reply under the secret
+DIRECT_MARK = "direct"  # an audit entry's detail for an action typed as a command (bot/usecases/sanctions.py)
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,27 @@ async def _authorise(ctx: Context, item_id: int) -> _Decision:
     return _Decision(item, community, secret, reply)
 
 
-async def _decide(ctx: Context, item: QueueItem, status: QueueStatus) -> None:
+async def _decide(ctx: Context, community: Community, item: QueueItem, status: QueueStatus) -> None:
     if not await ctx.uow.moderation.decide(item.id, status, ctx.now()):
         raise RefusedBriefly("moderation.already_decided")  # another moderator was quicker
+    if item.cause is QueueCause.REPORTS and item.reply_id is None:  # a reply's reporters keep no record
+        await reacting.judge_reports(
+            ctx, community, item.secret_id, upheld=status is not QueueStatus.APPROVED
+        )
+
+
+async def _author_key(ctx: Context, secret: Secret) -> str:
+    key = await authorship.author_member_key(ctx, secret)
+    if key is None:
+        raise RefusedBriefly("moderation.author_forgotten")
+    return key
+
+
+async def _replier_key(ctx: Context, reply: ReplyPost) -> str:
+    key = await authorship.replier_member_key(ctx, reply)
+    if key is None:
+        raise RefusedBriefly("moderation.author_forgotten")
+    return key
 
 
 async def operate(ctx: Context, action: Moderate) -> list[Response]:
@@ -73,8 +96,12 @@ async def operate(ctx: Context, action: Moderate) -> list[Response]:
     now = ctx.now()
     outbox = Outbox(ctx.uow, ctx.clock)
     params = {"community": community.title, "number": secret.shown_number}
+    author = None if operation is ModOperation.APPROVE else await _author_key(ctx, secret)
     await _decide(
-        ctx, item, QueueStatus.APPROVED if operation is ModOperation.APPROVE else QueueStatus.BANNED
+        ctx,
+        community,
+        item,
+        QueueStatus.APPROVED if operation is ModOperation.APPROVE else QueueStatus.BANNED,
     )
     if operation is ModOperation.APPROVE:
         if secret.status is SecretStatus.HELD:
@@ -88,9 +115,8 @@ async def operate(ctx: Context, action: Moderate) -> list[Response]:
         outcome = t("moderation.approved")
     else:
         length = BAN_LENGTHS[operation]
-        await ctx.uow.sanctions.ban(
-            community.id, secret.author_key, now + length if length else None, secret.id, now
-        )
+        assert author is not None
+        await ctx.uow.sanctions.ban(community.id, author, now + length if length else None, secret.id, now)
         await _take_down(ctx, outbox, secret)
         banned = operation.value.replace("ban_", "banned_")
         await outbox.add(AuthorNotice(secret.id, f"notice.{banned}", params))
@@ -107,18 +133,18 @@ async def _operate_on_reply(
     now = ctx.now()
     outbox = Outbox(ctx.uow, ctx.clock)
     if operation is ModOperation.APPROVE:
-        await _decide(ctx, item, QueueStatus.APPROVED)
+        await _decide(ctx, community, item, QueueStatus.APPROVED)
         if reply.status is ReplyStatus.HIDDEN:
             await ctx.uow.reply_moderation.set_status(reply.id, ReplyStatus.PUBLISHED)
             await outbox.add(ReplyRefresh(reply.id))
             await outbox.add(CardRefresh(secret.id))
         outcome = t("moderation.approved")
     else:
-        await _decide(ctx, item, QueueStatus.BANNED)
+        author = await _replier_key(ctx, reply)
+        await _decide(ctx, community, item, QueueStatus.BANNED)
         length = BAN_LENGTHS[operation]
-        await ctx.uow.sanctions.ban(
-            community.id, reply.author_key, now + length if length else None, secret.id, now
-        )
+        assert author is not None
+        await ctx.uow.sanctions.ban(community.id, author, now + length if length else None, secret.id, now)
         await _take_down_reply(ctx, outbox, reply)
         outcome = t(f"moderation.{operation.value.replace('ban_', 'banned_')}")
     await _audit(ctx, community, operation.value, secret, f"{REPLY_MARK}{item.cause.value}")
@@ -134,7 +160,7 @@ async def _take_down_reply(ctx: Context, outbox: Outbox, reply: ReplyPost) -> No
 async def remove(ctx: Context, action: RemoveFor) -> list[Response]:
     found = await _authorise(ctx, action.item)
     item, community, secret, reason = found.item, found.community, found.secret, action.reason
-    await _decide(ctx, item, QueueStatus.REMOVED)
+    await _decide(ctx, community, item, QueueStatus.REMOVED)
     outbox = Outbox(ctx.uow, ctx.clock)
     if found.reply is not None:
         # a reply has no return address: its author sees the placeholder under the card
@@ -159,7 +185,8 @@ async def remove(ctx: Context, action: RemoveFor) -> list[Response]:
 
 
 async def _audit(ctx: Context, community: Community, action: str, secret: Secret, detail: str) -> None:
-    await audit.record(ctx, community, action, secret.id, detail)
+    moderator = ctx.keys.moderator(community.id)
+    await ctx.uow.moderation.audit(AuditEntry(community.id, moderator, action, secret.id, detail, ctx.now()))
 
 
 async def _take_down(ctx: Context, outbox: Outbox, secret: Secret) -> None:
@@ -167,6 +194,32 @@ async def _take_down(ctx: Context, outbox: Outbox, secret: Secret) -> None:
     if secret.card_ref is not None or secret.status is not SecretStatus.HELD:
         await outbox.add(CardRefresh(secret.id))
     await refresh_thread(ctx, secret.id)
+
+
+async def audit(ctx: Context, chat_ref: str) -> list[Response]:
+    """The community's last moderation actions, for its admins (who did each stays out of it)."""
+    community = await ctx.uow.communities.by_chat(ctx.actor.platform, chat_ref)
+    if community is None:
+        raise Refused("settings.no_community")
+    if not await membership.is_admin(ctx, community):
+        raise Refused("moderation.not_admin", community=community.title)
+    entries = await ctx.uow.moderation.audit_log(community.id, AUDIT_LINES)
+    if not entries:
+        return say("audit.empty", community=community.title)
+    lines = [t("audit.title", community=community.title)]
+    for entry in entries:
+        secret = await ctx.uow.secrets.get(entry.secret_id) if entry.secret_id is not None else None
+        number = f"#{secret.shown_number}" if secret else "—"
+        detail = entry.detail
+        if detail.startswith(REPLY_MARK):
+            number, detail = t("audit.reply_in", number=number), detail.removeprefix(REPLY_MARK)
+        reason = t(f"report.{detail}") if detail in {r.value for r in ReportReason} else ""
+        if detail.startswith(DIRECT_MARK):  # by a command: "direct", or "direct:<ban number>"
+            ban_number = detail.partition(":")[2]
+            reason = t("audit.ban_number", ban=ban_number) if ban_number else t("audit.direct")
+        action = t(f"audit.{entry.action}")
+        lines.append(f"{entry.at:%Y-%m-%d %H:%M} UTC · {number} · {action} {reason}".rstrip())
+    return [Say(OutgoingMessage(RichText.plain("\n".join(lines))))]
 
 
 async def link_moderation_chat(ctx: Context, community_id: str, moderation_chat_ref: str) -> list[Response]:

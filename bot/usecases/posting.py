@@ -9,14 +9,14 @@ from datetime import timedelta
 
 from bot import delays, limits, render
 from bot.actions import Post
-from bot.anonymity import new_token
+from bot.anonymity import new_token, return_context
 from bot.messages import EditPressed, Response
 from bot.model import Community, Draft, DraftKind, DraftStatus, ModerationMode, QueueCause, SecretStatus
 from bot.moderation.verdict import Verdict
 from bot.outbox import CardDue, Outbox, QueueItemDue, ReplyDue
 from bot.records import NewReply, NewSecret, SealedAddress
 from bot.refusals import RefusedBriefly
-from bot.usecases import audience, membership, replies
+from bot.usecases import audience, authorship, membership, replies
 from bot.usecases.context import Context, message
 from bot.usecases.writing import own_open_draft
 
@@ -33,7 +33,7 @@ async def post(ctx: Context, action: Post) -> list[Response]:
     community = await membership.member_community(ctx, draft.community_id)
     await membership.ensure_not_banned(ctx, community)
     now = ctx.now()
-    await limits.check_secret_limit(ctx.uow, ctx.key, community, now)
+    await limits.check_secret_limit(ctx.uow, ctx.keys, community, now)
     await audience.ensure_readers(ctx.services.directories[community.platform], community)
     if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
         raise RefusedBriefly("error.already_posted")
@@ -45,11 +45,13 @@ async def post(ctx: Context, action: Post) -> list[Response]:
     number = (
         -1 - secrets.randbelow(2**31 - 2) if delay else await ctx.uow.communities.next_number(community.id)
     )
+    salt, tag = authorship.new_author(ctx)
     secret = await ctx.uow.secrets.add(
         NewSecret(
             community_id=community.id,
             number=number,
-            author_key=ctx.key,
+            author_salt=salt,
+            author_tag=tag,
             text=draft.text,
             content_warning=draft.content_warning,
             status=SecretStatus.QUEUED if cause is None else SecretStatus.HELD,
@@ -57,12 +59,17 @@ async def post(ctx: Context, action: Post) -> list[Response]:
             author_locale=ctx.locale,
             token=new_token(),
             return_address=SealedAddress(
-                ctx.services.sealer.seal(ctx.actor.dm_ref, f"{ctx.actor.platform}:return"),
+                ctx.services.sealer.seal(ctx.actor.dm_ref, return_context(ctx.actor.platform, salt)),
                 now + RETURN_ADDRESS_LIFETIME,
+            ),
+            ban_key=authorship.sealed_member_key(
+                ctx, community.id, authorship.ban_key_context(salt), authorship.BAN_KEY_WINDOW
             ),
             collection=draft.collection if draft.collection in community.settings.collections else None,
         )
     )
+    await authorship.remember(ctx, secret.id)
+    await limits.count_secret(ctx.uow, ctx.keys, community, now)
     outbox = Outbox(ctx.uow, ctx.clock)
     if cause is not None:
         item = await ctx.uow.moderation.add_item(
@@ -84,8 +91,8 @@ async def _hold_cause(ctx: Context, community: Community, draft: Draft) -> Queue
         return QueueCause.FILTER
     if community.settings.mode is ModerationMode.REVIEW:
         return QueueCause.REVIEW_MODE
-    if community.settings.hold_new_authors and not await ctx.uow.secrets.count_since(
-        ctx.key, community.id, membership.EPOCH
+    if community.settings.hold_new_authors and not any(
+        secret.community_id == community.id for secret in await authorship.own_secrets(ctx)
     ):
         return QueueCause.NEW_AUTHOR
     return None
@@ -96,22 +103,31 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
         raise RefusedBriefly("error.stale")
     reach = await membership.in_reach(ctx, await ctx.uow.secrets.get(draft.secret_id))
     await membership.ensure_not_banned(ctx, reach.community)
-    await limits.check_reply_limit(ctx.uow, ctx.key, reach.community, ctx.now())
+    now = ctx.now()
+    await limits.check_reply_limit(ctx.uow, ctx.keys, reach.community, now)
     if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
         raise RefusedBriefly("error.already_posted")
     await ctx.uow.drafts.delete(draft.id)
-    by_author = reach.secret.author_key == ctx.key
-    pseudonym = await _pseudonym_in(ctx, draft.secret_id)
+    by_author = authorship.wrote(ctx, reach.secret)
+    thread_key = ctx.keys.thread(draft.secret_id)
+    pseudonym = await _pseudonym_in(ctx, draft.secret_id, thread_key)
     reply = await ctx.uow.replies.add(
         NewReply(
             secret_id=draft.secret_id,
-            author_key=ctx.key,
+            thread_key=thread_key,
             text=draft.text,
             pseudonym=pseudonym,
             by_author=by_author,
-            created_at=ctx.now(),
+            created_at=now,
+            ban_key=authorship.sealed_member_key(
+                ctx,
+                reach.community.id,
+                authorship.reply_ban_key_context(thread_key, now),
+                authorship.BAN_KEY_WINDOW,
+            ),
         )
     )
+    await limits.count_reply(ctx.uow, ctx.keys, reach.community, now)
     delay = reach.community.settings.publication_delay_seconds
     # the reply waits like a card; its count on the card and its points follow once it is out
     await Outbox(ctx.uow, ctx.clock).add(ReplyDue(reply.id), delay=delays.random_wait(delay))
@@ -122,18 +138,18 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
     return [EditPressed(replace(posted, buttons=((replies.delete_button(reply.id),),)))]
 
 
-async def _pseudonym_in(ctx: Context, thread_id: int) -> str:
+async def _pseudonym_in(ctx: Context, thread_id: int, thread_key: str) -> str:
     """The member's name in this thread: the one they have, or a new one no one else there has (claimed
     under a unique constraint, so two members replying at once can't get the same)."""
-    existing = await ctx.uow.replies.pseudonym_of(thread_id, ctx.key)
+    existing = await ctx.uow.replies.pseudonym_of(thread_id, thread_key)
     if existing is not None:
         return existing
     for attempt in range(PSEUDONYM_ATTEMPTS):
-        animal, colour = ctx.services.anonymizer.pseudonym(thread_id, ctx.key, attempt)
-        if await ctx.uow.replies.claim_pseudonym(thread_id, ctx.key, f"{animal}:{colour}"):
+        animal, colour = ctx.services.anonymizer.pseudonym(thread_key, attempt)
+        if await ctx.uow.replies.claim_pseudonym(thread_id, thread_key, f"{animal}:{colour}"):
             return f"{animal}:{colour}"
     for number in itertools.count(2):  # a crowded thread: numbered names ("Amber fox 2")
         name = f"{animal}:{colour}:{number}"
-        if await ctx.uow.replies.claim_pseudonym(thread_id, ctx.key, name):
+        if await ctx.uow.replies.claim_pseudonym(thread_id, thread_key, name):
             return name
     raise AssertionError("unreachable")

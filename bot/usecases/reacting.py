@@ -10,7 +10,7 @@ from bot.messages import EditPressed, Response, Say
 from bot.model import Community
 from bot.outbox import CardRefresh, Outbox
 from bot.records import NewReport
-from bot.usecases import membership, reporting
+from bot.usecases import authorship, membership, reporting
 from bot.usecases.context import Context, alert, message
 
 NEW_MEMBER_AGE = timedelta(days=7)
@@ -31,7 +31,7 @@ async def react(ctx: Context, action: React) -> list[Response]:
     reach = await membership.secret_in_reach(ctx, action.secret, briefly=True)
     await membership.ensure_not_banned(ctx, reach.community, acting=True, briefly=True)
     secret = reach.secret
-    added = await ctx.uow.reactions.toggle(secret.id, ctx.key, action.reaction)
+    added = await ctx.uow.reactions.toggle(secret.id, ctx.keys.reaction(secret.id), action.reaction)
     points = ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
     await ctx.uow.secrets.add_points(secret.id, points)
     await Outbox(ctx.uow, ctx.clock).add(CardRefresh(secret.id))
@@ -51,7 +51,12 @@ async def report(ctx: Context, action: Report) -> list[Response]:
     # a moderator's report is a request for a decision, not one vote among others
     by_moderator = await membership.is_admin(ctx, reach.community)
     weight = 0.0 if by_moderator else await weight_of(ctx, reach.community)
-    if not await ctx.uow.reports.add(NewReport(reach.secret.id, ctx.key, action.reason, weight, ctx.now())):
+    reporter_key = ctx.keys.report(reach.secret.id)
+    sealed = authorship.sealed_member_key(
+        ctx, reach.community.id, authorship.reporter_key_context(reporter_key), authorship.REPORTER_KEY_WINDOW
+    )
+    report = NewReport(reach.secret.id, reporter_key, action.reason, weight, ctx.now(), sealed)
+    if not await ctx.uow.reports.add(report):
         return [EditPressed(message("report.already"))]
     await ctx.uow.secrets.add_points(reach.secret.id, ranking.REPORT_POINTS * weight)
     key = await reporting.after_report(
@@ -63,8 +68,21 @@ async def report(ctx: Context, action: Report) -> list[Response]:
 async def weight_of(ctx: Context, community: Community) -> float:
     directory = ctx.directory(community.platform)
     joined = await directory.joined_at(community.chat_ref, ctx.actor.user_id) if directory else None
-    joined = joined or await ctx.uow.members.joined_at(ctx.key, community.id)
+    key = ctx.keys.member(community.id)
+    joined = joined or await ctx.uow.members.joined_at(key, community.id)
     # Unknown means there before the bot (or never seen joining): established.
     new_member = joined is not None and ctx.now() - joined < NEW_MEMBER_AGE
-    record = await ctx.uow.reports.record_of(ctx.key, community.id)
+    record = await ctx.uow.reports.record_of(key, community.id)
     return reporter_weight(new_member, record.upheld, record.rejected)
+
+
+async def judge_reports(ctx: Context, community: Community, secret_id: int, upheld: bool) -> None:
+    """A moderator judged a secret that reports brought to them: each reporter's record (in this community)
+    counts it, through the community key sealed on their report, which is erased then."""
+    for reporter in await ctx.uow.reports.sealed_reporters(secret_id, ctx.now()):
+        key = ctx.services.sealer.open(
+            reporter.sealed, authorship.reporter_key_context(reporter.reporter_key)
+        )
+        if key is not None:
+            await ctx.uow.reports.record_judgement(key, community.id, upheld)
+    await ctx.uow.reports.erase_seals(secret_id)

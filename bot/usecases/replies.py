@@ -50,7 +50,7 @@ async def report(ctx: Context, action: ReportReply) -> list[Response]:
     by_moderator = await membership.is_admin(ctx, reach.community)
     weight = 0.0 if by_moderator else await reacting.weight_of(ctx, reach.community)
     if not await ctx.uow.reply_moderation.add_report(
-        reach.reply.id, ctx.key, action.reason, weight, ctx.now()
+        reach.reply.id, ctx.keys.reply_report(reach.reply.id), action.reason, weight, ctx.now()
     ):
         return [EditPressed(message("report.already"))]
     key = await reporting.after_report(
@@ -66,7 +66,7 @@ def delete_button(reply_id: int) -> Button:
 async def delete(ctx: Context, action: DeleteReply) -> list[Response]:
     """The author deletes their reply: asked once more, then replaced under the card by a placeholder."""
     reply = await ctx.uow.replies.get(action.reply)
-    if reply is None or reply.author_key != ctx.key:
+    if reply is None or not ctx.keys.wrote_reply(reply.secret_id, reply.thread_key):
         raise RefusedBriefly("error.stale")
     if reply.status in (ReplyStatus.DELETED, ReplyStatus.REMOVED):
         raise RefusedBriefly("error.reply_unavailable")

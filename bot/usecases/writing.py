@@ -11,13 +11,13 @@ from bot import limits, render
 from bot.actions import Cancel, ChooseCommunity, CycleTopic, PostLink, ReplyLink, ToggleWarning
 from bot.i18n import t
 from bot.messages import EditPressed, Response, Say
-from bot.model import Draft, DraftKind, DraftStatus, PendingInput, Secret
+from bot.model import Community, Draft, DraftKind, DraftStatus, PendingInput, Secret
 from bot.moderation.duplicates import is_near_duplicate
 from bot.moderation.verdict import Verdict
-from bot.records import NewDraft
+from bot.records import NewDraft, SealedValue
 from bot.refusals import Refused, RefusedBriefly
 from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
-from bot.usecases import audience, membership
+from bot.usecases import audience, authorship, membership
 from bot.usecases.context import Context, message, say
 
 PENDING_INPUT_LIFETIME = timedelta(minutes=30)
@@ -27,10 +27,34 @@ DUPLICATE_WINDOW = timedelta(hours=24)
 async def text(ctx: Context, raw: str) -> list[Response]:
     """A DM: the reply the member was asked for, or a new secret's preview."""
     cleaned = _cleaned(raw)
-    pending = await ctx.uow.preferences.pending_input(ctx.key)
+    pending = await pending_input(ctx)
     if pending is not None and pending.expires_at > ctx.now():
         return await _reply_preview(ctx, await ctx.uow.secrets.get(pending.target_id), cleaned)
     return await _secret_preview(ctx, cleaned)
+
+
+async def pending_input(ctx: Context) -> PendingInput | None:
+    """What the member's next DM means: stored under their pending key, its target sealed."""
+    key = ctx.keys.pending()
+    stored = await ctx.uow.preferences.pending_input(key, ctx.now())
+    opened = ctx.services.sealer.open(stored.sealed, f"pending:{key}") if stored else None
+    kind, _, target = (opened or "").partition(":")
+    if stored is None or kind not in {k.value for k in DraftKind} or not target.isdigit():
+        return None
+    return PendingInput(DraftKind(kind), int(target), stored.expires_at)
+
+
+async def set_pending_input(ctx: Context, pending: PendingInput | None) -> None:
+    key = ctx.keys.pending()
+    sealed = (
+        SealedValue(
+            ctx.services.sealer.seal(f"{pending.kind.value}:{pending.target_id}", f"pending:{key}"),
+            pending.expires_at,
+        )
+        if pending is not None
+        else None
+    )
+    await ctx.uow.preferences.set_pending_input(key, sealed)
 
 
 async def text_after_welcome(ctx: Context, link: PostLink, raw: str) -> list[Response]:
@@ -56,14 +80,12 @@ async def begin_reply(ctx: Context, link: ReplyLink) -> list[Response]:
     reach = await membership.secret_in_reach(ctx, link.secret)
     await membership.ensure_not_banned(ctx, reach.community, acting=True)
     expires = ctx.now() + PENDING_INPUT_LIFETIME
-    await ctx.uow.preferences.set_pending_input(
-        PendingInput(ctx.key, DraftKind.REPLY, reach.secret.id, expires), ctx.key
-    )
+    await set_pending_input(ctx, PendingInput(DraftKind.REPLY, reach.secret.id, expires))
     return say("reply.prompt", number=reach.secret.shown_number)
 
 
 async def cancel_pending(ctx: Context) -> list[Response]:
-    await ctx.uow.preferences.set_pending_input(None, ctx.key)
+    await set_pending_input(ctx, None)
     return say("cancel.done")
 
 
@@ -81,22 +103,23 @@ async def _secret_preview(ctx: Context, cleaned: str) -> list[Response]:
     if not communities:
         raise Refused("error.no_community")
     now = ctx.now()
-    allowed = [c for c in communities if await ctx.uow.members.active_ban(ctx.key, c.id, now) is None]
+    allowed = [c for c in communities if not await _banned(ctx, c)]
     if not allowed:
         await membership.ensure_not_banned(ctx, communities[0])
-    await limits.check_cooldown(ctx.uow, ctx.key, now)
+    await limits.check_cooldown(ctx.uow, ctx.keys, allowed, now)
     result = ctx.services.text_filter.check(cleaned, ctx.locale)
     if result.verdict is Verdict.BLOCK:
-        await ctx.uow.members.add_strike(ctx.key, now)
+        await limits.add_strike(ctx.uow, ctx.keys, allowed, now)
         _rethink(result.categories, blocked=True)
-    if is_near_duplicate(
-        cleaned, await ctx.uow.secrets.recent_texts_by_author(ctx.key, now - DUPLICATE_WINDOW)
-    ):
+    recent = [s.text for s in await authorship.own_secrets(ctx, since=now - DUPLICATE_WINDOW)]
+    if is_near_duplicate(cleaned, recent):
         raise Refused("error.duplicate")
     community_id = allowed[0].id if len(allowed) == 1 else None
+    owner_salt, owner_tag = authorship.new_owner(ctx)
     draft = await ctx.uow.drafts.add(
         NewDraft(
-            author_key=ctx.key,
+            owner_salt=owner_salt,
+            owner_tag=owner_tag,
             kind=DraftKind.SECRET,
             community_id=community_id,
             text=cleaned,
@@ -116,20 +139,22 @@ async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> l
         reach = await membership.in_reach(ctx, secret)
     except Refused:
         # the thread is gone: stop waiting for a reply
-        await ctx.uow.preferences.set_pending_input(None, ctx.key)
+        await set_pending_input(ctx, None)
         raise
     await membership.ensure_not_banned(ctx, reach.community, acting=True)
     now = ctx.now()
-    await limits.check_cooldown(ctx.uow, ctx.key, now)
+    await limits.check_cooldown(ctx.uow, ctx.keys, [reach.community], now)
     result = ctx.services.text_filter.check(cleaned, ctx.locale)
     if result.verdict is Verdict.BLOCK:
-        await ctx.uow.members.add_strike(ctx.key, now)
+        await limits.add_strike(ctx.uow, ctx.keys, [reach.community], now)
     if result.verdict is not Verdict.ALLOW:
         # A reply is published at once or not at all: held replies would lose their context.
         _rethink(result.categories, blocked=result.verdict is Verdict.BLOCK)
+    owner_salt, owner_tag = authorship.new_owner(ctx)
     draft = await ctx.uow.drafts.add(
         NewDraft(
-            author_key=ctx.key,
+            owner_salt=owner_salt,
+            owner_tag=owner_tag,
             kind=DraftKind.REPLY,
             secret_id=reach.secret.id,
             text=cleaned,
@@ -138,8 +163,14 @@ async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> l
             created_at=now,
         )
     )
-    await ctx.uow.preferences.set_pending_input(None, ctx.key)
+    await set_pending_input(ctx, None)
     return [Say(render.preview(ctx.locale, draft, (), reach.secret.shown_number))]
+
+
+async def _banned(ctx: Context, community: Community) -> bool:
+    return (
+        await ctx.uow.members.active_ban(ctx.keys.member(community.id), community.id, ctx.now()) is not None
+    )
 
 
 def _rethink(categories: Sequence[str], *, blocked: bool) -> NoReturn:
@@ -154,7 +185,7 @@ async def own_open_draft(ctx: Context, draft_id: int) -> Draft:
     draft = await ctx.uow.drafts.get(draft_id)
     if draft is None:  # posted, cancelled or left too long: purged
         raise RefusedBriefly("error.preview_closed")
-    if draft.author_key != ctx.key:
+    if not ctx.keys.drafted(draft.owner_salt, draft.owner_tag):
         raise RefusedBriefly("error.stale")
     if draft.status is DraftStatus.SUBMITTED:
         raise RefusedBriefly("error.already_posted")

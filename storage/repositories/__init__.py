@@ -7,6 +7,7 @@ from storage.repositories.feeds import SqlFeeds
 from storage.repositories.members import SqlMembers
 from storage.repositories.moderation import SqlModeration
 from storage.repositories.outbox import SqlOutbox
+from storage.repositories.own_lists import SqlOwnLists
 from storage.repositories.preferences import SqlPreferences
 from storage.repositories.reactions import SqlReactions
 from storage.repositories.replies import SqlReplies
@@ -23,6 +24,7 @@ __all__ = [
     "SqlMembers",
     "SqlModeration",
     "SqlOutbox",
+    "SqlOwnLists",
     "SqlPreferences",
     "SqlReactions",
     "SqlReplies",

@@ -66,7 +66,8 @@ def to_secret(row: SecretRow) -> Secret:
         row.id,
         row.community_id,
         row.number,
-        row.author_key,
+        row.author_salt,
+        row.author_tag,
         row.text,
         row.content_warning,
         SecretStatus(row.status),
@@ -83,7 +84,7 @@ def to_reply(row: ReplyRow) -> ReplyPost:
     return ReplyPost(
         row.id,
         row.secret_id,
-        row.author_key,
+        row.thread_key,
         row.text,
         row.pseudonym,
         row.by_author,
@@ -97,7 +98,8 @@ def to_draft(row: DraftRow) -> Draft:
     categories = tuple(part for part in row.reason_categories.split(",") if part)
     return Draft(
         row.id,
-        row.author_key,
+        row.owner_salt,
+        row.owner_tag,
         DraftKind(row.kind),
         row.community_id,
         row.secret_id,
@@ -133,6 +135,9 @@ PUBLISHED = SecretStatus.PUBLISHED.value
 def insert_for(session: AsyncSession) -> Any:
     """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
     return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+IN_CHUNK = 500  # keys or ids per IN (...) list: well under every engine's limit on bound parameters
 
 
 class Repository:

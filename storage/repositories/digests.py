@@ -27,25 +27,27 @@ class SqlDigests(Repository):
         result = await self._session.execute(statement)
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
-    async def claim_member(self, author_key: str, period: str, at: datetime) -> bool:
+    async def claim_member(self, preference_key: str, period: str, at: datetime) -> bool:
         statement = (
             insert_for(self._session)(MemberDigestRunRow)
-            .values(author_key=author_key, period=period, claimed_at=at)
-            .on_conflict_do_nothing(index_elements=["author_key", "period"])
+            .values(preference_key=preference_key, period=period, claimed_at=at)
+            .on_conflict_do_nothing(index_elements=["preference_key", "period"])
         )
         result = await self._session.execute(statement)
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
-    async def address(self, author_key: str, now: datetime) -> DigestAddress | None:
-        row = await self._session.get(DigestReaderRow, author_key, populate_existing=True)
+    async def address(self, preference_key: str, now: datetime) -> DigestAddress | None:
+        row = await self._session.get(DigestReaderRow, preference_key, populate_existing=True)
         return _address(row) if row is not None and row.expires_at > now else None
 
-    async def set_address(self, author_key: str, address: DigestAddress | None) -> None:
-        await self._session.execute(delete(DigestReaderRow).where(DigestReaderRow.author_key == author_key))
+    async def set_address(self, preference_key: str, address: DigestAddress | None) -> None:
+        await self._session.execute(
+            delete(DigestReaderRow).where(DigestReaderRow.preference_key == preference_key)
+        )
         if address is not None:
             self._session.add(
                 DigestReaderRow(
-                    author_key=author_key,
+                    preference_key=preference_key,
                     platform=address.platform,
                     sealed=address.sealed,
                     locale=address.locale,
@@ -58,10 +60,10 @@ class SqlDigests(Repository):
         query = (
             select(DigestReaderRow)
             .where(DigestReaderRow.expires_at > now)
-            .order_by(DigestReaderRow.author_key)
+            .order_by(DigestReaderRow.preference_key)
         )
         return [
-            DigestReader(row.author_key, _address(row))
+            DigestReader(row.preference_key, _address(row))
             for row in (await self._session.execute(query)).scalars()
         ]
 

@@ -20,7 +20,8 @@ from storage.tables import (
 class SqlDrafts(Repository):
     async def add(self, draft: NewDraft) -> Draft:
         row = DraftRow(
-            author_key=draft.author_key,
+            owner_salt=draft.owner_salt,
+            owner_tag=draft.owner_tag,
             kind=draft.kind.value,
             community_id=draft.community_id,
             secret_id=draft.secret_id,

@@ -1,4 +1,5 @@
-"""Members as communities know them, by author key only: memberships, join days, bans and strikes."""
+"""Members as communities know them, by community keys only (one per member and community): memberships,
+join days and bans; and counters of one member in one community and period (limits, strikes)."""
 
 from __future__ import annotations
 
@@ -8,66 +9,83 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 
 from bot.model import Ban
-from storage.repositories.base import Repository, insert_for
-from storage.tables import BanRow, MembershipRow, StrikeRow
+from bot.records import Counter
+from storage.repositories.base import IN_CHUNK, Repository, insert_for
+from storage.tables import BanRow, MembershipRow, PeriodCounterRow
 
 
 class SqlMembers(Repository):
-    async def verified_since(self, author_key: str, since: datetime) -> Sequence[int]:
-        query = select(MembershipRow.community_id).where(
-            MembershipRow.author_key == author_key, MembershipRow.verified_at >= since
-        )
-        return list((await self._session.execute(query)).scalars())
+    async def verified_since(self, member_keys: Sequence[str], since: datetime) -> Sequence[int]:
+        found: list[int] = []
+        keys = list(member_keys)
+        for start in range(0, len(keys), IN_CHUNK):
+            query = select(MembershipRow.community_id).where(
+                MembershipRow.member_key.in_(keys[start : start + IN_CHUNK]),
+                MembershipRow.verified_at >= since,
+            )
+            found.extend((await self._session.execute(query)).scalars())
+        return found
 
-    async def mark_verified(self, author_key: str, community_id: int, at: datetime) -> None:
+    async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None:
         # An upsert: two processes verifying the same member at once both succeed.
         insert = insert_for(self._session)
         statement = (
             insert(MembershipRow)
-            .values(author_key=author_key, community_id=community_id, verified_at=at)
-            .on_conflict_do_update(index_elements=["author_key", "community_id"], set_={"verified_at": at})
+            .values(member_key=member_key, community_id=community_id, verified_at=at)
+            .on_conflict_do_update(index_elements=["member_key", "community_id"], set_={"verified_at": at})
         )
         await self._session.execute(statement)
 
-    async def joined_at(self, author_key: str, community_id: int) -> datetime | None:
-        row = await self._session.get(MembershipRow, (author_key, community_id))
+    async def joined_at(self, member_key: str, community_id: int) -> datetime | None:
+        row = await self._session.get(MembershipRow, (member_key, community_id), populate_existing=True)
         return row.joined_at if row else None
 
-    async def record_join(self, author_key: str, community_id: int, at: datetime) -> None:
-        row = await self._session.get(MembershipRow, (author_key, community_id))
+    async def record_join(self, member_key: str, community_id: int, at: datetime) -> None:
+        row = await self._session.get(MembershipRow, (member_key, community_id))
         if row is None:
             self._session.add(
-                MembershipRow(author_key=author_key, community_id=community_id, verified_at=at, joined_at=at)
+                MembershipRow(member_key=member_key, community_id=community_id, verified_at=at, joined_at=at)
             )
         else:
             row.joined_at = at
             row.verified_at = at
         await self._session.flush()
 
-    async def add_strike(self, author_key: str, at: datetime) -> None:
-        self._session.add(StrikeRow(author_key=author_key, at=at))
-        await self._session.flush()
-
-    async def strikes_since(self, author_key: str, since: datetime) -> Sequence[datetime]:
-        query = (
-            select(StrikeRow.at)
-            .where(StrikeRow.author_key == author_key, StrikeRow.at >= since)
-            .order_by(StrikeRow.at)
-        )
-        return list((await self._session.execute(query)).scalars())
-
-    async def forget_membership(self, author_key: str, community_id: int) -> None:
+    async def forget_membership(self, member_key: str, community_id: int) -> None:
         await self._session.execute(
             delete(MembershipRow).where(
-                MembershipRow.author_key == author_key, MembershipRow.community_id == community_id
+                MembershipRow.member_key == member_key, MembershipRow.community_id == community_id
             )
         )
 
-    async def active_ban(self, author_key: str, community_id: int, now: datetime) -> Ban | None:
+    async def counter(self, counter_key: str, now: datetime) -> Counter | None:
+        row = await self._session.get(PeriodCounterRow, counter_key, populate_existing=True)
+        if row is None or row.expires_at <= now:
+            return None
+        return Counter(row.count, row.last_at)
+
+    async def bump_counter(self, counter_key: str, at: datetime, expires_at: datetime) -> None:
+        statement = (
+            insert_for(self._session)(PeriodCounterRow)
+            .values(counter_key=counter_key, count=1, last_at=at, expires_at=expires_at)
+            .on_conflict_do_update(
+                index_elements=["counter_key"],
+                set_={"count": PeriodCounterRow.count + 1, "last_at": at, "expires_at": expires_at},
+            )
+        )
+        await self._session.execute(statement)
+
+    async def erase_expired_counters(self, now: datetime) -> int:
+        result = await self._session.execute(
+            delete(PeriodCounterRow).where(PeriodCounterRow.expires_at <= now)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def active_ban(self, member_key: str, community_id: int, now: datetime) -> Ban | None:
         query = (
             select(BanRow)
             .where(
-                BanRow.author_key == author_key,
+                BanRow.member_key == member_key,
                 BanRow.community_id == community_id,
                 BanRow.lifted_at.is_(None),
                 or_(BanRow.until.is_(None), BanRow.until > now),
@@ -76,10 +94,10 @@ class SqlMembers(Repository):
             .limit(1)
         )
         row = (await self._session.execute(query)).scalar_one_or_none()
-        return Ban(row.community_id, row.author_key, row.until) if row else None
+        return Ban(row.community_id, row.member_key, row.until) if row else None
 
     async def add_ban(self, ban: Ban, at: datetime) -> None:
         self._session.add(
-            BanRow(community_id=ban.community_id, author_key=ban.author_key, until=ban.until, created_at=at)
+            BanRow(community_id=ban.community_id, member_key=ban.member_key, until=ban.until, created_at=at)
         )
         await self._session.flush()

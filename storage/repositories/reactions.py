@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from sqlalchemy import delete, func, select
 
 from bot.model import Reaction, ReactionCounts
-from storage.repositories.base import Repository
+from storage.repositories.base import IN_CHUNK, Repository
 from storage.tables import ReactionRow
 
 
@@ -32,3 +34,16 @@ class SqlReactions(Repository):
         )
         counts = {str(kind): int(count) for kind, count in (await self._session.execute(query)).all()}
         return ReactionCounts(**{reaction.value: counts.get(reaction.value, 0) for reaction in Reaction})
+
+    async def counts_of(self, secret_ids: Sequence[int]) -> Mapping[int, ReactionCounts]:
+        ids = list(secret_ids)
+        kinds: dict[int, dict[str, int]] = {i: {} for i in ids}
+        for start in range(0, len(ids), IN_CHUNK):
+            query = (
+                select(ReactionRow.secret_id, ReactionRow.kind, func.count())
+                .where(ReactionRow.secret_id.in_(ids[start : start + IN_CHUNK]))
+                .group_by(ReactionRow.secret_id, ReactionRow.kind)
+            )
+            for secret_id, kind, count in (await self._session.execute(query)).all():
+                kinds[int(secret_id)][str(kind)] = int(count)
+        return {i: ReactionCounts(**{r.value: kinds[i].get(r.value, 0) for r in Reaction}) for i in ids}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 
 from bot.model import ReplyPost, ReplyStatus
 from bot.records import NewReply
-from storage.repositories.base import Repository, insert_for, to_reply
+from storage.repositories.base import IN_CHUNK, Repository, insert_for, to_reply
 from storage.tables import ReplyRow, ThreadNameRow
 
 
@@ -16,7 +17,9 @@ class SqlReplies(Repository):
     async def add(self, reply: NewReply) -> ReplyPost:
         row = ReplyRow(
             secret_id=reply.secret_id,
-            author_key=reply.author_key,
+            thread_key=reply.thread_key,
+            ban_key=reply.ban_key.sealed if reply.ban_key else None,
+            ban_key_until=reply.ban_key.expires_at if reply.ban_key else None,
             text=reply.text,
             pseudonym=reply.pseudonym,
             by_author=reply.by_author,
@@ -49,22 +52,40 @@ class SqlReplies(Repository):
         )
         return int((await self._session.execute(query)).scalar_one())
 
-    async def count_by_author_since(self, author_key: str, since: datetime) -> int:
-        query = (
-            select(func.count())
-            .select_from(ReplyRow)
-            .where(ReplyRow.author_key == author_key, ReplyRow.created_at >= since)
-        )
-        return int((await self._session.execute(query)).scalar_one())
+    async def counts(self, secret_ids: Sequence[int]) -> Mapping[int, int]:
+        ids = list(secret_ids)
+        found = dict.fromkeys(ids, 0)
+        for start in range(0, len(ids), IN_CHUNK):
+            query = (
+                select(ReplyRow.secret_id, func.count())
+                .where(
+                    ReplyRow.secret_id.in_(ids[start : start + IN_CHUNK]),
+                    ReplyRow.message_ref.is_not(None),
+                    ReplyRow.status == ReplyStatus.PUBLISHED.value,
+                )
+                .group_by(ReplyRow.secret_id)
+            )
+            found.update({int(sid): int(count) for sid, count in (await self._session.execute(query)).all()})
+        return found
 
-    async def pseudonym_of(self, secret_id: int, author_key: str) -> str | None:
-        row = await self._session.get(ThreadNameRow, (secret_id, author_key))
+    async def ban_key(self, reply_id: int, now: datetime) -> bytes | None:
+        query = select(ReplyRow.ban_key).where(ReplyRow.id == reply_id, ReplyRow.ban_key_until > now)
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def erase_expired_ban_keys(self, now: datetime) -> int:
+        result = await self._session.execute(
+            update(ReplyRow).where(ReplyRow.ban_key_until <= now).values(ban_key=None, ban_key_until=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def pseudonym_of(self, secret_id: int, thread_key: str) -> str | None:
+        row = await self._session.get(ThreadNameRow, (secret_id, thread_key))
         return row.pseudonym if row else None
 
-    async def claim_pseudonym(self, secret_id: int, author_key: str, pseudonym: str) -> bool:
+    async def claim_pseudonym(self, secret_id: int, thread_key: str, pseudonym: str) -> bool:
         statement = (
             insert_for(self._session)(ThreadNameRow)
-            .values(secret_id=secret_id, author_key=author_key, pseudonym=pseudonym)
+            .values(secret_id=secret_id, thread_key=thread_key, pseudonym=pseudonym)
             .on_conflict_do_nothing()
         )
         result = await self._session.execute(statement)

@@ -1,16 +1,18 @@
-"""Reports on secrets, and what moderators made of a reporter's past ones."""
+"""Reports on secrets (by a key of the reporter for that secret only), their reporters' community keys
+sealed until the moderators judge, and what moderators made of a reporter's past reports (by community
+key)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from bot.model import QueueCause, QueueStatus, ReportReason
-from bot.records import NewReport, ReporterRecord
-from storage.repositories.base import Repository
-from storage.tables import QueueItemRow, ReportRow
+from bot.model import ReportReason
+from bot.records import NewReport, ReporterRecord, SealedReporter
+from storage.repositories.base import Repository, insert_for
+from storage.tables import ReporterRecordRow, ReportRow
 
 
 class SqlReports(Repository):
@@ -27,6 +29,8 @@ class SqlReports(Repository):
                 reason=report.reason.value,
                 weight=report.weight,
                 created_at=report.created_at,
+                sealed_member_key=report.sealed_member_key.sealed if report.sealed_member_key else None,
+                sealed_until=report.sealed_member_key.expires_at if report.sealed_member_key else None,
             )
         )
         await self._session.flush()
@@ -42,19 +46,50 @@ class SqlReports(Repository):
         query = select(ReportRow.reason).where(ReportRow.secret_id == secret_id).order_by(ReportRow.id)
         return [ReportReason(reason) for reason in (await self._session.execute(query)).scalars()]
 
-    async def record_of(self, reporter_key: str, community_id: int) -> ReporterRecord:
+    async def sealed_reporters(self, secret_id: int, now: datetime) -> Sequence[SealedReporter]:
         query = (
-            select(QueueItemRow.status, func.count(func.distinct(QueueItemRow.secret_id)))
-            .join(ReportRow, ReportRow.secret_id == QueueItemRow.secret_id)
+            select(ReportRow.reporter_key, ReportRow.sealed_member_key)
             .where(
-                ReportRow.reporter_key == reporter_key,
-                QueueItemRow.community_id == community_id,
-                QueueItemRow.cause == QueueCause.REPORTS.value,
-                QueueItemRow.decided_at.is_not(None),
-                ReportRow.created_at <= QueueItemRow.decided_at,  # only reports that decision judged
+                ReportRow.secret_id == secret_id,
+                ReportRow.sealed_member_key.is_not(None),
+                ReportRow.sealed_until > now,
             )
-            .group_by(QueueItemRow.status)
+            .order_by(ReportRow.id)
         )
-        counts = {str(status): int(count) for status, count in (await self._session.execute(query)).all()}
-        upheld = counts.get(QueueStatus.REMOVED.value, 0) + counts.get(QueueStatus.BANNED.value, 0)
-        return ReporterRecord(upheld, counts.get(QueueStatus.APPROVED.value, 0))
+        rows = (await self._session.execute(query)).all()
+        return [SealedReporter(key, sealed) for key, sealed in rows if sealed is not None]
+
+    async def erase_seals(self, secret_id: int) -> None:
+        await self._session.execute(
+            update(ReportRow)
+            .where(ReportRow.secret_id == secret_id)
+            .values(sealed_member_key=None, sealed_until=None)
+        )
+
+    async def erase_expired_seals(self, now: datetime) -> int:
+        result = await self._session.execute(
+            update(ReportRow)
+            .where(ReportRow.sealed_until <= now)
+            .values(sealed_member_key=None, sealed_until=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def record_of(self, member_key: str, community_id: int) -> ReporterRecord:
+        row = await self._session.get(ReporterRecordRow, (member_key, community_id), populate_existing=True)
+        return ReporterRecord(row.upheld, row.rejected) if row else ReporterRecord(0, 0)
+
+    async def record_judgement(self, member_key: str, community_id: int, upheld: bool) -> None:
+        statement = (
+            insert_for(self._session)(ReporterRecordRow)
+            .values(
+                member_key=member_key, community_id=community_id, upheld=int(upheld), rejected=int(not upheld)
+            )
+            .on_conflict_do_update(
+                index_elements=["member_key", "community_id"],
+                set_={
+                    "upheld": ReporterRecordRow.upheld + int(upheld),
+                    "rejected": ReporterRecordRow.rejected + int(not upheld),
+                },
+            )
+        )
+        await self._session.execute(statement)

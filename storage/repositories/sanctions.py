@@ -18,11 +18,11 @@ def _record(row: BanRow) -> BanRecord:
 
 class SqlSanctions(Repository):
     async def ban(
-        self, community_id: int, author_key: str, until: datetime | None, secret_id: int | None, at: datetime
+        self, community_id: int, member_key: str, until: datetime | None, secret_id: int | None, at: datetime
     ) -> BanRecord:
         row = BanRow(
             community_id=community_id,
-            author_key=author_key,
+            member_key=member_key,
             until=until,
             secret_id=secret_id,
             created_at=at,

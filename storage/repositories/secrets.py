@@ -1,21 +1,24 @@
-"""Secrets: what was written, its publication, and its sealed return address."""
+"""Secrets: what was written, its publication, its sealed return address and its author's sealed
+community key (for a ban, for a while)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
-from bot.model import Secret, SecretStatus
+from bot.model import QueueStatus, Secret, SecretStatus
 from bot.records import NewSecret
-from storage.repositories.base import Repository, to_secret
+from storage.repositories.base import IN_CHUNK, Repository, to_secret
 from storage.tables import (
     DraftRow,
+    QueueItemRow,
     ReactionRow,
     ReplyReportRow,
     ReplyRow,
     ReportRow,
+    ReturnAddressRow,
     SecretRow,
     ThreadNameRow,
 )
@@ -27,7 +30,8 @@ class SqlSecrets(Repository):
         row = SecretRow(
             community_id=secret.community_id,
             number=secret.number,
-            author_key=secret.author_key,
+            author_salt=secret.author_salt,
+            author_tag=secret.author_tag,
             text=secret.text,
             content_warning=secret.content_warning,
             status=secret.status.value,
@@ -37,11 +41,16 @@ class SqlSecrets(Repository):
             token=secret.token,
             collection=secret.collection,
             points=0.0,
-            return_address=sealed.sealed if sealed else None,
-            return_expires_at=sealed.expires_at if sealed else None,
+            ban_key=secret.ban_key.sealed if secret.ban_key else None,
+            ban_key_until=secret.ban_key.expires_at if secret.ban_key else None,
         )
         self._session.add(row)
         await self._session.flush()
+        if sealed is not None:
+            self._session.add(
+                ReturnAddressRow(secret_id=row.id, sealed=sealed.sealed, expires_at=sealed.expires_at)
+            )
+            await self._session.flush()
         return to_secret(row)
 
     async def get(self, secret_id: int) -> Secret | None:
@@ -55,6 +64,14 @@ class SqlSecrets(Repository):
             )
         ).scalar_one_or_none()
         return to_secret(row) if row else None
+
+    async def get_many(self, secret_ids: Sequence[int]) -> Sequence[Secret]:
+        ids = list(secret_ids)
+        found: list[Secret] = []
+        for start in range(0, len(ids), IN_CHUNK):
+            query = select(SecretRow).where(SecretRow.id.in_(ids[start : start + IN_CHUNK]))
+            found.extend(to_secret(row) for row in (await self._session.execute(query)).scalars())
+        return found
 
     async def set_status(self, secret_id: int, status: SecretStatus) -> None:
         await self._session.execute(
@@ -89,63 +106,32 @@ class SqlSecrets(Repository):
             update(SecretRow).where(SecretRow.id == secret_id).values(card_ref=card_ref, published_at=at)
         )
 
-    async def by_author(self, author_key: str, limit: int) -> Sequence[Secret]:
-        query = (
-            select(SecretRow)
-            .where(SecretRow.author_key == author_key)
-            .order_by(SecretRow.created_at.desc(), SecretRow.id.desc())
-            .limit(limit)
-        )
-        return [to_secret(row) for row in (await self._session.execute(query)).scalars()]
-
-    async def recent_texts_by_author(self, author_key: str, since: datetime) -> Sequence[str]:
-        query = select(SecretRow.text).where(
-            SecretRow.author_key == author_key, SecretRow.created_at >= since
-        )
-        return list((await self._session.execute(query)).scalars())
-
     async def return_address(self, secret_id: int, now: datetime) -> bytes | None:
-        query = select(SecretRow.return_address).where(
-            SecretRow.id == secret_id, SecretRow.return_expires_at > now
+        query = select(ReturnAddressRow.sealed).where(
+            ReturnAddressRow.secret_id == secret_id, ReturnAddressRow.expires_at > now
         )
         return (await self._session.execute(query)).scalar_one_or_none()
 
     async def erase_return_address(self, secret_id: int) -> None:
-        await self._session.execute(
-            update(SecretRow)
-            .where(SecretRow.id == secret_id)
-            .values(return_address=None, return_expires_at=None)
-        )
+        await self._session.execute(delete(ReturnAddressRow).where(ReturnAddressRow.secret_id == secret_id))
 
     async def erase_expired_return_addresses(self, now: datetime) -> int:
         result = await self._session.execute(
-            update(SecretRow)
-            .where(SecretRow.return_expires_at <= now)
-            .values(return_address=None, return_expires_at=None)
+            delete(ReturnAddressRow).where(ReturnAddressRow.expires_at <= now)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
-
-    async def count_since(self, author_key: str, community_id: int, since: datetime) -> int:
-        query = (
-            select(func.count())
-            .select_from(SecretRow)
-            .where(
-                SecretRow.author_key == author_key,
-                SecretRow.community_id == community_id,
-                SecretRow.created_at >= since,
-            )
-        )
-        return int((await self._session.execute(query)).scalar_one())
 
     async def erase(self, secret_id: int) -> None:
         # rows that can go are deleted (on PostgreSQL too: no UPDATE leaves the erased value in a new row)
         replies = select(ReplyRow.id).where(ReplyRow.secret_id == secret_id).scalar_subquery()
         await self._session.execute(delete(ReplyReportRow).where(ReplyReportRow.reply_id.in_(replies)))
-        for table in (ReactionRow, ReportRow, ThreadNameRow, DraftRow):
+        for table in (ReactionRow, ReportRow, ThreadNameRow, DraftRow, ReturnAddressRow):
             await self._session.execute(delete(table).where(table.secret_id == secret_id))
         # the thread's messages are still out: their rows stay, emptied, until the platform shows them gone
         await self._session.execute(
-            update(ReplyRow).where(ReplyRow.secret_id == secret_id).values(text="", author_key="")
+            update(ReplyRow)
+            .where(ReplyRow.secret_id == secret_id)
+            .values(text="", thread_key="", ban_key=None, ban_key_until=None)
         )
         await self._session.execute(
             update(SecretRow)
@@ -153,9 +139,28 @@ class SqlSecrets(Repository):
             .values(
                 status=SecretStatus.DELETED.value,
                 text="",
-                author_key="",
+                author_salt=b"",
+                author_tag="",
+                ban_key=None,
+                ban_key_until=None,
                 collection=None,
-                return_address=None,
-                return_expires_at=None,
             )
         )
+
+    async def ban_key(self, secret_id: int, now: datetime) -> bytes | None:
+        waiting = select(QueueItemRow.id).where(
+            QueueItemRow.secret_id == secret_id, QueueItemRow.status == QueueStatus.OPEN.value
+        )
+        query = select(SecretRow.ban_key).where(
+            SecretRow.id == secret_id, or_(SecretRow.ban_key_until > now, waiting.exists())
+        )
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def erase_expired_ban_keys(self, now: datetime) -> int:
+        waiting = select(QueueItemRow.secret_id).where(QueueItemRow.status == QueueStatus.OPEN.value)
+        result = await self._session.execute(
+            update(SecretRow)
+            .where(SecretRow.ban_key_until <= now, SecretRow.id.not_in(waiting))
+            .values(ban_key=None, ban_key_until=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from itertools import pairwise
 
 import pytest
 
+from bot import own_list
 from bot.actions import (
     CODES,
     ChooseCommunity,
@@ -24,32 +25,78 @@ from bot.actions import (
     decode_action,
     decode_link,
 )
-from bot.anonymity import ANIMALS, COLOURS, TOKEN_ALPHABET, TOKEN_LENGTH, Anonymizer, Sealer, new_token
+from bot.anonymity import (
+    ANIMALS,
+    COLOURS,
+    TOKEN_ALPHABET,
+    TOKEN_LENGTH,
+    Anonymizer,
+    Sealer,
+    new_salt,
+    new_token,
+)
 from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason, Token
 
 
-def test_author_keys_depend_on_the_pepper_and_the_platform() -> None:
+def _hex_key(key: str) -> bool:
+    return len(key) == 64 and set(key) <= set("0123456789abcdef")
+
+
+def test_scoped_keys_depend_on_the_pepper_the_platform_and_the_scope() -> None:
     one, two = Anonymizer(b"1" * 32), Anonymizer(b"2" * 32)
-    key = one.author_key("telegram", "42")
-    assert len(key) == 64 and set(key) <= set("0123456789abcdef")
-    assert key == one.author_key("telegram", "42")
-    assert key != two.author_key("telegram", "42")
-    assert key != one.author_key("discord", "42")
+    keys = one.keys("telegram", "42")
+    every = [
+        keys.member(1), keys.member(2), keys.moderator(1), keys.thread(1), keys.thread(2), keys.reaction(1),
+        keys.report(1), keys.period("secrets", 1, "2026-12-01T00"), keys.period("secrets", 1, "2026-12-02T00"),
+        keys.period("replies", 1, "2026-12-01T00"), keys.preference(), keys.pending(),
+        keys.author_tag(b"s" * 16), keys.author_tag(b"t" * 16), keys.draft_tag(b"s" * 16),
+    ]  # fmt: skip
+    assert all(_hex_key(key) for key in every)
+    assert len(set(every)) == len(every)  # a label and a scope of its own each: nothing shared
+    assert keys.member(1) == one.keys("telegram", "42").member(1)  # stable
+    assert keys.member(1) != two.keys("telegram", "42").member(1)
+    assert keys.member(1) != one.keys("discord", "42").member(1)
+    assert keys.member(1) != one.keys("telegram", "43").member(1)
     with pytest.raises(ValueError, match="pepper"):
         Anonymizer(b"short")
 
 
+def test_is_it_mine_is_recomputed_from_the_salt() -> None:
+    anonymizer = Anonymizer(b"p" * 32)
+    mine, theirs = anonymizer.keys("console", "1"), anonymizer.keys("console", "2")
+    salt = new_salt()
+    tag = mine.author_tag(salt)
+    assert mine.wrote(salt, tag) and not theirs.wrote(salt, tag)
+    assert not mine.wrote(new_salt(), tag)
+    assert mine.author_tag(new_salt()) != tag  # two secrets of one author share no tag
+
+
+def test_own_lists_open_only_for_their_person_and_hide_their_size() -> None:
+    anonymizer = Anonymizer(b"p" * 32)
+    locator, key = anonymizer.keys("console", "1").own_list()
+    other_locator, other_key = anonymizer.keys("console", "2").own_list()
+    assert _hex_key(locator) and locator != other_locator
+    assert Anonymizer(b"q" * 32).keys("console", "1").own_list()[0] != locator
+    short, long = own_list.seal([7], key, locator), own_list.seal(list(range(1, 1000)), key, locator)
+    assert len(short) == len(long) == own_list.SEALED_SIZE
+    assert own_list.open_list(short, key, locator) == [7]
+    assert own_list.open_list(long, key, locator) == list(range(1000 - own_list.CAPACITY, 1000))
+    assert own_list.open_list(short, other_key, locator) is None
+    assert own_list.open_list(short, key, other_locator) is None  # bound to its row
+    assert own_list.seal([7], key, locator) != short  # fresh nonce each time
+
+
 def test_pseudonyms_are_stable_in_a_thread_and_spread_across_threads() -> None:
     anonymizer = Anonymizer(b"p" * 32)
-    key = anonymizer.author_key("console", "7")
-    assert anonymizer.pseudonym(1, key) == anonymizer.pseudonym(1, key)
-    names = {anonymizer.pseudonym(thread, key) for thread in range(200)}
+    keys = anonymizer.keys("console", "7")
+    assert anonymizer.pseudonym(keys.thread(1)) == anonymizer.pseudonym(keys.thread(1))
+    names = {anonymizer.pseudonym(keys.thread(thread)) for thread in range(200)}
     assert len(names) > 100
-    animal, colour = anonymizer.pseudonym(1, key)
+    animal, colour = anonymizer.pseudonym(keys.thread(1))
     assert animal in ANIMALS and colour in COLOURS
 
 
-def test_sealed_addresses_open_only_with_the_key_and_the_context() -> None:
+def test_sealed_values_open_only_with_the_key_and_the_context_and_hide_their_length() -> None:
     sealer = Sealer(b"k" * 32)
     sealed = sealer.seal("chat-123", "telegram:return")
     assert b"chat-123" not in sealed
@@ -59,6 +106,8 @@ def test_sealed_addresses_open_only_with_the_key_and_the_context() -> None:
     tampered = sealed[:-1] + bytes([sealed[-1] ^ 1])
     assert sealer.open(tampered, "telegram:return") is None
     assert sealer.seal("chat-123", "c") != sealer.seal("chat-123", "c")  # fresh nonce each time
+    assert len(sealer.seal("1", "c")) == len(sealer.seal("-1001234567890123", "c")) == len(sealed)
+    assert len(sealer.seal("f" * 64, "c")) == len(sealed)  # a community key seals to the same length
 
 
 TOKEN = Token("k3x9q0z7m2p8w4r6t1y5")

@@ -54,8 +54,13 @@ async def test_deleting_a_secret_erases_its_text_and_its_thread() -> None:
     await h.press("u1", AskDelete(h.token(secret_id)))
     await h.press("u1", ConfirmDelete(h.token(secret_id)))
     secret = h.db.state.secrets[secret_id]
-    assert (secret.status, secret.text, secret.author_key) == (SecretStatus.DELETED, "", "")
-    assert [(r.text, r.author_key) for r in h.db.state.replies.values()] == [("", "")]
+    assert (secret.status, secret.text, secret.author_salt, secret.author_tag) == (
+        SecretStatus.DELETED,
+        "",
+        b"",
+        "",
+    )
+    assert [(r.text, r.thread_key) for r in h.db.state.replies.values()] == [("", "")]
     assert h.db.state.reactions == set() and h.db.state.thread_names == {}
     assert secret_id not in h.db.state.returns
     edits = [s.message.text.plain_text for s in h.messenger.to("g") if s.edited]

@@ -89,7 +89,7 @@ async def test_pseudonyms_never_collide_inside_a_thread() -> None:
         await h.service.start(h.actor(f"u{n}"), ReplyLink(h.token(secret_id)).encode())
         preview = await h.service.text(h.actor(f"u{n}"), f"answer number {n}")
         await h.press(f"u{n}", post_action(preview))
-    names = {r.author_key: r.pseudonym for r in h.db.state.replies.values()}
+    names = {r.thread_key: r.pseudonym for r in h.db.state.replies.values()}
     assert len(names) == members - 1 and len(set(names.values())) == members - 1
 
 
@@ -99,7 +99,9 @@ async def test_moderators_are_kept_in_the_audit_under_another_key_than_their_aut
     await h.press("u1", post_action(preview))
     await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
     ((_, moderator, *_),) = h.db.state.audit
-    assert moderator != h.anonymizer.author_key(PLATFORM, "u6")
+    keys = h.anonymizer.keys(PLATFORM, "u6")
+    assert moderator == keys.moderator(1)  # an alias in this community only
+    assert moderator not in {keys.member(1), keys.preference(), keys.moderator(2)}
     assert len(h.messenger.to(MODS)) == 1
 
 

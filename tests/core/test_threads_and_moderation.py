@@ -63,7 +63,7 @@ async def test_replies_carry_a_pseudonym_stable_in_a_thread_and_the_author_crown
     assert len(replies) == 3 and all(s.target.reply_to == h.db.state.secrets[first].card_ref for s in replies)
     assert replies[2].message.text.plain_text.startswith("💬 👑 Author")
     names_in_other_threads = {
-        h.anonymizer.pseudonym(thread, h.anonymizer.author_key("test", "u2"))
+        h.anonymizer.pseudonym(h.anonymizer.keys("test", "u2").thread(thread))
         for thread in range(second, second + 20)
     }
     assert len(names_in_other_threads) > 1  # not one fixed name across threads: unlinkable
@@ -107,7 +107,7 @@ async def test_moderators_are_checked_at_every_click_and_authors_stay_unknown() 
     assert "already decided" in text_of(again)
     for sent in h.messenger.to(MODS):
         assert "u1" not in sent.message.text.plain_text
-    assert [entry[3] for entry in h.db.state.audit] == ["auto_hide", "remove"]
+    assert [entry[3] for entry in h.db.state.audit] == ["remove"]
 
 
 async def test_approving_a_held_secret_publishes_it_and_tells_the_author_in_their_language() -> None:

@@ -1,57 +1,61 @@
-"""In-memory members, preferences and digests."""
+"""In-memory members (by community keys, with period counters), preferences, own lists and digests."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.model import (
-    Ban,
-    PendingInput,
-)
-from bot.records import (
-    DigestAddress,
-    DigestReader,
-)
+from bot.model import Ban
+from bot.records import Counter, DigestAddress, DigestReader, OwnList, SealedValue
 from tests.fakes.state import FAR_FUTURE, Repo
 
 
 class FakeMembers(Repo):
-    async def verified_since(self, author_key: str, since: datetime) -> Sequence[int]:
-        return [cid for (key, cid), at in self.s.memberships.items() if key == author_key and at >= since]
+    async def verified_since(self, member_keys: Sequence[str], since: datetime) -> Sequence[int]:
+        wanted = set(member_keys)
+        return [cid for (key, cid), at in self.s.memberships.items() if key in wanted and at >= since]
 
-    async def mark_verified(self, author_key: str, community_id: int, at: datetime) -> None:
-        self.s.memberships[(author_key, community_id)] = at
+    async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None:
+        self.s.memberships[(member_key, community_id)] = at
 
-    async def forget_membership(self, author_key: str, community_id: int) -> None:
-        self.s.memberships.pop((author_key, community_id), None)
-        self.s.joins.pop((author_key, community_id), None)
+    async def forget_membership(self, member_key: str, community_id: int) -> None:
+        self.s.memberships.pop((member_key, community_id), None)
+        self.s.joins.pop((member_key, community_id), None)
 
-    async def joined_at(self, author_key: str, community_id: int) -> datetime | None:
-        return self.s.joins.get((author_key, community_id))
+    async def joined_at(self, member_key: str, community_id: int) -> datetime | None:
+        return self.s.joins.get((member_key, community_id))
 
-    async def record_join(self, author_key: str, community_id: int, at: datetime) -> None:
-        self.s.joins[(author_key, community_id)] = at
-        self.s.memberships[(author_key, community_id)] = at
+    async def record_join(self, member_key: str, community_id: int, at: datetime) -> None:
+        self.s.joins[(member_key, community_id)] = at
+        self.s.memberships[(member_key, community_id)] = at
 
-    async def add_strike(self, author_key: str, at: datetime) -> None:
-        self.s.strikes.append((author_key, at))
+    async def counter(self, counter_key: str, now: datetime) -> Counter | None:
+        found = self.s.counters.get(counter_key)
+        return found[0] if found is not None and found[1] > now else None
 
-    async def strikes_since(self, author_key: str, since: datetime) -> Sequence[datetime]:
-        return sorted(at for key, at in self.s.strikes if key == author_key and at >= since)
+    async def bump_counter(self, counter_key: str, at: datetime, expires_at: datetime) -> None:
+        found = self.s.counters.get(counter_key)
+        count = found[0].count + 1 if found is not None else 1
+        self.s.counters[counter_key] = (Counter(count, at), expires_at)
 
-    async def active_ban(self, author_key: str, community_id: int, now: datetime) -> Ban | None:
+    async def erase_expired_counters(self, now: datetime) -> int:
+        expired = [key for key, (_, until) in self.s.counters.items() if until <= now]
+        for key in expired:
+            del self.s.counters[key]
+        return len(expired)
+
+    async def active_ban(self, member_key: str, community_id: int, now: datetime) -> Ban | None:
         active = [
             b
             for b in self.s.bans
-            if b.author_key == author_key
+            if b.member_key == member_key
             and b.community_id == community_id
             and (b.until is None or b.until > now)
         ]
         active += [
             Ban(record.community_id, key, record.until)
             for record, key in self.s.ban_records.values()
-            if key == author_key
+            if key == member_key
             and record.community_id == community_id
             and record.lifted_at is None
             and (record.until is None or record.until > now)
@@ -63,28 +67,41 @@ class FakeMembers(Repo):
 
 
 class FakePreferences(Repo):
-    async def locale(self, author_key: str) -> str | None:
-        return self.s.locales.get(author_key)
+    async def locale(self, preference_key: str) -> str | None:
+        return self.s.locales.get(preference_key)
 
-    async def set_locale(self, author_key: str, locale: str) -> None:
-        self.s.locales[author_key] = locale
+    async def set_locale(self, preference_key: str, locale: str) -> None:
+        self.s.locales[preference_key] = locale
 
-    async def pending_input(self, author_key: str) -> PendingInput | None:
-        return self.s.pending.get(author_key)
+    async def pending_input(self, pending_key: str, now: datetime) -> SealedValue | None:
+        found = self.s.pending.get(pending_key)
+        return found if found is not None and found.expires_at > now else None
 
-    async def set_pending_input(self, pending: PendingInput | None, author_key: str) -> None:
-        self.s.pending.pop(author_key, None)
+    async def set_pending_input(self, pending_key: str, pending: SealedValue | None) -> None:
+        self.s.pending.pop(pending_key, None)
         if pending is not None:
-            self.s.pending[author_key] = pending
+            self.s.pending[pending_key] = pending
 
-    async def subscriptions(self, author_key: str) -> Sequence[str]:
-        return sorted(c for key, c in self.s.subscriptions if key == author_key)
+    async def subscriptions(self, preference_key: str) -> Sequence[str]:
+        return sorted(c for key, c in self.s.subscriptions if key == preference_key)
 
-    async def set_subscription(self, author_key: str, collection: str, on: bool) -> None:
+    async def set_subscription(self, preference_key: str, collection: str, on: bool) -> None:
         if on:
-            self.s.subscriptions.add((author_key, collection))
+            self.s.subscriptions.add((preference_key, collection))
         else:
-            self.s.subscriptions.discard((author_key, collection))
+            self.s.subscriptions.discard((preference_key, collection))
+
+
+class FakeOwnLists(Repo):
+    async def get(self, locator: str) -> OwnList | None:
+        return self.s.own_lists.get(locator)
+
+    async def save(self, locator: str, sealed: bytes, previous: str | None, version: str) -> bool:
+        current = self.s.own_lists.get(locator)
+        if (current.version if current else None) != previous:
+            return False
+        self.s.own_lists[locator] = OwnList(sealed, version)
+        return True
 
 
 class FakeDigests(Repo):
@@ -94,24 +111,24 @@ class FakeDigests(Repo):
         self.s.digest_runs.add((community_id, period))
         return True
 
-    async def claim_member(self, author_key: str, period: str, at: datetime) -> bool:
-        if (author_key, period) in self.s.member_digest_runs:
+    async def claim_member(self, preference_key: str, period: str, at: datetime) -> bool:
+        if (preference_key, period) in self.s.member_digest_runs:
             return False
-        self.s.member_digest_runs.add((author_key, period))
+        self.s.member_digest_runs.add((preference_key, period))
         return True
 
-    async def address(self, author_key: str, now: datetime) -> DigestAddress | None:
-        found = self.s.digest_readers.get(author_key)
+    async def address(self, preference_key: str, now: datetime) -> DigestAddress | None:
+        found = self.s.digest_readers.get(preference_key)
         return found if found is not None and found.expires_at > now else None
 
-    async def set_address(self, author_key: str, address: DigestAddress | None) -> None:
-        self.s.digest_readers.pop(author_key, None)
+    async def set_address(self, preference_key: str, address: DigestAddress | None) -> None:
+        self.s.digest_readers.pop(preference_key, None)
         if address is not None:
-            self.s.digest_readers[author_key] = address
+            self.s.digest_readers[preference_key] = address
 
     async def readers(self, now: datetime) -> Sequence[DigestReader]:
         found = [DigestReader(key, a) for key, a in self.s.digest_readers.items() if a.expires_at > now]
-        return sorted(found, key=lambda reader: reader.author_key)
+        return sorted(found, key=lambda reader: reader.preference_key)
 
     async def erase_expired(self, now: datetime) -> int:
         expired = [key for key, a in self.s.digest_readers.items() if a.expires_at <= now]

@@ -23,7 +23,7 @@ from tests.fakes.state import Repo
 class FakeDrafts(Repo):
     async def add(self, draft: NewDraft) -> Draft:
         made = Draft(
-            self.next_id(), draft.author_key, draft.kind, draft.community_id, draft.secret_id, draft.text, False,
+            self.next_id(), draft.owner_salt, draft.owner_tag, draft.kind, draft.community_id, draft.secret_id, draft.text, False,
             draft.verdict, draft.reason_categories, DraftStatus.OPEN, draft.created_at,
         )  # fmt: skip
         self.s.drafts[made.id] = made
@@ -106,11 +106,11 @@ class FakeModeration(Repo):
         e = entry
         self.s.audit.append((e.community_id, e.moderator_key, e.at, e.action, e.secret_id, e.detail))
 
-    async def audit_log(self, community_id: int, limit: int, offset: int = 0) -> Sequence[AuditEntry]:
+    async def audit_log(self, community_id: int, limit: int) -> Sequence[AuditEntry]:
         found = [
             (at, index, AuditEntry(cid, key, action, sid, detail, at))
             for index, (cid, key, at, action, sid, detail) in enumerate(self.s.audit)
             if cid == community_id
         ]
         found.sort(key=lambda row: (row[0], row[1]), reverse=True)
-        return [entry for _, _, entry in found][offset : offset + limit]
+        return [entry for _, _, entry in found][:limit]

@@ -12,10 +12,10 @@ from tests.fakes.state import Repo
 
 class FakeSanctions(Repo):
     async def ban(
-        self, community_id: int, author_key: str, until: datetime | None, secret_id: int | None, at: datetime
+        self, community_id: int, member_key: str, until: datetime | None, secret_id: int | None, at: datetime
     ) -> BanRecord:
         record = BanRecord(self.next_id(), community_id, until, secret_id, at)
-        self.s.ban_records[record.id] = (record, author_key)
+        self.s.ban_records[record.id] = (record, member_key)
         return record
 
     async def in_force(self, community_id: int, now: datetime) -> Sequence[BanRecord]:

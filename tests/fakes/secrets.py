@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.model import (
+    QueueStatus,
     Secret,
     SecretStatus,
 )
@@ -20,13 +21,15 @@ from tests.fakes.state import FAR_FUTURE, Repo
 class FakeSecrets(Repo):
     async def add(self, secret: NewSecret) -> Secret:
         made = Secret(
-            self.next_id(), secret.community_id, secret.number, secret.author_key, secret.text,
+            self.next_id(), secret.community_id, secret.number, secret.author_salt, secret.author_tag, secret.text,
             secret.content_warning, secret.status, secret.created_at, None, secret.author_locale,
             secret.token, secret.collection,
         )  # fmt: skip
         self.s.secrets[made.id] = made
         if secret.return_address is not None:
             self.s.returns[made.id] = (secret.return_address.sealed, secret.return_address.expires_at)
+        if secret.ban_key is not None:
+            self.s.ban_keys[made.id] = secret.ban_key
         return made
 
     async def get(self, secret_id: int) -> Secret | None:
@@ -34,6 +37,9 @@ class FakeSecrets(Repo):
 
     async def by_token(self, token: str) -> Secret | None:
         return next((s for s in self.s.secrets.values() if s.token == token), None)
+
+    async def get_many(self, secret_ids: Sequence[int]) -> Sequence[Secret]:
+        return [self.s.secrets[i] for i in set(secret_ids) if i in self.s.secrets]
 
     async def set_status(self, secret_id: int, status: SecretStatus) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], status=status)
@@ -65,22 +71,6 @@ class FakeSecrets(Repo):
         secret = self.s.secrets[secret_id]
         self.s.secrets[secret_id] = replace(secret, points=secret.points + delta)
 
-    async def by_author(self, author_key: str, limit: int) -> Sequence[Secret]:
-        mine = [s for s in self.s.secrets.values() if s.author_key == author_key]
-        return sorted(mine, key=lambda s: (s.created_at, s.id), reverse=True)[:limit]
-
-    async def recent_texts_by_author(self, author_key: str, since: datetime) -> Sequence[str]:
-        return [
-            s.text for s in self.s.secrets.values() if s.author_key == author_key and s.created_at >= since
-        ]
-
-    async def count_since(self, author_key: str, community_id: int, since: datetime) -> int:
-        return sum(
-            1
-            for s in self.s.secrets.values()
-            if s.author_key == author_key and s.community_id == community_id and s.created_at >= since
-        )
-
     async def return_address(self, secret_id: int, now: datetime) -> bytes | None:
         found = self.s.returns.get(secret_id)
         return found[0] if found and found[1] > now else None
@@ -101,13 +91,30 @@ class FakeSecrets(Repo):
         thread = {k for k, r in self.s.replies.items() if r.secret_id == secret_id}
         self.s.reply_reports = {k: v for k, v in self.s.reply_reports.items() if k[0] not in thread}
         for reply_id in thread:
-            self.s.replies[reply_id] = replace(self.s.replies[reply_id], text="", author_key="")
+            self.s.replies[reply_id] = replace(self.s.replies[reply_id], text="", thread_key="")
+            self.s.reply_ban_keys.pop(reply_id, None)
         self.s.drafts = {k: d for k, d in self.s.drafts.items() if d.secret_id != secret_id}
         self.s.returns.pop(secret_id, None)
+        self.s.ban_keys.pop(secret_id, None)
+        self.s.reporter_seals = {k: v for k, v in self.s.reporter_seals.items() if k[0] != secret_id}
         secret = self.s.secrets[secret_id]
         self.s.secrets[secret_id] = replace(
-            secret, status=SecretStatus.DELETED, text="", author_key="", collection=None
+            secret, status=SecretStatus.DELETED, text="", author_salt=b"", author_tag="", collection=None
         )
+
+    async def ban_key(self, secret_id: int, now: datetime) -> bytes | None:
+        found = self.s.ban_keys.get(secret_id)
+        waiting = any(
+            i.secret_id == secret_id and i.status is QueueStatus.OPEN for i in self.s.items.values()
+        )
+        return found.sealed if found is not None and (found.expires_at > now or waiting) else None
+
+    async def erase_expired_ban_keys(self, now: datetime) -> int:
+        waiting = {i.secret_id for i in self.s.items.values() if i.status is QueueStatus.OPEN}
+        expired = [sid for sid, k in self.s.ban_keys.items() if k.expires_at <= now and sid not in waiting]
+        for sid in expired:
+            del self.s.ban_keys[sid]
+        return len(expired)
 
 
 class FakeFeeds(Repo):

@@ -12,7 +12,6 @@ from bot.model import (
     BanRecord,
     Community,
     Draft,
-    PendingInput,
     QueueItem,
     Reaction,
     ReplyPost,
@@ -20,7 +19,10 @@ from bot.model import (
     Secret,
 )
 from bot.records import (
+    Counter,
     DigestAddress,
+    OwnList,
+    SealedValue,
 )
 
 
@@ -29,7 +31,12 @@ class State:
     communities: dict[int, Community] = field(default_factory=dict)
     memberships: dict[tuple[str, int], datetime] = field(default_factory=dict)
     joins: dict[tuple[str, int], datetime] = field(default_factory=dict)
-    strikes: list[tuple[str, datetime]] = field(default_factory=list)
+    counters: dict[str, tuple[Counter, datetime]] = field(default_factory=dict)
+    reporter_records: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
+    own_lists: dict[str, OwnList] = field(default_factory=dict)
+    ban_keys: dict[int, SealedValue] = field(default_factory=dict)
+    reply_ban_keys: dict[int, SealedValue] = field(default_factory=dict)
+    reporter_seals: dict[tuple[int, str], SealedValue] = field(default_factory=dict)
     subscriptions: set[tuple[str, str]] = field(default_factory=set)
     digest_runs: set[tuple[int, str]] = field(default_factory=set)
     digest_readers: dict[str, DigestAddress] = field(default_factory=dict)
@@ -38,7 +45,7 @@ class State:
     published_at: dict[int, datetime] = field(default_factory=dict)
     member_digest_runs: set[tuple[str, str]] = field(default_factory=set)
     locales: dict[str, str] = field(default_factory=dict)
-    pending: dict[str, PendingInput] = field(default_factory=dict)
+    pending: dict[str, SealedValue] = field(default_factory=dict)
     bans: list[Ban] = field(default_factory=list)
     ban_records: dict[int, tuple[BanRecord, str]] = field(default_factory=dict)  # with the author key
     drafts: dict[int, Draft] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from bot.repositories import (
     FeedRepository,
     MemberRepository,
     ModerationRepository,
+    OwnListRepository,
     PreferenceRepository,
     ReactionRepository,
     ReplyRepository,
@@ -23,7 +24,7 @@ from bot.repositories import (
 )
 from bot.sanction_ports import SanctionRepository
 from tests.fakes.communities import FakeCommunities
-from tests.fakes.members import FakeDigests, FakeMembers, FakePreferences
+from tests.fakes.members import FakeDigests, FakeMembers, FakeOwnLists, FakePreferences
 from tests.fakes.moderation import FakeDrafts, FakeModeration
 from tests.fakes.outbox import FakeOutbox
 from tests.fakes.reply_moderation import FakeReplyModeration
@@ -39,6 +40,7 @@ class FakeUnitOfWork:
     communities: CommunityRepository
     members: MemberRepository
     preferences: PreferenceRepository
+    own_lists: OwnListRepository
     digests: DigestRepository
     drafts: DraftRepository
     secrets: SecretRepository
@@ -57,6 +59,7 @@ class FakeUnitOfWork:
         self.communities = FakeCommunities(self)
         self.members = FakeMembers(self)
         self.preferences = FakePreferences(self)
+        self.own_lists = FakeOwnLists(self)
         self.digests = FakeDigests(self)
         self.drafts = FakeDrafts(self)
         self.secrets = FakeSecrets(self)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from bot.model import (
-    QueueCause,
-    QueueStatus,
     Reaction,
     ReactionCounts,
     ReplyPost,
@@ -19,6 +17,7 @@ from bot.records import (
     NewReply,
     NewReport,
     ReporterRecord,
+    SealedReporter,
 )
 from tests.fakes.state import Repo
 
@@ -26,10 +25,12 @@ from tests.fakes.state import Repo
 class FakeReplies(Repo):
     async def add(self, reply: NewReply) -> ReplyPost:
         made = ReplyPost(
-            self.next_id(), reply.secret_id, reply.author_key, reply.text, reply.pseudonym, reply.by_author,
+            self.next_id(), reply.secret_id, reply.thread_key, reply.text, reply.pseudonym, reply.by_author,
             reply.created_at, None,
         )  # fmt: skip
         self.s.replies[made.id] = made
+        if reply.ban_key is not None:
+            self.s.reply_ban_keys[made.id] = reply.ban_key
         return made
 
     async def get(self, reply_id: int) -> ReplyPost | None:
@@ -45,17 +46,27 @@ class FakeReplies(Repo):
             if r.secret_id == secret_id and r.message_ref is not None and r.status is ReplyStatus.PUBLISHED
         )
 
-    async def count_by_author_since(self, author_key: str, since: datetime) -> int:
-        return sum(1 for r in self.s.replies.values() if r.author_key == author_key and r.created_at >= since)
+    async def counts(self, secret_ids: Sequence[int]) -> Mapping[int, int]:
+        return {i: await self.count(i) for i in secret_ids}
 
-    async def pseudonym_of(self, secret_id: int, author_key: str) -> str | None:
-        return self.s.thread_names.get((secret_id, author_key))
+    async def ban_key(self, reply_id: int, now: datetime) -> bytes | None:
+        found = self.s.reply_ban_keys.get(reply_id)
+        return found.sealed if found is not None and found.expires_at > now else None
 
-    async def claim_pseudonym(self, secret_id: int, author_key: str, pseudonym: str) -> bool:
+    async def erase_expired_ban_keys(self, now: datetime) -> int:
+        expired = [rid for rid, k in self.s.reply_ban_keys.items() if k.expires_at <= now]
+        for rid in expired:
+            del self.s.reply_ban_keys[rid]
+        return len(expired)
+
+    async def pseudonym_of(self, secret_id: int, thread_key: str) -> str | None:
+        return self.s.thread_names.get((secret_id, thread_key))
+
+    async def claim_pseudonym(self, secret_id: int, thread_key: str, pseudonym: str) -> bool:
         taken = {name for (sid, _), name in self.s.thread_names.items() if sid == secret_id}
-        if (secret_id, author_key) in self.s.thread_names or pseudonym in taken:
+        if (secret_id, thread_key) in self.s.thread_names or pseudonym in taken:
             return False
-        self.s.thread_names[(secret_id, author_key)] = pseudonym
+        self.s.thread_names[(secret_id, thread_key)] = pseudonym
         return True
 
 
@@ -75,6 +86,9 @@ class FakeReactions(Repo):
                 counts[reaction.value] += 1
         return ReactionCounts(**counts)
 
+    async def counts_of(self, secret_ids: Sequence[int]) -> Mapping[int, ReactionCounts]:
+        return {i: await self.counts(i) for i in secret_ids}
+
 
 class FakeReports(Repo):
     async def add(self, report: NewReport) -> bool:
@@ -85,6 +99,8 @@ class FakeReports(Repo):
             report.weight,
             report.created_at,
         )
+        if report.sealed_member_key is not None:
+            self.s.reporter_seals[(report.secret_id, report.reporter_key)] = report.sealed_member_key
         return True
 
     async def weight(self, secret_id: int, since: datetime | None = None) -> float:
@@ -97,16 +113,29 @@ class FakeReports(Repo):
     async def reasons(self, secret_id: int) -> Sequence[ReportReason]:
         return [reason for (sid, _), (reason, _, _) in self.s.reports.items() if sid == secret_id]
 
-    async def record_of(self, reporter_key: str, community_id: int) -> ReporterRecord:
-        reported = {sid: at for (sid, key), (_, _, at) in self.s.reports.items() if key == reporter_key}
-        decided = {
-            (i.secret_id, i.status)  # a secret judged twice the same way counts once
-            for i in self.s.items.values()
-            if i.secret_id in reported
-            and i.community_id == community_id
-            and i.cause is QueueCause.REPORTS
-            and i.id in self.s.decided_at
-            and reported[i.secret_id] <= self.s.decided_at[i.id]
-        }
-        upheld = sum(1 for _, s in decided if s in (QueueStatus.REMOVED, QueueStatus.BANNED))
-        return ReporterRecord(upheld, sum(1 for _, s in decided if s is QueueStatus.APPROVED))
+    async def sealed_reporters(self, secret_id: int, now: datetime) -> Sequence[SealedReporter]:
+        return [
+            SealedReporter(key, sealed.sealed)
+            for (sid, key), sealed in self.s.reporter_seals.items()
+            if sid == secret_id and sealed.expires_at > now
+        ]
+
+    async def erase_seals(self, secret_id: int) -> None:
+        for entry in [entry for entry in self.s.reporter_seals if entry[0] == secret_id]:
+            del self.s.reporter_seals[entry]
+
+    async def erase_expired_seals(self, now: datetime) -> int:
+        expired = [entry for entry, sealed in self.s.reporter_seals.items() if sealed.expires_at <= now]
+        for entry in expired:
+            del self.s.reporter_seals[entry]
+        return len(expired)
+
+    async def record_of(self, member_key: str, community_id: int) -> ReporterRecord:
+        return ReporterRecord(*self.s.reporter_records.get((member_key, community_id), (0, 0)))
+
+    async def record_judgement(self, member_key: str, community_id: int, upheld: bool) -> None:
+        old_upheld, old_rejected = self.s.reporter_records.get((member_key, community_id), (0, 0))
+        self.s.reporter_records[(member_key, community_id)] = (
+            old_upheld + int(upheld),
+            old_rejected + int(not upheld),
+        )

@@ -2,16 +2,19 @@
 
 - drift: after ``upgrade head`` the schema is what ``storage.tables`` describes (alembic's autogenerate
   comparison finds nothing to add, drop or change);
-- every revision keeps the rows already there and fills what it adds for them (a backfill, a server
-  default, or a reason in ``LEFT_EMPTY``);
-- a database at the previous head, with rows in every table, upgrades and is read back by the models.
+- every revision after the baseline keeps the rows already there and fills what it adds for them (a
+  backfill, a server default, or a reason in ``LEFT_EMPTY``): checked on every later revision, and shown to
+  catch a made-up revision that loses rows or leaves a new column empty;
+- a database at the baseline, with rows in every table, upgrades to head and is read back by the models;
+- a database from before the baseline is refused with a message, not half-upgraded.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,24 +25,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from bot.model import CommunitySettings
-from bot.records import FeedQuery
 from storage.database import SqlDatabase
-from storage.migrate import alembic_config, current_revision, upgrade
+from storage.migrate import SchemaTooOld, alembic_config, current_revision, upgrade
 from storage.tables import Base
 
-# Columns a revision added that may stay empty on the rows that were already there, and why.
-LEFT_EMPTY = {
-    (
-        "memberships",
-        "joined_at",
-    ): "a join seen before the upgrade was not recorded; the core counts from its first sight",
-    ("drafts", "collection"): "drafts written before topics existed have none",
-    ("secrets", "collection"): "secrets written before topics existed have none",
-    ("secrets", "sending_until"): "no card is being sent across an upgrade",
-    ("queue_items", "reply_id"): "items queued before replies were moderated are about their secret",
-    ("bans", "secret_id"): "bans given before the ban list did not record their secret",
-    ("bans", "lifted_at"): "no ban was lifted before unban existed",
-}
+# Columns a revision after the baseline added that may stay empty on the rows already there, and why.
+LEFT_EMPTY: dict[tuple[str, str], str] = {}
 
 # Plausible values for columns the core reads as enums or formats; any other column gets one by its type.
 VALUES: dict[str, Any] = {
@@ -60,7 +51,6 @@ VALUES: dict[str, Any] = {
     "drafts.reason_categories": "",
     "drafts.status": "open",
     "drafts.collection": "love",
-    "pending_inputs.kind": "reply",
     "reactions.kind": "heart",
     "reports.reason": "spam",
     "queue_items.cause": "reports",
@@ -184,41 +174,97 @@ async def test_the_drift_check_sees_a_column_the_migrations_lack(blank: SqlDatab
     assert [(d[0], d[3].name) for d in drift] == [("add_column", "forgotten")]
 
 
-async def test_every_revision_keeps_old_rows_and_fills_what_it_adds_for_them(blank: SqlDatabase) -> None:
+async def _upgrade_problems(
+    database: SqlDatabase, before: str, after: str, more_versions: tuple[Path, ...] = ()
+) -> list[str]:
+    """What upgrading ``before`` -> ``after`` does wrong to a database with one row in every table."""
+    await _wipe(database)
+    await upgrade(database.engine, before, more_versions)
+    columns_before = await _run(database, _seed)
+    await upgrade(database.engine, after, more_versions)
+
+    def check(connection: Connection) -> tuple[dict[str, int], set[tuple[str, str]]]:
+        metadata = _reflect(connection)
+        kept = {
+            name: connection.execute(sa.select(sa.func.count()).select_from(metadata.tables[name])).scalar()
+            for name in columns_before
+            if name in metadata.tables
+        }
+        added = {
+            name: {c.name for c in metadata.tables[name].columns} - old
+            for name, old in columns_before.items()
+            if name in metadata.tables
+        }
+        return kept, _empty_columns(connection, added)
+
+    kept, empty = await _run(database, check)
+    problems = [f"{after} lost the rows of {name}" for name, count in kept.items() if count != 1]
+    problems += [
+        f"{after} adds {table}.{column} without filling it"
+        for table, column in sorted(empty - set(LEFT_EMPTY))
+    ]
+    return problems
+
+
+async def test_every_revision_after_the_baseline_keeps_old_rows_and_fills_what_it_adds(
+    blank: SqlDatabase,
+) -> None:
     revisions = _revisions()
+    assert revisions[0] == "1000"  # the baseline: what came before it is refused, not upgraded
     for before, after in pairwise(revisions):
-        await _wipe(blank)
-        await upgrade(blank.engine, before)
-        columns_before = await _run(blank, _seed)
-        await upgrade(blank.engine, after)
-
-        def check(connection: Connection, columns_before: dict[str, set[str]] = columns_before) -> Any:
-            metadata = _reflect(connection)
-            kept = {
-                name: connection.execute(
-                    sa.select(sa.func.count()).select_from(metadata.tables[name])
-                ).scalar()
-                for name in columns_before
-                if name in metadata.tables
-            }
-            added = {
-                name: {c.name for c in metadata.tables[name].columns} - old
-                for name, old in columns_before.items()
-                if name in metadata.tables
-            }
-            return kept, _empty_columns(connection, added)
-
-        kept, empty = await _run(blank, check)
-        assert kept == dict.fromkeys(columns_before, 1), f"{after} lost rows"
-        unexplained = empty - set(LEFT_EMPTY)
-        assert not unexplained, (
-            f"{after} adds {sorted(unexplained)} without filling them for the rows already there"
-        )
+        assert await _upgrade_problems(blank, before, after) == []
 
 
-async def test_a_database_at_the_previous_head_with_data_upgrades_and_reads_back(blank: SqlDatabase) -> None:
+REVISION = """
+from alembic import op
+import sqlalchemy as sa
+
+revision = "9001"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+{body}
+
+
+def downgrade() -> None:
+    pass
+"""
+
+
+def _made_up_revision(folder: Path, head: str, body: str) -> Path:
+    folder.mkdir()
+    (folder / "9001_made_up.py").write_text(REVISION.format(head=head, body=body))
+    return folder
+
+
+async def test_the_upgrade_check_catches_a_revision_that_loses_rows_or_leaves_a_column_empty(
+    blank: SqlDatabase, tmp_path: Path
+) -> None:
+    head = _revisions()[-1]
+    careless = _made_up_revision(
+        tmp_path / "careless",
+        head,
+        '    op.add_column("secrets", sa.Column("hint", sa.String(20), nullable=True))\n'
+        '    op.execute("DELETE FROM reactions")',
+    )
+    assert await _upgrade_problems(blank, head, "9001", (careless,)) == [
+        "9001 lost the rows of reactions",
+        "9001 adds secrets.hint without filling it",
+    ]
+    careful = _made_up_revision(
+        tmp_path / "careful",
+        head,
+        '    op.add_column("secrets", sa.Column("hint", sa.String(20), nullable=False, server_default="none"))',
+    )
+    assert await _upgrade_problems(blank, head, "9001", (careful,)) == []
+
+
+async def test_a_database_at_the_baseline_with_data_upgrades_and_reads_back(blank: SqlDatabase) -> None:
     revisions = _revisions()
-    await upgrade(blank.engine, revisions[-2])
+    await upgrade(blank.engine, revisions[0])
     seeded = set(await _run(blank, _seed))
     await upgrade(blank.engine)
     assert await current_revision(blank.engine) == revisions[-1]
@@ -236,7 +282,7 @@ async def test_a_database_at_the_previous_head_with_data_upgrades_and_reads_back
 
     counts = await _run(blank, read)
     assert set(counts) == set(Base.metadata.tables)
-    assert all(counts[name] >= 1 for name in seeded), counts  # a table the head adds starts empty
+    assert all(counts[name] >= 1 for name in seeded), counts  # a table a later revision adds starts empty
     async with blank.unit_of_work() as uow:
         community = await uow.communities.get(1)
         secret = await uow.secrets.get(1)
@@ -247,59 +293,14 @@ async def test_a_database_at_the_previous_head_with_data_upgrades_and_reads_back
     assert secret is not None and secret.created_at == SEEDED_AT.replace(tzinfo=UTC)
 
 
-async def test_communities_public_before_public_since_stay_public_from_their_creation(
-    blank: SqlDatabase,
-) -> None:
-    await upgrade(blank.engine, "0005")
-    created = datetime(2025, 6, 1, 8, 0)
+async def test_a_database_from_before_the_baseline_is_refused_with_a_reason(blank: SqlDatabase) -> None:
+    def old_schema(connection: Connection) -> None:
+        connection.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        connection.execute(sa.text("INSERT INTO alembic_version VALUES ('0008')"))
+        connection.execute(sa.text("CREATE TABLE secrets (id INTEGER PRIMARY KEY, author_key VARCHAR(64))"))
 
-    def insert(connection: Connection) -> None:
-        communities = _reflect(connection).tables["communities"]
-        for ident, public in ((1, True), (2, False)):
-            row = {c.name: _value(communities, c) for c in communities.columns}
-            row.update(id=ident, chat_ref=f"g{ident}", public=public, created_at=created)
-            connection.execute(communities.insert().values(row))
-
-    await _run(blank, insert)
-    await upgrade(blank.engine)
-    async with blank.unit_of_work() as uow:
-        public = await uow.communities.public_since()
-    assert [(p.community_id, p.since) for p in public] == [(1, created.replace(tzinfo=UTC))]
-
-
-async def test_cards_out_before_published_at_keep_their_order(blank: SqlDatabase) -> None:
-    await upgrade(blank.engine, "0007")
-    written = datetime(2025, 6, 1, 8, 0)
-    # ids not in the order of writing (a card out of a publication delay); the feed showed them by writing
-    order_of_writing = [3, 1, 2]
-
-    def insert(connection: Connection) -> None:
-        tables = _reflect(connection).tables
-        community = {c.name: _value(tables["communities"], c) for c in tables["communities"].columns}
-        connection.execute(tables["communities"].insert().values(community))
-        secrets = tables["secrets"]
-        for rank, ident in enumerate(order_of_writing):
-            row = {c.name: _value(secrets, c) for c in secrets.columns}
-            row.update(id=ident, number=ident, created_at=written + timedelta(minutes=rank), points=0.0)
-            connection.execute(secrets.insert().values(row))
-        unsent = {c.name: _value(secrets, c) for c in secrets.columns}
-        unsent.update(id=4, number=4, status="queued", card_ref=None, created_at=written)
-        connection.execute(secrets.insert().values(unsent))
-
-    await _run(blank, insert)
-    await upgrade(blank.engine)
-    async with blank.unit_of_work() as uow:
-        latest = await uow.feeds.page(FeedQuery(community_ids=[1], limit=10))
-        top = await uow.feeds.page(FeedQuery(community_ids=[1], by_points=True, limit=10))
-        unsent = await uow.secrets.get(4)
-    newest_first = list(reversed(order_of_writing))
-    assert [s.id for s in latest] == newest_first
-    assert [s.id for s in top] == newest_first
-    published = await _run(
-        blank,
-        lambda connection: dict(
-            connection.execute(sa.text("SELECT id, published_at FROM secrets WHERE id IN (1, 2, 3)")).all()
-        ),
-    )
-    assert all(published[ident] is not None for ident in order_of_writing)
-    assert unsent is not None and unsent.card_ref is None
+    await _run(blank, old_schema)
+    with pytest.raises(SchemaTooOld, match="before the scoped-keys baseline") as refused:
+        await upgrade(blank.engine)
+    assert "can't be turned into keys of one scope" in str(refused.value)
+    assert await current_revision(blank.engine) == "0008"  # left as it was

@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 from bot.anonymity import new_token
 from bot.model import CommunitySettings, SecretStatus
 from bot.ports import Database
-from bot.records import NewSecret, SealedAddress
+from bot.records import NewSecret, SealedAddress, SealedValue
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 KEY = "a" * 64
 OTHER = "b" * 64
 THIRD = "c" * 64
+SALT = b"s" * 16
 
 
 async def add_community(
@@ -33,7 +34,7 @@ async def add_secret(
     number: int = 1,
     at: datetime = NOW,
     *,
-    author_key: str = KEY,
+    author_tag: str = KEY,
     text: str = "text",
     status: SecretStatus = SecretStatus.QUEUED,
     collection: str | None = None,
@@ -43,7 +44,8 @@ async def add_secret(
             NewSecret(
                 community_id=community_id,
                 number=number,
-                author_key=author_key,
+                author_salt=SALT,
+                author_tag=author_tag,
                 text=text,
                 content_warning=False,
                 status=status,
@@ -51,6 +53,7 @@ async def add_secret(
                 author_locale="en",
                 token=new_token(),
                 return_address=SealedAddress(b"sealed", at + timedelta(days=7)),
+                ban_key=SealedValue(b"ban key", at + timedelta(hours=48)),
                 collection=collection,
             )
         )

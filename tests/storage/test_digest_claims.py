@@ -32,7 +32,7 @@ async def _seed(database: SqlDatabase, communities: int) -> None:
             community = await uow.communities.add(
                 "test", f"g{n}", f"Group {n}", CommunitySettings(), DIGEST_AT
             )
-            secret = await uow.secrets.add(NewSecret(community_id=community.id, number=1, author_key="a" * 64, text="worth it", content_warning=False, status=SecretStatus.PUBLISHED, created_at=DIGEST_AT - timedelta(hours=3), author_locale="en", token=new_token()))  # fmt: skip
+            secret = await uow.secrets.add(NewSecret(community_id=community.id, number=1, author_salt=b"s" * 16, author_tag="a" * 64, text="worth it", content_warning=False, status=SecretStatus.PUBLISHED, created_at=DIGEST_AT - timedelta(hours=3), author_locale="en", token=new_token()))  # fmt: skip
             await uow.secrets.add_points(secret.id, 3)
         await uow.commit()
 

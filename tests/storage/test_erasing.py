@@ -9,13 +9,13 @@ from bot.model import DraftKind, Reaction, ReportReason, SecretStatus
 from bot.moderation.verdict import Verdict
 from bot.ports import Database
 from bot.records import NewDraft, NewReply, NewReport
-from tests.storage.contract import KEY, NOW, OTHER, THIRD, add_community, add_secret
+from tests.storage.contract import KEY, NOW, OTHER, SALT, THIRD, add_community, add_secret
 
 
 def _draft(secret_id: int | None, at: timedelta = timedelta(0), text: str = "draft") -> NewDraft:
     kind = DraftKind.REPLY if secret_id else DraftKind.SECRET
     return NewDraft(
-        author_key=OTHER, kind=kind, secret_id=secret_id, text=text, verdict=Verdict.ALLOW,
+        owner_salt=SALT, owner_tag=OTHER, kind=kind, secret_id=secret_id, text=text, verdict=Verdict.ALLOW,
         reason_categories=(), created_at=NOW + at,
     )  # fmt: skip
 
@@ -31,7 +31,7 @@ async def test_an_erased_secret_keeps_nothing_but_its_place(store: Database) -> 
             await uow.reports.add(NewReport(secret_id, THIRD, ReportReason.SPAM, 1.0, NOW))
             assert await uow.replies.claim_pseudonym(secret_id, OTHER, "Blue Fox")
             reply = await uow.replies.add(NewReply(
-                secret_id=secret_id, author_key=OTHER, text="a reply", pseudonym="Blue Fox", by_author=False,
+                secret_id=secret_id, thread_key=OTHER, text="a reply", pseudonym="Blue Fox", by_author=False,
                 created_at=NOW,
             ))  # fmt: skip
             await uow.replies.set_message_ref(reply.id, f"m{reply.id}")  # out: counted on the card
@@ -44,12 +44,14 @@ async def test_an_erased_secret_keeps_nothing_but_its_place(store: Database) -> 
     async with store.unit_of_work() as uow:
         gone = await uow.secrets.get(erased)
         assert gone is not None
-        assert (gone.status, gone.text, gone.author_key, gone.collection) == (
+        assert (gone.status, gone.text, gone.author_salt, gone.author_tag, gone.collection) == (
             SecretStatus.DELETED,
             "",
+            b"",
             "",
             None,
         )
+        assert await uow.secrets.ban_key(erased, NOW) is None
         assert (gone.community_id, gone.number, gone.card_ref) == (community_id, 1, "card-1")
         assert await uow.secrets.return_address(erased, NOW) is None
         assert (await uow.reactions.counts(erased)).heart == 0
@@ -57,16 +59,16 @@ async def test_an_erased_secret_keeps_nothing_but_its_place(store: Database) -> 
         emptied = await uow.replies.get(
             replies[erased]
         )  # its message is out: the row stays for its placeholder
-        assert emptied is not None and (emptied.text, emptied.author_key, emptied.message_ref) == (
+        assert emptied is not None and (emptied.text, emptied.thread_key, emptied.message_ref) == (
             "",
             "",
             f"m{replies[erased]}",
         )
         assert await uow.replies.pseudonym_of(erased, OTHER) is None
-        assert [s.id for s in await uow.secrets.by_author(KEY, 10)] == [kept]
         # the other secret is untouched
         still = await uow.secrets.get(kept)
-        assert still is not None and still.text == "keep me" and still.author_key == KEY
+        assert still is not None and still.text == "keep me" and still.author_tag == KEY
+        assert await uow.secrets.ban_key(kept, NOW) == b"ban key"
         assert (await uow.reactions.counts(kept)).heart == 1 and await uow.replies.count(kept) == 1
         assert await uow.reports.weight(kept) == 1.0
         assert await uow.replies.pseudonym_of(kept, OTHER) == "Blue Fox"

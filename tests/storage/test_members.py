@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.model import Ban, DraftKind, PendingInput
+from bot.model import Ban
 from bot.ports import Database
-from tests.storage.contract import KEY, NOW, OTHER, add_community
+from bot.records import Counter, OwnList, SealedValue
+from tests.storage.contract import KEY, NOW, OTHER, THIRD, add_community
 
 
 async def test_a_join_seen_by_the_bot_is_remembered_with_the_membership(store: Database) -> None:
@@ -21,12 +22,26 @@ async def test_a_join_seen_by_the_bot_is_remembered_with_the_membership(store: D
         await uow.members.mark_verified(OTHER, community_id, later + timedelta(hours=1))
         await uow.commit()
         assert await uow.members.joined_at(OTHER, community_id) == later
-        assert list(await uow.members.verified_since(OTHER, later + timedelta(minutes=30))) == [community_id]
+        assert list(await uow.members.verified_since([OTHER], later + timedelta(minutes=30))) == [
+            community_id
+        ]
         await uow.members.forget_membership(OTHER, community_id)
         await uow.commit()
         assert await uow.members.joined_at(OTHER, community_id) is None
-        assert list(await uow.members.verified_since(OTHER, NOW)) == []
-        assert list(await uow.members.verified_since(KEY, NOW)) == [community_id]
+        assert list(await uow.members.verified_since([OTHER], NOW)) == []
+        assert list(await uow.members.verified_since([KEY], NOW)) == [community_id]
+
+
+async def test_memberships_are_found_among_many_community_keys(store: Database) -> None:
+    communities = [await add_community(store, f"g{n}") for n in range(3)]
+    keys = [f"{n:064x}" for n in range(1200)]  # more than one IN (...) list holds
+    async with store.unit_of_work() as uow:
+        await uow.members.mark_verified(keys[3], communities[0], NOW)
+        await uow.members.mark_verified(keys[1100], communities[2], NOW)
+        await uow.members.mark_verified(KEY, communities[1], NOW)
+        await uow.commit()
+        assert sorted(await uow.members.verified_since(keys, NOW)) == [communities[0], communities[2]]
+        assert list(await uow.members.verified_since([], NOW)) == []
 
 
 async def test_a_join_seen_again_moves_the_join_day(store: Database) -> None:
@@ -39,14 +54,36 @@ async def test_a_join_seen_again_moves_the_join_day(store: Database) -> None:
         assert await uow.members.joined_at(KEY, community_id) == NOW + timedelta(days=3)
 
 
-async def test_strikes_are_counted_per_member_since_a_time(store: Database) -> None:
+async def test_period_counters_count_keep_the_last_time_and_go_with_their_period(store: Database) -> None:
+    end = NOW + timedelta(hours=15)
     async with store.unit_of_work() as uow:
         for hours in (5, 1, 3):
-            await uow.members.add_strike(KEY, NOW - timedelta(hours=hours))
-        await uow.members.add_strike(OTHER, NOW)
+            await uow.members.bump_counter(KEY, NOW - timedelta(hours=hours), end)
+        await uow.members.bump_counter(OTHER, NOW, NOW + timedelta(hours=1))
         await uow.commit()
-        since = await uow.members.strikes_since(KEY, NOW - timedelta(hours=4))
-    assert list(since) == [NOW - timedelta(hours=3), NOW - timedelta(hours=1)]
+        assert await uow.members.counter(KEY, NOW) == Counter(3, NOW - timedelta(hours=3))
+        assert await uow.members.counter(THIRD, NOW) is None
+        assert await uow.members.counter(OTHER, NOW + timedelta(hours=2)) is None  # its period is over
+        assert await uow.members.erase_expired_counters(NOW + timedelta(hours=2)) == 1
+        await uow.commit()
+        assert await uow.members.counter(KEY, NOW) == Counter(3, NOW - timedelta(hours=3))
+        assert await uow.members.erase_expired_counters(end) == 1
+        await uow.commit()
+        assert await uow.members.counter(KEY, NOW) is None
+
+
+async def test_an_own_list_is_written_only_over_the_version_read(store: Database) -> None:
+    async with store.unit_of_work() as uow:
+        assert await uow.own_lists.get(KEY) is None
+        assert await uow.own_lists.save(KEY, b"one", None, "v1")
+        assert not await uow.own_lists.save(KEY, b"two", None, "v2")  # someone wrote it first
+        await uow.commit()
+        assert await uow.own_lists.get(KEY) == OwnList(b"one", "v1")
+        assert not await uow.own_lists.save(KEY, b"two", "v0", "v2")  # stale
+        assert await uow.own_lists.save(KEY, b"two", "v1", "v2")
+        await uow.commit()
+        assert await uow.own_lists.get(KEY) == OwnList(b"two", "v2")
+        assert await uow.own_lists.get(OTHER) is None
 
 
 async def test_a_language_choice_can_be_changed(store: Database) -> None:
@@ -60,17 +97,18 @@ async def test_a_language_choice_can_be_changed(store: Database) -> None:
         assert await uow.preferences.locale(OTHER) is None
 
 
-async def test_a_pending_input_is_replaced_and_read_back_whole(store: Database) -> None:
+async def test_a_pending_input_is_replaced_read_back_whole_and_expires(store: Database) -> None:
+    later = NOW + timedelta(hours=1)
     async with store.unit_of_work() as uow:
-        await uow.preferences.set_pending_input(PendingInput(KEY, DraftKind.REPLY, 7, NOW), KEY)
-        await uow.preferences.set_pending_input(
-            PendingInput(KEY, DraftKind.REPLY, 8, NOW + timedelta(hours=1)), KEY
-        )
+        await uow.preferences.set_pending_input(KEY, SealedValue(b"first", NOW))
+        await uow.preferences.set_pending_input(KEY, SealedValue(b"second", later))
         await uow.commit()
-        assert await uow.preferences.pending_input(KEY) == PendingInput(
-            KEY, DraftKind.REPLY, 8, NOW + timedelta(hours=1)
-        )
-        assert await uow.preferences.pending_input(OTHER) is None
+        assert await uow.preferences.pending_input(KEY, NOW) == SealedValue(b"second", later)
+        assert await uow.preferences.pending_input(KEY, later) is None
+        assert await uow.preferences.pending_input(OTHER, NOW) is None
+        await uow.preferences.set_pending_input(KEY, None)
+        await uow.commit()
+        assert await uow.preferences.pending_input(KEY, NOW) is None
 
 
 async def test_the_ban_that_lasts_longest_is_the_one_in_force(store: Database) -> None:

@@ -9,7 +9,7 @@ from bot.model import DraftKind, DraftStatus, QueueCause, QueueStatus
 from bot.moderation.verdict import Verdict
 from bot.ports import Database
 from bot.records import AuditEntry, NewDraft
-from tests.storage.contract import KEY, NOW, OTHER, add_community, add_secret
+from tests.storage.contract import KEY, NOW, OTHER, SALT, add_community, add_secret
 
 
 async def test_a_queue_item_keeps_its_message_and_decision(store: Database) -> None:
@@ -62,7 +62,8 @@ async def test_a_draft_keeps_its_choices(store: Database) -> None:
     async with store.unit_of_work() as uow:
         draft = await uow.drafts.add(
             NewDraft(
-                author_key=KEY,
+                owner_salt=SALT,
+                owner_tag=KEY,
                 kind=DraftKind.REPLY,
                 secret_id=secret_id,
                 text="a reply",

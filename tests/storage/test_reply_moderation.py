@@ -17,7 +17,7 @@ async def test_a_replys_state_and_its_thread(store: Database) -> None:
         first = await uow.replies.add(
             NewReply(
                 secret_id=secret_id,
-                author_key=OTHER,
+                thread_key=OTHER,
                 text="one",
                 pseudonym="fox:amber",
                 by_author=False,
@@ -27,7 +27,7 @@ async def test_a_replys_state_and_its_thread(store: Database) -> None:
         second = await uow.replies.add(
             NewReply(
                 secret_id=secret_id,
-                author_key=KEY,
+                thread_key=KEY,
                 text="two",
                 pseudonym="owl:jade",
                 by_author=True,
@@ -37,7 +37,7 @@ async def test_a_replys_state_and_its_thread(store: Database) -> None:
         await uow.replies.add(
             NewReply(
                 secret_id=other,
-                author_key=OTHER,
+                thread_key=OTHER,
                 text="elsewhere",
                 pseudonym="fox:amber",
                 by_author=False,
@@ -67,7 +67,7 @@ async def test_reports_on_a_reply_are_one_per_reporter_and_weighed_since_a_decis
         reply = await uow.replies.add(
             NewReply(
                 secret_id=secret_id,
-                author_key=OTHER,
+                thread_key=OTHER,
                 text="rude",
                 pseudonym="fox:amber",
                 by_author=False,
@@ -77,7 +77,7 @@ async def test_reports_on_a_reply_are_one_per_reporter_and_weighed_since_a_decis
         other = await uow.replies.add(
             NewReply(
                 secret_id=secret_id,
-                author_key=THIRD,
+                thread_key=THIRD,
                 text="fine",
                 pseudonym="owl:jade",
                 by_author=False,
@@ -107,7 +107,7 @@ async def test_queue_items_about_a_reply_stay_apart_from_those_about_its_secret(
         reply = await uow.replies.add(
             NewReply(
                 secret_id=secret_id,
-                author_key=OTHER,
+                thread_key=OTHER,
                 text="rude",
                 pseudonym="fox:amber",
                 by_author=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from bot.anonymity import new_token
@@ -11,19 +12,28 @@ from bot.model import (
     CommunitySettings,
     DraftKind,
     DraftStatus,
-    PendingInput,
     QueueCause,
     QueueStatus,
     Reaction,
+    ReactionCounts,
     ReportReason,
     SecretStatus,
 )
 from bot.moderation.verdict import Verdict
 from bot.outbox import CardDue, CardRefresh
 from bot.ports import Database
-from bot.records import AuditEntry, FeedQuery, NewDraft, NewReport, NewSecret, PublicCommunity
+from bot.records import (
+    AuditEntry,
+    FeedQuery,
+    NewDraft,
+    NewReply,
+    NewReport,
+    NewSecret,
+    PublicCommunity,
+    SealedValue,
+)
 from storage.database import SqlDatabase
-from tests.storage.contract import KEY, NOW, OTHER, add_community, add_secret
+from tests.storage.contract import KEY, NOW, OTHER, SALT, add_community, add_secret
 
 
 async def test_times_come_back_in_utc_whatever_zone_they_were_given_in(store: Database) -> None:
@@ -63,7 +73,8 @@ async def test_a_draft_is_submitted_once(store: Database) -> None:
     async with store.unit_of_work() as uow:
         draft = await uow.drafts.add(
             NewDraft(
-                author_key=KEY,
+                owner_salt=SALT,
+                owner_tag=KEY,
                 kind=DraftKind.SECRET,
                 text="hello",
                 verdict=Verdict.ALLOW,
@@ -78,6 +89,7 @@ async def test_a_draft_is_submitted_once(store: Database) -> None:
         await uow.commit()
         stored = await uow.drafts.get(draft.id)
     assert stored is not None and stored.status is DraftStatus.SUBMITTED
+    assert (stored.owner_salt, stored.owner_tag) == (SALT, KEY)
 
 
 async def test_reactions_toggle_and_count(store: Database) -> None:
@@ -90,6 +102,32 @@ async def test_reactions_toggle_and_count(store: Database) -> None:
         await uow.commit()
         counts = await uow.reactions.counts(secret_id)
     assert (counts.heart, counts.laugh, counts.wow, counts.sad) == (1, 0, 0, 1)
+
+
+async def test_engagement_of_several_secrets_at_once(store: Database) -> None:
+    community_id = await add_community(store)
+    busy, quiet = await add_secret(store, community_id, 1), await add_secret(store, community_id, 2)
+    async with store.unit_of_work() as uow:
+        await uow.reactions.toggle(busy, KEY, Reaction.HEART)
+        await uow.reactions.toggle(busy, OTHER, Reaction.HEART)
+        await uow.reactions.toggle(busy, OTHER, Reaction.WOW)
+        reply = NewReply(
+            secret_id=busy,
+            thread_key=KEY,
+            text="a reply",
+            pseudonym="Blue Fox",
+            by_author=False,
+            created_at=NOW,
+        )
+        await uow.replies.set_message_ref((await uow.replies.add(reply)).id, "m-1")
+        await uow.replies.add(replace(reply, text="not out yet"))  # counted once it is out
+        await uow.commit()
+        reactions = await uow.reactions.counts_of([busy, quiet])
+        replies = await uow.replies.counts([busy, quiet])
+    assert set(reactions) == set(replies) == {busy, quiet}
+    counts = reactions[busy]
+    assert (counts.heart, counts.laugh, counts.wow, counts.sad, replies[busy]) == (2, 0, 1, 0, 1)
+    assert (reactions[quiet], replies[quiet]) == (ReactionCounts(), 0)
 
 
 async def test_one_report_per_reporter(store: Database) -> None:
@@ -129,19 +167,19 @@ async def test_membership_pending_input_and_locale(store: Database) -> None:
     async with store.unit_of_work() as uow:
         await uow.members.mark_verified(KEY, community_id, NOW)
         await uow.preferences.set_locale(KEY, "fr")
-        await uow.preferences.set_pending_input(PendingInput(KEY, DraftKind.REPLY, 7, NOW), KEY)
+        await uow.preferences.set_pending_input(KEY, SealedValue(b"sealed", NOW + timedelta(minutes=30)))
         await uow.commit()
     async with store.unit_of_work() as uow:
-        assert list(await uow.members.verified_since(KEY, NOW - timedelta(minutes=1))) == [community_id]
-        assert list(await uow.members.verified_since(KEY, NOW + timedelta(minutes=1))) == []
+        assert list(await uow.members.verified_since([KEY], NOW - timedelta(minutes=1))) == [community_id]
+        assert list(await uow.members.verified_since([KEY], NOW + timedelta(minutes=1))) == []
         assert await uow.preferences.locale(KEY) == "fr"
-        pending = await uow.preferences.pending_input(KEY)
-        assert pending is not None and pending.target_id == 7
-        await uow.preferences.set_pending_input(None, KEY)
+        pending = await uow.preferences.pending_input(KEY, NOW)
+        assert pending is not None and pending.sealed == b"sealed"
+        await uow.preferences.set_pending_input(KEY, None)
         await uow.members.forget_membership(KEY, community_id)
         await uow.commit()
-        assert await uow.preferences.pending_input(KEY) is None
-        assert list(await uow.members.verified_since(KEY, NOW - timedelta(minutes=1))) == []
+        assert await uow.preferences.pending_input(KEY, NOW) is None
+        assert list(await uow.members.verified_since([KEY], NOW - timedelta(minutes=1))) == []
 
 
 async def test_queue_items_are_decided_once_and_audited(store: Database) -> None:
@@ -202,7 +240,7 @@ async def test_feeds_subscriptions_and_digest_readers(store: Database) -> None:
         for n, (community, collection, points) in enumerate(
             [(public, "love", 5), (public, "work", 9), (private, "love", 7), (public, None, 1)]
         ):
-            secret = await uow.secrets.add(NewSecret(community_id=community, number=n + 1, author_key=KEY, text=f"text {n}", content_warning=False, status=SecretStatus.PUBLISHED, created_at=NOW - timedelta(hours=n), author_locale="en", token=new_token(), collection=collection))  # fmt: skip
+            secret = await uow.secrets.add(NewSecret(community_id=community, number=n + 1, author_salt=SALT, author_tag=KEY, text=f"text {n}", content_warning=False, status=SecretStatus.PUBLISHED, created_at=NOW - timedelta(hours=n), author_locale="en", token=new_token(), collection=collection))  # fmt: skip
             await uow.secrets.add_points(secret.id, points)
             ids.append(secret.id)
         await uow.preferences.set_subscription(OTHER, "love", True)
@@ -230,7 +268,7 @@ async def test_feeds_subscriptions_and_digest_readers(store: Database) -> None:
         await uow.digests.set_address(OTHER, address)
         await uow.commit()
         assert await uow.digests.address(OTHER, NOW) == address
-        assert [reader.author_key for reader in await uow.digests.readers(NOW)] == [OTHER]
+        assert [reader.preference_key for reader in await uow.digests.readers(NOW)] == [OTHER]
         assert await uow.digests.claim_member(OTHER, "2026-11-24", NOW)
         assert not await uow.digests.claim_member(OTHER, "2026-11-24", NOW)
         assert await uow.digests.erase_expired(NOW + timedelta(days=8)) == 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.anonymity import new_token
-from bot.model import CommunitySettings, SecretStatus, Token
+from bot.model import CommunitySettings, QueueCause, QueueStatus, SecretStatus, Token
 from bot.ports import Database
-from bot.records import FeedQuery, NewSecret
-from tests.storage.contract import KEY, NOW, OTHER, add_community, add_secret
+from bot.records import FeedQuery, NewReply, NewSecret, SealedValue
+from tests.storage.contract import KEY, NOW, OTHER, SALT, add_community, add_secret
 
 TOKEN = Token("a1b2c3d4e5f6g7h8i9j0")
 
@@ -20,7 +20,8 @@ async def test_a_secret_comes_back_as_it_was_written(store: Database) -> None:
             NewSecret(
                 community_id=community_id,
                 number=4,
-                author_key=KEY,
+                author_salt=SALT,
+                author_tag=KEY,
                 text="a secret",
                 content_warning=True,
                 status=SecretStatus.HELD,
@@ -35,14 +36,15 @@ async def test_a_secret_comes_back_as_it_was_written(store: Database) -> None:
         found = await uow.secrets.get(made.id)
         assert found == made
         assert found is not None
-        assert (found.community_id, found.number, found.author_key, found.text) == (
-            community_id, 4, KEY, "a secret"
+        assert (found.community_id, found.number, found.author_salt, found.author_tag, found.text) == (
+            community_id, 4, SALT, KEY, "a secret"
         )  # fmt: skip
         assert (found.content_warning, found.status, found.created_at, found.card_ref) == (
             True, SecretStatus.HELD, NOW, None
         )  # fmt: skip
         assert (found.author_locale, found.collection, found.points) == ("fr", "love", 0.0)
         assert await uow.secrets.return_address(made.id, NOW) is None
+        assert await uow.secrets.ban_key(made.id, NOW) is None
         assert await uow.secrets.get(made.id + 1000) is None
         assert await uow.secrets.by_token(TOKEN) == made  # what buttons and links carry
         assert await uow.secrets.by_token(new_token()) is None
@@ -76,20 +78,44 @@ async def test_a_return_address_is_erased_once_used(store: Database) -> None:
         assert await uow.secrets.erase_expired_return_addresses(NOW + timedelta(days=1)) == 0
 
 
-async def test_an_authors_secrets_newest_first_and_counted_per_community(store: Database) -> None:
-    first, second = await add_community(store, "g1"), await add_community(store, "g2")
-    old = await add_secret(store, first, 1, NOW - timedelta(days=2), text="old")
-    new = await add_secret(store, first, 2, NOW, text="new")
-    there = await add_secret(store, second, 1, NOW - timedelta(hours=1), text="there")
-    await add_secret(store, first, 3, NOW, author_key=OTHER, text="not mine")
+async def test_secrets_are_fetched_by_ids(store: Database) -> None:
+    community_id = await add_community(store)
+    ids = [await add_secret(store, community_id, n) for n in range(1, 4)]
     async with store.unit_of_work() as uow:
-        assert [s.id for s in await uow.secrets.by_author(KEY, 10)] == [new, there, old]
-        assert [s.id for s in await uow.secrets.by_author(KEY, 2)] == [new, there]
-        since = NOW - timedelta(days=1)
-        assert sorted(await uow.secrets.recent_texts_by_author(KEY, since)) == ["new", "there"]
-        assert await uow.secrets.count_since(KEY, first, since) == 1
-        assert await uow.secrets.count_since(KEY, first, NOW - timedelta(days=3)) == 2
-        assert await uow.secrets.count_since(OTHER, second, since) == 0
+        found = await uow.secrets.get_many([ids[2], ids[0], ids[2] + 1000])
+        assert sorted(s.id for s in found) == [ids[0], ids[2]]
+        assert list(await uow.secrets.get_many([])) == []
+
+
+async def test_ban_keys_last_their_window_or_while_moderators_have_to_decide(store: Database) -> None:
+    community_id = await add_community(store)
+    waiting, done = await add_secret(store, community_id, 1), await add_secret(store, community_id, 2)
+    later = NOW + timedelta(hours=49)
+    async with store.unit_of_work() as uow:
+        assert await uow.secrets.ban_key(done, NOW) == b"ban key"
+        assert await uow.secrets.ban_key(done, later) is None
+        await uow.moderation.add_item(community_id, waiting, QueueCause.REPORTS, "spam", NOW)
+        reply = await uow.replies.add(
+            NewReply(
+                secret_id=done, thread_key=OTHER, text="a reply", pseudonym="Blue Fox", by_author=False,
+                created_at=NOW, ban_key=SealedValue(b"reply key", NOW + timedelta(hours=48)),
+            )
+        )  # fmt: skip
+        await uow.commit()
+        assert await uow.replies.ban_key(reply.id, NOW) == b"reply key"
+        assert await uow.secrets.erase_expired_ban_keys(later) == 1  # the done one's
+        assert await uow.replies.erase_expired_ban_keys(later) == 1
+        await uow.commit()
+        assert await uow.secrets.ban_key(done, NOW) is None
+        assert await uow.secrets.ban_key(waiting, later) == b"ban key"  # still waiting for a moderator
+        assert await uow.replies.ban_key(reply.id, NOW) is None
+        item = await uow.moderation.open_item_for(waiting)
+        assert item is not None
+        await uow.moderation.decide(item.id, QueueStatus.APPROVED, later)
+        assert await uow.secrets.ban_key(waiting, later) is None
+        assert await uow.secrets.erase_expired_ban_keys(later) == 1
+        await uow.commit()
+        assert await uow.secrets.ban_key(waiting, NOW) is None
 
 
 async def test_feeds_show_published_cards_newest_card_first_and_page(store: Database) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.model import QueueCause, QueueStatus, ReportReason
+from bot.model import ReportReason
 from bot.ports import Database
-from bot.records import NewReply, NewReport, ReporterRecord
+from bot.records import NewReply, NewReport, ReporterRecord, SealedReporter, SealedValue
 from tests.storage.contract import KEY, NOW, OTHER, THIRD, add_community, add_secret
 
 
@@ -17,7 +17,7 @@ async def test_replies_are_stored_counted_and_given_their_message(store: Databas
         reply = await uow.replies.add(
             NewReply(
                 secret_id=secret_id,
-                author_key=OTHER,
+                thread_key=OTHER,
                 text="me too",
                 pseudonym="Blue Fox",
                 by_author=False,
@@ -27,7 +27,7 @@ async def test_replies_are_stored_counted_and_given_their_message(store: Databas
         crowned = await uow.replies.add(
             NewReply(
                 secret_id=secret_id,
-                author_key=KEY,
+                thread_key=KEY,
                 text="thanks",
                 pseudonym="Red Owl",
                 by_author=True,
@@ -37,7 +37,7 @@ async def test_replies_are_stored_counted_and_given_their_message(store: Databas
         await uow.replies.add(
             NewReply(
                 secret_id=other,
-                author_key=OTHER,
+                thread_key=OTHER,
                 text="elsewhere",
                 pseudonym="Blue Fox",
                 by_author=False,
@@ -49,7 +49,7 @@ async def test_replies_are_stored_counted_and_given_their_message(store: Databas
     async with store.unit_of_work() as uow:
         found = await uow.replies.get(reply.id)
         assert found is not None
-        assert (found.secret_id, found.author_key, found.text, found.pseudonym) == (
+        assert (found.secret_id, found.thread_key, found.text, found.pseudonym) == (
             secret_id, OTHER, "me too", "Blue Fox"
         )  # fmt: skip
         assert (found.by_author, found.created_at, found.message_ref) == (False, NOW, "m-1")
@@ -60,8 +60,6 @@ async def test_replies_are_stored_counted_and_given_their_message(store: Databas
         assert await uow.replies.count(other) == 0
         await uow.replies.set_message_ref(crowned.id, "m-2")
         assert await uow.replies.count(secret_id) == 2
-        assert await uow.replies.count_by_author_since(OTHER, NOW - timedelta(hours=1)) == 1
-        assert await uow.replies.count_by_author_since(OTHER, NOW - timedelta(hours=3)) == 2
 
 
 async def test_a_pseudonym_is_one_members_in_one_thread(store: Database) -> None:
@@ -96,30 +94,41 @@ async def test_report_weight_counts_only_reports_made_since_a_decision(store: Da
         assert await uow.reports.weight(secret_id, NOW + timedelta(hours=2)) == 0
 
 
-async def test_a_reporters_record_counts_judged_secrets_once(store: Database) -> None:
+async def test_reports_keep_their_reporters_sealed_key_until_judged_or_expired(store: Database) -> None:
+    community_id = await add_community(store)
+    judged, waiting = await add_secret(store, community_id, 1), await add_secret(store, community_id, 2)
+    week = NOW + timedelta(days=7)
+    async with store.unit_of_work() as uow:
+        for secret_id in (judged, waiting):
+            await uow.reports.add(
+                NewReport(secret_id, KEY, ReportReason.SPAM, 1.0, NOW, SealedValue(b"k1", week))
+            )
+        await uow.reports.add(NewReport(judged, OTHER, ReportReason.SPAM, 1.0, NOW, SealedValue(b"k2", week)))
+        await uow.reports.add(NewReport(judged, THIRD, ReportReason.SPAM, 1.0, NOW))  # nothing sealed
+        await uow.commit()
+        assert list(await uow.reports.sealed_reporters(judged, NOW)) == [
+            SealedReporter(KEY, b"k1"), SealedReporter(OTHER, b"k2")
+        ]  # fmt: skip
+        assert list(await uow.reports.sealed_reporters(judged, week)) == []
+        await uow.reports.erase_seals(judged)
+        await uow.commit()
+        assert list(await uow.reports.sealed_reporters(judged, NOW)) == []
+        assert list(await uow.reports.sealed_reporters(waiting, NOW)) == [SealedReporter(KEY, b"k1")]
+        assert await uow.reports.weight(judged) == 3  # the reports themselves stay
+        assert await uow.reports.erase_expired_seals(week) == 1
+        await uow.commit()
+        assert list(await uow.reports.sealed_reporters(waiting, NOW)) == []
+
+
+async def test_reporter_records_count_judgements_per_community_key(store: Database) -> None:
     community_id = await add_community(store)
     elsewhere = await add_community(store, "g2")
-    upheld, approved, judged_before, other = [await add_secret(store, community_id, n) for n in (1, 2, 3, 4)]
-    there = await add_secret(store, elsewhere, 1)
     async with store.unit_of_work() as uow:
-        for secret_id in (upheld, approved, other, there):
-            await uow.reports.add(NewReport(secret_id, KEY, ReportReason.SPAM, 1.0, NOW))
-        await uow.reports.add(NewReport(judged_before, KEY, ReportReason.SPAM, 1.0, NOW + timedelta(hours=2)))
-        await uow.reports.add(NewReport(other, THIRD, ReportReason.SPAM, 1.0, NOW))
-        decisions = [
-            (upheld, QueueCause.REPORTS, QueueStatus.REMOVED),
-            (approved, QueueCause.REPORTS, QueueStatus.APPROVED),
-            (approved, QueueCause.REPORTS, QueueStatus.APPROVED),  # hidden again, approved again: one secret
-            (judged_before, QueueCause.REPORTS, QueueStatus.REMOVED),  # decided before the report was made
-            (other, QueueCause.FILTER, QueueStatus.REMOVED),  # not a decision on reports
-        ]
-        for secret_id, cause, status in decisions:
-            item = await uow.moderation.add_item(community_id, secret_id, cause, "", NOW)
-            assert await uow.moderation.decide(item.id, status, NOW + timedelta(hours=1))
-        item = await uow.moderation.add_item(elsewhere, there, QueueCause.REPORTS, "", NOW)
-        assert await uow.moderation.decide(item.id, QueueStatus.BANNED, NOW + timedelta(hours=1))
-        await uow.moderation.add_item(community_id, other, QueueCause.REPORTS, "", NOW)  # still open
+        assert await uow.reports.record_of(KEY, community_id) == ReporterRecord(0, 0)
+        for upheld in (True, True, False):
+            await uow.reports.record_judgement(KEY, community_id, upheld)
+        await uow.reports.record_judgement(KEY, elsewhere, False)
         await uow.commit()
-        assert await uow.reports.record_of(KEY, community_id) == ReporterRecord(upheld=1, rejected=1)
-        assert await uow.reports.record_of(KEY, elsewhere) == ReporterRecord(upheld=1, rejected=0)
+        assert await uow.reports.record_of(KEY, community_id) == ReporterRecord(upheld=2, rejected=1)
+        assert await uow.reports.record_of(KEY, elsewhere) == ReporterRecord(upheld=0, rejected=1)
         assert await uow.reports.record_of(OTHER, community_id) == ReporterRecord(upheld=0, rejected=0)

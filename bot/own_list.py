@@ -1,0 +1,45 @@
+"""A member's own secrets without a lookup table: one row per person, holding the ids of their latest
+secrets sealed under a key derived from the person (never stored) and padded to one size, so the row tells
+neither which secrets nor how many. /mine opens it; posting and deleting rewrite it.
+
+A stolen database shows one opaque row per member who ever posted, of fixed size and rewritten with a
+fresh nonce at each change. Opening a row needs the pepper and the person's platform id, through a
+memory-hard derivation (see bot/anonymity.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+CAPACITY = 256  # the latest secrets kept (/mine shows the 20 latest; duplicates and new-author checks use it)
+ID_BYTES = 8
+SIZE = 2 + CAPACITY * ID_BYTES  # plaintext, always this long
+SEALED_SIZE = 12 + SIZE + 16
+
+
+def seal(ids: list[int], key: bytes, locator: str) -> bytes:
+    """``ids`` oldest first; only the latest ``CAPACITY`` are kept."""
+    kept = ids[-CAPACITY:]
+    plain = len(kept).to_bytes(2, "big") + b"".join(i.to_bytes(ID_BYTES, "big") for i in kept)
+    plain += bytes(SIZE - len(plain))
+    nonce = os.urandom(12)
+    return nonce + AESGCM(key).encrypt(nonce, plain, _context(locator))
+
+
+def open_list(sealed: bytes, key: bytes, locator: str) -> list[int] | None:
+    """The ids, oldest first; None when the row is not this person's or was tampered with."""
+    try:
+        plain = AESGCM(key).decrypt(sealed[:12], sealed[12:], _context(locator))
+    except (InvalidTag, ValueError):
+        return None
+    count = int.from_bytes(plain[:2], "big")
+    if len(plain) != SIZE or count > CAPACITY:
+        return None
+    return [int.from_bytes(plain[2 + i * ID_BYTES : 2 + (i + 1) * ID_BYTES], "big") for i in range(count)]
+
+
+def _context(locator: str) -> bytes:
+    return f"own-list:{locator}".encode()

@@ -1,0 +1,106 @@
+"""Who wrote what, without storing it: a salted tag per secret ("is it mine?" is recomputed), the member's
+sealed list of their own secrets for /mine, and the author's community key sealed on a secret for a bounded
+window so that moderators can ban an author they never see."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot import own_list
+from bot.anonymity import new_salt
+from bot.model import ReplyPost, Secret
+from bot.records import SealedValue
+from bot.usecases.context import Context
+
+# How long a secret keeps its author's sealed community key for a ban: 48 hours after it was written, or
+# longer while it waits for a moderator's decision (held, or hidden by reports). Then only its salted tag
+# remains, which nobody can open without the author.
+BAN_KEY_WINDOW = timedelta(hours=48)
+# How long a report keeps its reporter's sealed community key, waiting for the moderators' judgement of it
+# (which counts in the reporter's weight): past it, the report is judged without touching their record.
+REPORTER_KEY_WINDOW = timedelta(days=7)
+SAVE_ATTEMPTS = 8
+
+
+def new_author(ctx: Context) -> tuple[bytes, str]:
+    """(salt, tag) for something this member writes now."""
+    salt = new_salt()
+    return salt, ctx.keys.author_tag(salt)
+
+
+def new_owner(ctx: Context) -> tuple[bytes, str]:
+    salt = new_salt()
+    return salt, ctx.keys.draft_tag(salt)
+
+
+def wrote(ctx: Context, secret: Secret) -> bool:
+    return ctx.keys.wrote(secret.author_salt, secret.author_tag)
+
+
+def ban_key_context(salt: bytes) -> str:
+    return f"ban-key:{salt.hex()}"
+
+
+def reply_ban_key_context(thread_key: str, created_at: datetime) -> str:
+    """A reply's: its thread key and its time (to the microsecond) name the row."""
+    return f"reply-ban-key:{thread_key}:{round(created_at.timestamp() * 1_000_000)}"
+
+
+def reporter_key_context(reporter_key: str) -> str:
+    return f"reporter-key:{reporter_key}"
+
+
+def sealed_member_key(ctx: Context, community_id: int, context: str, window: timedelta) -> SealedValue:
+    sealed = ctx.services.sealer.seal(ctx.keys.member(community_id), context)
+    return SealedValue(sealed, ctx.now() + window)
+
+
+async def author_member_key(ctx: Context, secret: Secret) -> str | None:
+    """The author's community key, opened from the secret while its window lasts; None after."""
+    sealed = await ctx.uow.secrets.ban_key(secret.id, ctx.now())
+    return ctx.services.sealer.open(sealed, ban_key_context(secret.author_salt)) if sealed else None
+
+
+async def replier_member_key(ctx: Context, reply: ReplyPost) -> str | None:
+    """The replier's community key, opened from the reply while its window lasts; None after."""
+    sealed = await ctx.uow.replies.ban_key(reply.id, ctx.now())
+    context = reply_ban_key_context(reply.thread_key, reply.created_at)
+    return ctx.services.sealer.open(sealed, context) if sealed else None
+
+
+async def own_secret_ids(ctx: Context) -> list[int]:
+    """The ids of the member's latest secrets, oldest first."""
+    locator, key = ctx.keys.own_list()
+    stored = await ctx.uow.own_lists.get(locator)
+    return (own_list.open_list(stored.sealed, key, locator) or []) if stored else []
+
+
+async def own_secrets(ctx: Context, since: datetime | None = None) -> list[Secret]:
+    """The member's latest secrets, newest first (each checked against its tag)."""
+    ids = await own_secret_ids(ctx)
+    found = {s.id: s for s in await ctx.uow.secrets.get_many(ids) if wrote(ctx, s)}
+    return [found[i] for i in reversed(ids) if i in found and (since is None or found[i].created_at >= since)]
+
+
+async def remember(ctx: Context, secret_id: int) -> None:
+    await _change(ctx, lambda ids: [*ids, secret_id])
+
+
+async def forget(ctx: Context, secret_id: int) -> None:
+    await _change(ctx, lambda ids: [i for i in ids if i != secret_id])
+
+
+async def _change(ctx: Context, change: Callable[[list[int]], list[int]]) -> None:
+    """Rewrite the sealed list, again if another event of the same member changed it meanwhile."""
+    locator, key = ctx.keys.own_list()
+    for _ in range(SAVE_ATTEMPTS):
+        stored = await ctx.uow.own_lists.get(locator)
+        ids = (own_list.open_list(stored.sealed, key, locator) or []) if stored else []
+        sealed = own_list.seal(change(ids), key, locator)
+        if await ctx.uow.own_lists.save(
+            locator, sealed, stored.version if stored else None, secrets.token_hex(16)
+        ):
+            return
+    raise RuntimeError("the member's list of secrets kept changing")
