@@ -36,6 +36,7 @@ async def test_an_erased_secret_keeps_nothing_but_its_place(store: Database) -> 
             ))  # fmt: skip
             await uow.replies.set_message_ref(reply.id, f"m{reply.id}")  # out: counted on the card
             replies[secret_id] = reply.id
+            assert await uow.reply_moderation.add_report(reply.id, THIRD, ReportReason.HATE, 1.0, NOW)
             await uow.drafts.add(_draft(secret_id))
         await uow.secrets.set_card_ref(erased, "card-1", NOW)
         await uow.commit()
@@ -59,6 +60,8 @@ async def test_an_erased_secret_keeps_nothing_but_its_place(store: Database) -> 
         emptied = await uow.replies.get(
             replies[erased]
         )  # its message is out: the row stays for its placeholder
+        assert await uow.reply_moderation.report_weight(replies[erased]) == 0
+        assert await uow.reply_moderation.report_weight(replies[kept]) == 1.0
         assert emptied is not None and (emptied.text, emptied.thread_key, emptied.message_ref) == (
             "",
             "",
