@@ -76,6 +76,7 @@ TOP = Command("top", Place.PRIVATE)
 TOPICS = Command("topics", Place.PRIVATE)
 MINE = Command("mine", Place.PRIVATE)
 LANGUAGE = Command("language", Place.PRIVATE)
+PRIVACY = Command("privacy", Place.PRIVATE)
 CANCEL = Command("cancel", Place.PRIVATE, Feature.TYPED_REPLIES)
 HELP = Command("help", Place.PRIVATE)
 SETUP = Command(
@@ -113,7 +114,7 @@ SANCTIONS = (
 )  # direct moderation by the admins, in a community's or its moderators' chat
 
 COMMANDS = (
-    *(START, SECRET, LATEST, TOP, TOPICS, MINE, LANGUAGE, CANCEL, HELP),
+    *(START, SECRET, LATEST, TOP, TOPICS, MINE, LANGUAGE, PRIVACY, CANCEL, HELP),
     *(SETUP, LINK_MODERATORS, SETTINGS, AUDIT, *SANCTIONS),
 )
 ALL_FEATURES = frozenset(Feature)

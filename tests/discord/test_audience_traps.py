@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.discord.harness import GUILD, MODS, populate, running_discord, uid
+from tests.discord.harness import GENERAL, GUILD, MODS, populate, running_discord, uid
 from tests.emulators.discord import VIEW_CHANNEL, DiscordEmulator
 
 STAFF = 910000000000000031
@@ -33,3 +33,19 @@ async def test_a_channel_hidden_by_a_role_is_refused_at_setup_with_the_way_out(
                 "every member of the server can read" in answer["content"] and answer["flags"] & 64
             )  # ephemeral
             assert not [m for m in dc.messages(STAFF) if "Murmure is here" in (m.content or "")]
+
+
+async def test_privacy_is_a_command_answered_privately_in_the_members_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dc = DiscordEmulator()
+    async with dc:
+        await populate(dc)
+        async with running_discord(tmp_path, monkeypatch, dc):
+            asked = await dc.user_runs_command(uid("alice"), GUILD, GENERAL, "privacy")
+            answer = await asked.response()
+            body = answer["data"] if answer["type"] == 4 else {"content": "", "flags": 64}
+            if answer["type"] != 4:  # deferred: the notice comes as the edited original
+                await dc.wait_until(lambda: "What Murmure keeps" in (asked.original().content or ""))
+                body = {"content": asked.original().content, "flags": 64}
+            assert "What Murmure keeps" in body["content"] and body["flags"] & 64

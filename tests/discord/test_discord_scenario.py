@@ -57,6 +57,7 @@ async def test_the_whole_flow_in_a_discord_server(
                 "topics",
                 "mine",
                 "language",
+                "privacy",
                 "help",
                 "murmure",
             }

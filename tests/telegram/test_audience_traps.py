@@ -41,3 +41,17 @@ async def test_a_trap_group_titled_like_the_real_one_is_told_apart_and_publishes
         await t.click("alice", await t.until(uid("alice"), "Preview"), real)
         await t.click("alice", await t.until(uid("alice"), "Group: Night owls · 👥 6"), "Post")
         await t.until(uid("alice"), "will appear in")
+
+
+async def test_privacy_is_answered_in_the_dm_in_english_and_french(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        await t.dm("alice", "/privacy")
+        notice = await t.until(uid("alice"), "What Murmure keeps")
+        assert "never who wrote them" in (notice.text or "")
+        await t.dm("bob", "/language")
+        menu = await t.until(uid("bob"), "")
+        await t.click("bob", menu, "Français")
+        await t.dm("bob", "/privacy")
+        await t.until(uid("bob"), "Ce que Murmure garde")

@@ -125,7 +125,17 @@ async def test_the_whole_flow_in_a_telegram_group(
         private, admins = {"type": "all_private_chats"}, {"type": "all_chat_administrators"}
         for language in ("", "fr"):
             menu = [c["command"] for c in tg.commands(language, private)]
-            assert menu == ["start", "latest", "top", "topics", "mine", "language", "cancel", "help"]
+            assert menu == [
+                "start",
+                "latest",
+                "top",
+                "topics",
+                "mine",
+                "language",
+                "privacy",
+                "cancel",
+                "help",
+            ]
             assert [c["command"] for c in tg.commands(language, admins)] == [
                 *("linkmods", "settings", "audit", "remove", "ban", "unban", "bans")
             ]
