@@ -10,6 +10,7 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeDefault,
     Update,
 )
 from telegram.ext import Application, ApplicationBuilder
@@ -69,13 +70,18 @@ class TelegramConnection:
         self._initialized = self._started = self._updating = False
 
     async def _set_menus(self) -> None:
+        """Each scope's menu in each language; a scope with none is cleared, as is the default scope (an
+        earlier version put the members' commands there, where groups showed them)."""
         bot = self._application.bot
         for locale in SUPPORTED_LOCALES:
             language = None if locale == "en" else locale
+            await bot.delete_my_commands(scope=BotCommandScopeDefault(), language_code=language)
             for scope, commands in menus():
                 if commands:
                     described = [BotCommand(c.name, t_in(locale, c.description_key)) for c in commands]
                     await bot.set_my_commands(described, scope=scope, language_code=language)
+                else:
+                    await bot.delete_my_commands(scope=scope, language_code=language)
 
     async def start(self, service: Murmure) -> None:
         section, app = self._section, self._application
