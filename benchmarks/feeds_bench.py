@@ -60,6 +60,7 @@ async def seed(database: SqlDatabase, secrets: int) -> None:
                 {
                     "community_id": community, "number": numbers[community],
                     "author_salt": rng.randbytes(16), "author_tag": f"{rng.getrandbits(256):064x}",
+                    "token": f"f{start + len(rows):019d}",
                     "text": "A secret written for the benchmark, about as long as real ones are.",
                     "content_warning": False, "status": "published" if rng.random() > 0.05 else "hidden",
                     "created_at": NOW - SPAN * rng.random(), "card_ref": str(rng.randint(1, 10**6)),
@@ -77,12 +78,12 @@ async def measure(database: SqlDatabase, runs: int = 50) -> tuple[float, float]:
         community_id = 1 + run % COMMUNITIES
         started = time.perf_counter()
         async with database.unit_of_work() as uow:
-            pool = await uow.secrets.top_since(community_id, NOW - timedelta(hours=24), 100)
+            pool = await uow.feeds.top_since(community_id, NOW - timedelta(hours=24), 100)
         ranking.by_hotness(pool, NOW)[:10]
         queries.append(time.perf_counter() - started)
         started = time.perf_counter()
         async with database.unit_of_work() as uow:
-            pool = await uow.secrets.top_since(community_id, NOW - digests.DIGEST_WINDOW, 100)
+            pool = await uow.feeds.top_since(community_id, NOW - digests.DIGEST_WINDOW, 100)
         chosen = digests.pick(list(pool), NOW)
         render.digest("en", "Group", [(s, MessageLink("-100123", s.card_ref or "1")) for s in chosen])
         builds.append(time.perf_counter() - started)

@@ -34,7 +34,7 @@ from bot import own_list
 from bot.actions import AskDelete
 from bot.actor import Actor
 from bot.anonymity import Anonymizer, Sealer, new_salt
-from bot.model import CommunitySettings
+from bot.model import CommunitySettings, Token
 from bot.service import Murmure
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
@@ -87,7 +87,7 @@ async def seed(database: SqlDatabase, secrets: int, anonymizer: Anonymizer) -> d
             rows.append(
                 {
                     "id": secret_id, "community_id": community, "number": numbers[community],
-                    "author_salt": salt, "author_tag": tag,
+                    "author_salt": salt, "author_tag": tag, "token": token_of(secret_id),
                     "text": "A secret written for the benchmark, about as long as real ones are.",
                     "content_warning": False, "status": "published" if rng.random() > 0.05 else "hidden",
                     "created_at": NOW - SPAN + SPAN * (secret_id / secrets), "card_ref": str(secret_id),
@@ -104,6 +104,11 @@ async def seed(database: SqlDatabase, secrets: int, anonymizer: Anonymizer) -> d
     async with database.engine.begin() as connection:
         await connection.execute(insert(OwnListRow), lists)
     return theirs
+
+
+def token_of(secret_id: int) -> Token:
+    """What buttons carry (random in the bot; unique here is enough)."""
+    return Token(f"b{secret_id:019d}")
 
 
 def _ms(samples: list[float]) -> str:
@@ -127,12 +132,12 @@ async def measure(database: SqlDatabase, theirs: dict[str, list[int]]) -> dict[s
             found[kind].append(time.perf_counter() - started)
             assert len(answer) == 21, answer  # the title and the 20 latest
         started = time.perf_counter()
-        answer = await service.press(actor, AskDelete(ids[-1]).encode())
+        answer = await service.press(actor, AskDelete(token_of(ids[-1])).encode())
         found["mine"].append(time.perf_counter() - started)
         assert "Delete" in repr(answer), answer
         stranger = Actor(PLATFORM, f"stranger-{member}", "dm-x", "en")
         started = time.perf_counter()
-        answer = await service.press(stranger, AskDelete(ids[-1]).encode())
+        answer = await service.press(stranger, AskDelete(token_of(ids[-1])).encode())
         found["not mine"].append(time.perf_counter() - started)
         assert "Delete" not in repr(answer), answer
     return found
