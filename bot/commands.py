@@ -92,7 +92,7 @@ LINK_MODERATORS = Command(
     _argument("linkmods", "community", ArgumentKind.TEXT, required=True),
 )
 SETTINGS = Command("settings", Place.ADMIN)
-AUDIT = Command("audit", Place.ADMIN)
+AUDIT = Command("audit", Place.ADMIN, arguments=_argument("audit", "page", ArgumentKind.TEXT, required=False))
 REMOVE = Command(
     "remove", Place.ADMIN, arguments=_argument("remove", "number", ArgumentKind.TEXT, required=True)
 )

@@ -52,6 +52,7 @@ from bot.model import Community, CommunitySettings, FeedKind
 from bot.ports import Clock, Database, Directory, TextChecker, UnitOfWork
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases import (
+    audit,
     browsing,
     communities,
     language,
@@ -141,8 +142,8 @@ class Murmure:
         """A photo, sticker or file: only text is published for now; nothing is kept."""
         return await self._run(actor, lambda ctx: say("error.not_text"))
 
-    async def audit(self, actor: Actor, chat_ref: str) -> list[Response]:
-        return await self._run(actor, lambda ctx: moderating.audit(ctx, chat_ref))
+    async def audit(self, actor: Actor, chat_ref: str, page: str = "") -> list[Response]:
+        return await self._run(actor, lambda ctx: audit.show(ctx, chat_ref, page))
 
     async def sanction(self, actor: Actor, chat_ref: str, name: str, argument: str = "") -> list[Response]:
         """A moderator's command typed in a community's chat or its moderators' chat (``/remove 12``,

@@ -26,6 +26,7 @@ SANCTIONS = {
         "lifted": "lifted",
         "preview": "Preview",
         "not_admin": "Only the admins",
+        "audit_lifted": "ban lifted",
     },
     "fr": {
         "post": "Publier",
@@ -40,6 +41,7 @@ SANCTIONS = {
         "lifted": "levé",
         "preview": "Aperçu",
         "not_admin": "Seuls les admins",
+        "audit_lifted": "bannissement levé",
     },
 }
 
@@ -188,5 +190,9 @@ async def test_admins_remove_ban_list_and_unban_by_command_in_the_console(
         assert say["lifted"] in flow.last_in(dm("mod"), printed).body
         printed = await flow.as_("bob", "Back, and nicer this time.")
         assert say["preview"] in flow.last_in(dm("bob"), printed).body
+        printed = await flow.as_("mod", "/audit")
+        log = flow.last_in(dm("mod"), printed).body
+        lifted = next(line for line in log.split("\n") if say["audit_lifted"] in line)
+        assert "🛡 " in lifted and "mod" not in lifted.split(" · ")[1].lower()
     finally:
         await flow.close()

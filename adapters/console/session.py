@@ -20,7 +20,7 @@ HELP = """Console commands:
   TEXT                   a private message from the acting member to the bot
   /click [MSG] BUTTON    press a button by number or label; MSG defaults to the last message you saw
   /lang en|fr            change the acting member's language
-  /audit                 the demo group's last moderation actions (its admins only)
+  /audit [PAGE]          the demo group's moderation actions, page by page (its admins only)
   /remove N              remove the demo group's secret #N (its admins only)
   /ban N [24h|7d]        ban the author of #N, for a while or for good; /unban B lifts ban B; /bans lists them
   /wait DURATION         let time pass (e.g. 10m, 2h): delayed cards and replies come out
@@ -88,7 +88,7 @@ class ConsoleSession:
                 await self.service.set_language(self.actor(), rest.lower()), self.user.dm_ref, None
             )
         elif name == "audit":
-            await self._show(await self.service.audit(self.actor(), GROUP_REF), self.user.dm_ref, None)
+            await self._show(await self.service.audit(self.actor(), GROUP_REF, rest), self.user.dm_ref, None)
         elif name in {command.name for command in commands.SANCTIONS}:
             responses = await self.service.sanction(self.actor(), GROUP_REF, name, rest)
             await self._show(responses, self.user.dm_ref, None)

@@ -368,8 +368,10 @@ def install_commands(client: MurmureClient) -> None:
     async def settings(interaction: discord.Interaction[Any]) -> None:
         await _about_this_channel(interaction, client.murmure.settings)
 
-    async def audit(interaction: discord.Interaction[Any]) -> None:
-        await _about_this_channel(interaction, client.murmure.audit)
+    async def audit(interaction: discord.Interaction[Any], page: str | None = None) -> None:
+        await _about_this_channel(
+            interaction, lambda actor, ref: client.murmure.audit(actor, ref, page or "")
+        )
 
     def sanction(name: str) -> Callable[..., Awaitable[None]]:
         async def run(interaction: discord.Interaction[Any], **arguments: str | None) -> None:

@@ -188,7 +188,8 @@ class TelegramHandlers:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        await self._privately(update, context, await self._service.audit(actor_of(user), str(chat.id)))
+        page = " ".join(context.args or [])
+        await self._privately(update, context, await self._service.audit(actor_of(user), str(chat.id), page))
 
     async def on_sanction(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/remove 12``, ``/ban 12 24h``, ``/unban 3``, ``/bans`` in a community's or its moderators' chat,

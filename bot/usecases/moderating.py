@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot import render
 from bot.actions import Moderate, RemoveFor
 from bot.i18n import t
-from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.messages import EditPressed, Response
 from bot.model import (
     Community,
     ModOperation,
@@ -17,14 +17,12 @@ from bot.model import (
     QueueStatus,
     ReplyPost,
     ReplyStatus,
-    ReportReason,
     Secret,
     SecretStatus,
 )
 from bot.outbox import AuthorNotice, CardDue, CardRefresh, Outbox, ReplyRefresh
-from bot.records import AuditEntry
 from bot.refusals import Refused, RefusedBriefly
-from bot.usecases import authorship, membership, reacting
+from bot.usecases import audit, authorship, membership, reacting
 from bot.usecases.context import Context, say
 from bot.usecases.threads import refresh_thread
 
@@ -33,9 +31,7 @@ BAN_LENGTHS: dict[ModOperation, timedelta | None] = {
     ModOperation.BAN_WEEK: timedelta(days=7),
     ModOperation.BAN_FOREVER: None,
 }
-AUDIT_LINES = 15
-REPLY_MARK = "reply:"  # an audit entry's detail about a reply under the secret
-DIRECT_MARK = "direct"  # an audit entry's detail for an action typed as a command (bot/usecases/sanctions.py)
+REPLY_MARK = audit.REPLY_MARK
 
 
 @dataclass(frozen=True)
@@ -185,8 +181,7 @@ async def remove(ctx: Context, action: RemoveFor) -> list[Response]:
 
 
 async def _audit(ctx: Context, community: Community, action: str, secret: Secret, detail: str) -> None:
-    moderator = ctx.keys.moderator(community.id)
-    await ctx.uow.moderation.audit(AuditEntry(community.id, moderator, action, secret.id, detail, ctx.now()))
+    await audit.record(ctx, community, action, secret.id, detail)
 
 
 async def _take_down(ctx: Context, outbox: Outbox, secret: Secret) -> None:
@@ -194,32 +189,6 @@ async def _take_down(ctx: Context, outbox: Outbox, secret: Secret) -> None:
     if secret.card_ref is not None or secret.status is not SecretStatus.HELD:
         await outbox.add(CardRefresh(secret.id))
     await refresh_thread(ctx, secret.id)
-
-
-async def audit(ctx: Context, chat_ref: str) -> list[Response]:
-    """The community's last moderation actions, for its admins (who did each stays out of it)."""
-    community = await ctx.uow.communities.by_chat(ctx.actor.platform, chat_ref)
-    if community is None:
-        raise Refused("settings.no_community")
-    if not await membership.is_admin(ctx, community):
-        raise Refused("moderation.not_admin", community=community.title)
-    entries = await ctx.uow.moderation.audit_log(community.id, AUDIT_LINES)
-    if not entries:
-        return say("audit.empty", community=community.title)
-    lines = [t("audit.title", community=community.title)]
-    for entry in entries:
-        secret = await ctx.uow.secrets.get(entry.secret_id) if entry.secret_id is not None else None
-        number = f"#{secret.shown_number}" if secret else "—"
-        detail = entry.detail
-        if detail.startswith(REPLY_MARK):
-            number, detail = t("audit.reply_in", number=number), detail.removeprefix(REPLY_MARK)
-        reason = t(f"report.{detail}") if detail in {r.value for r in ReportReason} else ""
-        if detail.startswith(DIRECT_MARK):  # by a command: "direct", or "direct:<ban number>"
-            ban_number = detail.partition(":")[2]
-            reason = t("audit.ban_number", ban=ban_number) if ban_number else t("audit.direct")
-        action = t(f"audit.{entry.action}")
-        lines.append(f"{entry.at:%Y-%m-%d %H:%M} UTC · {number} · {action} {reason}".rstrip())
-    return [Say(OutgoingMessage(RichText.plain("\n".join(lines))))]
 
 
 async def link_moderation_chat(ctx: Context, community_id: str, moderation_chat_ref: str) -> list[Response]:

@@ -17,6 +17,7 @@ from bot.model import (
 )
 from bot.outbox import CardRefresh, Outbox, QueueItemDue, QueueItemRefresh, ReplyRefresh
 from bot.report_tally import ReportTally
+from bot.usecases import audit
 from bot.usecases.context import Context
 from bot.usecases.threads import refresh_thread
 
@@ -51,6 +52,12 @@ async def after_report(
         await uow.secrets.set_status(secret.id, SecretStatus.HIDDEN)
         await outbox.add(CardRefresh(secret.id))
         await refresh_thread(ctx, secret.id)
+    if hide:
+        detail = f"{audit.REPLY_MARK}{reason.value}" if reply is not None else reason.value
+        if by_moderator:
+            await audit.record(ctx, community, "moderator_hide", secret.id, detail)
+        else:
+            await audit.automatic(ctx, community, "auto_hide", secret.id, detail)
     await _tally(ctx, community, secret, reply, reason, by_moderator)
     if by_moderator:
         return "report.thanks_moderator"

@@ -11,9 +11,8 @@ from bot.i18n import t
 from bot.messages import OutgoingMessage, Response, RichText, Say
 from bot.model import BanRecord, Community, QueueStatus, Secret, SecretStatus
 from bot.outbox import AuthorNotice, CardRefresh, Outbox
-from bot.records import AuditEntry
 from bot.refusals import Refused
-from bot.usecases import authorship, membership
+from bot.usecases import audit, authorship, membership
 from bot.usecases.context import Context, say
 from bot.usecases.threads import refresh_thread
 
@@ -21,7 +20,7 @@ _NUMBER = re.compile(r"#?([0-9]{1,9})")
 _DURATION = re.compile(r"([0-9]{1,4})\s*([hdj])", re.IGNORECASE)  # hours, days (French "jours")
 MAX_BAN = timedelta(days=3650)
 TAKEN_DOWN = (SecretStatus.QUEUED, SecretStatus.PUBLISHED, SecretStatus.HIDDEN, SecretStatus.HELD)
-DIRECT = "direct"  # an audit entry's detail: done by a command, not from a queue item
+DIRECT = audit.DIRECT_MARK
 
 
 def _when(moment: datetime) -> str:
@@ -63,8 +62,7 @@ async def _secret_numbered(ctx: Context, community: Community, argument: str) ->
 
 
 async def _audit(ctx: Context, community: Community, action: str, secret_id: int | None, detail: str) -> None:
-    moderator = ctx.keys.moderator(community.id)
-    await ctx.uow.moderation.audit(AuditEntry(community.id, moderator, action, secret_id, detail, ctx.now()))
+    await audit.record(ctx, community, action, secret_id, detail)
 
 
 async def _take_down(ctx: Context, secret: Secret) -> bool:

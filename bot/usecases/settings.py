@@ -9,7 +9,7 @@ from bot.i18n import SUPPORTED_LOCALES, t
 from bot.messages import Button, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import Community, CommunitySettings, ModerationMode
 from bot.refusals import Refused, RefusedBriefly
-from bot.usecases import membership
+from bot.usecases import audit, membership
 from bot.usecases.context import Context, alert
 
 MODES = tuple(ModerationMode)
@@ -69,7 +69,16 @@ async def change(ctx: Context, action: SettingChange) -> list[Response]:
     if updated is None:
         raise RefusedBriefly("error.stale")
     await ctx.uow.communities.update_settings(community.id, updated, ctx.now())
+    await audit.record(ctx, community, "setting", None, f"{audit.SETTING_MARK}{_SETTING_NAMES[type(action)]}")
     return [EditPressed(panel(replace(community, settings=updated))), *alert("settings.saved")]
+
+
+_SETTING_NAMES: dict[type, str] = {
+    SetMode: "mode",
+    SetThreshold: "report_threshold",
+    SetCommunityLanguage: "locale",
+    SetPublic: "public",
+}
 
 
 def use_the_buttons(ctx: Context, action: ShowThreshold) -> list[Response]:

@@ -92,11 +92,12 @@ class SqlModeration(Repository):
         )
         await self._session.flush()
 
-    async def audit_log(self, community_id: int, limit: int) -> Sequence[AuditEntry]:
+    async def audit_log(self, community_id: int, limit: int, offset: int = 0) -> Sequence[AuditEntry]:
         query = (
             select(AuditRow)
             .where(AuditRow.community_id == community_id)
             .order_by(AuditRow.at.desc(), AuditRow.id.desc())
+            .offset(offset)
             .limit(limit)
         )
         return [

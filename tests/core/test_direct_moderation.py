@@ -106,3 +106,62 @@ async def test_a_week_ban_from_the_french_side() -> None:
     assert f"#{number} retiré ; son auteur est suspendu jusqu'au" in text_of(answer)
     listed = text_of(await h.service.sanction(h.actor("u6", "fr"), MODS, "bans"))
     assert "Bannissement n°" in listed and "7 j" in listed
+
+
+async def test_the_audit_log_shows_every_action_type_under_per_community_aliases_and_pages() -> None:
+    from bot.actions import Moderate, RemoveFor, SetThreshold
+    from bot.model import ModOperation
+    from bot.usecases.audit import PAGE
+
+    h = await Harness(members=9).setup()
+    h.directory.admins[GROUP] = {"u6", "u7"}
+    first = await _secret(h, "u1", "First secret, hidden by reports then removed.")
+    for user in ("u2", "u3", "u4"):
+        await h.press(user, Report(h.token(first), ReportReason.SPAM))  # an automatic hide
+    item_id = max(h.db.state.items)
+    await h.press("u6", Moderate(item_id, ModOperation.REMOVE))
+    await h.press("u6", RemoveFor(item_id, ReportReason.SPAM))  # a decision
+    second = await _secret(h, "u2", "Second secret, removed by command.")
+    await _sanction(h, "u7", f"remove {h.db.state.secrets[second].number}")  # a direct removal
+    third = await _secret(h, "u3", "Third secret, its author banned.")
+    await _sanction(h, "u7", f"ban {h.db.state.secrets[third].number} 24h")  # a ban
+    await _sanction(h, "u6", f"unban {max(h.db.state.ban_records)}")  # an unban
+    community = next(iter(h.db.state.communities.values()))
+    await h.press("u6", SetThreshold(community.id, 4))  # a settings change
+
+    log = text_of(await h.service.audit(h.actor("u6"), GROUP))
+    lines = log.split("\n")[1:]
+    for shown in (
+        "hidden after reports",
+        "removed spam",
+        "removed (by command)",
+        "author banned (ban #",
+        "ban lifted (ban #",
+        "setting changed: report threshold",
+    ):
+        assert any(shown in line for line in lines), (shown, log)
+    automatic = next(line for line in lines if "hidden after reports" in line)
+    assert "🤖 automatic" in automatic
+    u6 = {line.split(" · ")[1] for line in lines if "removed spam" in line or "setting changed" in line}
+    u7 = {line.split(" · ")[1] for line in lines if "(by command)" in line or "author banned" in line}
+    assert len(u6) == 1 and len(u7) == 1 and u6 != u7  # two moderators told apart, each stable
+    for user in ("u6", "u7"):
+        assert user not in log and h.anonymizer.keys("test", user).moderator(community.id) not in log
+
+    # the same moderator has another alias in another community
+    h.directory.members["g2"] = {f"u{i}" for i in range(1, 10)}
+    h.directory.admins["g2"] = {"u6"}
+    await h.service.register_community("test", "g2", "Other")
+    other = next(c for c in h.db.state.communities.values() if c.chat_ref == "g2")
+    await h.press("u6", SetThreshold(other.id, 5))
+    elsewhere = text_of(await h.service.audit(h.actor("u6"), "g2")).split("\n")[1].split(" · ")[1]
+    assert elsewhere not in u6
+
+    # paged: the newest first, an older page on request
+    for threshold in range(5, 5 + PAGE):
+        await h.press("u6", SetThreshold(community.id, threshold))
+    page_one = text_of(await h.service.audit(h.actor("u6"), GROUP))
+    assert "page 1" in page_one and "Older actions: /audit 2" in page_one
+    page_two = text_of(await h.service.audit(h.actor("u6"), GROUP, "2"))
+    assert "page 2" in page_two and "hidden after reports" in page_two
+    assert "hidden after reports" not in page_one

@@ -107,7 +107,7 @@ async def test_moderators_are_checked_at_every_click_and_authors_stay_unknown() 
     assert "already decided" in text_of(again)
     for sent in h.messenger.to(MODS):
         assert "u1" not in sent.message.text.plain_text
-    assert [entry[3] for entry in h.db.state.audit] == ["remove"]
+    assert [entry[3] for entry in h.db.state.audit] == ["auto_hide", "remove"]
 
 
 async def test_approving_a_held_secret_publishes_it_and_tells_the_author_in_their_language() -> None:

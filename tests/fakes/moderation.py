@@ -106,11 +106,11 @@ class FakeModeration(Repo):
         e = entry
         self.s.audit.append((e.community_id, e.moderator_key, e.at, e.action, e.secret_id, e.detail))
 
-    async def audit_log(self, community_id: int, limit: int) -> Sequence[AuditEntry]:
+    async def audit_log(self, community_id: int, limit: int, offset: int = 0) -> Sequence[AuditEntry]:
         found = [
             (at, index, AuditEntry(cid, key, action, sid, detail, at))
             for index, (cid, key, at, action, sid, detail) in enumerate(self.s.audit)
             if cid == community_id
         ]
         found.sort(key=lambda row: (row[0], row[1]), reverse=True)
-        return [entry for _, _, entry in found][:limit]
+        return [entry for _, _, entry in found][offset : offset + limit]
