@@ -11,6 +11,7 @@ from bot.moderation.learned import LearnedLayer
 from bot.moderation.lexicon import Hit, Matcher, Pattern, load_data_file, parse
 from bot.moderation.normalise import Token, tokenise
 from bot.moderation.personal_data import find_personal_data
+from bot.moderation.spam_rules import find_spam_signs
 from bot.moderation.verdict import CATEGORIES, FilterResult, Reason, Verdict
 from bot.moderation.words import WordList
 
@@ -160,6 +161,7 @@ class TextFilter:
         )
         if not any(verdict is Verdict.BLOCK for _, verdict in found):
             found.extend((reason, Verdict.REVIEW) for reason in find_group_hostility(text, tokens))
+        found.extend((reason, Verdict.REVIEW) for reason in find_spam_signs(text))
         cues = [h for h in kept if h.category in _DEFAMATION_CUES]
         found.extend(
             (replace(reason, layer="defamation"), VERDICTS[reason.category])

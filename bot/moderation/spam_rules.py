@@ -1,0 +1,28 @@
+"""Signs of bulk messaging that contact rules miss: a keyword to text to a short code ("txt WIN to
+84025"), a cash prize ("claim £100"). Held for review as spam."""
+
+from __future__ import annotations
+
+import re
+
+from bot.moderation.verdict import Reason
+
+LAYER = "spam_rules"
+_SHORT_CODE = re.compile(
+    r"\b(?:txt|text|send|reply|sms)\b[^.\n]{0,30}?\b(?:to|on|2)\s+\d{5,6}\b"
+    r"|\b(?:envoie|envoyez|tape|tapez)\b[^.\n]{0,30}?\bau\s+\d{5}\b",
+    re.IGNORECASE,
+)
+_PRIZE = re.compile(
+    r"\b(?:win|won|claim|prize|award(?:ed)?|cash|gagne[zr]?|gagné|remporte[zr]?)\b[^.\n]{0,20}?"
+    r"(?:[£$€]\s?\d[\d,.]*|\d[\d,.]*\s?(?:[£$€]|euros?|pounds?|dollars?)\b)",
+    re.IGNORECASE,
+)
+
+
+def find_spam_signs(text: str) -> list[Reason]:
+    if not any(char.isdigit() for char in text):
+        return []
+    found = [Reason("spam", m.group(), LAYER) for m in _SHORT_CODE.finditer(text)]
+    found.extend(Reason("spam", m.group(), LAYER) for m in _PRIZE.finditer(text))
+    return found
