@@ -164,6 +164,7 @@ class ReplyPost:
     by_author: bool
     created_at: datetime
     message_ref: str | None
+    token: Token  # what its buttons and links carry instead of the id
     status: ReplyStatus = ReplyStatus.PUBLISHED
 
 

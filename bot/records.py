@@ -89,6 +89,7 @@ class NewReply:
     pseudonym: str
     by_author: bool
     created_at: datetime
+    token: Token
     ban_key: SealedValue | None = None  # the replier's community key, for moderators' bans, for a while
 
 

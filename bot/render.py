@@ -108,7 +108,7 @@ def reply_message(locale: str, reply: ReplyPost, secret_visible: bool = True) ->
         gone = "reply.hidden_with_secret"
     if gone is not None:
         return OutgoingMessage(RichText((Span("💬 ", Style.BOLD), Span(t_in(locale, gone), Style.ITALIC))))
-    report = Button(t_in(locale, "card.report"), link=ReportReplyLink(reply.id))
+    report = Button(t_in(locale, "card.report"), link=ReportReplyLink(reply.token))
     return OutgoingMessage(RichText((Span(f"💬 {label}", Style.BOLD), Span("\n" + reply.text))), ((report,),))
 
 
@@ -239,7 +239,7 @@ def report_reasons(locale: str, secret: Secret) -> OutgoingMessage:
 
 def reply_report_reasons(locale: str, reply: ReplyPost, secret: Secret) -> OutgoingMessage:
     buttons = tuple(
-        (Button(t_in(locale, f"report.{reason.value}"), ReportReply(reply.id, reason)),)
+        (Button(t_in(locale, f"report.{reason.value}"), ReportReply(reply.token, reason)),)
         for reason in REPORT_REASONS
     )
     text = t_in(locale, "report.ask_reply", number=secret.shown_number)

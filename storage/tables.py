@@ -194,6 +194,7 @@ class ReplyRow(Base):
     __table_args__ = (
         Index("ix_replies_secret", "secret_id", "id"),
         Index("ix_replies_ban_key", "ban_key_until"),
+        UniqueConstraint("token", name="uq_replies_token"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -207,6 +208,7 @@ class ReplyRow(Base):
     status: Mapped[str] = mapped_column(String(16), server_default="published")
     ban_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # as on secrets
     ban_key_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    token: Mapped[str] = mapped_column(String(32))  # buttons and links carry this, not the id
 
 
 class ReactionRow(Base):

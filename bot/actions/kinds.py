@@ -64,7 +64,7 @@ class Report(Action):
 @dataclass(frozen=True)
 class ReportReply(Action):
     code = "rreport"
-    reply: int
+    reply: Token
     reason: ReportReason
 
 
@@ -73,7 +73,7 @@ class DeleteReply(Action):
     """The author deletes their reply (``confirmed``: the second tap)."""
 
     code = "rdelete"
-    reply: int
+    reply: Token
     confirmed: bool
 
 
@@ -198,7 +198,7 @@ class ReportLink(DeepLink):
 @dataclass(frozen=True)
 class ReportReplyLink(DeepLink):
     code = "rreport"
-    reply: int
+    reply: Token
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,7 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
                 authorship.reply_ban_key_context(thread_key, now),
                 authorship.BAN_KEY_WINDOW,
             ),
+            token=new_token(),
         )
     )
     await limits.count_reply(ctx.uow, ctx.keys, reach.community, now)
@@ -135,7 +136,7 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
     key = "reply.posted_later" if delay else "reply.posted"
     low, high = (max(1, bound // 60) for bound in delays.window(delay))
     posted = message(key, number=reach.secret.shown_number, pseudonym=label, earliest=low, minutes=high)
-    return [EditPressed(replace(posted, buttons=((replies.delete_button(reply.id),),)))]
+    return [EditPressed(replace(posted, buttons=((replies.delete_button(reply),),)))]
 
 
 async def _pseudonym_in(ctx: Context, thread_id: int, thread_key: str) -> str:

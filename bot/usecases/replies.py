@@ -8,7 +8,7 @@ from bot import render
 from bot.actions import DeleteReply, ReportReply, ReportReplyLink
 from bot.i18n import t
 from bot.messages import Button, EditPressed, OutgoingMessage, Response, RichText, Say
-from bot.model import VISIBLE_STATUSES, Community, QueueStatus, ReplyPost, ReplyStatus, Secret
+from bot.model import VISIBLE_STATUSES, Community, QueueStatus, ReplyPost, ReplyStatus, Secret, Token
 from bot.outbox import CardRefresh, Outbox, ReplyRefresh
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases import membership, reacting, reporting
@@ -24,8 +24,8 @@ class ReplyInReach:
     community: Community
 
 
-async def reply_in_reach(ctx: Context, reply_id: int) -> ReplyInReach:
-    reply = await ctx.uow.replies.get(reply_id)
+async def reply_in_reach(ctx: Context, token: Token) -> ReplyInReach:
+    reply = await ctx.uow.replies.by_token(token)
     if reply is None or reply.status is not ReplyStatus.PUBLISHED:
         raise Refused("error.reply_unavailable")
     try:
@@ -59,13 +59,13 @@ async def report(ctx: Context, action: ReportReply) -> list[Response]:
     return [EditPressed(message(key, community=reach.community.title))]
 
 
-def delete_button(reply_id: int) -> Button:
-    return Button(t("reply.delete"), DeleteReply(reply_id, False))
+def delete_button(reply: ReplyPost) -> Button:
+    return Button(t("reply.delete"), DeleteReply(reply.token, False))
 
 
 async def delete(ctx: Context, action: DeleteReply) -> list[Response]:
     """The author deletes their reply: asked once more, then replaced under the card by a placeholder."""
-    reply = await ctx.uow.replies.get(action.reply)
+    reply = await ctx.uow.replies.by_token(action.reply)
     if reply is None or not ctx.keys.wrote_reply(reply.secret_id, reply.thread_key):
         raise RefusedBriefly("error.stale")
     if reply.status in (ReplyStatus.DELETED, ReplyStatus.REMOVED):
@@ -73,7 +73,7 @@ async def delete(ctx: Context, action: DeleteReply) -> list[Response]:
     secret = await ctx.uow.secrets.get(reply.secret_id)
     number = secret.shown_number if secret else "?"
     if not action.confirmed:
-        buttons = ((Button(t("reply.delete_yes"), DeleteReply(reply.id, True)),),)
+        buttons = ((Button(t("reply.delete_yes"), DeleteReply(reply.token, True)),),)
         return [Say(OutgoingMessage(RichText.plain(t("reply.delete_confirm", number=number)), buttons))]
     await ctx.uow.reply_moderation.set_status(reply.id, ReplyStatus.DELETED)
     item = await ctx.uow.reply_moderation.open_item_for(reply.id)

@@ -90,6 +90,7 @@ def to_reply(row: ReplyRow) -> ReplyPost:
         row.by_author,
         row.created_at,
         row.message_ref,
+        Token(row.token),
         ReplyStatus(row.status),
     )
 

@@ -26,6 +26,7 @@ class SqlReplies(Repository):
             created_at=reply.created_at,
             message_ref=None,
             status=ReplyStatus.PUBLISHED.value,
+            token=reply.token,
         )
         self._session.add(row)
         await self._session.flush()
@@ -33,6 +34,11 @@ class SqlReplies(Repository):
 
     async def get(self, reply_id: int) -> ReplyPost | None:
         row = await self._session.get(ReplyRow, reply_id, populate_existing=True)
+        return to_reply(row) if row else None
+
+    async def by_token(self, token: str) -> ReplyPost | None:
+        found = select(ReplyRow).where(ReplyRow.token == token).execution_options(populate_existing=True)
+        row = (await self._session.execute(found)).scalar_one_or_none()
         return to_reply(row) if row else None
 
     async def set_message_ref(self, reply_id: int, message_ref: str) -> None:

@@ -82,6 +82,9 @@ class Harness:
         """What buttons and links carry for this secret."""
         return self.db.state.secrets[secret_id].token
 
+    def reply_token(self, reply_id: int) -> Token:
+        return self.db.state.replies[reply_id].token
+
     def cards(self) -> list[Sent]:
         """Cards first sent to the group (not edits, replies or the welcome)."""
         return [

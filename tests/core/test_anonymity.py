@@ -160,7 +160,7 @@ def test_every_enum_value_on_a_button_has_its_own_code() -> None:
 
 
 def test_deep_links_round_trip_and_reject_forgeries() -> None:
-    for link in (ReplyLink(TOKEN), ReportLink(new_token()), ReportReplyLink(42), PostLink(7)):
+    for link in (ReplyLink(TOKEN), ReportLink(new_token()), ReportReplyLink(new_token()), PostLink(7)):
         assert decode_link(link.encode()) == link
     assert ReplyLink(TOKEN).encode() == f"reply_{TOKEN}"
     for payload in (

@@ -59,8 +59,8 @@ async def test_a_ban_stops_everything_in_the_community_until_it_is_lifted() -> N
         await h.service.start(h.actor("u2"), ReportLink(h.token(other)).encode()),
         await h.press("u2", Report(h.token(other), ReportReason.SPAM)),
         await h.service.start(h.actor("u2"), ReplyLink(h.token(other)).encode()),
-        await h.service.start(h.actor("u2"), ReportReplyLink(reply_id).encode()),
-        await h.press("u2", ReportReply(reply_id, ReportReason.SPAM)),
+        await h.service.start(h.actor("u2"), ReportReplyLink(h.reply_token(reply_id)).encode()),
+        await h.press("u2", ReportReply(h.reply_token(reply_id), ReportReason.SPAM)),
     ]
     for refusal in refusals:
         assert "You are suspended in Group until" in text_of(refusal), text_of(refusal)

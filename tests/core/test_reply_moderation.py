@@ -39,9 +39,9 @@ def _shown(h: Harness, reply_id: int) -> Sent:
 
 async def _report_reply(h: Harness, reply_id: int, users: tuple[str, ...]) -> None:
     for user in users:
-        reasons = await h.service.start(h.actor(user), ReportReplyLink(reply_id).encode())
+        reasons = await h.service.start(h.actor(user), ReportReplyLink(h.reply_token(reply_id)).encode())
         assert "Why are you reporting this reply under #1" in text_of(reasons)
-        await h.press(user, ReportReply(reply_id, ReportReason.HARASSMENT))
+        await h.press(user, ReportReply(h.reply_token(reply_id), ReportReason.HARASSMENT))
 
 
 async def test_a_reported_reply_is_hidden_queued_and_removed_by_a_moderator() -> None:
@@ -49,10 +49,14 @@ async def test_a_reported_reply_is_hidden_queued_and_removed_by_a_moderator() ->
     secret_id = await _secret(h)
     reply_id = await _reply(h, "u2", secret_id, "You deserve everything bad, idiot.")
     shown = _shown(h, reply_id)
-    assert [b.link for row in shown.message.buttons for b in row] == [ReportReplyLink(reply_id)]
+    assert [b.link for row in shown.message.buttons for b in row] == [
+        ReportReplyLink(h.reply_token(reply_id))
+    ]
 
     await _report_reply(h, reply_id, ("u3", "u4"))
-    assert "already reported" in text_of(await h.press("u3", ReportReply(reply_id, ReportReason.HATE)))
+    assert "already reported" in text_of(
+        await h.press("u3", ReportReply(h.reply_token(reply_id), ReportReason.HATE))
+    )
     assert h.db.state.replies[reply_id].status is ReplyStatus.PUBLISHED
     await _report_reply(h, reply_id, ("u5",))
     assert h.db.state.replies[reply_id].status is ReplyStatus.HIDDEN
@@ -78,7 +82,7 @@ async def test_a_reported_reply_is_hidden_queued_and_removed_by_a_moderator() ->
     audit = text_of(await h.service.audit(h.actor("u6"), GROUP))
     assert "a reply under #1" in audit and "harassment" in audit
     # a removed reply can't be reported again
-    again = await h.service.start(h.actor("u3"), ReportReplyLink(reply_id).encode())
+    again = await h.service.start(h.actor("u3"), ReportReplyLink(h.reply_token(reply_id)).encode())
     assert "no longer available" in text_of(again)
 
 
@@ -109,16 +113,16 @@ async def test_an_author_deletes_their_reply_and_no_one_else_can() -> None:
     posted = await h.press("u2", post_action(preview))
     reply_id = max(h.db.state.replies)
     delete = posted[0].message.buttons[0][0]
-    assert delete.action == DeleteReply(reply_id, False)
-    assert "Nothing was changed" in text_of(await h.press("u3", DeleteReply(reply_id, True)))
+    assert delete.action == DeleteReply(h.reply_token(reply_id), False)
+    assert "Nothing was changed" in text_of(await h.press("u3", DeleteReply(h.reply_token(reply_id), True)))
     assert h.db.state.replies[reply_id].status is ReplyStatus.PUBLISHED
-    confirm = await h.press("u2", DeleteReply(reply_id, False))
+    confirm = await h.press("u2", DeleteReply(h.reply_token(reply_id), False))
     assert "Delete your reply under #1?" in text_of(confirm)
-    done = await h.press("u2", DeleteReply(reply_id, True))
+    done = await h.press("u2", DeleteReply(h.reply_token(reply_id), True))
     assert "Your reply under #1 was deleted" in text_of(done)
     assert h.db.state.replies[reply_id].status is ReplyStatus.DELETED
     assert "deleted by its author" in _shown(h, reply_id).message.text.plain_text
-    assert "no longer available" in text_of(await h.press("u2", DeleteReply(reply_id, True)))
+    assert "no longer available" in text_of(await h.press("u2", DeleteReply(h.reply_token(reply_id), True)))
 
 
 async def test_replies_are_hidden_with_their_secret_and_come_back_with_it() -> None:

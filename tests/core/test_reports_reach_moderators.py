@@ -55,7 +55,7 @@ async def test_a_first_report_on_a_reply_is_queued_without_hiding_it() -> None:
     await h.service.start(h.actor("u2"), ReplyLink(h.token(secret_id)).encode())
     await h.press("u2", post_action(await h.service.text(h.actor("u2"), "A borderline reply.")))
     reply_id = max(h.db.state.replies)
-    ack = await h.press("u3", ReportReply(reply_id, ReportReason.HARASSMENT))
+    ack = await h.press("u3", ReportReply(h.reply_token(reply_id), ReportReason.HARASSMENT))
     assert "stays visible" in text_of(ack)
     assert h.db.state.replies[reply_id].status is ReplyStatus.PUBLISHED
     text = h.messenger.to(MODS)[-1].message.text.plain_text

@@ -26,7 +26,7 @@ class FakeReplies(Repo):
     async def add(self, reply: NewReply) -> ReplyPost:
         made = ReplyPost(
             self.next_id(), reply.secret_id, reply.thread_key, reply.text, reply.pseudonym, reply.by_author,
-            reply.created_at, None,
+            reply.created_at, None, reply.token,
         )  # fmt: skip
         self.s.replies[made.id] = made
         if reply.ban_key is not None:
@@ -35,6 +35,9 @@ class FakeReplies(Repo):
 
     async def get(self, reply_id: int) -> ReplyPost | None:
         return self.s.replies.get(reply_id)
+
+    async def by_token(self, token: str) -> ReplyPost | None:
+        return next((r for r in self.s.replies.values() if r.token == token), None)
 
     async def set_message_ref(self, reply_id: int, message_ref: str) -> None:
         self.s.replies[reply_id] = replace(self.s.replies[reply_id], message_ref=message_ref)

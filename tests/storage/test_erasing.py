@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.anonymity import new_token
 from bot.model import DraftKind, Reaction, ReportReason, SecretStatus
 from bot.moderation.verdict import Verdict
 from bot.ports import Database
@@ -32,7 +33,7 @@ async def test_an_erased_secret_keeps_nothing_but_its_place(store: Database) -> 
             assert await uow.replies.claim_pseudonym(secret_id, OTHER, "Blue Fox")
             reply = await uow.replies.add(NewReply(
                 secret_id=secret_id, thread_key=OTHER, text="a reply", pseudonym="Blue Fox", by_author=False,
-                created_at=NOW,
+                created_at=NOW, token=new_token(),
             ))  # fmt: skip
             await uow.replies.set_message_ref(reply.id, f"m{reply.id}")  # out: counted on the card
             replies[secret_id] = reply.id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.anonymity import new_token
 from bot.model import QueueCause, QueueStatus, ReplyStatus, ReportReason
 from bot.ports import Database
 from bot.records import NewReply
@@ -22,6 +23,7 @@ async def test_a_replys_state_and_its_thread(store: Database) -> None:
                 pseudonym="fox:amber",
                 by_author=False,
                 created_at=NOW,
+                token=new_token(),
             )
         )
         second = await uow.replies.add(
@@ -32,6 +34,7 @@ async def test_a_replys_state_and_its_thread(store: Database) -> None:
                 pseudonym="owl:jade",
                 by_author=True,
                 created_at=NOW,
+                token=new_token(),
             )
         )
         await uow.replies.add(
@@ -42,6 +45,7 @@ async def test_a_replys_state_and_its_thread(store: Database) -> None:
                 pseudonym="fox:amber",
                 by_author=False,
                 created_at=NOW,
+                token=new_token(),
             )
         )
         assert first.status is ReplyStatus.PUBLISHED
@@ -72,6 +76,7 @@ async def test_reports_on_a_reply_are_one_per_reporter_and_weighed_since_a_decis
                 pseudonym="fox:amber",
                 by_author=False,
                 created_at=NOW,
+                token=new_token(),
             )
         )
         other = await uow.replies.add(
@@ -82,6 +87,7 @@ async def test_reports_on_a_reply_are_one_per_reporter_and_weighed_since_a_decis
                 pseudonym="owl:jade",
                 by_author=False,
                 created_at=NOW,
+                token=new_token(),
             )
         )
         assert await uow.reply_moderation.report_weight(reply.id) == 0
@@ -112,6 +118,7 @@ async def test_queue_items_about_a_reply_stay_apart_from_those_about_its_secret(
                 pseudonym="fox:amber",
                 by_author=False,
                 created_at=NOW,
+                token=new_token(),
             )
         )
         item = await uow.reply_moderation.add_item(community_id, reply, QueueCause.REPORTS, "hate", NOW)

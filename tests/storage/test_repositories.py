@@ -118,9 +118,10 @@ async def test_engagement_of_several_secrets_at_once(store: Database) -> None:
             pseudonym="Blue Fox",
             by_author=False,
             created_at=NOW,
+            token=new_token(),
         )
         await uow.replies.set_message_ref((await uow.replies.add(reply)).id, "m-1")
-        await uow.replies.add(replace(reply, text="not out yet"))  # counted once it is out
+        await uow.replies.add(replace(reply, text="not out yet", token=new_token()))  # counted once it is out
         await uow.commit()
         reactions = await uow.reactions.counts_of([busy, quiet])
         replies = await uow.replies.counts([busy, quiet])

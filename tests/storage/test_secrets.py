@@ -98,7 +98,7 @@ async def test_ban_keys_last_their_window_or_while_moderators_have_to_decide(sto
         reply = await uow.replies.add(
             NewReply(
                 secret_id=done, thread_key=OTHER, text="a reply", pseudonym="Blue Fox", by_author=False,
-                created_at=NOW, ban_key=SealedValue(b"reply key", NOW + timedelta(hours=48)),
+                created_at=NOW, ban_key=SealedValue(b"reply key", NOW + timedelta(hours=48)), token=new_token(),
             )
         )  # fmt: skip
         await uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.anonymity import new_token
 from bot.model import ReportReason
 from bot.ports import Database
 from bot.records import NewReply, NewReport, ReporterRecord, SealedReporter, SealedValue
@@ -22,6 +23,7 @@ async def test_replies_are_stored_counted_and_given_their_message(store: Databas
                 pseudonym="Blue Fox",
                 by_author=False,
                 created_at=NOW,
+                token=new_token(),
             )
         )
         crowned = await uow.replies.add(
@@ -32,6 +34,7 @@ async def test_replies_are_stored_counted_and_given_their_message(store: Databas
                 pseudonym="Red Owl",
                 by_author=True,
                 created_at=NOW,
+                token=new_token(),
             )
         )
         await uow.replies.add(
@@ -42,6 +45,7 @@ async def test_replies_are_stored_counted_and_given_their_message(store: Databas
                 pseudonym="Blue Fox",
                 by_author=False,
                 created_at=NOW - timedelta(hours=2),
+                token=new_token(),
             )
         )
         await uow.replies.set_message_ref(reply.id, "m-1")
