@@ -8,12 +8,10 @@ that community's digest (the query, the ranking and the rendering). Goals: < 5 m
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,11 +20,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text
 
+from benchmarks.engines import drop_schema, on_both_engines
 from bot import digests, ranking, render
 from bot.messages import MessageLink
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
-from storage.tables import Base, CommunityRow, SecretRow
+from storage.tables import CommunityRow, SecretRow
 
 NOW = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
 COMMUNITIES = 200
@@ -94,9 +93,7 @@ async def bench(url: str, secrets: int, reset: bool) -> None:
     database = SqlDatabase.from_url(url)
     try:
         if reset:
-            async with database.engine.begin() as connection:
-                await connection.run_sync(Base.metadata.drop_all)
-                await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            await drop_schema(database)
         await upgrade(database.engine)
         started = time.perf_counter()
         await seed(database, secrets)
@@ -112,23 +109,9 @@ async def bench(url: str, secrets: int, reset: bool) -> None:
         )
     finally:
         if reset:
-            async with database.engine.begin() as connection:
-                await connection.run_sync(Base.metadata.drop_all)
-                await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            await drop_schema(database)
         await database.dispose()
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--secrets", type=int, default=1_000_000)
-    parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--skip-postgres", action="store_true")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        await bench(f"sqlite+aiosqlite:///{folder}/bench.db", args.secrets, reset=False)
-    if not args.skip_postgres:
-        await bench(args.postgres, args.secrets, reset=True)
-
-
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(on_both_engines(bench))

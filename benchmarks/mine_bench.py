@@ -16,12 +16,10 @@ Goal: < 50 ms each.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text
 
+from benchmarks.engines import drop_schema, on_both_engines
 from bot import own_list
 from bot.actions import AskDelete
 from bot.actor import Actor
@@ -38,7 +37,7 @@ from bot.model import CommunitySettings, Token
 from bot.service import Murmure
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
-from storage.tables import Base, CommunityRow, OwnListRow, SecretRow
+from storage.tables import CommunityRow, OwnListRow, SecretRow
 from tests.fakes import FakeDirectory, KeywordFilter
 from tests.support import FixedClock
 
@@ -147,9 +146,7 @@ async def bench(url: str, secrets: int, reset: bool) -> None:
     database = SqlDatabase.from_url(url)
     try:
         if reset:
-            async with database.engine.begin() as connection:
-                await connection.run_sync(Base.metadata.drop_all)
-                await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            await drop_schema(database)
         await upgrade(database.engine)
         started = time.perf_counter()
         theirs = await seed(database, secrets, Anonymizer(PEPPER))
@@ -168,23 +165,9 @@ async def bench(url: str, secrets: int, reset: bool) -> None:
         print(f"  is it mine? (delete button, someone else):      {_ms(found['not mine'])}")
     finally:
         if reset:
-            async with database.engine.begin() as connection:
-                await connection.run_sync(Base.metadata.drop_all)
-                await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            await drop_schema(database)
         await database.dispose()
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--secrets", type=int, default=1_000_000)
-    parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--skip-postgres", action="store_true")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        await bench(f"sqlite+aiosqlite:///{folder}/bench.db", args.secrets, reset=False)
-    if not args.skip_postgres:
-        await bench(args.postgres, args.secrets, reset=True)
-
-
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(on_both_engines(bench))

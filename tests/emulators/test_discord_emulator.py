@@ -522,6 +522,7 @@ async def test_strict_by_default_buckets_global_limit_and_latency(dc: DiscordEmu
         limited = [r for r in dc.requests if r.status == 429 and r.time >= started]
         assert limited and limited[0].response["global"] is True
 
+        # the global limit off again (it was just shown): what follows measures the latency alone
         dc.global_limit, dc.latency = None, 0.15
         started = time.monotonic()
         await bot.fetch_channel(GENERAL)

@@ -319,7 +319,7 @@ async def test_group_membership_rate_limit_and_removal(tg: TelegramEmulator) -> 
         chat = await bot.get_chat(GROUP)
         assert (chat.title, chat.type) == ("Secrets of the office", "supergroup")
 
-        tg.limit_rates(per_group_per_minute=3)
+        tg.limit_rates(per_group_per_minute=3)  # stricter, not looser: the limit is hit in three sends
         await bot.send_message(GROUP, "2")
         await bot.send_message(GROUP, "3")
         with pytest.raises(RetryAfter) as limited:
@@ -573,6 +573,7 @@ async def test_strict_by_default_group_and_global_limits_query_expiry_and_latenc
         tg.advance_time(60)
         await bot.send_message(GROUP, "a new minute")
 
+        # the group limit off so that only the global one (made 3 a second) can answer 429 below
         tg.limit_rates(per_group_per_minute=None, global_per_second=3)
         tg.advance_time(1)
         for user in (ALICE, BOB, ALICE):
@@ -580,6 +581,7 @@ async def test_strict_by_default_group_and_global_limits_query_expiry_and_latenc
         with pytest.raises(RetryAfter):
             await bot.send_message(BOB, "one too many this second")
 
+        # both limits off: what follows is about callback expiry alone, and the sends above used them up
         tg.limit_rates(per_group_per_minute=None, global_per_second=None)
         sent = await bot.send_message(ALICE, "pick", reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton("A", callback_data="a")]]
