@@ -194,10 +194,15 @@ async def _take_down(ctx: Context, outbox: Outbox, secret: Secret) -> None:
 async def link_moderation_chat(ctx: Context, community_id: str, moderation_chat_ref: str) -> list[Response]:
     """An admin of a community makes the chat they write in its moderators' chat."""
     community = await ctx.uow.communities.get(int(community_id)) if community_id.isdigit() else None
-    if community is None or community.platform != ctx.actor.platform or not community.active:
-        raise Refused("moderation.link_usage")
-    if not await membership.is_admin(ctx, community):
-        raise Refused("moderation.not_admin", community=community.title)
+    # One answer whether the number is free, of another platform, inactive or of a community the sender
+    # doesn't administer: nobody learns a private group's title, nor which numbers are taken.
+    if (
+        community is None
+        or community.platform != ctx.actor.platform
+        or not community.active
+        or not await membership.is_admin(ctx, community)
+    ):
+        raise Refused("moderation.link_refused")
     if moderation_chat_ref == community.chat_ref:
         raise Refused("moderation.link_not_here")  # the queue would be public
     if not await membership.is_admin(ctx, community, moderation_chat_ref):

@@ -25,7 +25,7 @@ async def _link_moderators(t: Telegram) -> None:
     number = re.search(r"community number (\d+)", panel.text or "")
     assert number is not None
     await t.tg.user_sends(uid("erin"), MODS, f"/linkmods {number[1]}")
-    await t.until(MODS, "Only the admins")
+    await t.until(MODS, "No community with this number that you administer")
     await t.tg.user_sends(uid("mod"), MODS, f"/linkmods {number[1]}")
     await t.until(MODS, "now receives the moderation queue")
 
