@@ -249,10 +249,26 @@ def reply_report_reasons(locale: str, reply: ReplyPost, secret: Secret) -> Outgo
 FEED_PAGE = 5
 
 
+def feed_actions(secret: Secret, counts: ReactionCounts) -> tuple[Button, ...]:
+    """A feed item's row: the card's reactions, Reply and Report, the same actions and links as on the card
+    (the first label carries the number, so a row reads on its own)."""
+    labels = [f"{r.emoji} {counts.of(r)}" if counts.of(r) else r.emoji for r in REACTIONS]
+    labels[0] = f"#{secret.shown_number} {labels[0]}"
+    token = secret.token
+    reactions = tuple(Button(label, React(token, r)) for label, r in zip(labels, REACTIONS, strict=True))
+    return (*reactions, Button("💬", link=ReplyLink(token)), Button("🚩", link=ReportLink(token)))
+
+
 def feed_page(
-    locale: str, kind: FeedKind, page: int, items: Sequence[tuple[Secret, str]], more: bool
+    locale: str,
+    kind: FeedKind,
+    page: int,
+    items: Sequence[tuple[Secret, str]],
+    more: bool,
+    actionable: Mapping[int, ReactionCounts] | None = None,
 ) -> OutgoingMessage:
-    """One page of secrets for browsing in DM, with paging buttons."""
+    """One page of secrets for browsing in DM, with paging buttons; each item of ``actionable`` (a secret of
+    the reader's communities, with its counts) gets a row of the card's buttons."""
     title = t_in(locale, f"feed.{kind.value}", page=page + 1)
     text = RichText((Span(title, Style.BOLD),))
     if not items:
@@ -263,6 +279,8 @@ def feed_page(
         excerpt = secret.text if len(secret.text) <= 280 else secret.text[:279] + "…"
         body = Span(excerpt, Style.SPOILER) if secret.content_warning else Span(excerpt)
         text = text + RichText((Span(head, Style.BOLD), body))
+    acting = actionable or {}
+    rows = tuple(feed_actions(secret, acting[secret.id]) for secret, _ in items if secret.id in acting)
     buttons: list[Button] = []
     if page > 0:
         buttons.append(Button(t_in(locale, "feed.previous"), Page(kind, page - 1)))
@@ -270,7 +288,7 @@ def feed_page(
         buttons.append(Button(t_in(locale, "feed.next"), Page(kind, page + 1)))
     other = FeedKind.TOP if kind is FeedKind.LATEST else FeedKind.LATEST
     switch = Button(t_in(locale, f"feed.switch_{other.value}"), Page(other, 0))
-    return OutgoingMessage(text, (tuple(buttons), (switch,)) if buttons else ((switch,),))
+    return OutgoingMessage(text, (*rows, tuple(buttons), (switch,)) if buttons else (*rows, (switch,)))
 
 
 def topics(locale: str, subscribed: Sequence[str], daily: bool) -> OutgoingMessage:

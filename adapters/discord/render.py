@@ -20,6 +20,7 @@ BUTTONS_PER_ROW = 5  # and 5 buttons a row
 OPTIONS_PER_MENU = 25
 BUTTON_LABEL_LIMIT = 80
 OPTION_LABEL_LIMIT = 100
+PLACEHOLDER_LIMIT = 150
 _TRIM = " ,;:-–—|·•"
 
 _MARKS = {Style.BOLD: "**", Style.ITALIC: "*", Style.SPOILER: "||"}
@@ -171,7 +172,13 @@ def view_of(message: OutgoingMessage) -> discord.ui.View | None:
                 discord.SelectOption(label=label, value=custom_id(button))
                 for label, button in zip(labels, row.buttons, strict=True)
             ]
-            view.add_item(discord.ui.Select(custom_id=f"{MENU_PREFIX}{menus}", options=options, row=index))
+            # the choices themselves, closed: a menu of a feed item's buttons reads "#42 ❤️ 3 · 😂 · … · 🚩"
+            placeholder = fit(" · ".join(b.label for b in row.buttons), PLACEHOLDER_LIMIT)
+            view.add_item(
+                discord.ui.Select(
+                    custom_id=f"{MENU_PREFIX}{menus}", options=options, row=index, placeholder=placeholder
+                )
+            )
             menus += 1
             continue
         labels = fit_all([b.label for b in row.buttons], BUTTON_LABEL_LIMIT)

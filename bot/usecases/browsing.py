@@ -9,7 +9,7 @@ from bot.actions import DailyDigest, Page, ToggleSubscription
 from bot.actor import Actor
 from bot.anonymity import Sealer
 from bot.messages import EditPressed, Response, Say
-from bot.model import COLLECTIONS, FeedKind
+from bot.model import COLLECTIONS, FeedKind, ReactionCounts
 from bot.records import DigestAddress, FeedQuery
 from bot.refusals import RefusedBriefly
 from bot.usecases import membership
@@ -63,7 +63,11 @@ async def feed(ctx: Context, action: Page, *, edit: bool = True) -> list[Respons
             other = await uow.communities.get(secret.community_id)
             titles[secret.community_id] = other.title if other else "?"
         items.append((secret, titles[secret.community_id]))
-    message = render.feed_page(ctx.locale, kind, page, items, more=len(found) > size)
+    # the card's buttons on the items of the reader's communities (members only, as in the group)
+    acting = [secret.id for secret, _ in items if secret.community_id in mine_ids]
+    counts = await uow.reactions.counts_of(acting) if acting else {}
+    actionable = {secret_id: counts.get(secret_id, ReactionCounts()) for secret_id in acting}
+    message = render.feed_page(ctx.locale, kind, page, items, more=len(found) > size, actionable=actionable)
     return [EditPressed(message) if edit else Say(message)]
 
 
