@@ -106,12 +106,21 @@ BAN = Command(
 )
 UNBAN = Command("unban", Place.ADMIN, arguments=_argument("unban", "ban", ArgumentKind.TEXT, required=True))
 BANS = Command("bans", Place.ADMIN)
+WORDS = Command(
+    "words",
+    Place.ADMIN,
+    arguments=(
+        *_argument("words", "action", ArgumentKind.TEXT, required=True),
+        *_argument("words", "term", ArgumentKind.TEXT, required=False),
+    ),
+)
 SANCTIONS = (
     REMOVE,
     BAN,
     UNBAN,
     BANS,
-)  # direct moderation by the admins, in a community's or its moderators' chat
+    WORDS,
+)  # direct moderation by the admins, in a community's or its moderators' chat, answered privately
 
 COMMANDS = (
     *(START, SECRET, LATEST, TOP, TOPICS, MINE, LANGUAGE, PRIVACY, CANCEL, HELP),

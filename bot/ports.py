@@ -10,6 +10,7 @@ from typing import Protocol, Self
 
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.moderation.verdict import FilterResult
+from bot.moderation.words import WordList
 from bot.outbox import OutboxMessage
 from bot.reply_moderation_ports import ReplyModerationRepository
 from bot.repositories import (
@@ -36,7 +37,9 @@ class Clock(Protocol):
 class TextChecker(Protocol):
     """The moderation filter every secret and reply passes before publication."""
 
-    def check(self, text: str, lang: str | None = None) -> FilterResult: ...
+    def check(self, text: str, lang: str | None = None, *, words: WordList | None = None) -> FilterResult:
+        """The verdict on ``text``; ``words``: the community's own list, applied on top."""
+        ...
 
 
 @dataclass(frozen=True)

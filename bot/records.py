@@ -159,3 +159,11 @@ class DigestAddress:
 class DigestReader:
     preference_key: str
     address: DigestAddress
+
+
+@dataclass(frozen=True)
+class WordEntry:
+    """One entry of a community's own word list: a term (lexicon syntax) and what it does."""
+
+    verdict: Verdict  # BLOCK or REVIEW
+    term: str

@@ -161,7 +161,10 @@ def preview(
             topic = t_in(locale, "preview.topic", topic=topic_label(locale, draft.collection))
             options += (Button(topic, CycleTopic(did)),)
         rows.append(options)
-    if draft.verdict is Verdict.REVIEW:
+    if draft.verdict is Verdict.REVIEW and set(draft.reason_categories) == {"self_harm"}:
+        # one's own distress is not something to rethink: it is held so that a person reads it first
+        notes.append(t_in(locale, "preview.care_note"))
+    elif draft.verdict is Verdict.REVIEW:
         reasons = ", ".join(t_in(locale, f"reason.{category}") for category in draft.reason_categories)
         notes.append(t_in(locale, "preview.review_note", reasons=reasons))
     post_label = t_in(locale, "preview.submit_review" if draft.verdict is Verdict.REVIEW else "preview.post")

@@ -42,6 +42,7 @@ from bot.records import (
     ReporterRecord,
     SealedReporter,
     SealedValue,
+    WordEntry,
 )
 
 
@@ -65,6 +66,15 @@ class CommunityRepository(Protocol):
 
     async def next_number(self, community_id: int) -> int: ...
     async def public_since(self, platform: str | None = None) -> Sequence[PublicCommunity]: ...
+    async def words(self, community_id: int) -> Sequence[WordEntry]:
+        """The community's own word list, by term."""
+        ...
+
+    async def put_word(self, community_id: int, entry: WordEntry, at: datetime) -> None:
+        """Add a term, or change what an existing one does."""
+        ...
+
+    async def remove_word(self, community_id: int, term: str) -> bool: ...
 
 
 class MemberRepository(Protocol):

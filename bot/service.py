@@ -65,6 +65,7 @@ from bot.usecases import (
     replies,
     sanctions,
     settings,
+    words,
     writing,
 )
 from bot.usecases.context import Context, Services, say
@@ -147,12 +148,13 @@ class Murmure:
 
     async def sanction(self, actor: Actor, chat_ref: str, name: str, argument: str = "") -> list[Response]:
         """A moderator's command typed in a community's chat or its moderators' chat (``/remove 12``,
-        ``/ban 12 24h``, ``/unban 3``, ``/bans``)."""
+        ``/ban 12 24h``, ``/unban 3``, ``/bans``, ``/words add TERM``)."""
         use_cases: dict[str, UseCase] = {
             commands.REMOVE.name: lambda ctx: sanctions.remove(ctx, chat_ref, argument),
             commands.BAN.name: lambda ctx: sanctions.ban(ctx, chat_ref, argument),
             commands.UNBAN.name: lambda ctx: sanctions.unban(ctx, chat_ref, argument),
             commands.BANS.name: lambda ctx: sanctions.bans(ctx, chat_ref),
+            commands.WORDS.name: lambda ctx: words.manage(ctx, chat_ref, argument),
         }
         use_case = use_cases.get(name.lower(), lambda ctx: say("error.unknown_command", command=name))
         return await self._run(actor, use_case)

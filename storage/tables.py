@@ -57,6 +57,17 @@ class CommunityRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class CommunityWordRow(Base):
+    """A community's own word list (block or review), applied on top of the shipped filter."""
+
+    __tablename__ = "community_words"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(8))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class MembershipRow(Base):
     __tablename__ = "memberships"
 

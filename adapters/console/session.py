@@ -23,6 +23,7 @@ HELP = """Console commands:
   /audit [PAGE]          the demo group's moderation actions, page by page (its admins only)
   /remove N              remove the demo group's secret #N (its admins only)
   /ban N [24h|7d]        ban the author of #N, for a while or for good; /unban B lifts ban B; /bans lists them
+  /words add|remove|list the demo group's own word list: /words add [block] TERM, /words remove TERM
   /wait DURATION         let time pass (e.g. 10m, 2h): delayed cards and replies come out
   /help                  this help
 Bot commands (sent in the acting member's DM): {commands}"""

@@ -394,6 +394,9 @@ def install_commands(client: MurmureClient) -> None:
     async def bans(interaction: discord.Interaction[Any]) -> None:
         await sanction("bans")(interaction)
 
+    async def words(interaction: discord.Interaction[Any], action: str, term: str | None = None) -> None:
+        await sanction("words")(interaction, action=action, term=term)
+
     group = app_commands.Group(
         name=_name("murmure"),
         description=_describe("command.murmure"),
@@ -408,6 +411,7 @@ def install_commands(client: MurmureClient) -> None:
         commands.BAN: ban,
         commands.UNBAN: unban,
         commands.BANS: bans,
+        commands.WORDS: words,
     }
     for command in commands_for(Place.GROUP, FEATURES) + commands_for(Place.ADMIN, FEATURES):
         group.add_command(_slash(command, for_admins[command]))

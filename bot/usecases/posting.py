@@ -10,13 +10,14 @@ from datetime import timedelta
 from bot import delays, limits, render
 from bot.actions import Post
 from bot.anonymity import new_token, return_context
+from bot.i18n import t
 from bot.messages import EditPressed, Response
 from bot.model import Community, Draft, DraftKind, DraftStatus, ModerationMode, QueueCause, SecretStatus
 from bot.moderation.verdict import Verdict
 from bot.outbox import CardDue, Outbox, QueueItemDue, ReplyDue
 from bot.records import NewReply, NewSecret, SealedAddress
-from bot.refusals import RefusedBriefly
-from bot.usecases import audience, authorship, membership, replies
+from bot.refusals import Refused, RefusedBriefly
+from bot.usecases import audience, authorship, membership, replies, words
 from bot.usecases.context import Context, message
 from bot.usecases.writing import own_open_draft
 
@@ -35,6 +36,14 @@ async def post(ctx: Context, action: Post) -> list[Response]:
     now = ctx.now()
     await limits.check_secret_limit(ctx.uow, ctx.keys, community, now)
     await audience.ensure_readers(ctx.services.directories[community.platform], community)
+    # the chosen community's own word list (a member of several saw a preview made without it)
+    listed = await words.check(ctx, community, draft.text)
+    if listed.verdict is Verdict.BLOCK:
+        await limits.add_strike(ctx.uow, ctx.keys, [community], now)
+        reasons = ", ".join(t(f"reason.{category}") for category in listed.categories)
+        raise Refused("filter.blocked", reasons=reasons)
+    if listed.verdict is Verdict.REVIEW and draft.verdict is Verdict.ALLOW:
+        draft = replace(draft, verdict=Verdict.REVIEW, reason_categories=listed.categories)
     if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
         raise RefusedBriefly("error.already_posted")
     await ctx.uow.drafts.delete(draft.id)  # the secret holds the text now: the draft is purged

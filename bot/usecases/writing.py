@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
-from typing import NoReturn
 
 from bot import limits, render
 from bot.actions import Cancel, ChooseCommunity, CycleTopic, PostLink, ReplyLink, ToggleWarning
-from bot.i18n import t
-from bot.messages import EditPressed, Response, Say
+from bot.i18n import current_locale, t
+from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import Community, Draft, DraftKind, DraftStatus, PendingInput, Secret
+from bot.moderation.care import care_answer
 from bot.moderation.duplicates import is_near_duplicate
-from bot.moderation.verdict import Verdict
+from bot.moderation.verdict import FilterResult, Verdict
 from bot.records import NewDraft, SealedValue
 from bot.refusals import Refused, RefusedBriefly
 from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
-from bot.usecases import audience, authorship, membership
+from bot.usecases import audience, authorship, membership, words
 from bot.usecases.context import Context, message, say
 
 PENDING_INPUT_LIFETIME = timedelta(minutes=30)
@@ -107,10 +107,11 @@ async def _secret_preview(ctx: Context, cleaned: str) -> list[Response]:
     if not allowed:
         await membership.ensure_not_banned(ctx, communities[0])
     await limits.check_cooldown(ctx.uow, ctx.keys, allowed, now)
-    result = ctx.services.text_filter.check(cleaned, ctx.locale)
+    # the list of the one community it can go to; with several, Post applies the chosen one's list
+    result = await words.check(ctx, allowed[0] if len(allowed) == 1 else None, cleaned)
     if result.verdict is Verdict.BLOCK:
         await limits.add_strike(ctx.uow, ctx.keys, allowed, now)
-        _rethink(result.categories, blocked=True)
+        return [*care(result), *_rethought(result.categories, blocked=True)]
     recent = [s.text for s in await authorship.own_secrets(ctx, since=now - DUPLICATE_WINDOW)]
     if is_near_duplicate(cleaned, recent):
         raise Refused("error.duplicate")
@@ -129,7 +130,7 @@ async def _secret_preview(ctx: Context, cleaned: str) -> list[Response]:
         )
     )
     readers = await audience.shown_readers(ctx, allowed)
-    return [Say(render.preview(ctx.locale, draft, allowed, None, readers))]
+    return [*care(result), Say(render.preview(ctx.locale, draft, allowed, None, readers))]
 
 
 async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> list[Response]:
@@ -144,12 +145,12 @@ async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> l
     await membership.ensure_not_banned(ctx, reach.community, acting=True)
     now = ctx.now()
     await limits.check_cooldown(ctx.uow, ctx.keys, [reach.community], now)
-    result = ctx.services.text_filter.check(cleaned, ctx.locale)
+    result = await words.check(ctx, reach.community, cleaned)
     if result.verdict is Verdict.BLOCK:
         await limits.add_strike(ctx.uow, ctx.keys, [reach.community], now)
     if result.verdict is not Verdict.ALLOW:
         # A reply is published at once or not at all: held replies would lose their context.
-        _rethink(result.categories, blocked=result.verdict is Verdict.BLOCK)
+        return [*care(result), *_rethought(result.categories, blocked=result.verdict is Verdict.BLOCK)]
     owner_salt, owner_tag = authorship.new_owner(ctx)
     draft = await ctx.uow.drafts.add(
         NewDraft(
@@ -164,7 +165,7 @@ async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> l
         )
     )
     await set_pending_input(ctx, None)
-    return [Say(render.preview(ctx.locale, draft, (), reach.secret.shown_number))]
+    return [*care(result), Say(render.preview(ctx.locale, draft, (), reach.secret.shown_number))]
 
 
 async def _banned(ctx: Context, community: Community) -> bool:
@@ -173,9 +174,17 @@ async def _banned(ctx: Context, community: Community) -> bool:
     )
 
 
-def _rethink(categories: Sequence[str], *, blocked: bool) -> NoReturn:
+def _rethought(categories: Sequence[str], *, blocked: bool) -> list[Response]:
     reasons = ", ".join(t(f"reason.{category}") for category in categories)
-    raise Refused("filter.blocked" if blocked else "filter.reply_review", reasons=reasons)
+    return say("filter.blocked" if blocked else "filter.reply_review", reasons=reasons)
+
+
+def care(result: FilterResult) -> list[Response]:
+    """A member writing about their own distress is answered with care and a helpline in their language,
+    before anything else (whatever the verdict: the community decides that, not the answer)."""
+    if not result.needs_care:
+        return []
+    return [Say(OutgoingMessage(RichText.plain(care_answer(current_locale.get()))))]
 
 
 # ----------------------------------------------------------------- the preview's buttons

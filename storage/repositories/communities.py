@@ -6,19 +6,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from bot.model import (
     Community,
     CommunitySettings,
 )
-from bot.records import PublicCommunity
+from bot.moderation.verdict import Verdict
+from bot.records import PublicCommunity, WordEntry
 from storage.repositories.base import (
     Repository,
     to_community,
 )
 from storage.tables import (
     CommunityRow,
+    CommunityWordRow,
 )
 
 
@@ -137,3 +139,32 @@ class SqlCommunities(Repository):
             .returning(CommunityRow.secret_count)
         )
         return int((await self._session.execute(statement)).scalar_one())
+
+    async def words(self, community_id: int) -> Sequence[WordEntry]:
+        query = (
+            select(CommunityWordRow.verdict, CommunityWordRow.term)
+            .where(CommunityWordRow.community_id == community_id)
+            .order_by(CommunityWordRow.term)
+        )
+        return [
+            WordEntry(Verdict(verdict), term) for verdict, term in (await self._session.execute(query)).all()
+        ]
+
+    async def put_word(self, community_id: int, entry: WordEntry, at: datetime) -> None:
+        row = await self._session.get(CommunityWordRow, (community_id, entry.term))
+        if row is None:
+            self._session.add(
+                CommunityWordRow(
+                    community_id=community_id, term=entry.term, verdict=entry.verdict.value, added_at=at
+                )
+            )
+        else:
+            row.verdict = entry.verdict.value
+        await self._session.flush()
+
+    async def remove_word(self, community_id: int, term: str) -> bool:
+        statement = delete(CommunityWordRow).where(
+            CommunityWordRow.community_id == community_id, CommunityWordRow.term == term
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from bot.model import (
 )
 from bot.records import (
     PublicCommunity,
+    WordEntry,
 )
 from tests.fakes.state import Repo
 
@@ -78,3 +79,12 @@ class FakeCommunities(Repo):
         old = self.s.communities[community_id]
         self.s.communities[community_id] = replace(old, secret_count=old.secret_count + 1)
         return old.secret_count + 1
+
+    async def words(self, community_id: int) -> Sequence[WordEntry]:
+        return sorted(self.s.community_words.get(community_id, {}).values(), key=lambda e: e.term)
+
+    async def put_word(self, community_id: int, entry: WordEntry, at: datetime) -> None:
+        self.s.community_words.setdefault(community_id, {})[entry.term] = entry
+
+    async def remove_word(self, community_id: int, term: str) -> bool:
+        return self.s.community_words.get(community_id, {}).pop(term, None) is not None

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.messages import ChatTarget, OutgoingMessage
+from bot.moderation.normalise import tokenise
 from bot.moderation.verdict import FilterResult, Reason, Verdict
+from bot.moderation.words import WordList
 from bot.ports import DeliveryError
 
 
@@ -73,7 +75,11 @@ class FakeMessenger:
 class KeywordFilter:
     """A filter for core tests: "BLOCKME" blocks, "REVIEWME" holds for review."""
 
-    def check(self, text: str, lang: str | None = None) -> FilterResult:
+    def check(self, text: str, lang: str | None = None, *, words: WordList | None = None) -> FilterResult:
+        listed = words.find(text, tokenise(text)) if words is not None else []
+        if listed:  # a community's own list, as the real filter applies it
+            worst = max((verdict for _, verdict in listed), key=[Verdict.REVIEW, Verdict.BLOCK].index)
+            return FilterResult(worst, tuple(reason for reason, _ in listed), "words")
         if "BLOCKME" in text:
             return FilterResult(Verdict.BLOCK, (Reason("insult", "BLOCKME"),))
         if "REVIEWME" in text:

@@ -23,12 +23,14 @@ from bot.records import (
     DigestAddress,
     OwnList,
     SealedValue,
+    WordEntry,
 )
 
 
 @dataclass
 class State:
     communities: dict[int, Community] = field(default_factory=dict)
+    community_words: dict[int, dict[str, WordEntry]] = field(default_factory=dict)
     memberships: dict[tuple[str, int], datetime] = field(default_factory=dict)
     joins: dict[tuple[str, int], datetime] = field(default_factory=dict)
     counters: dict[str, tuple[Counter, datetime]] = field(default_factory=dict)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.model import CommunitySettings, ModerationMode
+from bot.moderation.verdict import Verdict
 from bot.ports import Database
-from bot.records import PublicCommunity
+from bot.records import PublicCommunity, WordEntry
 from tests.storage.contract import NOW, add_community
 
 
@@ -126,3 +127,24 @@ async def test_the_secret_count_follows_the_numbers_given(store: Database) -> No
     async with store.unit_of_work() as uow:
         found = await uow.communities.get(community_id)
     assert found is not None and found.secret_count == 3
+
+
+async def test_a_communitys_word_list_is_its_own_and_a_term_changes_in_place(store: Database) -> None:
+    mine, other = await add_community(store, "g1"), await add_community(store, "g2")
+    async with store.unit_of_work() as uow:
+        await uow.communities.put_word(mine, WordEntry(Verdict.REVIEW, "pineapple*"), NOW)
+        await uow.communities.put_word(mine, WordEntry(Verdict.REVIEW, "banana"), NOW)
+        await uow.communities.put_word(mine, WordEntry(Verdict.BLOCK, "banana"), NOW)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert list(await uow.communities.words(mine)) == [
+            WordEntry(Verdict.BLOCK, "banana"),
+            WordEntry(Verdict.REVIEW, "pineapple*"),
+        ]
+        assert list(await uow.communities.words(other)) == []
+        assert await uow.communities.remove_word(mine, "banana")
+        assert not await uow.communities.remove_word(mine, "banana")
+        assert not await uow.communities.remove_word(other, "pineapple*")
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert [e.term for e in await uow.communities.words(mine)] == ["pineapple*"]
