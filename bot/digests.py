@@ -29,7 +29,7 @@ def zone(name: str) -> ZoneInfo:
 
 def parse_hhmm(value: str) -> time | None:
     hours, _, minutes = value.partition(":")
-    if not (hours.isdigit() and minutes.isdigit()):
+    if not (hours.isascii() and hours.isdigit() and minutes.isascii() and minutes.isdigit()):
         return None
     if not (0 <= int(hours) < 24 and 0 <= int(minutes) < 60):
         return None

@@ -69,7 +69,11 @@ class ChatTarget:
 # Responses to the event being handled, delivered by the adapter in the chat of the event.
 @dataclass(frozen=True)
 class Say:
+    """An answer. To a command typed in a group, it goes to the typer privately (or nowhere) unless
+    ``to_chat``: news for everyone in that chat, such as a moderators' chat told it now gets the queue."""
+
     message: OutgoingMessage
+    to_chat: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 
 from telegram import Chat, LinkPreviewOptions, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -35,6 +36,9 @@ PLATFORM = "telegram"
 FEATURES = frozenset({Feature.START_LINKS, Feature.TYPED_REPLIES, Feature.LINK_COMMAND})
 ALERT_LIMIT = 200
 _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+_ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+START_HINT_EVERY = 600.0  # seconds: the most often a group sees "open my DM first" (to an admin)
+HINTS_KEPT = 1_024
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,7 @@ class TelegramHandlers:
         self._service = service
         # what a press sends after its answer goes out in the order of the presses, one chat at a time
         self._chat_order: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._hinted: dict[int, float] = {}  # group -> when it last saw the "open my DM" hint
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         private = filters.ChatType.PRIVATE
@@ -148,12 +153,13 @@ class TelegramHandlers:
         if chat is None or user is None:
             return
         if chat.username:  # a public group: anyone could read the queue
-            await chat.send_message(t_in(resolve_locale(user.language_code), "moderation.link_not_here"))
+            text = t_in(resolve_locale(user.language_code), "moderation.link_not_here")
+            await self._in_group(update, context, [Say(OutgoingMessage(RichText.plain(text)))])
             return
         responses = await self._service.link_moderation_chat_as(
             actor_of(user), " ".join(context.args or []), str(chat.id)
         )
-        await self._reply(chat, context.bot.username, responses)
+        await self._in_group(update, context, responses)
 
     async def on_joined(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, chat = update.effective_message, update.effective_chat
@@ -189,7 +195,7 @@ class TelegramHandlers:
         if chat is None or user is None:
             return
         page = " ".join(context.args or [])
-        await self._privately(update, context, await self._service.audit(actor_of(user), str(chat.id), page))
+        await self._in_group(update, context, await self._service.audit(actor_of(user), str(chat.id), page))
 
     async def on_sanction(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/remove 12``, ``/ban 12 24h``, ``/unban 3``, ``/bans`` in a community's or its moderators' chat,
@@ -200,26 +206,48 @@ class TelegramHandlers:
         name = message.text.split()[0].lstrip("/").split("@")[0]
         argument = " ".join(context.args or [])
         responses = await self._service.sanction(actor_of(user), str(chat.id), name, argument)
-        await self._privately(update, context, responses)
+        await self._in_group(update, context, responses)
 
-    async def _privately(
+    async def _in_group(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, responses: list[Response]
     ) -> None:
+        """The answers to a command typed in a group go to the typer's DM, never to the group: a member
+        typing commands there must not make the bot write in it, nor spend its rate limit. Only an answer
+        meant for the whole chat (``to_chat``) goes there. If the typer never opened the bot's DM, an admin
+        of the group gets one hint there, at most every few minutes per group; anyone else gets nothing."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
         try:
             for response in responses:
-                if isinstance(response, Say):
+                if isinstance(response, Say) and response.to_chat:
+                    await self._send(chat, context.bot.username, response.message)
+                elif isinstance(response, Say):
                     await context.bot.send_message(
                         user.id,
                         to_html(response.message.text),
                         parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard(response.message, context.bot.username),
                         link_preview_options=LinkPreviewOptions(is_disabled=True),
                     )
         except Forbidden:
-            locale = resolve_locale(user.language_code)
-            await chat.send_message(t_in(locale, "audit.start_me"))
+            await self._hint_start(chat, user, context)
+
+    async def _hint_start(self, chat: Chat, user: User, context: ContextTypes.DEFAULT_TYPE) -> None:
+        now = time.monotonic()
+        last = self._hinted.get(chat.id)
+        if last is not None and now - last < START_HINT_EVERY:
+            return
+        try:
+            member = await context.bot.get_chat_member(chat.id, user.id)
+        except TelegramError:
+            return
+        if member.status not in _ADMINS:
+            return
+        if len(self._hinted) >= HINTS_KEPT:
+            self._hinted.clear()
+        self._hinted[chat.id] = now
+        await chat.send_message(t_in(resolve_locale(user.language_code), "audit.start_me"))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

@@ -13,6 +13,7 @@ from bot.anonymity import ANIMALS
 from bot.i18n import t
 from bot.messages import OutgoingMessage, Response, RichText, Say
 from bot.model import Community, ReportReason
+from bot.numbers import parse_id
 from bot.records import AuditEntry
 from bot.refusals import Refused
 from bot.usecases import membership
@@ -76,7 +77,8 @@ async def show(ctx: Context, chat_ref: str, page_text: str = "") -> list[Respons
         raise Refused("settings.no_community")
     if not await membership.is_admin(ctx, community):
         raise Refused("moderation.not_admin", community=community.title)
-    page = int(page_text) if page_text.strip().isdigit() and 0 < int(page_text) < 10_000 else 1
+    page = parse_id(page_text) or 1
+    page = page if page < 10_000 else 1
     entries = await ctx.uow.moderation.audit_log(community.id, PAGE + 1, (page - 1) * PAGE)
     if not entries:
         return say("audit.empty", community=community.title)

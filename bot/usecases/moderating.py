@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot import render
 from bot.actions import Moderate, RemoveFor
 from bot.i18n import t
-from bot.messages import EditPressed, Response
+from bot.messages import EditPressed, Response, Say
 from bot.model import (
     Community,
     ModOperation,
@@ -20,10 +20,11 @@ from bot.model import (
     Secret,
     SecretStatus,
 )
+from bot.numbers import parse_id
 from bot.outbox import AuthorNotice, CardDue, CardRefresh, Outbox, ReplyRefresh
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases import audit, authorship, membership, reacting
-from bot.usecases.context import Context, say
+from bot.usecases.context import Context, message
 from bot.usecases.threads import refresh_thread
 
 BAN_LENGTHS: dict[ModOperation, timedelta | None] = {
@@ -193,7 +194,8 @@ async def _take_down(ctx: Context, outbox: Outbox, secret: Secret) -> None:
 
 async def link_moderation_chat(ctx: Context, community_id: str, moderation_chat_ref: str) -> list[Response]:
     """An admin of a community makes the chat they write in its moderators' chat."""
-    community = await ctx.uow.communities.get(int(community_id)) if community_id.isdigit() else None
+    number = parse_id(community_id)
+    community = await ctx.uow.communities.get(number) if number is not None else None
     # One answer whether the number is free, of another platform, inactive or of a community the sender
     # doesn't administer: nobody learns a private group's title, nor which numbers are taken.
     if (
@@ -212,4 +214,5 @@ async def link_moderation_chat(ctx: Context, community_id: str, moderation_chat_
     as_community = await ctx.uow.communities.by_chat(ctx.actor.platform, moderation_chat_ref)
     if as_community is not None and as_community.id != community.id:
         await ctx.uow.communities.set_active(as_community.id, False)  # a moderators' chat gets no secrets
-    return say("moderation.linked", community=community.title)
+    # the one answer a group sees: its moderators learn where the queue now arrives
+    return [Say(message("moderation.linked", community=community.title), to_chat=True)]

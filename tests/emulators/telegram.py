@@ -438,6 +438,7 @@ class TelegramEmulator:
         self._poll: asyncio.Future[str] | None = None
         self._changed = asyncio.Event()
         self._floods: dict[str, list[int]] = {}
+        self._chat_floods: dict[int, float] = {}  # chat -> the emulator time its flood wait ends
         self._group_limit: int | None = group_per_minute
         self._global_limit: int | None = global_per_second
         self._global_times: list[float] = []
@@ -507,6 +508,11 @@ class TelegramEmulator:
     def flood(self, method: str, times: int = 1, retry_after: int = 3) -> None:
         """The next ``times`` calls of ``method`` answer 429 with ``parameters.retry_after``."""
         self._floods.setdefault(method.lower(), []).extend([retry_after] * times)
+
+    def flood_chat(self, chat_id: int, retry_after: int) -> None:
+        """Sends and edits to ``chat_id`` answer 429 for the next ``retry_after`` seconds (a group that
+        Telegram holds back), each with the seconds left; other chats are not affected."""
+        self._chat_floods[chat_id] = self.now() + retry_after
 
     def limit_rates(
         self,
@@ -1124,6 +1130,10 @@ class TelegramEmulator:
 
     def _check_rate(self, chat: Chat) -> None:
         now = self.now()
+        flooded_until = self._chat_floods.get(chat.id)
+        if flooded_until is not None and now < flooded_until:
+            retry = max(1, math.ceil(flooded_until - now))
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
         window = self.group_window
         chat.sent_times[:] = [t for t in chat.sent_times if now - t < window]
         limit = self._group_limit

@@ -176,7 +176,7 @@ async def test_forged_presses_on_group_cards_change_nothing_and_the_audit_goes_t
         await t.tg.wait_until(lambda: not t.tg.unanswered_callback_queries(), within=5)
         assert t.last_card().text == card.text and t.last_card().buttons == card.buttons
         await t.tg.user_sends(uid("mod"), GROUP, "/audit")  # mod never opened the bot's DM
-        await t.until(GROUP, "I send the moderation log privately")
+        await t.until(GROUP, "I answer commands privately")
         await t.dm("mod", "/start")
         before = len(t.tg.bot_messages(GROUP))
         await t.tg.user_sends(uid("mod"), GROUP, "/audit")
@@ -210,5 +210,7 @@ async def test_the_queue_is_never_linked_to_a_public_group(
         public = -1005555555
         t.tg.add_group(public, "Open lobby", members=[uid("mod")], admins=[uid("mod")], username="open_lobby")
         await t.tg.add_bot_to_group(public, uid("mod"))
+        await t.dm("mod", "/start")
         await t.tg.user_sends(uid("mod"), public, "/linkmods 1")
-        await t.until(public, "must go to a separate private chat")
+        await t.until(uid("mod"), "must go to a separate private chat")  # told privately
+        assert not t.tg.bot_messages(public)

@@ -24,8 +24,11 @@ async def _link_moderators(t: Telegram) -> None:
     panel = await t.until(GROUP, r"community number \d+")
     number = re.search(r"community number (\d+)", panel.text or "")
     assert number is not None
+    await t.dm("erin", "/start")
     await t.tg.user_sends(uid("erin"), MODS, f"/linkmods {number[1]}")
-    await t.until(MODS, "No community with this number that you administer")
+    # a refusal is private: the group sees nothing
+    await t.until(uid("erin"), "No community with this number that you administer")
+    assert not [m for m in t.tg.bot_messages(MODS) if "No community with this number" in (m.text or "")]
     await t.tg.user_sends(uid("mod"), MODS, f"/linkmods {number[1]}")
     await t.until(MODS, "now receives the moderation queue")
 
