@@ -123,6 +123,11 @@ class Directory(Protocol):
         """When the platform says this member joined, if it says (else the core uses its own first sight)."""
         ...
 
+    async def only_admins_read(self, moderators_chat_ref: str, community_chat_ref: str) -> bool | None:
+        """Whether everyone who can read the moderators' chat is an admin of the community: ``False`` when
+        someone else can (the queue is then not posted there), ``None`` when the platform can't tell now."""
+        ...
+
 
 class DeliveryError(Exception):
     """A platform refused a message. ``permanent``: don't retry; ``chat_gone``: the bot can't write there."""

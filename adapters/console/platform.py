@@ -49,6 +49,15 @@ class ConsoleDirectory:
         chat = self._world.chats.get(chat_ref)
         return len(chat.members) if chat else 0  # the simulated members are people; the bot is not one
 
+    async def only_admins_read(self, moderators_chat_ref: str, community_chat_ref: str) -> bool | None:
+        moderators, community = (
+            self._world.chats.get(moderators_chat_ref),
+            self._world.chats.get(community_chat_ref),
+        )
+        if moderators is None or community is None:
+            return False
+        return set(moderators.members) <= set(community.admins)
+
     async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
         # The simulated members have been in the demo group for ages: they count as established.
         return ESTABLISHED if await self.is_member(chat_ref, user_id) else None

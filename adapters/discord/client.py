@@ -12,7 +12,7 @@ import discord
 import yarl
 from discord import app_commands
 
-from adapters.discord.platform import DM_PREFIX, community_ref, readable_by_everyone
+from adapters.discord.platform import DM_PREFIX, community_ref, only_admins_read, readable_by_everyone
 from adapters.discord.render import LINK_PREFIX, MENU_PREFIX, message_kwargs
 from bot import commands
 from bot.actions import ACTION_PATTERN, LINK_PATTERN, DeepLink, Form, decode_link
@@ -320,6 +320,13 @@ def _describe(key: str) -> app_commands.locale_str:
     return app_commands.locale_str(t_in("en", key), key=key)
 
 
+async def _fetch_member(guild: discord.Guild, user_id: str) -> discord.Member | None:
+    try:
+        return await guild.fetch_member(int(user_id))
+    except (discord.NotFound, discord.Forbidden):
+        return None
+
+
 def install_commands(client: MurmureClient) -> None:
     """The declared commands Discord offers: members' ones at the top, admins' ones under /murmure."""
     tree = client.tree
@@ -354,6 +361,13 @@ def install_commands(client: MurmureClient) -> None:
             # at setup, rather than at every member's Post
             await interaction.response.send_message(
                 t_in(locale, "discord.readers_uncountable"), ephemeral=True
+            )
+            return
+        if not await only_admins_read(moderators, channel, lambda user_id: _fetch_member(guild, user_id)):
+            # the queue shows held secrets: a role or member who doesn't administer the community can't
+            # read it (checked again before each item goes out)
+            await interaction.response.send_message(
+                t_in(locale, "discord.moderators_not_admins"), ephemeral=True
             )
             return
         ref = community_ref(guild.id, channel.id)

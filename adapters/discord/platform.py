@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -184,7 +185,7 @@ class DiscordDirectory:
     async def is_admin(self, chat_ref: str, user_id: str) -> bool:
         member = await self._member(chat_ref, user_id)
         rights = self._rights(chat_ref, member) if member else None
-        return rights is not None and rights.view_channel and (rights.manage_messages or rights.administrator)
+        return rights is not None and administers(rights)
 
     async def reader_count(self, chat_ref: str) -> int | None:
         """The server's count, less the bot, for a channel every member of the server can read. A channel
@@ -203,6 +204,54 @@ class DiscordDirectory:
     async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
         member = await self._member(chat_ref, user_id)
         return member.joined_at if member else None
+
+    async def only_admins_read(self, moderators_chat_ref: str, community_chat_ref: str) -> bool | None:
+        moderators, community = self._channel(moderators_chat_ref), self._channel(community_chat_ref)
+        if moderators is None or community is None:
+            return False
+        return await only_admins_read(
+            moderators, community, lambda user_id: self._member(community_chat_ref, user_id)
+        )
+
+    def _channel(self, chat_ref: str) -> discord.abc.GuildChannel | None:
+        ids = split_ref(chat_ref)
+        guild = self._client.get_guild(ids[0]) if ids else None
+        return guild.get_channel(ids[1]) if guild and ids else None
+
+
+def administers(rights: discord.Permissions) -> bool:
+    """Moderating a community (a channel) takes Manage Messages in it, as every moderators' button checks."""
+    return rights.view_channel and (rights.manage_messages or rights.administrator)
+
+
+async def only_admins_read(
+    moderators: discord.abc.GuildChannel,
+    community: discord.abc.GuildChannel,
+    fetch_member: Callable[[str], Awaitable[discord.Member | None]],
+) -> bool:
+    """Whether everyone who can read the moderators' channel administers the community's channel, without
+    the members intent: @everyone can't read it; every role that can (alone with @everyone) administers the
+    community; every member given the channel by name does (fetched one by one). The bot's own role aside.
+    Conservative: a role that reads it without administering fails the check even if nobody holds it."""
+    guild = moderators.guild
+    if moderators.permissions_for(guild.default_role).view_channel:
+        return False
+    mine = guild.self_role
+    for role in guild.roles:
+        if role.is_default() or (mine is not None and role.id == mine.id):
+            continue
+        if moderators.permissions_for(role).view_channel and not administers(community.permissions_for(role)):
+            return False
+    me = guild.me.id if guild.me else None
+    for target, overwrite in moderators.overwrites.items():
+        if isinstance(target, discord.Role) or target.id == me or not overwrite.pair()[0].view_channel:
+            continue
+        member = await fetch_member(str(target.id))
+        if member is None or not moderators.permissions_for(member).view_channel:
+            continue  # not in the server (any more): reads nothing
+        if not administers(community.permissions_for(member)):
+            return False
+    return True
 
 
 def readable_by_everyone(channel: discord.abc.GuildChannel) -> bool:

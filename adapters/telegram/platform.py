@@ -111,3 +111,23 @@ class TelegramDirectory:
             return None
         other_bots = sum(1 for admin in admins if admin.user.is_bot and admin.user.id != self._bot.id)
         return max(0, members - 1 - other_bots)
+
+    async def only_admins_read(self, moderators_chat_ref: str, community_chat_ref: str) -> bool | None:
+        """Whether everyone in the moderators' chat is an admin of the community. Telegram lists a group's
+        admins, not its members: the moderators' chat's people (its count less the bot and the bots among
+        its admins) must all be found among the community's human admins present there. A bot that is a
+        plain member can't be listed: it counts as someone who isn't an admin."""
+        try:
+            count = await self._bot.get_chat_member_count(chat_id=int(moderators_chat_ref))
+            their_admins = await self._bot.get_chat_administrators(chat_id=int(moderators_chat_ref))
+            community_admins = await self._bot.get_chat_administrators(chat_id=int(community_chat_ref))
+            people = count - 1 - sum(1 for a in their_admins if a.user.is_bot and a.user.id != self._bot.id)
+            present = 0
+            for admin in community_admins:
+                if not admin.user.is_bot and await self.is_member(moderators_chat_ref, str(admin.user.id)):
+                    present += 1
+        except (BadRequest, Forbidden):  # the bot is out of one of them: the queue can't go there
+            return False
+        except TelegramError:
+            return None
+        return people <= present

@@ -72,6 +72,9 @@ class DeliveryContext:
         self._edit_intervals = edit_intervals or {}
         self._last_edit: dict[tuple[str, str], datetime] = {}
         self.cards_sending: set[int] = set()  # secrets whose card is being sent: their claim is renewed
+        # per community: (moderators' chat, when checked, whether only admins read it); when last warned
+        self.moderators_checks: dict[int, tuple[str, datetime, bool | None]] = {}
+        self.moderators_warned: dict[int, datetime] = {}
 
     def _messenger(self, platform: str) -> Messenger:
         messenger = self._messengers.get(platform)

@@ -1,4 +1,4 @@
-"""Moderation queue items, in the moderators' chat."""
+"""Moderation queue items, in the moderators' chat, and only while its readers are all admins."""
 
 from __future__ import annotations
 
@@ -8,13 +8,51 @@ from datetime import timedelta
 from bot import render
 from bot.delivery.context import DeliveryContext, ModeratorsChat, NotYet
 from bot.delivery.registry import delivers
-from bot.messages import ChatTarget
-from bot.model import QueueStatus
+from bot.i18n import t_in
+from bot.messages import ChatTarget, OutgoingMessage, RichText
+from bot.model import Community, QueueStatus
 from bot.outbox import QueueItemDue, QueueItemRefresh
 
 log = logging.getLogger(__name__)
 
 NO_MODERATION_CHAT_RETRY = timedelta(minutes=5)
+# how long the platform's answer to "are its readers all admins?" is trusted; moderators' rights are never
+# cached for longer than a few minutes
+READERS_CHECK_TTL = timedelta(minutes=1)
+WARN_EVERY = timedelta(hours=6)  # the warning in a moderators' chat read by non-admins, at most this often
+
+
+async def _only_admins_read(ctx: DeliveryContext, community: Community, chat_ref: str) -> bool | None:
+    now = ctx.clock.now()
+    kept = ctx.moderators_checks.get(community.id)
+    if kept is not None and kept[0] == chat_ref and now - kept[1] < READERS_CHECK_TTL:
+        return kept[2]
+    directory = ctx.directories.get(community.platform)
+    verdict = await directory.only_admins_read(chat_ref, community.chat_ref) if directory else None
+    ctx.moderators_checks[community.id] = (chat_ref, now, verdict)
+    return verdict
+
+
+async def _ready(ctx: DeliveryContext, community: Community) -> ChatTarget:
+    """The moderators' chat, if the queue may go there now; else the item waits (and admins are warned when
+    people who aren't admins read that chat: a held secret is for the admins only)."""
+    now = ctx.clock.now()
+    if community.moderation_chat_ref is None:
+        raise NotYet(now + NO_MODERATION_CHAT_RETRY)
+    target = ChatTarget(community.platform, community.moderation_chat_ref)
+    verdict = await _only_admins_read(ctx, community, community.moderation_chat_ref)
+    if verdict is True:
+        return target
+    if verdict is False:
+        log.warning(
+            "community %s: its moderators' chat has readers who aren't admins: the queue waits", community.id
+        )
+        warned = ctx.moderators_warned.get(community.id)
+        if warned is None or now - warned >= WARN_EVERY:
+            ctx.moderators_warned[community.id] = now
+            text = t_in(community.settings.locale, "queue.non_admins_read")
+            await ctx.send(ModeratorsChat(community.id), target, OutgoingMessage(RichText.plain(text)))
+    raise NotYet(now + NO_MODERATION_CHAT_RETRY)
 
 
 @delivers(QueueItemDue, lane=lambda lanes, due: lanes.of_item(due.item_id))
@@ -30,8 +68,7 @@ async def post_queue_item(ctx: DeliveryContext, due: QueueItemDue) -> None:
         return
     if community.moderation_chat_ref is None:
         log.warning("community %s has no moderators' chat: queue item %s waits", community.id, item.id)
-        raise NotYet(ctx.clock.now() + NO_MODERATION_CHAT_RETRY)
-    target = ChatTarget(community.platform, community.moderation_chat_ref)
+    target = await _ready(ctx, community)
     message = render.queue_item(community.settings.locale, community, item, secret, reply=reply)
     ref = await ctx.send(ModeratorsChat(community.id), target, message)
     async with ctx.db.unit_of_work() as uow:
@@ -41,7 +78,8 @@ async def post_queue_item(ctx: DeliveryContext, due: QueueItemDue) -> None:
 
 @delivers(QueueItemRefresh, lane=lambda lanes, refresh: lanes.of_item(refresh.item_id))
 async def refresh_queue_item(ctx: DeliveryContext, refresh: QueueItemRefresh) -> None:
-    """An open item edited to what it says now; once decided, the moderator's answer replaced it already."""
+    """An open item edited to what it says now; once decided, the moderator's answer replaced it already.
+    Nothing new is shown in a chat whose readers aren't all admins."""
     async with ctx.db.unit_of_work() as uow:
         item = await uow.moderation.get_item(refresh.item_id)
         community = await uow.communities.get(item.community_id) if item else None
@@ -52,6 +90,8 @@ async def refresh_queue_item(ctx: DeliveryContext, refresh: QueueItemRefresh) ->
     if item.message_ref is None or community.moderation_chat_ref is None:
         return  # not out yet: it goes out as it is then
     target = ChatTarget(community.platform, community.moderation_chat_ref)
+    if await _only_admins_read(ctx, community, community.moderation_chat_ref) is not True:
+        return
     later = ctx.next_edit_at(target, item.message_ref)
     if later is not None:
         raise NotYet(later)

@@ -210,6 +210,12 @@ async def link_moderation_chat(ctx: Context, community_id: str, moderation_chat_
     if not await membership.is_admin(ctx, community, moderation_chat_ref):
         # and of the chat the queue will go to: nobody hijacks another group with it
         raise Refused("moderation.link_not_admin_here")
+    directory = ctx.directory(ctx.actor.platform)
+    readers = await directory.only_admins_read(moderation_chat_ref, community.chat_ref) if directory else None
+    if readers is False:  # the queue shows held secrets: for the community's admins only
+        raise Refused("moderation.link_non_admins_read")
+    if readers is None:
+        raise Refused("moderation.link_unchecked")
     await ctx.uow.communities.set_moderation_chat(community.id, moderation_chat_ref)
     as_community = await ctx.uow.communities.by_chat(ctx.actor.platform, moderation_chat_ref)
     if as_community is not None and as_community.id != community.id:

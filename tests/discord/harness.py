@@ -51,7 +51,7 @@ async def populate(
         members=[Member(user_id, joined=time.time() - 30 * 86400) for user_id, _, _ in USERS.values()],
     )
     dc.make_moderator(GUILD, uid("mod"))
-    dc.make_private(MODS, [uid("mod"), uid("erin")])
+    dc.make_private(MODS, [uid("mod")])
 
 
 def discord_config(tmp_path: Path, dc: DiscordEmulator, extra: str = "") -> Path:

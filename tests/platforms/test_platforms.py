@@ -51,6 +51,9 @@ class Roster:
     async def reader_count(self, chat_ref: str) -> int | None:
         return 10
 
+    async def only_admins_read(self, moderators_chat_ref: str, community_chat_ref: str) -> bool | None:
+        return True
+
     async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
         return None
 

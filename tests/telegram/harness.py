@@ -114,7 +114,7 @@ def populate(tg: TelegramEmulator, languages: dict[str, str] | None = None) -> N
         tg.add_user(user_id, first_name, username, (languages or {}).get(name, "en"))
     everyone = [user_id for user_id, _, _ in USERS.values()]
     tg.add_group(GROUP, "Night owls", members=everyone, admins=[uid("mod")])
-    tg.add_group(MODS, "Night owls moderators", members=[uid("mod"), uid("erin")], admins=[uid("mod")])
+    tg.add_group(MODS, "Night owls moderators", members=[uid("mod")], admins=[uid("mod")])
 
 
 async def setup_group(t: Telegram) -> None:
