@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import NewType
@@ -119,6 +119,26 @@ class CommunitySettings:
     collections: tuple[str, ...] = COLLECTIONS  # the topics its members may choose
 
 
+SETTING_NAMES = tuple(f.name for f in fields(CommunitySettings))
+# Settings a community keeps from its registration even when its admins never chose them: sharing its
+# secrets with every subscriber of a collection is the admins' consent, which a later change of the
+# configuration's default must not give for them.
+PINNED_SETTINGS = frozenset({"public"})
+
+
+def own_settings_of(settings: CommunitySettings, defaults: CommunitySettings) -> frozenset[str]:
+    """What a community registered with ``settings`` keeps as its own: what differs from the defaults,
+    and the pinned settings."""
+    return PINNED_SETTINGS | {n for n in SETTING_NAMES if getattr(settings, n) != getattr(defaults, n)}
+
+
+def resolve_settings(
+    defaults: CommunitySettings, chosen: CommunitySettings, own: frozenset[str]
+) -> CommunitySettings:
+    """The settings that apply: the community's own choices over the configured defaults."""
+    return replace(defaults, **{name: getattr(chosen, name) for name in own})
+
+
 @dataclass(frozen=True)
 class Community:
     id: int
@@ -126,9 +146,12 @@ class Community:
     chat_ref: str
     title: str
     active: bool
-    settings: CommunitySettings
+    settings: CommunitySettings  # what applies: its own choices over the configuration's defaults
     moderation_chat_ref: str | None
     secret_count: int
+    # the settings its admins chose (or it was registered with, and the pinned ones): the others follow the
+    # configuration, so a default changed in config.toml reaches every community that never chose it
+    own_settings: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

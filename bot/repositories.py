@@ -49,13 +49,25 @@ from bot.records import (
 class CommunityRepository(Protocol):
     async def add(
         self, platform: str, chat_ref: str, title: str, settings: CommunitySettings, at: datetime
-    ) -> Community: ...
+    ) -> Community:
+        """A new community: what of ``settings`` differs from the configured defaults (and the pinned
+        settings) is kept as its own; the rest follows the defaults (``bot.model.own_settings_of``)."""
+        ...
+
     async def get(self, community_id: int) -> Community | None: ...
     async def by_chat(self, platform: str, chat_ref: str) -> Community | None: ...
     async def active_on(self, platform: str, limit: int) -> Sequence[Community]: ...
     async def set_active(self, community_id: int, active: bool, title: str | None = None) -> None: ...
-    async def update_settings(self, community_id: int, settings: CommunitySettings, at: datetime) -> None:
-        """New settings; turning ``public`` on at ``at`` shares only the secrets published from then on."""
+    async def update_settings(
+        self,
+        community_id: int,
+        settings: CommunitySettings,
+        at: datetime,
+        own: frozenset[str] | None = None,
+    ) -> None:
+        """New settings: the values of ``own`` are kept as the community's, every other setting follows the
+        configured defaults again (``own`` None: what differs from them, and the pinned ones). Turning
+        ``public`` on at ``at`` shares only the secrets published from then on."""
         ...
 
     async def set_moderation_chat(self, community_id: int, chat_ref: str | None) -> None: ...

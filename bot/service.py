@@ -16,12 +16,14 @@ from bot.actions import (
     Cancel,
     ChooseCommunity,
     ChooseLanguage,
+    ChooseSetting,
     ConfirmDelete,
     CycleTopic,
     DailyDigest,
     DeepLink,
     DeleteReply,
     Moderate,
+    OpenSetting,
     Page,
     Post,
     PostLink,
@@ -32,11 +34,9 @@ from bot.actions import (
     ReportLink,
     ReportReply,
     ReportReplyLink,
-    SetCommunityLanguage,
-    SetMode,
-    SetPublic,
-    SetThreshold,
-    ShowThreshold,
+    ResetSetting,
+    SettingsHome,
+    SettingsLink,
     ToggleSubscription,
     ToggleWarning,
     decode_action,
@@ -262,6 +262,8 @@ async def _open_link(ctx: Context, link: DeepLink | None) -> list[Response]:
             return await reacting.begin_report(ctx, link)
         case ReportReplyLink():
             return await replies.begin_report(ctx, link)
+        case SettingsLink():
+            return await settings.open_link(ctx, link)
         case PostLink():
             await membership.verify_community(ctx, link.community)
     return say("start.welcome")
@@ -318,8 +320,6 @@ async def _press(ctx: Context, action: Action | None) -> list[Response]:
             return await moderating.operate(ctx, action)
         case RemoveFor():
             return await moderating.remove(ctx, action)
-        case SetMode() | SetThreshold() | SetCommunityLanguage() | SetPublic():
-            return await settings.change(ctx, action)
-        case ShowThreshold():
-            return settings.use_the_buttons(ctx, action)
+        case SettingsHome() | OpenSetting() | ChooseSetting() | ResetSetting():
+            return await settings.press(ctx, action)
     raise RefusedBriefly("error.stale")

@@ -79,7 +79,7 @@ async def build_app(
             "keep them out of the database and of backups shared with it"
         )
     config.make_folders()
-    database = SqlDatabase.from_url(config.database_url)
+    database = SqlDatabase.from_url(config.database_url, config.community)
     if migrate:
         await upgrade_or_explain(database)
     clock = clock or SystemClock()

@@ -12,6 +12,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.model import CommunitySettings
 from bot.ports import OutboxRepository
 from bot.reply_moderation_ports import ReplyModerationRepository
 from bot.repositories import (
@@ -98,13 +99,16 @@ class SqlUnitOfWork:
     reply_moderation: ReplyModerationRepository
     sanctions: SanctionRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], wakeup: OutboxWakeup) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], wakeup: OutboxWakeup, defaults: CommunitySettings
+    ) -> None:
         self._sessions = sessions
         self._wakeup = wakeup
+        self._defaults = defaults
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
-        self.communities = SqlCommunities(self._session)
+        self.communities = SqlCommunities(self._session, self._defaults)
         self.members = SqlMembers(self._session)
         self.preferences = SqlPreferences(self._session)
         self.own_lists = SqlOwnLists(self._session)
@@ -118,7 +122,7 @@ class SqlUnitOfWork:
         self.moderation = SqlModeration(self._session)
         self.outbox = SqlOutbox(self._session)
         self.reply_moderation = SqlReplyModeration(self._session)
-        self.sanctions = SqlSanctions(self._session)
+        self.sanctions = SqlSanctions(self._session, self._defaults)
         return self
 
     async def __aexit__(
@@ -139,17 +143,19 @@ class SqlUnitOfWork:
 
 
 class SqlDatabase:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, defaults: CommunitySettings | None = None) -> None:
         self.engine = engine
+        # the configuration's community settings: what applies where a community chose nothing
+        self.defaults = defaults or CommunitySettings()
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.outbox_wakeup = OutboxWakeup(engine)
 
     @classmethod
-    def from_url(cls, url: str) -> SqlDatabase:
-        return cls(create_engine(url))
+    def from_url(cls, url: str, defaults: CommunitySettings | None = None) -> SqlDatabase:
+        return cls(create_engine(url), defaults)
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self.outbox_wakeup)
+        return SqlUnitOfWork(self._sessions, self.outbox_wakeup, self.defaults)
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
         self.outbox_wakeup.add(listener)

@@ -20,6 +20,7 @@ HELP = """Console commands:
   TEXT                   a private message from the acting member to the bot
   /click [MSG] BUTTON    press a button by number or label; MSG defaults to the last message you saw
   /lang en|fr            change the acting member's language
+  /settings              the demo group's settings panel, in the acting member's DM (its admins only)
   /audit [PAGE]          the demo group's moderation actions, page by page (its admins only)
   /remove N              remove the demo group's secret #N (its admins only)
   /ban N [24h|7d]        ban the author of #N, for a while or for good; /unban B lifts ban B; /bans lists them
@@ -88,6 +89,8 @@ class ConsoleSession:
             await self._show(
                 await self.service.set_language(self.actor(), rest.lower()), self.user.dm_ref, None
             )
+        elif name == "settings":
+            await self._show(await self.service.settings(self.actor(), GROUP_REF), self.user.dm_ref, None)
         elif name == "audit":
             await self._show(await self.service.audit(self.actor(), GROUP_REF, rest), self.user.dm_ref, None)
         elif name in {command.name for command in commands.SANCTIONS}:

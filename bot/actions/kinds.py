@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.actions.codec import Action, DeepLink, Form
-from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason, Token
+from bot.model import FeedKind, ModOperation, Reaction, ReportReason, Token
 
 # ----------------------------------------------------------------- writing a secret or a reply
 
@@ -139,44 +139,39 @@ class RemoveFor(Action):
 
 
 @dataclass(frozen=True)
-class SetMode(Action):
-    code = "setmode"
-    edits_group_message = True
-    community: int
-    mode: ModerationMode
+class SettingsHome(Action):
+    """The settings panel's first page: every setting with its value."""
 
-
-@dataclass(frozen=True)
-class SetThreshold(Action):
-    code = "setthreshold"
-    edits_group_message = True
-    community: int
-    threshold: int
-
-
-@dataclass(frozen=True)
-class ShowThreshold(Action):
-    """The label between − and +: pressing it only says to use the buttons around it."""
-
-    code = "noop"
-    edits_group_message = True
+    code = "sethome"
     community: int
 
 
 @dataclass(frozen=True)
-class SetCommunityLanguage(Action):
-    code = "setlang"
-    edits_group_message = True
+class OpenSetting(Action):
+    """One setting's page (``bot.community_settings``: its key)."""
+
+    code = "setopen"
     community: int
-    locale: str
+    setting: str
 
 
 @dataclass(frozen=True)
-class SetPublic(Action):
-    code = "setpublic"
-    edits_group_message = True
+class ChooseSetting(Action):
+    """A value of a setting, by the code its declaration gives it."""
+
+    code = "setpick"
     community: int
-    public: bool
+    setting: str
+    choice: int
+
+
+@dataclass(frozen=True)
+class ResetSetting(Action):
+    """Back to the configuration's default for this setting."""
+
+    code = "setreset"
+    community: int
+    setting: str
 
 
 # ----------------------------------------------------------------- deep links
@@ -207,4 +202,12 @@ class PostLink(DeepLink):
 
     code = "post"
     form = Form.SECRET
+    community: int
+
+
+@dataclass(frozen=True)
+class SettingsLink(DeepLink):
+    """The settings panel of a community, opened in its admin's private chat."""
+
+    code = "settings"
     community: int

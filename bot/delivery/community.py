@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import render
-from bot.actions import PostLink
+from bot.actions import PostLink, SettingsLink
 from bot.delivery.context import Chat, CommunityChat, DeliveryContext
 from bot.delivery.registry import delivers
 from bot.i18n import t_in
@@ -29,7 +29,13 @@ async def welcome(ctx: DeliveryContext, welcome: Welcome) -> None:
         text += "\n\n" + t_in(locale, "queue.no_moderators_chat", number=community.id)
     message = OutgoingMessage(
         RichText.plain(text),
-        ((Button(t_in(locale, "welcome.post_button"), link=PostLink(community.id)),),),
+        (
+            (
+                Button(t_in(locale, "welcome.post_button"), link=PostLink(community.id)),
+                # the admins' panel, opened in private: nothing of it shows in the group
+                Button(t_in(locale, "welcome.settings_button"), link=SettingsLink(community.id)),
+            ),
+        ),
     )
     target = ChatTarget(community.platform, community.chat_ref)
     await ctx.send(CommunityChat(community.id), target, message)

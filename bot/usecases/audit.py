@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from bot.anonymity import ANIMALS
+from bot.community_settings import setting_named
 from bot.i18n import t
 from bot.messages import OutgoingMessage, Response, RichText, Say
 from bot.model import Community, ReportReason
@@ -63,7 +64,9 @@ def _detail(detail: str) -> tuple[bool, str]:
         ban_number = detail.partition(":")[2]
         return reply, t("audit.ban_number", ban=ban_number) if ban_number else t("audit.direct")
     if detail.startswith(SETTING_MARK):
-        return reply, t(f"audit.setting_{detail.removeprefix(SETTING_MARK)}")
+        setting = setting_named(detail.removeprefix(SETTING_MARK))
+        name = setting.name if setting is not None else detail.removeprefix(SETTING_MARK)
+        return reply, name[:1].lower() + name[1:]
     return reply, ""
 
 

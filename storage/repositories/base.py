@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -9,6 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import (
+    SETTING_NAMES,
     Community,
     CommunitySettings,
     Draft,
@@ -34,30 +36,28 @@ from storage.tables import (
 )
 
 
-def to_community(row: CommunityRow) -> Community:
-    settings = CommunitySettings(
-        locale=row.locale,
-        mode=ModerationMode(row.mode),
-        report_threshold=row.report_threshold,
-        min_members=row.min_members,
-        publication_delay_seconds=row.publication_delay_seconds,
-        hold_new_authors=row.hold_new_authors,
-        max_secrets_per_day=row.max_secrets_per_day,
-        max_replies_per_hour=row.max_replies_per_hour,
-        digest_time=row.digest_time,
-        timezone=row.timezone,
-        public=row.public,
-        collections=tuple(part for part in row.collections.split(",") if part),
-    )
+def _setting_value(name: str, stored: Any) -> Any:
+    if name == "mode":
+        return ModerationMode(stored)
+    if name == "collections":
+        return tuple(part for part in str(stored).split(",") if part)
+    return stored
+
+
+def to_community(row: CommunityRow, defaults: CommunitySettings) -> Community:
+    """A stored community: its own settings (the columns not NULL) over the configured defaults."""
+    stored = {name: getattr(row, name) for name in SETTING_NAMES}
+    own = {name: _setting_value(name, value) for name, value in stored.items() if value is not None}
     return Community(
         row.id,
         row.platform,
         row.chat_ref,
         row.title,
         row.active,
-        settings,
+        replace(defaults, **own),
         row.moderation_chat_ref,
         row.secret_count,
+        frozenset(own),
     )
 
 
@@ -142,5 +142,8 @@ IN_CHUNK = 500  # keys or ids per IN (...) list: well under every engine's limit
 
 
 class Repository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, defaults: CommunitySettings | None = None) -> None:
         self._session = session
+        self._defaults = (
+            defaults or CommunitySettings()
+        )  # the configuration's, for what a community never chose

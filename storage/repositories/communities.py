@@ -9,8 +9,12 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from bot.model import (
+    PINNED_SETTINGS,
+    SETTING_NAMES,
     Community,
     CommunitySettings,
+    ModerationMode,
+    own_settings_of,
 )
 from bot.moderation.verdict import Verdict
 from bot.records import PublicCommunity, WordEntry
@@ -24,22 +28,18 @@ from storage.tables import (
 )
 
 
-def settings_columns(settings: CommunitySettings) -> dict[str, Any]:
-    """A community's settings as the columns that store them (``to_community`` reads them back)."""
-    return {
-        "locale": settings.locale,
-        "mode": settings.mode.value,
-        "report_threshold": settings.report_threshold,
-        "min_members": settings.min_members,
-        "publication_delay_seconds": settings.publication_delay_seconds,
-        "hold_new_authors": settings.hold_new_authors,
-        "max_secrets_per_day": settings.max_secrets_per_day,
-        "max_replies_per_hour": settings.max_replies_per_hour,
-        "digest_time": settings.digest_time,
-        "timezone": settings.timezone,
-        "public": settings.public,
-        "collections": ",".join(settings.collections),
-    }
+def _column_value(value: Any) -> Any:
+    if isinstance(value, ModerationMode):
+        return value.value
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return value
+
+
+def settings_columns(settings: CommunitySettings, own: frozenset[str]) -> dict[str, Any]:
+    """A community's own settings as the columns that store them, NULL for those that follow the
+    configured defaults (``to_community`` reads them back over the defaults)."""
+    return {name: _column_value(getattr(settings, name)) if name in own else None for name in SETTING_NAMES}
 
 
 class SqlCommunities(Repository):
@@ -51,7 +51,7 @@ class SqlCommunities(Repository):
             chat_ref=chat_ref,
             title=title,
             active=True,
-            **settings_columns(settings),
+            **settings_columns(settings, own_settings_of(settings, self._defaults)),
             public_since=at if settings.public else None,
             moderation_chat_ref=None,
             secret_count=0,
@@ -60,18 +60,18 @@ class SqlCommunities(Repository):
         self._session.add(row)
         await self._session.flush()
         await self._session.refresh(row)
-        return to_community(row)
+        return to_community(row, self._defaults)
 
     async def get(self, community_id: int) -> Community | None:
         row = await self._session.get(CommunityRow, community_id, populate_existing=True)
-        return to_community(row) if row else None
+        return to_community(row, self._defaults) if row else None
 
     async def by_chat(self, platform: str, chat_ref: str) -> Community | None:
         query = select(CommunityRow).where(
             CommunityRow.platform == platform, CommunityRow.chat_ref == chat_ref
         )
         row = (await self._session.execute(query)).scalar_one_or_none()
-        return to_community(row) if row else None
+        return to_community(row, self._defaults) if row else None
 
     async def active_on(self, platform: str, limit: int) -> Sequence[Community]:
         query = (
@@ -80,7 +80,7 @@ class SqlCommunities(Repository):
             .order_by(CommunityRow.id)
             .limit(limit)
         )
-        return [to_community(row) for row in (await self._session.execute(query)).scalars()]
+        return [to_community(row, self._defaults) for row in (await self._session.execute(query)).scalars()]
 
     async def set_active(self, community_id: int, active: bool, title: str | None = None) -> None:
         values: dict[str, Any] = {"active": active}
@@ -90,11 +90,18 @@ class SqlCommunities(Repository):
             update(CommunityRow).where(CommunityRow.id == community_id).values(**values)
         )
 
-    async def update_settings(self, community_id: int, settings: CommunitySettings, at: datetime) -> None:
+    async def update_settings(
+        self,
+        community_id: int,
+        settings: CommunitySettings,
+        at: datetime,
+        own: frozenset[str] | None = None,
+    ) -> None:
         row = await self._session.get(CommunityRow, community_id)
         if row is None:
             return
-        for name, value in settings_columns(settings).items():
+        chosen = own_settings_of(settings, self._defaults) if own is None else own | PINNED_SETTINGS
+        for name, value in settings_columns(settings, chosen).items():
             setattr(row, name, value)
         if not settings.public:
             row.public_since = None

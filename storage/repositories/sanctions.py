@@ -69,4 +69,4 @@ class SqlSanctions(Repository):
             )
             .order_by(CommunityRow.id)
         )
-        return [to_community(row) for row in (await self._session.execute(query)).scalars()]
+        return [to_community(row, self._defaults) for row in (await self._session.execute(query)).scalars()]

@@ -25,7 +25,7 @@ class Harness:
     def __init__(
         self, settings: CommunitySettings | None = None, members: int = 6, established: int | None = None
     ) -> None:
-        self.db = FakeDatabase()
+        self.db = FakeDatabase()  # the configuration's defaults: the settings below are the community's own
         self.clock = FixedClock()
         users = {f"u{i}" for i in range(1, members + 1)}
         # the platform says when members joined: the first ``established`` long ago, the others just now

@@ -9,7 +9,9 @@ from bot.actions import (
     CODES,
     ChooseCommunity,
     ChooseLanguage,
+    ChooseSetting,
     Moderate,
+    OpenSetting,
     Page,
     PostLink,
     React,
@@ -18,8 +20,7 @@ from bot.actions import (
     Report,
     ReportLink,
     ReportReplyLink,
-    SetMode,
-    SetPublic,
+    SettingsHome,
     ToggleSubscription,
     actions,
     decode_action,
@@ -35,7 +36,7 @@ from bot.anonymity import (
     new_salt,
     new_token,
 )
-from bot.model import FeedKind, ModerationMode, ModOperation, Reaction, ReportReason, Token
+from bot.model import FeedKind, ModOperation, Reaction, ReportReason, Token
 
 
 def _hex_key(key: str) -> bool:
@@ -120,8 +121,9 @@ def test_buttons_round_trip_with_stable_codes_and_reject_forgeries() -> None:
         Moderate(3, ModOperation.BAN_FOREVER),
         RemoveFor(3, ReportReason.SPAM),
         Page(FeedKind.TOP, 2),
-        SetMode(4, ModerationMode.REVIEW),
-        SetPublic(4, True),
+        ChooseSetting(4, "report_threshold", 20),
+        OpenSetting(4, "hold_new_authors"),
+        SettingsHome(2**31 - 1),
         ChooseLanguage("fr"),
         ToggleSubscription("love"),
         ChooseCommunity(2**31 - 1, 0),
@@ -156,7 +158,7 @@ def test_every_enum_value_on_a_button_has_its_own_code() -> None:
     for enum, codes in CODES.items():
         assert set(codes) == set(enum)
         assert len(set(codes.values())) == len(codes)
-    assert len(actions()) == 22  # every type registered, each under its own code (a duplicate can't import)
+    assert len(actions()) == 21  # every type registered, each under its own code (a duplicate can't import)
 
 
 def test_deep_links_round_trip_and_reject_forgeries() -> None:

@@ -109,7 +109,7 @@ async def test_a_week_ban_from_the_french_side() -> None:
 
 
 async def test_the_audit_log_shows_every_action_type_under_per_community_aliases_and_pages() -> None:
-    from bot.actions import Moderate, RemoveFor, SetThreshold
+    from bot.actions import ChooseSetting, Moderate, RemoveFor
     from bot.model import ModOperation
     from bot.usecases.audit import PAGE
 
@@ -127,7 +127,7 @@ async def test_the_audit_log_shows_every_action_type_under_per_community_aliases
     await _sanction(h, "u7", f"ban {h.db.state.secrets[third].number} 24h")  # a ban
     await _sanction(h, "u6", f"unban {max(h.db.state.ban_records)}")  # an unban
     community = next(iter(h.db.state.communities.values()))
-    await h.press("u6", SetThreshold(community.id, 4))  # a settings change
+    await h.press("u6", ChooseSetting(community.id, "report_threshold", 4))  # a settings change
 
     log = text_of(await h.service.audit(h.actor("u6"), GROUP))
     lines = log.split("\n")[1:]
@@ -153,13 +153,13 @@ async def test_the_audit_log_shows_every_action_type_under_per_community_aliases
     h.directory.admins["g2"] = {"u6"}
     await h.service.register_community("test", "g2", "Other")
     other = next(c for c in h.db.state.communities.values() if c.chat_ref == "g2")
-    await h.press("u6", SetThreshold(other.id, 5))
+    await h.press("u6", ChooseSetting(other.id, "report_threshold", 5))
     elsewhere = text_of(await h.service.audit(h.actor("u6"), "g2")).split("\n")[1].split(" · ")[1]
     assert elsewhere not in u6
 
     # paged: the newest first, an older page on request
-    for threshold in range(5, 5 + PAGE):
-        await h.press("u6", SetThreshold(community.id, threshold))
+    for change in range(PAGE):
+        await h.press("u6", ChooseSetting(community.id, "report_threshold", (5, 6)[change % 2]))
     page_one = text_of(await h.service.audit(h.actor("u6"), GROUP))
     assert "page 1" in page_one and "Older actions: /audit 2" in page_one
     page_two = text_of(await h.service.audit(h.actor("u6"), GROUP, "2"))

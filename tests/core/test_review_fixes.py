@@ -7,13 +7,13 @@ import asyncio
 import pytest
 
 from bot.actions import (
+    ChooseSetting,
     CycleTopic,
     Moderate,
     Post,
     PostLink,
     ReplyLink,
     Report,
-    SetPublic,
     ToggleSubscription,
     ToggleWarning,
 )
@@ -156,7 +156,7 @@ async def test_making_a_community_public_shares_only_what_is_published_from_then
     await h.press("u9", ToggleSubscription("love"))
     h.clock.advance(days=90)
     community_id = next(c.id for c in h.db.state.communities.values() if c.chat_ref == GROUP)
-    await h.press("u6", SetPublic(community_id, True))  # the admins share topics from now on
+    await h.press("u6", ChooseSetting(community_id, "public", 1))  # the admins share topics from now on
     assert len(h.card_refs()) == 1  # the old secret was published, with its topic
     assert "old love story" not in text_of(await h.service.command(h.actor("u9"), "latest"))
     h.clock.advance(minutes=1)

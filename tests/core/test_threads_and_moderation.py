@@ -3,15 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.actions import (
+    ChooseSetting,
     Moderate,
     React,
     RemoveFor,
     ReplyLink,
     Report,
     ReportLink,
-    SetMode,
-    SetPublic,
-    SetThreshold,
 )
 from bot.model import ModerationMode, ModOperation, QueueStatus, Reaction, ReportReason, SecretStatus
 from tests.core.harness import GROUP, MODS, Harness, post_action, text_of
@@ -156,13 +154,15 @@ async def test_only_admins_see_and_change_settings_checked_at_every_click() -> N
     h = await Harness().setup()
     assert "Only the admins" in text_of(await h.service.settings(h.actor("u1"), GROUP))
     panel = await h.service.settings(h.actor("u6"), GROUP)
-    assert "Reports that hide a secret: 3" in text_of(panel)
+    assert "Report threshold: 3 · default" in text_of(panel)
     community_id = next(iter(h.db.state.communities))
-    assert "Only the admins" in text_of(await h.press("u2", SetThreshold(community_id, 1)))
-    changed = await h.press("u6", SetThreshold(community_id, 2))
-    assert "Reports that hide a secret: 2" in text_of(changed)
-    await h.press("u6", SetMode(community_id, ModerationMode.REVIEW))
-    assert "expired" in text_of(await h.press("u6", SetThreshold(community_id, 999)))
+    assert "Only the admins" in text_of(
+        await h.press("u2", ChooseSetting(community_id, "report_threshold", 1))
+    )
+    changed = await h.press("u6", ChooseSetting(community_id, "report_threshold", 2))
+    assert "Now: 2 (chosen here)" in text_of(changed)
+    await h.press("u6", ChooseSetting(community_id, "mode", 1))
+    assert "expired" in text_of(await h.press("u6", ChooseSetting(community_id, "report_threshold", 999)))
     assert h.db.state.communities[community_id].settings.mode is ModerationMode.REVIEW
     assert h.db.state.communities[community_id].settings.report_threshold == 2
     await h.post("u1", "Now every secret waits.")
@@ -173,6 +173,6 @@ async def test_admins_make_a_community_public_from_the_settings() -> None:
     h = await Harness().setup()
     community_id = next(iter(h.db.state.communities))
     panel = await h.service.settings(h.actor("u6"), GROUP)
-    assert "Private" in str(panel)
-    await h.press("u6", SetPublic(community_id, True))
+    assert "Public sharing: off" in text_of(panel)
+    await h.press("u6", ChooseSetting(community_id, "public", 1))
     assert h.db.state.communities[community_id].settings.public

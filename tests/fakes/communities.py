@@ -7,8 +7,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.model import (
+    PINNED_SETTINGS,
     Community,
     CommunitySettings,
+    own_settings_of,
+    resolve_settings,
 )
 from bot.records import (
     PublicCommunity,
@@ -17,34 +20,61 @@ from bot.records import (
 from tests.fakes.state import Repo
 
 
+def resolved(community: Community, defaults: CommunitySettings) -> Community:
+    """A community as stored (its own settings) read over the defaults the database has now."""
+    settings = resolve_settings(defaults, community.settings, community.own_settings)
+    return replace(community, settings=settings)
+
+
 class FakeCommunities(Repo):
+    """Stores each community's own settings; what it never chose is read from ``FakeDatabase.defaults``."""
+
+    def _read(self, community: Community) -> Community:
+        return resolved(community, self.defaults)
+
     async def add(
         self, platform: str, chat_ref: str, title: str, settings: CommunitySettings, at: datetime
     ) -> Community:
-        community = Community(self.next_id(), platform, chat_ref, title, True, settings, None, 0)
+        own = own_settings_of(settings, self.defaults)
+        community = Community(self.next_id(), platform, chat_ref, title, True, settings, None, 0, own)
         self.s.communities[community.id] = community
         if settings.public:
             self.s.public_since[community.id] = at
-        return community
+        return self._read(community)
 
     async def get(self, community_id: int) -> Community | None:
-        return self.s.communities.get(community_id)
+        found = self.s.communities.get(community_id)
+        return self._read(found) if found else None
 
     async def by_chat(self, platform: str, chat_ref: str) -> Community | None:
         return next(
-            (c for c in self.s.communities.values() if c.platform == platform and c.chat_ref == chat_ref),
+            (
+                self._read(c)
+                for c in self.s.communities.values()
+                if c.platform == platform and c.chat_ref == chat_ref
+            ),
             None,
         )
 
     async def active_on(self, platform: str, limit: int) -> Sequence[Community]:
-        return [c for c in self.s.communities.values() if c.platform == platform and c.active][:limit]
+        found = [c for c in self.s.communities.values() if c.platform == platform and c.active][:limit]
+        return [self._read(c) for c in found]
 
     async def set_active(self, community_id: int, active: bool, title: str | None = None) -> None:
         old = self.s.communities[community_id]
         self.s.communities[community_id] = replace(old, active=active, title=title or old.title)
 
-    async def update_settings(self, community_id: int, settings: CommunitySettings, at: datetime) -> None:
-        self.s.communities[community_id] = replace(self.s.communities[community_id], settings=settings)
+    async def update_settings(
+        self,
+        community_id: int,
+        settings: CommunitySettings,
+        at: datetime,
+        own: frozenset[str] | None = None,
+    ) -> None:
+        chosen = own_settings_of(settings, self.defaults) if own is None else own | PINNED_SETTINGS
+        self.s.communities[community_id] = replace(
+            self.s.communities[community_id], settings=settings, own_settings=chosen
+        )
         if not settings.public:
             self.s.public_since.pop(community_id, None)
         else:
@@ -69,7 +99,7 @@ class FakeCommunities(Repo):
         return [
             PublicCommunity(c.id, self.s.public_since[c.id])
             for c in self.s.communities.values()
-            if c.settings.public
+            if self._read(c).settings.public
             and c.active
             and c.id in self.s.public_since
             and (platform is None or c.platform == platform)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.model import BanRecord, Community, Secret
+from tests.fakes.communities import resolved
 from tests.fakes.state import Repo
 
 
@@ -48,7 +49,7 @@ class FakeSanctions(Repo):
     async def moderated_in(self, platform: str, chat_ref: str) -> Sequence[Community]:
         return sorted(
             (
-                c
+                resolved(c, self.defaults)
                 for c in self.s.communities.values()
                 if c.platform == platform and c.moderation_chat_ref == chat_ref and c.active
             ),

@@ -11,6 +11,7 @@ from bot.model import (
     Ban,
     BanRecord,
     Community,
+    CommunitySettings,
     Draft,
     QueueItem,
     Reaction,
@@ -84,6 +85,9 @@ class _HasState(Protocol):
     state: State
     outbox_written: bool
 
+    @property
+    def defaults(self) -> CommunitySettings: ...
+
 
 class Repo:
     def __init__(self, uow: _HasState) -> None:
@@ -95,3 +99,8 @@ class Repo:
 
     def next_id(self) -> int:
         return next(self.s.ids)
+
+    @property
+    def defaults(self) -> CommunitySettings:
+        """The configuration's community settings, for what a community never chose."""
+        return self._uow.defaults

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from bot.model import CommunitySettings
 from bot.ports import OutboxRepository
 from bot.reply_moderation_ports import ReplyModerationRepository
 from bot.repositories import (
@@ -73,6 +74,10 @@ class FakeUnitOfWork:
         self.sanctions = FakeSanctions(self)
         self.outbox_written = False
 
+    @property
+    def defaults(self) -> CommunitySettings:
+        return self._database.defaults
+
     async def __aenter__(self) -> Self:
         self.state = self._database.state.copy()
         self.outbox_written = False
@@ -94,8 +99,10 @@ class FakeUnitOfWork:
 
 
 class FakeDatabase:
-    def __init__(self) -> None:
+    def __init__(self, defaults: CommunitySettings | None = None) -> None:
         self.state = State()
+        # the configuration's community settings (a test may change them, as a restart with a new config)
+        self.defaults = defaults or CommunitySettings()
         self.commits = 0
         self.checkpoints = 0
         self.outbox_listeners: list[Callable[[], None]] = []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from bot.model import CommunitySettings, ModerationMode
 from bot.moderation.verdict import Verdict
@@ -148,3 +150,34 @@ async def test_a_communitys_word_list_is_its_own_and_a_term_changes_in_place(sto
         await uow.commit()
     async with store.unit_of_work() as uow:
         assert [e.term for e in await uow.communities.words(mine)] == ["pineapple*"]
+
+
+async def test_settings_a_community_never_chose_follow_the_configured_defaults(store: Database) -> None:
+    configured: Any = store  # both backends read ``defaults`` at each unit of work (the config, at start)
+    configured.defaults = CommunitySettings(report_threshold=4)
+    community_id = await add_community(store, settings=CommunitySettings(report_threshold=4, min_members=9))
+    # config.toml changed, the process restarted: what the community never chose follows; public is pinned
+    configured.defaults = CommunitySettings(report_threshold=7, min_members=2, public=True)
+    async with store.unit_of_work() as uow:
+        found = await uow.communities.get(community_id)
+        assert found is not None
+        assert (found.settings.report_threshold, found.settings.min_members, found.settings.public) == (
+            7,
+            9,
+            False,
+        )
+        assert found.own_settings == {"min_members", "public"}
+        chosen = replace(found.settings, report_threshold=2)
+        await uow.communities.update_settings(
+            community_id, chosen, NOW, found.own_settings | {"report_threshold"}
+        )
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        found = await uow.communities.get(community_id)
+        assert found is not None and found.settings.report_threshold == 2
+        await uow.communities.update_settings(community_id, found.settings, NOW, frozenset({"min_members"}))
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        found = await uow.communities.get(community_id)
+    assert found is not None and found.settings == CommunitySettings(report_threshold=7, min_members=9)
+    assert found.own_settings == {"min_members", "public"}  # given back to the defaults; public stays its own

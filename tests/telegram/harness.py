@@ -122,8 +122,9 @@ async def setup_group(t: Telegram) -> None:
     await t.tg.add_bot_to_group(GROUP, uid("mod"), admin=True)
     await t.until(GROUP, "Murmure is here")
     await t.tg.add_bot_to_group(MODS, uid("mod"))
-    await t.tg.user_sends(uid("mod"), GROUP, "/settings")
-    panel = await t.until(GROUP, r"community number \d+")
+    await t.dm("mod", "/start")
+    await t.tg.user_sends(uid("mod"), GROUP, "/settings")  # the panel comes in the admin's DM
+    panel = await t.until(uid("mod"), r"community number \d+")
     number = re.search(r"community number (\d+)", panel.text or "")
     assert number is not None
     await t.tg.user_sends(uid("mod"), MODS, f"/linkmods {number[1]}")

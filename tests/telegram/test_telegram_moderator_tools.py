@@ -90,8 +90,9 @@ async def _setup(t: Telegram, say: dict[str, str]) -> None:
     await t.tg.add_bot_to_group(GROUP, uid("mod"), admin=True)
     await t.until(GROUP, say["welcome"])
     await t.tg.add_bot_to_group(MODS, uid("mod"))
-    await t.tg.user_sends(uid("mod"), GROUP, "/settings")
-    panel = await t.until(GROUP, say["number"])
+    await t.dm("mod", "/start")
+    await t.tg.user_sends(uid("mod"), GROUP, "/settings")  # the panel comes in the admin's DM
+    panel = await t.until(uid("mod"), say["number"])
     number = re.search(say["number"], panel.text or "")
     assert number is not None
     await t.tg.user_sends(uid("mod"), MODS, f"/linkmods {number[1]}")
