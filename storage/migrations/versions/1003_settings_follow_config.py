@@ -11,6 +11,8 @@ Revises: 1002
 Create Date: 2026-12-01
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,7 +22,7 @@ branch_labels = None
 depends_on = None
 
 # The built-in defaults when this revision was written (kept here: revisions are frozen).
-BUILT_IN = {
+BUILT_IN: dict[str, tuple[Any, Any]] = {
     'locale': (sa.String(length=8), 'en'),
     'mode': (sa.String(length=16), 'open'),
     'report_threshold': (sa.Integer(), 3),
@@ -33,7 +35,7 @@ BUILT_IN = {
     'timezone': (sa.String(length=64), 'UTC'),
     'collections': (sa.String(length=400), 'love,work,school,family,friends,health,money,funny'),
 }
-NULLABLE = {**{name: kind for name, (kind, _) in BUILT_IN.items()}, 'public': sa.Boolean()}
+NULLABLE: dict[str, Any] = {**{name: kind for name, (kind, _) in BUILT_IN.items()}, 'public': sa.Boolean()}
 
 
 def upgrade() -> None:
