@@ -88,10 +88,11 @@ async def test_settings_digest_with_jump_links_and_lost_access(
             panel = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="settings")
             answer = await panel.response()
             assert (
-                answer["data"]["flags"] == 64 and "Reports that hide a secret: 3" in answer["data"]["content"]
+                answer["data"]["flags"] == 64 and "Report threshold: 3 · default" in answer["data"]["content"]
             )
-            await d.click("mod", panel.original(), "+")
-            assert "Reports that hide a secret: 4" in (dc.message(panel.original().id).content or "")
+            await d.click("mod", panel.original(), "Report threshold")
+            await d.click("mod", dc.message(panel.original().id), "4")  # ten values: a select menu
+            assert "Now: 4 (chosen here)" in (dc.message(panel.original().id).content or "")
             liked = await d.post("alice", "Liked by many, worth the digest.")
             await d.click("bob", liked, "❤️")
             await dc.wait_until(lambda: "❤️ 1" in str(d.card(1).components), within=8)

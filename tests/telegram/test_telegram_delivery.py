@@ -175,8 +175,10 @@ async def test_forged_presses_on_group_cards_change_nothing_and_the_audit_goes_t
             await t.tg.user_clicks(uid("bob"), card, data, forged=True)
         await t.tg.wait_until(lambda: not t.tg.unanswered_callback_queries(), within=5)
         assert t.last_card().text == card.text and t.last_card().buttons == card.buttons
-        await t.tg.user_sends(uid("mod"), GROUP, "/audit")  # mod never opened the bot's DM
+        await t.tg.user_blocks_bot(uid("mod"))
+        await t.tg.user_sends(uid("mod"), GROUP, "/audit")  # the bot can't write to mod
         await t.until(GROUP, "I answer commands privately")
+        await t.tg.user_blocks_bot(uid("mod"), False)
         await t.dm("mod", "/start")
         before = len(t.tg.bot_messages(GROUP))
         await t.tg.user_sends(uid("mod"), GROUP, "/audit")
