@@ -184,18 +184,11 @@ class TelegramHandlers:
 
     async def on_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Typed in the group (or its moderators'), answered only in the asker's DM: the panel for its admins,
-        the refusal for anyone else. Nothing is said in the group, even when the DM can't be opened (the
-        welcome's Settings button opens the panel in private)."""
+        the refusal for anyone else (``_in_group``); the welcome's Settings button opens the panel there too."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        responses = await self._service.settings(actor_of(user), str(chat.id))
-        try:
-            for response in responses:
-                if isinstance(response, Say | EditPressed):
-                    await self._send_private(user.id, response.message, context)()
-        except Forbidden:
-            log.info("settings asked by someone who never opened the bot's private chat: not answered")
+        await self._in_group(update, context, await self._service.settings(actor_of(user), str(chat.id)))
 
     async def on_audit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Asked in the group, answered in the asker's DM: the log is for its admins only."""
