@@ -184,7 +184,7 @@ class TelegramHandlers:
 
     async def on_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Typed in the group (or its moderators'), answered only in the asker's DM: the panel for its admins,
-        the refusal for anyone else (``_in_group``); the welcome's Settings button opens the panel there too."""
+        the refusal for anyone else (``_in_group``): the welcome's Settings button opens it there too."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return

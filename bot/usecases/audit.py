@@ -64,8 +64,9 @@ def _detail(detail: str) -> tuple[bool, str]:
         ban_number = detail.partition(":")[2]
         return reply, t("audit.ban_number", ban=ban_number) if ban_number else t("audit.direct")
     if detail.startswith(SETTING_MARK):
-        setting = setting_named(detail.removeprefix(SETTING_MARK))
-        name = setting.name if setting is not None else detail.removeprefix(SETTING_MARK)
+        key = detail.removeprefix(SETTING_MARK)
+        setting = setting_named(key)  # a setting of the panel, or one with its own command (/words)
+        name = setting.name if setting is not None else t(f"audit.setting_{key}")
         return reply, name[:1].lower() + name[1:]
     return reply, ""
 

@@ -39,11 +39,11 @@ async def _link(t: Telegram, say: dict[str, str]) -> None:
     await t.tg.add_bot_to_group(GROUP, uid("mod"), admin=True)
     await t.until(GROUP, say["welcome"])
     await t.tg.add_bot_to_group(MODS, uid("mod"))
-    await t.tg.user_sends(uid("mod"), GROUP, "/settings")
-    number = re.search(say["number"], (await t.until(GROUP, say["number"])).text or "")
+    await t.dm("mod", "/start")
+    await t.tg.user_sends(uid("mod"), GROUP, "/settings")  # the panel comes in the admin's DM
+    number = re.search(say["number"], (await t.until(uid("mod"), say["number"])).text or "")
     assert number is not None
     await t.tg.join_group(uid("erin"), MODS)
-    await t.dm("mod", "/start")
     await t.tg.user_sends(uid("mod"), MODS, f"/linkmods {number[1]}")
     await t.until(uid("mod"), say["refused"])  # told privately
     await t.tg.leave_group(uid("erin"), MODS)
