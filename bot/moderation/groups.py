@@ -104,16 +104,22 @@ def _hostile(word: str) -> bool:
 _VOWELS = frozenset("aeiouy")
 
 
-def _variants(word: str) -> set[str]:
-    """Spelling tricks that keep the first and last letters: two neighbouring letters swapped inside
-    the word (5 letters or more), or one vowel dropped ("mslims", "trns"; dropping a consonant too
+# Swapping the last two letters of a hostile word makes these words of their own: never read as tricks.
+_REAL_SWAPS = frozenset({"apse", "brun", "carp", "dise", "gnus", "pets", "pier", "prie", "runi", "fosu"})
+
+
+def _variants(word: str, *, to_end: bool = False) -> set[str]:
+    """Spelling tricks that keep the first letter: two neighbouring letters swapped inside the word
+    (5 letters or more; with ``to_end``, a hostile word or a prefix of 4 letters or more, up to its
+    last letter: "haet", "disgutsed"), or one vowel dropped ("mslims", "trns"; dropping a consonant too
     often makes another word: "blacks" → "backs")."""
     found: set[str] = set()
-    if len(word) >= _MIN_SWAPPED:
-        found.update(word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 2))
+    if len(word) >= _MIN_SWAPPED or (to_end and len(word) >= _MIN_VARIANT):
+        last = len(word) - 1 if to_end else len(word) - 2
+        found.update(word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, last))
     found.update(word[:i] + word[i + 1 :] for i in range(1, len(word) - 1) if word[i] in _VOWELS)
     found.discard(word)
-    return {variant for variant in found if len(variant) >= _MIN_VARIANT}
+    return {variant for variant in found if len(variant) >= _MIN_VARIANT and variant not in _REAL_SWAPS}
 
 
 @cache
@@ -123,14 +129,22 @@ def _misspelt(name: str) -> frozenset[str]:
     words = _word_file(name)[0]
     known = group_words() | slur_words() | _word_file("group_hostile.txt")[0]
     return frozenset(
-        variant for word in words if word.isalpha() for variant in _variants(word) if variant not in known
+        variant
+        for word in words
+        if word.isalpha()
+        for variant in _variants(word, to_end=True)
+        if variant not in known
     )
 
 
 @cache
 def _misspelt_prefixes() -> tuple[str, ...]:
     prefixes = _word_file("group_hostile.txt")[1]
-    return tuple(sorted({v for prefix in prefixes if len(prefix) >= _MIN_SWAPPED for v in _variants(prefix)}))
+    return tuple(
+        sorted(
+            {v for prefix in prefixes if len(prefix) >= _MIN_SWAPPED for v in _variants(prefix, to_end=True)}
+        )
+    )
 
 
 @cache
@@ -212,13 +226,33 @@ def _sentences(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
     return spans
 
 
+# Someone addressed outside the quotation marks: quoting words back at their author challenges them
+# ("You can't seriously believe that "X are lesser beings"", "Vous pouvez écrire "…", mais …").
+_ADDRESSED = re.compile(r"\b(?:you|your|yours|vous|votre|vos|tu|ton|tes|toi)\b", re.IGNORECASE)
+
+
 def is_counter_speech(text: str, words: Sequence[str]) -> bool:
-    """Whether the text reports or quotes words and condemns them."""
+    """Whether the text reports or quotes words and condemns them, or quotes them back at someone."""
     joined = " " + " ".join(words)
-    condemns = any(" " + prefix in joined for prefix in _CONDEMN_PREFIXES)
-    reports = _QUOTED.search(text) is not None or not _SPEECH.isdisjoint(words)
+    quoted = _QUOTED.search(text) is not None
+    condemns = any(" " + prefix in joined for prefix in _CONDEMN_PREFIXES) or (
+        quoted and _ADDRESSED.search(_QUOTED.sub(" ", text)) is not None
+    )
+    reports = quoted or not _SPEECH.isdisjoint(words)
     # "we must call out the hatred of women": condemning hatred is not hatred
     return condemns and (reports or not _HATRED.isdisjoint(words))
+
+
+# Negation words that only restrict: "they are nothing but vermin", "ils ne sont que des rats".
+_RESTRICTIVE = re.compile(
+    r"\b(?:nothing (?:but|more than|other than|else than|less than)|no (?:better|more) than"
+    r"|not (?:better|more) than|rien (?:d autre |de plus |de mieux |de moins |)que"
+    r"|pas mieux que|pas plus que|(?:n|ne) (?!pas |jamais |plus |point )\w+ (?:que|qu))\b"
+)
+
+
+def _restrictive(window: Sequence[str]) -> bool:
+    return _RESTRICTIVE.search(" ".join(window)) is not None
 
 
 def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
@@ -256,8 +290,10 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
                 continue
             group = min(named, key=lambda n: abs(n - i))
             a, b = min(group, i), max(group, i)
-            # "I don't hate women", "no woman deserves to die", "les femmes ne méritent pas ça"
-            if not _NEGATORS.isdisjoint(words[max(first, a - _NEGATION_WINDOW) : b]):
+            # "I don't hate women", "no woman deserves to die", "les femmes ne méritent pas ça"; but
+            # "nothing but rats", "ne sont rien d'autre que des cafards" negate nothing
+            window = words[max(first, a - _NEGATION_WINDOW) : b]
+            if not _NEGATORS.isdisjoint(window) and not _restrictive(window):
                 continue
             start, end = tokens[read[a][1]].start, tokens[read[b][1]].end
             return [Reason("hate", text[start:end], LAYER)]

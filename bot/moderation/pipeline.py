@@ -11,6 +11,7 @@ from bot.moderation.learned import LearnedLayer
 from bot.moderation.lexicon import Hit, Matcher, Pattern, load_data_file, parse
 from bot.moderation.normalise import Token, tokenise
 from bot.moderation.personal_data import find_personal_data
+from bot.moderation.self_talk import said_of_oneself
 from bot.moderation.spam_rules import find_spam_signs
 from bot.moderation.verdict import CATEGORIES, FilterResult, Reason, Verdict
 from bot.moderation.words import WordList
@@ -141,6 +142,8 @@ class TextFilter:
         # "tu devrais te suicider": pushing someone else to it (a threat) is no one's own distress.
         pushes = [(h.first, h.last) for h in kept if h.category == "threat"]
         kept = [h for h in kept if not (h.category.endswith("self_harm") and _overlaps(h, pushes))]
+        # "I was a total shithead back then", "je suis une salope aux yeux des gens": said of oneself
+        kept = [h for h in kept if not (h.category == "insult" and said_of_oneself(tokens, h.first))]
         if kept and is_counter_speech(text, [t.text for t in tokens]):
             # "saying 'X are a disease' makes you a bigot": the quoted or reported words are not said.
             kept = [

@@ -1,0 +1,51 @@
+"""Insults a writer says of themselves ("I was a total shithead back then", "am I a prick?", "les gens
+pensent que je suis une salope"): profanity that abuses no one else, so not an insult."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.moderation.normalise import Token
+
+_SELF = frozenset({"i", "we", "je", "j", "nous", "on"})
+_ONESELF = frozenset({"myself", "ourselves", "moi", "moi meme"})
+_COPULAS = frozenset(
+    {"m", "am", "was", "are", "re", "were", "be", "been", "being", "suis", "etais", "ete", "sommes", "etre"}
+)
+# what may stand between the copula and the insult ("a total", "une vraie", "such a complete")
+_FILLERS = frozenset(
+    {
+        "a", "an", "such", "total", "complete", "real", "big", "huge", "absolute", "utter", "massive",
+        "little", "bit", "of", "the", "right", "proper", "un", "une", "vrai", "vraie", "gros", "grosse",
+        "sacre", "sacree", "totale", "petit", "petite", "espece", "d", "de", "comme",
+    }
+)  # fmt: skip
+# what may stand between the subject and the copula ("we'll try not to be", "j'avais pas été")
+_BETWEEN = frozenset(
+    {
+        "ll", "will", "would", "d", "try", "not", "to", "really", "just", "have", "ve", "had", "always",
+        "never", "can", "could", "might", "avais", "ai", "aurais", "pas", "ne", "n", "vraiment", "juste",
+        "toujours", "jamais", "peux", "dois", "sais",
+    }
+)  # fmt: skip
+_REACH = 4
+
+
+def said_of_oneself(tokens: Sequence[Token], first: int) -> bool:
+    """Whether the insult starting at token ``first`` is said by the writer of themselves."""
+    words = [token.text for token in tokens]
+    j = first - 1
+    while j >= 0 and first - j <= _REACH and words[j] in _FILLERS:
+        j -= 1
+    if j < 0:
+        return False
+    if words[j] in _ONESELF:  # "I call myself a fag", "traite-moi de…" is not this: it follows a verb
+        return j > 0 and words[j - 1] not in {"traite", "traites", "traitez"}
+    if words[j] in _SELF:  # "am I a prick", "suis-je un idiot"
+        return j > 0 and words[j - 1] in _COPULAS
+    if words[j] not in _COPULAS:
+        return False
+    k = j - 1
+    while k >= 0 and j - k <= _REACH and words[k] in _BETWEEN:
+        k -= 1
+    return k >= 0 and words[k] in _SELF

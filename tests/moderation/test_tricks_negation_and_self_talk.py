@@ -1,0 +1,49 @@
+"""Spelling tricks up to a word's last letter, negations that only restrict, insults said of oneself,
+quotes thrown back at their author and homonyms of slurs (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.moderation import Verdict, default_filter
+
+HELD = [
+    "I haet immigrants.",  # the last two letters swapped
+    "Honestly I am disgutsed by refugees.",
+    "Ces migrants ne sont rien d'autre que des parasites.",  # "ne … que" restricts, it does not negate
+    "Gay people are nothing but vermin.",
+    "Les musulmans ne sont que des rats.",
+    "Disabled lives do not matter.",
+    "Les vies des femmes ne comptent pas.",
+    "In a fair world all Jews would be dead.",
+]
+PASSED = [
+    "I don't hate immigrants.",
+    "Je ne pense pas que les femmes soient stupides.",
+    "I was a total shithead to my sister back then.",  # said of oneself
+    "Am I a prick for asking that?",
+    "Les gens pensent que je suis une salope, je m'en fiche.",
+    'You can\'t seriously believe that "trans people are lesser beings".',  # quoted back at its author
+    'Vous pouvez écrire "les réfugiés sont des parasites", mais vous en répondrez devant la justice.',
+    "My Maine coon sleeps all day.",
+    "This manual is gobbledygook to me.",
+    "The tranny fluid in my truck needs changing.",
+    "It's not important what others think, I'm gay and proud.",
+]
+STILL_INSULTS = ["you are a dumbass", "I think you are a total shithead", "t'es qu'une salope"]
+
+
+@pytest.mark.parametrize("text", HELD)
+def test_hostility_about_a_group_is_held(text: str) -> None:
+    assert default_filter().check(text).verdict is not Verdict.ALLOW
+
+
+@pytest.mark.parametrize("text", PASSED)
+def test_negation_self_talk_quotes_thrown_back_and_homonyms_pass(text: str) -> None:
+    result = default_filter().check(text)
+    assert result.verdict is Verdict.ALLOW, result.reasons
+
+
+@pytest.mark.parametrize("text", STILL_INSULTS)
+def test_insults_at_someone_else_stay_blocked(text: str) -> None:
+    assert default_filter().check(text).verdict is Verdict.BLOCK
