@@ -132,7 +132,6 @@ class SecretRow(Base):
         Index("ix_secrets_feed", "community_id", "status", "created_at", "id"),
         Index("ix_secrets_top", "community_id", "status", "created_at", "points", "id"),
         Index("ix_secrets_collection", "collection", "status", "created_at"),
-        Index("ix_secrets_ban_key", "ban_key_until"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -151,9 +150,6 @@ class SecretRow(Base):
     points: Mapped[float] = mapped_column(Float, default=0.0)
     sending_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a dispatcher is sending its card
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the card went out
-    # the author's community key, sealed, for a moderator's ban: erased after a bounded window
-    ban_key: Mapped[bytes | None] = mapped_column(LargeBinary)
-    ban_key_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ReturnAddressRow(Base):
@@ -163,6 +159,38 @@ class ReturnAddressRow(Base):
     __tablename__ = "return_addresses"
 
     secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class SecretBanKeyRow(Base):
+    """The author's community key, sealed, for a moderator's ban, in a row of its own: erased after a bounded
+    window by deleting the row (an UPDATE to null would leave it in the old row version on PostgreSQL)."""
+
+    __tablename__ = "secret_ban_keys"
+
+    secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id", ondelete="CASCADE"), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class ReplyBanKeyRow(Base):
+    """A replier's community key, sealed, as for secrets (``SecretBanKeyRow``)."""
+
+    __tablename__ = "reply_ban_keys"
+
+    reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class ReporterSealRow(Base):
+    """A reporter's community key, sealed until the moderators judge (their record learns from it), in a row
+    of its own: erased by deleting the row."""
+
+    __tablename__ = "reporter_seals"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
@@ -205,7 +233,6 @@ class ReplyRow(Base):
     __tablename__ = "replies"
     __table_args__ = (
         Index("ix_replies_secret", "secret_id", "id"),
-        Index("ix_replies_ban_key", "ban_key_until"),
         UniqueConstraint("token", name="uq_replies_token"),
     )
 
@@ -218,8 +245,6 @@ class ReplyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     message_ref: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), server_default="published")
-    ban_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # as on secrets
-    ban_key_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     token: Mapped[str] = mapped_column(String(32))  # buttons and links carry this, not the id
 
 
@@ -233,10 +258,7 @@ class ReactionRow(Base):
 
 class ReportRow(Base):
     __tablename__ = "reports"
-    __table_args__ = (
-        UniqueConstraint("secret_id", "reporter_key"),
-        Index("ix_reports_sealed", "sealed_until"),
-    )
+    __table_args__ = (UniqueConstraint("secret_id", "reporter_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"))
@@ -244,9 +266,6 @@ class ReportRow(Base):
     reason: Mapped[str] = mapped_column(String(32))
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # the reporter's community key, sealed, to count the moderators' judgement in their record; erased then
-    sealed_member_key: Mapped[bytes | None] = mapped_column(LargeBinary)
-    sealed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ReplyReportRow(Base):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.model import ReplyPost, ReplyStatus
 from bot.records import NewReply
 from storage.repositories.base import IN_CHUNK, Repository, insert_for, to_reply
-from storage.tables import ReplyRow, ThreadNameRow
+from storage.tables import ReplyBanKeyRow, ReplyRow, ThreadNameRow
 
 
 class SqlReplies(Repository):
@@ -18,8 +18,6 @@ class SqlReplies(Repository):
         row = ReplyRow(
             secret_id=reply.secret_id,
             thread_key=reply.thread_key,
-            ban_key=reply.ban_key.sealed if reply.ban_key else None,
-            ban_key_until=reply.ban_key.expires_at if reply.ban_key else None,
             text=reply.text,
             pseudonym=reply.pseudonym,
             by_author=reply.by_author,
@@ -30,6 +28,13 @@ class SqlReplies(Repository):
         )
         self._session.add(row)
         await self._session.flush()
+        if reply.ban_key is not None:
+            self._session.add(
+                ReplyBanKeyRow(
+                    reply_id=row.id, sealed=reply.ban_key.sealed, expires_at=reply.ban_key.expires_at
+                )
+            )
+            await self._session.flush()
         return to_reply(row)
 
     async def get(self, reply_id: int) -> ReplyPost | None:
@@ -75,13 +80,13 @@ class SqlReplies(Repository):
         return found
 
     async def ban_key(self, reply_id: int, now: datetime) -> bytes | None:
-        query = select(ReplyRow.ban_key).where(ReplyRow.id == reply_id, ReplyRow.ban_key_until > now)
+        query = select(ReplyBanKeyRow.sealed).where(
+            ReplyBanKeyRow.reply_id == reply_id, ReplyBanKeyRow.expires_at > now
+        )
         return (await self._session.execute(query)).scalar_one_or_none()
 
     async def erase_expired_ban_keys(self, now: datetime) -> int:
-        result = await self._session.execute(
-            update(ReplyRow).where(ReplyRow.ban_key_until <= now).values(ban_key=None, ban_key_until=None)
-        )
+        result = await self._session.execute(delete(ReplyBanKeyRow).where(ReplyBanKeyRow.expires_at <= now))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def pseudonym_of(self, secret_id: int, thread_key: str) -> str | None:

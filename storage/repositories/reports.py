@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select
 
 from bot.model import ReportReason
 from bot.records import NewReport, ReporterRecord, SealedReporter
 from storage.repositories.base import Repository, insert_for
-from storage.tables import ReporterRecordRow, ReportRow
+from storage.tables import ReporterRecordRow, ReporterSealRow, ReportRow
 
 
 class SqlReports(Repository):
@@ -22,18 +22,21 @@ class SqlReports(Repository):
         )
         if (await self._session.execute(query)).first() is not None:
             return False
-        self._session.add(
-            ReportRow(
-                secret_id=report.secret_id,
-                reporter_key=report.reporter_key,
-                reason=report.reason.value,
-                weight=report.weight,
-                created_at=report.created_at,
-                sealed_member_key=report.sealed_member_key.sealed if report.sealed_member_key else None,
-                sealed_until=report.sealed_member_key.expires_at if report.sealed_member_key else None,
-            )
+        row = ReportRow(
+            secret_id=report.secret_id,
+            reporter_key=report.reporter_key,
+            reason=report.reason.value,
+            weight=report.weight,
+            created_at=report.created_at,
         )
+        self._session.add(row)
         await self._session.flush()
+        if report.sealed_member_key is not None:
+            sealed = report.sealed_member_key
+            self._session.add(
+                ReporterSealRow(report_id=row.id, sealed=sealed.sealed, expires_at=sealed.expires_at)
+            )
+            await self._session.flush()
         return True
 
     async def weight(self, secret_id: int, since: datetime | None = None) -> float:
@@ -48,30 +51,19 @@ class SqlReports(Repository):
 
     async def sealed_reporters(self, secret_id: int, now: datetime) -> Sequence[SealedReporter]:
         query = (
-            select(ReportRow.reporter_key, ReportRow.sealed_member_key)
-            .where(
-                ReportRow.secret_id == secret_id,
-                ReportRow.sealed_member_key.is_not(None),
-                ReportRow.sealed_until > now,
-            )
+            select(ReportRow.reporter_key, ReporterSealRow.sealed)
+            .join(ReporterSealRow, ReporterSealRow.report_id == ReportRow.id)
+            .where(ReportRow.secret_id == secret_id, ReporterSealRow.expires_at > now)
             .order_by(ReportRow.id)
         )
-        rows = (await self._session.execute(query)).all()
-        return [SealedReporter(key, sealed) for key, sealed in rows if sealed is not None]
+        return [SealedReporter(key, sealed) for key, sealed in (await self._session.execute(query)).all()]
 
     async def erase_seals(self, secret_id: int) -> None:
-        await self._session.execute(
-            update(ReportRow)
-            .where(ReportRow.secret_id == secret_id)
-            .values(sealed_member_key=None, sealed_until=None)
-        )
+        reports = select(ReportRow.id).where(ReportRow.secret_id == secret_id).scalar_subquery()
+        await self._session.execute(delete(ReporterSealRow).where(ReporterSealRow.report_id.in_(reports)))
 
     async def erase_expired_seals(self, now: datetime) -> int:
-        result = await self._session.execute(
-            update(ReportRow)
-            .where(ReportRow.sealed_until <= now)
-            .values(sealed_member_key=None, sealed_until=None)
-        )
+        result = await self._session.execute(delete(ReporterSealRow).where(ReporterSealRow.expires_at <= now))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def record_of(self, member_key: str, community_id: int) -> ReporterRecord:

@@ -15,10 +15,13 @@ from storage.tables import (
     DraftRow,
     QueueItemRow,
     ReactionRow,
+    ReplyBanKeyRow,
     ReplyReportRow,
     ReplyRow,
+    ReporterSealRow,
     ReportRow,
     ReturnAddressRow,
+    SecretBanKeyRow,
     SecretRow,
     ThreadNameRow,
 )
@@ -41,8 +44,6 @@ class SqlSecrets(Repository):
             token=secret.token,
             collection=secret.collection,
             points=0.0,
-            ban_key=secret.ban_key.sealed if secret.ban_key else None,
-            ban_key_until=secret.ban_key.expires_at if secret.ban_key else None,
         )
         self._session.add(row)
         await self._session.flush()
@@ -50,6 +51,13 @@ class SqlSecrets(Repository):
             self._session.add(
                 ReturnAddressRow(secret_id=row.id, sealed=sealed.sealed, expires_at=sealed.expires_at)
             )
+        if secret.ban_key is not None:
+            self._session.add(
+                SecretBanKeyRow(
+                    secret_id=row.id, sealed=secret.ban_key.sealed, expires_at=secret.ban_key.expires_at
+                )
+            )
+        if sealed is not None or secret.ban_key is not None:
             await self._session.flush()
         return to_secret(row)
 
@@ -125,13 +133,14 @@ class SqlSecrets(Repository):
         # rows that can go are deleted (on PostgreSQL too: no UPDATE leaves the erased value in a new row)
         replies = select(ReplyRow.id).where(ReplyRow.secret_id == secret_id).scalar_subquery()
         await self._session.execute(delete(ReplyReportRow).where(ReplyReportRow.reply_id.in_(replies)))
-        for table in (ReactionRow, ReportRow, ThreadNameRow, DraftRow, ReturnAddressRow):
+        await self._session.execute(delete(ReplyBanKeyRow).where(ReplyBanKeyRow.reply_id.in_(replies)))
+        reports = select(ReportRow.id).where(ReportRow.secret_id == secret_id).scalar_subquery()
+        await self._session.execute(delete(ReporterSealRow).where(ReporterSealRow.report_id.in_(reports)))
+        for table in (ReactionRow, ReportRow, ThreadNameRow, DraftRow, ReturnAddressRow, SecretBanKeyRow):
             await self._session.execute(delete(table).where(table.secret_id == secret_id))
         # the thread's messages are still out: their rows stay, emptied, until the platform shows them gone
         await self._session.execute(
-            update(ReplyRow)
-            .where(ReplyRow.secret_id == secret_id)
-            .values(text="", thread_key="", ban_key=None, ban_key_until=None)
+            update(ReplyRow).where(ReplyRow.secret_id == secret_id).values(text="", thread_key="")
         )
         await self._session.execute(
             update(SecretRow)
@@ -141,8 +150,6 @@ class SqlSecrets(Repository):
                 text="",
                 author_salt=b"",
                 author_tag="",
-                ban_key=None,
-                ban_key_until=None,
                 collection=None,
             )
         )
@@ -151,16 +158,16 @@ class SqlSecrets(Repository):
         waiting = select(QueueItemRow.id).where(
             QueueItemRow.secret_id == secret_id, QueueItemRow.status == QueueStatus.OPEN.value
         )
-        query = select(SecretRow.ban_key).where(
-            SecretRow.id == secret_id, or_(SecretRow.ban_key_until > now, waiting.exists())
+        query = select(SecretBanKeyRow.sealed).where(
+            SecretBanKeyRow.secret_id == secret_id, or_(SecretBanKeyRow.expires_at > now, waiting.exists())
         )
         return (await self._session.execute(query)).scalar_one_or_none()
 
     async def erase_expired_ban_keys(self, now: datetime) -> int:
         waiting = select(QueueItemRow.secret_id).where(QueueItemRow.status == QueueStatus.OPEN.value)
         result = await self._session.execute(
-            update(SecretRow)
-            .where(SecretRow.ban_key_until <= now, SecretRow.id.not_in(waiting))
-            .values(ban_key=None, ban_key_until=None)
+            delete(SecretBanKeyRow).where(
+                SecretBanKeyRow.expires_at <= now, SecretBanKeyRow.secret_id.not_in(waiting)
+            )
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

@@ -304,3 +304,28 @@ async def test_a_database_from_before_the_baseline_is_refused_with_a_reason(blan
         await upgrade(blank.engine)
     assert "can't be turned into keys of one scope" in str(refused.value)
     assert await current_revision(blank.engine) == "0008"  # left as it was
+
+
+async def test_sealed_ban_and_reporter_keys_move_to_tables_of_their_own(blank: SqlDatabase) -> None:
+    """Revision 1004: the sealed keys leave their rows (erased by UPDATE) for rows of their own (by DELETE)."""
+    moved = (
+        ("SELECT id, ban_key FROM secrets", "SELECT secret_id, sealed FROM secret_ban_keys"),
+        ("SELECT id, ban_key FROM replies", "SELECT reply_id, sealed FROM reply_ban_keys"),
+        ("SELECT id, sealed_member_key FROM reports", "SELECT report_id, sealed FROM reporter_seals"),
+    )
+
+    def read(queries: tuple[str, ...]) -> Any:
+        return lambda connection: [
+            [(row[0], bytes(row[1])) for row in connection.execute(sa.text(q))] for q in queries
+        ]
+
+    await upgrade(blank.engine, "1003")
+    await _run(blank, _seed)
+    before = await _run(blank, read(tuple(old for old, _ in moved)))
+    await upgrade(blank.engine, "1004")
+    assert await _run(blank, read(tuple(new for _, new in moved))) == before
+    assert all(len(rows) == 1 and rows[0][1] for rows in before)
+    columns = await _run(blank, lambda c: {t: {col.name for col in _reflect(c).tables[t].columns} for t in
+                                          ("secrets", "replies", "reports")})  # fmt: skip
+    assert not columns["secrets"] & {"ban_key", "ban_key_until"}
+    assert not columns["reports"] & {"sealed_member_key", "sealed_until"}

@@ -92,6 +92,8 @@ def _assert_untied(h: StoredHarness, rows: dict[str, str]) -> None:
             for key in h.secret_keys(user, h.erased_id):
                 assert key not in rows[table], (table, user)
     assert rows["return_addresses"] == "[]"  # used or not, a deleted secret's address is gone
+    for seals in ("secret_ban_keys", "reply_ban_keys", "reporter_seals"):
+        assert rows[seals] == "[]", seals  # its author's, replier's and reporter's sealed keys too
     assert "'deleted'" in rows["secrets"]  # the empty row left for the card's placeholder
 
 
