@@ -77,6 +77,8 @@ TOPICS = Command("topics", Place.PRIVATE)
 MINE = Command("mine", Place.PRIVATE)
 LANGUAGE = Command("language", Place.PRIVATE)
 PRIVACY = Command("privacy", Place.PRIVATE)
+EXPORT = Command("export", Place.PRIVATE)
+FORGET = Command("forget", Place.PRIVATE)
 CANCEL = Command("cancel", Place.PRIVATE, Feature.TYPED_REPLIES)
 HELP = Command("help", Place.PRIVATE)
 SETUP = Command(
@@ -123,7 +125,7 @@ SANCTIONS = (
 )  # direct moderation by the admins, in a community's or its moderators' chat, answered privately
 
 COMMANDS = (
-    *(START, SECRET, LATEST, TOP, TOPICS, MINE, LANGUAGE, PRIVACY, CANCEL, HELP),
+    *(START, SECRET, LATEST, TOP, TOPICS, MINE, LANGUAGE, PRIVACY, EXPORT, FORGET, CANCEL, HELP),
     *(SETUP, LINK_MODERATORS, SETTINGS, AUDIT, *SANCTIONS),
 )
 ALL_FEATURES = frozenset(Feature)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.actions import Action, DeepLink
@@ -54,9 +54,20 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with a message (``/export``): a Telegram document, a Discord attachment, a file written by
+    the console. Built for the one event that asks for it and never stored."""
+
+    name: str
+    content: bytes = field(repr=False)
+    media_type: str = "application/json"
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     text: RichText
     buttons: tuple[tuple[Button, ...], ...] = ()
+    document: Document | None = None  # the text is then its caption
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,23 @@ class OwnList:
 
 
 @dataclass(frozen=True)
+class DraftOwner:
+    """Who may open a draft, as its salted tag: a member recognises theirs by recomputing it."""
+
+    draft_id: int
+    salt: bytes
+    tag: str
+
+
+@dataclass(frozen=True)
+class ThreadKey:
+    """One member's key in one thread, as their replies carry it."""
+
+    secret_id: int
+    thread_key: str
+
+
+@dataclass(frozen=True)
 class SealedReporter:
     """A report still holding its reporter's sealed community key, waiting for the moderators' judgement."""
 

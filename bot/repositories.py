@@ -32,6 +32,7 @@ from bot.records import (
     Counter,
     DigestAddress,
     DigestReader,
+    DraftOwner,
     FeedQuery,
     NewDraft,
     NewReply,
@@ -42,6 +43,7 @@ from bot.records import (
     ReporterRecord,
     SealedReporter,
     SealedValue,
+    ThreadKey,
     WordEntry,
 )
 
@@ -77,6 +79,10 @@ class CommunityRepository(Protocol):
         ...
 
     async def next_number(self, community_id: int) -> int: ...
+    async def ids_on(self, platform: str) -> Sequence[int]:
+        """Every community of a platform, active or not."""
+        ...
+
     async def public_since(self, platform: str | None = None) -> Sequence[PublicCommunity]: ...
     async def words(self, community_id: int) -> Sequence[WordEntry]:
         """The community's own word list, by term."""
@@ -99,6 +105,11 @@ class MemberRepository(Protocol):
 
     async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None: ...
     async def forget_membership(self, member_key: str, community_id: int) -> None: ...
+    async def forget_memberships(self, member_keys: Sequence[str]) -> None:
+        """A member forgets themselves: their verified memberships and join days go (bans, reporter records
+        and the counters of the current period stay, so that forgetting is no way out of a sanction)."""
+        ...
+
     async def joined_at(self, member_key: str, community_id: int) -> datetime | None:
         """When we saw this member join the community's chat (None: there before us, or never seen)."""
         ...
@@ -127,6 +138,9 @@ class PreferenceRepository(Protocol):
     async def set_pending_input(self, pending_key: str, pending: SealedValue | None) -> None: ...
     async def subscriptions(self, preference_key: str) -> Sequence[str]: ...
     async def set_subscription(self, preference_key: str, collection: str, on: bool) -> None: ...
+    async def erase(self, preference_key: str, pending_key: str) -> None:
+        """A member forgets themselves: their language, topics and pending input go."""
+        ...
 
 
 class OwnListRepository(Protocol):
@@ -137,6 +151,8 @@ class OwnListRepository(Protocol):
         """Write the list if it is still at ``previous`` (None: not there yet); False when another event
         changed it meanwhile."""
         ...
+
+    async def delete(self, locator: str) -> None: ...
 
 
 class DigestRepository(Protocol):
@@ -153,6 +169,10 @@ class DigestRepository(Protocol):
         ...
 
     async def readers(self, now: datetime) -> Sequence[DigestReader]: ...
+    async def forget_reader(self, preference_key: str) -> None:
+        """A member forgets themselves: their digest address and the claims of their digests go."""
+        ...
+
     async def erase_expired(self, now: datetime) -> int: ...
 
 
@@ -169,6 +189,10 @@ class DraftRepository(Protocol):
 
     async def delete(self, draft_id: int) -> None:
         """A draft posted or cancelled is purged, text and key."""
+        ...
+
+    async def owners(self) -> Sequence[DraftOwner]:
+        """Every draft's salted owner tag (drafts live a day at most: few)."""
         ...
 
     async def delete_stale(self, before: datetime) -> int:
@@ -214,6 +238,16 @@ class SecretRepository(Protocol):
         emptied rows stay, the secret as ``DELETED``, for the placeholders of messages already out."""
         ...
 
+    async def unlink(self, secret_id: int, salt: bytes, tag: str) -> None:
+        """Its author cuts every tie: a new random salt and tag (which no one's keys recompute) replace its
+        authorship, and its return address is erased."""
+        ...
+
+    async def erase_removed_texts(self, before: datetime) -> int:
+        """Erase the text of removed secrets written before ``before`` that no moderator has to decide on and
+        none decided on since ``before``; returns how many."""
+        ...
+
     async def ban_key(self, secret_id: int, now: datetime) -> bytes | None:
         """The author's sealed community key, while its window lasts or moderators have to decide on it."""
         ...
@@ -252,6 +286,31 @@ class ReplyRepository(Protocol):
         ...
 
     async def erase_expired_ban_keys(self, now: datetime) -> int: ...
+    async def threads_on(self, platform: str) -> Sequence[ThreadKey]:
+        """Every (thread, key) pair that replies of a platform carry, once each: a member finds theirs by
+        recomputing their thread key."""
+        ...
+
+    async def of_thread(self, secret_id: int, thread_key: str) -> Sequence[ReplyPost]:
+        """One member's replies in one thread, oldest first."""
+        ...
+
+    async def rekey(
+        self, secret_id: int, thread_key: str, new_key: str, ban_keys: Mapping[int, bytes]
+    ) -> None:
+        """A member cuts every tie: their replies and pseudonym in the thread move to ``new_key`` (random);
+        each reply's sealed community key is replaced by its new seal in ``ban_keys`` (erased if absent)."""
+        ...
+
+    async def erase(self, reply_id: int) -> None:
+        """Its author deleted it: its text, thread key and sealed key are erased, its reports deleted; the
+        emptied row stays, ``DELETED``, for the placeholder of the message already out."""
+        ...
+
+    async def erase_removed_texts(self, before: datetime) -> int:
+        """As ``SecretRepository.erase_removed_texts``, for replies removed by moderators."""
+        ...
+
     async def pseudonym_of(self, secret_id: int, thread_key: str) -> str | None: ...
     async def claim_pseudonym(self, secret_id: int, thread_key: str, pseudonym: str) -> bool:
         """Give ``pseudonym`` to this member in this thread; False when someone there has it already."""

@@ -22,6 +22,8 @@ from bot.actions import (
     DailyDigest,
     DeepLink,
     DeleteReply,
+    Forget,
+    KeepAll,
     Moderate,
     OpenSetting,
     Page,
@@ -55,6 +57,8 @@ from bot.usecases import (
     audit,
     browsing,
     communities,
+    exporting,
+    forgetting,
     language,
     membership,
     mine,
@@ -125,6 +129,8 @@ class Murmure:
             commands.MINE: mine.my_secrets,
             commands.LANGUAGE: language.menu,
             commands.PRIVACY: privacy.notice,
+            commands.EXPORT: exporting.export,
+            commands.FORGET: forgetting.ask,
             commands.CANCEL: writing.cancel_pending,
             commands.LATEST: lambda ctx: browsing.feed(ctx, Page(FeedKind.LATEST, 0), edit=False),
             commands.TOP: lambda ctx: browsing.feed(ctx, Page(FeedKind.TOP, 0), edit=False),
@@ -308,6 +314,10 @@ async def _press(ctx: Context, action: Action | None) -> list[Response]:
             return await mine.ask_delete(ctx, action)
         case ConfirmDelete():
             return await mine.delete(ctx, action)
+        case Forget():
+            return await forgetting.choose(ctx, action)
+        case KeepAll():
+            return forgetting.keep(ctx, action)
         case ChooseLanguage():
             return await language.choose(ctx, action)
         case Page():

@@ -21,7 +21,7 @@ FIRST_USER_ID = 730_000_001  # simulated raw ids; never stored, only their autho
 
 
 def build_world(config: Config, out: TextIO) -> ConsoleWorld:
-    world = ConsoleWorld(out)
+    world = ConsoleWorld(out, files=config.data_dir / "exports")
     for index, name in enumerate(config.console.members):
         locale = config.console.locales.get(name, config.community.locale)
         world.add_user(ConsoleUser(name, str(FIRST_USER_ID + index), locale))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
-from bot.messages import Button, OutgoingMessage, RichText, Style
+from bot.messages import Button, Document, OutgoingMessage, RichText, Style
 
 PLATFORM = "console"
 GROUP_REF = "demo-group"
@@ -54,8 +56,9 @@ def render_text(text: RichText) -> str:
 
 
 class ConsoleWorld:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, files: Path | None = None) -> None:
         self.out = out
+        self.files = files  # where a file sent to a member is written (``/export``): ``<data_dir>/exports``
         self.users: dict[str, ConsoleUser] = {}
         self.chats: dict[str, Chat] = {}
         self.messages: dict[int, ShownMessage] = {}
@@ -93,7 +96,27 @@ class ConsoleWorld:
         for name in chat.members:
             self.last_seen[name] = shown.id
         self._show(shown, edited=False)
+        if message.document is not None:
+            self.print(f"  📎 {message.document.name} → {self.write_file(message.document)}")
         return shown
+
+    def write_file(self, document: Document) -> Path:
+        """The file in the exports folder (0700), readable by its owner only (0600), never overwritten."""
+        if self.files is None:
+            raise RuntimeError("the console has no folder for files")
+        self.files.mkdir(mode=0o700, parents=True, exist_ok=True)
+        stem, dot, suffix = Path(document.name).name.rpartition(".")
+        for attempt in range(1000):
+            name = document.name if attempt == 0 else f"{stem}-{attempt}{dot}{suffix}"
+            path = self.files / Path(name).name
+            try:
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(document.content)
+            return path
+        raise FileExistsError(document.name)
 
     def edit(self, message_id: int, message: OutgoingMessage) -> bool:
         shown = self.messages.get(message_id)

@@ -13,7 +13,7 @@ import yarl
 from discord import app_commands
 
 from adapters.discord.platform import DM_PREFIX, community_ref, only_admins_read, readable_by_everyone
-from adapters.discord.render import LINK_PREFIX, MENU_PREFIX, message_kwargs
+from adapters.discord.render import LINK_PREFIX, MENU_PREFIX, message_kwargs, send_kwargs
 from bot import commands
 from bot.actions import ACTION_PATTERN, LINK_PATTERN, DeepLink, Form, decode_link
 from bot.actor import Actor
@@ -66,7 +66,7 @@ async def respond(interaction: discord.Interaction[Any], responses: list[Respons
         if message is None:
             assert isinstance(response, Alert)
             message = OutgoingMessage(RichText.plain(response.text))
-        kwargs = {k: v for k, v in message_kwargs(message).items() if v is not None}
+        kwargs = send_kwargs(message)
         if not interaction.response.is_done():
             await interaction.response.send_message(ephemeral=private, **kwargs)
         else:
@@ -280,8 +280,7 @@ class MurmureClient(discord.Client):
             responses = await self.murmure.text(actor, text)
         for response in responses:
             if isinstance(response, Say | EditPressed):
-                kwargs = {k: v for k, v in message_kwargs(response.message).items() if v is not None}
-                await message.channel.send(**kwargs)
+                await message.channel.send(**send_kwargs(response.message))
             elif isinstance(response, Alert):
                 await message.channel.send(response.text, allowed_mentions=discord.AllowedMentions.none())
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord.render import message_kwargs
+from adapters.discord.render import message_kwargs, send_kwargs
 from bot.i18n import resolve_locale, t_in
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import DeliveryError
@@ -89,8 +89,7 @@ class DiscordMessenger:
                 action = "thread"
                 channel = await self._thread(channel, int(target.reply_to))
                 action = "reply"
-            kwargs = {k: v for k, v in message_kwargs(message).items() if v is not None}
-            sent = await channel.send(**kwargs)
+            sent = await channel.send(**send_kwargs(message))
         except discord.HTTPException as error:
             await self._tell_admins(error, target.chat_ref, action)
             raise as_delivery_error(error) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -193,6 +194,15 @@ def view_of(message: OutgoingMessage) -> discord.ui.View | None:
                 )
             )
     return view
+
+
+def send_kwargs(message: OutgoingMessage) -> dict[str, Any]:
+    """What ``send`` takes: ``message_kwargs`` without its empty parts, and the document as an attachment
+    (a fresh ``discord.File`` each time: one is consumed by the upload)."""
+    kwargs = {k: v for k, v in message_kwargs(message).items() if v is not None}
+    if message.document is not None:
+        kwargs["file"] = discord.File(io.BytesIO(message.document.content), filename=message.document.name)
+    return kwargs
 
 
 def message_kwargs(message: OutgoingMessage) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.telegram.platform import send_to
 from adapters.telegram.render import keyboard, to_html
 from bot import commands
 from bot.actions import decode_action
@@ -94,12 +95,7 @@ class TelegramHandlers:
 
     @staticmethod
     async def _send(chat: Chat, bot_username: str, message: OutgoingMessage) -> None:
-        await chat.send_message(
-            to_html(message.text),
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(message, bot_username),
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        )
+        await send_to(chat.get_bot(), chat.id, message)
 
     async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         change = update.my_chat_member
@@ -302,12 +298,7 @@ class TelegramHandlers:
         user_id: int, message: OutgoingMessage, context: ContextTypes.DEFAULT_TYPE
     ) -> Callable[[], Awaitable[None]]:
         async def send() -> None:
-            await context.bot.send_message(
-                user_id,
-                to_html(message.text),
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(message, context.bot.username),
-            )
+            await send_to(context.bot, user_id, message)
 
         return send
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import Bot, LinkPreviewOptions, ReplyParameters
+from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -35,6 +35,29 @@ def as_delivery_error(error: TelegramError) -> DeliveryError:
     return DeliveryError(type(error).__name__)
 
 
+async def send_to(
+    bot: Bot, chat_id: int, message: OutgoingMessage, reply: ReplyParameters | None = None
+) -> Message:
+    """A message, or a document with the message as its caption, escaped as HTML, with no link preview."""
+    if message.document is not None:
+        return await bot.send_document(
+            chat_id=chat_id,
+            document=InputFile(message.document.content, filename=message.document.name),
+            caption=to_html(message.text),
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(message, bot.username),
+            reply_parameters=reply,
+        )
+    return await bot.send_message(
+        chat_id=chat_id,
+        text=to_html(message.text),
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard(message, bot.username),
+        reply_parameters=reply,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+
+
 class TelegramMessenger:
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
@@ -44,14 +67,7 @@ class TelegramMessenger:
         if target.reply_to is not None:
             reply = ReplyParameters(message_id=int(target.reply_to), allow_sending_without_reply=True)
         try:
-            sent = await self._bot.send_message(
-                chat_id=int(target.chat_ref),
-                text=to_html(message.text),
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(message, self._bot.username),
-                reply_parameters=reply,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
+            sent = await send_to(self._bot, int(target.chat_ref), message, reply)
         except TelegramError as error:
             raise as_delivery_error(error) from None
         return str(sent.message_id)

@@ -93,6 +93,22 @@ class ConfirmDelete(Action):
 
 
 @dataclass(frozen=True)
+class Forget(Action):
+    """``/forget``'s choice: cut every tie, or ``erase`` everything first; ``confirmed``: the second tap."""
+
+    code = "forget"
+    erase: bool
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class KeepAll(Action):
+    """``/forget`` called off."""
+
+    code = "forgetno"
+
+
+@dataclass(frozen=True)
 class ChooseLanguage(Action):
     code = "lang"
     locale: str

@@ -66,16 +66,20 @@ def delete_button(reply: ReplyPost) -> Button:
 async def delete(ctx: Context, action: DeleteReply) -> list[Response]:
     """The author deletes their reply: asked once more, then replaced under the card by a placeholder."""
     reply = await ctx.uow.replies.by_token(action.reply)
-    if reply is None or not ctx.keys.wrote_reply(reply.secret_id, reply.thread_key):
+    if reply is None:
         raise RefusedBriefly("error.stale")
     if reply.status in (ReplyStatus.DELETED, ReplyStatus.REMOVED):
+        # said before the authorship check: a deleted reply keeps no key to recognise its author by, and
+        # its placeholder tells everyone as much
         raise RefusedBriefly("error.reply_unavailable")
+    if not ctx.keys.wrote_reply(reply.secret_id, reply.thread_key):
+        raise RefusedBriefly("error.stale")
     secret = await ctx.uow.secrets.get(reply.secret_id)
     number = secret.shown_number if secret else "?"
     if not action.confirmed:
         buttons = ((Button(t("reply.delete_yes"), DeleteReply(reply.token, True)),),)
         return [Say(OutgoingMessage(RichText.plain(t("reply.delete_confirm", number=number)), buttons))]
-    await ctx.uow.reply_moderation.set_status(reply.id, ReplyStatus.DELETED)
+    await ctx.uow.replies.erase(reply.id)
     item = await ctx.uow.reply_moderation.open_item_for(reply.id)
     if item is not None:
         await ctx.uow.moderation.decide(item.id, QueueStatus.REMOVED, ctx.now())

@@ -82,6 +82,10 @@ class SqlCommunities(Repository):
         )
         return [to_community(row, self._defaults) for row in (await self._session.execute(query)).scalars()]
 
+    async def ids_on(self, platform: str) -> Sequence[int]:
+        query = select(CommunityRow.id).where(CommunityRow.platform == platform).order_by(CommunityRow.id)
+        return [int(i) for i in (await self._session.execute(query)).scalars()]
+
     async def set_active(self, community_id: int, active: bool, title: str | None = None) -> None:
         values: dict[str, Any] = {"active": active}
         if title is not None:

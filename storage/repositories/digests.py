@@ -67,6 +67,12 @@ class SqlDigests(Repository):
             for row in (await self._session.execute(query)).scalars()
         ]
 
+    async def forget_reader(self, preference_key: str) -> None:
+        await self.set_address(preference_key, None)
+        await self._session.execute(
+            delete(MemberDigestRunRow).where(MemberDigestRunRow.preference_key == preference_key)
+        )
+
     async def erase_expired(self, now: datetime) -> int:
         result = await self._session.execute(delete(DigestReaderRow).where(DigestReaderRow.expires_at <= now))
         return int(result.rowcount)  # type: ignore[attr-defined]

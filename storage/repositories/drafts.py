@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from bot.model import Draft, DraftStatus
-from bot.records import NewDraft
+from bot.records import DraftOwner, NewDraft
 from storage.repositories.base import (
     Repository,
     to_draft,
@@ -61,6 +62,10 @@ class SqlDrafts(Repository):
 
     async def delete(self, draft_id: int) -> None:
         await self._session.execute(delete(DraftRow).where(DraftRow.id == draft_id))
+
+    async def owners(self) -> Sequence[DraftOwner]:
+        query = select(DraftRow.id, DraftRow.owner_salt, DraftRow.owner_tag)
+        return [DraftOwner(i, salt, tag) for i, salt, tag in (await self._session.execute(query)).all()]
 
     async def delete_stale(self, before: datetime) -> int:
         result = await self._session.execute(delete(DraftRow).where(DraftRow.created_at < before))

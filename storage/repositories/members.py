@@ -58,6 +58,12 @@ class SqlMembers(Repository):
             )
         )
 
+    async def forget_memberships(self, member_keys: Sequence[str]) -> None:
+        keys = list(member_keys)
+        for start in range(0, len(keys), IN_CHUNK):
+            chunk = keys[start : start + IN_CHUNK]
+            await self._session.execute(delete(MembershipRow).where(MembershipRow.member_key.in_(chunk)))
+
     async def counter(self, counter_key: str, now: datetime) -> Counter | None:
         row = await self._session.get(PeriodCounterRow, counter_key, populate_existing=True)
         if row is None or row.expires_at <= now:

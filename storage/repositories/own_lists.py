@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from bot.records import OwnList
 from storage.repositories.base import Repository, insert_for
@@ -29,3 +29,6 @@ class SqlOwnLists(Repository):
                 .values(sealed=sealed, version=version)
             )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def delete(self, locator: str) -> None:
+        await self._session.execute(delete(OwnListRow).where(OwnListRow.locator == locator))

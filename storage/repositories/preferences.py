@@ -40,6 +40,15 @@ class SqlPreferences(Repository):
             )
             await self._session.flush()
 
+    async def erase(self, preference_key: str, pending_key: str) -> None:
+        await self._session.execute(
+            delete(MemberPreferenceRow).where(MemberPreferenceRow.preference_key == preference_key)
+        )
+        await self._session.execute(
+            delete(SubscriptionRow).where(SubscriptionRow.preference_key == preference_key)
+        )
+        await self._session.execute(delete(PendingInputRow).where(PendingInputRow.pending_key == pending_key))
+
     async def subscriptions(self, preference_key: str) -> Sequence[str]:
         query = select(SubscriptionRow.collection).where(SubscriptionRow.preference_key == preference_key)
         return sorted((await self._session.execute(query)).scalars())

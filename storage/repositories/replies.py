@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
-from bot.model import ReplyPost, ReplyStatus
-from bot.records import NewReply
+from bot.model import QueueStatus, ReplyPost, ReplyStatus
+from bot.records import NewReply, ThreadKey
 from storage.repositories.base import IN_CHUNK, Repository, insert_for, to_reply
-from storage.tables import ReplyBanKeyRow, ReplyRow, ThreadNameRow
+from storage.tables import (
+    CommunityRow,
+    QueueItemRow,
+    ReplyBanKeyRow,
+    ReplyReportRow,
+    ReplyRow,
+    SecretRow,
+    ThreadNameRow,
+)
 
 
 class SqlReplies(Repository):
@@ -87,6 +95,90 @@ class SqlReplies(Repository):
 
     async def erase_expired_ban_keys(self, now: datetime) -> int:
         result = await self._session.execute(delete(ReplyBanKeyRow).where(ReplyBanKeyRow.expires_at <= now))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def threads_on(self, platform: str) -> Sequence[ThreadKey]:
+        query = (
+            select(ReplyRow.secret_id, ReplyRow.thread_key)
+            .join(SecretRow, SecretRow.id == ReplyRow.secret_id)
+            .join(CommunityRow, CommunityRow.id == SecretRow.community_id)
+            .where(CommunityRow.platform == platform, ReplyRow.thread_key != "")
+            .distinct()
+            .order_by(ReplyRow.secret_id, ReplyRow.thread_key)
+        )
+        return [ThreadKey(int(sid), key) for sid, key in (await self._session.execute(query)).all()]
+
+    async def of_thread(self, secret_id: int, thread_key: str) -> Sequence[ReplyPost]:
+        query = (
+            select(ReplyRow)
+            .where(ReplyRow.secret_id == secret_id, ReplyRow.thread_key == thread_key)
+            .order_by(ReplyRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return [to_reply(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def rekey(
+        self, secret_id: int, thread_key: str, new_key: str, ban_keys: Mapping[int, bytes]
+    ) -> None:
+        mine = and_(ReplyRow.secret_id == secret_id, ReplyRow.thread_key == thread_key)
+        ids = select(ReplyRow.id).where(mine).scalar_subquery()
+        windows = {
+            int(reply_id): until
+            for reply_id, until in (
+                await self._session.execute(
+                    select(ReplyBanKeyRow.reply_id, ReplyBanKeyRow.expires_at).where(
+                        ReplyBanKeyRow.reply_id.in_(ids)
+                    )
+                )
+            ).all()
+        }
+        # re-sealed in new rows: the old seals are deleted, never overwritten
+        await self._session.execute(delete(ReplyBanKeyRow).where(ReplyBanKeyRow.reply_id.in_(ids)))
+        for reply_id, sealed in ban_keys.items():
+            if reply_id in windows:
+                self._session.add(
+                    ReplyBanKeyRow(reply_id=reply_id, sealed=sealed, expires_at=windows[reply_id])
+                )
+        await self._session.flush()
+        await self._session.execute(update(ReplyRow).where(mine).values(thread_key=new_key))
+        await self._session.execute(
+            update(ThreadNameRow)
+            .where(ThreadNameRow.secret_id == secret_id, ThreadNameRow.thread_key == thread_key)
+            .values(thread_key=new_key)
+        )
+
+    async def erase(self, reply_id: int) -> None:
+        row = await self._session.get(ReplyRow, reply_id, populate_existing=True)
+        if row is None:
+            return
+        secret_id, thread_key = row.secret_id, row.thread_key
+        await self._session.execute(delete(ReplyReportRow).where(ReplyReportRow.reply_id == reply_id))
+        await self._session.execute(delete(ReplyBanKeyRow).where(ReplyBanKeyRow.reply_id == reply_id))
+        await self._session.execute(
+            update(ReplyRow)
+            .where(ReplyRow.id == reply_id)
+            .values(text="", thread_key="", status=ReplyStatus.DELETED.value)
+        )
+        if thread_key and not await self.of_thread(secret_id, thread_key):
+            await self._session.execute(
+                delete(ThreadNameRow).where(
+                    ThreadNameRow.secret_id == secret_id, ThreadNameRow.thread_key == thread_key
+                )
+            )
+
+    async def erase_removed_texts(self, before: datetime) -> int:
+        undecided = or_(QueueItemRow.status == QueueStatus.OPEN.value, QueueItemRow.decided_at > before)
+        pending = select(QueueItemRow.reply_id).where(QueueItemRow.reply_id.is_not(None), undecided)
+        result = await self._session.execute(
+            update(ReplyRow)
+            .where(
+                ReplyRow.status == ReplyStatus.REMOVED.value,
+                ReplyRow.text != "",
+                ReplyRow.created_at <= before,
+                ReplyRow.id.not_in(pending),
+            )
+            .values(text="")
+        )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def pseudonym_of(self, secret_id: int, thread_key: str) -> str | None:

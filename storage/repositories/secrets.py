@@ -154,6 +154,27 @@ class SqlSecrets(Repository):
             )
         )
 
+    async def unlink(self, secret_id: int, salt: bytes, tag: str) -> None:
+        await self._session.execute(
+            update(SecretRow).where(SecretRow.id == secret_id).values(author_salt=salt, author_tag=tag)
+        )
+        await self.erase_return_address(secret_id)
+
+    async def erase_removed_texts(self, before: datetime) -> int:
+        undecided = or_(QueueItemRow.status == QueueStatus.OPEN.value, QueueItemRow.decided_at > before)
+        pending = select(QueueItemRow.secret_id).where(QueueItemRow.reply_id.is_(None), undecided)
+        result = await self._session.execute(
+            update(SecretRow)
+            .where(
+                SecretRow.status == SecretStatus.REMOVED.value,
+                SecretRow.text != "",
+                SecretRow.created_at <= before,
+                SecretRow.id.not_in(pending),
+            )
+            .values(text="", collection=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def ban_key(self, secret_id: int, now: datetime) -> bytes | None:
         waiting = select(QueueItemRow.id).where(
             QueueItemRow.secret_id == secret_id, QueueItemRow.status == QueueStatus.OPEN.value

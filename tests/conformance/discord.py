@@ -60,8 +60,10 @@ def check_request(method: str, path: str, query: dict[str, str], body: Any) -> l
         return [f"{method} is not documented for {template}"]
     problems = _check_query(operation, item, query)
     request_body = operation.get("requestBody")
-    if isinstance(body, dict):
+    if isinstance(body, dict):  # uploaded files travel beside the JSON payload, not in it
         body = {k: v for k, v in body.items() if k != "_files"}
+        if isinstance(body.get("data"), dict):
+            body["data"] = {k: v for k, v in body["data"].items() if k != "_files"}
     if request_body is None:
         if body not in (None, {}):
             problems.append(f"{template} takes no body")

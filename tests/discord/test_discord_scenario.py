@@ -58,6 +58,8 @@ async def test_the_whole_flow_in_a_discord_server(
                 "mine",
                 "language",
                 "privacy",
+                "export",
+                "forget",
                 "help",
                 "murmure",
             }

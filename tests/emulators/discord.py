@@ -143,6 +143,7 @@ JSON = dict[str, Any]
 DISCORD_EPOCH_MS = 1_420_070_400_000
 DEFAULT_BOT_ID = 1_200_000_000_000_000_001
 API_PREFIX = "/api/v10"
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # a bot's upload limit in a server without boosts
 
 # Permissions (https://discord.com/developers/docs/topics/permissions)
 CREATE_INSTANT_INVITE = 1 << 0
@@ -692,6 +693,7 @@ class DiscordEmulator:
         self.latency = latency
         self._global_times: list[float] = []
         self.requests: list[Request] = []
+        self.attachment_contents: dict[int, bytes] = {}  # an uploaded file's bytes, by attachment id
         # every REST request checked against Discord's OpenAPI description; violations fail the test
         self.conformance = Conformance("discord", enabled=conformance)
         self.unknown_routes: list[str] = []
@@ -1602,7 +1604,7 @@ class DiscordEmulator:
             "version": 1,
             "locale": user.locale,
             "entitlements": [],
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
         if guild_id is not None:
             guild = self._guild(guild_id)
@@ -1652,9 +1654,18 @@ class DiscordEmulator:
                 if part.name == "payload_json":
                     body = json.loads(await part.text())
                 else:
-                    content = await part.read()
-                    files.append({"name": part.name, "filename": part.filename, "size": len(content)})
-            body["_files"] = files
+                    content = bytes(await part.read())
+                    kind = part.headers.get("Content-Type", "")
+                    files.append(
+                        {"name": part.name, "filename": part.filename, "size": len(content), "content_type": kind,
+                         "content": content}
+                    )  # fmt: skip
+            if not isinstance(body, dict):
+                raise ApiError(400, 50109, "The request body contains invalid JSON.")
+            if isinstance(body.get("data"), dict):  # an interaction's answer: the files are its message's
+                body["data"] = {**body["data"], "_files": files}
+            else:
+                body["_files"] = files
             return body
         raw = await request.read()
         if not raw:
@@ -1823,6 +1834,7 @@ class DiscordEmulator:
                         errors.add(
                             ["embeds", i, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
                         )
+        self._validate_files(body, errors)
         flags = body.get("flags") or 0
         if not isinstance(flags, int) or flags & ~allowed_flags:
             errors.add(["flags"], "MESSAGE_FLAGS_INVALID", "Invalid flags for this message.")
@@ -1860,6 +1872,33 @@ class DiscordEmulator:
             if not has:
                 raise ApiError(400, 50006, "Cannot send an empty message")
         return body
+
+    def _validate_files(self, body: JSON, errors: FormErrors) -> None:
+        """Uploaded files as Discord takes them: parts named ``files[n]``, at most 10, each within the upload
+        limit (413 past it); the ``attachments`` of the payload each name an uploaded part by its ``n``."""
+        files = body.get("_files") or []
+        parts: dict[str, JSON] = {}
+        for file in files:
+            found = re.fullmatch(r"files\[(\d+)\]", file.get("name") or "")
+            if found is None:
+                errors.add(
+                    ["files"], "ATTACHMENT_FILE_FIELD_INVALID", f"Unexpected file field {file.get('name')!r}."
+                )
+                continue
+            parts[found[1]] = file
+            if file["size"] > ATTACHMENT_SIZE_LIMIT:
+                raise ApiError(413, 40005, "Request entity too large")
+        if len(files) > 10:
+            errors.add(["files"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")
+        attachments = body.get("attachments")
+        if attachments is None:
+            return
+        if not isinstance(attachments, list):
+            errors.add(["attachments"], "BASE_TYPE_ARRAY", "Must be an array.")
+            return
+        for index, attachment in enumerate(attachments):
+            if not isinstance(attachment, dict) or str(attachment.get("id")) not in parts:
+                errors.add(["attachments", index, "id"], "ATTACHMENT_NOT_FOUND", "Unknown attachment.")
 
     def _validate_components(self, components: Any, errors: FormErrors, *, v2: bool) -> None:
         if not isinstance(components, list):
@@ -2020,6 +2059,12 @@ class DiscordEmulator:
             message.allowed_mentions = copy.deepcopy(body["allowed_mentions"])
         if body.get("flags") is not None:
             message.flags = (message.flags & (EPHEMERAL | HAS_THREAD)) | body["flags"]
+        if "attachments" in body or body.get("_files"):
+            # ``attachments`` lists what stays (existing ids) and what is new (``files[n]``): Discord drops
+            # the existing ones it doesn't name
+            named = {str(a.get("id")) for a in body.get("attachments") or [] if isinstance(a, dict)}
+            kept = [a for a in message.attachments if "attachments" not in body or a["id"] in named]
+            message.attachments = kept + [_attachment(self, f) for f in body.get("_files") or []]
         message.flags &= ~LOADING
         message.edited = time.time()
         message.edits.append(copy.deepcopy(body))
@@ -2217,6 +2262,10 @@ class DiscordEmulator:
             assert channel.guild_id is not None
             needed = SEND_MESSAGES_IN_THREADS if channel.type == PUBLIC_THREAD else SEND_MESSAGES
             if not self.permissions(channel.guild_id, self.bot_id) & needed:
+                raise ApiError(403, 50013, "Missing Permissions")
+            if (body or {}).get("_files") and not self.permissions(
+                channel.guild_id, self.bot_id
+            ) & ATTACH_FILES:
                 raise ApiError(403, 50013, "Missing Permissions")
         message = self._new_bot_message(channel, body, flags_allowed=SENDABLE_FLAGS)
         await self._dispatch_message("MESSAGE_CREATE", message)
@@ -2606,10 +2655,12 @@ def _embed(embed: JSON) -> JSON:
 def _attachment(emulator: DiscordEmulator, file: JSON) -> JSON:
     attachment_id = emulator.snowflake()
     name = file.get("filename") or "file"
+    emulator.attachment_contents[attachment_id] = file.get("content", b"")
     return {
         "id": str(attachment_id),
         "filename": name,
         "size": file.get("size", 0),
+        **({"content_type": file["content_type"]} if file.get("content_type") else {}),
         "url": f"{emulator.base_url}/attachments/{attachment_id}/{name}",
         "proxy_url": f"{emulator.base_url}/attachments/{attachment_id}/{name}",
     }

@@ -124,6 +124,8 @@ JSON = dict[str, Any]
 
 DEFAULT_TOKEN = "123456789:AAEmulatorTokenForOfflineTests_0123456"
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_UPLOAD = 50 * 1024 * 1024  # what a bot may upload through the Bot API (sendDocument)
 MAX_CALLBACK_TEXT = 200
 DEFAULT_ALLOWED = frozenset(
     {
@@ -161,7 +163,7 @@ BUTTON_ACTIONS = (
     "callback_game",
     "pay",
 )
-SEND_METHODS = frozenset({"sendmessage", "forwardmessage", "copymessage"})
+SEND_METHODS = frozenset({"sendmessage", "senddocument", "forwardmessage", "copymessage"})
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -266,6 +268,10 @@ class ChatMessage:
     deleted: bool = False
     protect_content: bool = False
     source_text: str | None = None  # the text as the bot sent it, before entity parsing
+    caption: str | None = None  # a document's
+    caption_entities: list[JSON] = field(default_factory=list)
+    document: JSON | None = None  # the Document object of a file sent (sendDocument)
+    file_content: bytes | None = None  # that file as uploaded
     extra: JSON = field(default_factory=dict)  # service fields, forward_origin, ...
     raw: JSON = field(default_factory=dict)  # the Message object as last returned or delivered
 
@@ -311,11 +317,22 @@ class CallbackQuery:
     answered: float | None = None  # the emulator's time of the answer
 
 
-class _Params:
-    """The parameters of one call, whatever their encoding (form strings, JSON body, query)."""
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a ``multipart/form-data`` call."""
 
-    def __init__(self, raw: Mapping[str, Any]) -> None:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+class _Params:
+    """The parameters of one call, whatever their encoding (form strings, JSON body, query); uploaded files
+    by the name of their part."""
+
+    def __init__(self, raw: Mapping[str, Any], files: Mapping[str, Upload] | None = None) -> None:
         self.raw = dict(raw)
+        self.files = dict(files or {})
 
     def has(self, name: str) -> bool:
         return self.raw.get(name) not in (None, "")
@@ -431,6 +448,7 @@ class TelegramEmulator:
         self._pending: list[JSON] = []
         self._update_ids = itertools.count(700_000_001)
         self._query_ids = itertools.count(4_242_000_001)
+        self._file_ids = itertools.count(1)
         self._queries: dict[str, CallbackQuery] = {}
         self._allowed_updates: frozenset[str] = DEFAULT_ALLOWED
         self._webhook: JSON | None = None
@@ -1055,6 +1073,12 @@ class TelegramEmulator:
             data["text"] = message.text
             if message.entities:
                 data["entities"] = copy.deepcopy(message.entities)
+        if message.document is not None:
+            data["document"] = copy.deepcopy(message.document)
+        if message.caption:
+            data["caption"] = message.caption
+            if message.caption_entities:
+                data["caption_entities"] = copy.deepcopy(message.caption_entities)
         if message.reply_markup is not None:
             data["reply_markup"] = copy.deepcopy(message.reply_markup)
         if message.protect_content:
@@ -1074,10 +1098,14 @@ class TelegramEmulator:
     async def _handle_file(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
 
-    async def _read_params(self, request: web.Request) -> JSON:
+    async def _read_params(self, request: web.Request) -> tuple[JSON, dict[str, Upload]]:
+        """The call's parameters as received, and its uploaded files by part name. A file part is shown to
+        the parameters as ``<file NAME>``; one sent under another name and referred to as ``attach://NAME``
+        is not a parameter of its own."""
         params: JSON = dict(request.query)
+        files: dict[str, Upload] = {}
         if request.method != "POST" or not request.can_read_body:
-            return params
+            return params, files
         if request.content_type == "application/json":
             try:
                 body = await request.json()
@@ -1086,19 +1114,32 @@ class TelegramEmulator:
             if not isinstance(body, dict):
                 raise bad_request("JSON object expected")
             params.update(body)
-        else:
-            form = await request.post()
-            for key, value in form.items():
-                params[key] = value if isinstance(value, str) else f"<file {getattr(value, 'filename', '')}>"
-        return params
+            return params, files
+        form = await request.post()
+        for key, value in form.items():
+            if isinstance(value, str):
+                params[key] = value
+                continue
+            filename = getattr(value, "filename", "") or ""
+            content = value.file.read() if isinstance(value, web.FileField) else bytes(value)
+            files[key] = Upload(filename, getattr(value, "content_type", "") or "", content)
+            params[key] = f"<file {filename}>"
+        attached = {
+            v.removeprefix("attach://")
+            for v in params.values()
+            if isinstance(v, str) and v.startswith("attach://")
+        }
+        for name in attached & set(files):
+            params.pop(name, None)
+        return params, files
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         call = ApiCall(method, {}, self.now())
         try:
-            raw = await self._read_params(request)
+            raw, files = await self._read_params(request)
             self.conformance.record(method, check_call(method, raw))
-            params = _Params(raw)
+            params = _Params(raw, files)
             call.params = params.decoded()
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
@@ -1417,6 +1458,72 @@ class TelegramEmulator:
             source_text=source,
             protect=params.flag("protect_content"),
         )
+        return self._message_json(message)
+
+    def _upload(self, params: _Params, name: str) -> Upload:
+        """The file a parameter gives: uploaded in its own part, or as ``attach://PART``. A file id or URL
+        (a string) names no file the emulator knows."""
+        value = params.raw.get(name)
+        if value is None or value == "":
+            raise bad_request(f"there is no {name} in the request")
+        part = (
+            value.removeprefix("attach://")
+            if isinstance(value, str) and value.startswith("attach://")
+            else name
+        )
+        upload = params.files.get(part)
+        if upload is None:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        if not upload.content:
+            raise bad_request("file must be non-empty")
+        if len(upload.content) > MAX_UPLOAD:
+            raise ApiError(413, "Request Entity Too Large")
+        return upload
+
+    def _parse_caption(self, params: _Params) -> tuple[str | None, list[JSON]]:
+        source = params.text("caption")
+        if source is None:
+            return None, []
+        parse_mode = params.text("parse_mode")
+        if parse_mode is not None and parse_mode.lower() not in ("html", "markdown", "markdownv2"):
+            raise bad_request("unsupported parse_mode")
+        try:
+            text, entities = parse_text(source, parse_mode, strict=self.strict_html)
+        except EntityParseError as error:
+            raise bad_request(f"can't parse entities: {error}") from None
+        text, entities = strip_text(text, entities)
+        if utf16_len(text) > MAX_CAPTION:
+            raise bad_request("message caption is too long")
+        return (text or None), detect_entities(text, entities) if text else []
+
+    async def _api_senddocument(self, params: _Params) -> JSON:
+        chat = self._chat_for(params)
+        upload = self._upload(params, "document")
+        caption, entities = self._parse_caption(params)
+        keyboard, _ = self._parse_markup(params)
+        reply_to = self._reply_target(params, chat)
+        self._check_rate(chat)
+        message = self._store(
+            chat,
+            self.bot.to_api(),
+            None,
+            [],
+            keyboard,
+            reply_to=reply_to,
+            parse_mode=params.text("parse_mode"),
+            source_text=params.text("caption"),
+            protect=params.flag("protect_content"),
+        )
+        number = next(self._file_ids)
+        message.caption, message.caption_entities = caption, entities
+        message.file_content = upload.content
+        message.document = {
+            "file_id": f"BQACAgQAAxkDAAI{number:08d}",
+            "file_unique_id": f"AgAD{number:06d}",
+            "file_name": upload.filename or "document",
+            "mime_type": upload.content_type or "application/octet-stream",
+            "file_size": len(upload.content),
+        }
         return self._message_json(message)
 
     def _editable(self, params: _Params) -> tuple[Chat, ChatMessage]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import re
 import time
 import warnings
@@ -14,6 +15,8 @@ import aiohttp
 import pytest
 
 from tests.emulators.discord import (
+    ATTACH_FILES,
+    ATTACHMENT_SIZE_LIMIT,
     EPHEMERAL,
     MANAGE_GUILD,
     MANAGE_MESSAGES,
@@ -546,3 +549,32 @@ async def test_lost_permissions_and_messages_deleted_by_hand_give_discords_codes
         with pytest.raises(discord.NotFound) as unknown:
             await bot.fetch_channel(GENERAL + 999)
         assert unknown.value.code == 10003
+
+
+async def test_files_are_attachments_within_discords_limits(dc: DiscordEmulator) -> None:
+    async with running(dc) as bot:
+
+        @bot.tree.command(name="export", description="A file, privately")
+        async def export(interaction: discord.Interaction) -> None:
+            document = discord.File(io.BytesIO(b'{"a": 1}'), filename="export.json")
+            await interaction.response.send_message("yours", file=document, ephemeral=True)
+
+        await synced(bot)
+        pending = await dc.user_runs_command(ALICE, GUILD, GENERAL, "export")
+        assert (await pending.response())["type"] == 4
+        (attachment,) = pending.original().attachments
+        assert attachment["filename"] == "export.json" and pending.original().ephemeral
+        assert dc.attachment_contents[int(attachment["id"])] == b'{"a": 1}'
+
+        channel = bot.get_channel(GENERAL)
+        assert isinstance(channel, discord.TextChannel)
+        sent = await channel.send(file=discord.File(io.BytesIO(b"x"), filename="x.txt"))
+        assert [a.filename for a in sent.attachments] == ["x.txt"]
+        big = io.BytesIO(bytes(ATTACHMENT_SIZE_LIMIT + 1))
+        with pytest.raises(discord.HTTPException) as too_big:
+            await channel.send(file=discord.File(big, filename="big.bin"))
+        assert too_big.value.status == 413 and too_big.value.code == 40005
+        dc.revoke_bot_permissions(GUILD, ATTACH_FILES)
+        with pytest.raises(discord.Forbidden) as refused:
+            await channel.send(file=discord.File(io.BytesIO(b"x"), filename="x.txt"))
+        assert refused.value.code == 50013

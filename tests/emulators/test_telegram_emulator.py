@@ -19,6 +19,7 @@ from telegram import (
     ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Update,
 )
 from telegram.constants import ParseMode
@@ -596,3 +597,29 @@ async def test_strict_by_default_group_and_global_limits_query_expiry_and_latenc
         started = time.monotonic()
         await bot.get_chat(GROUP)
         assert time.monotonic() - started >= 0.15
+
+
+async def test_send_document_uploads_a_file_as_telegram_keeps_it(tg: TelegramEmulator) -> None:
+    # refused on purpose: a caption over 1024 characters is a conformance problem too
+    tg.conformance.allow(r"^sendDocument: caption: 1025 characters")
+    await tg.user_sends(ALICE, ALICE, "/start")
+    async with Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url) as bot:
+        sent = await bot.send_document(
+            ALICE, InputFile(b'{"a": 1}', filename="export.json"), caption="<b>Yours</b>", parse_mode="HTML"
+        )
+        assert sent.document is not None and sent.text is None
+        assert (sent.document.file_name, sent.document.file_size) == ("export.json", 8)
+        assert sent.caption == "Yours" and sent.caption_entities[0].type == "bold"
+        stored = tg.last_message(ALICE)
+        assert stored.file_content == b'{"a": 1}' and stored.document == sent.document.to_dict()
+
+        with pytest.raises(BadRequest, match=r"(?i)file must be non-empty"):
+            await bot.send_document(ALICE, InputFile(b"", filename="empty.json"))
+        with pytest.raises(BadRequest, match=r"(?i)message caption is too long"):
+            await bot.send_document(ALICE, InputFile(b"x", filename="x.txt"), caption="x" * 1025)
+        with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+            await bot.send_document(ALICE, "not-a-file-id")
+        with pytest.raises(BadRequest, match=r"(?i)there is no text in the message to edit"):
+            await bot.edit_message_text("edited", chat_id=ALICE, message_id=sent.message_id)
+        with pytest.raises(Forbidden, match=r"(?i)can't initiate conversation"):
+            await bot.send_document(CAROL, InputFile(b"x", filename="x.txt"))

@@ -60,6 +60,9 @@ class FakeCommunities(Repo):
         found = [c for c in self.s.communities.values() if c.platform == platform and c.active][:limit]
         return [self._read(c) for c in found]
 
+    async def ids_on(self, platform: str) -> Sequence[int]:
+        return [c.id for c in self.s.communities.values() if c.platform == platform]
+
     async def set_active(self, community_id: int, active: bool, title: str | None = None) -> None:
         old = self.s.communities[community_id]
         self.s.communities[community_id] = replace(old, active=active, title=title or old.title)

@@ -22,6 +22,11 @@ class FakeMembers(Repo):
         self.s.memberships.pop((member_key, community_id), None)
         self.s.joins.pop((member_key, community_id), None)
 
+    async def forget_memberships(self, member_keys: Sequence[str]) -> None:
+        keys = set(member_keys)
+        self.s.memberships = {k: v for k, v in self.s.memberships.items() if k[0] not in keys}
+        self.s.joins = {k: v for k, v in self.s.joins.items() if k[0] not in keys}
+
     async def joined_at(self, member_key: str, community_id: int) -> datetime | None:
         return self.s.joins.get((member_key, community_id))
 
@@ -91,6 +96,11 @@ class FakePreferences(Repo):
         else:
             self.s.subscriptions.discard((preference_key, collection))
 
+    async def erase(self, preference_key: str, pending_key: str) -> None:
+        self.s.locales.pop(preference_key, None)
+        self.s.subscriptions = {s for s in self.s.subscriptions if s[0] != preference_key}
+        self.s.pending.pop(pending_key, None)
+
 
 class FakeOwnLists(Repo):
     async def get(self, locator: str) -> OwnList | None:
@@ -102,6 +112,9 @@ class FakeOwnLists(Repo):
             return False
         self.s.own_lists[locator] = OwnList(sealed, version)
         return True
+
+    async def delete(self, locator: str) -> None:
+        self.s.own_lists.pop(locator, None)
 
 
 class FakeDigests(Repo):
@@ -129,6 +142,10 @@ class FakeDigests(Repo):
     async def readers(self, now: datetime) -> Sequence[DigestReader]:
         found = [DigestReader(key, a) for key, a in self.s.digest_readers.items() if a.expires_at > now]
         return sorted(found, key=lambda reader: reader.preference_key)
+
+    async def forget_reader(self, preference_key: str) -> None:
+        self.s.digest_readers.pop(preference_key, None)
+        self.s.member_digest_runs = {r for r in self.s.member_digest_runs if r[0] != preference_key}
 
     async def erase_expired(self, now: datetime) -> int:
         expired = [key for key, a in self.s.digest_readers.items() if a.expires_at <= now]

@@ -15,6 +15,7 @@ from bot.model import (
 )
 from bot.records import (
     AuditEntry,
+    DraftOwner,
     NewDraft,
 )
 from tests.fakes.state import Repo
@@ -51,6 +52,9 @@ class FakeDrafts(Repo):
 
     async def delete(self, draft_id: int) -> None:
         self.s.drafts.pop(draft_id, None)
+
+    async def owners(self) -> Sequence[DraftOwner]:
+        return [DraftOwner(d.id, d.owner_salt, d.owner_tag) for d in self.s.drafts.values()]
 
     async def delete_stale(self, before: datetime) -> int:
         stale = [draft_id for draft_id, d in self.s.drafts.items() if d.created_at < before]

@@ -102,6 +102,32 @@ class FakeSecrets(Repo):
             secret, status=SecretStatus.DELETED, text="", author_salt=b"", author_tag="", collection=None
         )
 
+    async def unlink(self, secret_id: int, salt: bytes, tag: str) -> None:
+        self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], author_salt=salt, author_tag=tag)
+        self.s.returns.pop(secret_id, None)
+
+    async def erase_removed_texts(self, before: datetime) -> int:
+        waiting = {
+            i.secret_id for i in self.s.items.values() if i.status is QueueStatus.OPEN and i.reply_id is None
+        }
+        recent = {
+            self.s.items[item_id].secret_id
+            for item_id, at in self.s.decided_at.items()
+            if at > before and self.s.items[item_id].reply_id is None
+        }
+        erased = [
+            s
+            for s in self.s.secrets.values()
+            if s.status is SecretStatus.REMOVED
+            and s.text
+            and s.created_at <= before
+            and s.id not in waiting
+            and s.id not in recent
+        ]
+        for secret in erased:
+            self.s.secrets[secret.id] = replace(secret, text="", collection=None)
+        return len(erased)
+
     async def ban_key(self, secret_id: int, now: datetime) -> bytes | None:
         found = self.s.ban_keys.get(secret_id)
         waiting = any(

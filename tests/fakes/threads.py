@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.model import (
+    QueueStatus,
     Reaction,
     ReactionCounts,
     ReplyPost,
@@ -18,6 +19,7 @@ from bot.records import (
     NewReport,
     ReporterRecord,
     SealedReporter,
+    ThreadKey,
 )
 from tests.fakes.state import Repo
 
@@ -61,6 +63,58 @@ class FakeReplies(Repo):
         for rid in expired:
             del self.s.reply_ban_keys[rid]
         return len(expired)
+
+    async def threads_on(self, platform: str) -> Sequence[ThreadKey]:
+        found = set()
+        for reply in self.s.replies.values():
+            secret = self.s.secrets.get(reply.secret_id)
+            community = self.s.communities.get(secret.community_id) if secret else None
+            if community is not None and community.platform == platform and reply.thread_key:
+                found.add(ThreadKey(reply.secret_id, reply.thread_key))
+        return sorted(found, key=lambda k: (k.secret_id, k.thread_key))
+
+    async def of_thread(self, secret_id: int, thread_key: str) -> Sequence[ReplyPost]:
+        return sorted(
+            (r for r in self.s.replies.values() if r.secret_id == secret_id and r.thread_key == thread_key),
+            key=lambda r: r.id,
+        )
+
+    async def rekey(
+        self, secret_id: int, thread_key: str, new_key: str, ban_keys: Mapping[int, bytes]
+    ) -> None:
+        for reply in await self.of_thread(secret_id, thread_key):
+            self.s.replies[reply.id] = replace(reply, thread_key=new_key)
+            old = self.s.reply_ban_keys.pop(reply.id, None)
+            if old is not None and reply.id in ban_keys:
+                self.s.reply_ban_keys[reply.id] = replace(old, sealed=ban_keys[reply.id])
+        name = self.s.thread_names.pop((secret_id, thread_key), None)
+        if name is not None:
+            self.s.thread_names[(secret_id, new_key)] = name
+
+    async def erase(self, reply_id: int) -> None:
+        reply = self.s.replies[reply_id]
+        self.s.replies[reply_id] = replace(reply, text="", thread_key="", status=ReplyStatus.DELETED)
+        self.s.reply_ban_keys.pop(reply_id, None)
+        self.s.reply_reports = {k: v for k, v in self.s.reply_reports.items() if k[0] != reply_id}
+        if reply.thread_key and not await self.of_thread(reply.secret_id, reply.thread_key):
+            self.s.thread_names.pop((reply.secret_id, reply.thread_key), None)
+
+    async def erase_removed_texts(self, before: datetime) -> int:
+        items = self.s.items
+        waiting = {i.reply_id for i in items.values() if i.status is QueueStatus.OPEN}
+        recent = {items[item_id].reply_id for item_id, at in self.s.decided_at.items() if at > before}
+        erased = [
+            r
+            for r in self.s.replies.values()
+            if r.status is ReplyStatus.REMOVED
+            and r.text
+            and r.created_at <= before
+            and r.id not in waiting
+            and r.id not in recent
+        ]
+        for reply in erased:
+            self.s.replies[reply.id] = replace(reply, text="")
+        return len(erased)
 
     async def pseudonym_of(self, secret_id: int, thread_key: str) -> str | None:
         return self.s.thread_names.get((secret_id, thread_key))

@@ -142,6 +142,8 @@ async def test_the_whole_flow_in_a_telegram_group(
                 "mine",
                 "language",
                 "privacy",
+                "export",
+                "forget",
                 "cancel",
                 "help",
             ]

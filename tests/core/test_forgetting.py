@@ -1,0 +1,114 @@
+"""/forget and /export in the core: what the member's keys reach, cut loose or erased; the file of it."""
+
+from __future__ import annotations
+
+import json
+
+from bot.actions import Forget, KeepAll, ReplyLink
+from bot.messages import EditPressed, Response, Say
+from bot.model import ReplyStatus, SecretStatus
+from tests.core.harness import Harness, post_action, text_of
+
+
+async def _reply(h: Harness, user: str, secret_id: int, text: str) -> None:
+    await h.service.start(h.actor(user), ReplyLink(h.token(secret_id)).encode())
+    await h.press(user, post_action(await h.service.text(h.actor(user), text)))
+
+
+async def _lived(h: Harness) -> int:
+    """u1 posts two secrets, replies under u2's, leaves a preview open and picks French; u2 replies to u1."""
+    await h.post("u1", "First thing I never said.")
+    mine = max(h.db.state.secrets)
+    await h.post("u1", "Second thing I never said.")
+    await h.post("u2", "Someone else's secret.")
+    theirs = max(h.db.state.secrets)
+    await _reply(h, "u1", theirs, "My answer under theirs.")
+    await _reply(h, "u2", mine, "Their answer under mine.")
+    await h.service.text(h.actor("u1"), "A preview left open.")
+    await h.service.set_language(h.actor("u1"), "fr")
+    return theirs
+
+
+def _buttons(responses: list[Response]) -> list[object]:
+    return [
+        b.action
+        for r in responses
+        if isinstance(r, Say | EditPressed)
+        for row in r.message.buttons
+        for b in row
+    ]
+
+
+async def test_cutting_every_tie_keeps_the_writing_published_and_tied_to_no_one() -> None:
+    h = await Harness().setup()
+    theirs = await _lived(h)
+    tags = {s.id: s.author_tag for s in h.db.state.secrets.values()}
+    my_reply = next(r for r in h.db.state.replies.values() if r.secret_id == theirs)
+    asked = await h.service.command(h.actor("u1"), "forget")
+    assert "Couper tout lien" in text_of(asked)
+    assert "Tout supprimer" in text_of(asked)
+    confirm = await h.press("u1", Forget(erase=False, confirmed=False))
+    assert "2 secrets et 1 réponses" in text_of(confirm)
+    assert KeepAll() in _buttons(confirm)
+    done = await h.press("u1", Forget(erase=False, confirmed=True))
+    assert "2 secrets et 1 réponses ne sont plus liés à toi" in text_of(done)
+
+    state = h.db.state
+    texts = {s.text for s in state.secrets.values()}
+    assert {"First thing I never said.", "Second thing I never said."} <= texts  # still published
+    for secret in state.secrets.values():
+        unchanged = secret.author_tag == tags[secret.id]
+        assert unchanged == (secret.text == "Someone else's secret."), secret.text
+        assert secret.status is SecretStatus.PUBLISHED and len(secret.author_tag) == 64
+    reply = state.replies[my_reply.id]
+    assert reply.text == "My answer under theirs." and reply.thread_key != my_reply.thread_key
+    assert state.thread_names[(theirs, reply.thread_key)] == my_reply.pseudonym  # the name stays taken
+    keys = h.anonymizer.keys("test", "u1")
+    assert keys.preference() not in state.locales and keys.own_list()[0] not in state.own_lists
+    assert state.drafts == {}
+    assert not [k for k in state.memberships if k[0] == keys.member(1)]
+    assert "haven't posted any secret" in text_of(await h.service.command(h.actor("u1"), "mine"))
+    assert "nothing to export" in text_of(await h.service.command(h.actor("u1"), "export"))
+    # the other member's writing is theirs still
+    assert "1 replies" in text_of(await h.service.command(h.actor("u2"), "export"))
+
+
+async def test_deleting_everything_erases_and_takes_down_then_cuts_the_ties() -> None:
+    h = await Harness().setup()
+    theirs = await _lived(h)
+    await h.press("u1", Forget(erase=True, confirmed=False))
+    done = await h.press("u1", Forget(erase=True, confirmed=True), locale="en")
+    assert "2 secrets et 1 réponses sont effacés" in text_of(done)
+    state = h.db.state
+    gone = [s for s in state.secrets.values() if s.text == ""]
+    assert len(gone) == 2 and all(s.status is SecretStatus.DELETED and s.author_tag == "" for s in gone)
+    my_reply = next(r for r in state.replies.values() if r.secret_id == theirs)
+    assert (my_reply.text, my_reply.thread_key, my_reply.status) == ("", "", ReplyStatus.DELETED)
+    assert all(r.text == "" for r in state.replies.values())  # the reply under a deleted secret too
+    edits = [s.message.text.plain_text for s in h.messenger.sent if s.edited]
+    assert not any("never said" in e or "My answer" in e for e in edits[-4:])
+    cards = [s for s in h.messenger.sent if s.edited and "deleted" in s.message.text.plain_text.lower()]
+    assert cards, "the cards and the reply were edited to placeholders"
+    assert "Someone else's secret." in {s.text for s in state.secrets.values()}
+
+
+async def test_forget_can_be_called_off() -> None:
+    h = await Harness().setup()
+    await _lived(h)
+    assert "Rien n'a changé" in text_of(await h.press("u1", KeepAll()))
+    assert "First thing I never said." in {s.text for s in h.db.state.secrets.values()}
+    assert h.db.state.own_lists
+
+
+async def test_export_is_a_json_file_of_what_the_members_keys_reach() -> None:
+    h = await Harness().setup()
+    await _lived(h)
+    answer = await h.service.command(h.actor("u1"), "export")
+    (said,) = answer
+    assert isinstance(said, Say) and said.message.document is not None
+    assert "Tes 2 secrets et 1 réponses" in said.message.text.plain_text
+    data = json.loads(said.message.document.content)
+    assert [s["text"] for s in data["secrets"]] == ["Second thing I never said.", "First thing I never said."]
+    assert [r["text"] for r in data["replies"]] == ["My answer under theirs."]
+    assert said.message.document.name.endswith(".json")
+    assert "Someone else's" not in said.message.document.content.decode()
