@@ -238,9 +238,10 @@ class SecretRepository(Protocol):
         emptied rows stay, the secret as ``DELETED``, for the placeholders of messages already out."""
         ...
 
-    async def unlink(self, secret_id: int, salt: bytes, tag: str) -> None:
+    async def unlink(self, secret_id: int, salt: bytes, tag: str, ban_key: bytes | None) -> None:
         """Its author cuts every tie: a new random salt and tag (which no one's keys recompute) replace its
-        authorship, and its return address is erased."""
+        authorship, its return address is erased, and its sealed community key is replaced by ``ban_key``
+        (sealed again for the new salt, for the rest of its window) or erased (None)."""
         ...
 
     async def erase_removed_texts(self, before: datetime) -> int:

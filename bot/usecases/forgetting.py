@@ -86,7 +86,10 @@ async def erase(ctx: Context, found: OwnWriting) -> None:
 async def unlink(ctx: Context, found: OwnWriting) -> None:
     """Every tie the member's keys can reach cut, and what is kept under their person keys erased."""
     for secret in found.live_secrets:
-        await ctx.uow.secrets.unlink(secret.id, new_salt(), _random_key())
+        salt, member_key = new_salt(), await authorship.author_member_key(ctx, secret)
+        context = authorship.ban_key_context(salt)
+        sealed = ctx.services.sealer.seal(member_key, context) if member_key is not None else None
+        await ctx.uow.secrets.unlink(secret.id, salt, _random_key(), sealed)
     for thread in found.threads:
         new_key = _random_key()
         resealed: dict[int, bytes] = {}

@@ -154,10 +154,11 @@ class SqlSecrets(Repository):
             )
         )
 
-    async def unlink(self, secret_id: int, salt: bytes, tag: str) -> None:
-        await self._session.execute(
-            update(SecretRow).where(SecretRow.id == secret_id).values(author_salt=salt, author_tag=tag)
-        )
+    async def unlink(self, secret_id: int, salt: bytes, tag: str, ban_key: bytes | None) -> None:
+        values: dict[str, object] = {"author_salt": salt, "author_tag": tag, "ban_key": ban_key}
+        if ban_key is None:
+            values["ban_key_until"] = None
+        await self._session.execute(update(SecretRow).where(SecretRow.id == secret_id).values(**values))
         await self.erase_return_address(secret_id)
 
     async def erase_removed_texts(self, before: datetime) -> int:

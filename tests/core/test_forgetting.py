@@ -69,6 +69,11 @@ async def test_cutting_every_tie_keeps_the_writing_published_and_tied_to_no_one(
     assert not [k for k in state.memberships if k[0] == keys.member(1)]
     assert "haven't posted any secret" in text_of(await h.service.command(h.actor("u1"), "mine"))
     assert "nothing to export" in text_of(await h.service.command(h.actor("u1"), "export"))
+    # moderators can still ban the author of a recent secret: forgetting is no way out of a sanction
+    first = next(s for s in state.secrets.values() if s.text == "First thing I never said.")
+    banned = await h.service.sanction(h.actor("u6"), "g", "ban", str(first.number))
+    assert "banned" in text_of(banned).lower(), text_of(banned)
+    assert [key for _, key in h.db.state.ban_records.values()] == [keys.member(1)]
     # the other member's writing is theirs still
     assert "1 replies" in text_of(await h.service.command(h.actor("u2"), "export"))
 

@@ -102,9 +102,12 @@ class FakeSecrets(Repo):
             secret, status=SecretStatus.DELETED, text="", author_salt=b"", author_tag="", collection=None
         )
 
-    async def unlink(self, secret_id: int, salt: bytes, tag: str) -> None:
+    async def unlink(self, secret_id: int, salt: bytes, tag: str, ban_key: bytes | None) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], author_salt=salt, author_tag=tag)
         self.s.returns.pop(secret_id, None)
+        old = self.s.ban_keys.pop(secret_id, None)
+        if old is not None and ban_key is not None:
+            self.s.ban_keys[secret_id] = replace(old, sealed=ban_key)
 
     async def erase_removed_texts(self, before: datetime) -> int:
         waiting = {

@@ -62,9 +62,10 @@ async def test_a_members_threads_are_found_rekeyed_and_erased(store: Database) -
 
 async def test_a_secret_is_unlinked_and_what_is_kept_under_person_keys_goes(store: Database) -> None:
     community_id = await add_community(store)
-    secret_id = await add_secret(store, community_id)
+    secret_id, other = await add_secret(store, community_id), await add_secret(store, community_id, 2)
     async with store.unit_of_work() as uow:
-        await uow.secrets.unlink(secret_id, b"n" * 16, NEW)
+        await uow.secrets.unlink(secret_id, b"n" * 16, NEW, b"resealed")
+        await uow.secrets.unlink(other, b"m" * 16, THIRD, None)
         await uow.own_lists.save(KEY, b"sealed list", None, "v1")
         await uow.own_lists.save(OTHER, b"their list", None, "v1")
         for tag in (KEY, OTHER):
@@ -83,6 +84,9 @@ async def test_a_secret_is_unlinked_and_what_is_kept_under_person_keys_goes(stor
         secret = await uow.secrets.get(secret_id)
         assert secret is not None and (secret.author_salt, secret.author_tag) == (b"n" * 16, NEW)
         assert secret.text == "text" and await uow.secrets.return_address(secret_id, NOW) is None
+        assert await uow.secrets.ban_key(secret_id, NOW) == b"resealed"
+        assert await uow.secrets.ban_key(secret_id, NOW + timedelta(hours=49)) is None  # its window kept
+        assert await uow.secrets.ban_key(other, NOW) is None
         assert sorted(o.tag for o in await uow.drafts.owners()) == [KEY, OTHER]
         await uow.own_lists.delete(KEY)
         await uow.preferences.erase(KEY, THIRD)
