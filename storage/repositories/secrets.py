@@ -155,11 +155,20 @@ class SqlSecrets(Repository):
         )
 
     async def unlink(self, secret_id: int, salt: bytes, tag: str, ban_key: bytes | None) -> None:
-        values: dict[str, object] = {"author_salt": salt, "author_tag": tag, "ban_key": ban_key}
-        if ban_key is None:
-            values["ban_key_until"] = None
-        await self._session.execute(update(SecretRow).where(SecretRow.id == secret_id).values(**values))
+        await self._session.execute(
+            update(SecretRow).where(SecretRow.id == secret_id).values(author_salt=salt, author_tag=tag)
+        )
         await self.erase_return_address(secret_id)
+        window = (
+            await self._session.execute(
+                select(SecretBanKeyRow.expires_at).where(SecretBanKeyRow.secret_id == secret_id)
+            )
+        ).scalar_one_or_none()
+        # re-sealed in a new row: the old seal is deleted, never overwritten
+        await self._session.execute(delete(SecretBanKeyRow).where(SecretBanKeyRow.secret_id == secret_id))
+        if ban_key is not None and window is not None:
+            self._session.add(SecretBanKeyRow(secret_id=secret_id, sealed=ban_key, expires_at=window))
+            await self._session.flush()
 
     async def erase_removed_texts(self, before: datetime) -> int:
         undecided = or_(QueueItemRow.status == QueueStatus.OPEN.value, QueueItemRow.decided_at > before)
