@@ -83,12 +83,24 @@ class TelegramConnection:
                 else:
                     await bot.delete_my_commands(scope=scope, language_code=language)
 
+    async def _set_descriptions(self) -> None:
+        """What Telegram shows before a member's first message (the description) and on the bot's profile
+        and in shares (the short one), in each language; English is also the default for the others."""
+        bot = self._application.bot
+        for locale in SUPPORTED_LOCALES:
+            language = None if locale == "en" else locale
+            await bot.set_my_description(t_in(locale, "telegram.description"), language_code=language)
+            await bot.set_my_short_description(
+                t_in(locale, "telegram.short_description"), language_code=language
+            )
+
     async def start(self, service: Murmure) -> None:
         section, app = self._section, self._application
         TelegramHandlers(service).install(app)
         await app.initialize()
         self._initialized = True
         await self._set_menus()
+        await self._set_descriptions()
         await app.start()
         self._started = True
         updater = app.updater

@@ -461,6 +461,7 @@ class TelegramEmulator:
         self._global_limit: int | None = global_per_second
         self._global_times: list[float] = []
         self._commands: dict[tuple[str, str], list[JSON]] = {}
+        self._descriptions: dict[tuple[str, str], str] = {}  # (kind, language) -> text
         self._time_offset = 0.0
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -862,6 +863,11 @@ class TelegramEmulator:
     @property
     def pending_updates(self) -> list[JSON]:
         return list(self._pending)
+
+    def description(self, language_code: str = "", *, short: bool = False) -> str:
+        """What a user with ``language_code`` sees: its own description, else the default one's."""
+        kind = "short_description" if short else "description"
+        return self._descriptions.get((kind, language_code)) or self._descriptions.get((kind, ""), "")
 
     def commands(self, language_code: str = "", scope: JSON | None = None) -> list[JSON]:
         return list(self._commands.get((self._scope_key(scope), language_code), []))
@@ -1707,6 +1713,32 @@ class TelegramEmulator:
     async def _api_deletemycommands(self, params: _Params) -> bool:
         self._commands.pop(self._commands_key(params), None)
         return True
+
+    def _language(self, params: _Params) -> str:
+        language = params.text("language_code") or ""
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise bad_request("invalid language code specified")
+        return language
+
+    async def _api_setmydescription(self, params: _Params) -> bool:
+        text = params.text("description") or ""
+        if len(text) > 512:
+            raise bad_request("BOT_DESCRIPTION_INVALID")
+        self._descriptions[("description", self._language(params))] = text
+        return True
+
+    async def _api_setmyshortdescription(self, params: _Params) -> bool:
+        text = params.text("short_description") or ""
+        if len(text) > 120:
+            raise bad_request("BOT_ABOUT_INVALID")
+        self._descriptions[("short_description", self._language(params))] = text
+        return True
+
+    async def _api_getmydescription(self, params: _Params) -> JSON:
+        return {"description": self.description(self._language(params))}
+
+    async def _api_getmyshortdescription(self, params: _Params) -> JSON:
+        return {"short_description": self.description(self._language(params), short=True)}
 
     async def _copy_source(self, params: _Params) -> ChatMessage:
         from_chat = self._chat_for(params, "from_chat_id")

@@ -39,3 +39,25 @@ async def test_a_menu_left_in_the_default_scope_is_cleared(
             "start",
             "latest",
         ]
+
+
+async def test_the_bot_describes_itself_in_each_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a newcomer reads before their first message, and on the bot's profile, in their language."""
+    async with TelegramEmulator() as tg:
+        keys_env(monkeypatch, tg.token)
+        populate(tg)
+        assert tg.description() == ""
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            run_platforms(load_config(write_config(tmp_path, tg)), stop, install_signals=False)
+        )
+        try:
+            await tg.wait_for_request("getUpdates", within=10)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 15)
+        assert "anonymously" in tg.description() and "anonymously" in tg.description(short=True)
+        assert "anonymement" in tg.description("fr") and "anonymement" in tg.description("fr", short=True)
+        assert tg.description("de") == tg.description()  # other languages get the English one
