@@ -75,6 +75,10 @@ class ChatTarget:
     platform: str
     chat_ref: str
     reply_to: str | None = None
+    topic_ref: str | None = (
+        None  # a topic of a forum chat (Telegram's message_thread_id), if not the main one
+    )
+    thread_title: str | None = None  # the name of the thread a reply starts on its card (Discord)
 
 
 # Responses to the event being handled, delivered by the adapter in the chat of the event.

@@ -85,6 +85,12 @@ def card(locale: str, secret: Secret, counts: ReactionCounts, replies: int) -> O
     )
 
 
+def thread_title(secret: Secret) -> str:
+    """The name of the thread of replies on a card, where threads have names: the secret's number only
+    (an excerpt would stay in the list of threads after a removal)."""
+    return f"💬 #{secret.shown_number}"
+
+
 def pseudonym_label(locale: str, pseudonym: str, by_author: bool) -> str:
     if by_author:
         return t_in(locale, "reply.author_badge")

@@ -47,7 +47,7 @@ from bot.actions import (
 from bot.actor import Actor
 from bot.anonymity import Anonymizer, Sealer
 from bot.digest_runs import DigestRuns
-from bot.i18n import current_locale, resolve_locale, t
+from bot.i18n import current_locale, current_platform, resolve_locale, t
 from bot.logsafe import where
 from bot.messages import Alert, OutgoingMessage, Response, RichText, Say
 from bot.model import Community, CommunitySettings, FeedKind
@@ -241,6 +241,7 @@ class Murmure:
                 token = current_locale.set(
                     resolve_locale(await uow.preferences.locale(keys.preference()), actor.locale_hint)
                 )
+                on = current_platform.set(actor.platform)  # the platform's words ("channel", "group")
                 try:
                     await browsing.refresh_digest_address(ctx)
                     try:
@@ -253,6 +254,7 @@ class Murmure:
                     await uow.commit()
                     return responses
                 finally:
+                    current_platform.reset(on)
                     current_locale.reset(token)
         except Exception as error:
             log.error("use case failed on %s: %s", actor.platform, where(error))

@@ -15,10 +15,10 @@ from discord import app_commands
 from adapters.discord.platform import DM_PREFIX, community_ref, only_admins_read, readable_by_everyone
 from adapters.discord.render import LINK_PREFIX, MENU_PREFIX, message_kwargs, send_kwargs
 from bot import commands
-from bot.actions import ACTION_PATTERN, LINK_PATTERN, DeepLink, Form, decode_link
+from bot.actions import ACTION_PATTERN, LINK_PATTERN, DeepLink, Form, ReplyLink, decode_link
 from bot.actor import Actor
 from bot.commands import Command, Feature, Place, commands_for
-from bot.i18n import resolve_locale, t_in
+from bot.i18n import resolve_locale, t_on
 from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.service import Murmure
 
@@ -35,6 +35,7 @@ SECRET_MAX = 1500
 # this budget is the acknowledgement itself; past it the interaction is deferred, and answered after.
 ACK_BUDGET = 1.0
 MODAL_TEXT_ID = "murmure:text"
+REPLY_MENU = "discord.menu.reply"  # the catalog key of the cards' message menu
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +101,13 @@ class TextModal(discord.ui.Modal):
 
     def __init__(self, client: MurmureClient, locale: str, link: DeepLink | None = None) -> None:
         reply = link is not None and link.form is Form.REPLY
-        super().__init__(title=t_in(locale, "discord.modal_reply" if reply else "discord.modal_secret"))
+        super().__init__(
+            title=t_on(PLATFORM, locale, "discord.modal_reply" if reply else "discord.modal_secret")
+        )
         self._client = client
         self._link = link
         self.text: discord.ui.TextInput[TextModal] = discord.ui.TextInput(
-            label=t_in(locale, "discord.modal_label"),
+            label=t_on(PLATFORM, locale, "discord.modal_label"),
             style=discord.TextStyle.paragraph,
             max_length=SECRET_MAX,
             custom_id=MODAL_TEXT_ID,
@@ -209,7 +212,7 @@ class ChoiceMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"{ME
             await _press(interaction, chosen)
         else:
             await interaction.response.send_message(
-                t_in(_locale(interaction), "error.stale"), ephemeral=interaction.guild is not None
+                t_on(PLATFORM, _locale(interaction), "error.stale"), ephemeral=interaction.guild is not None
             )
 
 
@@ -258,7 +261,7 @@ class MurmureClient(discord.Client):
         }
         if wanted not in present:
             await interaction.response.send_message(
-                t_in(_locale(interaction), "error.stale"), ephemeral=interaction.guild is not None
+                t_on(PLATFORM, _locale(interaction), "error.stale"), ephemeral=interaction.guild is not None
             )
 
     async def on_message(self, message: discord.Message) -> None:
@@ -286,7 +289,7 @@ class MurmureClient(discord.Client):
 
 
 _TRANSLATED = {
-    app_commands.TranslationContextLocation.command_name,
+    app_commands.TranslationContextLocation.command_name,  # context menus' names too
     app_commands.TranslationContextLocation.command_description,
     app_commands.TranslationContextLocation.group_name,
     app_commands.TranslationContextLocation.group_description,
@@ -312,11 +315,11 @@ class CatalogTranslator(app_commands.Translator):
         if not key or context.location not in _TRANSLATED:
             return None
         lang = resolve_locale(str(locale))
-        return t_in(lang, key) if lang != "en" else None
+        return t_on(PLATFORM, lang, key) if lang != "en" else None
 
 
 def _describe(key: str) -> app_commands.locale_str:
-    return app_commands.locale_str(t_in("en", key), key=key)
+    return app_commands.locale_str(t_on(PLATFORM, "en", key), key=key)
 
 
 async def _fetch_member(guild: discord.Guild, user_id: str) -> discord.Member | None:
@@ -339,6 +342,23 @@ def install_commands(client: MurmureClient) -> None:
         else:
             _member_command(client, command)
 
+    async def reply_anonymously(interaction: discord.Interaction[Any], message: discord.Message) -> None:
+        """A card's message menu (Apps > Reply anonymously): what its Reply button does."""
+        payload = reply_payload(message)
+        if payload is None:
+            await interaction.response.send_message(
+                t_on(PLATFORM, _locale(interaction), "discord.not_a_card"), ephemeral=True
+            )
+        else:
+            await _follow(interaction, payload)
+
+    menu = app_commands.ContextMenu(
+        name=app_commands.locale_str(t_on(PLATFORM, "en", REPLY_MENU), key=REPLY_MENU),
+        callback=reply_anonymously,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
+    )
+    tree.add_command(menu)
+
     async def setup(interaction: discord.Interaction[Any], moderators: discord.TextChannel) -> None:
         channel, guild, user = interaction.channel, interaction.guild, interaction.user
         locale = _locale(interaction)
@@ -346,20 +366,20 @@ def install_commands(client: MurmureClient) -> None:
             return
         if not user.guild_permissions.manage_guild:
             await interaction.response.send_message(
-                t_in(locale, "discord.needs_manage_server"), ephemeral=True
+                t_on(PLATFORM, locale, "discord.needs_manage_server"), ephemeral=True
             )
             return
         if moderators.id == channel.id or moderators.permissions_for(guild.default_role).view_channel:
             # the queue shows reported and held secrets: never in the community's channel or a public one
             await interaction.response.send_message(
-                t_in(locale, "discord.moderators_private"), ephemeral=True
+                t_on(PLATFORM, locale, "discord.moderators_private"), ephemeral=True
             )
             return
         if not isinstance(channel, discord.abc.GuildChannel) or not readable_by_everyone(channel):
             # the minimum audience can't be checked where the readers can't be counted: refused here,
             # at setup, rather than at every member's Post
             await interaction.response.send_message(
-                t_in(locale, "discord.readers_uncountable"), ephemeral=True
+                t_on(PLATFORM, locale, "discord.readers_uncountable"), ephemeral=True
             )
             return
         if not await only_admins_read(moderators, channel, lambda user_id: _fetch_member(guild, user_id)):
@@ -374,7 +394,7 @@ def install_commands(client: MurmureClient) -> None:
         await client.murmure.register_community(PLATFORM, ref, title)
         await client.murmure.link_moderation_chat(PLATFORM, ref, community_ref(guild.id, moderators.id))
         await interaction.response.send_message(
-            t_in(locale, "discord.setup_done", community=title, moderators=f"#{moderators.name}"),
+            t_on(PLATFORM, locale, "discord.setup_done", community=title, moderators=f"#{moderators.name}"),
             ephemeral=True,
         )
 
@@ -429,6 +449,17 @@ def install_commands(client: MurmureClient) -> None:
     for command in commands_for(Place.GROUP, FEATURES) + commands_for(Place.ADMIN, FEATURES):
         group.add_command(_slash(command, for_admins[command]))
     tree.add_command(group)
+
+
+def reply_payload(message: discord.Message) -> str | None:
+    """The payload of a card's Reply button, if the message is a card of this bot that takes replies."""
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            custom_id = getattr(child, "custom_id", None) or ""
+            payload = custom_id.removeprefix(LINK_PREFIX)
+            if custom_id.startswith(LINK_PREFIX) and isinstance(decode_link(payload), ReplyLink):
+                return payload
+    return None
 
 
 def _slash(command: Command, callback: Any) -> app_commands.Command[Any, Any, Any]:

@@ -72,10 +72,10 @@ class DiscordMessenger:
             raise DeliveryError("not a discord chat", permanent=True)
         return self._client.get_channel(ids[1]) or await self._client.fetch_channel(ids[1])
 
-    async def _thread(self, channel: Any, message_id: int) -> Any:
-        """The thread on a card (its id is the card's), started on the first reply."""
+    async def _thread(self, channel: Any, message_id: int, title: str | None) -> Any:
+        """The thread on a card (its id is the card's), started on the first reply, named after the secret."""
         try:
-            return await channel.get_partial_message(message_id).create_thread(name="💬")
+            return await channel.get_partial_message(message_id).create_thread(name=(title or "💬")[:100])
         except discord.HTTPException as error:
             if error.code != THREAD_EXISTS:
                 raise
@@ -87,7 +87,7 @@ class DiscordMessenger:
             channel = await self._channel(target.chat_ref)
             if target.reply_to is not None:
                 action = "thread"
-                channel = await self._thread(channel, int(target.reply_to))
+                channel = await self._thread(channel, int(target.reply_to), target.thread_title)
                 action = "reply"
             sent = await channel.send(**send_kwargs(message))
         except discord.HTTPException as error:

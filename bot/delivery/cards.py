@@ -126,7 +126,12 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
         return  # deleted or removed before it went out: never shown
     if secret.card_ref is None:
         raise NotYet(ctx.clock.now() + REPLY_WAITS_FOR_CARD)
-    target = ChatTarget(community.platform, community.chat_ref, reply_to=secret.card_ref)
+    target = ChatTarget(
+        community.platform,
+        community.chat_ref,
+        reply_to=secret.card_ref,
+        thread_title=render.thread_title(secret),
+    )
     message = render.reply_message(community.settings.locale, reply)
     ref = await ctx.send(CommunityChat(community.id), target, message)
     async with ctx.db.unit_of_work() as uow:

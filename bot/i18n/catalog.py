@@ -12,6 +12,9 @@ DEFAULT_LOCALE = "en"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 current_locale: ContextVar[str] = ContextVar("murmure_locale", default=DEFAULT_LOCALE)
+# The platform of the event being handled: a key may have a variant in that platform's words
+# (``key@discord``: "channel" where Telegram says "group").
+current_platform: ContextVar[str | None] = ContextVar("murmure_platform", default=None)
 
 
 class Catalogs:
@@ -42,7 +45,12 @@ class Catalogs:
         return self._messages.get(locale, {}).get(key)
 
     def text(self, locale: str, key: str, /, **params: object) -> str:
-        template = self.raw(locale, key) or self.raw(DEFAULT_LOCALE, key) or key
+        return self.text_on(current_platform.get(), locale, key, **params)
+
+    def text_on(self, platform: str | None, locale: str, key: str, /, **params: object) -> str:
+        """The text of ``key``, in ``platform``'s words where the catalog has a variant for it."""
+        variant = self.raw(locale, f"{key}@{platform}") if platform else None
+        template = variant or self.raw(locale, key) or self.raw(DEFAULT_LOCALE, key) or key
         return template.format_map({name: str(value) for name, value in params.items()})
 
 
@@ -63,3 +71,8 @@ def t(key: str, /, **params: object) -> str:
 
 def t_in(locale: str, key: str, /, **params: object) -> str:
     return Catalogs.load().text(locale, key, **params)
+
+
+def t_on(platform: str, locale: str, key: str, /, **params: object) -> str:
+    """``t_in`` in a given platform's words, for adapters writing outside an event of the core."""
+    return Catalogs.load().text_on(platform, locale, key, **params)

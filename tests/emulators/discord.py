@@ -247,6 +247,7 @@ SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
 
 # Interaction types / callback types
 PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
+CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND = 1, 2, 3  # application command types
 PONG, CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 1, 4, 5, 6, 7
 AUTOCOMPLETE_RESULT, MODAL = 8, 9
 
@@ -542,6 +543,14 @@ def _walk(components: Iterable[JSON]) -> Iterator[JSON]:
             yield from _walk([component["component"]])
         if isinstance(component.get("accessory"), dict):
             yield from _walk([component["accessory"]])
+
+
+def _valid_name(kind: int, name: str) -> bool:
+    """Slash commands: 1-32 lower-case word characters or dashes; user and message commands (context
+    menus): 1-32 characters, any case, spaces allowed."""
+    if kind == 1:
+        return bool(_COMMAND_NAME.fullmatch(name)) and name == name.lower()
+    return 1 <= len(name) <= 32 and name == name.strip()
 
 
 def _opt_str(value: Any) -> str | None:
@@ -1029,6 +1038,31 @@ class DiscordEmulator:
             data["guild_id"] = str(scope)
         return await self._interact(APPLICATION_COMMAND, user, guild_id, channel_id, data)
 
+    async def user_runs_message_command(
+        self, user_id: int, message: Message | int, name: str
+    ) -> PendingInteraction:
+        """A message's context menu (Apps > NAME) in a guild channel, as the Discord client sends it: the
+        target message resolved in full (its content comes with message commands without the message
+        content intent)."""
+        user = self._user(user_id)
+        target = self.message(message if isinstance(message, int) else message.id)
+        channel = self._channel(target.channel_id)
+        if channel.guild_id is None:
+            raise EmulatorError("message commands are run on guild messages here")
+        if user_id not in self._guild(channel.guild_id).members:
+            raise EmulatorError(f"user {user_id} is not a member of guild {channel.guild_id}")
+        command, scope = self._find_command(name, channel.guild_id, kind=MESSAGE_COMMAND)
+        data: JSON = {
+            "id": command["id"],
+            "name": command["name"],
+            "type": MESSAGE_COMMAND,
+            "target_id": str(target.id),
+            "resolved": {"messages": {str(target.id): self._message_json(target)}},
+        }
+        if scope is not None:
+            data["guild_id"] = str(scope)
+        return await self._interact(APPLICATION_COMMAND, user, channel.guild_id, channel.id, data)
+
     async def user_clicks(
         self,
         user_id: int,
@@ -1489,13 +1523,13 @@ class DiscordEmulator:
 
     # -- internals: interactions -------------------------------------------------------------------
 
-    def _find_command(self, name: str, guild_id: int | None) -> tuple[JSON, int | None]:
+    def _find_command(self, name: str, guild_id: int | None, kind: int = 1) -> tuple[JSON, int | None]:
         if guild_id is not None:
             for command in self._commands.get(guild_id, []):
-                if command["name"] == name and command.get("type", 1) == 1:
+                if command["name"] == name and command.get("type", 1) == kind:
                     return command, guild_id
         for command in self._commands.get(None, []):
-            if command["name"] == name and command.get("type", 1) == 1:
+            if command["name"] == name and command.get("type", 1) == kind:
                 contexts = command.get("contexts")
                 if guild_id is None and (
                     command.get("dm_permission") is False or (contexts and 1 not in contexts)
@@ -2154,11 +2188,7 @@ class DiscordEmulator:
         for i, command in enumerate(body):
             kind = command.get("type", 1)
             name = command.get("name")
-            if (
-                not isinstance(name, str)
-                or not _COMMAND_NAME.fullmatch(name)
-                or (kind == 1 and name != name.lower())
-            ):
+            if not isinstance(name, str) or not _valid_name(kind, name):
                 errors.add([i, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
             if (kind, str(name)) in seen:
                 errors.add(
@@ -2173,7 +2203,7 @@ class DiscordEmulator:
                 for locale, text in (command.get(key) or {}).items():
                     if locale not in LOCALES:
                         errors.add([i, key, locale], "LOCALE_INVALID", f"Invalid locale {locale}")
-                    elif key == "name_localizations" and not _COMMAND_NAME.fullmatch(text or ""):
+                    elif key == "name_localizations" and not _valid_name(kind, text or ""):
                         errors.add(
                             [i, key, locale], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"
                         )
