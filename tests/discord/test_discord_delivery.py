@@ -109,7 +109,7 @@ async def test_settings_digest_with_jump_links_and_lost_access(
             await dc.wait_until(lambda: "403" in str([r.status for r in dc.requests[-5:]]), within=8)
             await asyncio.sleep(0.5)
             await dc.user_sends_dm(uid("carol"), "And now?")
-            await d.dm_until("carol", "aren't a member of any group")
+            await d.dm_until("carol", "aren't in any server channel")
 
 
 async def test_murmure_run_against_the_emulator_stops_cleanly_on_sigint(
