@@ -31,6 +31,7 @@ class Feature(StrEnum):
     FORMS = "forms"  # the platform has forms: a secret can be written in one
     SETUP_COMMAND = "setup_command"  # an admin registers a community by a command naming its moderators' chat
     LINK_COMMAND = "link_command"  # the moderators' chat is linked by a command written in it
+    FORUM_TOPICS = "forum_topics"  # a group may be a forum of topics: admins choose the one cards go to
 
 
 class ArgumentKind(StrEnum):
@@ -93,6 +94,7 @@ LINK_MODERATORS = Command(
     Feature.LINK_COMMAND,
     _argument("linkmods", "community", ArgumentKind.TEXT, required=True),
 )
+TOPIC = Command("topic", Place.ADMIN, Feature.FORUM_TOPICS)
 SETTINGS = Command("settings", Place.ADMIN)
 AUDIT = Command("audit", Place.ADMIN, arguments=_argument("audit", "page", ArgumentKind.TEXT, required=False))
 REMOVE = Command(
@@ -126,7 +128,7 @@ SANCTIONS = (
 
 COMMANDS = (
     *(START, SECRET, LATEST, TOP, TOPICS, MINE, LANGUAGE, PRIVACY, EXPORT, FORGET, CANCEL, HELP),
-    *(SETUP, LINK_MODERATORS, SETTINGS, AUDIT, *SANCTIONS),
+    *(SETUP, LINK_MODERATORS, TOPIC, SETTINGS, AUDIT, *SANCTIONS),
 )
 ALL_FEATURES = frozenset(Feature)
 

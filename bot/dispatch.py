@@ -20,7 +20,15 @@ from datetime import timedelta
 from bot.anonymity import Sealer
 from bot.delivery import delivery_of
 from bot.delivery.cards import SENDING_LEASE
-from bot.delivery.context import Chat, ChatGone, CommunityChat, DeliveryContext, ModeratorsChat, NotYet
+from bot.delivery.context import (
+    Chat,
+    ChatGone,
+    CommunityChat,
+    DeliveryContext,
+    DiscussionChat,
+    ModeratorsChat,
+    NotYet,
+)
 from bot.delivery.lanes import Lanes
 from bot.delivery.moderators import NO_MODERATION_CHAT_RETRY
 from bot.logsafe import where
@@ -230,6 +238,14 @@ class Dispatcher:
             async with self._db.unit_of_work() as uow:
                 await uow.communities.set_moderation_chat(chat.community_id, None)
                 await uow.outbox.postpone(entry.id, self._clock.now() + NO_MODERATION_CHAT_RETRY)
+                await uow.commit()
+            return
+        if isinstance(chat, DiscussionChat):
+            # the discussion chat is gone: unlinked, the reply goes under its card instead
+            log.warning("community %s lost its discussion chat: unlinked", chat.community_id)
+            async with self._db.unit_of_work() as uow:
+                await uow.communities.set_discussion(chat.community_id, None)
+                await uow.outbox.postpone(entry.id, self._clock.now())
                 await uow.commit()
             return
         async with self._db.unit_of_work() as uow:

@@ -152,6 +152,10 @@ class Community:
     # the settings its admins chose (or it was registered with, and the pinned ones): the others follow the
     # configuration, so a default changed in config.toml reaches every community that never chose it
     own_settings: frozenset[str] = frozenset()
+    # Telegram: the forum topic its cards go to (None: the chat's main one), and for a channel, its linked
+    # discussion group, where replies go as comments
+    topic_ref: str | None = None
+    discussion_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,7 @@ class Secret:
     token: Token  # what buttons and links carry instead of the id: random, so it orders and counts nothing
     collection: str | None = None
     points: float = 0.0  # engagement for ranking: see bot/ranking.py
+    thread_ref: str | None = None  # its card's copy in the community's discussion chat: replies go under it
 
     @property
     def shown_number(self) -> str:

@@ -63,6 +63,7 @@ from bot.usecases import (
     membership,
     mine,
     moderating,
+    places,
     posting,
     privacy,
     reacting,
@@ -168,6 +169,9 @@ class Murmure:
     async def settings(self, actor: Actor, chat_ref: str) -> list[Response]:
         return await self._run(actor, lambda ctx: settings.show(ctx, chat_ref))
 
+    async def choose_topic(self, actor: Actor, chat_ref: str, topic_ref: str | None) -> list[Response]:
+        return await self._run(actor, lambda ctx: places.choose_topic(ctx, chat_ref, topic_ref))
+
     async def link_moderation_chat_as(
         self, actor: Actor, community_id: str, moderation_chat_ref: str
     ) -> list[Response]:
@@ -209,6 +213,21 @@ class Murmure:
             )
             await uow.commit()
         return linked
+
+    async def link_discussion(self, platform: str, chat_ref: str, discussion_ref: str) -> bool:
+        """``chat_ref``'s replies go to ``discussion_ref`` (a Telegram channel's discussion group)."""
+        async with self._db.unit_of_work() as uow:
+            linked = await places.link_discussion(uow, platform, chat_ref, discussion_ref)
+            await uow.commit()
+        return linked
+
+    async def card_copied(
+        self, platform: str, chat_ref: str, card_ref: str, discussion_ref: str, copy_ref: str
+    ) -> None:
+        """A card was copied into its community's discussion chat (Telegram's automatic forward)."""
+        async with self._db.unit_of_work() as uow:
+            await places.card_copied(uow, platform, chat_ref, card_ref, discussion_ref, copy_ref)
+            await uow.commit()
 
     async def sweep(self) -> int:
         async with self._db.unit_of_work() as uow:

@@ -55,6 +55,8 @@ class CommunityRow(Base):
     collections: Mapped[str | None] = mapped_column(String(400))  # comma-separated; "" for none
     moderation_chat_ref: Mapped[str | None] = mapped_column(String(64))
     secret_count: Mapped[int] = mapped_column(Integer, default=0)
+    topic_ref: Mapped[str | None] = mapped_column(String(64))
+    discussion_ref: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -144,6 +146,7 @@ class SecretRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     card_ref: Mapped[str | None] = mapped_column(String(64))
+    thread_ref: Mapped[str | None] = mapped_column(String(64))
     author_locale: Mapped[str] = mapped_column(String(8))
     token: Mapped[str] = mapped_column(String(32))  # buttons and links carry this, not the id
     collection: Mapped[str | None] = mapped_column(String(32))

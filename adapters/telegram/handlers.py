@@ -8,7 +8,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 
-from telegram import Chat, LinkPreviewOptions, Update, User
+from telegram import Bot, Chat, LinkPreviewOptions, Message, MessageOriginChannel, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -33,8 +33,9 @@ from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText
 from bot.service import Murmure
 
 PLATFORM = "telegram"
-# links open the bot with /start; a reply is typed as the next message; /linkmods in the moderators' group
-FEATURES = frozenset({Feature.START_LINKS, Feature.TYPED_REPLIES, Feature.LINK_COMMAND})
+# links open the bot with /start; a reply is typed as the next message; /linkmods in the moderators' group;
+# /topic in a forum's topic
+FEATURES = frozenset({Feature.START_LINKS, Feature.TYPED_REPLIES, Feature.LINK_COMMAND, Feature.FORUM_TOPICS})
 ALERT_LIMIT = 200
 _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 _ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
@@ -47,6 +48,21 @@ log = logging.getLogger(__name__)
 def _edits_group_message(data: str | None) -> bool:
     action = decode_action(data or "")
     return action is not None and action.edits_group_message
+
+
+def topic_of(message: Message | None) -> int | None:
+    """The forum topic a message was written in (None: the main one, or no forum)."""
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
+async def linked_chat(bot: Bot, chat_id: int) -> int | None:
+    """A channel's discussion group, or the channel of a discussion group (``getChat``)."""
+    try:
+        return (await bot.get_chat(chat_id)).linked_chat_id
+    except TelegramError:
+        return None  # unknown now: an automatic forward will tell
 
 
 def actor_of(user: User) -> Actor:
@@ -70,6 +86,7 @@ class TelegramHandlers:
         groups = filters.ChatType.GROUPS
         in_groups = {
             commands.LINK_MODERATORS: self.on_link_moderators,
+            commands.TOPIC: self.on_topic,
             commands.SETTINGS: self.on_settings,
             commands.AUDIT: self.on_audit,
             **dict.fromkeys(commands.SANCTIONS, self.on_sanction),
@@ -80,32 +97,48 @@ class TelegramHandlers:
             MessageHandler(groups & filters.StatusUpdate.NEW_CHAT_MEMBERS, self.on_joined)
         )
         application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migrated))
+        application.add_handler(MessageHandler(groups & filters.IS_AUTOMATIC_FORWARD, self.on_card_copied))
         application.add_handler(MessageHandler(private & filters.COMMAND, self.on_command))
         application.add_handler(MessageHandler(private & filters.TEXT, self.on_text))
         application.add_handler(MessageHandler(private & ~filters.TEXT, self.on_not_text))
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_error_handler(self.on_error)
 
-    async def _reply(self, chat: Chat, bot_username: str, responses: list[Response]) -> None:
+    async def _reply(
+        self, chat: Chat, bot_username: str, responses: list[Response], topic: int | None = None
+    ) -> None:
+        """Answers in the chat of the event (in a forum, in the topic it was written in)."""
         for response in responses:
             if isinstance(response, Say | EditPressed):
-                await self._send(chat, bot_username, response.message)
+                await self._send(chat, bot_username, response.message, topic)
             elif isinstance(response, Alert):
-                await self._send(chat, bot_username, OutgoingMessage(RichText.plain(response.text)))
+                await self._send(chat, bot_username, OutgoingMessage(RichText.plain(response.text)), topic)
 
     @staticmethod
-    async def _send(chat: Chat, bot_username: str, message: OutgoingMessage) -> None:
-        await send_to(chat.get_bot(), chat.id, message)
+    async def _send(
+        chat: Chat, bot_username: str, message: OutgoingMessage, topic: int | None = None
+    ) -> None:
+        await send_to(chat.get_bot(), chat.id, message, topic=topic)
 
     async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot added to a group or channel: a community; to a channel's discussion group: where that
+        channel's replies go (not a community of its own). Removed: the community is inactive."""
         change = update.my_chat_member
-        if change is None or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        if change is None or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL):
             return
         was = change.old_chat_member.status in _PRESENT
         now = change.new_chat_member.status in _PRESENT
         chat_ref = str(change.chat.id)
         if now and not was:
-            await self._service.register_community(PLATFORM, chat_ref, change.chat.title or "")
+            linked = await linked_chat(context.bot, change.chat.id)
+            if change.chat.type == ChatType.CHANNEL:
+                await self._service.register_community(PLATFORM, chat_ref, change.chat.title or "")
+                if linked is not None:
+                    await self._service.link_discussion(PLATFORM, chat_ref, str(linked))
+            elif linked is not None:  # a channel's discussion group: the channel's comments go there
+                await self._service.link_discussion(PLATFORM, str(linked), chat_ref)
+            else:
+                await self._service.register_community(PLATFORM, chat_ref, change.chat.title or "")
         elif was and not now:
             await self._service.deactivate_community(PLATFORM, chat_ref)
 
@@ -165,6 +198,32 @@ class TelegramHandlers:
             if not member.is_bot:
                 await self._service.member_joined(actor_of(member), str(chat.id))
 
+    async def on_card_copied(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Telegram forwarded a channel's post to its discussion group: if it is a card, its comments are
+        replies to that copy."""
+        message = update.effective_message
+        origin = message.forward_origin if message is not None else None
+        if message is None or not isinstance(origin, MessageOriginChannel):
+            return
+        await self._service.card_copied(
+            PLATFORM,
+            str(origin.chat.id),
+            str(origin.message_id),
+            str(message.chat.id),
+            str(message.message_id),
+        )
+
+    async def on_topic(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/topic`` in a forum's topic, by an admin: the community's cards go there (answered in DM)."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        topic = topic_of(update.effective_message)
+        responses = await self._service.choose_topic(
+            actor_of(user), str(chat.id), str(topic) if topic is not None else None
+        )
+        await self._in_group(update, context, responses)
+
     async def on_migrated(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A group became a supergroup, with a new id: the community (or moderators' chat) follows it."""
         message = update.effective_message
@@ -217,8 +276,10 @@ class TelegramHandlers:
             return
         try:
             for response in responses:
-                if isinstance(response, Say) and response.to_chat:
-                    await self._send(chat, context.bot.username, response.message)
+                if isinstance(response, Say) and response.to_chat:  # in the forum topic it was asked in
+                    await self._send(
+                        chat, context.bot.username, response.message, topic_of(update.effective_message)
+                    )
                 elif isinstance(response, Say):
                     await context.bot.send_message(
                         user.id,
@@ -228,9 +289,11 @@ class TelegramHandlers:
                         link_preview_options=LinkPreviewOptions(is_disabled=True),
                     )
         except Forbidden:
-            await self._hint_start(chat, user, context)
+            await self._hint_start(chat, user, context, topic_of(update.effective_message))
 
-    async def _hint_start(self, chat: Chat, user: User, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _hint_start(
+        self, chat: Chat, user: User, context: ContextTypes.DEFAULT_TYPE, topic: int | None
+    ) -> None:
         now = time.monotonic()
         last = self._hinted.get(chat.id)
         if last is not None and now - last < START_HINT_EVERY:
@@ -244,7 +307,9 @@ class TelegramHandlers:
         if len(self._hinted) >= HINTS_KEPT:
             self._hinted.clear()
         self._hinted[chat.id] = now
-        await chat.send_message(t_in(resolve_locale(user.language_code), "audit.start_me"))
+        await chat.send_message(
+            t_in(resolve_locale(user.language_code), "audit.start_me"), message_thread_id=topic
+        )
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

@@ -36,9 +36,15 @@ def as_delivery_error(error: TelegramError) -> DeliveryError:
 
 
 async def send_to(
-    bot: Bot, chat_id: int, message: OutgoingMessage, reply: ReplyParameters | None = None
+    bot: Bot,
+    chat_id: int,
+    message: OutgoingMessage,
+    reply: ReplyParameters | None = None,
+    *,
+    topic: int | None = None,
 ) -> Message:
-    """A message, or a document with the message as its caption, escaped as HTML, with no link preview."""
+    """A message, or a document with the message as its caption, escaped as HTML, with no link preview; in a
+    forum, in ``topic`` (None: the main one)."""
     if message.document is not None:
         return await bot.send_document(
             chat_id=chat_id,
@@ -47,6 +53,7 @@ async def send_to(
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(message, bot.username),
             reply_parameters=reply,
+            message_thread_id=topic,
         )
     return await bot.send_message(
         chat_id=chat_id,
@@ -55,6 +62,7 @@ async def send_to(
         reply_markup=keyboard(message, bot.username),
         reply_parameters=reply,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
+        message_thread_id=topic,
     )
 
 
@@ -67,7 +75,8 @@ class TelegramMessenger:
         if target.reply_to is not None:
             reply = ReplyParameters(message_id=int(target.reply_to), allow_sending_without_reply=True)
         try:
-            sent = await send_to(self._bot, int(target.chat_ref), message, reply)
+            topic = int(target.topic_ref) if target.topic_ref else None
+            sent = await send_to(self._bot, int(target.chat_ref), message, reply, topic=topic)
         except TelegramError as error:
             raise as_delivery_error(error) from None
         return str(sent.message_id)

@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot import ranking, render
-from bot.delivery.context import CommunityChat, DeliveryContext, NotYet
+from bot.delivery.context import Chat, CommunityChat, DeliveryContext, DiscussionChat, NotYet
 from bot.delivery.registry import delivers
 from bot.messages import ChatTarget, OutgoingMessage
-from bot.model import VISIBLE_STATUSES, ReplyStatus, SecretStatus
+from bot.model import VISIBLE_STATUSES, Community, ReplyStatus, Secret, SecretStatus
 from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue, ReplyRefresh
 
 # The right to send a card, renewed by the dispatcher while the send lasts (a platform's rate limit can
@@ -18,6 +18,9 @@ from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue, ReplyRefresh
 SENDING_LEASE = timedelta(seconds=25)
 SENDING_RECHECK = timedelta(seconds=5)
 REPLY_WAITS_FOR_CARD = timedelta(seconds=2)
+# How long a reply waits for its card's copy to show up in the discussion chat (Telegram forwards a channel's
+# posts to its discussion group at once); past it, the reply goes under the card itself.
+DISCUSSION_WAIT = timedelta(minutes=1)
 READERS_RECHECK = timedelta(minutes=15)
 
 
@@ -33,7 +36,7 @@ async def _card_message(
         replies = await uow.replies.count(secret_id)
     shown = replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
     message = render.card(community.settings.locale, shown, counts, replies)
-    target = ChatTarget(community.platform, community.chat_ref)
+    target = ChatTarget(community.platform, community.chat_ref, topic_ref=community.topic_ref)
     return CommunityChat(community.id), target, message, secret.card_ref, secret.status
 
 
@@ -112,6 +115,22 @@ async def refresh_card(ctx: DeliveryContext, refresh: CardRefresh) -> None:
     await ctx.edit(chat, target, card_ref, message)
 
 
+def replies_target(community: Community, secret: Secret) -> tuple[Chat, ChatTarget]:
+    """Where replies to a secret go: as comments under its card's copy in the community's discussion chat
+    (a Telegram channel's discussion group), else under the card, in its topic."""
+    if community.discussion_ref is not None and secret.thread_ref is not None:
+        target = ChatTarget(community.platform, community.discussion_ref, reply_to=secret.thread_ref)
+        return DiscussionChat(community.id), target
+    target = ChatTarget(
+        community.platform,
+        community.chat_ref,
+        reply_to=secret.card_ref,
+        topic_ref=community.topic_ref,
+        thread_title=render.thread_title(secret),
+    )
+    return CommunityChat(community.id), target
+
+
 @delivers(ReplyDue, lane=lambda lanes, due: lanes.of_reply(due.reply_id))
 async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     async with ctx.db.unit_of_work() as uow:
@@ -124,16 +143,18 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
         return
     if reply.status is not ReplyStatus.PUBLISHED:
         return  # deleted or removed before it went out: never shown
+    moment = ctx.clock.now()
     if secret.card_ref is None:
-        raise NotYet(ctx.clock.now() + REPLY_WAITS_FOR_CARD)
-    target = ChatTarget(
-        community.platform,
-        community.chat_ref,
-        reply_to=secret.card_ref,
-        thread_title=render.thread_title(secret),
-    )
+        raise NotYet(moment + REPLY_WAITS_FOR_CARD)
+    if (
+        community.discussion_ref is not None
+        and secret.thread_ref is None
+        and moment < reply.created_at + DISCUSSION_WAIT
+    ):
+        raise NotYet(moment + REPLY_WAITS_FOR_CARD)  # the card's copy in the discussion chat isn't known yet
+    chat, target = replies_target(community, secret)
     message = render.reply_message(community.settings.locale, reply)
-    ref = await ctx.send(CommunityChat(community.id), target, message)
+    ref = await ctx.send(chat, target, message)
     async with ctx.db.unit_of_work() as uow:
         await uow.replies.set_message_ref(due.reply_id, ref)
         # the card's reply count and the secret's rank move when the reply is out, not when it was written
@@ -161,10 +182,10 @@ async def refresh_reply(ctx: DeliveryContext, refresh: ReplyRefresh) -> None:
         return
     if reply.message_ref is None or secret.card_ref is None:
         return  # not out: it will go out (or not) as it is then
-    target = ChatTarget(community.platform, community.chat_ref, reply_to=secret.card_ref)
+    chat, target = replies_target(community, secret)
     message = render.reply_message(community.settings.locale, reply, secret.status in VISIBLE_STATUSES)
     later = ctx.next_edit_at(target, reply.message_ref)
     if later is not None:
         raise NotYet(later)
     ctx.edited(target, reply.message_ref)
-    await ctx.edit(CommunityChat(community.id), target, reply.message_ref, message)
+    await ctx.edit(chat, target, reply.message_ref, message)

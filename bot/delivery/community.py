@@ -37,7 +37,7 @@ async def welcome(ctx: DeliveryContext, welcome: Welcome) -> None:
             ),
         ),
     )
-    target = ChatTarget(community.platform, community.chat_ref)
+    target = ChatTarget(community.platform, community.chat_ref, topic_ref=community.topic_ref)
     await ctx.send(CommunityChat(community.id), target, message)
 
 
@@ -56,5 +56,5 @@ async def community_digest(ctx: DeliveryContext, digest: CommunityDigest) -> Non
     if not items:
         return  # everything in it was hidden or removed since: no digest rather than an empty one
     message = render.digest(community.settings.locale, community.title, items)
-    target = ChatTarget(community.platform, community.chat_ref)
+    target = ChatTarget(community.platform, community.chat_ref, topic_ref=community.topic_ref)
     await ctx.send(CommunityChat(community.id), target, message)

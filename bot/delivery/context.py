@@ -28,11 +28,19 @@ class ModeratorsChat:
 
 
 @dataclass(frozen=True)
+class DiscussionChat:
+    """The community's discussion chat (a Telegram channel's comments): if it is gone, it is unlinked and
+    replies go under the cards again."""
+
+    community_id: int
+
+
+@dataclass(frozen=True)
 class MemberChat:
     """A member's private chat, reached through a sealed address."""
 
 
-Chat = CommunityChat | ModeratorsChat | MemberChat
+Chat = CommunityChat | ModeratorsChat | DiscussionChat | MemberChat
 
 
 class NotYet(Exception):

@@ -58,6 +58,8 @@ def to_community(row: CommunityRow, defaults: CommunitySettings) -> Community:
         row.moderation_chat_ref,
         row.secret_count,
         frozenset(own),
+        row.topic_ref,
+        row.discussion_ref,
     )
 
 
@@ -77,6 +79,7 @@ def to_secret(row: SecretRow) -> Secret:
         Token(row.token),
         row.collection,
         row.points,
+        row.thread_ref,
     )
 
 

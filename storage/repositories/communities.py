@@ -118,6 +118,16 @@ class SqlCommunities(Repository):
             update(CommunityRow).where(CommunityRow.id == community_id).values(moderation_chat_ref=chat_ref)
         )
 
+    async def set_topic(self, community_id: int, topic_ref: str | None) -> None:
+        await self._session.execute(
+            update(CommunityRow).where(CommunityRow.id == community_id).values(topic_ref=topic_ref)
+        )
+
+    async def set_discussion(self, community_id: int, discussion_ref: str | None) -> None:
+        await self._session.execute(
+            update(CommunityRow).where(CommunityRow.id == community_id).values(discussion_ref=discussion_ref)
+        )
+
     async def move(self, platform: str, old_chat_ref: str, new_chat_ref: str) -> None:
         await self._session.execute(
             update(CommunityRow)

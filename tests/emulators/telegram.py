@@ -87,6 +87,22 @@ What we had to find out about PTB 22 (read from its source, verified by the test
   too old"), inline keyboards of at most 100 buttons; ``latency`` delays every answer. A test that needs
   a looser emulator says so (``limit_rates(...)``, ``callback_query_ttl=None``, ``group_window``).
   Every request is also checked against the Bot API description (``tests/conformance``).
+* Forum supergroups (``add_group(..., forum=True)``, ``add_topic``): a topic's id is the id of the
+  service message that created it (``forum_topic_created``); a message in a topic carries
+  ``message_thread_id`` and ``is_topic_message``, and one that replies to nothing there has the
+  topic's creation message as its ``reply_to_message``, as Telegram sends it. A message sent with no
+  ``message_thread_id`` goes to the General topic, unless it replies to a message of a topic (then it goes
+  there); an unknown topic answers "message thread not found", a closed one ``TOPIC_CLOSED``, and
+  ``message_thread_id`` in a chat that is no forum "message thread not found".
+* Channels (``add_channel``): bots are only ever administrators there (added otherwise: the emulator
+  refuses); posts carry ``sender_chat`` (the channel) and no ``from``; without admin rights sending answers
+  "need administrator rights in the channel chat". A channel's linked discussion group
+  (``link_discussion``) receives an automatic forward of every post: sent by Telegram's service account
+  (777000) with ``sender_chat`` the channel, ``is_automatic_forward`` and a ``forward_origin`` of type
+  ``channel`` naming the post; it arrives at the bot like any group message (with privacy mode on, only
+  when the bot is an admin of the group), and edits of the post are carried to it. Comments are replies
+  to that forward; their ``message_thread_id`` is the forward's id. ``getChat`` gives ``linked_chat_id``
+  both ways and ``is_forum``.
 * Unimplemented (and truly unknown) methods answer 404 ``Not Found`` (PTB: ``InvalidToken``); they
   are listed in :attr:`TelegramEmulator.unknown_methods` so a test can spot them.
 """
@@ -127,6 +143,7 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_UPLOAD = 50 * 1024 * 1024  # what a bot may upload through the Bot API (sendDocument)
 MAX_CALLBACK_TEXT = 200
+SERVICE_ACCOUNT = {"id": 777000, "is_bot": False, "first_name": "Telegram"}  # sends automatic forwards
 DEFAULT_ALLOWED = frozenset(
     {
         "message",
@@ -246,6 +263,10 @@ class Chat:
     members: dict[int, str] = field(default_factory=dict)  # user id -> status
     bot_status: str = "left"
     migrated_to: int | None = None
+    is_forum: bool = False
+    topics: dict[int, str] = field(default_factory=dict)  # forum topic id -> name
+    closed_topics: set[int] = field(default_factory=set)
+    linked_chat_id: int | None = None  # a channel's discussion group, or the group's channel
     next_message_id: int = 1
     sent_times: list[float] = field(default_factory=list)
     chat_instance: str = ""
@@ -272,6 +293,7 @@ class ChatMessage:
     caption_entities: list[JSON] = field(default_factory=list)
     document: JSON | None = None  # the Document object of a file sent (sendDocument)
     file_content: bytes | None = None  # that file as uploaded
+    thread_id: int | None = None  # the forum topic, or in a discussion group the forward commented on
     extra: JSON = field(default_factory=dict)  # service fields, forward_origin, ...
     raw: JSON = field(default_factory=dict)  # the Message object as last returned or delivered
 
@@ -457,11 +479,13 @@ class TelegramEmulator:
         self._changed = asyncio.Event()
         self._floods: dict[str, list[int]] = {}
         self._chat_floods: dict[int, float] = {}  # chat -> the emulator time its flood wait ends
+        self._failures: dict[str, list[int]] = {}
         self._group_limit: int | None = group_per_minute
         self._global_limit: int | None = global_per_second
         self._global_times: list[float] = []
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._descriptions: dict[tuple[str, str], str] = {}  # (kind, language) -> text
+        self._forwards: dict[tuple[int, int], tuple[int, int]] = {}  # channel post -> discussion copy
         self._time_offset = 0.0
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -533,6 +557,10 @@ class TelegramEmulator:
         Telegram holds back), each with the seconds left; other chats are not affected."""
         self._chat_floods[chat_id] = self.now() + retry_after
 
+    def fail(self, method: str, times: int = 1, status: int = 502) -> None:
+        """The next ``times`` calls of ``method`` fail as an overloaded server does (PTB: ``NetworkError``)."""
+        self._failures.setdefault(method.lower(), []).extend([status] * times)
+
     def limit_rates(
         self,
         *,
@@ -575,16 +603,21 @@ class TelegramEmulator:
         *,
         owner: int | None = None,
         username: str | None = None,
+        forum: bool = False,
+        channel: bool = False,
     ) -> Chat:
         """A group the bot is not in yet (see :meth:`add_bot_to_group`). Unknown user ids are created."""
         if chat_id >= 0:
             raise EmulatorError("group chat ids are negative (supergroups: -100...)")
+        if (forum or channel) and not supergroup:
+            raise EmulatorError("forums and channels are supergroup-like chats (-100...)")
         chat = Chat(
             chat_id,
-            "supergroup" if supergroup else "group",
+            "channel" if channel else "supergroup" if supergroup else "group",
             title=title,
             username=username,
             chat_instance=self._instance(),
+            is_forum=forum,
         )
         for user_id in members:
             self._ensure_user(user_id)
@@ -597,6 +630,44 @@ class TelegramEmulator:
             chat.members[owner] = "creator"
         self.chats[chat_id] = chat
         return chat
+
+    def add_channel(
+        self,
+        chat_id: int,
+        title: str,
+        subscribers: Iterable[int] = (),
+        admins: Iterable[int] = (),
+        *,
+        owner: int | None = None,
+        username: str | None = None,
+    ) -> Chat:
+        """A channel the bot is not in yet; its subscribers are ``member``s, as getChatMember says."""
+        return self.add_group(
+            chat_id, title, subscribers, admins, owner=owner, username=username, channel=True
+        )
+
+    def link_discussion(self, channel_id: int, group_id: int) -> None:
+        """The channel's comments go to this supergroup (Telegram: channel settings, Discussion)."""
+        channel, group = self._group(channel_id), self._group(group_id)
+        if channel.type != "channel" or group.type != "supergroup" or group.is_forum:
+            raise EmulatorError("a channel's discussion group is a supergroup that is not a forum")
+        channel.linked_chat_id, group.linked_chat_id = group_id, channel_id
+
+    async def add_topic(self, chat_id: int, name: str, by_user: int | None = None) -> int:
+        """A forum topic is created; returns its id (its creation message's id)."""
+        chat = self._group(chat_id)
+        if not chat.is_forum:
+            raise EmulatorError(f"chat {chat_id} is not a forum")
+        created = self._store(chat, self._ensure_user(by_user or self._owner(chat)).to_api(), None, [], None)
+        created.extra["forum_topic_created"] = {"name": name, "icon_color": 7322096}
+        created.thread_id = topic = created.message_id
+        chat.topics[topic] = name
+        if chat.bot_status in ("member", "administrator"):
+            await self._emit("message", self._message_json(created))
+        return topic
+
+    def close_topic(self, chat_id: int, topic: int) -> None:
+        self._group(chat_id).closed_topics.add(topic)
 
     def _ensure_user(self, user_id: int) -> User:
         if user_id not in self.users:
@@ -626,12 +697,14 @@ class TelegramEmulator:
         self._user(by_user)
         if chat.members.get(by_user) not in ("creator", "administrator", "member"):
             raise EmulatorError(f"user {by_user} is not in group {chat_id}")
+        if chat.type == "channel" and (not admin or chat.members.get(by_user) == "member"):
+            raise EmulatorError("bots are added to channels as administrators, by an administrator")
         old = chat.bot_status
         chat.bot_status = "administrator" if admin else "member"
         update = await self._emit(
             "my_chat_member", self._member_change(chat, by_user, self.bot, old, chat.bot_status)
         )
-        if old in ("left", "kicked"):
+        if old in ("left", "kicked") and chat.type != "channel":
             await self._service_message(chat, by_user, {"new_chat_members": [self.bot.to_api()]})
         return update
 
@@ -720,12 +793,19 @@ class TelegramEmulator:
 
     # -- simulation: messages and clicks ---------------------------------------------------------
 
-    async def user_sends(self, user_id: int, chat_id: int, text: str, *, reply_to: int | None = None) -> JSON:
-        """A user sends a text message; returns the Message dict (delivered or not, see privacy mode)."""
+    async def user_sends(
+        self, user_id: int, chat_id: int, text: str, *, reply_to: int | None = None, topic: int | None = None
+    ) -> JSON:
+        """A user sends a text message (in a forum, in ``topic``, or General when None); returns the Message
+        dict (delivered or not, see privacy mode)."""
         user = self._user(user_id)
         chat = self.chats.get(chat_id)
         if chat is None:
             raise EmulatorError(f"no chat {chat_id}")
+        if chat.type == "channel":
+            raise EmulatorError("users don't write in channels (admins post as the channel: channel_post)")
+        if topic is not None and topic not in chat.topics:
+            raise EmulatorError(f"no topic {topic} in chat {chat_id}")
         if chat.type == "private":
             if chat_id != user_id:
                 raise EmulatorError("a private chat's id is the user's id")
@@ -742,6 +822,7 @@ class TelegramEmulator:
             self._existing(chat_id, reply_to)
         entities = detect_entities(text, [])
         message = self._store(chat, user.to_api(), text, entities, None, reply_to=reply_to)
+        message.thread_id = topic if reply_to is None else self._thread_of(chat, reply_to)
         body = self._message_json(message)
         delivered = chat.type == "private" or (
             chat.bot_status in ("member", "administrator") and self._bot_sees(chat, message)
@@ -751,6 +832,18 @@ class TelegramEmulator:
         else:
             self.dropped_updates.append({"message": body})
         return body
+
+    def _thread_of(self, chat: Chat, replied_id: int) -> int | None:
+        """The thread a reply joins: the replied message's topic, or in a discussion group the automatic
+        forward it comments on (comments on a comment stay in the forward's thread)."""
+        replied = self._messages.get(chat.id, {}).get(replied_id)
+        if replied is None:
+            return None
+        if replied.thread_id is not None:
+            return replied.thread_id
+        if replied.extra.get("is_automatic_forward"):
+            return replied.message_id
+        return None
 
     def _bot_sees(self, chat: Chat, message: ChatMessage) -> bool:
         if not self.privacy_mode or chat.bot_status == "administrator":
@@ -1000,6 +1093,8 @@ class TelegramEmulator:
         data = {"id": chat.id, "type": chat.type, "title": chat.title}
         if chat.username:
             data["username"] = chat.username
+        if chat.is_forum:
+            data["is_forum"] = True
         if chat.type == "group":
             data["all_members_are_administrators"] = False
         return data
@@ -1027,6 +1122,8 @@ class TelegramEmulator:
             data.update(rights, can_be_edited=user.is_bot, is_anonymous=False, can_promote_members=False)
             if chat.type == "supergroup":
                 data["can_manage_topics"] = False
+            if chat.type == "channel":
+                data.update(can_post_messages=True, can_edit_messages=True)
         elif status == "kicked":
             data["until_date"] = 0
         return data
@@ -1063,16 +1160,24 @@ class TelegramEmulator:
         return message
 
     def _message_json(self, message: ChatMessage, *, with_reply: bool = True) -> JSON:
-        data: JSON = {
-            "message_id": message.message_id,
-            "from": dict(message.from_user),
-            "chat": self._chat_json(self.chats[message.chat_id]),
-            "date": message.date,
-        }
+        chat = self.chats[message.chat_id]
+        data: JSON = {"message_id": message.message_id}
+        if chat.type == "channel":
+            data["sender_chat"] = self._chat_json(chat)  # posts are signed by the channel, not a user
+        else:
+            data["from"] = dict(message.from_user)
+        data |= {"chat": self._chat_json(chat), "date": message.date}
+        if message.thread_id is not None:
+            data["message_thread_id"] = message.thread_id
+            if chat.is_forum:
+                data["is_topic_message"] = True
         if message.edit_date is not None:
             data["edit_date"] = message.edit_date
-        if with_reply and message.reply_to is not None:
-            replied = self._messages.get(message.chat_id, {}).get(message.reply_to)
+        replied_id = message.reply_to
+        if replied_id is None and chat.is_forum and message.thread_id not in (None, message.message_id):
+            replied_id = message.thread_id  # Telegram: a topic's message "replies" to the topic's creation
+        if with_reply and replied_id is not None:
+            replied = self._messages.get(message.chat_id, {}).get(replied_id)
             if replied is not None and not replied.deleted:
                 data["reply_to_message"] = self._message_json(replied, with_reply=False)
         if message.text is not None:
@@ -1170,6 +1275,10 @@ class TelegramEmulator:
         return web.json_response(body, status=call.status)
 
     def _check_flood(self, method: str) -> None:
+        failures = self._failures.get(method.lower())
+        if failures:
+            status = failures.pop(0)
+            raise ApiError(status, "Bad Gateway" if status == 502 else "Internal Server Error")
         queue = self._floods.get(method.lower())
         if queue:
             retry_after = queue.pop(0)
@@ -1225,6 +1334,8 @@ class TelegramEmulator:
             raise ApiError(403, f"Forbidden: bot was kicked from the {chat.type} chat")
         elif chat.bot_status == "left":
             raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
+        elif chat.type == "channel" and chat.bot_status != "administrator":
+            raise bad_request("need administrator rights in the channel chat")
         return chat
 
     # -- validation --------------------------------------------------------------------------------
@@ -1452,6 +1563,7 @@ class TelegramEmulator:
         text, entities, parse_mode = self._parse_message_text(params)
         keyboard, _ = self._parse_markup(params)
         reply_to = self._reply_target(params, chat)
+        thread = self._send_thread(params, chat, reply_to)
         self._check_rate(chat)
         message = self._store(
             chat,
@@ -1464,7 +1576,52 @@ class TelegramEmulator:
             source_text=source,
             protect=params.flag("protect_content"),
         )
-        return self._message_json(message)
+        message.thread_id = thread
+        body = self._message_json(message)
+        await self._forward_to_discussion(chat, message)
+        return body
+
+    def _send_thread(self, params: _Params, chat: Chat, reply_to: int | None) -> int | None:
+        """The thread a message the bot sends goes to: its ``message_thread_id`` (a forum's topic), else
+        the one of the message it replies to; General (None) in a forum otherwise."""
+        topic = params.integer("message_thread_id")
+        if topic is not None:
+            if not chat.is_forum or topic not in chat.topics:
+                raise bad_request("message thread not found")
+            if topic in chat.closed_topics and chat.bot_status != "administrator":
+                raise bad_request("TOPIC_CLOSED")
+            return topic
+        return self._thread_of(chat, reply_to) if reply_to is not None else None
+
+    async def _forward_to_discussion(self, chat: Chat, post: ChatMessage) -> None:
+        """A channel post is forwarded by Telegram to the channel's discussion group, where comments go."""
+        group = (
+            self.chats.get(chat.linked_chat_id) if chat.type == "channel" and chat.linked_chat_id else None
+        )
+        if group is None:
+            return
+        copy_ = self._store(group, dict(SERVICE_ACCOUNT), post.text, list(post.entities), None)
+        copy_.extra.update(
+            sender_chat=self._chat_json(chat),
+            is_automatic_forward=True,
+            forward_origin={
+                "type": "channel",
+                "chat": self._chat_json(chat),
+                "message_id": post.message_id,
+                "date": post.date,
+            },
+        )
+        self._forwards[(chat.id, post.message_id)] = (group.id, copy_.message_id)
+        body = self._message_json(copy_)
+        if group.bot_status in ("member", "administrator") and self._bot_sees(group, copy_):
+            await self._emit("message", body)
+        else:
+            self.dropped_updates.append({"message": body})
+
+    def forward_of(self, channel_id: int, post_id: int) -> ChatMessage:
+        """The automatic forward of a channel post in its discussion group."""
+        group_id, copy_id = self._forwards[(channel_id, post_id)]
+        return self._existing(group_id, copy_id)
 
     def _upload(self, params: _Params, name: str) -> Upload:
         """The file a parameter gives: uploaded in its own part, or as ``attach://PART``. A file id or URL
@@ -1558,6 +1715,10 @@ class TelegramEmulator:
         message.source_text = params.text("text")
         message.reply_markup = keyboard
         message.edit_date = int(self.now())
+        forwarded = self._forwards.get((chat.id, message.message_id))
+        if forwarded is not None:  # Telegram edits the discussion group's copy of a channel post too
+            copied = self._messages[forwarded[0]][forwarded[1]]
+            copied.text, copied.entities, copied.edit_date = text, entities, message.edit_date
         return self._message_json(message)
 
     async def _api_editmessagereplymarkup(self, params: _Params) -> JSON:
@@ -1662,8 +1823,10 @@ class TelegramEmulator:
 
     async def _api_getchat(self, params: _Params) -> JSON:
         chat = self._chat_for(params, sending=False)
+        linked = {"linked_chat_id": chat.linked_chat_id} if chat.linked_chat_id else {}
         return {
             **self._chat_json(chat),
+            **linked,
             "accent_color_id": chat.id % 7,
             "max_reaction_count": 11,
             "accepted_gift_types": {

@@ -88,6 +88,14 @@ class FakeCommunities(Repo):
             self.s.communities[community_id], moderation_chat_ref=chat_ref
         )
 
+    async def set_topic(self, community_id: int, topic_ref: str | None) -> None:
+        self.s.communities[community_id] = replace(self.s.communities[community_id], topic_ref=topic_ref)
+
+    async def set_discussion(self, community_id: int, discussion_ref: str | None) -> None:
+        self.s.communities[community_id] = replace(
+            self.s.communities[community_id], discussion_ref=discussion_ref
+        )
+
     async def move(self, platform: str, old_chat_ref: str, new_chat_ref: str) -> None:
         for cid, c in list(self.s.communities.items()):
             if c.platform != platform:

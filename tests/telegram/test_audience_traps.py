@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from telegram import Bot
 
-from tests.telegram.harness import running_telegram, setup_group, uid
+from adapters.telegram.platform import TelegramDirectory
+from tests.emulators.telegram import TelegramEmulator
+from tests.telegram.harness import GROUP, populate, running_telegram, setup_group, uid
 
 TRAP = -1005550000
 
@@ -55,3 +58,17 @@ async def test_privacy_is_answered_in_the_dm_in_english_and_french(
         await t.click("bob", menu, "Français")
         await t.dm("bob", "/privacy")
         await t.until(uid("bob"), "Ce que Murmure garde")
+
+
+async def test_a_network_error_while_counting_readers_is_unknown_not_zero() -> None:
+    async with TelegramEmulator() as tg:
+        populate(tg)
+        await tg.add_bot_to_group(GROUP, uid("mod"))
+        async with Bot(tg.token, base_url=tg.base_url) as bot:
+            directory = TelegramDirectory(bot)
+            assert await directory.reader_count(str(GROUP)) == 6
+            tg.fail("getChatMemberCount")  # a 502 on the way: PTB's NetworkError
+            assert await directory.reader_count(str(GROUP)) is None
+            tg.fail("getChatAdministrators")
+            assert await directory.reader_count(str(GROUP)) is None
+            assert await directory.reader_count("-1009999999") == 0  # a chat the bot is not in: no one
