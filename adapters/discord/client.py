@@ -386,7 +386,7 @@ def install_commands(client: MurmureClient) -> None:
             # the queue shows held secrets: a role or member who doesn't administer the community can't
             # read it (checked again before each item goes out)
             await interaction.response.send_message(
-                t_in(locale, "discord.moderators_not_admins"), ephemeral=True
+                t_on(PLATFORM, locale, "discord.moderators_not_admins"), ephemeral=True
             )
             return
         ref = community_ref(guild.id, channel.id)
