@@ -18,7 +18,8 @@ from telegram.ext import Application, ApplicationBuilder
 from adapters.section import ConfigError, Section
 from adapters.telegram.handlers import FEATURES, TelegramHandlers
 from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
-from adapters.telegram.rate_limit import MessageRateLimiter
+from adapters.telegram.rate_limit import TelegramRateLimiter
+from adapters.telegram.updates import MemberOrderedUpdates
 from bot.commands import Command, Place, commands_for
 from bot.i18n import SUPPORTED_LOCALES, t_in
 from bot.logsafe import where
@@ -44,15 +45,17 @@ def menus() -> list[tuple[BotCommandScope, tuple[Command, ...]]]:
 
 def application(section: Section) -> Application:  # type: ignore[type-arg]
     token = section.secret("token", TOKEN_ENV)
-    # Telegram's limits (about 30 messages a second overall, 20 a minute per group) and its RetryAfter
-    # answers are honoured for every request, replies to members included.
-    limiter = MessageRateLimiter(
-        overall_max_rate=section.number("overall_per_second", 30),
-        group_max_rate=section.number("group_per_minute", 20),
-        group_time_period=60,
+    # Telegram's limits (30 messages in any second overall, 20 in any minute per group) counted as Telegram
+    # counts them, and its RetryAfter answers honoured by the chat that got them, for every request.
+    limiter = TelegramRateLimiter(
+        overall_per_second=int(section.number("overall_per_second", 30)),
+        group_per_minute=int(section.number("group_per_minute", 20)),
         max_retries=int(section.number("max_retries", 3)),
     )
-    builder = ApplicationBuilder().token(token).rate_limiter(limiter)
+    # members' updates side by side, each member's in order
+    builder = (
+        ApplicationBuilder().token(token).rate_limiter(limiter).concurrent_updates(MemberOrderedUpdates())
+    )
     base_url = section.get("base_url")
     if base_url:
         builder = builder.base_url(str(base_url)).base_file_url(str(section.get("base_file_url", base_url)))
@@ -128,6 +131,9 @@ class TelegramConnection:
         if self._updating and app.updater is not None:
             steps.append(app.updater.stop)
         if self._started:
+            limiter = app.bot.rate_limiter
+            if isinstance(limiter, TelegramRateLimiter):
+                limiter.stop_waiting()  # messages waiting for a group's minute would hold the stop
             steps.append(app.stop)
         if self._initialized:
             steps.append(app.shutdown)

@@ -8,6 +8,7 @@ from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameter
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from adapters.telegram.rate_limit import background
 from adapters.telegram.render import keyboard, to_html
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import DeliveryError
@@ -76,21 +77,23 @@ class TelegramMessenger:
             reply = ReplyParameters(message_id=int(target.reply_to), allow_sending_without_reply=True)
         try:
             topic = int(target.topic_ref) if target.topic_ref else None
-            sent = await send_to(self._bot, int(target.chat_ref), message, reply, topic=topic)
+            with background():  # the outbox's: answers to members go first
+                sent = await send_to(self._bot, int(target.chat_ref), message, reply, topic=topic)
         except TelegramError as error:
             raise as_delivery_error(error) from None
         return str(sent.message_id)
 
     async def edit(self, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
         try:
-            await self._bot.edit_message_text(
-                chat_id=int(target.chat_ref),
-                message_id=int(message_ref),
-                text=to_html(message.text),
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(message, self._bot.username),
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
+            with background():
+                await self._bot.edit_message_text(
+                    chat_id=int(target.chat_ref),
+                    message_id=int(message_ref),
+                    text=to_html(message.text),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(message, self._bot.username),
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
         except BadRequest as error:
             if "message is not modified" in error.message.lower():
                 return  # the card already shows this: nothing to do

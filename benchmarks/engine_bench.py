@@ -1,0 +1,245 @@
+"""The engine per use case, in-process: the real core and storage, a directory that answers at once.
+
+    python benchmarks/engine_bench.py [--posts 300] [--toggles 1000] [--concurrency 50]
+        [--postgres URL] [--skip-postgres]
+
+Prints, on SQLite and on PostgreSQL:
+- posts a second at concurrency 1 (a member's text, its preview, then Post: the secret stored, numbered and
+  its card queued), with the SQL statements one post costs (SELECT / INSERT / UPDATE / DELETE / COMMIT);
+- reaction toggles a second at concurrency 1 (a tap on a card's reaction), with the statements one costs;
+- p50 and p95 of one use case when ``--concurrency`` members post or tap at once.
+No dispatcher runs: what is measured is the members' side (the card goes out later, see delivery_bench).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import event, text
+
+from benchmarks.engines import drop_schema
+from bot.actions import Post, React
+from bot.actor import Actor
+from bot.anonymity import Anonymizer, Sealer
+from bot.clock import SystemClock
+from bot.messages import EditPressed, Response, Say
+from bot.model import CommunitySettings, Reaction, Token
+from bot.moderation.pipeline import default_filter
+from bot.service import Murmure
+from storage.database import SqlDatabase
+from storage.migrate import upgrade
+
+PLATFORM = "bench"
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
+COMMUNITIES = 5
+WORDS = ("lamp", "river", "orange", "window", "garden", "thunder", "pencil", "violin", "harbour", "meadow")
+
+
+class Directory:
+    """Everyone is a member since long ago; the platform answers at once."""
+
+    async def is_member(self, chat_ref: str, user_id: str) -> bool:
+        return user_id.startswith(chat_ref + "-")
+
+    async def is_admin(self, chat_ref: str, user_id: str) -> bool:
+        return False
+
+    async def reader_count(self, chat_ref: str) -> int | None:
+        return 100
+
+    async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
+        return LONG_AGO
+
+
+class Statements:
+    """SQL statements sent, by their first word."""
+
+    def __init__(self, database: SqlDatabase) -> None:
+        self.counts: collections.Counter[str] = collections.Counter()
+        self.on = False
+        event.listen(database.engine.sync_engine, "before_cursor_execute", self._statement)
+        event.listen(database.engine.sync_engine, "commit", self._commit)
+
+    def _statement(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if self.on:
+            self.counts[statement.split(None, 1)[0].upper()] += 1
+
+    def _commit(self, conn: Any) -> None:
+        if self.on:
+            self.counts["COMMIT"] += 1
+
+    def per(self, uses: int) -> str:
+        kinds = ("SELECT", "INSERT", "UPDATE", "DELETE", "COMMIT")
+        return ", ".join(f"{self.counts[k] / uses:.1f} {k}" for k in kinds if self.counts[k])
+
+
+def text_for(n: int) -> str:
+    a, b, c = WORDS[n % 10], WORDS[(n // 10) % 10], WORDS[(n // 100) % 10]
+    return f"Secret number {n}: I keep a {a} next to the {b}, and nobody knows why the {c} matters to me."
+
+
+def post_button(responses: list[Response]) -> Post:
+    for response in responses:
+        if isinstance(response, Say | EditPressed):
+            for row in response.message.buttons:
+                for button in row:
+                    if isinstance(button.action, Post):
+                        return button.action
+    raise AssertionError(f"no Post button in {responses}")
+
+
+class Bench:
+    def __init__(self, database: SqlDatabase) -> None:
+        settings = CommunitySettings(max_secrets_per_day=1000, publication_delay_seconds=0)
+        self.service = Murmure(
+            database,
+            {PLATFORM: Directory()},
+            Anonymizer(b"p" * 32),
+            Sealer(b"k" * 32),
+            SystemClock(),
+            default_filter(),
+            settings,
+        )
+        self.statements = Statements(database)
+        self.db = database
+        self.posted = 0
+
+    async def setup(self) -> None:
+        for c in range(COMMUNITIES):
+            await self.service.register_community(PLATFORM, f"c{c}", f"Community {c}")
+
+    def actor(self, n: int) -> Actor:
+        """Member ``n`` of community ``n % COMMUNITIES``."""
+        chat = f"c{n % COMMUNITIES}"
+        return Actor(PLATFORM, f"{chat}-u{n}", f"dm-{n}", "en")
+
+    async def post(self, n: int) -> None:
+        actor = self.actor(n)
+        preview = await self.service.text(actor, text_for(n))
+        answer = await self.service.press(actor, post_button(preview).encode())
+        assert any("appear" in str(r) or "queued" in str(r) or "#" in str(r) for r in answer), answer
+        self.posted += 1
+
+
+async def timed(uses: int, use: Callable[[int], Awaitable[None]], concurrency: int) -> list[float]:
+    """Runs ``use(n)`` for n in range(uses), ``concurrency`` at a time; each one's seconds."""
+    durations: list[float] = []
+    queue = iter(range(uses))
+
+    async def worker() -> None:
+        for n in queue:
+            started = time.perf_counter()
+            await use(n)
+            durations.append(time.perf_counter() - started)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return durations
+
+
+def spread(durations: list[float]) -> str:
+    ordered = sorted(durations)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
+    return f"p50 {statistics.median(ordered) * 1000:6.1f} ms   p95 {p95:6.1f} ms"
+
+
+async def run(engine: str, database: SqlDatabase, posts: int, toggles: int, concurrency: int) -> None:
+    bench = Bench(database)
+    await bench.setup()
+    await timed(20 + concurrency, bench.post, 1)  # warm (the filter, the pool); these members' first DMs
+    bench.statements.on = True
+    started = time.perf_counter()
+    await timed(posts, lambda n: bench.post(n % 20), 1)  # members who posted before (steady state)
+    took = time.perf_counter() - started
+    bench.statements.on = False
+    per = bench.statements.per(posts)
+    print(f"{engine:10} posts       {posts / took:7.0f}/s at concurrency 1   per post: {per}")
+    bench.statements.counts.clear()
+
+    taps = await tap_actions(bench, toggles)
+    bench.statements.on = True
+    started = time.perf_counter()
+    await timed(toggles, lambda n: press(bench, taps[n]), 1)
+    took = time.perf_counter() - started
+    bench.statements.on = False
+    print(
+        f"{engine:10} reactions   {toggles / took:7.0f}/s at concurrency 1   per toggle: "
+        f"{bench.statements.per(toggles)}"
+    )
+
+    durations = await timed(concurrency * 4, lambda n: bench.post(20 + n % concurrency), concurrency)
+    print(f"{engine:10} posts       {spread(durations)}   at concurrency {concurrency}")
+    taps = await tap_actions(bench, concurrency * 4)
+    durations = await timed(len(taps), lambda n: press(bench, taps[n]), concurrency)
+    print(f"{engine:10} reactions   {spread(durations)}   at concurrency {concurrency}")
+
+
+async def tap_actions(bench: Bench, count: int) -> list[tuple[Actor, str]]:
+    """``count`` taps by different members on the cards of their community (each toggles a reaction)."""
+    cards: dict[int, list[str]] = collections.defaultdict(list)
+    async with bench.db.engine.begin() as connection:
+        # out, as the dispatcher would have them (none runs here)
+        out = (
+            "UPDATE secrets SET status = 'published', card_ref = CAST(id AS VARCHAR) WHERE status = 'queued'"
+        )
+        await connection.execute(text(out))
+        rows = await connection.execute(
+            text("SELECT c.chat_ref, s.token FROM secrets s JOIN communities c ON c.id = s.community_id")
+        )
+        for chat_ref, token in rows:
+            cards[int(chat_ref[1:])].append(token)
+    taps = []
+    for n in range(count):
+        c = n % COMMUNITIES
+        token = cards[c][(n // COMMUNITIES) % 20]
+        member = c + COMMUNITIES * (500_000 + n // 20)  # each member taps 20 different cards
+        taps.append((bench.actor(member), React(Token(token), Reaction.HEART).encode()))
+    return taps
+
+
+async def press(bench: Bench, tap: tuple[Actor, str]) -> None:
+    answer = await bench.service.press(*tap)
+    assert any("added" in str(part) or "removed" in str(part) for part in answer), answer
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--posts", type=int, default=300)
+    parser.add_argument("--toggles", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        database = SqlDatabase.from_url(f"sqlite+aiosqlite:///{directory}/engine.db")
+        await upgrade(database.engine)
+        try:
+            await run("SQLite", database, args.posts, args.toggles, args.concurrency)
+        finally:
+            await database.dispose()
+    if not args.skip_postgres:
+        database = SqlDatabase.from_url(args.postgres)
+        await drop_schema(database)
+        await upgrade(database.engine)
+        try:
+            await run("PostgreSQL", database, args.posts, args.toggles, args.concurrency)
+        finally:
+            await drop_schema(database)
+            await database.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

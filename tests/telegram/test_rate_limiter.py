@@ -1,0 +1,71 @@
+"""The adapter's rate limiter with the real python-telegram-bot against the emulator's exact limits.
+
+Both sides' group window is shrunk from 60 s to 1 s (and the group limit to 5) so that the test lasts
+seconds; the rule is the same: at most N messages in any window, counted when they arrive."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from telegram.ext import ExtBot
+
+from adapters.telegram.rate_limit import TelegramRateLimiter
+from tests.emulators.telegram import TelegramEmulator
+
+A, B, MEMBER = -1001, -1002, 42
+PER_WINDOW, WINDOW = 5, 1.0
+
+
+@pytest.fixture(autouse=True)
+def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PTB warns about ``RetryAfter.retry_after``'s coming type unless opted in (as the harness does)."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+async def groups(tg: TelegramEmulator) -> None:
+    tg.add_user(MEMBER, "Member")
+    for chat_id in (A, B):
+        tg.add_group(chat_id, f"group {chat_id}", members=[MEMBER], admins=[MEMBER])
+        await tg.add_bot_to_group(chat_id, MEMBER, admin=True)
+
+
+def limited(tg: TelegramEmulator) -> ExtBot[int]:
+    limiter = TelegramRateLimiter(group_per_minute=PER_WINDOW, group_period=WINDOW)
+    return ExtBot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, rate_limiter=limiter)
+
+
+async def test_a_busy_group_gets_no_429_and_delays_no_other_group() -> None:
+    async with TelegramEmulator() as tg:
+        tg.limit_rates(per_group_per_minute=PER_WINDOW, group_window=WINDOW)
+        await groups(tg)
+        async with limited(tg) as bot:
+            started = time.monotonic()
+            busy = [asyncio.create_task(bot.send_message(A, f"a{n}")) for n in range(3 * PER_WINDOW)]
+            await asyncio.sleep(0.05)
+            await bot.send_message(B, "b")
+            other_group = time.monotonic() - started
+            await asyncio.gather(*busy)
+            took = time.monotonic() - started
+    assert [c.status for c in tg.calls("sendMessage")] == [200] * (3 * PER_WINDOW + 1)
+    assert other_group < 0.5, other_group
+    assert took >= 2 * WINDOW, took  # three windows' worth: the third batch waited for two windows
+    assert sorted(m.text or "" for m in tg.bot_messages(A)) == sorted(f"a{n}" for n in range(3 * PER_WINDOW))
+
+
+async def test_a_retry_after_pauses_only_the_chat_that_got_it() -> None:
+    async with TelegramEmulator() as tg:
+        await groups(tg)
+        async with limited(tg) as bot:
+            tg.flood("sendMessage", times=1, retry_after=1)
+            started = time.monotonic()
+            in_a = asyncio.create_task(bot.send_message(A, "a"))
+            await asyncio.sleep(0.05)  # A's first try got the 429
+            await bot.send_message(B, "b")
+            other_group = time.monotonic() - started
+            await in_a
+            paused = time.monotonic() - started
+    assert other_group < 0.5, other_group
+    assert paused >= 1.0, paused
+    assert [c.status for c in tg.calls("sendMessage")] == [429, 200, 200]
