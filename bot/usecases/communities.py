@@ -13,6 +13,10 @@ from bot.usecases.context import Context, Services
 
 # a preview nobody posted or cancelled is purged after a day
 DRAFT_LIFETIME = timedelta(days=1)
+# How long a secret or reply that moderators removed keeps its text: moderation needs it while an item
+# about it is open (an appeal, a second look) and a little after; then the sweep erases it. Counted from
+# when it was written and from the last decision on it, whichever is later.
+REMOVED_TEXT_WINDOW = timedelta(days=7)
 
 
 async def register(
@@ -75,7 +79,8 @@ async def member_joined(ctx: Context, chat_ref: str) -> None:
 
 async def sweep(uow: UnitOfWork, services: Services) -> int:
     """Erase what has outlived its window: sealed return and digest addresses, sealed community keys of
-    authors, repliers and reporters, counters of past periods; returns how many."""
+    authors, repliers and reporters, counters of past periods, stale drafts, the texts of removed secrets
+    and replies; returns how many."""
     now = services.clock.now()
     erased = await uow.secrets.erase_expired_return_addresses(now)
     erased += await uow.secrets.erase_expired_ban_keys(now)
@@ -83,4 +88,6 @@ async def sweep(uow: UnitOfWork, services: Services) -> int:
     erased += await uow.reports.erase_expired_seals(now)
     erased += await uow.members.erase_expired_counters(now)
     erased += await uow.drafts.delete_stale(now - DRAFT_LIFETIME)
+    erased += await uow.secrets.erase_removed_texts(now - REMOVED_TEXT_WINDOW)
+    erased += await uow.replies.erase_removed_texts(now - REMOVED_TEXT_WINDOW)
     return erased + await uow.digests.erase_expired(now)

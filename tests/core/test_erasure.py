@@ -67,3 +67,19 @@ async def test_deleting_a_secret_erases_its_text_and_its_thread() -> None:
     assert any("deleted by its author" in edit for edit in edits)  # the card
     assert "This reply is hidden with its secret." in edits[-1]  # and its thread, already out
     assert text_of(await h.service.command(h.actor("u1"), "mine")) == MINE_NONE  # no tie left to its author
+
+
+async def test_a_removed_secrets_text_is_erased_by_the_sweep_once_moderators_are_done_with_it() -> None:
+    h = await Harness().setup()
+    await h.post("u1", "Something the moderators will take down.")
+    secret_id = max(h.db.state.secrets)
+    number = h.db.state.secrets[secret_id].number
+    assert "removed" in text_of(await h.service.sanction(h.actor("u6"), "g", "remove", str(number))).lower()
+    h.clock.advance(days=6)
+    await h.service.sweep()
+    secret = h.db.state.secrets[secret_id]
+    assert (secret.status, secret.text) == (SecretStatus.REMOVED, "Something the moderators will take down.")
+    h.clock.advance(days=1, seconds=1)  # 7 days after it was written and after the decision
+    await h.service.sweep()
+    secret = h.db.state.secrets[secret_id]
+    assert (secret.status, secret.text) == (SecretStatus.REMOVED, "")

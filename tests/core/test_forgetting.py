@@ -105,10 +105,13 @@ async def test_forget_can_be_called_off() -> None:
     assert h.db.state.own_lists
 
 
-async def test_export_is_a_json_file_of_what_the_members_keys_reach() -> None:
+async def test_export_is_a_json_file_of_what_the_members_keys_reach_never_stored() -> None:
     h = await Harness().setup()
     await _lived(h)
+    await h.settle()
+    queued = dict(h.db.state.outbox)
     answer = await h.service.command(h.actor("u1"), "export")
+    assert h.db.state.outbox == queued  # answered in the event: nothing of it stored or queued
     (said,) = answer
     assert isinstance(said, Say) and said.message.document is not None
     assert "Tes 2 secrets et 1 réponses" in said.message.text.plain_text
