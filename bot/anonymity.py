@@ -35,7 +35,9 @@ import hmac
 import os
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -189,26 +191,66 @@ PADDED = 128  # every sealed value hides its length: padded to a multiple of thi
 
 class Sealer:
     """Authenticated encryption (AES-256-GCM) under a key held outside the database, with a random nonce (two
-    seals of one value never match), padding to one length and associated data naming the row."""
+    seals of one value never match), padding to one length and associated data naming the row.
 
-    def __init__(self, key: bytes) -> None:
-        if len(key) != 32:
+    After a rotation, the ``previous`` key still opens what it sealed until ``previous_until`` (its overlap:
+    7 days, the longest a return address lives), then never; everything is sealed with the current key."""
+
+    def __init__(
+        self,
+        key: bytes,
+        previous: bytes | None = None,
+        previous_until: datetime | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        if len(key) != 32 or (previous is not None and len(previous) != 32):
             raise ValueError("the sealing key must be 32 bytes")
+        if previous is not None and (previous_until is None or now is None):
+            raise ValueError("a previous sealing key needs the end of its overlap and a clock")
         self._aead = AESGCM(key)
+        self._previous = AESGCM(previous) if previous is not None else None
+        self._previous_until = previous_until
+        self._now = now
+
+    @property
+    def rotating(self) -> bool:
+        """Whether a previous key is still in its overlap: what it sealed may need sealing again."""
+        return self._previous_aead() is not None
+
+    def _previous_aead(self) -> AESGCM | None:
+        if self._previous is None or self._previous_until is None or self._now is None:
+            return None
+        return self._previous if self._now() < self._previous_until else None
 
     def seal(self, value: str, context: str) -> bytes:
         nonce = os.urandom(12)
         return nonce + self._aead.encrypt(nonce, pad(value.encode()), context.encode())
 
     def open(self, sealed: bytes, context: str) -> str | None:
-        try:
-            plain = unpad(self._aead.decrypt(sealed[:12], sealed[12:], context.encode()))
-        except (InvalidTag, ValueError):
+        opened = _open(self._aead, sealed, context)
+        if opened is None:
+            previous = self._previous_aead()
+            opened = _open(previous, sealed, context) if previous is not None else None
+        return opened
+
+    def reseal(self, sealed: bytes, context: str) -> bytes | None:
+        """The value sealed again with the current key, if only the previous key opens it; else None."""
+        previous = self._previous_aead()
+        if previous is None or _open(self._aead, sealed, context) is not None:
             return None
-        try:
-            return plain.decode() if plain is not None else None
-        except UnicodeDecodeError:
-            return None
+        value = _open(previous, sealed, context)
+        return self.seal(value, context) if value is not None else None
+
+
+def _open(aead: AESGCM, sealed: bytes, context: str) -> str | None:
+    try:
+        plain = unpad(aead.decrypt(sealed[:12], sealed[12:], context.encode()))
+    except (InvalidTag, ValueError):
+        return None
+    try:
+        return plain.decode() if plain is not None else None
+    except UnicodeDecodeError:
+        return None
 
 
 def pad(data: bytes, block: int = PADDED) -> bytes:

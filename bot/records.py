@@ -61,6 +61,16 @@ class ThreadKey:
 
 
 @dataclass(frozen=True)
+class HeldBanKey:
+    """A secret's sealed ban key still kept, with the salt its seal is bound to (to seal it again under a new
+    sealing key)."""
+
+    secret_id: int
+    author_salt: bytes
+    sealed: bytes
+
+
+@dataclass(frozen=True)
 class SealedReporter:
     """A report still holding its reporter's sealed community key, waiting for the moderators' judgement."""
 

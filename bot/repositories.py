@@ -34,6 +34,7 @@ from bot.records import (
     DigestReader,
     DraftOwner,
     FeedQuery,
+    HeldBanKey,
     NewDraft,
     NewReply,
     NewReport,
@@ -269,6 +270,13 @@ class SecretRepository(Protocol):
     async def erase_expired_ban_keys(self, now: datetime) -> int:
         """Erase the sealed keys past their window, except of secrets a moderator has still to judge."""
         ...
+
+    async def held_ban_keys(self) -> Sequence[HeldBanKey]:
+        """Every sealed ban key still kept (after a sealing-key rotation, those sealed with the previous key
+        are sealed again: a secret waiting for moderators keeps its key past the previous key's overlap)."""
+        ...
+
+    async def replace_ban_key(self, secret_id: int, sealed: bytes) -> None: ...
 
 
 class FeedRepository(Protocol):

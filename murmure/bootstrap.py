@@ -19,7 +19,7 @@ from bot.ports import Clock, Directory, Messenger
 from bot.service import Murmure
 from murmure.config import Config, number
 from murmure.errors import DatabaseUnreachable
-from murmure.keys import PEPPER_ENV, SEALING_KEY_ENV, load_key
+from murmure.keys import PEPPER_ENV, SEALING_KEY_ENV, load_key, load_previous_sealing_key
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
 
@@ -83,7 +83,8 @@ async def build_app(
     if migrate:
         await upgrade_or_explain(database)
     clock = clock or SystemClock()
-    sealer = Sealer(sealing)
+    previous = load_previous_sealing_key(config, clock.now())
+    sealer = Sealer(sealing, *previous, clock.now) if previous else Sealer(sealing)
     service = Murmure(
         database,
         directories,

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import secrets
 import sys
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -80,6 +81,20 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys_rotate(args: argparse.Namespace) -> int:
+    from murmure.keys import rotate_sealing_key
+
+    config = load_config(_config_path(args.config))
+    rotation = rotate_sealing_key(config, datetime.now(UTC))
+    print(
+        f"sealing key rotated: a new key is in {config.sealing_key_file}; the previous one, in "
+        f"{rotation.previous_file}, still opens what it sealed until {rotation.until.isoformat()} "
+        f"(recorded in {config.path}). Restart every murmure process now: they seal with the key they "
+        "started with. After that date, delete the previous key's file."
+    )
+    return 0
+
+
 def _check_text(args: argparse.Namespace) -> int:
     from murmure.check_text import run_from_arguments
 
@@ -109,6 +124,13 @@ def parser() -> argparse.ArgumentParser:
     db_upgrade = db_commands.add_parser("upgrade", help="apply the database migrations")
     db_upgrade.add_argument("--config", help="path to config.toml")
     db_upgrade.set_defaults(handler=_db_upgrade)
+    keys = commands.add_parser("keys", help="key commands")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    rotate = keys_commands.add_parser(
+        "rotate", help="a new sealing key; the previous one opens what it sealed for 7 more days"
+    )
+    rotate.add_argument("--config", help="path to config.toml (default: ./config.toml if present)")
+    rotate.set_defaults(handler=_keys_rotate)
     check = commands.add_parser("check-text", help="one JSON verdict a line for the lines on stdin")
     add_check_text_arguments(check)
     check.set_defaults(handler=_check_text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,6 +53,9 @@ class Config:
     console: ConsoleConfig
     scheduler: dict[str, Any]
     tables: dict[str, dict[str, Any]]  # every table of the file, by name: messengers read their own
+    # after a sealing-key rotation: the key that was in use, still opening what it sealed until then
+    previous_sealing_key_file: Path | None = None
+    previous_sealing_key_until: datetime | None = None
 
     def section(self, name: str) -> Section:
         return Section(name, self.tables.get(name, {}), self.base_dir)
@@ -179,6 +183,41 @@ def _path(section: dict[str, Any], key: str, base: Path, default: Path) -> Path:
     return default if value is None else base / str(value)
 
 
+def _optional_path(section: dict[str, Any], key: str, base: Path) -> Path | None:
+    value = section.get(key)
+    return None if value is None else base / str(value)
+
+
+def _until(identity: dict[str, Any]) -> datetime | None:
+    """identity.previous_sealing_key_until: a TOML date-time with its offset (or such a string)."""
+    value = identity.get("previous_sealing_key_until")
+    if value is None:
+        if identity.get("previous_sealing_key_file") is not None:
+            raise ConfigError(
+                "identity.previous_sealing_key_file needs identity.previous_sealing_key_until: the end of "
+                "its overlap (`murmure keys rotate` sets both)"
+            )
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ConfigError(
+            "identity.previous_sealing_key_until must be a date and time with its offset, "
+            "e.g. 2026-12-08T09:00:00Z"
+        )
+    if identity.get("previous_sealing_key_file") is None and not os.environ.get(
+        "MURMURE_PREVIOUS_SEALING_KEY"
+    ):
+        raise ConfigError(
+            "identity.previous_sealing_key_until is set but no previous key: set "
+            "identity.previous_sealing_key_file (or MURMURE_PREVIOUS_SEALING_KEY), or remove the date"
+        )
+    return value.astimezone(UTC)
+
+
 def _database_url(database: dict[str, Any], base: Path, data_dir: Path) -> str:
     """The environment's URL as given; the file's with a relative SQLite path made relative to the file."""
     url = os.environ.get("MURMURE_DATABASE_URL") or str(
@@ -254,6 +293,8 @@ def load_config(path: Path | None) -> Config:
         database_url=url,
         pepper_file=_path(identity, "pepper_file", base, data_dir / "pepper"),
         sealing_key_file=_path(identity, "sealing_key_file", base, data_dir / "sealing.key"),
+        previous_sealing_key_file=_optional_path(identity, "previous_sealing_key_file", base),
+        previous_sealing_key_until=_until(identity),
         log_level=_log_level(logging_section),
         community=settings,
         console=ConsoleConfig(

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import secrets
 import stat
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from murmure.config import ConfigError
+from murmure.config import Config, ConfigError
 
 PEPPER_ENV = "MURMURE_PEPPER"
 SEALING_KEY_ENV = "MURMURE_SEALING_KEY"
+PREVIOUS_SEALING_KEY_ENV = "MURMURE_PREVIOUS_SEALING_KEY"
+# how long the previous sealing key still opens what it sealed: the longest a sealed value lives (a return
+# address, a reporter's key, a digest address: 7 days)
+ROTATION_OVERLAP = timedelta(days=7)
 
 
 def write_secret_file(path: Path, value: bytes) -> None:
@@ -65,3 +72,77 @@ def load_key(
         qualifier = "exactly" if exact else "at least"
         raise ConfigError(f"the {what} must be {qualifier} {length} bytes (base64 in {env} or its file)")
     return value, generated
+
+
+def load_previous_sealing_key(config: Config, now: datetime) -> tuple[bytes, datetime] | None:
+    """The previous sealing key and the end of its overlap, while it lasts; None before any rotation and
+    after its overlap (its file may then be deleted)."""
+    until = config.previous_sealing_key_until
+    if until is None or now >= until:
+        return None
+    value = _from_env(PREVIOUS_SEALING_KEY_ENV)
+    if value is None:
+        path = config.previous_sealing_key_file
+        if path is None or not path.exists():
+            raise ConfigError(
+                f"the previous sealing key ({path}) is missing, and it must open what it sealed until "
+                f"{until.isoformat()}: restore it, or set {PREVIOUS_SEALING_KEY_ENV}"
+            )
+        value = _read_secret_file(path, "previous sealing key")
+    if len(value) != 32:
+        raise ConfigError("the previous sealing key must be exactly 32 bytes")
+    return value, until
+
+
+@dataclass(frozen=True)
+class Rotation:
+    previous_file: Path
+    until: datetime
+
+
+def rotate_sealing_key(config: Config, now: datetime) -> Rotation:
+    """The current sealing key becomes the previous one (opening what it sealed for ``ROTATION_OVERLAP``), a
+    new one is generated, and the config file says so (``[identity]``). Running processes keep sealing with
+    the key they started with: restart them."""
+    if config.path is None:
+        raise ConfigError("rotating the sealing key needs a config file (--config): it records the overlap")
+    if os.environ.get(SEALING_KEY_ENV):
+        raise ConfigError(
+            f"the sealing key comes from {SEALING_KEY_ENV}: rotate it by hand: put its value in "
+            f"{PREVIOUS_SEALING_KEY_ENV}, a new key in {SEALING_KEY_ENV}, and set "
+            "identity.previous_sealing_key_until to 7 days from now in the config file"
+        )
+    if config.previous_sealing_key_until is not None and now < config.previous_sealing_key_until:
+        raise ConfigError(
+            "the previous rotation's overlap lasts until "
+            f"{config.previous_sealing_key_until.isoformat()}: rotating again now would lose what its key "
+            "sealed"
+        )
+    current = config.sealing_key_file
+    if not current.exists():
+        raise ConfigError(f"no sealing key at {current}: nothing to rotate (`murmure init` makes one)")
+    _read_secret_file(current, "sealing key")  # refused if open to others or not base64
+    previous = config.previous_sealing_key_file or current.with_name(current.name + ".previous")
+    until = (now.astimezone(UTC) + ROTATION_OVERLAP).replace(microsecond=0)
+    os.replace(current, previous)
+    write_secret_file(current, secrets.token_bytes(32))
+    _record_rotation(config.path, os.path.relpath(previous, config.base_dir), until)
+    return Rotation(previous, until)
+
+
+_ROTATION_KEYS = re.compile(r"^\s*previous_sealing_key_(?:file|until)\s*=.*\n?", re.M)
+
+
+def _record_rotation(path: Path, previous: str, until: datetime) -> None:
+    """Set the two keys in [identity] (other lines kept as they are)."""
+    text = _ROTATION_KEYS.sub("", path.read_text(encoding="utf-8"))
+    lines = (
+        f'previous_sealing_key_file = "{Path(previous).as_posix()}"\n'
+        f"previous_sealing_key_until = {until.strftime('%Y-%m-%dT%H:%M:%SZ')}\n"
+    )
+    header = re.search(r"^\[identity\][^\n]*\n", text, re.M)
+    if header is None:
+        text = text.rstrip("\n") + "\n\n[identity]\n" + lines
+    else:
+        text = text[: header.end()] + lines + text[header.end() :]
+    path.write_text(text, encoding="utf-8")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from bot.model import Community, CommunitySettings
 from bot.outbox import Outbox, Welcome
 from bot.ports import UnitOfWork
+from bot.usecases import authorship
 from bot.usecases.context import Context, Services
 
 # a preview nobody posted or cancelled is purged after a day
@@ -82,6 +83,7 @@ async def sweep(uow: UnitOfWork, services: Services) -> int:
     authors, repliers and reporters, counters of past periods, stale drafts, the texts of removed secrets
     and replies; returns how many."""
     now = services.clock.now()
+    await reseal(uow, services)
     erased = await uow.secrets.erase_expired_return_addresses(now)
     erased += await uow.secrets.erase_expired_ban_keys(now)
     erased += await uow.replies.erase_expired_ban_keys(now)
@@ -91,3 +93,18 @@ async def sweep(uow: UnitOfWork, services: Services) -> int:
     erased += await uow.secrets.erase_removed_texts(now - REMOVED_TEXT_WINDOW)
     erased += await uow.replies.erase_removed_texts(now - REMOVED_TEXT_WINDOW)
     return erased + await uow.digests.erase_expired(now)
+
+
+async def reseal(uow: UnitOfWork, services: Services) -> int:
+    """During a sealing key's overlap, the ban keys that opened only with the previous key are sealed again
+    with the new one: a secret waiting for moderators keeps its key past the overlap. (Return addresses,
+    reporters' keys, digest addresses and pending replies live at most the overlap's 7 days.)"""
+    if not services.sealer.rotating:
+        return 0
+    resealed = 0
+    for held in await uow.secrets.held_ban_keys():
+        fresh = services.sealer.reseal(held.sealed, authorship.ban_key_context(held.author_salt))
+        if fresh is not None:
+            await uow.secrets.replace_ban_key(held.secret_id, fresh)
+            resealed += 1
+    return resealed

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, or_, select, update
 
 from bot.model import QueueStatus, Secret, SecretStatus
-from bot.records import NewSecret
+from bot.records import HeldBanKey, NewSecret
 from storage.repositories.base import IN_CHUNK, Repository, to_secret
 from storage.tables import (
     DraftRow,
@@ -205,6 +205,20 @@ class SqlSecrets(Repository):
             SecretBanKeyRow.secret_id == secret_id, or_(SecretBanKeyRow.expires_at > now, waiting.exists())
         )
         return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def held_ban_keys(self) -> Sequence[HeldBanKey]:
+        query = select(SecretBanKeyRow.secret_id, SecretRow.author_salt, SecretBanKeyRow.sealed).join(
+            SecretRow, SecretRow.id == SecretBanKeyRow.secret_id
+        )
+        return [
+            HeldBanKey(sid, salt, sealed) for sid, salt, sealed in (await self._session.execute(query)).all()
+        ]
+
+    async def replace_ban_key(self, secret_id: int, sealed: bytes) -> None:
+        # the old row version holds a seal under the previous key only, which is dropped after its overlap
+        await self._session.execute(
+            update(SecretBanKeyRow).where(SecretBanKeyRow.secret_id == secret_id).values(sealed=sealed)
+        )
 
     async def erase_expired_ban_keys(self, now: datetime) -> int:
         waiting = select(QueueItemRow.secret_id).where(QueueItemRow.status == QueueStatus.OPEN.value)

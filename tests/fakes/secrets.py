@@ -13,6 +13,7 @@ from bot.model import (
 )
 from bot.records import (
     FeedQuery,
+    HeldBanKey,
     NewSecret,
 )
 from tests.fakes.state import FAR_FUTURE, Repo
@@ -153,6 +154,16 @@ class FakeSecrets(Repo):
         for sid in expired:
             del self.s.ban_keys[sid]
         return len(expired)
+
+    async def held_ban_keys(self) -> Sequence[HeldBanKey]:
+        return [
+            HeldBanKey(sid, self.s.secrets[sid].author_salt, key.sealed)
+            for sid, key in self.s.ban_keys.items()
+        ]
+
+    async def replace_ban_key(self, secret_id: int, sealed: bytes) -> None:
+        if secret_id in self.s.ban_keys:
+            self.s.ban_keys[secret_id] = replace(self.s.ban_keys[secret_id], sealed=sealed)
 
 
 class FakeFeeds(Repo):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.anonymity import new_token
 from bot.model import CommunitySettings, QueueCause, QueueStatus, SecretStatus, Token
 from bot.ports import Database
-from bot.records import FeedQuery, NewReply, NewSecret, SealedValue
+from bot.records import FeedQuery, HeldBanKey, NewReply, NewSecret, SealedValue
 from tests.storage.contract import KEY, NOW, OTHER, SALT, add_community, add_secret
 
 TOKEN = Token("a1b2c3d4e5f6g7h8i9j0")
@@ -195,3 +195,17 @@ async def test_a_communitys_digest_is_claimed_once_per_period(store: Database) -
         await uow.commit()
     async with store.unit_of_work() as uow:
         assert not await uow.digests.claim_community(first, "2026-11-25", NOW)
+
+
+async def test_held_ban_keys_are_listed_with_their_salt_and_sealed_again_in_place(store: Database) -> None:
+    """After a sealing-key rotation the sweep seals the kept ban keys again (bot/usecases/communities.py)."""
+    community_id = await add_community(store)
+    secret_id = await add_secret(store, community_id)
+    async with store.unit_of_work() as uow:
+        assert list(await uow.secrets.held_ban_keys()) == [HeldBanKey(secret_id, SALT, b"ban key")]
+        await uow.secrets.replace_ban_key(secret_id, b"sealed again")
+        await uow.commit()
+        assert await uow.secrets.ban_key(secret_id, NOW) == b"sealed again"
+        assert await uow.secrets.erase_expired_ban_keys(NOW + timedelta(hours=49)) == 1
+        await uow.commit()
+        assert list(await uow.secrets.held_ban_keys()) == []
