@@ -118,12 +118,14 @@ WORDS = Command(
         *_argument("words", "term", ArgumentKind.TEXT, required=False),
     ),
 )
+STATS = Command("stats", Place.ADMIN)
 SANCTIONS = (
     REMOVE,
     BAN,
     UNBAN,
     BANS,
     WORDS,
+    STATS,
 )  # direct moderation by the admins, in a community's or its moderators' chat, answered privately
 
 COMMANDS = (

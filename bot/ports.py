@@ -28,6 +28,7 @@ from bot.repositories import (
     SecretRepository,
 )
 from bot.sanction_ports import SanctionRepository
+from bot.stats import StatsRepository
 
 
 class Clock(Protocol):
@@ -89,6 +90,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     reply_moderation: ReplyModerationRepository
     sanctions: SanctionRepository
+    stats: StatsRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -53,6 +53,7 @@ from bot.messages import Alert, OutgoingMessage, Response, RichText, Say
 from bot.model import Community, CommunitySettings, FeedKind
 from bot.ports import Clock, Database, Directory, TextChecker, UnitOfWork
 from bot.refusals import Refused, RefusedBriefly
+from bot.stats import ChartRenderer
 from bot.usecases import (
     audit,
     browsing,
@@ -70,6 +71,7 @@ from bot.usecases import (
     replies,
     sanctions,
     settings,
+    stats,
     words,
     writing,
 )
@@ -91,11 +93,18 @@ class Murmure:
         text_filter: TextChecker,
         default_settings: CommunitySettings | None = None,
         features: Mapping[str, frozenset[commands.Feature]] | None = None,
+        charts: ChartRenderer | None = None,
     ) -> None:
         self._db = database
         self._features = features or {}  # per platform: which declared commands it offers (all when not said)
         self._services = Services(
-            directories, anonymizer, sealer, clock, text_filter, default_settings or CommunitySettings()
+            directories,
+            anonymizer,
+            sealer,
+            clock,
+            text_filter,
+            default_settings or CommunitySettings(),
+            charts,
         )
         self._digest_runs = DigestRuns(database, clock, directories)
         self._author_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -162,6 +171,7 @@ class Murmure:
             commands.UNBAN.name: lambda ctx: sanctions.unban(ctx, chat_ref, argument),
             commands.BANS.name: lambda ctx: sanctions.bans(ctx, chat_ref),
             commands.WORDS.name: lambda ctx: words.manage(ctx, chat_ref, argument),
+            commands.STATS.name: lambda ctx: stats.show(ctx, chat_ref),
         }
         use_case = use_cases.get(name.lower(), lambda ctx: say("error.unknown_command", command=name))
         return await self._run(actor, use_case)

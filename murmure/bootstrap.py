@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from adapters.charts import MatplotlibCharts
 from adapters.scheduler import Jobs
 from bot.anonymity import Anonymizer, Sealer
 from bot.clock import SystemClock
@@ -94,6 +95,7 @@ async def build_app(
         default_filter(),
         config.community,
         features=features,
+        charts=MatplotlibCharts(),
     )
     dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals, directories)
     return App(service, dispatcher, database, notes)

@@ -30,6 +30,7 @@ from bot.repositories import (
     SecretRepository,
 )
 from bot.sanction_ports import SanctionRepository
+from bot.stats import StatsRepository
 from storage.outbox_wakeup import OutboxWakeup
 from storage.repositories import (
     SqlCommunities,
@@ -47,6 +48,7 @@ from storage.repositories import (
     SqlReports,
     SqlSanctions,
     SqlSecrets,
+    SqlStats,
 )
 from storage.repositories.outbox import OUTBOX_WRITTEN
 
@@ -98,6 +100,7 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     reply_moderation: ReplyModerationRepository
     sanctions: SanctionRepository
+    stats: StatsRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], wakeup: OutboxWakeup, defaults: CommunitySettings
@@ -123,6 +126,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self._session)
         self.reply_moderation = SqlReplyModeration(self._session)
         self.sanctions = SqlSanctions(self._session, self._defaults)
+        self.stats = SqlStats(self._session)
         return self
 
     async def __aexit__(

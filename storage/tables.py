@@ -377,3 +377,14 @@ class ThreadNameRow(Base):
     secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"), primary_key=True)
     thread_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(40))
+
+
+class CommunityStatRow(Base):
+    """How many of a kind (posted, blocked, ...) a community had on one local day, for /stats: counts only."""
+
+    __tablename__ = "community_stats"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO local date
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -24,6 +24,7 @@ HELP = """Console commands:
   /audit [PAGE]          the demo group's moderation actions, page by page (its admins only)
   /remove N              remove the demo group's secret #N (its admins only)
   /ban N [24h|7d]        ban the author of #N, for a while or for good; /unban B lifts ban B; /bans lists them
+  /stats                 the demo group's figures of the last 7 and 30 days, a chart and text (its admins)
   /words add|remove|list the demo group's own word list: /words add [block] TERM, /words remove TERM
   /wait DURATION         let time pass (e.g. 10m, 2h): delayed cards and replies come out
   /help                  this help
@@ -96,6 +97,7 @@ class ConsoleSession:
         elif name in {command.name for command in commands.SANCTIONS}:
             responses = await self.service.sanction(self.actor(), GROUP_REF, name, rest)
             await self._show(responses, self.user.dm_ref, None)
+
         elif name == "wait":
             self._wait(rest)
         elif name == "help":

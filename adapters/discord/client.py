@@ -430,6 +430,9 @@ def install_commands(client: MurmureClient) -> None:
     async def words(interaction: discord.Interaction[Any], action: str, term: str | None = None) -> None:
         await sanction("words")(interaction, action=action, term=term)
 
+    async def stats(interaction: discord.Interaction[Any]) -> None:
+        await sanction("stats")(interaction)
+
     group = app_commands.Group(
         name=_name("murmure"),
         description=_describe("command.murmure"),
@@ -445,6 +448,7 @@ def install_commands(client: MurmureClient) -> None:
         commands.UNBAN: unban,
         commands.BANS: bans,
         commands.WORDS: words,
+        commands.STATS: stats,
     }
     for command in commands_for(Place.GROUP, FEATURES) + commands_for(Place.ADMIN, FEATURES):
         group.add_command(_slash(command, for_admins[command]))

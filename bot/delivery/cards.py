@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import ranking, render
+from bot import ranking, render, stats
 from bot.delivery.context import Chat, CommunityChat, DeliveryContext, DiscussionChat, NotYet
 from bot.delivery.registry import delivers
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import VISIBLE_STATUSES, Community, ReplyStatus, Secret, SecretStatus
 from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue, ReplyRefresh
+from bot.stats import StatKind
 
 # The right to send a card, renewed by the dispatcher while the send lasts (a platform's rate limit can
 # hold it back for long): a dead dispatcher's claim ends soon after it died. Longer than the outbox lease,
@@ -97,6 +98,9 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
         current = await uow.secrets.get(secret_id)
         if current is not None and current.status is SecretStatus.QUEUED:
             await uow.secrets.set_status(secret_id, SecretStatus.PUBLISHED)
+            community = await uow.communities.get(current.community_id)
+            if community is not None:
+                await stats.count(uow.stats, community, StatKind.PUBLISHED, ctx.clock.now())
         await uow.commit()
 
 

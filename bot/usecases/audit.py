@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+from bot import stats
 from bot.anonymity import ANIMALS
 from bot.community_settings import setting_named
 from bot.i18n import t
@@ -17,6 +18,7 @@ from bot.model import Community, ReportReason
 from bot.numbers import parse_id
 from bot.records import AuditEntry
 from bot.refusals import Refused
+from bot.stats import StatKind
 from bot.usecases import membership
 from bot.usecases.context import Context, say
 
@@ -25,6 +27,8 @@ AUTOMATIC = ""  # the moderator key of what the bot did by itself (a card hidden
 REPLY_MARK = "reply:"  # a detail about a reply under the secret
 DIRECT_MARK = "direct"  # a detail for an action typed as a command: "direct", or "direct:<ban number>"
 SETTING_MARK = "setting:"  # a detail naming the setting changed
+# the actions that take a secret or a reply down (a ban removes what it was given for): /stats counts them
+REMOVALS = frozenset({"remove", "ban", "ban_day", "ban_week", "ban_forever"})
 
 
 def scoped_key(ctx: Context, community: Community) -> str:
@@ -45,6 +49,8 @@ async def record(ctx: Context, community: Community, action: str, secret_id: int
     """An action of the moderator acting now."""
     entry = AuditEntry(community.id, scoped_key(ctx, community), action, secret_id, detail, ctx.now())
     await ctx.uow.moderation.audit(entry)
+    if action in REMOVALS:
+        await stats.count(ctx.uow.stats, community, StatKind.REMOVED, ctx.now())
 
 
 async def automatic(

@@ -12,6 +12,7 @@ from bot.i18n import current_locale, t
 from bot.messages import Alert, OutgoingMessage, Response, RichText, Say
 from bot.model import CommunitySettings
 from bot.ports import Clock, Directory, TextChecker, UnitOfWork
+from bot.stats import ChartRenderer
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Services:
     clock: Clock
     text_filter: TextChecker
     default_settings: CommunitySettings = field(default_factory=CommunitySettings)
+    charts: ChartRenderer | None = None  # /stats's chart (None: the figures as text only)
     # a member's community key -> when the platform last said "not a member": probes are not repeated for
     # every event (in memory only, like the router's locks)
     recent_noes: dict[str, datetime] = field(default_factory=dict)

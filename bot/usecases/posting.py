@@ -7,7 +7,7 @@ import secrets
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import delays, limits, render
+from bot import delays, limits, render, stats
 from bot.actions import Post
 from bot.anonymity import new_token, return_context
 from bot.i18n import t
@@ -17,6 +17,7 @@ from bot.moderation.verdict import Verdict
 from bot.outbox import CardDue, Outbox, QueueItemDue, ReplyDue
 from bot.records import NewReply, NewSecret, SealedAddress
 from bot.refusals import Refused, RefusedBriefly
+from bot.stats import StatKind
 from bot.usecases import audience, authorship, membership, replies, words
 from bot.usecases.context import Context, message
 from bot.usecases.writing import own_open_draft
@@ -40,6 +41,7 @@ async def post(ctx: Context, action: Post) -> list[Response]:
     listed = await words.check(ctx, community, draft.text)
     if listed.verdict is Verdict.BLOCK:
         await limits.add_strike(ctx.uow, ctx.keys, [community], now)
+        await stats.count(ctx.uow.stats, community, StatKind.BLOCKED, now)
         reasons = ", ".join(t(f"reason.{category}") for category in listed.categories)
         raise Refused("filter.blocked", reasons=reasons)
     if listed.verdict is Verdict.REVIEW and draft.verdict is Verdict.ALLOW:
@@ -78,6 +80,9 @@ async def post(ctx: Context, action: Post) -> list[Response]:
         )
     )
     await authorship.remember(ctx, secret.id)
+    await stats.count(ctx.uow.stats, community, StatKind.POSTED, now)
+    if cause is not None:
+        await stats.count(ctx.uow.stats, community, StatKind.HELD, now)
     await limits.count_secret(ctx.uow, ctx.keys, community, now)
     outbox = Outbox(ctx.uow, ctx.clock)
     if cause is not None:

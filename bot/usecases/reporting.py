@@ -4,6 +4,7 @@ it at once and asks the other moderators for a decision. Returns what to tell th
 
 from __future__ import annotations
 
+from bot import stats
 from bot.model import (
     VISIBLE_STATUSES,
     Community,
@@ -17,6 +18,7 @@ from bot.model import (
 )
 from bot.outbox import CardRefresh, Outbox, QueueItemDue, QueueItemRefresh, ReplyRefresh
 from bot.report_tally import ReportTally
+from bot.stats import StatKind
 from bot.usecases import audit
 from bot.usecases.context import Context
 from bot.usecases.threads import refresh_thread
@@ -34,6 +36,7 @@ async def after_report(
     """Queue (or count in) the report, hide what was reported when it must be; the acknowledgement's key."""
     uow = ctx.uow
     outbox = Outbox(uow, ctx.clock)
+    await stats.count(uow.stats, community, StatKind.REPORTED, ctx.now())
     # Reports a moderator already judged (an approval) don't count again: only the newer ones do.
     if reply is not None:
         since = await uow.reply_moderation.last_decision_at(reply.id)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import limits, render
+from bot import limits, render, stats
 from bot.actions import Cancel, ChooseCommunity, CycleTopic, PostLink, ReplyLink, ToggleWarning
 from bot.i18n import current_locale, t
 from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
@@ -16,6 +16,7 @@ from bot.moderation.duplicates import is_near_duplicate
 from bot.moderation.verdict import FilterResult, Verdict
 from bot.records import NewDraft, SealedValue
 from bot.refusals import Refused, RefusedBriefly
+from bot.stats import StatKind
 from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
 from bot.usecases import audience, authorship, membership, words
 from bot.usecases.context import Context, message, say
@@ -111,6 +112,8 @@ async def _secret_preview(ctx: Context, cleaned: str) -> list[Response]:
     result = await words.check(ctx, allowed[0] if len(allowed) == 1 else None, cleaned)
     if result.verdict is Verdict.BLOCK:
         await limits.add_strike(ctx.uow, ctx.keys, allowed, now)
+        for community in allowed:  # refused for each community it could have gone to
+            await stats.count(ctx.uow.stats, community, StatKind.BLOCKED, now)
         return [*care(result), *_rethought(result.categories, blocked=True)]
     recent = [s.text for s in await authorship.own_secrets(ctx, since=now - DUPLICATE_WINDOW)]
     if is_near_duplicate(cleaned, recent):
@@ -148,6 +151,7 @@ async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> l
     result = await words.check(ctx, reach.community, cleaned)
     if result.verdict is Verdict.BLOCK:
         await limits.add_strike(ctx.uow, ctx.keys, [reach.community], now)
+        await stats.count(ctx.uow.stats, reach.community, StatKind.BLOCKED, now)
     if result.verdict is not Verdict.ALLOW:
         # A reply is published at once or not at all: held replies would lose their context.
         return [*care(result), *_rethought(result.categories, blocked=result.verdict is Verdict.BLOCK)]

@@ -15,6 +15,7 @@ from storage.repositories.reply_moderation import SqlReplyModeration
 from storage.repositories.reports import SqlReports
 from storage.repositories.sanctions import SqlSanctions
 from storage.repositories.secrets import SqlSecrets
+from storage.repositories.stats import SqlStats
 
 __all__ = [
     "SqlCommunities",
@@ -32,4 +33,5 @@ __all__ = [
     "SqlReports",
     "SqlSanctions",
     "SqlSecrets",
+    "SqlStats",
 ]

@@ -11,6 +11,7 @@ from bot.dispatch import Dispatcher
 from bot.messages import Alert, EditPressed, Response, Say
 from bot.model import CommunitySettings, Token
 from bot.service import Murmure
+from bot.stats import ChartRenderer
 from tests.fakes import FakeDatabase, FakeDirectory, FakeMessenger, KeywordFilter, Sent
 from tests.support import FixedClock
 
@@ -23,7 +24,11 @@ ESTABLISHED = datetime(2020, 1, 1, tzinfo=UTC)
 
 class Harness:
     def __init__(
-        self, settings: CommunitySettings | None = None, members: int = 6, established: int | None = None
+        self,
+        settings: CommunitySettings | None = None,
+        members: int = 6,
+        established: int | None = None,
+        charts: ChartRenderer | None = None,
     ) -> None:
         self.db = FakeDatabase()  # the configuration's defaults: the settings below are the community's own
         self.clock = FixedClock()
@@ -45,6 +50,7 @@ class Harness:
             self.clock,
             KeywordFilter(),
             settings,
+            charts=charts,
         )
         self.dispatcher = Dispatcher(
             self.db, {PLATFORM: self.messenger}, sealer, self.clock, directories={PLATFORM: self.directory}

@@ -26,6 +26,7 @@ from bot.records import (
     SealedValue,
     WordEntry,
 )
+from bot.stats import StatKind
 
 
 @dataclass
@@ -61,6 +62,7 @@ class State:
     decided_at: dict[int, datetime] = field(default_factory=dict)
     sending: dict[int, datetime | None] = field(default_factory=dict)  # queue item id -> decision time
     items: dict[int, QueueItem] = field(default_factory=dict)
+    stats: dict[tuple[int, str, StatKind], int] = field(default_factory=dict)
     audit: list[tuple[int, str, datetime, str, int | None, str]] = field(default_factory=list)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

@@ -24,6 +24,7 @@ from bot.repositories import (
     SecretRepository,
 )
 from bot.sanction_ports import SanctionRepository
+from bot.stats import StatsRepository
 from tests.fakes.communities import FakeCommunities
 from tests.fakes.members import FakeDigests, FakeMembers, FakeOwnLists, FakePreferences
 from tests.fakes.moderation import FakeDrafts, FakeModeration
@@ -32,6 +33,7 @@ from tests.fakes.reply_moderation import FakeReplyModeration
 from tests.fakes.sanctions import FakeSanctions
 from tests.fakes.secrets import FakeFeeds, FakeSecrets
 from tests.fakes.state import State
+from tests.fakes.stats import FakeStats
 from tests.fakes.threads import FakeReactions, FakeReplies, FakeReports
 
 
@@ -53,6 +55,7 @@ class FakeUnitOfWork:
     outbox: OutboxRepository
     reply_moderation: ReplyModerationRepository
     sanctions: SanctionRepository
+    stats: StatsRepository
 
     def __init__(self, database: FakeDatabase) -> None:
         self._database = database
@@ -72,6 +75,7 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox(self)
         self.reply_moderation = FakeReplyModeration(self)
         self.sanctions = FakeSanctions(self)
+        self.stats = FakeStats(self)
         self.outbox_written = False
 
     @property

@@ -61,6 +61,8 @@ VALUES: dict[str, Any] = {
     "queue_items.status": "open",
     "audit_log.action": "remove",
     "audit_log.detail": "",
+    "community_stats.day": "2026-01-01",
+    "community_stats.kind": "posted",
     "outbox.status": "pending",
     "member_preferences.locale": "en",
     "digest_readers.platform": "console",
