@@ -64,7 +64,17 @@ async def test_the_whole_flow_in_a_discord_server(
                 "murmure",
             }
             admin = {o["name"]: o for o in commands["murmure"]["options"]}
-            assert list(admin) == ["setup", "settings", "audit", "remove", "ban", "unban", "bans", "words"]
+            assert list(admin) == [
+                "setup",
+                "settings",
+                "audit",
+                "remove",
+                "ban",
+                "unban",
+                "bans",
+                "words",
+                "stats",
+            ]
             (moderators,) = admin["setup"]["options"]
             assert moderators["name"] == "moderators" and moderators["description_localizations"].get("fr")
 
