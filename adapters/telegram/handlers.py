@@ -280,14 +280,8 @@ class TelegramHandlers:
                     await self._send(
                         chat, context.bot.username, response.message, topic_of(update.effective_message)
                     )
-                elif isinstance(response, Say):
-                    await context.bot.send_message(
-                        user.id,
-                        to_html(response.message.text),
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=keyboard(response.message, context.bot.username),
-                        link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    )
+                elif isinstance(response, Say):  # a file (/stats's chart) as a document, as drawn
+                    await send_to(context.bot, user.id, response.message)
         except Forbidden:
             await self._hint_start(chat, user, context, topic_of(update.effective_message))
 

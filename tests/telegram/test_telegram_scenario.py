@@ -148,7 +148,18 @@ async def test_the_whole_flow_in_a_telegram_group(
                 "help",
             ]
             assert [c["command"] for c in tg.commands(language, admins)] == [
-                *("linkmods", "topic", "settings", "audit", "remove", "ban", "unban", "bans", "words", "stats")
+                *(
+                    "linkmods",
+                    "topic",
+                    "settings",
+                    "audit",
+                    "remove",
+                    "ban",
+                    "unban",
+                    "bans",
+                    "words",
+                    "stats",
+                )
             ]
             assert tg.commands(language) == [] and tg.commands(language, {"type": "all_group_chats"}) == []
         assert {c["description"] for c in tg.commands("fr", private)} & {"Changer de langue"}

@@ -1,16 +1,16 @@
 """community stats: daily counters per community and kind (posted, published, held, blocked, reported,
 removed) for the admins' /stats; counts only, nothing about who
 
-Revision ID: 1004
-Revises: 1003
+Revision ID: 1006
+Revises: 1005
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '1004'
-down_revision = '1003'
+revision = '1006'
+down_revision = '1005'
 branch_labels = None
 depends_on = None
 
