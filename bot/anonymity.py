@@ -20,7 +20,7 @@ DM digest
 a moderator's alias     a community                                 ``HMAC(k_moderator, community ‖ person)``
 what the next DM means  the person, its target sealed               ``HMAC(k_pending, person)``
 own secrets (/mine)     the person, a padded list sealed under a    locator and key from ``scrypt(person)``
-                        key derived from them (never stored)
+and reply threads       key derived from them (never stored)
 ======================  ==========================================  ==========================================
 
 ``person`` is ``"platform:user_id"``; ``k_label = HMAC(pepper, "murmure/v2/" + label)``. Without the pepper
@@ -175,6 +175,13 @@ class PersonKeys:
     def own_list(self) -> tuple[str, bytes]:
         """(locator, key) of the sealed list of this person's secrets (see bot/own_list.py)."""
         return self._anonymizer.own_list_keys(self._person)
+
+    def own_threads(self) -> tuple[str, bytes]:
+        """(locator, key) of the sealed list of the threads this person replied in: a second row of the same
+        kind, its locator derived from the list key (never stored), so /export and /forget find their
+        replies without testing every thread."""
+        _, key = self._anonymizer.own_list_keys(self._person)
+        return hmac.digest(key, b"own-threads", "sha256").hex(), key
 
     def lock_id(self) -> str:
         """In memory only: one event of a person at a time."""

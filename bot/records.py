@@ -53,14 +53,6 @@ class DraftOwner:
 
 
 @dataclass(frozen=True)
-class ThreadKey:
-    """One member's key in one thread, as their replies carry it."""
-
-    secret_id: int
-    thread_key: str
-
-
-@dataclass(frozen=True)
 class HeldBanKey:
     """A secret's sealed ban key still kept, with the salt its seal is bound to (to seal it again under a new
     sealing key)."""

@@ -44,7 +44,6 @@ from bot.records import (
     ReporterRecord,
     SealedReporter,
     SealedValue,
-    ThreadKey,
     WordEntry,
 )
 
@@ -308,11 +307,6 @@ class ReplyRepository(Protocol):
         ...
 
     async def erase_expired_ban_keys(self, now: datetime) -> int: ...
-    async def threads_on(self, platform: str) -> Sequence[ThreadKey]:
-        """Every (thread, key) pair that replies of a platform carry, once each: a member finds theirs by
-        recomputing their thread key."""
-        ...
-
     async def of_thread(self, secret_id: int, thread_key: str) -> Sequence[ReplyPost]:
         """One member's replies in one thread, oldest first."""
         ...

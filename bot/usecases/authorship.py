@@ -1,6 +1,6 @@
 """Who wrote what, without storing it: a salted tag per secret ("is it mine?" is recomputed), the member's
-sealed list of their own secrets for /mine, and the author's community key sealed on a secret for a bounded
-window so that moderators can ban an author they never see."""
+sealed lists of their own secrets (/mine) and of the threads they replied in, and the author's community
+key sealed on a secret for a bounded window so that moderators can ban an author they never see."""
 
 from __future__ import annotations
 
@@ -72,9 +72,12 @@ async def replier_member_key(ctx: Context, reply: ReplyPost) -> str | None:
 
 async def own_secret_ids(ctx: Context) -> list[int]:
     """The ids of the member's latest secrets, oldest first."""
-    locator, key = ctx.keys.own_list()
-    stored = await ctx.uow.own_lists.get(locator)
-    return (own_list.open_list(stored.sealed, key, locator) or []) if stored else []
+    return await _ids(ctx, *ctx.keys.own_list())
+
+
+async def own_thread_ids(ctx: Context) -> list[int]:
+    """The ids of the secrets under which the member replied lately, oldest first."""
+    return await _ids(ctx, *ctx.keys.own_threads())
 
 
 async def own_secrets(ctx: Context, since: datetime | None = None) -> list[Secret]:
@@ -85,16 +88,26 @@ async def own_secrets(ctx: Context, since: datetime | None = None) -> list[Secre
 
 
 async def remember(ctx: Context, secret_id: int) -> None:
-    await _change(ctx, lambda ids: [*ids, secret_id])
+    await _change(ctx, ctx.keys.own_list(), lambda ids: [*ids, secret_id])
+
+
+async def remember_thread(ctx: Context, secret_id: int) -> None:
+    """A reply written under ``secret_id``: its thread goes to the end of the member's list, once."""
+    await _change(ctx, ctx.keys.own_threads(), lambda ids: [*(i for i in ids if i != secret_id), secret_id])
 
 
 async def forget(ctx: Context, secret_id: int) -> None:
-    await _change(ctx, lambda ids: [i for i in ids if i != secret_id])
+    await _change(ctx, ctx.keys.own_list(), lambda ids: [i for i in ids if i != secret_id])
 
 
-async def _change(ctx: Context, change: Callable[[list[int]], list[int]]) -> None:
-    """Rewrite the sealed list, again if another event of the same member changed it meanwhile."""
-    locator, key = ctx.keys.own_list()
+async def _ids(ctx: Context, locator: str, key: bytes) -> list[int]:
+    stored = await ctx.uow.own_lists.get(locator)
+    return (own_list.open_list(stored.sealed, key, locator) or []) if stored else []
+
+
+async def _change(ctx: Context, keys: tuple[str, bytes], change: Callable[[list[int]], list[int]]) -> None:
+    """Rewrite a sealed list, again if another event of the same member changed it meanwhile."""
+    locator, key = keys
     for _ in range(SAVE_ATTEMPTS):
         stored = await ctx.uow.own_lists.get(locator)
         ids = (own_list.open_list(stored.sealed, key, locator) or []) if stored else []
@@ -103,4 +116,4 @@ async def _change(ctx: Context, change: Callable[[list[int]], list[int]]) -> Non
             locator, sealed, stored.version if stored else None, secrets.token_hex(16)
         ):
             return
-    raise RuntimeError("the member's list of secrets kept changing")
+    raise RuntimeError("the member's list kept changing")

@@ -99,8 +99,8 @@ async def unlink(ctx: Context, found: OwnWriting) -> None:
                 context = authorship.reply_ban_key_context(new_key, reply.created_at)
                 resealed[reply.id] = ctx.services.sealer.seal(member_key, context)
         await ctx.uow.replies.rekey(thread.secret_id, thread.thread_key, new_key, resealed)
-    locator, _ = ctx.keys.own_list()
-    await ctx.uow.own_lists.delete(locator)
+    for locator, _ in (ctx.keys.own_list(), ctx.keys.own_threads()):
+        await ctx.uow.own_lists.delete(locator)
     for draft in await ctx.uow.drafts.owners():
         if ctx.keys.drafted(draft.salt, draft.tag):
             await ctx.uow.drafts.delete(draft.draft_id)

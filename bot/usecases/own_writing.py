@@ -1,10 +1,9 @@
-"""What a member's own keys reach at the moment they ask, and nothing else: their latest secrets (the sealed
-list that opens with their per-person key, each checked against its salted tag) and their replies (their
-thread key recomputed for each thread of their platform, the only way to tell a reply is theirs)."""
+"""What a member's own keys reach at the moment they ask, and nothing else: their latest secrets and the
+threads they replied in lately (two sealed lists that open with their per-person key), each secret checked
+against its salted tag, each thread's replies found under their thread key, recomputed."""
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 
 from bot.model import ReplyPost, ReplyStatus, Secret, SecretStatus
@@ -40,13 +39,10 @@ class OwnWriting:
 
 async def own_writing(ctx: Context) -> OwnWriting:
     secrets = await authorship.own_secrets(ctx)
-    mine: dict[int, str] = {}
     threads: list[OwnThread] = []
-    for candidate in await ctx.uow.replies.threads_on(ctx.actor.platform):
-        key = mine.get(candidate.secret_id)
-        if key is None:
-            key = mine[candidate.secret_id] = ctx.keys.thread(candidate.secret_id)
-        if hmac.compare_digest(key, candidate.thread_key):
-            replies = await ctx.uow.replies.of_thread(candidate.secret_id, candidate.thread_key)
-            threads.append(OwnThread(candidate.secret_id, key, tuple(replies)))
+    for secret_id in reversed(await authorship.own_thread_ids(ctx)):
+        key = ctx.keys.thread(secret_id)
+        replies = await ctx.uow.replies.of_thread(secret_id, key)
+        if replies:
+            threads.append(OwnThread(secret_id, key, tuple(replies)))
     return OwnWriting(tuple(secrets), tuple(threads))

@@ -143,6 +143,7 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
         )
     )
     await limits.count_reply(ctx.uow, ctx.keys, reach.community, now)
+    await authorship.remember_thread(ctx, draft.secret_id)
     delay = reach.community.settings.publication_delay_seconds
     # the reply waits like a card; its count on the card and its points follow once it is out
     await Outbox(ctx.uow, ctx.clock).add(ReplyDue(reply.id), delay=delays.random_wait(delay))

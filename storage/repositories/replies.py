@@ -8,15 +8,13 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from bot.model import QueueStatus, ReplyPost, ReplyStatus
-from bot.records import NewReply, ThreadKey
+from bot.records import NewReply
 from storage.repositories.base import IN_CHUNK, Repository, insert_for, to_reply
 from storage.tables import (
-    CommunityRow,
     QueueItemRow,
     ReplyBanKeyRow,
     ReplyReportRow,
     ReplyRow,
-    SecretRow,
     ThreadNameRow,
 )
 
@@ -96,17 +94,6 @@ class SqlReplies(Repository):
     async def erase_expired_ban_keys(self, now: datetime) -> int:
         result = await self._session.execute(delete(ReplyBanKeyRow).where(ReplyBanKeyRow.expires_at <= now))
         return int(result.rowcount)  # type: ignore[attr-defined]
-
-    async def threads_on(self, platform: str) -> Sequence[ThreadKey]:
-        query = (
-            select(ReplyRow.secret_id, ReplyRow.thread_key)
-            .join(SecretRow, SecretRow.id == ReplyRow.secret_id)
-            .join(CommunityRow, CommunityRow.id == SecretRow.community_id)
-            .where(CommunityRow.platform == platform, ReplyRow.thread_key != "")
-            .distinct()
-            .order_by(ReplyRow.secret_id, ReplyRow.thread_key)
-        )
-        return [ThreadKey(int(sid), key) for sid, key in (await self._session.execute(query)).all()]
 
     async def of_thread(self, secret_id: int, thread_key: str) -> Sequence[ReplyPost]:
         query = (

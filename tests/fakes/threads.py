@@ -19,7 +19,6 @@ from bot.records import (
     NewReport,
     ReporterRecord,
     SealedReporter,
-    ThreadKey,
 )
 from tests.fakes.state import Repo
 
@@ -63,15 +62,6 @@ class FakeReplies(Repo):
         for rid in expired:
             del self.s.reply_ban_keys[rid]
         return len(expired)
-
-    async def threads_on(self, platform: str) -> Sequence[ThreadKey]:
-        found = set()
-        for reply in self.s.replies.values():
-            secret = self.s.secrets.get(reply.secret_id)
-            community = self.s.communities.get(secret.community_id) if secret else None
-            if community is not None and community.platform == platform and reply.thread_key:
-                found.add(ThreadKey(reply.secret_id, reply.thread_key))
-        return sorted(found, key=lambda k: (k.secret_id, k.thread_key))
 
     async def of_thread(self, secret_id: int, thread_key: str) -> Sequence[ReplyPost]:
         return sorted(

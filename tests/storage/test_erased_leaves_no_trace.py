@@ -123,8 +123,8 @@ async def _forget_remove_and_cut(h: StoredHarness, database: SqlDatabase) -> Non
     removed = await _secret_written(h, database, "u4", REMOVED_SECRET, topic=False)
     u5, u3 = h.anonymizer.keys(PLATFORM, "u5"), h.anonymizer.keys(PLATFORM, "u3")
     h.forgotten_keys = (
-        forgotten.author_tag, cut.author_tag, u5.thread(cut.id), u5.own_list()[0], u3.own_list()[0],
-        u5.preference(),
+        forgotten.author_tag, cut.author_tag, u5.thread(cut.id), u5.own_list()[0], u5.own_threads()[0],
+        u3.own_list()[0], u5.preference(),
     )  # fmt: skip
     h.forgotten_salts = (forgotten.author_salt, cut.author_salt)
     assert "sont effacés" in text_of(await h.press("u5", Forget(erase=True, confirmed=True)))
