@@ -142,9 +142,18 @@ class PersonKeys:
         """A report on one reply."""
         return self._anonymizer.mac("report", b"reply:%d" % reply_id, self._person)
 
+    def uncrowned_thread(self, secret_id: int) -> str:
+        """The author's other key in their own secret's thread, for replies posted without the 👑: another
+        pseudonym, which nothing ties to their crowned replies."""
+        return self._anonymizer.mac("thread", b"uncrowned:%d" % secret_id, self._person)
+
+    def thread_keys(self, secret_id: int) -> tuple[str, str]:
+        """Every key this person may hold in one thread (as a replier; as its author without the crown)."""
+        return self.thread(secret_id), self.uncrowned_thread(secret_id)
+
     def wrote_reply(self, secret_id: int, thread_key: str) -> bool:
         """Is this reply mine? Its thread key is recomputed."""
-        return hmac.compare_digest(self.thread(secret_id), thread_key)
+        return any(hmac.compare_digest(key, thread_key) for key in self.thread_keys(secret_id))
 
     def period(self, what: str, community_id: int, period: str) -> str:
         """A counter of ``what`` (secrets, replies, strikes) in one community during one period."""

@@ -12,6 +12,7 @@ from bot.actions import (
     Moderate,
     Page,
     Post,
+    PostWithoutCrown,
     React,
     RemoveFor,
     ReplyLink,
@@ -132,7 +133,9 @@ def preview(
     communities: Sequence[Community],
     secret_number: str | None,
     readers: Mapping[int, int | None] | None = None,
+    author: bool = False,
 ) -> OutgoingMessage:
+    """``author``: a reply by the secret's own author, who chooses to sign it 👑 or not."""
     counts = readers or {}
     did = draft.id
     if draft.kind is DraftKind.REPLY:
@@ -174,12 +177,13 @@ def preview(
         reasons = ", ".join(t_in(locale, f"reason.{category}") for category in draft.reason_categories)
         notes.append(t_in(locale, "preview.review_note", reasons=reasons))
     post_label = t_in(locale, "preview.submit_review" if draft.verdict is Verdict.REVIEW else "preview.post")
-    rows.append(
-        (
-            Button(post_label, Post(did)),
-            Button(t_in(locale, "preview.cancel"), Cancel(did)),
-        )
-    )
+    cancel = Button(t_in(locale, "preview.cancel"), Cancel(did))
+    if author and draft.kind is DraftKind.REPLY:
+        notes.append(t_in(locale, "preview.author_choice"))
+        rows.append((Button(t_in(locale, "preview.post_crowned"), Post(did)),))
+        rows.append((Button(t_in(locale, "preview.post_uncrowned"), PostWithoutCrown(did)), cancel))
+    else:
+        rows.append((Button(post_label, Post(did)), cancel))
     if notes:
         text = text + RichText.plain("\n\n" + "\n".join(notes))
     return OutgoingMessage(text, tuple(rows))

@@ -29,6 +29,7 @@ from bot.actions import (
     Page,
     Post,
     PostLink,
+    PostWithoutCrown,
     React,
     RemoveFor,
     ReplyLink,
@@ -331,7 +332,7 @@ async def _press(ctx: Context, action: Action | None) -> list[Response]:
             return await writing.cycle_topic(ctx, action)
         case Cancel():
             return await writing.cancel(ctx, action)
-        case Post():
+        case Post() | PostWithoutCrown():
             return await posting.post(ctx, action)
         case React():
             return await reacting.react(ctx, action)

@@ -24,6 +24,7 @@ TEXTS = {
         "secret": "I have been pretending to like jazz for three years to impress my flatmate.",
         "preview": "Preview",
         "post": "Post",
+        "post_crowned": "Post as",
         "sent": "will appear in Demo group as #1",
         "reply_button": "Reply",
         "report_button": "Report",
@@ -50,6 +51,7 @@ TEXTS = {
         "secret": "Je fais semblant d'aimer le jazz depuis trois ans pour impressionner ma colocataire.",
         "preview": "Aperçu",
         "post": "Publier",
+        "post_crowned": "Publier en",
         "sent": "va apparaître dans Demo group en #1",
         "reply_button": "Répondre",
         "report_button": "Signaler",
@@ -115,10 +117,10 @@ async def run_scenario(flow: ConsoleFlow, say: dict[str, str]) -> None:
     printed = await flow.send(f"/click {say['post']}")
     assert flow.last_reply(printed).body.split("\n")[0] == pseudonym
 
-    # alice answers in the same thread, as the author
+    # alice answers in the same thread, as the author (she chooses the crown)
     await flow.as_("alice", f"/click {card.id} {say['reply_button']}")
     await flow.send(say["alice_reply"])
-    printed = await flow.send(f"/click {say['post']}")
+    printed = await flow.send(f"/click {say['post_crowned']}")
     answer = flow.last_reply(printed)
     assert answer.body.split("\n")[0] == f"💬 {say['author']}" and say["alice_reply"] in answer.body
 

@@ -38,6 +38,14 @@ class Post(Action):
 
 
 @dataclass(frozen=True)
+class PostWithoutCrown(Action):
+    """The author of a secret posts their reply in its thread without the 👑 (under another pseudonym)."""
+
+    code = "postq"
+    draft: int
+
+
+@dataclass(frozen=True)
 class Cancel(Action):
     code = "cancel"
     draft: int

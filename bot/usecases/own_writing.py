@@ -41,8 +41,9 @@ async def own_writing(ctx: Context) -> OwnWriting:
     secrets = await authorship.own_secrets(ctx)
     threads: list[OwnThread] = []
     for secret_id in reversed(await authorship.own_thread_ids(ctx)):
-        key = ctx.keys.thread(secret_id)
-        replies = await ctx.uow.replies.of_thread(secret_id, key)
-        if replies:
-            threads.append(OwnThread(secret_id, key, tuple(replies)))
+        # a replier's key, and an author's key for the replies they posted without the 👑
+        for key in ctx.keys.thread_keys(secret_id):
+            replies = await ctx.uow.replies.of_thread(secret_id, key)
+            if replies:
+                threads.append(OwnThread(secret_id, key, tuple(replies)))
     return OwnWriting(tuple(secrets), tuple(threads))

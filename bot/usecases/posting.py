@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot import delays, limits, render, stats
-from bot.actions import Post
+from bot.actions import Post, PostWithoutCrown
 from bot.anonymity import new_token, return_context
 from bot.i18n import t
 from bot.messages import EditPressed, Response
@@ -26,10 +26,10 @@ RETURN_ADDRESS_LIFETIME = timedelta(days=7)
 PSEUDONYM_ATTEMPTS = 64
 
 
-async def post(ctx: Context, action: Post) -> list[Response]:
+async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     draft = await own_open_draft(ctx, action.draft)
     if draft.kind is DraftKind.REPLY:
-        return await _post_reply(ctx, draft)
+        return await _post_reply(ctx, draft, crowned=isinstance(action, Post))
     if draft.community_id is None:
         raise RefusedBriefly("preview.choose")
     community = await membership.member_community(ctx, draft.community_id)
@@ -112,7 +112,7 @@ async def _hold_cause(ctx: Context, community: Community, draft: Draft) -> Queue
     return None
 
 
-async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
+async def _post_reply(ctx: Context, draft: Draft, crowned: bool) -> list[Response]:
     if draft.secret_id is None:
         raise RefusedBriefly("error.stale")
     reach = await membership.in_reach(ctx, await ctx.uow.secrets.get(draft.secret_id))
@@ -124,6 +124,9 @@ async def _post_reply(ctx: Context, draft: Draft) -> list[Response]:
     await ctx.uow.drafts.delete(draft.id)
     by_author = authorship.wrote(ctx, reach.secret)
     thread_key = ctx.keys.thread(draft.secret_id)
+    if by_author and not crowned:
+        # the author's choice: no 👑, under a pseudonym of its own that nothing ties to their crowned replies
+        by_author, thread_key = False, ctx.keys.uncrowned_thread(draft.secret_id)
     pseudonym = await _pseudonym_in(ctx, draft.secret_id, thread_key)
     reply = await ctx.uow.replies.add(
         NewReply(

@@ -169,7 +169,11 @@ async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> l
         )
     )
     await set_pending_input(ctx, None)
-    return [*care(result), Say(render.preview(ctx.locale, draft, (), reach.secret.shown_number))]
+    author = authorship.wrote(ctx, reach.secret)
+    return [
+        *care(result),
+        Say(render.preview(ctx.locale, draft, (), reach.secret.shown_number, author=author)),
+    ]
 
 
 async def _banned(ctx: Context, community: Community) -> bool:
