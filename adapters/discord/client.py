@@ -382,21 +382,21 @@ def install_commands(client: MurmureClient) -> None:
                 t_on(PLATFORM, locale, "discord.readers_uncountable"), ephemeral=True
             )
             return
-        if not await only_admins_read(moderators, channel, lambda user_id: _fetch_member(guild, user_id)):
-            # the queue shows held secrets: a role or member who doesn't administer the community can't
-            # read it (checked again before each item goes out)
-            await interaction.response.send_message(
-                t_on(PLATFORM, locale, "discord.moderators_not_admins"), ephemeral=True
-            )
-            return
-        ref = community_ref(guild.id, channel.id)
-        title = f"{guild.name} #{getattr(channel, 'name', channel.id)}"
-        await client.murmure.register_community(PLATFORM, ref, title)
-        await client.murmure.link_moderation_chat(PLATFORM, ref, community_ref(guild.id, moderators.id))
-        await interaction.response.send_message(
-            t_on(PLATFORM, locale, "discord.setup_done", community=title, moderators=f"#{moderators.name}"),
-            ephemeral=True,
-        )
+
+        async def finish() -> list[Response]:
+            """Checks that ask Discord (one member at a time) and the registration, past the deadline if
+            they must: ``respond_in_time`` defers the interaction first."""
+            if not await only_admins_read(moderators, channel, lambda user_id: _fetch_member(guild, user_id)):
+                # the queue shows held secrets: a role or member who doesn't administer the community can't
+                # read it (checked again before each item goes out)
+                return _said(locale, "discord.moderators_not_admins")
+            ref = community_ref(guild.id, channel.id)
+            title = f"{guild.name} #{getattr(channel, 'name', channel.id)}"
+            await client.murmure.register_community(PLATFORM, ref, title)
+            await client.murmure.link_moderation_chat(PLATFORM, ref, community_ref(guild.id, moderators.id))
+            return _said(locale, "discord.setup_done", community=title, moderators=f"#{moderators.name}")
+
+        await respond_in_time(interaction, finish())
 
     async def settings(interaction: discord.Interaction[Any]) -> None:
         await _about_this_channel(interaction, client.murmure.settings)
@@ -464,6 +464,10 @@ def reply_payload(message: discord.Message) -> str | None:
             if custom_id.startswith(LINK_PREFIX) and isinstance(decode_link(payload), ReplyLink):
                 return payload
     return None
+
+
+def _said(locale: str, key: str, /, **params: object) -> list[Response]:
+    return [Say(OutgoingMessage(RichText.plain(t_on(PLATFORM, locale, key, **params))))]
 
 
 def _slash(command: Command, callback: Any) -> app_commands.Command[Any, Any, Any]:

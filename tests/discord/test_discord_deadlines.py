@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.discord.harness import TEXT_ID, USERS, Discord, running_discord, uid
+from tests.discord.harness import (
+    GENERAL,
+    GUILD,
+    MODS,
+    TEXT_ID,
+    USERS,
+    Discord,
+    populate,
+    running_discord,
+    uid,
+)
 from tests.emulators.discord import DiscordEmulator, Member
 
 COMMUNITIES = 50
@@ -68,3 +78,25 @@ async def test_every_interaction_is_acknowledged_within_3_s_with_50_communities_
             assert max(delays.values()) < 3.0, sorted(round(s, 2) for s in delays.values())
             # and the answers do come, with every community the member is in
             await dc.wait_until(lambda: "Fifty servers" in (submitted.original().content or ""), within=15)
+
+
+async def test_setup_is_acknowledged_before_it_asks_discord_about_each_moderator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Setup checks every member given the moderators' channel by name, one request each: with six of them
+    and 600 ms a request that is past the deadline, so the interaction is deferred first."""
+    async with DiscordEmulator() as dc:
+        await populate(dc)
+        everyone = [uid(name) for name in USERS]
+        dc.make_private(MODS, everyone)
+        for user_id in everyone:
+            dc.make_moderator(GUILD, user_id)
+        async with running_discord(tmp_path, monkeypatch, dc) as d:
+            dc.latency = 0.6
+            setup = await dc.user_runs_command(
+                uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup", options={"moderators": MODS}
+            )
+            await setup.response()
+            assert setup.ack_delay is not None and setup.ack_delay < 3.0, setup.ack_delay
+            done = await d.until(GENERAL, "is now a Murmure community", within=15)
+            assert done.ephemeral
