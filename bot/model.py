@@ -174,7 +174,6 @@ class Secret:
     token: Token  # what buttons and links carry instead of the id: random, so it orders and counts nothing
     collection: str | None = None
     points: float = 0.0  # engagement for ranking: see bot/ranking.py
-    thread_ref: str | None = None  # its card's copy in the community's discussion chat: replies go under it
 
     @property
     def shown_number(self) -> str:

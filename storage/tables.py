@@ -126,6 +126,17 @@ class DraftRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class DiscussionCopyRow(Base):
+    """A message of a community's chat as copied into its discussion chat (Telegram's automatic forward of a
+    channel post): replies to a card go under its copy. Message ids only."""
+
+    __tablename__ = "discussion_copies"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    message_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    copy_ref: Mapped[str] = mapped_column(String(64))
+
+
 class SecretRow(Base):
     __tablename__ = "secrets"
     __table_args__ = (
@@ -146,7 +157,6 @@ class SecretRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     card_ref: Mapped[str | None] = mapped_column(String(64))
-    thread_ref: Mapped[str | None] = mapped_column(String(64))
     author_locale: Mapped[str] = mapped_column(String(8))
     token: Mapped[str] = mapped_column(String(32))  # buttons and links carry this, not the id
     collection: Mapped[str | None] = mapped_column(String(32))

@@ -119,11 +119,19 @@ async def refresh_card(ctx: DeliveryContext, refresh: CardRefresh) -> None:
     await ctx.edit(chat, target, card_ref, message)
 
 
-def replies_target(community: Community, secret: Secret) -> tuple[Chat, ChatTarget]:
-    """Where replies to a secret go: as comments under its card's copy in the community's discussion chat
-    (a Telegram channel's discussion group), else under the card, in its topic."""
-    if community.discussion_ref is not None and secret.thread_ref is not None:
-        target = ChatTarget(community.platform, community.discussion_ref, reply_to=secret.thread_ref)
+async def card_copy(ctx: DeliveryContext, community: Community, secret: Secret) -> str | None:
+    """The card's copy in the community's discussion chat, if it has one and the copy is known."""
+    if community.discussion_ref is None or secret.card_ref is None:
+        return None
+    async with ctx.db.unit_of_work() as uow:
+        return await uow.communities.copy_of(community.id, secret.card_ref)
+
+
+def replies_target(community: Community, secret: Secret, copy: str | None) -> tuple[Chat, ChatTarget]:
+    """Where replies to a secret go: as comments under its card's ``copy`` in the community's discussion
+    chat (a Telegram channel's discussion group), else under the card, in its topic."""
+    if community.discussion_ref is not None and copy is not None:
+        target = ChatTarget(community.platform, community.discussion_ref, reply_to=copy)
         return DiscussionChat(community.id), target
     target = ChatTarget(
         community.platform,
@@ -150,13 +158,10 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     moment = ctx.clock.now()
     if secret.card_ref is None:
         raise NotYet(moment + REPLY_WAITS_FOR_CARD)
-    if (
-        community.discussion_ref is not None
-        and secret.thread_ref is None
-        and moment < reply.created_at + DISCUSSION_WAIT
-    ):
+    copy = await card_copy(ctx, community, secret)
+    if community.discussion_ref is not None and copy is None and moment < reply.created_at + DISCUSSION_WAIT:
         raise NotYet(moment + REPLY_WAITS_FOR_CARD)  # the card's copy in the discussion chat isn't known yet
-    chat, target = replies_target(community, secret)
+    chat, target = replies_target(community, secret, copy)
     message = render.reply_message(community.settings.locale, reply)
     ref = await ctx.send(chat, target, message)
     async with ctx.db.unit_of_work() as uow:
@@ -186,7 +191,7 @@ async def refresh_reply(ctx: DeliveryContext, refresh: ReplyRefresh) -> None:
         return
     if reply.message_ref is None or secret.card_ref is None:
         return  # not out: it will go out (or not) as it is then
-    chat, target = replies_target(community, secret)
+    chat, target = replies_target(community, secret, await card_copy(ctx, community, secret))
     message = render.reply_message(community.settings.locale, reply, secret.status in VISIBLE_STATUSES)
     later = ctx.next_edit_at(target, reply.message_ref)
     if later is not None:

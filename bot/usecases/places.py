@@ -39,10 +39,10 @@ async def link_discussion(uow: UnitOfWork, platform: str, chat_ref: str, discuss
 async def card_copied(
     uow: UnitOfWork, platform: str, chat_ref: str, card_ref: str, discussion_ref: str, copy_ref: str
 ) -> None:
-    """The platform copied a card into the community's discussion chat: replies to it go under the copy."""
+    """The platform copied a message of the community's chat into its discussion chat: if it is a card (it
+    may not be recorded as one yet), replies to it go under the copy."""
     if not await link_discussion(uow, platform, chat_ref, discussion_ref):
         return
     community = await uow.communities.by_chat(platform, chat_ref)
-    secret = await uow.secrets.by_card(community.id, card_ref) if community is not None else None
-    if secret is not None and secret.thread_ref is None:
-        await uow.secrets.set_thread_ref(secret.id, copy_ref)
+    if community is not None:
+        await uow.communities.add_copy(community.id, card_ref, copy_ref)

@@ -79,7 +79,6 @@ def to_secret(row: SecretRow) -> Secret:
         Token(row.token),
         row.collection,
         row.points,
-        row.thread_ref,
     )
 
 

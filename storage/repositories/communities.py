@@ -25,6 +25,7 @@ from storage.repositories.base import (
 from storage.tables import (
     CommunityRow,
     CommunityWordRow,
+    DiscussionCopyRow,
 )
 
 
@@ -127,6 +128,19 @@ class SqlCommunities(Repository):
         await self._session.execute(
             update(CommunityRow).where(CommunityRow.id == community_id).values(discussion_ref=discussion_ref)
         )
+
+    async def add_copy(self, community_id: int, message_ref: str, copy_ref: str) -> None:
+        if await self.copy_of(community_id, message_ref) is None:
+            self._session.add(
+                DiscussionCopyRow(community_id=community_id, message_ref=message_ref, copy_ref=copy_ref)
+            )
+            await self._session.flush()
+
+    async def copy_of(self, community_id: int, message_ref: str) -> str | None:
+        query = select(DiscussionCopyRow.copy_ref).where(
+            DiscussionCopyRow.community_id == community_id, DiscussionCopyRow.message_ref == message_ref
+        )
+        return (await self._session.execute(query)).scalar_one_or_none()
 
     async def move(self, platform: str, old_chat_ref: str, new_chat_ref: str) -> None:
         await self._session.execute(

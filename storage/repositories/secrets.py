@@ -73,18 +73,6 @@ class SqlSecrets(Repository):
         ).scalar_one_or_none()
         return to_secret(row) if row else None
 
-    async def by_card(self, community_id: int, card_ref: str) -> Secret | None:
-        query = select(SecretRow).where(
-            SecretRow.community_id == community_id, SecretRow.card_ref == card_ref
-        )
-        row = (await self._session.execute(query.execution_options(populate_existing=True))).scalar()
-        return to_secret(row) if row else None
-
-    async def set_thread_ref(self, secret_id: int, thread_ref: str) -> None:
-        await self._session.execute(
-            update(SecretRow).where(SecretRow.id == secret_id).values(thread_ref=thread_ref)
-        )
-
     async def get_many(self, secret_ids: Sequence[int]) -> Sequence[Secret]:
         ids = list(secret_ids)
         found: list[Secret] = []

@@ -96,6 +96,12 @@ class FakeCommunities(Repo):
             self.s.communities[community_id], discussion_ref=discussion_ref
         )
 
+    async def add_copy(self, community_id: int, message_ref: str, copy_ref: str) -> None:
+        self.s.discussion_copies.setdefault((community_id, message_ref), copy_ref)
+
+    async def copy_of(self, community_id: int, message_ref: str) -> str | None:
+        return self.s.discussion_copies.get((community_id, message_ref))
+
     async def move(self, platform: str, old_chat_ref: str, new_chat_ref: str) -> None:
         for cid, c in list(self.s.communities.items()):
             if c.platform != platform:

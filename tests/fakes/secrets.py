@@ -39,15 +39,6 @@ class FakeSecrets(Repo):
     async def by_token(self, token: str) -> Secret | None:
         return next((s for s in self.s.secrets.values() if s.token == token), None)
 
-    async def by_card(self, community_id: int, card_ref: str) -> Secret | None:
-        return next(
-            (s for s in self.s.secrets.values() if s.community_id == community_id and s.card_ref == card_ref),
-            None,
-        )
-
-    async def set_thread_ref(self, secret_id: int, thread_ref: str) -> None:
-        self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], thread_ref=thread_ref)
-
     async def get_many(self, secret_ids: Sequence[int]) -> Sequence[Secret]:
         return [self.s.secrets[i] for i in set(secret_ids) if i in self.s.secrets]
 

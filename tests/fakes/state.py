@@ -47,6 +47,9 @@ class State:
     public_since: dict[int, datetime] = field(default_factory=dict)
     thread_names: dict[tuple[int, str], str] = field(default_factory=dict)
     published_at: dict[int, datetime] = field(default_factory=dict)
+    discussion_copies: dict[tuple[int, str], str] = field(
+        default_factory=dict
+    )  # (community, message) -> copy
     member_digest_runs: set[tuple[str, str]] = field(default_factory=set)
     locales: dict[str, str] = field(default_factory=dict)
     pending: dict[str, SealedValue] = field(default_factory=dict)

@@ -33,7 +33,10 @@ from storage.tables import Base
 LEFT_EMPTY: dict[tuple[str, str], str] = {
     ("communities", "topic_ref"): "none: cards keep going to the chat's main topic",
     ("communities", "discussion_ref"): "none: replies keep going under the cards, in the same chat",
-    ("secrets", "thread_ref"): "none: a card's copy in a discussion chat is learnt when Telegram forwards it",
+    (
+        "secrets",
+        "thread_ref",
+    ): "none: learnt from Telegram's forwards (1005; 1007 moves it to discussion_copies)",
 }
 
 # Plausible values for columns the core reads as enums or formats; any other column gets one by its type.
