@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.i18n import SUPPORTED_LOCALES, t
-from bot.model import COLLECTIONS, CommunitySettings, ModerationMode
+from bot.model import COLLECTIONS, CommunitySettings, ModerationMode, PicturePolicy
 
 CHOSEN = "✓ "  # marks the current value among the choices
 
@@ -219,3 +219,4 @@ declare(Number("min_members", "min_members", (3, 5, 8, 10, 15, 20, 30, 50, 100))
 declare(Toggle("hold_new_authors", "hold_new_authors"))
 declare(Number("max_secrets", "max_secrets_per_day", (1, 2, 3, 5, 10, 20, 50)))
 declare(Number("max_replies", "max_replies_per_hour", (5, 10, 20, 50, 100)))
+declare(OneOf("pictures", "pictures", tuple(PicturePolicy), lambda policy: t(f"settings.pictures_{policy}")))

@@ -64,10 +64,24 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A photo the bot re-uploads with a message (never forwarded): re-encoded bytes, a random file name
+    that says nothing of the author, blurred behind a spoiler under a content warning."""
+
+    data: bytes
+    name: str
+    spoiler: bool = False
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
+    """Text and buttons, with a photo when ``picture`` is set. A message sent with a photo is edited with
+    one (its caption, and the photo itself when another one replaces it)."""
+
     text: RichText
     buttons: tuple[tuple[Button, ...], ...] = ()
     document: Document | None = None  # the text is then its caption
+    picture: Picture | None = None  # the text is then its caption
 
 
 @dataclass(frozen=True)

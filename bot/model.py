@@ -54,6 +54,14 @@ class ModOperation(StrEnum):
     BAN_FOREVER = "ban_forever"
 
 
+class PicturePolicy(StrEnum):
+    """What a community does with a secret's photo."""
+
+    OFF = "off"  # refused, with the reason
+    REVIEW = "review"  # held for a moderator (the default)
+    OPEN = "open"  # published after the text filter, as text is
+
+
 class FeedKind(StrEnum):
     LATEST = "latest"
     TOP = "top"
@@ -94,6 +102,7 @@ class QueueCause(StrEnum):
     FILTER = "filter"
     REVIEW_MODE = "review_mode"
     NEW_AUTHOR = "new_author"
+    PICTURE = "picture"  # a photo, in a community that reviews photos
 
 
 class QueueStatus(StrEnum):
@@ -117,6 +126,7 @@ class CommunitySettings:
     timezone: str = "UTC"  # IANA name
     public: bool = False  # its secrets in a collection reach every subscriber of that collection
     collections: tuple[str, ...] = COLLECTIONS  # the topics its members may choose
+    pictures: PicturePolicy = PicturePolicy.REVIEW  # a secret's photo: refused, held or published
 
 
 SETTING_NAMES = tuple(f.name for f in fields(CommunitySettings))

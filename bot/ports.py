@@ -21,6 +21,7 @@ from bot.repositories import (
     MemberRepository,
     ModerationRepository,
     OwnListRepository,
+    PictureRepository,
     PreferenceRepository,
     ReactionRepository,
     ReplyRepository,
@@ -91,6 +92,7 @@ class UnitOfWork(Protocol):
     reply_moderation: ReplyModerationRepository
     sanctions: SanctionRepository
     stats: StatsRepository
+    pictures: PictureRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

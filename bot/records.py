@@ -186,3 +186,13 @@ class WordEntry:
 
     verdict: Verdict  # BLOCK or REVIEW
     term: str
+
+
+@dataclass(frozen=True)
+class StoredPicture:
+    """A secret's (or a draft's) re-encoded photo: its bytes and a random token that names its file."""
+
+    token: str
+    data: bytes
+    width: int
+    height: int

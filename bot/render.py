@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot import pictures
 from bot.actions import (
     Cancel,
     ChooseCommunity,
@@ -24,14 +25,16 @@ from bot.actions import (
     ToggleWarning,
 )
 from bot.i18n import t_in
-from bot.messages import Button, MessageLink, OutgoingMessage, RichText, Span, Style
+from bot.messages import Button, MessageLink, OutgoingMessage, Picture, RichText, Span, Style
 from bot.model import (
     COLLECTIONS,
+    VISIBLE_STATUSES,
     Community,
     Draft,
     DraftKind,
     FeedKind,
     ModOperation,
+    PicturePolicy,
     QueueCause,
     QueueItem,
     Reaction,
@@ -43,6 +46,7 @@ from bot.model import (
     SecretStatus,
 )
 from bot.moderation.verdict import Verdict
+from bot.records import StoredPicture
 from bot.report_tally import ReportTally
 
 REACTIONS = tuple(Reaction)
@@ -63,15 +67,28 @@ def topic_label(locale: str, collection: str | None) -> str:
     return t_in(locale, f"collection.{collection}") if collection else t_in(locale, "collection.none")
 
 
-def card(locale: str, secret: Secret, counts: ReactionCounts, replies: int) -> OutgoingMessage:
+def card_picture(secret: Secret, stored: StoredPicture | None) -> Picture | None:
+    """A card's photo while the card is visible (blurred under a content warning); a grey placeholder in its
+    place once hidden, removed or deleted; none on a secret without one."""
+    if stored is None:
+        return None
+    if secret.status not in VISIBLE_STATUSES:
+        return Picture(pictures.placeholder(), pictures.PLACEHOLDER_NAME)
+    return Picture(stored.data, f"{stored.token}.jpg", spoiler=secret.content_warning)
+
+
+def card(
+    locale: str, secret: Secret, counts: ReactionCounts, replies: int, picture: StoredPicture | None = None
+) -> OutgoingMessage:
+    shown = card_picture(secret, picture)
     topic = f" · 🏷 {topic_label(locale, secret.collection)}" if secret.collection else ""
     header = RichText((Span(f"#{secret.shown_number}", Style.BOLD), Span(topic + "\n")))
     if secret.status is SecretStatus.HIDDEN:
-        return OutgoingMessage(header + RichText.plain(t_in(locale, "card.hidden")))
+        return OutgoingMessage(header + RichText.plain(t_in(locale, "card.hidden")), picture=shown)
     if secret.status is SecretStatus.REMOVED:
-        return OutgoingMessage(header + RichText.plain(t_in(locale, "card.removed")))
+        return OutgoingMessage(header + RichText.plain(t_in(locale, "card.removed")), picture=shown)
     if secret.status is SecretStatus.DELETED:
-        return OutgoingMessage(header + RichText.plain(t_in(locale, "card.deleted")))
+        return OutgoingMessage(header + RichText.plain(t_in(locale, "card.deleted")), picture=shown)
     reactions = tuple(
         Button(f"{reaction.emoji} {counts.of(reaction)}", React(secret.token, reaction))
         for reaction in REACTIONS
@@ -82,7 +99,7 @@ def card(locale: str, secret: Secret, counts: ReactionCounts, replies: int) -> O
         Button(t_in(locale, "card.report"), link=ReportLink(secret.token)),
     )
     return OutgoingMessage(
-        header + secret_body(locale, secret.text, secret.content_warning), (reactions, actions)
+        header + secret_body(locale, secret.text, secret.content_warning), (reactions, actions), picture=shown
     )
 
 
@@ -134,6 +151,7 @@ def preview(
     secret_number: str | None,
     readers: Mapping[int, int | None] | None = None,
     author: bool = False,
+    picture: bool = False,
 ) -> OutgoingMessage:
     """``author``: a reply by the secret's own author, who chooses to sign it 👑 or not."""
     counts = readers or {}
@@ -164,6 +182,12 @@ def preview(
                     for c in communities
                 )
             )
+        if picture:
+            notes.append(t_in(locale, "preview.picture"))
+            if chosen is not None and chosen.settings.pictures is PicturePolicy.OFF:
+                notes.append(t_in(locale, "picture.off", community=chosen.title))
+            elif chosen is not None and chosen.settings.pictures is PicturePolicy.REVIEW:
+                notes.append(t_in(locale, "preview.picture_review"))
         cw_label = t_in(locale, "preview.cw_on" if draft.content_warning else "preview.cw_off")
         options: tuple[Button, ...] = (Button(cw_label, ToggleWarning(did)),)
         if chosen is not None and chosen.settings.collections:
@@ -196,12 +220,21 @@ def queue_item(
     secret: Secret,
     outcome: str | None = None,
     reply: ReplyPost | None = None,
+    picture: StoredPicture | None = None,
 ) -> OutgoingMessage:
+    """An item of the moderators' queue; a secret's photo goes with it (blurred under a content warning):
+    moderators see it before anyone else does."""
+    shown = (
+        Picture(picture.data, f"{picture.token}.jpg", spoiler=secret.content_warning)
+        if picture is not None and reply is None
+        else None
+    )
     cause_key = {
         QueueCause.REPORTS: "queue.cause_reports",
         QueueCause.FILTER: "queue.cause_filter",
         QueueCause.REVIEW_MODE: "queue.cause_review_mode",
         QueueCause.NEW_AUTHOR: "queue.cause_new_author",
+        QueueCause.PICTURE: "queue.cause_picture",
     }[item.cause]
     if item.cause is QueueCause.REPORTS:
         tally = ReportTally.parse(item.detail)
@@ -223,12 +256,12 @@ def queue_item(
     cause = t_in(locale, cause_key, details=details, count=tally.count)
     text = RichText((Span(head, Style.BOLD), Span("\n" + cause + "\n\n"))) + body
     if outcome is not None:
-        return OutgoingMessage(text + RichText((Span("\n\n"), Span(outcome, Style.ITALIC))))
+        return OutgoingMessage(text + RichText((Span("\n\n"), Span(outcome, Style.ITALIC))), picture=shown)
     buttons = tuple(
         Button(t_in(locale, f"queue.{operation.value}"), Moderate(item.id, operation))
         for operation in ModOperation
     )
-    return OutgoingMessage(text, (buttons[:2], buttons[2:]))  # decide | sanction the author
+    return OutgoingMessage(text, (buttons[:2], buttons[2:]), picture=shown)  # decide | sanction the author
 
 
 def removal_reasons(

@@ -44,6 +44,7 @@ from bot.records import (
     ReporterRecord,
     SealedReporter,
     SealedValue,
+    StoredPicture,
     WordEntry,
 )
 
@@ -333,6 +334,21 @@ class ReplyRepository(Protocol):
     async def pseudonym_of(self, secret_id: int, thread_key: str) -> str | None: ...
     async def claim_pseudonym(self, secret_id: int, thread_key: str, pseudonym: str) -> bool:
         """Give ``pseudonym`` to this member in this thread; False when someone there has it already."""
+        ...
+
+
+class PictureRepository(Protocol):
+    """Photos, re-encoded, held by a draft until Post and then by its secret; erased with either."""
+
+    async def add(self, draft_id: int, picture: StoredPicture, at: datetime) -> None: ...
+    async def of_draft(self, draft_id: int) -> StoredPicture | None: ...
+    async def add_to_secret(self, secret_id: int, picture: StoredPicture, at: datetime) -> None:
+        """The photo of a posted secret (its draft, and the draft's copy, are purged at Post)."""
+        ...
+
+    async def of_secret(self, secret_id: int) -> StoredPicture | None: ...
+    async def with_pictures(self, secret_ids: Sequence[int]) -> set[int]:
+        """Those of these secrets that carry a photo."""
         ...
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError
 from adapters.section import ConfigError, Section
 from bot.delays import DEFAULT_DELAY_SECONDS
 from bot.digests import parse_hhmm
-from bot.model import COLLECTIONS, CommunitySettings, ModerationMode
+from bot.model import COLLECTIONS, CommunitySettings, ModerationMode, PicturePolicy
 
 __all__ = ["Config", "ConfigError", "ConsoleConfig", "ConsoleGroup", "load_config", "number"]
 
@@ -261,6 +261,9 @@ def load_config(path: Path | None) -> Config:
     locale = community.get("locale", "en")
     if locale not in ("en", "fr"):
         raise ConfigError(f"community.locale must be en or fr (got {locale!r})")
+    pictures = community.get("pictures", "review")
+    if pictures not in {p.value for p in PicturePolicy}:
+        raise ConfigError(f"community.pictures must be off, review or open (got {pictures!r})")
     settings = CommunitySettings(
         locale=locale,
         mode=ModerationMode(mode),
@@ -276,6 +279,7 @@ def load_config(path: Path | None) -> Config:
         timezone=_timezone(community),
         public=_bool(community, "community", "public", False),
         collections=_collections(community),
+        pictures=PicturePolicy(pictures),
     )
     console = _section(data, "console")
     members = _str_list(console, "console", "members", DEFAULT_MEMBERS)

@@ -23,6 +23,7 @@ from bot.repositories import (
     MemberRepository,
     ModerationRepository,
     OwnListRepository,
+    PictureRepository,
     PreferenceRepository,
     ReactionRepository,
     ReplyRepository,
@@ -41,6 +42,7 @@ from storage.repositories import (
     SqlModeration,
     SqlOutbox,
     SqlOwnLists,
+    SqlPictures,
     SqlPreferences,
     SqlReactions,
     SqlReplies,
@@ -101,6 +103,7 @@ class SqlUnitOfWork:
     reply_moderation: ReplyModerationRepository
     sanctions: SanctionRepository
     stats: StatsRepository
+    pictures: PictureRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], wakeup: OutboxWakeup, defaults: CommunitySettings
@@ -127,6 +130,7 @@ class SqlUnitOfWork:
         self.reply_moderation = SqlReplyModeration(self._session)
         self.sanctions = SqlSanctions(self._session, self._defaults)
         self.stats = SqlStats(self._session)
+        self.pictures = SqlPictures(self._session)
         return self
 
     async def __aexit__(

@@ -53,6 +53,7 @@ class CommunityRow(Base):
     public: Mapped[bool | None] = mapped_column(Boolean)  # pinned at registration (bot.model.PINNED_SETTINGS)
     public_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     collections: Mapped[str | None] = mapped_column(String(400))  # comma-separated; "" for none
+    pictures: Mapped[str | None] = mapped_column(String(8))  # off, review or open
     moderation_chat_ref: Mapped[str | None] = mapped_column(String(64))
     secret_count: Mapped[int] = mapped_column(Integer, default=0)
     topic_ref: Mapped[str | None] = mapped_column(String(64))
@@ -163,6 +164,23 @@ class SecretRow(Base):
     points: Mapped[float] = mapped_column(Float, default=0.0)
     sending_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a dispatcher is sending its card
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the card went out
+
+
+class PictureRow(Base):
+    """A photo, re-encoded (bot/pictures.py): held by its draft, then by its secret; named by a random token,
+    never by anything of its author. Deleted with its draft or its secret."""
+
+    __tablename__ = "pictures"
+    __table_args__ = (UniqueConstraint("token", name="uq_pictures_token"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), index=True)
+    secret_id: Mapped[int | None] = mapped_column(ForeignKey("secrets.id"), index=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ReturnAddressRow(Base):

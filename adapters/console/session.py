@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 from typing import Protocol
 
 from adapters.console.clock import ConsoleClock, parse_duration
 from adapters.console.platform import FEATURES
 from adapters.console.world import GROUP_REF, PLATFORM, ConsoleUser, ConsoleWorld, ShownMessage
-from bot import commands
+from bot import commands, pictures
 from bot.actor import Actor
 from bot.commands import Place, commands_for
 from bot.messages import Alert, Button, EditPressed, Response, Say
@@ -19,6 +20,7 @@ HELP = """Console commands:
   /as NAME               act as another member ({members})
   TEXT                   a private message from the acting member to the bot
   /click [MSG] BUTTON    press a button by number or label; MSG defaults to the last message you saw
+  /photo PATH [CAPTION]  send a photo (a file on this computer) with its caption to the bot
   /lang en|fr            change the acting member's language
   /settings              the demo group's settings panel, in the acting member's DM (its admins only)
   /audit [PAGE]          the demo group's moderation actions, page by page (its admins only)
@@ -31,6 +33,15 @@ HELP = """Console commands:
 Bot commands (sent in the acting member's DM): {commands}"""
 
 _EMOJI_AND_MARKS = re.compile(r"[^\w\s#]", re.UNICODE)
+
+
+def _read_photo(path_text: str) -> tuple[bytes | None, int] | None:
+    """A file's bytes (None past the size limit: not read) and size; None when there is no such file."""
+    path = Path(path_text).expanduser()
+    if not path_text or not path.is_file():
+        return None
+    size = path.stat().st_size
+    return (path.read_bytes() if size <= pictures.MAX_BYTES else None), size
 
 
 class _Dispatching(Protocol):
@@ -86,6 +97,8 @@ class ConsoleSession:
             self._switch(rest)
         elif name == "click":
             await self._click(rest)
+        elif name == "photo":
+            await self._photo(rest)
         elif name == "lang":
             await self._show(
                 await self.service.set_language(self.actor(), rest.lower()), self.user.dm_ref, None
@@ -112,6 +125,17 @@ class ConsoleSession:
             raise SystemExit(0)
         else:
             await self._show(await self.service.command(self.actor(), name, rest), self.user.dm_ref, None)
+
+    async def _photo(self, rest: str) -> None:
+        """A photo from a file: refused unread when the file is over the limit, as a platform would say."""
+        path_text, _, caption = rest.partition(" ")
+        found = _read_photo(path_text)
+        if found is None:
+            self.say("usage: /photo PATH [CAPTION], PATH a photo file on this computer")
+            return
+        data, size = found
+        responses = await self.service.picture(self.actor(), data, caption.strip(), size)
+        await self._show(responses, self.user.dm_ref, None)
 
     def _wait(self, rest: str) -> None:
         duration = parse_duration(rest)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from bot.messages import Button, Document, OutgoingMessage, RichText, Style
+from bot.messages import Button, Document, OutgoingMessage, Picture, RichText, Style
 
 PLATFORM = "console"
 GROUP_REF = "demo-group"
@@ -41,6 +41,7 @@ class ShownMessage:
     text: str
     buttons: list[Button]
     reply_to: int | None = None
+    picture: Picture | None = None  # the bytes as the bot uploaded them
 
 
 def render_text(text: RichText) -> str:
@@ -90,6 +91,7 @@ class ConsoleWorld:
             render_text(message.text),
             [b for row in message.buttons for b in row],
             reply_to,
+            message.picture,
         )
         self._next_id += 1
         self.messages[shown.id] = shown
@@ -124,9 +126,10 @@ class ConsoleWorld:
             return False
         text = render_text(message.text)
         buttons = [b for row in message.buttons for b in row]
-        if text == shown.text and buttons == shown.buttons:
+        picture = message.picture or shown.picture  # an edit without a photo keeps the message's photo
+        if text == shown.text and buttons == shown.buttons and picture == shown.picture:
             return True  # like Telegram's "message is not modified": nothing to show
-        shown.text, shown.buttons = text, buttons
+        shown.text, shown.buttons, shown.picture = text, buttons, picture
         self._show(shown, edited=True)
         return True
 
@@ -138,6 +141,9 @@ class ConsoleWorld:
         if edited:
             notes.append("edited")
         self.print(f"── {chat.title} · {' · '.join(notes)} ──")
+        if shown.picture is not None:
+            blurred = ", blurred" if shown.picture.spoiler else ""
+            self.print(f"  [🖼 photo {shown.picture.name}, {len(shown.picture.data)} bytes{blurred}]")
         for line in shown.text.split("\n"):
             self.print(f"  {line}")
         if shown.buttons:

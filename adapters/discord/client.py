@@ -14,7 +14,7 @@ from discord import app_commands
 
 from adapters.discord.platform import DM_PREFIX, community_ref, only_admins_read, readable_by_everyone
 from adapters.discord.render import LINK_PREFIX, MENU_PREFIX, message_kwargs, send_kwargs
-from bot import commands
+from bot import commands, pictures
 from bot.actions import ACTION_PATTERN, LINK_PATTERN, DeepLink, Form, ReplyLink, decode_link
 from bot.actor import Actor
 from bot.commands import Command, Feature, Place, commands_for
@@ -277,6 +277,10 @@ class MurmureClient(discord.Client):
         if text.startswith("/") and len(text) > 1:
             name, _, argument = text[1:].partition(" ")
             responses = await self.murmure.command(actor, name, argument.strip())
+        elif photo := next((a for a in message.attachments if _is_image(a)), None):
+            # fetched only within the size limit; re-encoded by the core, uploaded anew with the card
+            data = await photo.read() if photo.size <= pictures.MAX_BYTES else None
+            responses = await self.murmure.picture(actor, data, text, photo.size)
         elif message.attachments and not text:
             responses = await self.murmure.not_text(actor)
         else:
@@ -287,6 +291,13 @@ class MurmureClient(discord.Client):
             elif isinstance(response, Alert):
                 await message.channel.send(response.text, allowed_mentions=discord.AllowedMentions.none())
 
+
+def _is_image(attachment: discord.Attachment) -> bool:
+    kind = attachment.content_type or ""
+    return kind.startswith("image/") or attachment.filename.lower().endswith(IMAGE_SUFFIXES)
+
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")
 
 _TRANSLATED = {
     app_commands.TranslationContextLocation.command_name,  # context menus' names too

@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord.render import message_kwargs, send_kwargs
+from adapters.discord.render import as_file, message_kwargs, send_kwargs
 from bot.i18n import resolve_locale, t_in
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import DeliveryError
@@ -61,6 +61,13 @@ class DiscordMessenger:
     def __init__(self, client: discord.Client) -> None:
         self._client = client
         self._warned: dict[tuple[int, str], datetime] = {}
+        # the photo each message shows (its file name): an edit uploads only a photo that changed
+        self._shown: dict[str, str] = {}
+
+    def _remember(self, message_ref: str, name: str) -> None:
+        if len(self._shown) >= MAX_KEPT_MEMBERS:
+            self._shown.clear()  # a forgotten photo is uploaded again at its message's next edit
+        self._shown[message_ref] = name
 
     async def _channel(self, chat_ref: str) -> Any:
         if chat_ref.startswith(DM_PREFIX):
@@ -93,6 +100,8 @@ class DiscordMessenger:
         except discord.HTTPException as error:
             await self._tell_admins(error, target.chat_ref, action)
             raise as_delivery_error(error) from None
+        if message.picture is not None:
+            self._remember(str(sent.id), message.picture.name)
         return str(sent.id)
 
     async def edit(self, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
@@ -102,7 +111,13 @@ class DiscordMessenger:
                 channel = self._client.get_partial_messageable(int(target.reply_to))
             else:
                 channel = await self._channel(target.chat_ref)
-            await channel.get_partial_message(int(message_ref)).edit(**message_kwargs(message))
+            kwargs = message_kwargs(message)
+            picture = message.picture
+            if picture is not None and self._shown.get(message_ref) != picture.name:
+                kwargs["attachments"] = [as_file(picture)]  # the photo replaced (hidden, or shown again)
+            await channel.get_partial_message(int(message_ref)).edit(**kwargs)
+            if picture is not None:
+                self._remember(message_ref, picture.name)
         except discord.HTTPException as error:
             await self._tell_admins(error, target.chat_ref, "edit")
             raise as_delivery_error(error) from None

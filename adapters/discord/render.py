@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 
-from bot.messages import Button, MessageLink, OutgoingMessage, RichText, Style
+from bot.messages import Button, MessageLink, OutgoingMessage, Picture, RichText, Style
 
 CONTENT_LIMIT = 2000
 EMBED_LIMIT = 4096
@@ -202,7 +202,14 @@ def send_kwargs(message: OutgoingMessage) -> dict[str, Any]:
     kwargs = {k: v for k, v in message_kwargs(message).items() if v is not None}
     if message.document is not None:
         kwargs["file"] = discord.File(io.BytesIO(message.document.content), filename=message.document.name)
+    if message.picture is not None:
+        kwargs["file"] = as_file(message.picture)
     return kwargs
+
+
+def as_file(picture: Picture) -> discord.File:
+    """A photo uploaded anew (never a link to the member's own upload); behind a spoiler when asked."""
+    return discord.File(io.BytesIO(picture.data), filename=picture.name, spoiler=picture.spoiler)
 
 
 def message_kwargs(message: OutgoingMessage) -> dict[str, Any]:

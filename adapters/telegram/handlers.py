@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from adapters.telegram.platform import send_to
 from adapters.telegram.render import keyboard, to_html
-from bot import commands
+from bot import commands, pictures
 from bot.actions import decode_action
 from bot.actor import Actor
 from bot.commands import Feature, Place, commands_for
@@ -100,6 +100,8 @@ class TelegramHandlers:
         application.add_handler(MessageHandler(groups & filters.IS_AUTOMATIC_FORWARD, self.on_card_copied))
         application.add_handler(MessageHandler(private & filters.COMMAND, self.on_command))
         application.add_handler(MessageHandler(private & filters.TEXT, self.on_text))
+        photos = filters.PHOTO | filters.Document.IMAGE
+        application.add_handler(MessageHandler(private & photos, self.on_photo))
         application.add_handler(MessageHandler(private & ~filters.TEXT, self.on_not_text))
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_error_handler(self.on_error)
@@ -174,6 +176,24 @@ class TelegramHandlers:
         if update.effective_user is None or update.effective_chat is None:
             return
         responses = await self._service.not_text(actor_of(update.effective_user))
+        await self._reply(update.effective_chat, context.bot.username, responses)
+
+    async def on_photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo (or an image sent as a file) with its caption: fetched when within the size limit, then
+        re-encoded by the core; never forwarded."""
+        message = update.effective_message
+        if update.effective_user is None or update.effective_chat is None or message is None:
+            return
+        media = message.photo[-1] if message.photo else message.document
+        if media is None:
+            return
+        size = media.file_size or 0
+        data: bytes | None = None
+        if size <= pictures.MAX_BYTES:
+            data = bytes(await (await media.get_file()).download_as_bytearray())
+        responses = await self._service.picture(
+            actor_of(update.effective_user), data, message.caption or "", size
+        )
         await self._reply(update.effective_chat, context.bot.username, responses)
 
     async def on_link_moderators(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -322,8 +342,9 @@ class TelegramHandlers:
                         # forged data on a group message: never turn a public card into a private answer
                         alert = t_in(resolve_locale(query.from_user.language_code), "error.stale")
                         continue
+                    photo = bool(getattr(query.message, "photo", None))
                     then.append(
-                        self._edit(query.message.chat.id, query.message.message_id, response, context)
+                        self._edit(query.message.chat.id, query.message.message_id, response, context, photo)
                     )
                 elif isinstance(response, Say):
                     # Private answers to a press go to the member's DM, never to the group.
@@ -348,9 +369,14 @@ class TelegramHandlers:
                 await step()
 
     def _edit(
-        self, chat_id: int, message_id: int, response: EditPressed, context: ContextTypes.DEFAULT_TYPE
+        self,
+        chat_id: int,
+        message_id: int,
+        response: EditPressed,
+        context: ContextTypes.DEFAULT_TYPE,
+        photo: bool = False,
     ) -> Callable[[], Awaitable[None]]:
-        return lambda: self._edit_pressed(chat_id, message_id, response.message, context)
+        return lambda: self._edit_pressed(chat_id, message_id, response.message, context, photo)
 
     @staticmethod
     def _send_private(
@@ -363,9 +389,23 @@ class TelegramHandlers:
 
     @staticmethod
     async def _edit_pressed(
-        chat_id: int, message_id: int, message: OutgoingMessage, context: ContextTypes.DEFAULT_TYPE
+        chat_id: int,
+        message_id: int,
+        message: OutgoingMessage,
+        context: ContextTypes.DEFAULT_TYPE,
+        photo: bool = False,
     ) -> None:
+        """The pressed message edited; a photo message keeps its photo and gets the text as its caption."""
         try:
+            if photo:
+                await context.bot.edit_message_caption(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    caption=to_html(message.text),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(message, context.bot.username),
+                )
+                return
             await context.bot.edit_message_text(
                 to_html(message.text),
                 chat_id=chat_id,

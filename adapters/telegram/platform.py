@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
+from telegram import Bot, InputFile, InputMediaPhoto, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -15,6 +15,7 @@ from bot.ports import DeliveryError
 
 MEMBER_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
+MAX_REMEMBERED_PHOTOS = 10_000
 _GONE = ("chat not found", "bot was kicked", "not enough rights", "have no rights", "chat_write_forbidden")
 
 
@@ -44,8 +45,19 @@ async def send_to(
     *,
     topic: int | None = None,
 ) -> Message:
-    """A message, or a document with the message as its caption, escaped as HTML, with no link preview; in a
-    forum, in ``topic`` (None: the main one)."""
+    """A message, or a document or a photo with the message as its caption, escaped as HTML, with no link
+    preview; in a forum, in ``topic`` (None: the main one)."""
+    if message.picture is not None:
+        return await bot.send_photo(
+            chat_id=chat_id,
+            photo=InputFile(message.picture.data, filename=message.picture.name),
+            caption=to_html(message.text),
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(message, bot.username),
+            reply_parameters=reply,
+            has_spoiler=message.picture.spoiler,
+            message_thread_id=topic,
+        )
     if message.document is not None:
         return await bot.send_document(
             chat_id=chat_id,
@@ -70,22 +82,60 @@ async def send_to(
 class TelegramMessenger:
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
+        # the photo each photo message shows (its file name), so that an edit re-uploads only a new photo
+        self._shown: dict[tuple[str, str], str] = {}
 
     async def send(self, target: ChatTarget, message: OutgoingMessage) -> str:
         reply = None
         if target.reply_to is not None:
             reply = ReplyParameters(message_id=int(target.reply_to), allow_sending_without_reply=True)
+        picture = message.picture
         try:
             topic = int(target.topic_ref) if target.topic_ref else None
             with background():  # the outbox's: answers to members go first
                 sent = await send_to(self._bot, int(target.chat_ref), message, reply, topic=topic)
+            if picture is not None:
+                self._remember(target.chat_ref, str(sent.message_id), picture.name)
         except TelegramError as error:
             raise as_delivery_error(error) from None
         return str(sent.message_id)
 
+    def _remember(self, chat_ref: str, message_ref: str, name: str) -> None:
+        if len(self._shown) >= MAX_REMEMBERED_PHOTOS:
+            self._shown.clear()  # forgotten photos are uploaded again at their next edit: nothing lost
+        self._shown[(chat_ref, message_ref)] = name
+
+    async def _edit_photo(self, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
+        """A photo message: its caption edited, or its photo replaced when another one is shown (a card
+        hidden shows a placeholder instead, a card restored its photo again)."""
+        picture = message.picture
+        assert picture is not None
+        chat_id, message_id = int(target.chat_ref), int(message_ref)
+        markup = keyboard(message, self._bot.username)
+        if self._shown.get((target.chat_ref, message_ref)) == picture.name:
+            await self._bot.edit_message_caption(
+                chat_id=chat_id,
+                message_id=message_id,
+                caption=to_html(message.text),
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+            return
+        media = InputMediaPhoto(
+            InputFile(picture.data, filename=picture.name, attach=True),
+            caption=to_html(message.text),
+            parse_mode=ParseMode.HTML,
+            has_spoiler=picture.spoiler,
+        )
+        await self._bot.edit_message_media(media, chat_id=chat_id, message_id=message_id, reply_markup=markup)
+        self._remember(target.chat_ref, message_ref, picture.name)
+
     async def edit(self, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
         try:
             with background():
+                if message.picture is not None:
+                    await self._edit_photo(target, message_ref, message)
+                    return
                 await self._bot.edit_message_text(
                     chat_id=int(target.chat_ref),
                     message_id=int(message_ref),

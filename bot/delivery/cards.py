@@ -35,8 +35,9 @@ async def _card_message(
             return None
         counts = await uow.reactions.counts(secret_id)
         replies = await uow.replies.count(secret_id)
+        picture = await uow.pictures.of_secret(secret_id)
     shown = replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
-    message = render.card(community.settings.locale, shown, counts, replies)
+    message = render.card(community.settings.locale, shown, counts, replies, picture)
     target = ChatTarget(community.platform, community.chat_ref, topic_ref=community.topic_ref)
     return CommunityChat(community.id), target, message, secret.card_ref, secret.status
 

@@ -62,6 +62,7 @@ async def post_queue_item(ctx: DeliveryContext, due: QueueItemDue) -> None:
         community = await uow.communities.get(item.community_id) if item else None
         secret = await uow.secrets.get(item.secret_id) if item else None
         reply = await uow.replies.get(item.reply_id) if item and item.reply_id is not None else None
+        picture = await uow.pictures.of_secret(item.secret_id) if item else None
     if item is None or community is None or secret is None or item.status is not QueueStatus.OPEN:
         return
     if item.message_ref is not None:
@@ -69,7 +70,9 @@ async def post_queue_item(ctx: DeliveryContext, due: QueueItemDue) -> None:
     if community.moderation_chat_ref is None:
         log.warning("community %s has no moderators' chat: queue item %s waits", community.id, item.id)
     target = await _ready(ctx, community)
-    message = render.queue_item(community.settings.locale, community, item, secret, reply=reply)
+    message = render.queue_item(
+        community.settings.locale, community, item, secret, reply=reply, picture=picture
+    )
     ref = await ctx.send(ModeratorsChat(community.id), target, message)
     async with ctx.db.unit_of_work() as uow:
         await uow.moderation.set_item_ref(due.item_id, ref)
@@ -85,6 +88,7 @@ async def refresh_queue_item(ctx: DeliveryContext, refresh: QueueItemRefresh) ->
         community = await uow.communities.get(item.community_id) if item else None
         secret = await uow.secrets.get(item.secret_id) if item else None
         reply = await uow.replies.get(item.reply_id) if item and item.reply_id is not None else None
+        picture = await uow.pictures.of_secret(item.secret_id) if item else None
     if item is None or community is None or secret is None or item.status is not QueueStatus.OPEN:
         return
     if item.message_ref is None or community.moderation_chat_ref is None:
@@ -96,5 +100,7 @@ async def refresh_queue_item(ctx: DeliveryContext, refresh: QueueItemRefresh) ->
     if later is not None:
         raise NotYet(later)
     ctx.edited(target, item.message_ref)
-    message = render.queue_item(community.settings.locale, community, item, secret, reply=reply)
+    message = render.queue_item(
+        community.settings.locale, community, item, secret, reply=reply, picture=picture
+    )
     await ctx.edit(ModeratorsChat(community.id), target, item.message_ref, message)

@@ -12,7 +12,16 @@ from bot.actions import Post, PostWithoutCrown
 from bot.anonymity import new_token, return_context
 from bot.i18n import t
 from bot.messages import EditPressed, Response
-from bot.model import Community, Draft, DraftKind, DraftStatus, ModerationMode, QueueCause, SecretStatus
+from bot.model import (
+    Community,
+    Draft,
+    DraftKind,
+    DraftStatus,
+    ModerationMode,
+    PicturePolicy,
+    QueueCause,
+    SecretStatus,
+)
 from bot.moderation.verdict import Verdict
 from bot.outbox import CardDue, Outbox, QueueItemDue, ReplyDue
 from bot.records import NewReply, NewSecret, SealedAddress
@@ -46,10 +55,13 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
         raise Refused("filter.blocked", reasons=reasons)
     if listed.verdict is Verdict.REVIEW and draft.verdict is Verdict.ALLOW:
         draft = replace(draft, verdict=Verdict.REVIEW, reason_categories=listed.categories)
+    picture = await ctx.uow.pictures.of_draft(draft.id)
+    if picture is not None and community.settings.pictures is PicturePolicy.OFF:
+        raise Refused("picture.off", community=community.title)
     if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
         raise RefusedBriefly("error.already_posted")
     await ctx.uow.drafts.delete(draft.id)  # the secret holds the text now: the draft is purged
-    cause = await _hold_cause(ctx, community, draft)
+    cause = await _hold_cause(ctx, community, draft, picture is not None)
     delay = community.settings.publication_delay_seconds
     # With a random publication delay, the number is given when the card goes out: numbers given at the DM
     # would tell the order in which people wrote. Until then a unique placeholder below zero.
@@ -79,6 +91,8 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
             collection=draft.collection if draft.collection in community.settings.collections else None,
         )
     )
+    if picture is not None:  # the draft's photo went with the draft: the secret holds it now, newly named
+        await ctx.uow.pictures.add_to_secret(secret.id, replace(picture, token=new_token()), now)
     await authorship.remember(ctx, secret.id)
     await stats.count(ctx.uow.stats, community, StatKind.POSTED, now)
     if cause is not None:
@@ -99,10 +113,14 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     return [EditPressed(message(key, community=community.title, number=number, earliest=low, minutes=high))]
 
 
-async def _hold_cause(ctx: Context, community: Community, draft: Draft) -> QueueCause | None:
+async def _hold_cause(
+    ctx: Context, community: Community, draft: Draft, with_picture: bool
+) -> QueueCause | None:
     """Why this secret must wait for a moderator before publication, if it must."""
     if draft.verdict is Verdict.REVIEW:
         return QueueCause.FILTER
+    if with_picture and community.settings.pictures is PicturePolicy.REVIEW:
+        return QueueCause.PICTURE
     if community.settings.mode is ModerationMode.REVIEW:
         return QueueCause.REVIEW_MODE
     if community.settings.hold_new_authors and not any(

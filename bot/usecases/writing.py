@@ -6,15 +6,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import limits, render, stats
+from bot import limits, pictures, render, stats
 from bot.actions import Cancel, ChooseCommunity, CycleTopic, PostLink, ReplyLink, ToggleWarning
+from bot.anonymity import new_token
 from bot.i18n import current_locale, t
 from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import Community, Draft, DraftKind, DraftStatus, PendingInput, Secret
 from bot.moderation.care import care_answer
 from bot.moderation.duplicates import is_near_duplicate
 from bot.moderation.verdict import FilterResult, Verdict
-from bot.records import NewDraft, SealedValue
+from bot.records import NewDraft, SealedValue, StoredPicture
 from bot.refusals import Refused, RefusedBriefly
 from bot.stats import StatKind
 from bot.text_input import MAX_REPLY_LENGTH, MAX_SECRET_LENGTH, clean_text
@@ -32,6 +33,22 @@ async def text(ctx: Context, raw: str) -> list[Response]:
     if pending is not None and pending.expires_at > ctx.now():
         return await _reply_preview(ctx, await ctx.uow.secrets.get(pending.target_id), cleaned)
     return await _secret_preview(ctx, cleaned)
+
+
+async def picture(ctx: Context, data: bytes | None, caption: str, size: int = 0) -> list[Response]:
+    """A photo in DM (``data`` None: the platform said it is larger than the limit, so it was not fetched):
+    re-encoded, its caption filtered as a secret's text, previewed as a secret."""
+    if data is None or size > pictures.MAX_BYTES:
+        raise pictures.too_large(size)
+    pending = await pending_input(ctx)
+    if pending is not None and pending.expires_at > ctx.now():
+        raise Refused("picture.not_in_reply")
+    cleaned = clean_text(caption)
+    if not cleaned:
+        raise Refused("picture.needs_caption")
+    if len(cleaned) > pictures.MAX_CAPTION:
+        raise Refused("error.too_long", length=len(cleaned), limit=pictures.MAX_CAPTION)
+    return await _secret_preview(ctx, cleaned, pictures.clean(data))
 
 
 async def pending_input(ctx: Context) -> PendingInput | None:
@@ -97,7 +114,9 @@ def _cleaned(raw: str) -> str:
     return cleaned
 
 
-async def _secret_preview(ctx: Context, cleaned: str) -> list[Response]:
+async def _secret_preview(
+    ctx: Context, cleaned: str, photo: pictures.CleanPicture | None = None
+) -> list[Response]:
     if len(cleaned) > MAX_SECRET_LENGTH:
         raise Refused("error.too_long", length=len(cleaned), limit=MAX_SECRET_LENGTH)
     communities = await membership.communities_of(ctx)
@@ -132,8 +151,14 @@ async def _secret_preview(ctx: Context, cleaned: str) -> list[Response]:
             created_at=now,
         )
     )
+    if photo is not None:
+        stored = StoredPicture(new_token(), photo.data, photo.width, photo.height)
+        await ctx.uow.pictures.add(draft.id, stored, now)
     readers = await audience.shown_readers(ctx, allowed)
-    return [*care(result), Say(render.preview(ctx.locale, draft, allowed, None, readers))]
+    return [
+        *care(result),
+        Say(render.preview(ctx.locale, draft, allowed, None, readers, picture=photo is not None)),
+    ]
 
 
 async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> list[Response]:
@@ -217,7 +242,8 @@ async def _edited_preview(ctx: Context, draft_id: int) -> list[Response]:
         raise RefusedBriefly("error.stale")
     communities = await membership.communities_of(ctx)
     readers = await audience.shown_readers(ctx, communities)
-    return [EditPressed(render.preview(ctx.locale, draft, communities, None, readers))]
+    photo = await ctx.uow.pictures.of_draft(draft.id) is not None
+    return [EditPressed(render.preview(ctx.locale, draft, communities, None, readers, picture=photo))]
 
 
 async def choose_community(ctx: Context, action: ChooseCommunity) -> list[Response]:

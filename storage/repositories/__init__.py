@@ -8,6 +8,7 @@ from storage.repositories.members import SqlMembers
 from storage.repositories.moderation import SqlModeration
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.own_lists import SqlOwnLists
+from storage.repositories.pictures import SqlPictures
 from storage.repositories.preferences import SqlPreferences
 from storage.repositories.reactions import SqlReactions
 from storage.repositories.replies import SqlReplies
@@ -26,6 +27,7 @@ __all__ = [
     "SqlModeration",
     "SqlOutbox",
     "SqlOwnLists",
+    "SqlPictures",
     "SqlPreferences",
     "SqlReactions",
     "SqlReplies",

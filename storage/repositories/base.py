@@ -17,6 +17,7 @@ from bot.model import (
     DraftKind,
     DraftStatus,
     ModerationMode,
+    PicturePolicy,
     QueueCause,
     QueueItem,
     QueueStatus,
@@ -39,6 +40,8 @@ from storage.tables import (
 def _setting_value(name: str, stored: Any) -> Any:
     if name == "mode":
         return ModerationMode(stored)
+    if name == "pictures":
+        return PicturePolicy(stored)
     if name == "collections":
         return tuple(part for part in str(stored).split(",") if part)
     return stored

@@ -14,6 +14,7 @@ from bot.model import (
     Community,
     CommunitySettings,
     ModerationMode,
+    PicturePolicy,
     own_settings_of,
 )
 from bot.moderation.verdict import Verdict
@@ -30,7 +31,7 @@ from storage.tables import (
 
 
 def _column_value(value: Any) -> Any:
-    if isinstance(value, ModerationMode):
+    if isinstance(value, ModerationMode | PicturePolicy):
         return value.value
     if isinstance(value, tuple):
         return ",".join(value)

@@ -13,6 +13,7 @@ from storage.repositories.base import (
     Repository,
     to_draft,
 )
+from storage.repositories.pictures import erase_of_drafts
 from storage.tables import (
     DraftRow,
 )
@@ -61,6 +62,7 @@ class SqlDrafts(Repository):
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def delete(self, draft_id: int) -> None:
+        await erase_of_drafts(self._session, [draft_id])
         await self._session.execute(delete(DraftRow).where(DraftRow.id == draft_id))
 
     async def owners(self) -> Sequence[DraftOwner]:
@@ -68,5 +70,8 @@ class SqlDrafts(Repository):
         return [DraftOwner(i, salt, tag) for i, salt, tag in (await self._session.execute(query)).all()]
 
     async def delete_stale(self, before: datetime) -> int:
+        await erase_of_drafts(
+            self._session, select(DraftRow.id).where(DraftRow.created_at < before).scalar_subquery()
+        )
         result = await self._session.execute(delete(DraftRow).where(DraftRow.created_at < before))
         return int(result.rowcount)  # type: ignore[attr-defined]

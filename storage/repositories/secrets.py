@@ -11,8 +11,10 @@ from sqlalchemy import and_, delete, or_, select, update
 from bot.model import QueueStatus, Secret, SecretStatus
 from bot.records import HeldBanKey, NewSecret
 from storage.repositories.base import IN_CHUNK, Repository, to_secret
+from storage.repositories.pictures import erase_of_drafts
 from storage.tables import (
     DraftRow,
+    PictureRow,
     QueueItemRow,
     ReactionRow,
     ReplyBanKeyRow,
@@ -136,7 +138,18 @@ class SqlSecrets(Repository):
         await self._session.execute(delete(ReplyBanKeyRow).where(ReplyBanKeyRow.reply_id.in_(replies)))
         reports = select(ReportRow.id).where(ReportRow.secret_id == secret_id).scalar_subquery()
         await self._session.execute(delete(ReporterSealRow).where(ReporterSealRow.report_id.in_(reports)))
-        for table in (ReactionRow, ReportRow, ThreadNameRow, DraftRow, ReturnAddressRow, SecretBanKeyRow):
+        drafts = select(DraftRow.id).where(DraftRow.secret_id == secret_id).scalar_subquery()
+        await erase_of_drafts(self._session, drafts)
+        tables = (
+            ReactionRow,
+            ReportRow,
+            ThreadNameRow,
+            DraftRow,
+            ReturnAddressRow,
+            SecretBanKeyRow,
+            PictureRow,
+        )
+        for table in tables:
             await self._session.execute(delete(table).where(table.secret_id == secret_id))
         # the thread's messages are still out: their rows stay, emptied, until the platform shows them gone
         await self._session.execute(

@@ -21,6 +21,7 @@ from bot.community_settings import DIGEST_TIMES, SETTINGS, TIMEZONES
 from bot.i18n import Catalogs
 from bot.model import CommunitySettings, Reaction, ReportReason, SecretStatus
 from tests.core.harness import GROUP, MODS, Harness, post_action, text_of
+from tests.pictures.photos import jpeg_with_gps
 
 Probe = Callable[[Harness], Awaitable[None]]
 
@@ -112,6 +113,12 @@ async def _five_replies(h: Harness) -> None:
     assert "You've posted 5 replies this hour" in answers[-1] and "posted 5 replies" not in answers[-2]
 
 
+async def _pictures_off(h: Harness) -> None:
+    photo = jpeg_with_gps((64, 48))
+    preview = await h.service.picture(h.actor("u1"), photo, "A photo, refused here now.", len(photo))
+    assert "Photos are off in Group" in text_of(await h.press("u1", post_action(preview)))
+
+
 # every declared setting: a value to choose on its page, and what shows it took effect at once
 EFFECTS: dict[str, tuple[int, Probe]] = {
     "mode": (1, _review),
@@ -126,6 +133,7 @@ EFFECTS: dict[str, tuple[int, Probe]] = {
     "hold_new_authors": (1, _held_newcomer),
     "max_secrets": (1, _one_a_day),
     "max_replies": (5, _five_replies),
+    "pictures": (0, _pictures_off),  # PicturePolicy.OFF
 }
 
 

@@ -736,6 +736,7 @@ class DiscordEmulator:
         app.router.add_route("GET", "/gateway", self._gateway)
         app.router.add_route("GET", "/gateway/", self._gateway)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle)
+        app.router.add_route("GET", r"/attachments/{attachment_id:\d+}/{name}", self._cdn)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -1133,11 +1134,22 @@ class DiscordEmulator:
             MODAL_SUBMIT, self._user(user_id), source.guild_id, source.channel_id, data, **extra
         )
 
-    async def user_sends_dm(self, user_id: int, text: str) -> Message:
-        """The user writes to the bot in their DM channel (MESSAGE_CREATE with DIRECT_MESSAGES)."""
+    async def user_sends_dm(
+        self, user_id: int, text: str, files: list[tuple[str, bytes, str]] | None = None
+    ) -> Message:
+        """The user writes to the bot in their DM channel (MESSAGE_CREATE with DIRECT_MESSAGES), with
+        files attached as (file name, bytes, content type)."""
         user = self._user(user_id)
         channel = self._open_dm(user_id)
-        message = self._store(channel, user.to_api(), text)
+        if not text and not files:
+            raise EmulatorError("Discord clients send no empty message")
+        if len(files or []) > 10 or any(len(data) > MAX_USER_UPLOAD for _, data, _ in files or []):
+            raise EmulatorError("Discord clients attach at most 10 files of 500 MiB each (with Nitro)")
+        attachments = [
+            _attachment(self, {"filename": name, "size": len(data), "content": data, "content_type": kind})
+            for name, data, kind in files or []
+        ]
+        message = self._store(channel, user.to_api(), text, attachments=attachments)
         await self._dispatch_message("MESSAGE_CREATE", message)
         return message
 
@@ -1670,6 +1682,17 @@ class DiscordEmulator:
         return pending
 
     # -- internals: REST ---------------------------------------------------------------------------
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        """An attachment's bytes, as Discord's CDN serves them (no authorization needed)."""
+        data = self.attachment_contents.get(int(request.match_info["attachment_id"]))
+        if data is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    def attachment_bytes(self, attachment: JSON) -> bytes:
+        """The bytes of an attachment of a message (what a member would download)."""
+        return self.attachment_contents[int(attachment["id"])]
 
     async def _not_found(self, request: web.Request) -> web.Response:
         self.unknown_routes.append(f"{request.method} {request.path}")
@@ -2676,6 +2699,9 @@ def _json_response(
         status=status,
         headers={**(headers or {}), "Content-Type": "application/json"},
     )
+
+
+MAX_USER_UPLOAD = 500 * 1024 * 1024  # a member with Nitro
 
 
 def _embed(embed: JSON) -> JSON:

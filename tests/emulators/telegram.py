@@ -112,10 +112,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import io
 import itertools
 import json
 import math
 import re
+import secrets
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
@@ -125,6 +127,7 @@ from typing import Any, Self
 
 import aiohttp
 from aiohttp import web
+from PIL import Image
 
 from tests.conformance import Conformance
 from tests.conformance.telegram import check_call
@@ -180,7 +183,10 @@ BUTTON_ACTIONS = (
     "callback_game",
     "pay",
 )
-SEND_METHODS = frozenset({"sendmessage", "senddocument", "forwardmessage", "copymessage"})
+SEND_METHODS = frozenset({"sendmessage", "senddocument", "forwardmessage", "copymessage", "sendphoto"})
+MAX_CAPTION = 1024
+MAX_PHOTO_UPLOAD = 10 * 1024 * 1024  # sendPhoto: "The photo must be at most 10 MB in size"
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile: "bots can download files of up to 20MB in size"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -289,13 +295,16 @@ class ChatMessage:
     deleted: bool = False
     protect_content: bool = False
     source_text: str | None = None  # the text as the bot sent it, before entity parsing
-    caption: str | None = None  # a document's
+    caption: str | None = None  # a document's or a photo's
     caption_entities: list[JSON] = field(default_factory=list)
     document: JSON | None = None  # the Document object of a file sent (sendDocument)
     file_content: bytes | None = None  # that file as uploaded
     thread_id: int | None = None  # the forum topic, or in a discussion group the forward commented on
     extra: JSON = field(default_factory=dict)  # service fields, forward_origin, ...
     raw: JSON = field(default_factory=dict)  # the Message object as last returned or delivered
+    photo: bytes | None = None  # a photo message's bytes, as uploaded (its file is ``photo_id``)
+    photo_id: str | None = None
+    has_spoiler: bool = False
 
     @property
     def from_bot(self) -> bool:
@@ -480,6 +489,7 @@ class TelegramEmulator:
         self._floods: dict[str, list[int]] = {}
         self._chat_floods: dict[int, float] = {}  # chat -> the emulator time its flood wait ends
         self._failures: dict[str, list[int]] = {}
+        self._files: dict[str, bytes] = {}  # file_id -> bytes: photos users sent, photos the bot sent
         self._group_limit: int | None = group_per_minute
         self._global_limit: int | None = global_per_second
         self._global_times: list[float] = []
@@ -845,6 +855,63 @@ class TelegramEmulator:
             return replied.message_id
         return None
 
+    def _new_file(self, data: bytes) -> str:
+        file_id = "AgAC" + secrets.token_hex(16)
+        self._files[file_id] = data
+        return file_id
+
+    @staticmethod
+    def _dimensions(data: bytes) -> tuple[int, int] | None:
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                return image.size
+        except (OSError, ValueError):
+            return None
+
+    def _photo_size(self, file_id: str, data: bytes) -> JSON:
+        width, height = self._dimensions(data) or (0, 0)
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id[-16:],
+            "width": width,
+            "height": height,
+            "file_size": len(data),
+        }
+
+    async def user_sends_photo(
+        self, user_id: int, data: bytes, caption: str = "", *, as_document: str | None = None
+    ) -> JSON:
+        """A user sends a photo to the bot in private, with a caption: as a photo (Telegram's clients
+        re-encode photos and keep no EXIF; ``data`` stands for what they upload), or as a file named
+        ``as_document`` (sent as it is, metadata included)."""
+        user = self._user(user_id)
+        chat = self.chats.get(user_id)
+        if chat is None or user.blocked:
+            raise EmulatorError(f"user {user_id} has no open private chat with the bot")
+        if utf16_len(caption) > MAX_CAPTION:
+            raise EmulatorError("Telegram clients send captions of 0-1024 characters")
+        user.started = True
+        message = self._store(chat, user.to_api(), None, [], None)
+        file_id = self._new_file(data)
+        if as_document is None:
+            if self._dimensions(data) is None:
+                raise EmulatorError("a photo message carries an image")
+            message.photo, message.photo_id = data, file_id
+            message.caption = caption or None
+        else:
+            message.extra["document"] = {
+                "file_id": file_id,
+                "file_unique_id": file_id[-16:],
+                "file_name": as_document,
+                "mime_type": "image/jpeg" if as_document.lower().endswith((".jpg", ".jpeg")) else "image/png",
+                "file_size": len(data),
+            }
+            if caption:
+                message.extra["caption"] = caption
+        body = self._message_json(message)
+        await self._emit("message", body)
+        return body
+
     def _bot_sees(self, chat: Chat, message: ChatMessage) -> bool:
         if not self.privacy_mode or chat.bot_status == "administrator":
             return True
@@ -1194,6 +1261,10 @@ class TelegramEmulator:
             data["reply_markup"] = copy.deepcopy(message.reply_markup)
         if message.protect_content:
             data["has_protected_content"] = True
+        if message.photo is not None and message.photo_id is not None:
+            data["photo"] = [self._photo_size(message.photo_id, message.photo)]
+            if message.has_spoiler:
+                data["has_media_spoiler"] = True
         data.update(copy.deepcopy(message.extra))
         message.raw = data
         return data
@@ -1207,7 +1278,12 @@ class TelegramEmulator:
     # -- HTTP ------------------------------------------------------------------------------------
 
     async def _handle_file(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        """A file's bytes at the ``file_path`` getFile gave, for the bot's own token only."""
+        path = request.match_info["path"]
+        data = self._files.get(path.rpartition("/")[2].partition(".")[0])
+        if request.match_info["token"] != self.token or data is None or not path.startswith("photos/"):
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
 
     async def _read_params(self, request: web.Request) -> tuple[JSON, dict[str, Upload]]:
         """The call's parameters as received, and its uploaded files by part name. A file part is shown to
@@ -1240,6 +1316,8 @@ class TelegramEmulator:
             for v in params.values()
             if isinstance(v, str) and v.startswith("attach://")
         }
+        # a part named inside a JSON parameter (InputMediaPhoto's "media": "attach://NAME") too
+        attached |= set(re.findall(r"attach://([A-Za-z0-9_-]+)", json.dumps(params, default=str)))
         for name in attached & set(files):
             params.pop(name, None)
         return params, files
@@ -1689,6 +1767,99 @@ class TelegramEmulator:
         }
         return self._message_json(message)
 
+    def _photo_upload(self, params: _Params, value: object, part: str) -> bytes:
+        """The photo of a sendPhoto (its own part, ``part``) or of an InputMediaPhoto (``attach://NAME``),
+        or a file_id of a file Telegram has."""
+        data: bytes | None = None
+        if isinstance(value, str) and value.startswith("attach://"):
+            upload = params.files.get(value.removeprefix("attach://"))
+            data = upload.content if upload is not None else None
+        elif part in params.files:
+            data = params.files[part].content
+        elif isinstance(value, str) and value:
+            data = self._files.get(value)
+            if data is None:
+                raise bad_request("wrong remote file identifier specified: wrong string length")
+        if data is None:
+            raise bad_request("there is no photo in the request")
+        if len(data) > MAX_PHOTO_UPLOAD:
+            raise bad_request("file is too big")
+        if self._dimensions(data) is None:
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        return data
+
+    def _caption(self, params: _Params) -> tuple[str | None, list[JSON], str | None]:
+        if not params.has("caption"):
+            return None, [], None
+        caption, entities, parse_mode = self._parse_message_text(params, "caption")
+        if utf16_len(caption) > MAX_CAPTION:
+            raise bad_request("message caption is too long")
+        return caption, entities, parse_mode
+
+    async def _api_sendphoto(self, params: _Params) -> JSON:
+        chat = self._chat_for(params)
+        data = self._photo_upload(params, params.raw.get("photo"), "photo")
+        caption, entities, parse_mode = self._caption(params)
+        keyboard, _ = self._parse_markup(params)
+        reply_to = self._reply_target(params, chat)
+        self._check_rate(chat)
+        message = self._store(chat, self.bot.to_api(), None, [], keyboard, reply_to=reply_to)
+        message.photo, message.photo_id = data, self._new_file(data)
+        message.caption, message.caption_entities, message.parse_mode = caption, entities, parse_mode
+        message.has_spoiler = params.flag("has_spoiler")
+        return self._message_json(message)
+
+    async def _api_editmessagecaption(self, params: _Params) -> JSON:
+        chat, message = self._editable(params)
+        if message.photo is None:
+            raise bad_request("there is no caption in the message to edit")
+        caption, entities, parse_mode = self._caption(params)
+        keyboard, _ = self._parse_markup(params)
+        if (
+            caption == message.caption
+            and entities == message.caption_entities
+            and (keyboard == message.reply_markup)
+        ):
+            raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
+        self._check_rate(chat)
+        message.caption, message.caption_entities, message.parse_mode = caption, entities, parse_mode
+        message.reply_markup = keyboard
+        message.edit_date = int(self.now())
+        return self._message_json(message)
+
+    async def _api_editmessagemedia(self, params: _Params) -> JSON:
+        chat, message = self._editable(params)
+        media = params.obj("media")
+        if not isinstance(media, dict) or media.get("type") != "photo":
+            raise bad_request("can't parse InputMedia: media type is not emulated (photo only)")
+        if message.photo is None:
+            raise bad_request("there is no media in the message to edit")
+        data = self._photo_upload(params, media.get("media"), "")
+        inner = _Params({k: v for k, v in media.items() if k in ("caption", "parse_mode")})
+        caption, entities, parse_mode = self._caption(inner)
+        keyboard, _ = self._parse_markup(params)
+        self._check_rate(chat)
+        message.photo, message.photo_id = data, self._new_file(data)
+        message.caption, message.caption_entities, message.parse_mode = caption, entities, parse_mode
+        message.has_spoiler = bool(media.get("has_spoiler"))
+        message.reply_markup = keyboard
+        message.edit_date = int(self.now())
+        return self._message_json(message)
+
+    async def _api_getfile(self, params: _Params) -> JSON:
+        file_id = params.text("file_id", required=True)
+        data = self._files.get(file_id or "")
+        if data is None:
+            raise bad_request("wrong file_id or the file is temporarily unavailable")
+        if len(data) > MAX_DOWNLOAD:
+            raise bad_request("file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": (file_id or "")[-16:],
+            "file_size": len(data),
+            "file_path": f"photos/{file_id}.jpg",
+        }
+
     def _editable(self, params: _Params) -> tuple[Chat, ChatMessage]:
         if params.has("inline_message_id"):
             raise bad_request("MESSAGE_ID_INVALID")
@@ -1704,7 +1875,7 @@ class TelegramEmulator:
 
     async def _api_editmessagetext(self, params: _Params) -> JSON:
         chat, message = self._editable(params)
-        if message.text is None:
+        if message.text is None or message.photo is not None:
             raise bad_request("there is no text in the message to edit")
         text, entities, parse_mode = self._parse_message_text(params)
         keyboard, _ = self._parse_markup(params)

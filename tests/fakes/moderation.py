@@ -18,6 +18,7 @@ from bot.records import (
     DraftOwner,
     NewDraft,
 )
+from tests.fakes.pictures import erase_pictures
 from tests.fakes.state import Repo
 
 
@@ -51,6 +52,7 @@ class FakeDrafts(Repo):
         return True
 
     async def delete(self, draft_id: int) -> None:
+        erase_pictures(self.s, drafts={draft_id})
         self.s.drafts.pop(draft_id, None)
 
     async def owners(self) -> Sequence[DraftOwner]:
@@ -58,6 +60,7 @@ class FakeDrafts(Repo):
 
     async def delete_stale(self, before: datetime) -> int:
         stale = [draft_id for draft_id, d in self.s.drafts.items() if d.created_at < before]
+        erase_pictures(self.s, drafts=set(stale))
         for draft_id in stale:
             del self.s.drafts[draft_id]
         return len(stale)

@@ -16,6 +16,7 @@ from bot.records import (
     HeldBanKey,
     NewSecret,
 )
+from tests.fakes.pictures import erase_pictures
 from tests.fakes.state import FAR_FUTURE, Repo
 
 
@@ -94,6 +95,8 @@ class FakeSecrets(Repo):
         for reply_id in thread:
             self.s.replies[reply_id] = replace(self.s.replies[reply_id], text="", thread_key="")
             self.s.reply_ban_keys.pop(reply_id, None)
+        erase_pictures(self.s, drafts={k for k, d in self.s.drafts.items() if d.secret_id == secret_id})
+        erase_pictures(self.s, secret=secret_id)
         self.s.drafts = {k: d for k, d in self.s.drafts.items() if d.secret_id != secret_id}
         self.s.returns.pop(secret_id, None)
         self.s.ban_keys.pop(secret_id, None)

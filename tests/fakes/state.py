@@ -24,6 +24,7 @@ from bot.records import (
     DigestAddress,
     OwnList,
     SealedValue,
+    StoredPicture,
     WordEntry,
 )
 from bot.stats import StatKind
@@ -68,6 +69,7 @@ class State:
     stats: dict[tuple[int, str, StatKind], int] = field(default_factory=dict)
     audit: list[tuple[int, str, datetime, str, int | None, str]] = field(default_factory=list)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
+    pictures: dict[int, tuple[int | None, int | None, StoredPicture]] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def copy(self) -> State:

@@ -17,6 +17,7 @@ from bot.repositories import (
     MemberRepository,
     ModerationRepository,
     OwnListRepository,
+    PictureRepository,
     PreferenceRepository,
     ReactionRepository,
     ReplyRepository,
@@ -29,6 +30,7 @@ from tests.fakes.communities import FakeCommunities
 from tests.fakes.members import FakeDigests, FakeMembers, FakeOwnLists, FakePreferences
 from tests.fakes.moderation import FakeDrafts, FakeModeration
 from tests.fakes.outbox import FakeOutbox
+from tests.fakes.pictures import FakePictures
 from tests.fakes.reply_moderation import FakeReplyModeration
 from tests.fakes.sanctions import FakeSanctions
 from tests.fakes.secrets import FakeFeeds, FakeSecrets
@@ -56,6 +58,7 @@ class FakeUnitOfWork:
     reply_moderation: ReplyModerationRepository
     sanctions: SanctionRepository
     stats: StatsRepository
+    pictures: PictureRepository
 
     def __init__(self, database: FakeDatabase) -> None:
         self._database = database
@@ -76,6 +79,7 @@ class FakeUnitOfWork:
         self.reply_moderation = FakeReplyModeration(self)
         self.sanctions = FakeSanctions(self)
         self.stats = FakeStats(self)
+        self.pictures = FakePictures(self)
         self.outbox_written = False
 
     @property

@@ -37,6 +37,7 @@ LEFT_EMPTY: dict[tuple[str, str], str] = {
         "secrets",
         "thread_ref",
     ): "none: learnt from Telegram's forwards (1005; 1007 moves it to discussion_copies)",
+    ("communities", "pictures"): "NULL: the photo policy follows the configuration's default (review)",
 }
 
 # Plausible values for columns the core reads as enums or formats; any other column gets one by its type.

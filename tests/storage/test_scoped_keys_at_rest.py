@@ -34,10 +34,11 @@ from bot.actor import Actor
 from bot.anonymity import Anonymizer, Sealer
 from bot.dispatch import Dispatcher
 from bot.messages import EditPressed, Response, Say
-from bot.model import CommunitySettings, Reaction, ReportReason, Token
+from bot.model import CommunitySettings, PicturePolicy, Reaction, ReportReason, Token
 from bot.service import Murmure
 from storage.database import SqlDatabase
 from tests.fakes import FakeDirectory, FakeMessenger, KeywordFilter
+from tests.pictures.photos import jpeg_with_gps
 from tests.support import FixedClock
 
 PLATFORM = "test"
@@ -193,7 +194,8 @@ async def test_a_stolen_database_ties_none_of_a_members_actions_together(databas
         joined=dict.fromkeys(users, ESTABLISHED),
     )
     anonymizer, sealer = Anonymizer(b"p" * 32), Sealer(b"k" * 32)
-    settings = CommunitySettings(publication_delay_seconds=0)  # the delay is not what this test is about
+    # the delay is not what this test is about; photos are published as text is
+    settings = CommunitySettings(publication_delay_seconds=0, pictures=PicturePolicy.OPEN)
     service = Murmure(database, {PLATFORM: directory}, anonymizer, sealer, clock, KeywordFilter(), settings)
     dispatcher = Dispatcher(database, {PLATFORM: FakeMessenger()}, sealer, clock)
     communities = [await service.register_community(PLATFORM, group, f"Group {group}") for group in GROUPS]
@@ -201,8 +203,11 @@ async def test_a_stolen_database_ties_none_of_a_members_actions_together(databas
     def actor(user: str) -> Actor:
         return Actor(PLATFORM, user, f"dm-{user}", "en")
 
-    async def post(user: str, text: str, community_id: int) -> None:
-        preview = await service.text(actor(user), text)
+    async def post(user: str, text: str, community_id: int, photo: bytes | None = None) -> None:
+        if photo is not None:
+            preview = await service.picture(actor(user), photo, text, len(photo))
+        else:
+            preview = await service.text(actor(user), text)
         draft = _button(preview, Post).draft
         await service.press(actor(user), ChooseCommunity(draft, community_id).encode())
         await service.press(actor(user), Post(draft).encode())
@@ -213,7 +218,7 @@ async def test_a_stolen_database_ties_none_of_a_members_actions_together(databas
         await post(OTHERS[n], THEIRS[n], community.id)
         theirs.append(await _latest_secret(database))
     for n, community in enumerate(communities):
-        await post(MEMBER, MINE[n], community.id)
+        await post(MEMBER, MINE[n], community.id, jpeg_with_gps() if n == 0 else None)
     tokens = await _tokens(database)  # what buttons and links carry
     for n, secret_id in enumerate(theirs):  # three threads, in three communities
         await service.start(actor(MEMBER), ReplyLink(tokens[secret_id]).encode())
@@ -239,7 +244,9 @@ async def test_a_stolen_database_ties_none_of_a_members_actions_together(databas
 
     rows = await _read_every_table(database)
     counts = {name: len(table_rows) for name, table_rows in rows.items()}
-    for table in ("secrets", "replies", "thread_names", "reactions", "reports", "memberships", "own_lists"):
+    for table in (
+        "secrets", "replies", "thread_names", "reactions", "reports", "memberships", "own_lists", "pictures"
+    ):  # fmt: skip
         assert counts[table] > 0, f"the scenario left nothing in {table}"
     assert counts["replies"] == 4 and counts["reactions"] == 4 and counts["reports"] == 2
     assert links(rows) == []

@@ -44,7 +44,9 @@ class Telegram:
     def last_card(self) -> ChatMessage:
         """The newest secret card in the group (cards start with their number)."""
         cards = [
-            m for m in self.tg.bot_messages(GROUP) if (m.text or "").startswith("#") and m.reply_to is None
+            m
+            for m in self.tg.bot_messages(GROUP)
+            if (m.text or m.caption or "").startswith("#") and m.reply_to is None
         ]
         assert cards, "no card in the group"
         return cards[-1]
@@ -58,7 +60,8 @@ class Telegram:
 
         def found() -> ChatMessage | None:
             for message in reversed(self.tg.bot_messages(chat_id)):
-                if message.text and regex.search(message.text):
+                shown = message.text or message.caption  # a photo message shows its caption
+                if shown and regex.search(shown):
                     return message
             return None
 

@@ -1,0 +1,51 @@
+"""A photo secret in the console: preview, review, publication with nothing of the file's metadata, and
+the limits said clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.database import SqlDatabase
+from tests.console_flow import ConsoleFlow
+from tests.pictures.photos import assert_clean, jpeg_with_gps
+
+GROUP, MODS = "Demo group", "Demo moderators"
+
+
+async def test_a_photo_secret_goes_through_preview_review_and_publication(
+    tmp_path: Path, database: SqlDatabase
+) -> None:
+    url = database.engine.url.render_as_string(hide_password=False)
+    flow = await ConsoleFlow.start(tmp_path, url)
+    try:
+        photo = tmp_path / "IMG_20261201_alice.jpg"
+        photo.write_bytes(jpeg_with_gps())
+        printed = await flow.as_("alice", f"/photo {photo} The view from the roof I'm not allowed on.")
+        preview = flow.last_in("DM alice ⇄ Murmure", printed)
+        assert "With your photo, re-encoded" in preview.body and "looks at the photo" in preview.body
+        printed = await flow.send("/click Content warning")
+        printed = await flow.send("/click Post")
+        assert "Sent to the moderators" in printed
+
+        item = flow.last_in(MODS)
+        assert "A photo, looked at before publication" in item.body and "🖼 photo" in printed
+        shown = flow.session.world.messages[item.id].picture
+        assert shown is not None and shown.spoiler and "alice" not in shown.name
+        printed = await flow.as_("mod", f"/click {item.id} Approve")
+        card = flow.last_in(GROUP, printed)
+        assert "The view from the roof" in card.body and "blurred" in printed
+        published = flow.session.world.messages[card.id].picture
+        assert published is not None and published.name.endswith(".jpg") and "IMG_" not in published.name
+        assert_clean(published.data)
+
+        # too large: said with the limit, nothing kept
+        big = tmp_path / "big.jpg"
+        big.write_bytes(b"\xff" * (10 * 1024 * 1024 + 1))
+        printed = await flow.as_("bob", f"/photo {big} Too big to be true.")
+        assert "This photo is too large (10.0 MB): send one under 10 MB." in printed
+        text = tmp_path / "notes.jpg"
+        text.write_text("not a photo at all")
+        printed = await flow.send(f"/photo {text} Hello.")
+        assert "I can't read this file as a photo" in printed
+    finally:
+        await flow.close()
