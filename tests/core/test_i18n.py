@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.i18n import Catalogs, resolve_locale, t_in
+from bot.i18n import Catalogs, resolve_locale, t_in, t_on
 from bot.i18n.catalog import PLACEHOLDER
 from bot.moderation.verdict import CATEGORIES
 
@@ -45,3 +45,23 @@ def test_placeholders_are_filled_and_named_params_do_not_clash() -> None:
     assert (
         t_in("fr", "language.unknown", locale="de") == "Je ne parle pas encore « de ». Disponibles : en, fr."
     )
+
+
+def test_every_platform_variant_has_its_base_key_and_the_same_placeholders() -> None:
+    """``key@discord`` says the same in Discord's words: a base key that gains a placeholder must not leave
+    its variant behind."""
+    catalogs = Catalogs.load()
+    for locale in ("en", "fr"):
+        variants = [key for key in catalogs.keys(locale) if "@" in key]
+        assert variants
+        for variant in variants:
+            base = variant.split("@", 1)[0]
+            base_text, variant_text = catalogs.raw(locale, base), catalogs.raw(locale, variant)
+            assert base_text and variant_text, variant
+            assert set(PLACEHOLDER.findall(base_text)) == set(PLACEHOLDER.findall(variant_text)), variant
+
+
+def test_a_variant_is_chosen_by_the_platform_of_the_event() -> None:
+    assert "group" in t_in("en", "preview.choose") and "channel" in t_on("discord", "en", "preview.choose")
+    assert t_on("telegram", "fr", "preview.choose") == t_in("fr", "preview.choose")
+    assert "salons" in t_on("discord", "fr", "forget.confirm_erase", secrets=1, replies=2)
