@@ -52,7 +52,7 @@ async def test_export_and_forget_on_discord_in_english_and_french(
             await d.click("bob", choice, "Tout supprimer")
             confirm = await d.until(GENERAL, "Supprimer 1 secrets et 0 réponses")
             await d.click("bob", confirm, "Oui, tout supprimer")
-            await d.until(GENERAL, "sont effacés et retirés des groupes")
+            await d.until(GENERAL, "sont effacés et retirés des salons")
             await dc.wait_until(
                 lambda: "deleted by its author" in (dc.message(card.id).content or ""), within=8
             )
