@@ -220,6 +220,7 @@ class Draft:
     status: DraftStatus
     created_at: datetime
     collection: str | None = None
+    notify_replies: bool = False  # the author asked to hear, in DM, about replies to the secret
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,18 @@ class AuthorNotice(_Message):
     params: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ReplyNotice(_Message):
+    """An author told, in DM, of the replies to their secret since the last notice. One waits at a time: the
+    replies of its window are told together."""
+
+    kind: ClassVar[str] = "reply_notice"
+    secret_id: int
+
+    def dedupe_key(self) -> str | None:
+        return f"reply_notice:{self.secret_id}"
+
+
 OutboxMessage = (
     Welcome
     | CardDue
@@ -133,6 +145,7 @@ OutboxMessage = (
     | CommunityDigest
     | MemberDigest
     | AuthorNotice
+    | ReplyNotice
 )
 MESSAGE_TYPES: Mapping[str, type[OutboxMessage]] = {kind.kind: kind for kind in get_args(OutboxMessage)}
 

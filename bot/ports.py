@@ -20,6 +20,7 @@ from bot.repositories import (
     FeedRepository,
     MemberRepository,
     ModerationRepository,
+    NoticeRepository,
     OwnListRepository,
     PictureRepository,
     PreferenceRepository,
@@ -93,6 +94,7 @@ class UnitOfWork(Protocol):
     sanctions: SanctionRepository
     stats: StatsRepository
     pictures: PictureRepository
+    notices: NoticeRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

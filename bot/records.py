@@ -196,3 +196,12 @@ class StoredPicture:
     data: bytes
     width: int
     height: int
+
+
+@dataclass(frozen=True)
+class PendingNotices:
+    """Replies an author has still to be told about, and the address sealed for telling them."""
+
+    token: str
+    sealed: bytes
+    count: int

@@ -21,6 +21,7 @@ from bot.actions import (
     ReportLink,
     ReportReply,
     ReportReplyLink,
+    ToggleNotices,
     ToggleSubscription,
     ToggleWarning,
 )
@@ -189,7 +190,11 @@ def preview(
             elif chosen is not None and chosen.settings.pictures is PicturePolicy.REVIEW:
                 notes.append(t_in(locale, "preview.picture_review"))
         cw_label = t_in(locale, "preview.cw_on" if draft.content_warning else "preview.cw_off")
-        options: tuple[Button, ...] = (Button(cw_label, ToggleWarning(did)),)
+        notify_label = t_in(locale, "preview.notify_on" if draft.notify_replies else "preview.notify_off")
+        options: tuple[Button, ...] = (
+            Button(cw_label, ToggleWarning(did)),
+            Button(notify_label, ToggleNotices(did)),
+        )
         if chosen is not None and chosen.settings.collections:
             topic = t_in(locale, "preview.topic", topic=topic_label(locale, draft.collection))
             options += (Button(topic, CycleTopic(did)),)

@@ -40,6 +40,7 @@ from bot.records import (
     NewReport,
     NewSecret,
     OwnList,
+    PendingNotices,
     PublicCommunity,
     ReporterRecord,
     SealedReporter,
@@ -335,6 +336,26 @@ class ReplyRepository(Protocol):
     async def claim_pseudonym(self, secret_id: int, thread_key: str, pseudonym: str) -> bool:
         """Give ``pseudonym`` to this member in this thread; False when someone there has it already."""
         ...
+
+
+class NoticeRepository(Protocol):
+    """Authors' wishes to hear about replies, one per secret, each with its sealed address."""
+
+    async def subscribe(self, secret_id: int, token: str, sealed: bytes, expires_at: datetime) -> None: ...
+    async def count_reply(self, secret_id: int, now: datetime) -> bool:
+        """One more reply to tell; False when no one waits for it (no wish, or an expired one)."""
+        ...
+
+    async def pending(self, secret_id: int, now: datetime) -> PendingNotices | None: ...
+    async def consume(self, secret_id: int, count: int) -> None:
+        """``count`` replies were told."""
+        ...
+
+    async def stop(self, token: str) -> bool:
+        """No more notices (the sealed address erased); False when there was no such wish."""
+        ...
+
+    async def erase_expired(self, now: datetime) -> int: ...
 
 
 class PictureRepository(Protocol):

@@ -40,6 +40,8 @@ from bot.actions import (
     ResetSetting,
     SettingsHome,
     SettingsLink,
+    StopNotices,
+    ToggleNotices,
     ToggleSubscription,
     ToggleWarning,
     decode_action,
@@ -65,6 +67,7 @@ from bot.usecases import (
     membership,
     mine,
     moderating,
+    notices,
     places,
     posting,
     privacy,
@@ -333,6 +336,10 @@ async def _press(ctx: Context, action: Action | None) -> list[Response]:
             return await writing.choose_community(ctx, action)
         case ToggleWarning():
             return await writing.toggle_warning(ctx, action)
+        case ToggleNotices():
+            return await writing.toggle_notices(ctx, action)
+        case StopNotices():
+            return await notices.stop(ctx, action)
         case CycleTopic():
             return await writing.cycle_topic(ctx, action)
         case Cancel():

@@ -22,6 +22,7 @@ from bot.repositories import (
     FeedRepository,
     MemberRepository,
     ModerationRepository,
+    NoticeRepository,
     OwnListRepository,
     PictureRepository,
     PreferenceRepository,
@@ -40,6 +41,7 @@ from storage.repositories import (
     SqlFeeds,
     SqlMembers,
     SqlModeration,
+    SqlNotices,
     SqlOutbox,
     SqlOwnLists,
     SqlPictures,
@@ -104,6 +106,7 @@ class SqlUnitOfWork:
     sanctions: SanctionRepository
     stats: StatsRepository
     pictures: PictureRepository
+    notices: NoticeRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], wakeup: OutboxWakeup, defaults: CommunitySettings
@@ -131,6 +134,7 @@ class SqlUnitOfWork:
         self.sanctions = SqlSanctions(self._session, self._defaults)
         self.stats = SqlStats(self._session)
         self.pictures = SqlPictures(self._session)
+        self.notices = SqlNotices(self._session)
         return self
 
     async def __aexit__(

@@ -123,6 +123,7 @@ class DraftRow(Base):
     verdict: Mapped[str] = mapped_column(String(8))
     reason_categories: Mapped[str] = mapped_column(String(200))
     collection: Mapped[str | None] = mapped_column(String(32))
+    notify_replies: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -164,6 +165,20 @@ class SecretRow(Base):
     points: Mapped[float] = mapped_column(Float, default=0.0)
     sending_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a dispatcher is sending its card
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the card went out
+
+
+class ReplyNoticeRow(Base):
+    """An author's wish to hear about replies to one secret: their DM sealed for these notices only (under a
+    random token, which the Stop button carries), until it expires; the replies not yet told."""
+
+    __tablename__ = "reply_notices"
+    __table_args__ = (UniqueConstraint("token", name="uq_reply_notices_token"),)
+
+    secret_id: Mapped[int] = mapped_column(ForeignKey("secrets.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    pending: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class PictureRow(Base):

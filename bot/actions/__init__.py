@@ -39,6 +39,8 @@ from bot.actions.kinds import (
     ResetSetting,
     SettingsHome,
     SettingsLink,
+    StopNotices,
+    ToggleNotices,
     ToggleSubscription,
     ToggleWarning,
 )
@@ -77,6 +79,8 @@ __all__ = [
     "ResetSetting",
     "SettingsHome",
     "SettingsLink",
+    "StopNotices",
+    "ToggleNotices",
     "ToggleSubscription",
     "ToggleWarning",
     "actions",

@@ -32,6 +32,22 @@ class CycleTopic(Action):
 
 
 @dataclass(frozen=True)
+class ToggleNotices(Action):
+    """The preview's "tell me about replies" switch."""
+
+    code = "notify"
+    draft: int
+
+
+@dataclass(frozen=True)
+class StopNotices(Action):
+    """A reply notice's Stop button: its token is the notices' own, never the secret's (which cards show)."""
+
+    code = "nstop"
+    token: Token
+
+
+@dataclass(frozen=True)
 class Post(Action):
     code = "post"
     draft: int

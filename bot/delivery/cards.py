@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import ranking, render, stats
+from bot import delays, ranking, render, stats
 from bot.delivery.context import Chat, CommunityChat, DeliveryContext, DiscussionChat, NotYet
 from bot.delivery.registry import delivers
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import VISIBLE_STATUSES, Community, ReplyStatus, Secret, SecretStatus
-from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue, ReplyRefresh
+from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue, ReplyNotice, ReplyRefresh
+from bot.reply_notices import NOTICE_WINDOW_SECONDS
 from bot.stats import StatKind
 
 # The right to send a card, renewed by the dispatcher while the send lasts (a platform's rate limit can
@@ -171,6 +172,10 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
         await uow.secrets.add_points(secret.id, ranking.REPLY_POINTS)
         outbox = Outbox(uow, ctx.clock)
         await outbox.add(CardRefresh(secret.id))
+        if not reply.by_author and await uow.notices.count_reply(secret.id, ctx.clock.now()):
+            # the author asked to hear of replies: one notice for the replies of a window, at a random
+            # moment of it (a notice waiting already counts this reply in)
+            await outbox.add(ReplyNotice(secret.id), delay=delays.random_wait(NOTICE_WINDOW_SECONDS))
         now = await uow.replies.get(due.reply_id)
         thread = await uow.secrets.get(reply.secret_id)
         if now is not None and (

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from bot import render
+from bot.actions import StopNotices
 from bot.anonymity import return_context
 from bot.delivery.context import DeliveryContext, MemberChat
 from bot.delivery.registry import delivers
 from bot.i18n import resolve_locale, t_in
-from bot.messages import ChatTarget, MessageLink, OutgoingMessage, RichText
-from bot.model import VISIBLE_STATUSES
-from bot.outbox import AuthorNotice, MemberDigest
+from bot.messages import Button, ChatTarget, MessageLink, OutgoingMessage, RichText, Span
+from bot.model import VISIBLE_STATUSES, Token
+from bot.outbox import AuthorNotice, MemberDigest, ReplyNotice
+from bot.reply_notices import notice_context
 
 
 @delivers(AuthorNotice)
@@ -33,6 +35,33 @@ async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
         await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))
     async with ctx.db.unit_of_work() as uow:
         await uow.secrets.erase_return_address(notice.secret_id)
+        await uow.commit()
+
+
+@delivers(ReplyNotice)
+async def notify_replies(ctx: DeliveryContext, notice: ReplyNotice) -> None:
+    """The replies to a secret since the last notice, told to its author in the language they wrote in, with
+    a link to the card and the Stop button; counted as told once sent."""
+    now = ctx.clock.now()
+    async with ctx.db.unit_of_work() as uow:
+        secret = await uow.secrets.get(notice.secret_id)
+        community = await uow.communities.get(secret.community_id) if secret else None
+        pending = await uow.notices.pending(notice.secret_id, now)
+    if secret is None or community is None or pending is None or pending.count <= 0:
+        return  # stopped, expired, or told already
+    if secret.status not in VISIBLE_STATUSES:
+        return  # hidden, removed or deleted since: nothing to go and read
+    address = ctx.sealer.open(pending.sealed, notice_context(community.platform, pending.token))
+    if address is None:
+        return
+    locale = resolve_locale(None, secret.author_locale)
+    key = "notice.replies_one" if pending.count == 1 else "notice.replies_many"
+    link = MessageLink(community.chat_ref, secret.card_ref) if secret.card_ref else None
+    text = RichText((Span(t_in(locale, key, count=pending.count, number=secret.shown_number), link=link),))
+    stop = Button(t_in(locale, "notice.stop"), StopNotices(Token(pending.token)))
+    await ctx.send(MemberChat(), ChatTarget(community.platform, address), OutgoingMessage(text, ((stop,),)))
+    async with ctx.db.unit_of_work() as uow:
+        await uow.notices.consume(notice.secret_id, pending.count)
         await uow.commit()
 
 

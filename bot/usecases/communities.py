@@ -90,6 +90,7 @@ async def sweep(uow: UnitOfWork, services: Services) -> int:
     erased += await uow.reports.erase_expired_seals(now)
     erased += await uow.members.erase_expired_counters(now)
     erased += await uow.drafts.delete_stale(now - DRAFT_LIFETIME)
+    erased += await uow.notices.erase_expired(now)
     erased += await uow.secrets.erase_removed_texts(now - REMOVED_TEXT_WINDOW)
     erased += await uow.replies.erase_removed_texts(now - REMOVED_TEXT_WINDOW)
     return erased + await uow.digests.erase_expired(now)

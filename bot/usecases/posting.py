@@ -27,7 +27,7 @@ from bot.outbox import CardDue, Outbox, QueueItemDue, ReplyDue
 from bot.records import NewReply, NewSecret, SealedAddress
 from bot.refusals import Refused, RefusedBriefly
 from bot.stats import StatKind
-from bot.usecases import audience, authorship, membership, replies, words
+from bot.usecases import audience, authorship, membership, notices, replies, words
 from bot.usecases.context import Context, message
 from bot.usecases.writing import own_open_draft
 
@@ -93,6 +93,8 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     )
     if picture is not None:  # the draft's photo went with the draft: the secret holds it now, newly named
         await ctx.uow.pictures.add_to_secret(secret.id, replace(picture, token=new_token()), now)
+    if draft.notify_replies:
+        await notices.subscribe(ctx, secret)
     await authorship.remember(ctx, secret.id)
     await stats.count(ctx.uow.stats, community, StatKind.POSTED, now)
     if cause is not None:

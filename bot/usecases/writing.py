@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot import limits, pictures, render, stats
-from bot.actions import Cancel, ChooseCommunity, CycleTopic, PostLink, ReplyLink, ToggleWarning
+from bot.actions import Cancel, ChooseCommunity, CycleTopic, PostLink, ReplyLink, ToggleNotices, ToggleWarning
 from bot.anonymity import new_token
 from bot.i18n import current_locale, t
 from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
@@ -257,6 +257,12 @@ async def choose_community(ctx: Context, action: ChooseCommunity) -> list[Respon
 async def toggle_warning(ctx: Context, action: ToggleWarning) -> list[Response]:
     draft = await own_open_draft(ctx, action.draft)
     await ctx.uow.drafts.save(replace(draft, content_warning=not draft.content_warning))
+    return await _edited_preview(ctx, draft.id)
+
+
+async def toggle_notices(ctx: Context, action: ToggleNotices) -> list[Response]:
+    draft = await own_open_draft(ctx, action.draft)
+    await ctx.uow.drafts.save(replace(draft, notify_replies=not draft.notify_replies))
     return await _edited_preview(ctx, draft.id)
 
 

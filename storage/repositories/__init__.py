@@ -6,6 +6,7 @@ from storage.repositories.drafts import SqlDrafts
 from storage.repositories.feeds import SqlFeeds
 from storage.repositories.members import SqlMembers
 from storage.repositories.moderation import SqlModeration
+from storage.repositories.notices import SqlNotices
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.own_lists import SqlOwnLists
 from storage.repositories.pictures import SqlPictures
@@ -25,6 +26,7 @@ __all__ = [
     "SqlFeeds",
     "SqlMembers",
     "SqlModeration",
+    "SqlNotices",
     "SqlOutbox",
     "SqlOwnLists",
     "SqlPictures",

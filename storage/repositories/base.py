@@ -116,6 +116,7 @@ def to_draft(row: DraftRow) -> Draft:
         DraftStatus(row.status),
         row.created_at,
         row.collection,
+        bool(row.notify_replies),
     )
 
 

@@ -50,6 +50,7 @@ class SqlDrafts(Repository):
                 community_id=draft.community_id,
                 content_warning=draft.content_warning,
                 collection=draft.collection,
+                notify_replies=draft.notify_replies,
             )
         )
 

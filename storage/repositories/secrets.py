@@ -18,6 +18,7 @@ from storage.tables import (
     QueueItemRow,
     ReactionRow,
     ReplyBanKeyRow,
+    ReplyNoticeRow,
     ReplyReportRow,
     ReplyRow,
     ReporterSealRow,
@@ -148,6 +149,7 @@ class SqlSecrets(Repository):
             ReturnAddressRow,
             SecretBanKeyRow,
             PictureRow,
+            ReplyNoticeRow,
         )
         for table in tables:
             await self._session.execute(delete(table).where(table.secret_id == secret_id))

@@ -42,6 +42,7 @@ class FakeDrafts(Repo):
                 community_id=draft.community_id,
                 content_warning=draft.content_warning,
                 collection=draft.collection,
+                notify_replies=draft.notify_replies,
             )
 
     async def transition(self, draft_id: int, old: DraftStatus, new: DraftStatus) -> bool:

@@ -70,6 +70,7 @@ class State:
     audit: list[tuple[int, str, datetime, str, int | None, str]] = field(default_factory=list)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
     pictures: dict[int, tuple[int | None, int | None, StoredPicture]] = field(default_factory=dict)
+    notices: dict[int, tuple[str, bytes, datetime, int]] = field(default_factory=dict)  # by secret
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def copy(self) -> State:

@@ -16,6 +16,7 @@ from bot.repositories import (
     FeedRepository,
     MemberRepository,
     ModerationRepository,
+    NoticeRepository,
     OwnListRepository,
     PictureRepository,
     PreferenceRepository,
@@ -29,6 +30,7 @@ from bot.stats import StatsRepository
 from tests.fakes.communities import FakeCommunities
 from tests.fakes.members import FakeDigests, FakeMembers, FakeOwnLists, FakePreferences
 from tests.fakes.moderation import FakeDrafts, FakeModeration
+from tests.fakes.notices import FakeNotices
 from tests.fakes.outbox import FakeOutbox
 from tests.fakes.pictures import FakePictures
 from tests.fakes.reply_moderation import FakeReplyModeration
@@ -59,6 +61,7 @@ class FakeUnitOfWork:
     sanctions: SanctionRepository
     stats: StatsRepository
     pictures: PictureRepository
+    notices: NoticeRepository
 
     def __init__(self, database: FakeDatabase) -> None:
         self._database = database
@@ -80,6 +83,7 @@ class FakeUnitOfWork:
         self.sanctions = FakeSanctions(self)
         self.stats = FakeStats(self)
         self.pictures = FakePictures(self)
+        self.notices = FakeNotices(self)
         self.outbox_written = False
 
     @property

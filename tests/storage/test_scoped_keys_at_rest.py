@@ -28,6 +28,7 @@ from bot.actions import (
     ReplyLink,
     Report,
     ReportLink,
+    ToggleNotices,
     ToggleSubscription,
 )
 from bot.actor import Actor
@@ -210,6 +211,8 @@ async def test_a_stolen_database_ties_none_of_a_members_actions_together(databas
             preview = await service.text(actor(user), text)
         draft = _button(preview, Post).draft
         await service.press(actor(user), ChooseCommunity(draft, community_id).encode())
+        if photo is not None:  # and the author asks to hear about replies to it
+            await service.press(actor(user), ToggleNotices(draft).encode())
         await service.press(actor(user), Post(draft).encode())
         await dispatcher.drain()
 
@@ -245,7 +248,8 @@ async def test_a_stolen_database_ties_none_of_a_members_actions_together(databas
     rows = await _read_every_table(database)
     counts = {name: len(table_rows) for name, table_rows in rows.items()}
     for table in (
-        "secrets", "replies", "thread_names", "reactions", "reports", "memberships", "own_lists", "pictures"
+        "secrets", "replies", "thread_names", "reactions", "reports", "memberships", "own_lists", "pictures",
+        "reply_notices",
     ):  # fmt: skip
         assert counts[table] > 0, f"the scenario left nothing in {table}"
     assert counts["replies"] == 4 and counts["reactions"] == 4 and counts["reports"] == 2
