@@ -18,7 +18,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from datetime import timedelta
 
 from bot.anonymity import Sealer
-from bot.delivery import delivery_of
+from bot.delivery import delivery_of, inactive
 from bot.delivery.cards import SENDING_LEASE
 from bot.delivery.context import (
     Chat,
@@ -248,10 +248,16 @@ class Dispatcher:
                 await uow.outbox.postpone(entry.id, self._clock.now())
                 await uow.commit()
             return
-        async with self._db.unit_of_work() as uow:
-            if isinstance(chat, CommunityChat):
-                log.warning("community %s can't be written to any more: marked inactive", chat.community_id)
+        if isinstance(chat, CommunityChat):
+            # what it waits for (cards, replies) is kept until it comes back or for a bounded time
+            log.warning("a community can't be written to any more: marked inactive, its cards kept")
+            async with self._db.unit_of_work() as uow:
                 await uow.communities.set_active(chat.community_id, False)
+                await uow.outbox.postpone(entry.id, self._clock.now() + inactive.FIRST_RECHECK)
+                await uow.commit()
+            self._wake.set()
+            return
+        async with self._db.unit_of_work() as uow:
             await self._record_failure(uow, entry, gone.error)
             await uow.commit()
 

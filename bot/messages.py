@@ -86,6 +86,10 @@ class OutgoingMessage:
 
 @dataclass(frozen=True)
 class ChatTarget:
+    """Where a message goes. ``once`` names what it is (a secret's card, a reply, a digest): a platform that
+    can (Discord's enforced nonce) makes one message of two sends with the same ``once`` a few minutes
+    apart, so a send retried after a crash between the platform's answer and the commit is not doubled."""
+
     platform: str
     chat_ref: str
     reply_to: str | None = None
@@ -93,6 +97,7 @@ class ChatTarget:
         None  # a topic of a forum chat (Telegram's message_thread_id), if not the main one
     )
     thread_title: str | None = None  # the name of the thread a reply starts on its card (Discord)
+    once: str | None = None
 
 
 # Responses to the event being handled, delivered by the adapter in the chat of the event.

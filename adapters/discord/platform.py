@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -30,6 +31,7 @@ WARN_AGAIN_AFTER = timedelta(days=1)
 MISSING_PERMISSIONS_RETRY = 600.0  # seconds
 MEMBER_TTL = 30.0  # seconds a member's roles and join day are trusted (rights: never for minutes)
 MAX_KEPT_MEMBERS = 10_000
+NONCE_LENGTH = 25
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,11 @@ def split_ref(chat_ref: str) -> tuple[int, int] | None:
     if not (guild.isdigit() and channel.isdigit()):
         return None
     return int(guild), int(channel)
+
+
+def nonce_of(once: str) -> str:
+    """Discord's nonce (25 characters at most) for what a message is; it says nothing of it."""
+    return hashlib.sha256(f"murmure:{once}".encode()).hexdigest()[:NONCE_LENGTH]
 
 
 def as_delivery_error(error: discord.HTTPException) -> DeliveryError:
@@ -96,7 +103,10 @@ class DiscordMessenger:
                 action = "thread"
                 channel = await self._thread(channel, int(target.reply_to), target.thread_title)
                 action = "reply"
-            sent = await channel.send(**send_kwargs(message))
+            # discord.py sends a nonce with enforce_nonce: one made from what the message is makes a send
+            # retried after a crash (answer received, not yet committed) return the first message
+            nonce = nonce_of(target.once) if target.once else None
+            sent = await channel.send(**send_kwargs(message), nonce=nonce)
         except discord.HTTPException as error:
             await self._tell_admins(error, target.chat_ref, action)
             raise as_delivery_error(error) from None

@@ -17,7 +17,9 @@ from telegram.ext import Application, ApplicationBuilder
 
 from adapters.section import ConfigError, Section
 from adapters.telegram.handlers import FEATURES, TelegramHandlers
+from adapters.telegram.library_logs import scrub_library_logs
 from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
+from adapters.telegram.polling import Poller
 from adapters.telegram.rate_limit import TelegramRateLimiter
 from adapters.telegram.updates import MemberOrderedUpdates
 from bot.commands import Command, Place, commands_for
@@ -71,6 +73,7 @@ class TelegramConnection:
         self.messenger = TelegramMessenger(self._application.bot)
         self.directory = TelegramDirectory(self._application.bot)
         self._initialized = self._started = self._updating = False
+        self._poller: Poller | None = None
 
     async def _set_menus(self) -> None:
         """Each scope's menu in each language; a scope with none is cleared, as is the default scope (an
@@ -99,6 +102,7 @@ class TelegramConnection:
 
     async def start(self, service: Murmure) -> None:
         section, app = self._section, self._application
+        scrub_library_logs()
         TelegramHandlers(service).install(app)
         await app.initialize()
         self._initialized = True
@@ -117,17 +121,23 @@ class TelegramConnection:
                 secret_token=section.secret("webhook_secret", WEBHOOK_SECRET_ENV),
                 allowed_updates=ALLOWED_UPDATES,
             )
+            self._updating = True
         else:
-            await updater.start_polling(
-                poll_interval=section.number("poll_interval", 0.0),
+            # updates confirmed once handled (PTB's updater confirms them as soon as they are queued)
+            self._poller = Poller(
+                app,
                 timeout=int(section.number("poll_timeout", 10)),
+                poll_interval=section.number("poll_interval", 0.0),
                 allowed_updates=ALLOWED_UPDATES,
             )
-        self._updating = True
+            await self._poller.start()
 
     async def stop(self) -> None:
         app = self._application
         steps = []
+        if self._poller is not None:
+            steps.append(self._poller.stop)
+            self._poller = None
         if self._updating and app.updater is not None:
             steps.append(app.updater.stop)
         if self._started:

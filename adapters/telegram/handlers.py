@@ -8,9 +8,9 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, Chat, LinkPreviewOptions, Message, MessageOriginChannel, Update, User
+from telegram import Bot, CallbackQuery, Chat, LinkPreviewOptions, Message, MessageOriginChannel, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -23,6 +23,7 @@ from telegram.ext import (
 
 from adapters.telegram.platform import send_to
 from adapters.telegram.render import keyboard, to_html
+from adapters.telegram.retry import retried, transient
 from bot import commands, pictures
 from bot.actions import decode_action
 from bot.actor import Actor
@@ -120,7 +121,7 @@ class TelegramHandlers:
     async def _send(
         chat: Chat, bot_username: str, message: OutgoingMessage, topic: int | None = None
     ) -> None:
-        await send_to(chat.get_bot(), chat.id, message, topic=topic)
+        await retried(lambda: send_to(chat.get_bot(), chat.id, message, topic=topic))
 
     async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The bot added to a group or channel: a community; to a channel's discussion group: where that
@@ -301,7 +302,7 @@ class TelegramHandlers:
                         chat, context.bot.username, response.message, topic_of(update.effective_message)
                     )
                 elif isinstance(response, Say):  # a file (/stats's chart) as a document, as drawn
-                    await send_to(context.bot, user.id, response.message)
+                    await self._send_private(user.id, response.message, context)()
         except Forbidden:
             await self._hint_start(chat, user, context, topic_of(update.effective_message))
 
@@ -352,13 +353,31 @@ class TelegramHandlers:
             answered = True
             # Answered before anything goes out: edits and sends wait behind Telegram's rate limits (20 a
             # minute in a group), and a press left spinning for ~15 s can no longer be answered.
-            await query.answer(alert)
+            await self._answer(query, alert)
         finally:
             if not answered:
-                await query.answer()  # every callback query is answered, even when something failed
+                await self._answer(query, None)  # every callback query is answered, even after a failure
         if then:
             chat_id = query.message.chat.id if query.message is not None else query.from_user.id
             context.application.create_task(self._in_order(chat_id, then), update=update)
+
+    @staticmethod
+    async def _answer(query: CallbackQuery, alert: str | None) -> None:
+        """Retried while Telegram fails for a moment; a try that reached Telegram though its reply was lost
+        makes the next one "already answered", which is done."""
+        tried = False
+
+        async def answer() -> None:
+            nonlocal tried
+            try:
+                await query.answer(alert)
+            except BadRequest as error:
+                if not (tried and "query is too old" in error.message.lower()):
+                    raise
+            finally:
+                tried = True
+
+        await retried(answer)
 
     async def _in_order(self, chat_id: int, steps: list[Callable[[], Awaitable[None]]]) -> None:
         lock = self._chat_order.get(chat_id)
@@ -383,7 +402,7 @@ class TelegramHandlers:
         user_id: int, message: OutgoingMessage, context: ContextTypes.DEFAULT_TYPE
     ) -> Callable[[], Awaitable[None]]:
         async def send() -> None:
-            await send_to(context.bot, user_id, message)
+            await retried(lambda: send_to(context.bot, user_id, message))
 
         return send
 
@@ -395,28 +414,39 @@ class TelegramHandlers:
         context: ContextTypes.DEFAULT_TYPE,
         photo: bool = False,
     ) -> None:
-        """The pressed message edited; a photo message keeps its photo and gets the text as its caption."""
-        try:
-            if photo:
-                await context.bot.edit_message_caption(
+        """The pressed message edited (retried); a photo message keeps its photo and gets the text as its
+        caption. If Telegram keeps failing in a private chat, the answer is sent as a new message instead,
+        so that a member always learns what their press did ("Sent!")."""
+
+        async def edit() -> None:
+            try:
+                if photo:
+                    await context.bot.edit_message_caption(
+                        chat_id=chat_id,
+                        message_id=message_id,
+                        caption=to_html(message.text),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard(message, context.bot.username),
+                    )
+                    return
+                await context.bot.edit_message_text(
+                    to_html(message.text),
                     chat_id=chat_id,
                     message_id=message_id,
-                    caption=to_html(message.text),
                     parse_mode=ParseMode.HTML,
                     reply_markup=keyboard(message, context.bot.username),
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
-                return
-            await context.bot.edit_message_text(
-                to_html(message.text),
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(message, context.bot.username),
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        except BadRequest as error:
-            if "message is not modified" not in error.message.lower():
+            except BadRequest as error:
+                if "message is not modified" not in error.message.lower():
+                    raise
+
+        try:
+            await retried(edit)
+        except NetworkError as error:
+            if chat_id < 0 or not transient(error):
                 raise
+            await retried(lambda: send_to(context.bot, chat_id, message))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error

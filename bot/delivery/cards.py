@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import timedelta
 
 from bot import delays, ranking, render, stats
+from bot.delivery import inactive
 from bot.delivery.context import Chat, CommunityChat, DeliveryContext, DiscussionChat, NotYet
 from bot.delivery.registry import delivers
 from bot.messages import ChatTarget, OutgoingMessage
@@ -25,6 +27,8 @@ REPLY_WAITS_FOR_CARD = timedelta(seconds=2)
 DISCUSSION_WAIT = timedelta(minutes=1)
 READERS_RECHECK = timedelta(minutes=15)
 
+log = logging.getLogger(__name__)
+
 
 async def _card_message(
     ctx: DeliveryContext, secret_id: int
@@ -39,7 +43,9 @@ async def _card_message(
         picture = await uow.pictures.of_secret(secret_id)
     shown = replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
     message = render.card(community.settings.locale, shown, counts, replies, picture)
-    target = ChatTarget(community.platform, community.chat_ref, topic_ref=community.topic_ref)
+    target = ChatTarget(
+        community.platform, community.chat_ref, topic_ref=community.topic_ref, once=f"card:{secret.id}"
+    )
     return CommunityChat(community.id), target, message, secret.card_ref, secret.status
 
 
@@ -60,13 +66,21 @@ async def _enough_readers(ctx: DeliveryContext, secret_id: int) -> bool:
 @delivers(CardDue, lane=lambda lanes, due: lanes.of_secret(due.secret_id))
 async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
     secret_id = due.secret_id
-    found = await _card_message(ctx, secret_id)
-    if found is None:
-        return
-    *_, card_ref, status = found
-    if card_ref is not None or status is not SecretStatus.QUEUED:
-        return  # never post the same secret twice; a secret deleted before delivery stays unsent
     now = ctx.clock.now()
+    async with ctx.db.unit_of_work() as uow:
+        secret = await uow.secrets.get(secret_id)
+        community = await uow.communities.get(secret.community_id) if secret else None
+    if secret is None or community is None:
+        return
+    if secret.card_ref is not None or secret.status is not SecretStatus.QUEUED:
+        return  # never post the same secret twice; a secret deleted before delivery stays unsent
+    if not community.active:
+        # the bot was removed, or lost the channel: the card waits for the community to come back
+        later = inactive.wait_for(community, secret.created_at, now)
+        if later is not None:
+            raise later
+        await inactive.give_up_card(ctx, secret, community)
+        return
     if not await _enough_readers(ctx, secret_id):
         raise NotYet(now + READERS_RECHECK)  # the card waits until the community is big enough again
     async with ctx.db.unit_of_work() as uow:
@@ -82,7 +96,11 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
         raise NotYet(now + SENDING_RECHECK)
     found = await _card_message(ctx, secret_id)
     if found is None:
-        return
+        # deleted, or its community went away, since the claim: give the claim back and look again
+        async with ctx.db.unit_of_work() as uow:
+            await uow.secrets.claim_sending(secret_id, ctx.clock.now(), None)
+            await uow.commit()
+        raise NotYet(ctx.clock.now() + inactive.FIRST_RECHECK)
     chat, target, message, _, _ = found
     ctx.cards_sending.add(secret_id)
     try:
@@ -151,9 +169,15 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
         reply = await uow.replies.get(due.reply_id)
         secret = await uow.secrets.get(reply.secret_id) if reply else None
         community = await uow.communities.get(secret.community_id) if secret else None
-    if reply is None or secret is None or community is None or not community.active:
+    if reply is None or secret is None or community is None:
         return
     if reply.message_ref is not None or secret.status not in VISIBLE_STATUSES:
+        return
+    if not community.active:
+        later = inactive.wait_for(community, reply.created_at, ctx.clock.now())
+        if later is not None:
+            raise later  # waits for the community to come back, as its card does
+        log.warning("a reply was given up after its community stayed away %s days", inactive.KEPT.days)
         return
     if reply.status is not ReplyStatus.PUBLISHED:
         return  # deleted or removed before it went out: never shown
@@ -164,6 +188,7 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     if community.discussion_ref is not None and copy is None and moment < reply.created_at + DISCUSSION_WAIT:
         raise NotYet(moment + REPLY_WAITS_FOR_CARD)  # the card's copy in the discussion chat isn't known yet
     chat, target = replies_target(community, secret, copy)
+    target = replace(target, once=f"reply:{reply.id}")
     message = render.reply_message(community.settings.locale, reply)
     ref = await ctx.send(chat, target, message)
     async with ctx.db.unit_of_work() as uow:

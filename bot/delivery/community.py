@@ -56,5 +56,8 @@ async def community_digest(ctx: DeliveryContext, digest: CommunityDigest) -> Non
     if not items:
         return  # everything in it was hidden or removed since: no digest rather than an empty one
     message = render.digest(community.settings.locale, community.title, items)
-    target = ChatTarget(community.platform, community.chat_ref, topic_ref=community.topic_ref)
+    once = "digest:" + ",".join(str(i) for i in digest.secret_ids)  # one day's digest: its secrets
+    target = ChatTarget(
+        community.platform, community.chat_ref, topic_ref=community.topic_ref, once=f"{community.id}:{once}"
+    )
     await ctx.send(CommunityChat(community.id), target, message)

@@ -31,7 +31,7 @@ async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
         for name in [name for name in params if name.endswith("_key")]:
             params[name.removesuffix("_key")] = t_in(locale, params.pop(name))
         text = t_in(locale, notice.key, **params)
-        target = ChatTarget(community.platform, address)
+        target = ChatTarget(community.platform, address, once=f"notice:{secret.id}:{notice.key}")
         await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))
     async with ctx.db.unit_of_work() as uow:
         await uow.secrets.erase_return_address(notice.secret_id)

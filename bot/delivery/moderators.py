@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from bot import render
@@ -69,7 +70,7 @@ async def post_queue_item(ctx: DeliveryContext, due: QueueItemDue) -> None:
         return
     if community.moderation_chat_ref is None:
         log.warning("community %s has no moderators' chat: queue item %s waits", community.id, item.id)
-    target = await _ready(ctx, community)
+    target = replace(await _ready(ctx, community), once=f"queue:{item.id}")
     message = render.queue_item(
         community.settings.locale, community, item, secret, reply=reply, picture=picture
     )

@@ -3,9 +3,11 @@ bot leaves; members' join days (for reporter weight) and the erasure of expired 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.delivery.inactive import KEPT
 from bot.model import Community, CommunitySettings
 from bot.outbox import Outbox, Welcome
 from bot.ports import UnitOfWork
@@ -18,6 +20,8 @@ DRAFT_LIFETIME = timedelta(days=1)
 # about it is open (an appeal, a second look) and a little after; then the sweep erases it. Counted from
 # when it was written and from the last decision on it, whichever is later.
 REMOVED_TEXT_WINDOW = timedelta(days=7)
+
+log = logging.getLogger(__name__)
 
 
 async def register(
@@ -56,6 +60,7 @@ async def deactivate(uow: UnitOfWork, platform: str, chat_ref: str) -> None:
     community = await uow.communities.by_chat(platform, chat_ref)
     if community is not None:
         await uow.communities.set_active(community.id, False)
+        log.warning("the bot left a community: its cards wait for its return (%s days at most)", KEPT.days)
 
 
 async def link_moderation_chat(

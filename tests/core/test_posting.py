@@ -148,17 +148,37 @@ async def test_language_is_the_platform_hint_until_the_member_chooses() -> None:
     assert "Je ne parle pas" in text_of(await h.service.set_language(h.actor("u2", "fr"), "de"))
 
 
-async def test_a_chat_the_bot_was_removed_from_is_marked_inactive_and_not_retried() -> None:
+async def test_a_chat_the_bot_was_removed_from_keeps_its_cards_until_it_is_back() -> None:
+    from bot.ports import DeliveryError
+
+    h = await Harness().setup()
+    h.messenger.failures = [DeliveryError("kicked", chat_gone=True)]
+    await h.post("u1", "Waits for the group to come back.")
+    await h.settle()
+    community = next(iter(h.db.state.communities.values()))
+    assert not community.active
+    assert [e["status"] for e in h.db.state.outbox.values()] == ["pending"]  # kept, not failed
+    assert "aren't a member" in text_of(await h.service.text(h.actor("u2"), "Anyone there?"))
+    await h.service.register_community(community.platform, community.chat_ref, community.title)  # re-added
+    for _ in range(12):
+        await h.settle()
+    assert [s for s in h.messenger.to(GROUP) if "Waits for the group" in s.message.text.plain_text]
+
+
+async def test_a_card_whose_community_stays_away_is_given_up_and_its_author_told() -> None:
     from bot.ports import DeliveryError
 
     h = await Harness().setup()
     h.messenger.failures = [DeliveryError("kicked", chat_gone=True)]
     await h.post("u1", "Nobody will read this.")
     await h.settle()
-    community = next(iter(h.db.state.communities.values()))
-    assert not community.active
-    assert [e["status"] for e in h.db.state.outbox.values()] == ["failed"]
-    assert "aren't a member" in text_of(await h.service.text(h.actor("u2"), "Anyone there?"))
+    h.clock.advance(days=3, seconds=1)
+    await h.settle()
+    (secret,) = h.db.state.secrets.values()
+    assert secret.status is SecretStatus.DELETED and not secret.text
+    told = h.messenger.to("dm-u1")[-1].message.text.plain_text
+    assert "could not be published" in told and "3 days" in told
+    assert not h.db.state.outbox  # done
 
 
 async def test_a_failing_use_case_answers_clearly_and_logs_no_content(

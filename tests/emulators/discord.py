@@ -144,6 +144,7 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 DEFAULT_BOT_ID = 1_200_000_000_000_000_001
 API_PREFIX = "/api/v10"
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # a bot's upload limit in a server without boosts
+NONCE_WINDOW = 300.0  # seconds: "the past few minutes" in which Discord finds an enforced nonce again
 
 # Permissions (https://discord.com/developers/docs/topics/permissions)
 CREATE_INSTANT_INVITE = 1 << 0
@@ -723,6 +724,8 @@ class DiscordEmulator:
         self._sessions: dict[str, _Session] = {}
         self._connections: set[_Connection] = set()
         self._rate_limits: list[tuple[re.Pattern[str], list[float]]] = []
+        self._drops: list[tuple[re.Pattern[str], list[None]]] = []  # answers lost after the server acted
+        self._nonces: dict[str, tuple[float, int]] = {}  # an enforced nonce -> when, and its message
         self._buckets: dict[str, tuple[int, float]] = {}
         self._last_snowflake = 0
         self._runner: web.AppRunner | None = None
@@ -916,6 +919,11 @@ class DiscordEmulator:
         """The next ``times`` requests whose ``"METHOD /path"`` matches ``pattern`` (regex search,
         path without ``/api/v10``) answer 429 ``{"retry_after": retry_after, "global": false}``."""
         self._rate_limits.append((re.compile(pattern), [retry_after] * times))
+
+    def drop_after_acting(self, pattern: str, times: int = 1) -> None:
+        """The next ``times`` requests whose ``"METHOD /path"`` matches ``pattern`` are carried out, then
+        their connection is closed with no answer (a crash or a network cut after Discord acted)."""
+        self._drops.append((re.compile(pattern), [None] * times))
 
     # -- inspection --------------------------------------------------------------------------------
 
@@ -1755,6 +1763,11 @@ class DiscordEmulator:
             if not public and request.headers.get("Authorization") != f"Bot {self.token}":
                 raise ApiError(401, 0, "401: Unauthorized")
             result = await handler(self, request, record.json, params)
+            if self._dropped(f"{request.method} {path}"):
+                record.status = 0
+                assert request.transport is not None
+                request.transport.close()  # acted, never answered
+                return web.Response(status=204)
             if result is None:
                 record.status = 204
                 return web.Response(status=204, headers=headers)
@@ -1798,6 +1811,13 @@ class DiscordEmulator:
             raise ApiError(405, 0, "405: Method Not Allowed")
         self.unknown_routes.append(f"{method} {path}")
         raise ApiError(404, 0, "404: Not Found")
+
+    def _dropped(self, key: str) -> bool:
+        for regex, pending in self._drops:
+            if pending and regex.search(key):
+                pending.pop()
+                return True
+        return False
 
     def _injected_429(self, key: str) -> float | None:
         for regex, pending in self._rate_limits:
@@ -2320,7 +2340,15 @@ class DiscordEmulator:
                 channel.guild_id, self.bot_id
             ) & ATTACH_FILES:
                 raise ApiError(403, 50013, "Missing Permissions")
+        # enforce_nonce: the bot's message with this nonce from the last few minutes is returned, not doubled
+        sent = body or {}
+        nonce = str(sent["nonce"]) if sent.get("nonce") is not None and sent.get("enforce_nonce") else None
+        seen = self._nonces.get(nonce) if nonce is not None else None
+        if seen is not None and time.monotonic() - seen[0] < NONCE_WINDOW:
+            return self._message_json(self._messages[seen[1]])
         message = self._new_bot_message(channel, body, flags_allowed=SENDABLE_FLAGS)
+        if nonce is not None:
+            self._nonces[nonce] = (time.monotonic(), message.id)
         await self._dispatch_message("MESSAGE_CREATE", message)
         return self._message_json(message)
 

@@ -116,6 +116,7 @@ import io
 import itertools
 import json
 import math
+import random
 import re
 import secrets
 import time
@@ -217,6 +218,13 @@ class ApiError(Exception):
         if self.parameters:
             body["parameters"] = self.parameters
         return body
+
+
+@dataclass(frozen=True)
+class _Fault:
+    error: ApiError
+    hang: float = 0.0
+    after: bool = False
 
 
 def bad_request(reason: str) -> ApiError:
@@ -490,6 +498,12 @@ class TelegramEmulator:
         self._chat_floods: dict[int, float] = {}  # chat -> the emulator time its flood wait ends
         self._failures: dict[str, list[int]] = {}
         self._files: dict[str, bytes] = {}  # file_id -> bytes: photos users sent, photos the bot sent
+        self._fault_rate = 0.0
+        self._fault_methods: frozenset[str] = frozenset()
+        self._fault_rng = random.Random(0)
+        self._fault_hang = 0.0
+        self._fault_retry_after = 1
+        self.faults = []
         self._group_limit: int | None = group_per_minute
         self._global_limit: int | None = global_per_second
         self._global_times: list[float] = []
@@ -566,6 +580,37 @@ class TelegramEmulator:
         """Sends and edits to ``chat_id`` answer 429 for the next ``retry_after`` seconds (a group that
         Telegram holds back), each with the seconds left; other chats are not affected."""
         self._chat_floods[chat_id] = self.now() + retry_after
+
+    def inject_faults(
+        self, rate: float, methods: Iterable[str], seed: int = 16, hang: float = 1.0, retry_after: int = 1
+    ) -> None:
+        """From now on, ``rate`` of the calls of ``methods`` fail, each fault drawn evenly among: 429 with
+        ``retry_after``, 500, 502, a hang of ``hang`` seconds then 504 before acting, and a hang then 502
+        after acting (the server did it, the answer is lost). ``rate=0`` stops them."""
+        self._fault_rate = rate
+        self._fault_methods = frozenset(method.lower() for method in methods)
+        self._fault_rng = random.Random(seed)
+        self._fault_hang = hang
+        self._fault_retry_after = retry_after
+        self.faults: list[tuple[str, str]] = []  # (method, kind) of each fault injected
+
+    def _fault(self, method: str) -> _Fault | None:
+        if not self._fault_rate or method.lower() not in self._fault_methods:
+            return None
+        if self._fault_rng.random() >= self._fault_rate:
+            return None
+        kind = self._fault_rng.choice(["429", "500", "502", "hang_before", "hang_after"])
+        self.faults.append((method, kind))
+        if kind == "429":
+            retry = self._fault_retry_after
+            return _Fault(ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry}))
+        if kind == "500":
+            return _Fault(ApiError(500, "Internal Server Error"))
+        if kind == "502":
+            return _Fault(ApiError(502, "Bad Gateway"))
+        if kind == "hang_before":
+            return _Fault(ApiError(504, "Gateway Timeout"), hang=self._fault_hang)
+        return _Fault(ApiError(502, "Bad Gateway"), hang=self._fault_hang, after=True)
 
     def fail(self, method: str, times: int = 1, status: int = 502) -> None:
         """The next ``times`` calls of ``method`` fail as an overloaded server does (PTB: ``NetworkError``)."""
@@ -1066,6 +1111,11 @@ class TelegramEmulator:
 
     # -- updates ---------------------------------------------------------------------------------
 
+    async def send_raw_update(self, kind: str, body: JSON) -> JSON:
+        """An update exactly as given, unchecked: what an older or broken Bot API server may send (a poll
+        without the fields the library requires, say)."""
+        return await self._emit(kind, body)
+
     async def _emit(self, kind: str, body: JSON) -> JSON:
         update: JSON = {"update_id": next(self._update_ids), kind: body}
         if kind not in self._allowed_updates:
@@ -1340,7 +1390,14 @@ class TelegramEmulator:
             if self.latency:
                 await asyncio.sleep(self.latency)
             self._check_flood(method)
+            fault = self._fault(method)
+            if fault is not None and not fault.after:
+                await asyncio.sleep(fault.hang)
+                raise fault.error
             result = await handler(params)
+            if fault is not None:  # acted, then the answer is lost
+                await asyncio.sleep(fault.hang)
+                raise fault.error
             body: JSON = {"ok": True, "result": result}
             call.response = body
         except ApiError as error:

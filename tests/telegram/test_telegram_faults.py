@@ -1,0 +1,47 @@
+"""Telegram failing one request in five (issue 16, point 2): 429 with retry_after, 500, 502, hangs before
+and after acting, on sendMessage, editMessageText and answerCallbackQuery. Every member gets a preview,
+every author is told "Sent!", every card goes out and every press is answered within 3 s."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.telegram.harness import GROUP, running_telegram, setup_group
+
+MEMBERS = [7770000 + n for n in range(12)]
+FAULTY = ("sendMessage", "editMessageText", "answerCallbackQuery")
+
+
+async def test_one_request_in_five_failing_loses_no_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        tg = t.tg
+        for member in MEMBERS:
+            tg.add_user(member, f"Member{member}", None, "en")
+            await tg.join_group(member, GROUP)
+        await setup_group(t)
+        tg.limit_rates(per_group_per_minute=None)  # faults here, not the group's minute
+        tg.inject_faults(0.2, FAULTY, seed=16, hang=0.8)
+        for member in MEMBERS:
+            await tg.user_sends(member, member, f"A secret from member {member} about the rain.")
+        for member in MEMBERS:
+            await t.until(member, "Preview", within=20)
+        for member in MEMBERS:
+            previews = [m for m in tg.bot_messages(member) if "Preview" in (m.text or "")]
+            await tg.user_clicks(member, previews[-1], t.data(previews[-1], "Post"))
+        for member in MEMBERS:
+            await t.until(member, "will appear in", within=20)
+        for member in MEMBERS:
+            await t.until(GROUP, f"member {member} about the rain", within=60)
+        await tg.wait_until(lambda: not tg.unanswered_callback_queries(), within=10)
+        delays = tg.answer_delays()
+        faults = list(tg.faults)
+        cards = [m for m in tg.bot_messages(GROUP) if re.search(r"member \d+ about the rain", m.text or "")]
+    assert len(faults) >= 10, faults  # the faults did happen
+    assert {kind for _, kind in faults} >= {"429", "500", "502", "hang_before", "hang_after"}
+    assert len({c.text for c in cards}) == len(MEMBERS)
+    assert max(delays.values()) < 3.0, sorted(round(d, 2) for d in delays.values())
