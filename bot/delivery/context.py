@@ -10,6 +10,7 @@ from bot.anonymity import Sealer
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import Clock, Database, DeliveryError, Directory, Messenger
 
+NOT_MY_MESSENGER_RETRY = timedelta(seconds=2)
 MIN_EDIT_INTERVAL = timedelta(seconds=1)  # per card, unless the platform says otherwise
 
 
@@ -87,7 +88,9 @@ class DeliveryContext:
     def _messenger(self, platform: str) -> Messenger:
         messenger = self._messengers.get(platform)
         if messenger is None:
-            raise DeliveryError(f"no messenger for {platform}")
+            # another process on this database runs that messenger: the entry is given back for it (not
+            # retried to failure here, as a Telegram-only process did with Discord's entries)
+            raise NotYet(self.clock.now() + NOT_MY_MESSENGER_RETRY)
         return messenger
 
     async def send(self, chat: Chat, target: ChatTarget, message: OutgoingMessage) -> str:
