@@ -20,6 +20,7 @@ TEXTS = {
         "removed": "Removed from the word list of Demo group: “banana”.",
         "not_admin": "Only the admins",
         "usage": "/words add TERM holds texts",
+        "panel": "Word list",
         "held_text": "I secretly hate pineapples on pizza",
         "submit": "Submit to moderators",
         "held": "Sent to the moderators of Demo group",
@@ -41,6 +42,7 @@ TEXTS = {
         "removed": "Retiré de la liste de mots de Demo group : « banana ».",
         "not_admin": "Seuls les admins",
         "usage": "/words add TERME fait attendre",
+        "panel": "Liste de mots",
         "held_text": "Je déteste en secret les pineapples sur la pizza",
         "submit": "Soumettre aux modérateurs",
         "held": "Envoyé aux modérateurs de Demo group",
@@ -104,5 +106,11 @@ async def test_word_list_applies_to_secrets_and_replies_and_distress_gets_care(
         assert say["listed"] in listing and "banana" not in listing
         printed = await flow.send("/audit")
         assert say["audit"] in flow.last_in(dm("mod"), printed).body
+
+        # the settings panel has a page for the list
+        printed = await flow.send("/settings")
+        panel = flow.last_in(dm("mod"), printed)
+        printed = await flow.send(f"/click {panel.id} {say['panel']}")
+        assert say["listed"] in flow.message(panel.id).body
     finally:
         await flow.close()

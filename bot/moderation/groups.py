@@ -231,16 +231,19 @@ def _sentences(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
 _ADDRESSED = re.compile(r"\b(?:you|your|yours|vous|votre|vos|tu|ton|tes|toi)\b", re.IGNORECASE)
 
 
+_CONDEMNS = re.compile(" (?:" + "|".join(re.escape(prefix) for prefix in sorted(_CONDEMN_PREFIXES)) + ")")
+
+
 def is_counter_speech(text: str, words: Sequence[str]) -> bool:
     """Whether the text reports or quotes words and condemns them, or quotes them back at someone."""
-    joined = " " + " ".join(words)
     quoted = _QUOTED.search(text) is not None
-    condemns = any(" " + prefix in joined for prefix in _CONDEMN_PREFIXES) or (
-        quoted and _ADDRESSED.search(_QUOTED.sub(" ", text)) is not None
-    )
     reports = quoted or not _SPEECH.isdisjoint(words)
     # "we must call out the hatred of women": condemning hatred is not hatred
-    return condemns and (reports or not _HATRED.isdisjoint(words))
+    if not reports and _HATRED.isdisjoint(words):
+        return False
+    return _CONDEMNS.search(" " + " ".join(words)) is not None or (
+        quoted and _ADDRESSED.search(_QUOTED.sub(" ", text)) is not None
+    )
 
 
 # Negation words that only restrict: "they are nothing but vermin", "ils ne sont que des rats".

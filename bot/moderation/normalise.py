@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 _ZERO_WIDTH = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
@@ -91,6 +92,12 @@ def _collapse(word: str) -> tuple[str, str | None]:
     return _RUN3.sub(r"\1\1", word), _RUN3.sub(r"\1", word)
 
 
+@lru_cache(maxsize=100_000)
+def _word_forms(word: str) -> tuple[str, str | None]:
+    """A word folded (leetspeak, handles) and its repeated letters collapsed; words repeat, so cached."""
+    return _collapse(_fold_word(word))
+
+
 def _is_spaced_letter(word: str) -> bool:
     return len(word) == 1 and (word.isalpha() or word in _LEET_CHARS)
 
@@ -121,7 +128,7 @@ def tokenise(text: str) -> list[Token]:
         start, end = raw[i][1], raw[j][2]
         if origin is not None:
             start, end = origin[start], origin[end - 1] + 1
-        text_form, alt = _collapse(_fold_word(word))
+        text_form, alt = _word_forms(word)
         tokens.append(Token(text_form, alt, start, end, spaced))
         i = j + 1
     return tokens

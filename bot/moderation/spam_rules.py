@@ -20,8 +20,11 @@ _PRIZE = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_spam_signs(text: str) -> list[Reason]:
-    if not any(char.isdigit() for char in text):
+    if _DIGIT.search(text) is None:
         return []
     found = [Reason("spam", m.group(), LAYER) for m in _SHORT_CODE.finditer(text)]
     found.extend(Reason("spam", m.group(), LAYER) for m in _PRIZE.finditer(text))

@@ -12,7 +12,7 @@ from bot.i18n import t
 from bot.messages import Button, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import PINNED_SETTINGS, Community, CommunitySettings
 from bot.refusals import Refused, RefusedBriefly
-from bot.usecases import audit, membership
+from bot.usecases import audit, membership, words
 from bot.usecases.context import Context, alert
 
 SettingsPress = SettingsHome | OpenSetting | ChooseSetting | ResetSetting
@@ -32,8 +32,11 @@ def home(community: Community) -> OutgoingMessage:
         lines.append(
             t("settings.line", setting=setting.name, value=value, origin=_origin(setting, community))
         )
+    lines.append(t("settings.words_line"))
     lines.append(t("settings.footer"))
     buttons = [Button(setting.name, OpenSetting(community.id, setting.key)) for setting in SETTINGS]
+    # the community's word list has its own page, kept with /words (bot.usecases.words)
+    buttons.append(Button(t("settings.words_button"), OpenSetting(community.id, words.SETTING)))
     rows = tuple(tuple(buttons[i : i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
     return OutgoingMessage(RichText.plain("\n".join(lines)), rows)
 
@@ -104,6 +107,10 @@ async def press(ctx: Context, action: SettingsPress) -> list[Response]:
         raise RefusedBriefly("moderation.not_admin", community=community.title)
     if isinstance(action, SettingsHome):
         return [EditPressed(home(community))]
+    if isinstance(action, OpenSetting) and action.setting == words.SETTING:
+        listing = await words.listing(ctx, community)
+        back = ((Button(t("settings.back"), SettingsHome(community.id)),),)
+        return [EditPressed(OutgoingMessage(RichText.plain(listing), back))]
     setting = setting_named(action.setting)
     if setting is None:
         raise RefusedBriefly("error.stale")

@@ -81,11 +81,16 @@ async def _add(ctx: Context, community: Community, entry: WordEntry) -> list[Res
     return say(key, term=entry.term, community=community.title)
 
 
-async def _listing(ctx: Context, community: Community) -> list[Response]:
+async def listing(ctx: Context, community: Community) -> str:
+    """The community's list as its admins read it (``/words list`` and the settings panel's page)."""
     entries = await ctx.uow.communities.words(community.id)
     if not entries:
-        return say("words.empty", community=community.title)
+        return t("words.empty", community=community.title)
     lines = [t("words.title", community=community.title, count=len(entries))]
     lines += [f"• {entry.term} — {t(f'words.action_{entry.verdict.value}')}" for entry in entries]
     lines.append(t("words.usage"))
-    return [Say(OutgoingMessage(RichText.plain("\n".join(lines))))]
+    return "\n".join(lines)
+
+
+async def _listing(ctx: Context, community: Community) -> list[Response]:
+    return [Say(OutgoingMessage(RichText.plain(await listing(ctx, community))))]
