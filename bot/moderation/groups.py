@@ -258,6 +258,39 @@ def _restrictive(window: Sequence[str]) -> bool:
     return _RESTRICTIVE.search(" ".join(window)) is not None
 
 
+# "les", "l'" stand for people only as the object of a verb: "il faudrait les éradiquer", "tout ce qui
+# les concerne" (after these words "les" is no article)
+_OBJECT_PRONOUNS = frozenset({"les", "l"})
+_BEFORE_OBJECT = frozenset(
+    {
+        "qui",
+        "faut",
+        "faudrait",
+        "devrait",
+        "devrais",
+        "doit",
+        "dois",
+        "veux",
+        "vais",
+        "va",
+        "peut",
+        "pourrait",
+    }
+)
+
+
+_LIKE_YOU = frozenset({("like", "you"), ("comme", "vous"), ("comme", "toi"), ("comme", "toi")})
+_YOU = frozenset({"you", "u", "vous", "tu", "t", "toi"})
+
+
+def _stands_for_group(words: Sequence[str], i: int, last: int, addressed: bool) -> bool:
+    if words[i] in _PRONOUNS or (addressed and words[i] in _YOU):
+        return True
+    if words[i] not in _OBJECT_PRONOUNS:
+        return False
+    return (i + 1 < last and _hostile(words[i + 1])) or (i > 0 and words[i - 1] in _BEFORE_OBJECT)
+
+
 def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
     read = _read([token.text for token in tokens])
     words = [word for word, _ in read]
@@ -267,19 +300,29 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
         return []
     if is_counter_speech(text, words):
         return []
-    seen_group = False
+    spans = []
     for first_token, last_token in _sentences(text, tokens):
         first = next(k for k, (_, index) in enumerate(read) if index >= first_token)
         last = next((k for k, (_, index) in enumerate(read) if index >= last_token), len(read))
-        named = [
+        spans.append((first, last))
+    named_in = [
+        [
             i
-            for i in range(first, last)
+            for i in range(a, b)
             if words[i] in slurs or (words[i] in groups and not identifies_self(words, i))
         ]
-        if seen_group:
-            named.extend(i for i in range(first, last) if words[i] in _PRONOUNS)
-            named.sort()
-        seen_group = seen_group or bool(named)
+        for a, b in spans
+    ]
+    # "X like you …. You are all morons": the one addressed is one of the group
+    addressed = any(tuple(words[i + 1 : i + 3]) in _LIKE_YOU for found in named_in for i in found)
+    for sentence, (first, last) in enumerate(spans):
+        named = named_in[sentence]
+        if any(found for k, found in enumerate(named_in) if k != sentence):
+            # another sentence names the group, before or after: "I met some women. They are scum.",
+            # "Of course they are stupid. They are X after all.", "Il faudrait les éradiquer."
+            named = sorted(
+                named + [i for i in range(first, last) if _stands_for_group(words, i, last, addressed)]
+            )
         if not named:
             continue
         for i in range(first, last):

@@ -17,7 +17,8 @@ _FILLERS = frozenset(
     {
         "a", "an", "such", "total", "complete", "real", "big", "huge", "absolute", "utter", "massive",
         "little", "bit", "of", "the", "right", "proper", "un", "une", "vrai", "vraie", "gros", "grosse",
-        "sacre", "sacree", "totale", "petit", "petite", "espece", "d", "de", "comme",
+        "sacre", "sacree", "totale", "petit", "petite", "espece", "d", "de", "comme", "not", "always",
+        "never", "really", "just", "sometimes", "so", "pas", "vraiment", "toujours", "jamais",
     }
 )  # fmt: skip
 # what may stand between the subject and the copula ("we'll try not to be", "j'avais pas été")
@@ -25,9 +26,10 @@ _BETWEEN = frozenset(
     {
         "ll", "will", "would", "d", "try", "not", "to", "really", "just", "have", "ve", "had", "always",
         "never", "can", "could", "might", "avais", "ai", "aurais", "pas", "ne", "n", "vraiment", "juste",
-        "toujours", "jamais", "peux", "dois", "sais",
+        "toujours", "jamais", "peux", "dois", "sais", "do", "my", "best",
     }
 )  # fmt: skip
+_MAKE_OR_CALL = frozenset({"make", "makes", "made", "making", "call", "calls", "called", "calling"})
 _REACH = 4
 
 
@@ -41,11 +43,13 @@ def said_of_oneself(tokens: Sequence[Token], first: int) -> bool:
         return False
     if words[j] in _ONESELF:  # "I call myself a fag", "traite-moi de…" is not this: it follows a verb
         return j > 0 and words[j - 1] not in {"traite", "traites", "traitez"}
+    if words[j] == "me":  # "that makes me a bit of a bastard", "why call me a bitch?"
+        return j > 0 and words[j - 1] in _MAKE_OR_CALL
     if words[j] in _SELF:  # "am I a prick", "suis-je un idiot"
         return j > 0 and words[j - 1] in _COPULAS
     if words[j] not in _COPULAS:
         return False
     k = j - 1
-    while k >= 0 and j - k <= _REACH and words[k] in _BETWEEN:
+    while k >= 0 and j - k <= 2 * _REACH and words[k] in _BETWEEN:
         k -= 1
     return k >= 0 and words[k] in _SELF

@@ -16,6 +16,11 @@ HELD = [
     "Disabled lives do not matter.",
     "Les vies des femmes ne comptent pas.",
     "In a fair world all Jews would be dead.",
+    "Obviously they are filthy. They are refugees, what did you expect.",  # the group named after
+    "Ces migrants ne changeront pas. Il faudrait les abattre.",  # "les" before a verb stands for them
+    "My cat is smarter than any immigrant could ever be.",
+    "Refugees have no place in a country like ours.",
+    "Les musulmans n'ont rien à faire ici.",
 ]
 PASSED = [
     "I don't hate immigrants.",
@@ -29,6 +34,11 @@ PASSED = [
     "This manual is gobbledygook to me.",
     "The tranny fluid in my truck needs changing.",
     "It's not important what others think, I'm gay and proud.",
+    "Racism has no place in our school.",
+    "She is smarter than any of us.",
+    "I'm not always such a scumbag, promise.",
+    "Forgetting her birthday makes me a bit of a bastard.",
+    "Les migrants sont arrivés hier. On les a accueillis avec une soupe.",
 ]
 STILL_INSULTS = ["you are a dumbass", "I think you are a total shithead", "t'es qu'une salope"]
 
