@@ -175,7 +175,7 @@ def _split_glued(word: str) -> tuple[str, str] | None:
             return head, tail
     for k in range(len(word) - 1, _MIN_PART - 1, -1):
         head, tail = word[:k], word[k:]
-        if _named(head) or (tail in _GLUE and _hostile(head)):
+        if (_named(head) and len(tail) >= 2) or (tail in _GLUE and _hostile(head)):  # not "indian|a"
             return head, tail
     return None
 
