@@ -27,7 +27,7 @@ class Head:
 
 
 # Spam is a message with an offer, a prize, a number to call: a few words say too little about it.
-HEADS = (Head("abuse", "insult"), Head("spam", "spam", min_words=5))
+HEADS = (Head("abuse", "insult"), Head("spam", "spam", min_words=8))
 
 
 def scoring_words(words: Sequence[str]) -> list[str]:
