@@ -10,6 +10,7 @@ from bot.actions import (
     ChooseCommunity,
     CycleTopic,
     DailyDigest,
+    KeepDigest,
     Moderate,
     Page,
     Post,
@@ -21,6 +22,7 @@ from bot.actions import (
     ReportLink,
     ReportReply,
     ReportReplyLink,
+    StopDigest,
     ToggleNotices,
     ToggleSubscription,
     ToggleWarning,
@@ -359,7 +361,9 @@ def topics(locale: str, subscribed: Sequence[str], daily: bool) -> OutgoingMessa
     return OutgoingMessage(RichText.plain(t_in(locale, "topics.ask")), (*rows, (digest,)))
 
 
-def member_digest(locale: str, items: Sequence[tuple[Secret, str, MessageLink | None]]) -> OutgoingMessage:
+def member_digest(
+    locale: str, items: Sequence[tuple[Secret, str, MessageLink | None]], *, last: bool = False
+) -> OutgoingMessage:
     text = RichText((Span(t_in(locale, "digest.member_title"), Style.BOLD),))
     for rank, (secret, community_title, link) in enumerate(items, start=1):
         excerpt = _digest_excerpt(locale, secret)
@@ -371,7 +375,11 @@ def member_digest(locale: str, items: Sequence[tuple[Secret, str, MessageLink | 
                 Span(f" · {community_title} · 🏷 {topic} — {excerpt}"),
             )
         )
-    return OutgoingMessage(text)
+    buttons: tuple[Button, ...] = (Button(t_in(locale, "digest.member_off"), StopDigest()),)
+    if last:  # a clear renewal instead of a silent stop
+        text = text + RichText((Span("\n\n" + t_in(locale, "digest.member_last")),))
+        buttons = (Button(t_in(locale, "digest.member_keep"), KeepDigest()), *buttons)
+    return OutgoingMessage(text, (buttons,))
 
 
 def _digest_excerpt(locale: str, secret: Secret) -> str:

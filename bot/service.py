@@ -24,6 +24,7 @@ from bot.actions import (
     DeleteReply,
     Forget,
     KeepAll,
+    KeepDigest,
     Moderate,
     OpenSetting,
     Page,
@@ -40,6 +41,7 @@ from bot.actions import (
     ResetSetting,
     SettingsHome,
     SettingsLink,
+    StopDigest,
     StopNotices,
     ToggleNotices,
     ToggleSubscription,
@@ -370,6 +372,10 @@ async def _press(ctx: Context, action: Action | None) -> list[Response]:
             return await browsing.toggle_subscription(ctx, action)
         case DailyDigest():
             return await browsing.toggle_dm_digest(ctx, action)
+        case StopDigest():
+            return await browsing.stop_dm_digest(ctx)
+        case KeepDigest():
+            return await browsing.keep_dm_digest(ctx)
         case Moderate():
             return await moderating.operate(ctx, action)
         case RemoveFor():

@@ -157,6 +157,20 @@ class DailyDigest(Action):
     on: bool
 
 
+@dataclass(frozen=True)
+class StopDigest(Action):
+    """The DM digest's own off switch."""
+
+    code = "dgoff"
+
+
+@dataclass(frozen=True)
+class KeepDigest(Action):
+    """The last DM digest before it stops: "Keep sending" renews it for another week."""
+
+    code = "dgkeep"
+
+
 # ----------------------------------------------------------------- moderators
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot import render
 from bot.actions import StopNotices
 from bot.anonymity import return_context
@@ -82,5 +84,7 @@ async def member_digest(ctx: DeliveryContext, digest: MemberDigest) -> None:
     chat = ctx.sealer.open(address.sealed, f"{address.platform}:digest")
     if chat is None:
         return
-    message = render.member_digest(address.locale, items)
+    # the next digest would come after the address expires: this one says so and offers to renew
+    last = address.expires_at <= ctx.clock.now() + timedelta(days=1)
+    message = render.member_digest(address.locale, items, last=last)
     await ctx.send(MemberChat(), ChatTarget(address.platform, chat), message)

@@ -13,7 +13,7 @@ from bot.model import COLLECTIONS, FeedKind, ReactionCounts
 from bot.records import DigestAddress, FeedQuery
 from bot.refusals import RefusedBriefly
 from bot.usecases import membership
-from bot.usecases.context import Context
+from bot.usecases.context import Context, message
 
 MAX_FEED_PAGE = 1000
 TOP_WINDOW = timedelta(days=7)
@@ -82,6 +82,19 @@ async def toggle_dm_digest(ctx: Context, action: DailyDigest) -> list[Response]:
     address = digest_address(ctx.services.sealer, ctx.actor, ctx.locale, ctx.now()) if action.on else None
     await ctx.uow.digests.set_address(ctx.keys.preference(), address)
     return await topics(ctx, edit=True)
+
+
+async def stop_dm_digest(ctx: Context) -> list[Response]:
+    """The off switch in the digest itself: the sealed address goes, nothing more is sent."""
+    await ctx.uow.digests.set_address(ctx.keys.preference(), None)
+    return [Say(message("digest.member_stopped"))]
+
+
+async def keep_dm_digest(ctx: Context) -> list[Response]:
+    """The last digest's "Keep sending" button: the last digest before it stops: another week from today."""
+    address = digest_address(ctx.services.sealer, ctx.actor, ctx.locale, ctx.now())
+    await ctx.uow.digests.set_address(ctx.keys.preference(), address)
+    return [Say(message("digest.member_renewed"))]
 
 
 async def toggle_subscription(ctx: Context, action: ToggleSubscription) -> list[Response]:
