@@ -7,7 +7,9 @@ Prints, on SQLite and on PostgreSQL:
 - posts a second at concurrency 1 (a member's text, its preview, then Post: the secret stored, numbered and
   its card queued), with the SQL statements one post costs (SELECT / INSERT / UPDATE / DELETE / COMMIT);
 - reaction toggles a second at concurrency 1 (a tap on a card's reaction), with the statements one costs;
-- p50 and p95 of one use case when ``--concurrency`` members post or tap at once.
+- p50 and p95 of one use case when ``--concurrency`` members post or tap at once;
+- a member's first DM (their preview) with 50 communities on their platform, each membership asked of a
+  platform 50 ms away, and another member's DM sent meanwhile.
 No dispatcher runs: what is measured is the members' side (the card goes out later, see delivery_bench).
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import hashlib
 import statistics
 import sys
 import tempfile
@@ -44,7 +47,66 @@ from storage.migrate import upgrade
 PLATFORM = "bench"
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 COMMUNITIES = 5
-WORDS = ("lamp", "river", "orange", "window", "garden", "thunder", "pencil", "violin", "harbour", "meadow")
+WORDS = [
+    "lamp",
+    "river",
+    "orange",
+    "window",
+    "garden",
+    "thunder",
+    "pencil",
+    "violin",
+    "harbour",
+    "meadow",
+    "candle",
+    "puzzle",
+    "mirror",
+    "ticket",
+    "biscuit",
+    "ladder",
+    "compass",
+    "blanket",
+    "lantern",
+    "pepper",
+    "saddle",
+    "tunnel",
+    "velvet",
+    "walnut",
+    "anchor",
+    "basket",
+    "cactus",
+    "dolphin",
+    "engine",
+    "feather",
+    "glacier",
+    "hammock",
+    "igloo",
+    "jacket",
+    "kettle",
+    "lemon",
+    "marble",
+    "needle",
+    "oyster",
+    "parrot",
+    "quartz",
+    "ribbon",
+    "scooter",
+    "teapot",
+    "umbrella",
+    "vessel",
+    "wagon",
+    "yogurt",
+    "zipper",
+    "acorn",
+    "bridge",
+    "cherry",
+    "desert",
+    "falcon",
+    "goblet",
+    "hazel",
+    "island",
+    "jungle",
+]
 
 
 class Directory:
@@ -86,8 +148,10 @@ class Statements:
 
 
 def text_for(n: int) -> str:
-    a, b, c = WORDS[n % 10], WORDS[(n // 10) % 10], WORDS[(n // 100) % 10]
-    return f"Secret number {n}: I keep a {a} next to the {b}, and nobody knows why the {c} matters to me."
+    """A secret of its own for each ``n`` (near-duplicates of a member's recent ones are refused)."""
+    digest = hashlib.sha256(str(n).encode()).digest()
+    a, b, c, d, e, f = (WORDS[byte % len(WORDS)] for byte in digest[:6])
+    return f"I keep a {a} next to the {b}; my {c} and the {d} know why, the {e} and {f} never will."
 
 
 def post_button(responses: list[Response]) -> Post:
@@ -125,8 +189,9 @@ class Bench:
         chat = f"c{n % COMMUNITIES}"
         return Actor(PLATFORM, f"{chat}-u{n}", f"dm-{n}", "en")
 
-    async def post(self, n: int) -> None:
-        actor = self.actor(n)
+    async def post(self, n: int, member: int | None = None) -> None:
+        """Secret ``n``, by member ``member`` (by default a member of their own)."""
+        actor = self.actor(n if member is None else member)
         preview = await self.service.text(actor, text_for(n))
         answer = await self.service.press(actor, post_button(preview).encode())
         assert any("appear" in str(r) or "queued" in str(r) or "#" in str(r) for r in answer), answer
@@ -155,12 +220,13 @@ def spread(durations: list[float]) -> str:
 
 
 async def run(engine: str, database: SqlDatabase, posts: int, toggles: int, concurrency: int) -> None:
+    await first_dm(database, engine, 50, 0.05)
     bench = Bench(database)
     await bench.setup()
     await timed(20 + concurrency, bench.post, 1)  # warm (the filter, the pool); these members' first DMs
     bench.statements.on = True
     started = time.perf_counter()
-    await timed(posts, lambda n: bench.post(n % 20), 1)  # members who posted before (steady state)
+    await timed(posts, lambda n: bench.post(1_000 + n, n % 20), 1)  # members who posted before (steady state)
     took = time.perf_counter() - started
     bench.statements.on = False
     per = bench.statements.per(posts)
@@ -178,11 +244,61 @@ async def run(engine: str, database: SqlDatabase, posts: int, toggles: int, conc
         f"{bench.statements.per(toggles)}"
     )
 
-    durations = await timed(concurrency * 4, lambda n: bench.post(20 + n % concurrency), concurrency)
+    durations = await timed(
+        concurrency * 4, lambda n: bench.post(10_000 + n, 20 + n % concurrency), concurrency
+    )
     print(f"{engine:10} posts       {spread(durations)}   at concurrency {concurrency}")
     taps = await tap_actions(bench, concurrency * 4)
     durations = await timed(len(taps), lambda n: press(bench, taps[n]), concurrency)
     print(f"{engine:10} reactions   {spread(durations)}   at concurrency {concurrency}")
+
+
+class SlowDirectory(Directory):
+    """The platform ``rtt`` seconds away; a member belongs to the first three communities."""
+
+    def __init__(self, rtt: float) -> None:
+        self.rtt = rtt
+
+    async def is_member(self, chat_ref: str, user_id: str) -> bool:
+        await asyncio.sleep(self.rtt)
+        return int(chat_ref[1:]) < 3
+
+
+async def first_dm(database: SqlDatabase, engine: str, communities: int, rtt: float) -> None:
+    """A member's first DM to a bot in ``communities`` communities of their platform, each membership asked
+    of the platform (``rtt`` away), while a member known to the bot writes too."""
+    settings = CommunitySettings(max_secrets_per_day=1000, publication_delay_seconds=0)
+    service = Murmure(
+        database,
+        {"far": SlowDirectory(rtt)},
+        Anonymizer(b"p" * 32),
+        Sealer(b"k" * 32),
+        SystemClock(),
+        default_filter(),
+        settings,
+    )
+    for c in range(communities):
+        await service.register_community("far", f"f{c}", f"Far {c}")
+    known = Actor("far", "known", "dm-known", "en")
+    await service.text(known, text_for(1))
+    firsts, others = [], []
+    for n in range(20):
+        newcomer = Actor("far", f"new{n}", f"dm-new{n}", "en")
+
+        async def other(n: int = n) -> None:
+            await asyncio.sleep(rtt / 2)
+            started = time.perf_counter()
+            await service.text(known, text_for(2 + n))
+            others.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        answer, _ = await asyncio.gather(service.text(newcomer, text_for(100 + n)), other())
+        firsts.append(time.perf_counter() - started)
+        post_button(answer)  # the preview, with the member's three communities
+    print(
+        f"{engine:10} first DM    {spread(firsts)}   {communities} communities, {rtt * 1000:g} ms round trip"
+    )
+    print(f"{engine:10} another member's DM meanwhile   {spread(others)}")
 
 
 async def tap_actions(bench: Bench, count: int) -> list[tuple[Actor, str]]:

@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,22 +107,21 @@ def _post_button(responses: list[Response]) -> Post:
     raise AssertionError(f"no Post button in {responses}")
 
 
-async def queue_cards(config_path: Path, groups: Iterable[int], per_group: int) -> None:
-    """Registers the groups and queues ``per_group`` cards for each, as if posted before the start; the
-    groups' welcomes count as sent long ago (they are marked done, not sent)."""
+async def queue_cards(config_path: Path, cards: Mapping[int, int]) -> None:
+    """Registers the groups and queues ``cards[group]`` cards for each, as if posted before the start; the
+    groups' welcomes count as sent long ago (they are marked done, not sent). Called once per database."""
     config = load_config(config_path)
     os.environ.update({"MURMURE_PEPPER": PEPPER, "MURMURE_SEALING_KEY": SEALING})
     app = await build_app(config, {}, {"telegram": _YesDirectory()})
     try:
-        groups = list(groups)
-        for g in groups:
+        for g in cards:
             await app.service.register_community("telegram", str(group_id(g)), f"Group {g}")
         async with app.database.unit_of_work() as uow:
             for entry in await uow.outbox.claim_due(datetime.now(UTC), 10_000, datetime.now(UTC)):
                 await uow.outbox.done(entry.id)
             await uow.commit()
-        for n in range(per_group):
-            for g in groups:
+        for n in range(max(cards.values(), default=0)):
+            for g in [group for group, count in cards.items() if n < count]:
                 author = member_id(g, 100 + n)  # one author a card
                 actor = Actor("telegram", str(author), str(author), "en")
                 preview = await app.service.text(actor, f"Queued secret {n} of group {g}, about the night.")

@@ -41,16 +41,16 @@ from benchmarks.live import (
 )
 from tests.emulators.telegram import TelegramEmulator
 
-DM_EVERY = 1.0  # seconds between two members' DMs during the bursts (each answer is a message too)
+DM_EVERY = [1.0]  # seconds between two members' DMs during the bursts (each answer is a message too)
 
 
 async def member_dms(tg: TelegramEmulator, sent: Sent, stop: asyncio.Event, into: list[float]) -> None:
     """Members who belong to no busy group write to the bot while it delivers."""
     n = 0
-    while not stop.is_set() and DM_EVERY > 0:
+    while not stop.is_set() and DM_EVERY[0] > 0:
         n += 1
         into.append(await dm_round_trip(tg, sent, 90_000_000 + n))
-        await asyncio.sleep(DM_EVERY)
+        await asyncio.sleep(DM_EVERY[0])
 
 
 async def fanout(cards: int, groups: int, rtt: float) -> None:
@@ -58,7 +58,7 @@ async def fanout(cards: int, groups: int, rtt: float) -> None:
         async with TelegramEmulator(latency=rtt) as tg:
             add_groups(tg, groups)
             config = write_config(Path(directory), tg)
-            await queue_cards(config, range(groups), cards // groups)
+            await queue_cards(config, dict.fromkeys(range(groups), cards // groups))
             running = await start_murmure(tg, config)
             cpu0 = time.process_time()
             stop, dms = asyncio.Event(), []
@@ -114,8 +114,7 @@ async def busy_group(burst: int, probes: int, rtt: float) -> None:
         async with TelegramEmulator(latency=rtt) as tg:
             add_groups(tg, probes + 1)
             config = write_config(Path(directory), tg)
-            await queue_cards(config, [0], burst)
-            await queue_cards(config, range(1, probes + 1), 0)
+            await queue_cards(config, {0: burst} | dict.fromkeys(range(1, probes + 1), 0))
             running = await start_murmure(tg, config)
             stop, dms = asyncio.Event(), []
             sent = Sent(tg)
@@ -149,10 +148,9 @@ async def main() -> None:
     parser.add_argument("--burst", type=int, default=200)
     parser.add_argument("--probes", type=int, default=8)
     parser.add_argument("--rtt-ms", type=float, default=50.0)
-    parser.add_argument("--dm-every", type=float, default=DM_EVERY, help="seconds; 0 for no DMs")
+    parser.add_argument("--dm-every", type=float, default=DM_EVERY[0], help="seconds; 0 for no DMs")
     args = parser.parse_args()
-    global DM_EVERY
-    DM_EVERY = args.dm_every
+    DM_EVERY[0] = args.dm_every
     print(f"Telegram emulator with its exact limits, {args.rtt_ms:g} ms added to every answer")
     if args.cards:
         await fanout(args.cards, args.groups, args.rtt_ms / 1000)

@@ -135,6 +135,12 @@ class Directory(Protocol):
         ...
 
 
+class Contention(Exception):
+    """The database refused a unit of work because another held what it needed (SQLite's write lock taken
+    by another connection after this one read, a PostgreSQL deadlock or serialization failure). Nothing of
+    it was kept: the whole unit of work may run again."""
+
+
 class DeliveryError(Exception):
     """A platform refused a message. ``permanent``: don't retry; ``chat_gone``: the bot can't write there."""
 

@@ -50,13 +50,13 @@ from bot.actions import (
     decode_link,
 )
 from bot.actor import Actor
-from bot.anonymity import Anonymizer, Sealer
+from bot.anonymity import Anonymizer, PersonKeys, Sealer
 from bot.digest_runs import DigestRuns
 from bot.i18n import current_locale, current_platform, resolve_locale, t
 from bot.logsafe import where
 from bot.messages import Alert, OutgoingMessage, Response, RichText, Say
 from bot.model import Community, CommunitySettings, FeedKind
-from bot.ports import Clock, Database, Directory, TextChecker, UnitOfWork
+from bot.ports import Clock, Contention, Database, Directory, TextChecker, UnitOfWork
 from bot.refusals import Refused, RefusedBriefly
 from bot.stats import ChartRenderer
 from bot.usecases import (
@@ -84,6 +84,9 @@ from bot.usecases import (
 from bot.usecases.context import Context, Services, say
 
 log = logging.getLogger(__name__)
+
+CONTENTION_ATTEMPTS = 4  # a unit of work refused for another's sake runs again, up to this many times in all
+CONTENTION_PAUSE_SECONDS = 0.01  # times the attempt: the other transaction is given time to finish
 
 UseCase = Callable[[Context], Awaitable[list[Response]] | list[Response]]
 
@@ -270,35 +273,47 @@ class Murmure:
 
     async def _run(self, actor: Actor, use_case: UseCase) -> list[Response]:
         """One use case in one unit of work and the member's language, committed once; a refusal becomes
-        the member's message (what was saved before it is kept), a failure a message and a rollback."""
+        the member's message (what was saved before it is kept), a failure a message and a rollback. A unit
+        of work the database refused for another's sake (``Contention``) runs again from the start."""
         keys = self._services.anonymizer.keys(actor.platform, actor.user_id)
         lock = self._author_locks.setdefault(keys.lock_id(), asyncio.Lock())
         try:
             # One event of a member at a time (platforms deliver some concurrently): a burst of taps
             # toggles exactly as often as it was tapped.
-            async with lock, self._db.unit_of_work() as uow:
-                ctx = Context(uow, actor, keys, self._services)
-                token = current_locale.set(
-                    resolve_locale(await uow.preferences.locale(keys.preference()), actor.locale_hint)
-                )
-                on = current_platform.set(actor.platform)  # the platform's words ("channel", "group")
-                try:
-                    await browsing.refresh_digest_address(ctx)
+            async with lock:
+                for attempt in range(1, CONTENTION_ATTEMPTS + 1):
                     try:
-                        answer = use_case(ctx)
-                        responses = await answer if not isinstance(answer, list) else answer
-                    except RefusedBriefly as refusal:
-                        responses = [Alert(t(refusal.key, **refusal.params))]
-                    except Refused as refusal:
-                        responses = say(refusal.key, **refusal.params)
-                    await uow.commit()
-                    return responses
-                finally:
-                    current_platform.reset(on)
-                    current_locale.reset(token)
+                        return await self._once(actor, keys, use_case)
+                    except Contention:
+                        if attempt == CONTENTION_ATTEMPTS:
+                            raise
+                        await asyncio.sleep(CONTENTION_PAUSE_SECONDS * attempt)
+                raise AssertionError("unreachable")  # pragma: no cover
         except Exception as error:
             log.error("use case failed on %s: %s", actor.platform, where(error))
             return [Say(OutgoingMessage(RichText.plain(t("error.internal"))))]
+
+    async def _once(self, actor: Actor, keys: PersonKeys, use_case: UseCase) -> list[Response]:
+        async with self._db.unit_of_work() as uow:
+            ctx = Context(uow, actor, keys, self._services)
+            token = current_locale.set(
+                resolve_locale(await uow.preferences.locale(keys.preference()), actor.locale_hint)
+            )
+            on = current_platform.set(actor.platform)  # the platform's words ("channel", "group")
+            try:
+                await browsing.refresh_digest_address(ctx)
+                try:
+                    answer = use_case(ctx)
+                    responses = await answer if not isinstance(answer, list) else answer
+                except RefusedBriefly as refusal:
+                    responses = [Alert(t(refusal.key, **refusal.params))]
+                except Refused as refusal:
+                    responses = say(refusal.key, **refusal.params)
+                await uow.commit()
+                return responses
+            finally:
+                current_platform.reset(on)
+                current_locale.reset(token)
 
 
 async def _open_link(ctx: Context, link: DeepLink | None) -> list[Response]:

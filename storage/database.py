@@ -10,10 +10,11 @@ from typing import Any, Self
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.model import CommunitySettings
-from bot.ports import OutboxRepository
+from bot.ports import Contention, OutboxRepository
 from bot.reply_moderation_ports import ReplyModerationRepository
 from bot.repositories import (
     CommunityRepository,
@@ -56,6 +57,11 @@ from storage.repositories import (
 )
 from storage.repositories.outbox import OUTBOX_WRITTEN
 
+# Connections kept open, and opened on top in a burst: 50 use cases at once (members' events and the
+# dispatcher's deliveries) each get one without queueing for the default 5 + 10.
+POOL_SIZE = 10
+POOL_OVERFLOW = 40
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -82,10 +88,23 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             _private_file(parsed.database)
-        engine = create_async_engine(url)
+        engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+
+
+# SQLite: another connection holds the write lock, or wrote since this transaction read (which waiting can't
+# fix); PostgreSQL: serialization failure, deadlock
+_CONTENTION_CODES = {"40001", "40P01"}
+
+
+def _contention(error: BaseException) -> bool:
+    if not isinstance(error, OperationalError | DBAPIError):
+        return False
+    if "database is locked" in str(error.orig) or "database table is locked" in str(error.orig):
+        return True
+    return getattr(error.orig, "sqlstate", None) in _CONTENTION_CODES
 
 
 class SqlUnitOfWork:
@@ -144,6 +163,8 @@ class SqlUnitOfWork:
             await self._session.rollback()  # what was not committed is undone
         finally:
             await self._session.close()
+        if exc is not None and _contention(exc):
+            raise Contention(type(exc).__name__) from exc
 
     async def commit(self) -> None:
         wrote_outbox = self._session.info.pop(OUTBOX_WRITTEN, False)

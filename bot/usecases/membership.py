@@ -18,7 +18,7 @@ MEMBERSHIP_FRESHNESS = timedelta(minutes=10)
 MAX_COMMUNITIES_PROBED = 50
 MAX_COMMUNITIES_KNOWN = 10_000  # a platform's communities whose community keys are looked up at each DM
 MAX_REMEMBERED_NOES = 100_000
-PROBES_AT_ONCE = 16  # membership questions asked of the platform together, not one after another
+PROBES_AT_ONCE = MAX_COMMUNITIES_PROBED  # asked of the platform together: one round trip, not fifty
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -30,34 +30,40 @@ class SecretInReach:
     community: Community
 
 
-async def is_member(ctx: Context, community: Community, answer: bool | None = None) -> bool:
-    """Verified against the platform when the last check is older than a few minutes (``answer``: the
-    platform's, when it was already asked)."""
+async def is_member(ctx: Context, community: Community) -> bool:
+    """Verified against the platform when the last check is older than a few minutes."""
     if community.platform != ctx.actor.platform or not community.active:
         return False
-    now = ctx.now()
     key = ctx.keys.member(community.id)
-    if community.id in await ctx.uow.members.verified_since([key], now - MEMBERSHIP_FRESHNESS):
+    if community.id in await ctx.uow.members.verified_since([key], ctx.now() - MEMBERSHIP_FRESHNESS):
         return True
     directory = ctx.directory(community.platform)
-    if answer is None:
-        answer = directory is not None and await directory.is_member(community.chat_ref, ctx.actor.user_id)
+    answer = directory is not None and await directory.is_member(community.chat_ref, ctx.actor.user_id)
+    return await _record(ctx, community, answer)
+
+
+async def _record(ctx: Context, community: Community, answer: bool, *, known: bool = True) -> bool:
+    """The platform's answer kept: verified now, or forgotten (``known``: there may be a row to forget)."""
+    key = ctx.keys.member(community.id)
     if not answer:
-        await ctx.uow.members.forget_membership(key, community.id)
+        if known:
+            await ctx.uow.members.forget_membership(key, community.id)
         return False
-    await ctx.uow.members.mark_verified(key, community.id, now)
+    await ctx.uow.members.mark_verified(key, community.id, ctx.now())
     return True
 
 
-async def _ask_platform(ctx: Context, communities: list[Community]) -> dict[int, bool | Exception]:
-    """The platform's answers for the communities not verified lately, asked together (a member in fifty
-    communities must not wait for fifty round trips)."""
+async def _ask_platform(
+    ctx: Context, communities: list[Community]
+) -> tuple[set[int], dict[int, bool | Exception]]:
+    """The communities verified lately, and the platform's answers for the others, asked together (a member
+    in fifty communities must not wait for fifty round trips)."""
     keys = [ctx.keys.member(community.id) for community in communities]
     fresh = set(await ctx.uow.members.verified_since(keys, ctx.now() - MEMBERSHIP_FRESHNESS))
     directory = ctx.directory(ctx.actor.platform)
     asked = [c for c in communities if c.id not in fresh and c.active and c.platform == ctx.actor.platform]
     if directory is None or not asked:
-        return {}
+        return fresh, {}
     limit = asyncio.Semaphore(PROBES_AT_ONCE)
 
     async def ask(community: Community) -> bool:
@@ -65,7 +71,7 @@ async def _ask_platform(ctx: Context, communities: list[Community]) -> dict[int,
             return await directory.is_member(community.chat_ref, ctx.actor.user_id)
 
     answers = await asyncio.gather(*(ask(c) for c in asked), return_exceptions=True)
-    return {
+    return fresh, {
         c.id: answer if isinstance(answer, bool | Exception) else False
         for c, answer in zip(asked, answers, strict=True)
     }
@@ -101,14 +107,18 @@ async def communities_of(ctx: Context) -> list[Community]:
         if checked is None or now - checked > MEMBERSHIP_FRESHNESS:  # a recent "no" is not re-asked
             candidates.setdefault(community.id, community)
     found: list[Community] = []
-    answers = await _ask_platform(ctx, list(candidates.values()))
+    fresh, answers = await _ask_platform(ctx, list(candidates.values()))
     for community in candidates.values():
         answer = answers.get(community.id)
-        if isinstance(answer, Exception):  # one unreachable chat must not stop the member's other ones
+        if community.id in fresh:
+            member = community.active
+        elif isinstance(answer, Exception):  # one unreachable chat must not stop the member's other ones
             log.warning("membership check failed in community %s: %s", community.id, where(answer))
             member = False
-        else:
-            member = await is_member(ctx, community, answer)
+        elif answer is None:  # not asked: inactive, of another platform, or no directory to ask
+            member = False
+        else:  # a community never verified has no row to forget: a first DM writes only what it finds
+            member = await _record(ctx, community, answer, known=community.id in known)
         if member:
             found.append(community)
             noes.pop(keys[community.id], None)
