@@ -297,7 +297,7 @@ class Murmure:
         async with self._db.unit_of_work() as uow:
             ctx = Context(uow, actor, keys, self._services)
             token = current_locale.set(
-                resolve_locale(await uow.preferences.locale(keys.preference()), actor.locale_hint)
+                resolve_locale(await self._services.stored_locale(uow, keys.preference()), actor.locale_hint)
             )
             on = current_platform.set(actor.platform)  # the platform's words ("channel", "group")
             try:

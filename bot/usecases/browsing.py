@@ -13,7 +13,7 @@ from bot.model import COLLECTIONS, FeedKind, ReactionCounts
 from bot.records import DigestAddress, FeedQuery
 from bot.refusals import RefusedBriefly
 from bot.usecases import membership
-from bot.usecases.context import Context, message
+from bot.usecases.context import REMEMBERED_PEOPLE, Context, message
 
 MAX_FEED_PAGE = 1000
 TOP_WINDOW = timedelta(days=7)
@@ -111,7 +111,13 @@ async def refresh_digest_address(ctx: Context) -> None:
     to the day, and rewritten once a day at most: an exact time would tie their key to an event."""
     now = ctx.now()
     key = ctx.keys.preference()
+    checked = ctx.services.digest_checked
+    if checked.get(key) == now.date():
+        return  # looked at today already: rewritten today or not due
     current = await ctx.uow.digests.address(key, now)
+    if len(checked) >= REMEMBERED_PEOPLE:
+        checked.clear()
+    checked[key] = now.date()
     if current is None or current.expires_at >= _expiry(now):
         return
     await ctx.uow.digests.set_address(key, digest_address(ctx.services.sealer, ctx.actor, ctx.locale, now))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from bot.actor import Actor
 from bot.anonymity import Anonymizer, PersonKeys, Sealer
@@ -13,6 +13,9 @@ from bot.messages import Alert, OutgoingMessage, Response, RichText, Say
 from bot.model import CommunitySettings
 from bot.ports import Clock, Directory, TextChecker, UnitOfWork
 from bot.stats import ChartRenderer
+
+LOCALE_LIFETIME = timedelta(minutes=1)
+REMEMBERED_PEOPLE = 100_000  # entries of the in-memory caches above, at most (then they start again)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,24 @@ class Services:
     recent_noes: dict[str, datetime] = field(default_factory=dict)
     # community -> (when counted, readers): the chooser's counts, a few minutes old at most (no person in it)
     reader_counts: dict[int, tuple[datetime, int | None]] = field(default_factory=dict)
+    # a member's preference key -> (when read, their stored language): read at every event otherwise; a
+    # choice made in this process clears it, one made in another shows here within ``LOCALE_LIFETIME``
+    locales: dict[str, tuple[datetime, str | None]] = field(default_factory=dict)
+    # a member's preference key -> the UTC day their DM digest address was last looked at (it is rewritten
+    # once a day at most, so one look a day is enough)
+    digest_checked: dict[str, date] = field(default_factory=dict)
+
+    async def stored_locale(self, uow: UnitOfWork, preference_key: str) -> str | None:
+        """The member's chosen language, read at most once a ``LOCALE_LIFETIME`` by this process."""
+        now = self.clock.now()
+        cached = self.locales.get(preference_key)
+        if cached is not None and now - cached[0] < LOCALE_LIFETIME:
+            return cached[1]
+        stored = await uow.preferences.locale(preference_key)
+        if len(self.locales) >= REMEMBERED_PEOPLE:
+            self.locales.clear()
+        self.locales[preference_key] = (now, stored)
+        return stored
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,8 @@ async def unlink(ctx: Context, found: OwnWriting) -> None:
             await ctx.uow.drafts.delete(draft.draft_id)
     await ctx.uow.preferences.erase(ctx.keys.preference(), ctx.keys.pending())
     await ctx.uow.digests.forget_reader(ctx.keys.preference())
+    ctx.services.locales.pop(ctx.keys.preference(), None)  # nothing of them kept in memory either
+    ctx.services.digest_checked.pop(ctx.keys.preference(), None)
     member_keys = [
         ctx.keys.member(community_id) for community_id in await ctx.uow.communities.ids_on(ctx.actor.platform)
     ]

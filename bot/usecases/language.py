@@ -20,6 +20,7 @@ async def choose(ctx: Context, action: ChooseLanguage) -> list[Response]:
     if action.locale not in SUPPORTED_LOCALES:
         raise RefusedBriefly("error.stale")
     await ctx.uow.preferences.set_locale(ctx.keys.preference(), action.locale)
+    ctx.services.locales.pop(ctx.keys.preference(), None)
     current_locale.set(action.locale)  # the answer is in the new language already
     return [EditPressed(message("language.set"))]
 

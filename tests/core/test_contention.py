@@ -32,7 +32,9 @@ async def test_a_post_refused_twice_by_the_database_is_posted_once(monkeypatch: 
     answer = await h.press("u1", post_action(preview))
     assert len(refused) == 2
     assert "Something went wrong" not in text_of(answer)
-    assert [s.text for s in h.db.state.secrets.values()] == ["The lock held me back twice, then let me through."]
+    assert [s.text for s in h.db.state.secrets.values()] == [
+        "The lock held me back twice, then let me through."
+    ]
 
 
 async def test_a_database_that_keeps_refusing_gets_the_member_a_clear_message(
