@@ -32,7 +32,16 @@ from bot.delivery.context import (
 from bot.delivery.lanes import Lanes
 from bot.delivery.moderators import NO_MODERATION_CHAT_RETRY
 from bot.logsafe import where
-from bot.ports import Clock, Database, DeliveryError, Directory, Messenger, OutboxEntry, UnitOfWork
+from bot.ports import (
+    Clock,
+    Contention,
+    Database,
+    DeliveryError,
+    Directory,
+    Messenger,
+    OutboxEntry,
+    UnitOfWork,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +55,7 @@ POLL_SECONDS = 1.0  # for entries other processes wrote; this process's own comm
 STOP_GRACE_SECONDS = 10.0  # on stop, deliveries in progress may finish within this
 MAX_ATTEMPTS = 30  # then an entry is failed for good (about four hours of back-off)
 MAX_BACKOFF = timedelta(minutes=10)
+CONTENTION_RETRY = timedelta(milliseconds=50)
 
 
 class Dispatcher:
@@ -215,6 +225,16 @@ class Dispatcher:
                 await uow.outbox.postpone(entry.id, later.when)
                 await uow.commit()
             self._wake.set()  # the next due time moved
+            return
+        except Contention:
+            # the database was busy with another transaction (SQLite's one writer): soon again, no attempt
+            try:
+                async with self._db.unit_of_work() as uow:
+                    await uow.outbox.postpone(entry.id, self._clock.now() + CONTENTION_RETRY)
+                    await uow.commit()
+            except Contention:
+                pass  # still busy: the entry's lease runs out and it is claimed again
+            self._wake.set()
             return
         except ChatGone as gone:
             await self._chat_gone(entry, gone)
