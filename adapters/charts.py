@@ -32,7 +32,8 @@ class MatplotlibCharts:
             chart = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
             FigureCanvasAgg(chart)
             week, month = chart.subplots(2, 1)
-            chart.suptitle(f"{figures.community} — {labels.title}")
+            # a chat's title is anyone's text: "$...$" in it is not TeX (bad TeX failed the whole chart)
+            chart.suptitle(f"{figures.community} — {labels.title}", parse_math=False)
             days = figures.days[-WEEK:]
             width = 0.8 / len(KINDS)
             for index, kind in enumerate(KINDS):

@@ -74,3 +74,14 @@ async def test_stats_speak_french_and_count_nothing_about_who() -> None:
     answer = text_of(await h.service.sanction(h.actor("u6", "fr"), GROUP, "stats"))
     assert "• envoyés : 1 en 7 jours, 1 en 30 jours" in answer and "publiés : 1" in answer
     assert all(len(key) == 3 and isinstance(n, int) for key, n in h.db.state.stats.items())
+
+
+async def test_a_title_with_dollar_signs_is_drawn_as_written() -> None:
+    """A chat's title is anyone's text: matplotlib would read "$...$" in it as TeX and fail on bad TeX."""
+    h = await Harness(charts=MatplotlibCharts()).setup()
+    h.directory.admins["g2"] = {"u6"}
+    await h.service.register_community("test", "g2", r"Tips $\frac and $5 deals")
+    answer = await h.service.sanction(h.actor("u6"), "g2", "stats")
+    chart, text = (r.message for r in answer if isinstance(r, Say))
+    assert chart.document is not None and decode(chart.document.content).width == 800
+    assert r"Tips $\frac and $5 deals: the last 7 and 30 days" in text.text.plain_text
