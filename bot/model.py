@@ -234,6 +234,7 @@ class QueueItem:
     message_ref: str | None
     created_at: datetime
     reply_id: int | None = None  # an item about a reply in the secret's thread, not the secret
+    token: Token = Token("")  # what its buttons carry instead of the id (random: ids count and order items)
 
 
 @dataclass(frozen=True)

@@ -265,7 +265,7 @@ def queue_item(
     if outcome is not None:
         return OutgoingMessage(text + RichText((Span("\n\n"), Span(outcome, Style.ITALIC))), picture=shown)
     buttons = tuple(
-        Button(t_in(locale, f"queue.{operation.value}"), Moderate(item.id, operation))
+        Button(t_in(locale, f"queue.{operation.value}"), Moderate(item.token, operation))
         for operation in ModOperation
     )
     return OutgoingMessage(text, (buttons[:2], buttons[2:]), picture=shown)  # decide | sanction the author
@@ -276,7 +276,7 @@ def removal_reasons(
 ) -> OutgoingMessage:
     base = queue_item(locale, community, item, secret, outcome=t_in(locale, "queue.pick_reason"), reply=reply)
     buttons = tuple(
-        (Button(t_in(locale, f"report.{reason.value}"), RemoveFor(item.id, reason)),)
+        (Button(t_in(locale, f"report.{reason.value}"), RemoveFor(item.token, reason)),)
         for reason in REMOVAL_REASONS
     )
     return OutgoingMessage(base.text, buttons)

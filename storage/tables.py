@@ -328,7 +328,10 @@ class ReplyReportRow(Base):
 
 class QueueItemRow(Base):
     __tablename__ = "queue_items"
-    __table_args__ = (Index("ix_queue_items_secret", "secret_id", "status"),)
+    __table_args__ = (
+        Index("ix_queue_items_secret", "secret_id", "status"),
+        UniqueConstraint("token", name="uq_queue_items_token"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
@@ -340,6 +343,7 @@ class QueueItemRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id"))  # an item about a reply
+    token: Mapped[str] = mapped_column(String(32))  # buttons carry this, not the id
 
 
 class AuditRow(Base):

@@ -178,7 +178,7 @@ class KeepDigest(Action):
 class Moderate(Action):
     code = "mod"
     edits_group_message = True
-    item: int
+    item: Token
     operation: ModOperation
 
 
@@ -188,7 +188,7 @@ class RemoveFor(Action):
 
     code = "modrm"
     edits_group_message = True
-    item: int
+    item: Token
     reason: ReportReason
 
 

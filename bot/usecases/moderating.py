@@ -19,6 +19,7 @@ from bot.model import (
     ReplyStatus,
     Secret,
     SecretStatus,
+    Token,
 )
 from bot.numbers import parse_id
 from bot.outbox import AuthorNotice, CardDue, CardRefresh, Outbox, ReplyRefresh
@@ -43,8 +44,8 @@ class _Decision:
     reply: ReplyPost | None  # an item about a reply under the secret
 
 
-async def _authorise(ctx: Context, item_id: int) -> _Decision:
-    item = await ctx.uow.moderation.get_item(item_id)
+async def _authorise(ctx: Context, token: Token) -> _Decision:
+    item = await ctx.uow.moderation.item_by_token(token)
     community = await ctx.uow.communities.get(item.community_id) if item else None
     secret = await ctx.uow.secrets.get(item.secret_id) if item else None
     if item is None or community is None or secret is None or community.platform != ctx.actor.platform:

@@ -131,6 +131,7 @@ def to_item(row: QueueItemRow) -> QueueItem:
         row.message_ref,
         row.created_at,
         row.reply_id,
+        Token(row.token),
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from bot.anonymity import new_token
 from bot.model import (
     QueueCause,
     QueueItem,
@@ -36,10 +37,18 @@ class SqlModeration(Repository):
             message_ref=None,
             created_at=at,
             decided_at=None,
+            token=new_token(),
         )
         self._session.add(row)
         await self._session.flush()
         return to_item(row)
+
+    async def item_by_token(self, token: str) -> QueueItem | None:
+        found = (
+            select(QueueItemRow).where(QueueItemRow.token == token).execution_options(populate_existing=True)
+        )
+        row = (await self._session.execute(found)).scalar_one_or_none()
+        return to_item(row) if row else None
 
     async def get_item(self, item_id: int) -> QueueItem | None:
         row = await self._session.get(QueueItemRow, item_id, populate_existing=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from bot.anonymity import new_token
 from bot.model import QueueCause, QueueItem, QueueStatus, ReplyPost, ReplyStatus, ReportReason
 from storage.repositories.base import Repository, to_item, to_reply
 from storage.tables import QueueItemRow, ReplyReportRow, ReplyRow
@@ -71,6 +72,7 @@ class SqlReplyModeration(Repository):
             message_ref=None,
             created_at=at,
             decided_at=None,
+            token=new_token(),
         )
         self._session.add(row)
         await self._session.flush()

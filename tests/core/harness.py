@@ -88,6 +88,10 @@ class Harness:
         """What buttons and links carry for this secret."""
         return self.db.state.secrets[secret_id].token
 
+    def item(self, item_id: int) -> Token:
+        """What a moderator's buttons carry for this queue item."""
+        return self.db.state.items[item_id].token
+
     def reply_token(self, reply_id: int) -> Token:
         return self.db.state.replies[reply_id].token
 

@@ -118,8 +118,8 @@ def test_buttons_round_trip_with_stable_codes_and_reject_forgeries() -> None:
     for action in (
         React(TOKEN, Reaction.SAD),
         Report(new_token(), ReportReason.PERSONAL_INFO),
-        Moderate(3, ModOperation.BAN_FOREVER),
-        RemoveFor(3, ReportReason.SPAM),
+        Moderate(TOKEN, ModOperation.BAN_FOREVER),
+        RemoveFor(TOKEN, ReportReason.SPAM),
         Page(FeedKind.TOP, 2),
         ChooseSetting(4, "report_threshold", 20),
         OpenSetting(4, "hold_new_authors"),
@@ -132,7 +132,7 @@ def test_buttons_round_trip_with_stable_codes_and_reject_forgeries() -> None:
         assert len(action.encode().encode()) <= 64  # Telegram's callback data limit
     # the codes on live buttons: reordering or renaming an enum changes none of them
     assert React(TOKEN, Reaction.SAD).encode() == f"2:react:{TOKEN}:s"
-    assert Moderate(3, ModOperation.BAN_FOREVER).encode() == "2:mod:3:bf"
+    assert Moderate(TOKEN, ModOperation.BAN_FOREVER).encode() == f"2:mod:{TOKEN}:bf"
     assert Page(FeedKind.LATEST, 0).encode() == "2:feed:new:0"
     forged = (
         "",

@@ -119,8 +119,8 @@ async def test_the_audit_log_shows_every_action_type_under_per_community_aliases
     for user in ("u2", "u3", "u4"):
         await h.press(user, Report(h.token(first), ReportReason.SPAM))  # an automatic hide
     item_id = max(h.db.state.items)
-    await h.press("u6", Moderate(item_id, ModOperation.REMOVE))
-    await h.press("u6", RemoveFor(item_id, ReportReason.SPAM))  # a decision
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.REMOVE))
+    await h.press("u6", RemoveFor(h.item(item_id), ReportReason.SPAM))  # a decision
     second = await _secret(h, "u2", "Second secret, removed by command.")
     await _sanction(h, "u7", f"remove {h.db.state.secrets[second].number}")  # a direct removal
     third = await _secret(h, "u3", "Third secret, its author banned.")

@@ -51,7 +51,7 @@ async def test_the_ban_key_of_a_secret_waiting_for_moderators_is_sealed_again_an
     assert after != before and Sealer(NEW).open(after, context) == h.anonymizer.keys(PLATFORM, "u1").member(1)
     h.clock.advance(days=8)  # the overlap is over: the previous key is dropped
     h.service = service(Sealer(NEW))
-    answer = await h.press("u6", Moderate(item_id, ModOperation.BAN_WEEK))
+    answer = await h.press("u6", Moderate(h.item(item_id), ModOperation.BAN_WEEK))
     assert "banned for 7 days" in text_of(answer) and len(h.db.state.ban_records) == 1
 
 
@@ -61,5 +61,5 @@ async def test_without_the_sweep_the_overlap_s_end_would_forget_the_author() -> 
     await h.press("u1", post_action(await h.service.text(h.actor("u1"), "REVIEWME held for a while")))
     h.clock.advance(days=8)
     h.service = Murmure(h.db, {PLATFORM: h.directory}, h.anonymizer, Sealer(NEW), h.clock, KeywordFilter())
-    answer = await h.press("u6", Moderate(max(h.db.state.items), ModOperation.BAN_WEEK))
+    answer = await h.press("u6", Moderate(h.item(max(h.db.state.items)), ModOperation.BAN_WEEK))
     assert "can no longer be banned" in text_of(answer)

@@ -70,9 +70,9 @@ async def test_a_reported_reply_is_hidden_queued_and_removed_by_a_moderator() ->
     item_id = max(h.db.state.items)
     assert h.db.state.items[item_id].reply_id == reply_id
 
-    assert "Only the admins" in text_of(await h.press("u3", Moderate(item_id, ModOperation.REMOVE)))
-    assert "Why remove it" in text_of(await h.press("u6", Moderate(item_id, ModOperation.REMOVE)))
-    await h.press("u6", RemoveFor(item_id, ReportReason.HARASSMENT))
+    assert "Only the admins" in text_of(await h.press("u3", Moderate(h.item(item_id), ModOperation.REMOVE)))
+    assert "Why remove it" in text_of(await h.press("u6", Moderate(h.item(item_id), ModOperation.REMOVE)))
+    await h.press("u6", RemoveFor(h.item(item_id), ReportReason.HARASSMENT))
     assert h.db.state.items[item_id].status is QueueStatus.REMOVED
     assert h.db.state.replies[reply_id].status is ReplyStatus.REMOVED
     assert "removed by the moderators" in _shown(h, reply_id).message.text.plain_text
@@ -92,14 +92,14 @@ async def test_a_moderator_keeps_a_hidden_reply_or_bans_its_author() -> None:
     kept = await _reply(h, "u2", secret_id, "An honest opinion.")
     await _report_reply(h, kept, ("u3", "u4", "u5"))
     item_id = max(h.db.state.items)
-    await h.press("u6", Moderate(item_id, ModOperation.APPROVE))
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.APPROVE))
     assert h.db.state.replies[kept].status is ReplyStatus.PUBLISHED
     assert "An honest opinion." in _shown(h, kept).message.text.plain_text
 
     banned = await _reply(h, "u3", secret_id, "Something nasty.")
     await _report_reply(h, banned, ("u2", "u4", "u5"))
     item_id = max(h.db.state.items)
-    await h.press("u6", Moderate(item_id, ModOperation.BAN_DAY))
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.BAN_DAY))
     assert h.db.state.replies[banned].status is ReplyStatus.REMOVED
     refused = await h.service.text(h.actor("u3"), "A new secret from the banned member.")
     assert "You can't post in Group until" in text_of(refused)
@@ -138,15 +138,15 @@ async def test_replies_are_hidden_with_their_secret_and_come_back_with_it() -> N
     for reply_id in replies:
         assert "hidden with its secret" in _shown(h, reply_id).message.text.plain_text
     item_id = max(h.db.state.items)
-    await h.press("u6", Moderate(item_id, ModOperation.APPROVE))
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.APPROVE))
     assert "First answer." in _shown(h, replies[0]).message.text.plain_text
     assert "👑 Author" in _shown(h, replies[2]).message.text.plain_text
 
     for user in ("u5", "u7", "u8"):  # reports judged already don't count again
         await h.press(user, Report(h.token(secret_id), ReportReason.HATE))
     item_id = max(h.db.state.items)
-    await h.press("u6", Moderate(item_id, ModOperation.REMOVE))
-    await h.press("u6", RemoveFor(item_id, ReportReason.HATE))
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.REMOVE))
+    await h.press("u6", RemoveFor(h.item(item_id), ReportReason.HATE))
     for reply_id in replies:
         shown = _shown(h, reply_id).message
         assert "hidden with its secret" in shown.text.plain_text and shown.buttons == ()

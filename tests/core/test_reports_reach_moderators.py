@@ -45,7 +45,7 @@ async def test_a_moderators_report_hides_at_once_and_asks_for_a_decision() -> No
     item = h.messenger.to(MODS)[-1].message.text.plain_text
     assert "Hidden by a moderator's report, waiting for a decision" in item
     item_id = max(h.db.state.items)
-    await h.press("u6", Moderate(item_id, ModOperation.APPROVE))
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.APPROVE))
     assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
 
 

@@ -38,8 +38,8 @@ async def test_two_moderators_deciding_at_once_apply_one_decision() -> None:
     preview = await h.service.text(h.actor("u1"), "REVIEWME race")
     await h.press("u1", post_action(preview))
     item_id = max(h.db.state.items)
-    approve = h.service.press(h.actor("u6"), Moderate(item_id, ModOperation.APPROVE).encode())
-    ban = h.service.press(h.actor("u5"), Moderate(item_id, ModOperation.BAN_FOREVER).encode())
+    approve = h.service.press(h.actor("u6"), Moderate(h.item(item_id), ModOperation.APPROVE).encode())
+    ban = h.service.press(h.actor("u5"), Moderate(h.item(item_id), ModOperation.BAN_FOREVER).encode())
     answers = await asyncio.gather(approve, ban)
     await h.settle()
     assert sum("already decided" in text_of(a) for a in answers) == 1
@@ -58,7 +58,7 @@ async def test_reports_a_moderator_rejected_do_not_count_again() -> None:
     secret_id = max(h.db.state.secrets)
     for user in ("u2", "u3", "u4"):
         await h.press(user, Report(h.token(secret_id), ReportReason.HARASSMENT))
-    await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
+    await h.press("u6", Moderate(h.item(max(h.db.state.items)), ModOperation.APPROVE))
     assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
     await h.press("u7", Report(h.token(secret_id), ReportReason.HARASSMENT))  # one new member: 0.25
     assert h.db.state.secrets[secret_id].status is SecretStatus.PUBLISHED
@@ -97,7 +97,7 @@ async def test_moderators_are_kept_in_the_audit_under_another_key_than_their_aut
     h = await Harness().setup()
     preview = await h.service.text(h.actor("u1"), "REVIEWME audit")
     await h.press("u1", post_action(preview))
-    await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
+    await h.press("u6", Moderate(h.item(max(h.db.state.items)), ModOperation.APPROVE))
     ((_, moderator, *_),) = h.db.state.audit
     keys = h.anonymizer.keys(PLATFORM, "u6")
     assert moderator == keys.moderator(1)  # an alias in this community only
@@ -133,7 +133,7 @@ async def test_reports_made_after_an_approval_do_not_count_against_the_reporter(
     first = max(h.db.state.secrets)
     for user in ("u2", "u3", "u4"):
         await h.press(user, Report(h.token(first), ReportReason.HARASSMENT))
-    await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
+    await h.press("u6", Moderate(h.item(max(h.db.state.items)), ModOperation.APPROVE))
     h.clock.advance(days=1)
     await h.press(
         "u5", Report(h.token(first), ReportReason.HARASSMENT)

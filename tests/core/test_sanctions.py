@@ -80,7 +80,7 @@ async def test_reports_the_moderators_reject_weigh_less_next_time() -> None:
     for user in ("u2", "u3", "u4"):
         await _report(h, user, first)
     item_id = next(iter(h.db.state.items))
-    await h.press("u6", Moderate(item_id, ModOperation.APPROVE))  # approved: the reports were wrong
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.APPROVE))  # approved: the reports were wrong
     assert h.db.state.secrets[first].status is SecretStatus.PUBLISHED
     second = await _secret(h, "Another harmless story, about my dog this time.")
     for user in ("u2", "u3", "u4", "u5"):  # 0.5 * 3 + 1 = 2.5 < 3
@@ -99,7 +99,7 @@ async def test_bans_last_a_day_a_week_or_for_good() -> None:
         preview = await h.service.text(h.actor(user), f"REVIEWME from {user}")
         await h.press(user, post_action(preview))
         item_id = max(h.db.state.items)
-        await h.press("u6", Moderate(item_id, operation))
+        await h.press("u6", Moderate(h.item(item_id), operation))
         outcomes.append(h.messenger.to(f"dm-{user}")[-1].message.text.plain_text)
     assert "24 hours" in outcomes[0] and "7 days" in outcomes[1] and "banned you" in outcomes[2]
     h.clock.advance(days=2)
@@ -160,7 +160,7 @@ async def test_new_authors_can_be_held_for_review() -> None:
     assert "Sent to the moderators" in text_of(await h.press("u1", post_action(preview)))
     item = h.messenger.to(MODS)[-1].message.text.plain_text
     assert "First secret of a new author" in item
-    await h.press("u6", Moderate(max(h.db.state.items), ModOperation.APPROVE))
+    await h.press("u6", Moderate(h.item(max(h.db.state.items)), ModOperation.APPROVE))
     await h.post("u1", "My second secret goes straight out.")
     assert len(h.card_refs()) == 2
 
@@ -169,8 +169,8 @@ async def test_the_audit_log_lists_decisions_for_admins_only() -> None:
     h = await Harness().setup()
     preview = await h.service.text(h.actor("u1"), "REVIEWME for the log")
     await h.press("u1", post_action(preview))
-    await h.press("u6", Moderate(max(h.db.state.items), ModOperation.REMOVE))
-    await h.press("u6", RemoveFor(max(h.db.state.items), ReportReason.SPAM))
+    await h.press("u6", Moderate(h.item(max(h.db.state.items)), ModOperation.REMOVE))
+    await h.press("u6", RemoveFor(h.item(max(h.db.state.items)), ReportReason.SPAM))
     assert "Only the admins" in text_of(await h.service.audit(h.actor("u2"), "g"))
     log = text_of(await h.service.audit(h.actor("u6"), "g"))
     assert "Moderation actions in Group (page 1" in log and "#1 · removed spam" in log

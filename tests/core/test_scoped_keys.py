@@ -36,7 +36,7 @@ async def test_a_ban_reaches_the_author_through_the_key_sealed_on_the_secret() -
     assert SEALER.open(sealed, authorship.ban_key_context(secret.author_salt)) == member_key
     assert member_key.encode() not in sealed and secret.author_tag != member_key
     item_id = await _hide_by_reports(h, secret_id)
-    await h.press("u6", Moderate(item_id, ModOperation.BAN_DAY))
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.BAN_DAY))
     assert [key for _, key in h.db.state.ban_records.values()] == [member_key]
     assert "can't post in Group until" in text_of(await h.service.text(h.actor("u1"), "Back so soon?"))
 
@@ -49,12 +49,12 @@ async def test_past_its_window_the_author_is_forgotten_unless_moderators_still_h
     await h.service.sweep()
     assert waiting in h.db.state.ban_keys and older not in h.db.state.ban_keys  # one waits for moderators
     hidden_late = await _hide_by_reports(h, older)  # reported after its window: no one to ban
-    refused = await h.press("u6", Moderate(hidden_late, ModOperation.BAN_FOREVER))
+    refused = await h.press("u6", Moderate(h.item(hidden_late), ModOperation.BAN_FOREVER))
     assert "can no longer be banned" in text_of(refused)
     assert (
         h.db.state.ban_records == {} and h.db.state.secrets[older].status is SecretStatus.HIDDEN
     )  # still open
-    await h.press("u6", Moderate(item_id, ModOperation.BAN_WEEK))  # the waiting one still can
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.BAN_WEEK))  # the waiting one still can
     assert len(h.db.state.ban_records) == 1
 
 
@@ -69,7 +69,7 @@ async def test_reporters_keys_are_sealed_on_reports_and_erased_once_judged() -> 
         seals[reporter.report(secret_id)].sealed, authorship.reporter_key_context(reporter.report(secret_id))
     )
     assert opened == reporter.member(1)
-    await h.press("u6", Moderate(item_id, ModOperation.APPROVE))
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.APPROVE))
     assert not any(sid == secret_id for sid, _ in h.db.state.reporter_seals)
     assert h.db.state.reporter_records[(reporter.member(1), 1)] == (0, 1)
 

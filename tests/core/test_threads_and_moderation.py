@@ -89,19 +89,19 @@ async def test_moderators_are_checked_at_every_click_and_authors_stay_unknown() 
     for user in ("u2", "u3", "u4"):
         await h.press(user, Report(h.token(secret_id), ReportReason.HARASSMENT))
     item_id = next(iter(h.db.state.items))
-    denied = await h.press("u2", Moderate(item_id, ModOperation.APPROVE))
+    denied = await h.press("u2", Moderate(h.item(item_id), ModOperation.APPROVE))
     assert "Only the admins" in text_of(denied)
     assert h.db.state.items[item_id].status is QueueStatus.OPEN
     checks = h.directory.admin_checks
-    reasons = await h.press("u6", Moderate(item_id, ModOperation.REMOVE))
+    reasons = await h.press("u6", Moderate(h.item(item_id), ModOperation.REMOVE))
     assert "Why remove it" in text_of(reasons)
-    await h.press("u6", RemoveFor(item_id, ReportReason.PERSONAL_INFO))
+    await h.press("u6", RemoveFor(h.item(item_id), ReportReason.PERSONAL_INFO))
     assert h.directory.admin_checks == checks + 2
     assert h.db.state.secrets[secret_id].status is SecretStatus.REMOVED
     notice = h.messenger.to("dm-u1")[-1]
     assert "Reason: personal information" in notice.message.text.plain_text
     assert secret_id not in h.db.state.returns  # used once, erased
-    again = await h.press("u6", Moderate(item_id, ModOperation.APPROVE))
+    again = await h.press("u6", Moderate(h.item(item_id), ModOperation.APPROVE))
     assert "already decided" in text_of(again)
     for sent in h.messenger.to(MODS):
         assert "u1" not in sent.message.text.plain_text
@@ -113,7 +113,7 @@ async def test_approving_a_held_secret_publishes_it_and_tells_the_author_in_thei
     preview = await h.service.text(h.actor("u1", "fr"), "appelle REVIEWME")
     await h.press("u1", post_action(preview), locale="fr")
     item_id = next(iter(h.db.state.items))
-    await h.press("u6", Moderate(item_id, ModOperation.APPROVE))
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.APPROVE))
     assert len(h.card_refs()) == 1
     assert "ont approuvé ton secret" in h.messenger.to("dm-u1")[-1].message.text.plain_text
 
@@ -123,7 +123,7 @@ async def test_a_ban_refuses_the_author_until_it_ends() -> None:
     preview = await h.service.text(h.actor("u1"), "REVIEWME please")
     await h.press("u1", post_action(preview))
     item_id = next(iter(h.db.state.items))
-    await h.press("u6", Moderate(item_id, ModOperation.BAN_DAY))
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.BAN_DAY))
     assert "suspended you for 24 hours" in h.messenger.to("dm-u1")[-1].message.text.plain_text
     refused = await h.service.text(h.actor("u1"), "Back already?")
     assert "You can't post in Group until" in text_of(refused)
@@ -137,7 +137,7 @@ async def test_a_return_address_unused_for_seven_days_is_gone() -> None:
     await h.press("u1", post_action(preview))
     item_id = next(iter(h.db.state.items))
     h.clock.advance(days=7, seconds=1)
-    await h.press("u6", Moderate(item_id, ModOperation.APPROVE))
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.APPROVE))
     assert h.messenger.to("dm-u1") == []
     assert timedelta(days=7) > timedelta(0)
 

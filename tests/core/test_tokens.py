@@ -3,8 +3,8 @@ orders the secrets or counts them."""
 
 from __future__ import annotations
 
-from bot.actions import React, ReplyLink, ReportLink
-from bot.model import CommunitySettings, Reaction
+from bot.actions import Moderate, React, ReplyLink, ReportLink
+from bot.model import CommunitySettings, ModOperation, Reaction
 from tests.core.harness import Harness, text_of
 
 TEXTS = (
@@ -58,3 +58,23 @@ async def test_a_token_from_a_card_works_and_an_id_does_not() -> None:
         await h.service.start(h.actor("u3"), ReportLink(secret.token).encode())
     )
     assert "Hi" in text_of(await h.service.start(h.actor("u3"), f"report_{secret.id}"))  # just the welcome
+
+
+async def test_moderators_buttons_carry_a_random_token_per_item_and_an_id_does_not_work() -> None:
+    from tests.core.harness import MODS, post_action
+
+    h = await Harness().setup()
+    for n in range(1, 5):
+        await h.press(
+            f"u{n}", post_action(await h.service.text(h.actor(f"u{n}"), f"REVIEWME number {n} here"))
+        )
+    items = sorted(h.db.state.items.values(), key=lambda i: i.id)
+    shapes = set()
+    for sent in h.messenger.to(MODS):
+        data = [b.action.encode() for row in sent.message.buttons for b in row if b.action]
+        (token,) = {i.token for i in items if any(i.token in d for d in data)}
+        shapes.add(tuple(d.replace(token, "T") for d in data))  # nothing else varies: no id, no count
+    assert len(shapes) == 1 and len(h.messenger.to(MODS)) == len(items) == 4
+    forged = f"2:mod:{items[0].id}:ok"  # what a button carried before tokens
+    assert "expired" in text_of(await h.service.press(h.actor("u6"), forged))
+    assert "Approved" in text_of(await h.press("u6", Moderate(items[0].token, ModOperation.APPROVE)))

@@ -124,7 +124,7 @@ async def test_the_whole_flow_in_a_discord_server(
             denied_click = await d.click("erin", item, "Approve")
             assert "Only the admins" in str(denied_click.answers)
             forged_ids = (
-                Moderate(1, ModOperation.APPROVE).encode(),
+                Moderate(new_token(), ModOperation.APPROVE).encode(),
                 React(new_token(), Reaction.HEART).encode(),
                 "link:" + ReplyLink(new_token()).encode(),
                 "zzz",

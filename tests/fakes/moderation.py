@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.anonymity import new_token
 from bot.model import (
     Draft,
     DraftStatus,
@@ -71,12 +72,25 @@ class FakeModeration(Repo):
     async def add_item(
         self, community_id: int, secret_id: int, cause: QueueCause, detail: str, at: datetime
     ) -> QueueItem:
-        item = QueueItem(self.next_id(), community_id, secret_id, cause, detail, QueueStatus.OPEN, None, at)
+        item = QueueItem(
+            self.next_id(),
+            community_id,
+            secret_id,
+            cause,
+            detail,
+            QueueStatus.OPEN,
+            None,
+            at,
+            token=new_token(),
+        )
         self.s.items[item.id] = item
         return item
 
     async def get_item(self, item_id: int) -> QueueItem | None:
         return self.s.items.get(item_id)
+
+    async def item_by_token(self, token: str) -> QueueItem | None:
+        return next((i for i in self.s.items.values() if i.token == token), None)
 
     async def open_item_for(self, secret_id: int) -> QueueItem | None:
         return next(

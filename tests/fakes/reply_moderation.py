@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.anonymity import new_token
 from bot.model import QueueCause, QueueItem, QueueStatus, ReplyPost, ReplyStatus, ReportReason
 from tests.fakes.state import Repo
 
@@ -39,7 +40,16 @@ class FakeReplyModeration(Repo):
         self, community_id: int, reply: ReplyPost, cause: QueueCause, detail: str, at: datetime
     ) -> QueueItem:
         item = QueueItem(
-            self.next_id(), community_id, reply.secret_id, cause, detail, QueueStatus.OPEN, None, at, reply.id
+            self.next_id(),
+            community_id,
+            reply.secret_id,
+            cause,
+            detail,
+            QueueStatus.OPEN,
+            None,
+            at,
+            reply.id,
+            new_token(),
         )
         self.s.items[item.id] = item
         return item

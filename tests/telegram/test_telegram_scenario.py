@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.actions import Moderate
+from bot.anonymity import new_token
 from bot.model import ModOperation
 from tests.support import stored_bytes
 from tests.telegram.harness import GROUP, MODS, USERS, Telegram, post, running_telegram, uid
@@ -97,7 +98,7 @@ async def test_the_whole_flow_in_a_telegram_group(
         await tg.user_clicks(uid("erin"), t.last_card(), t.data(item, "Approve"), forged=True)
         await tg.wait_until(lambda: not tg.unanswered_callback_queries(), within=5)
         await tg.user_clicks(
-            uid("bob"), t.last_card(), Moderate(1, ModOperation.APPROVE).encode(), forged=True
+            uid("bob"), t.last_card(), Moderate(new_token(), ModOperation.APPROVE).encode(), forged=True
         )
         await tg.user_clicks(uid("bob"), t.last_card(), "not-our-data", forged=True)
         await tg.wait_until(lambda: not tg.unanswered_callback_queries(), within=5)
