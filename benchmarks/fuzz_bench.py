@@ -56,6 +56,7 @@ async def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         async with running_telegram(Path(folder), patch) as t:
+            # limits off: this measures 10,000 junk updates' handling, and rate limits have their own tests
             t.tg.limit_rates(per_group_per_minute=None, global_per_second=None)
             await setup_group(t)
             await post(t, "alice", "A card to press on.")

@@ -38,6 +38,7 @@ def limited(tg: TelegramEmulator) -> ExtBot[int]:
 
 async def test_a_busy_group_gets_no_429_and_delays_no_other_group() -> None:
     async with TelegramEmulator() as tg:
+        # looser in time only (a 1 s window for 5, not 60 s for 20) so the test lasts seconds; same rule
         tg.limit_rates(per_group_per_minute=PER_WINDOW, group_window=WINDOW)
         await groups(tg)
         async with limited(tg) as bot:
