@@ -103,6 +103,7 @@ class Murmure:
         default_settings: CommunitySettings | None = None,
         features: Mapping[str, frozenset[commands.Feature]] | None = None,
         charts: ChartRenderer | None = None,
+        pictures_in_folder: bool = False,
     ) -> None:
         self._db = database
         self._features = features or {}  # per platform: which declared commands it offers (all when not said)
@@ -114,6 +115,7 @@ class Murmure:
             text_filter,
             default_settings or CommunitySettings(),
             charts,
+            pictures_in_folder,
         )
         self._digest_runs = DigestRuns(database, clock, directories)
         self._author_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()

@@ -27,6 +27,7 @@ class Services:
     text_filter: TextChecker
     default_settings: CommunitySettings = field(default_factory=CommunitySettings)
     charts: ChartRenderer | None = None  # /stats's chart (None: the figures as text only)
+    pictures_in_folder: bool = False  # where photos are kept: a folder of files, or the database (/privacy)
     # a member's community key -> when the platform last said "not a member": probes are not repeated for
     # every event (in memory only, like the router's locks)
     recent_noes: dict[str, datetime] = field(default_factory=dict)

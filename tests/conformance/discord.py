@@ -23,9 +23,12 @@ IS_COMPONENTS_V2 = 1 << 15
 _BODY_METHODS = ("post", "put", "patch")
 # Fields discord.py 2.7 sends that the OpenAPI request schemas leave out, each accepted by Discord:
 # ``tts`` goes with every message payload (``handle_message_parameters``), edits included, and is ignored
-# there; ``nsfw`` is a documented field of application commands (age-restricted) the file omits.
+# there; ``nsfw`` is a documented field of application commands (age-restricted) the file omits; an
+# embed's ``flags`` (``Embed.to_dict`` always sends its ``_flags``, 0 for an embed the bot builds) is a
+# field of Discord's embed object that the file's request schema (RichEmbed) leaves out.
 TOLERATED = (
     re.compile(r"^body(\.data)?\.tts: unknown field$"),
+    re.compile(r"^body(\.data)?\.embeds\[\d+\]\.flags: unknown field$"),
     re.compile(r"^body\[\d+\]\.nsfw: unknown field$"),
 )
 

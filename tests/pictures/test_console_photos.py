@@ -49,3 +49,34 @@ async def test_a_photo_secret_goes_through_preview_review_and_publication(
         assert "I can't read this file as a photo" in printed
     finally:
         await flow.close()
+
+
+async def test_a_photo_in_a_community_with_photos_off_is_refused_with_the_reason(
+    tmp_path: Path, database: SqlDatabase
+) -> None:
+    url = database.engine.url.render_as_string(hide_password=False)
+    flow = await ConsoleFlow.start(tmp_path, url, '[community]\npictures = "off"\n')
+    try:
+        photo = tmp_path / "garden.jpg"
+        photo.write_bytes(jpeg_with_gps())
+        printed = await flow.as_("carol", f"/photo {photo} Our garden at night.")
+        preview = flow.last_in("DM carol ⇄ Murmure", printed)
+        assert "Photos are off in Demo group: send your secret as text, without the photo." in preview.body
+        printed = await flow.send("/click Post")
+        assert "Photos are off in Demo group: send your secret as text, without the photo." in printed
+        out = [shown for shown in flow.parse_new(flow.transcript) if shown.chat in (GROUP, MODS)]
+        assert not [shown for shown in out if "garden" in shown.body]  # neither published nor queued
+
+        await flow.send("/lang fr")
+        printed = await flow.send(f"/photo {photo} Notre jardin la nuit.")
+        assert "Les photos sont désactivées dans Demo group" in printed
+        printed = await flow.send("/click Publier")
+        assert "Les photos sont désactivées dans Demo group : envoie ton secret en texte" in printed
+
+        # the text alone goes through
+        printed = await flow.send("Notre jardin la nuit, sans photo.")
+        await flow.send("/click Publier")
+        assert "Notre jardin la nuit, sans photo." in flow.last_in(GROUP).body
+        assert flow.session.world.messages[flow.last_in(GROUP).id].picture is None
+    finally:
+        await flow.close()
