@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +63,25 @@ def discord_config(tmp_path: Path, dc: DiscordEmulator, extra: str = "") -> Path
         encoding="utf-8",
     )
     return path
+
+
+def readable(data: Mapping[str, Any]) -> str:
+    """What a member reads of a message or response body: its content, and the embed a long text goes in."""
+    embeds = data.get("embeds") or []
+    return "\n".join([data.get("content") or "", *(str(e.get("description") or "") for e in embeds)])
+
+
+async def ephemeral_answer(asked: PendingInteraction, pattern: str) -> str:
+    """The text of a command's private answer: the response itself, or the original edited after a defer."""
+    answer = await asked.response()
+    if answer["type"] == 4:
+        assert answer["data"]["flags"] & 64, answer  # ephemeral: no one else sees who asked
+        return readable(answer["data"])
+    await asked.emulator.wait_until(
+        lambda: re.search(pattern, readable(vars(asked.original()))) is not None, within=8
+    )
+    assert asked.original().flags & 64
+    return readable(vars(asked.original()))
 
 
 @dataclass

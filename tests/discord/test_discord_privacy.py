@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.discord.harness import GENERAL, GUILD, populate, running_discord, uid
+from tests.discord.harness import GENERAL, GUILD, ephemeral_answer, populate, running_discord, uid
 from tests.emulators.discord import DiscordEmulator
-
-
-def _shown(data: dict[str, Any]) -> str:
-    """What the member reads: the content, and the embeds a long text goes in."""
-    parts = [data.get("content") or ""]
-    parts += [embed.get("description") or "" for embed in data.get("embeds") or []]
-    return "\n".join(parts)
 
 
 async def test_privacy_tells_of_photos_and_reply_notices_in_both_languages(
@@ -26,16 +18,14 @@ async def test_privacy_tells_of_photos_and_reply_notices_in_both_languages(
         dc.users[uid("carol")].locale = "fr"
         async with running_discord(tmp_path, monkeypatch, dc):
             asked = await dc.user_runs_command(uid("alice"), GUILD, GENERAL, "privacy")
-            data = (await asked.response())["data"]
-            assert data["flags"] & 64  # ephemeral: no one else sees who asked
-            english = _shown(data)
+            english = await ephemeral_answer(asked, "What Murmure keeps")
             assert "What Murmure keeps" in english
             assert "A photo you send with a secret: re-encoded from its pixels" in english
             assert "kept in the bot's database under a random name (never yours" in english
             assert "Reply notices, if you turn them on" in english and "erased after 7 days" in english
             assert "15 to 30 minutes after the first reply" in english
             asked = await dc.user_runs_command(uid("carol"), GUILD, GENERAL, "privacy")
-            french = _shown((await asked.response())["data"])
+            french = await ephemeral_answer(asked, "Ce que Murmure garde")
             assert "Une photo envoyée avec un secret : réencodée à partir de ses pixels" in french
             assert "gardée dans la base de données du bot sous un nom tiré au hasard" in french
             assert "Les notifications des réponses, si tu les demandes" in french
