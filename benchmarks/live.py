@@ -45,12 +45,16 @@ def environment(token: str) -> dict[str, str]:
     }
 
 
+COUNTED_AFTER_MS = [0.0]  # telegram.counted_after_ms of the process started (the benchmarks' option)
+
+
 def write_config(directory: Path, tg: TelegramEmulator, database_url: str | None = None) -> Path:
     url = database_url or f"sqlite+aiosqlite:///{directory}/murmure.db"
     path = directory / "config.toml"
     path.write_text(
         f'[database]\nurl = "{url}"\n'
         f'[telegram]\nbase_url = "{tg.base_url}"\nbase_file_url = "{tg.base_file_url}"\npoll_timeout = 1\n'
+        f"counted_after_ms = {COUNTED_AFTER_MS[0]:g}\n"
         "[community]\npublication_delay_seconds = 0\nmax_secrets_per_day = 1000\n"
         '[logging]\nlevel = "WARNING"\n',
         encoding="utf-8",
@@ -158,10 +162,14 @@ class Running:
         self.process.wait()
 
 
+PROFILE = os.environ.get("MURMURE_BENCH_PROFILE")  # a file: the process runs under cProfile, written there
+
+
 async def start_murmure(tg: TelegramEmulator, config_path: Path) -> Running:
     started = time.time()
+    profiling = ["-m", "cProfile", "-o", PROFILE] if PROFILE else []
     process = subprocess.Popen(  # noqa: ASYNC220 - started once, before anything is measured
-        [sys.executable, "-m", "murmure.cli", "run", "--config", str(config_path)],
+        [sys.executable, *profiling, "-m", "murmure.cli", "run", "--config", str(config_path)],
         cwd=ROOT,
         env=environment(tg.token),
         stdin=subprocess.DEVNULL,

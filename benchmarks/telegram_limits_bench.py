@@ -1,10 +1,12 @@
 """Delivery at Telegram's limits: the real ``murmure run`` against the emulator's exact limits.
 
     python benchmarks/telegram_limits_bench.py [--cards 1000 --groups 50] [--burst 200] [--rtt-ms 50]
-        [--probes 8] [--dm-every 1.0]
+        [--probes 8] [--dm-every 1.0] [--counted-after-ms MS]
 
 The emulator refuses (429) a 21st message in any 60 s in a group and a 31st in any second overall, and adds
-``--rtt-ms`` to every answer. Prints:
+``--rtt-ms`` to every answer, before it counts the message. The process is told so: its
+``telegram.counted_after_ms`` is ``--rtt-ms`` unless ``--counted-after-ms`` says otherwise (0, the default of
+a deployment, holds each window one whole round trip longer). Prints:
 - fan-out: ``--cards`` cards queued over ``--groups`` groups before the start, delivered at how many cards
   a second (from the process asking for updates to the last card reaching Telegram), with 429s counted;
 - one busy group: ``--burst`` cards queued for one group (20 a minute, so it stays busy for minutes), then
@@ -28,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.live import (
+    COUNTED_AFTER_MS,
     Sent,
     add_groups,
     dm_round_trip,
@@ -149,9 +152,16 @@ async def main() -> None:
     parser.add_argument("--probes", type=int, default=8)
     parser.add_argument("--rtt-ms", type=float, default=50.0)
     parser.add_argument("--dm-every", type=float, default=DM_EVERY[0], help="seconds; 0 for no DMs")
+    parser.add_argument(
+        "--counted-after-ms", type=float, help="telegram.counted_after_ms (default: --rtt-ms)"
+    )
     args = parser.parse_args()
     DM_EVERY[0] = args.dm_every
-    print(f"Telegram emulator with its exact limits, {args.rtt_ms:g} ms added to every answer")
+    COUNTED_AFTER_MS[0] = args.rtt_ms if args.counted_after_ms is None else args.counted_after_ms
+    print(
+        f"Telegram emulator with its exact limits, {args.rtt_ms:g} ms added to every answer before it counts;"
+        f" the process's telegram.counted_after_ms = {COUNTED_AFTER_MS[0]:g}"
+    )
     if args.cards:
         await fanout(args.cards, args.groups, args.rtt_ms / 1000)
     if args.burst:

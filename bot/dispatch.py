@@ -14,8 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import timedelta
+from types import TracebackType
+from typing import Any, cast
 
 from bot.anonymity import Sealer
 from bot.delivery import delivery_of, inactive
@@ -56,6 +59,61 @@ STOP_GRACE_SECONDS = 10.0  # on stop, deliveries in progress may finish within t
 MAX_ATTEMPTS = 30  # then an entry is failed for good (about four hours of back-off)
 MAX_BACKOFF = timedelta(minutes=10)
 CONTENTION_RETRY = timedelta(milliseconds=50)
+UNITS_AT_ONCE = 4  # the deliveries' units of work open at once (the network waits are not counted)
+
+_IN_UNIT: ContextVar[bool] = ContextVar("delivery_in_unit", default=False)
+
+
+class _Gate:
+    """The deliveries' units of work, a few at a time, in the order they asked. Lanes wait for the network
+    side by side, but their transactions queue here rather than in the database: SQLite's busy handler
+    lets a writer that keeps losing wait for seconds (then fails it) while dozens of lanes write."""
+
+    def __init__(self, database: Database, at_once: int) -> None:
+        self._database = database
+        self._slots = asyncio.Semaphore(at_once)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return cast(UnitOfWork, _GatedUnit(self._database.unit_of_work(), self._slots))
+
+    def on_outbox_written(self, listener: Callable[[], None]) -> None:
+        self._database.on_outbox_written(listener)
+
+    async def checkpoint(self) -> None:
+        await self._database.checkpoint()
+
+
+class _GatedUnit:
+    def __init__(self, unit: UnitOfWork, slots: asyncio.Semaphore) -> None:
+        self._unit, self._slots = unit, slots
+        self._token: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._unit, name)
+
+    async def __aenter__(self) -> UnitOfWork:
+        if not _IN_UNIT.get():  # a unit opened inside another goes through: it would wait for itself
+            await self._slots.acquire()
+            self._token = _IN_UNIT.set(True)
+        try:
+            return await self._unit.__aenter__()
+        except BaseException:
+            self._release()
+            raise
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        try:
+            await self._unit.__aexit__(kind, error, trace)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._token is not None:
+            _IN_UNIT.reset(self._token)
+            self._token = None
+            self._slots.release()
 
 
 class Dispatcher:
@@ -68,10 +126,10 @@ class Dispatcher:
         edit_intervals: Mapping[str, timedelta] | None = None,
         directories: Mapping[str, Directory] | None = None,
     ) -> None:
-        self._db = database
+        self._db: Database = _Gate(database, UNITS_AT_ONCE)
         self._sealer = sealer
         self._clock = clock
-        self._context = DeliveryContext(database, messengers, sealer, clock, edit_intervals, directories)
+        self._context = DeliveryContext(self._db, messengers, sealer, clock, edit_intervals, directories)
         self._wake = asyncio.Event()
         database.on_outbox_written(self._wake.set)
         self._chats: dict[tuple[str, int], Chat] = {}  # lane lookups: ids whose chat never changes
@@ -80,12 +138,16 @@ class Dispatcher:
         self._held: dict[int, OutboxEntry] = {}
         self._slots = asyncio.Semaphore(AT_ONCE)
         self._stopping = False
+        # delivered entries whose removal is not committed yet: removed together, in one transaction
+        self._finished: set[int] = set()
+        self._flushing: asyncio.Task[None] | None = None
 
     async def run_once(self, limit: int = BATCH) -> int:
         """Deliver what is due now, each chat's entries in order; returns how many entries were handled."""
         entries = await self._claim(limit)
         lanes = await self._lanes(entries)
         await asyncio.gather(*(self._deliver_in_order(queue) for queue in lanes.values()))
+        await self._flushed()
         return len(entries)
 
     async def drain(self, max_rounds: int = 100) -> None:
@@ -141,7 +203,8 @@ class Dispatcher:
         room = HELD - len(self._held)
         if room <= 0:
             return  # a lane finishing an entry wakes the loop
-        fresh = [entry for entry in await self._claim(min(room, CLAIM)) if entry.id not in self._held]
+        claimed = await self._claim(min(room, CLAIM))
+        fresh = [entry for entry in claimed if entry.id not in self._held and entry.id not in self._finished]
         for lane, entries in (await self._lanes(fresh)).items():
             for entry in entries:
                 self._held[entry.id] = entry
@@ -157,6 +220,10 @@ class Dispatcher:
                 try:
                     async with self._slots:
                         await self._handle(entry)
+                except Exception as error:
+                    # its bookkeeping failed (the database busy for long): its lease runs out and it is
+                    # claimed again; the lane goes on with the next entry
+                    log.error("outbox entry %s: %s", entry.id, where(error))
                 finally:
                     full = len(self._held) >= HELD
                     self._held.pop(entry.id, None)
@@ -204,6 +271,7 @@ class Dispatcher:
             if late:
                 await asyncio.wait(late)
         self._workers.clear()
+        await self._flushed()
         queued = [entry for queue in self._queues.values() for entry in queue]
         self._queues.clear()
         if queued:
@@ -246,9 +314,41 @@ class Dispatcher:
             log.error("outbox entry %s (%s) failed: %s", entry.id, kind, where(error))
             await self._failed(entry, DeliveryError(type(error).__name__))
             return
-        async with self._db.unit_of_work() as uow:
-            await uow.outbox.done(entry.id)
-            await uow.commit()
+        self._done(entry.id)
+
+    def _done(self, entry_id: int) -> None:
+        """The entry was delivered: removed with the others delivered meanwhile, in one transaction (a commit
+        per delivery was most of SQLite's writes in a burst). Until then it stays claimed by this process;
+        after a crash it is claimed again, as one whose delivery was cut short would be (the deliveries
+        guard against a second copy: a card's or a reply's reference, a platform's nonce)."""
+        self._finished.add(entry_id)
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        while self._finished:
+            ids = sorted(self._finished)
+            try:
+                async with self._db.unit_of_work() as uow:
+                    for entry_id in ids:
+                        await uow.outbox.done(entry_id)
+                    await uow.commit()
+            except Contention:
+                await asyncio.sleep(CONTENTION_RETRY.total_seconds())  # the database was busy: soon again
+                continue
+            except Exception as error:
+                log.error("delivered outbox entries not removed yet: %s", where(error))
+                await asyncio.sleep(1.0)
+                continue
+            self._finished.difference_update(ids)
+
+    async def _flushed(self) -> None:
+        """Waits until every delivered entry's removal is committed."""
+        while self._flushing is not None and not self._flushing.done():
+            await asyncio.shield(self._flushing)
+        if self._finished:
+            self._flushing = asyncio.create_task(self._flush())
+            await self._flushing
 
     async def _chat_gone(self, entry: OutboxEntry, gone: ChatGone) -> None:
         chat = gone.chat

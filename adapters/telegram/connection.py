@@ -53,6 +53,7 @@ def application(section: Section) -> Application:  # type: ignore[type-arg]
         overall_per_second=int(section.number("overall_per_second", 30)),
         group_per_minute=int(section.number("group_per_minute", 20)),
         max_retries=int(section.number("max_retries", 3)),
+        counted_after=section.number("counted_after_ms", 0) / 1000,
     )
     # members' updates side by side, each member's in order
     builder = (

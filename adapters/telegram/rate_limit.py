@@ -3,16 +3,25 @@
 Telegram refuses (429, ``retry_after``) a message past 20 in any 60 seconds in one group, or past 30 in any
 second over all chats. python-telegram-bot's ``AIORateLimiter`` is a leaky bucket (20 at once, then one
 every 3 s in a group), which runs past Telegram's window and earns 429s, and a RetryAfter there stops every
-request of the bot. Here each limit is a sliding window of the moments messages were sent; a group's
-messages go out in the order they were asked, each once the group's window has room, then the overall
-window's; only messages count (reads such as ``getChatMember`` never queue behind a busy group); and a
-RetryAfter (a flood wait) holds back only what it came for: that chat's messages, or that read of that chat,
-or that method when the request named no chat, never every request of the bot.
+request of the bot. Here each limit is a sliding window of the messages sent; a group's messages go out in
+the order they were asked, each once the group's window has room, then the overall window's; only messages
+count (reads such as ``getChatMember`` never queue behind a busy group); and a RetryAfter (a flood wait)
+holds back only what it came for: that chat's messages, or that read of that chat, or that method when the
+request named no chat, never every request of the bot.
+
+Where in a message's trip Telegram counts it is not known here: not before it leaves this process (plus
+``counted_after``, the least time a message takes to reach Telegram, when the operator knows one), not
+after its answer is back. So a message leaves a window only ``period`` after its answer came back, less
+``counted_after``: whatever a loaded machine or the network does to a trip, no message goes out that
+Telegram's exact window would refuse, with no fixed margin to guess. The cost is one round trip a window:
+30 messages in 1.05 s with 50 ms of round trip, unless ``counted_after`` says how much of it is the way
+there. A message refused with a 429 was not counted: it leaves the window at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -47,10 +56,7 @@ MESSAGES = frozenset(
         "deleteMessage",
     }
 )
-# Telegram counts a message when it arrives, this process when it leaves: a window is held a little longer
-# than Telegram's, so that two messages' unequal trips never put one more in Telegram's window.
-MARGIN_SECONDS = 0.03
-GROUP_MARGIN_SECONDS = 0.5
+ANSWER_POLL = 0.005  # seconds between looks when a window waits for an answer still on its way
 KEEP_CHATS = 1_024  # idle chats are forgotten past this many
 FLOOD_MARGIN = 0.1  # seconds added to Telegram's retry_after, as PTB does
 
@@ -70,27 +76,54 @@ def background() -> Iterator[None]:
         _BACKGROUND.reset(token)
 
 
+class Slot:
+    """One message in a window: counted by Telegram at the latest when its answer is back (``counted_by``;
+    infinite while it is on its way)."""
+
+    __slots__ = ("counted_by",)
+
+    def __init__(self) -> None:
+        self.counted_by = math.inf
+
+
 class SlidingWindow:
-    """At most ``limit`` events in any ``period`` seconds."""
+    """At most ``limit`` messages counted by Telegram in any ``period`` seconds."""
 
-    def __init__(self, limit: int, period: float) -> None:
+    def __init__(self, limit: int, period: float, counted_after: float = 0.0) -> None:
         self.limit, self.period = limit, period
-        self._times: deque[float] = deque()
+        self._counted_after = counted_after
+        self._slots: deque[Slot] = deque()
 
-    def wait(self, now: float) -> float:
-        """Seconds until one more event fits (0: now)."""
-        while self._times and now - self._times[0] >= self.period:
-            self._times.popleft()
-        if len(self._times) < self.limit:
+    def wait(self, now: float) -> float | None:
+        """Seconds until one more message fits (0: now; None: once an answer on its way is back). A message
+        sent now is counted no sooner than ``now + counted_after``; it fits when fewer than ``limit`` messages
+        may have been counted within ``period`` before that."""
+        while self._slots and self._slots[0].counted_by <= now - self.period:
+            self._slots.popleft()  # out of any window from now on
+        if len(self._slots) < self.limit:
             return 0.0
-        return self._times[0] + self.period - now
+        earliest = now + self._counted_after
+        inside = sorted(slot.counted_by for slot in self._slots if slot.counted_by + self.period > earliest)
+        if len(inside) < self.limit:
+            return 0.0
+        leaving = inside[len(inside) - self.limit]  # the one that must leave for this message to fit
+        if leaving == math.inf:
+            return None
+        return leaving + self.period - earliest
 
-    def record(self, now: float) -> None:
-        self._times.append(now)
+    def take(self) -> Slot:
+        slot = Slot()
+        self._slots.append(slot)
+        return slot
+
+    def release(self, slot: Slot) -> None:
+        """The message was refused (429): Telegram did not count it."""
+        with contextlib.suppress(ValueError):
+            self._slots.remove(slot)
 
     @property
     def empty(self) -> bool:
-        return not self._times
+        return not self._slots
 
 
 class _Overall:
@@ -98,15 +131,14 @@ class _Overall:
     go at the window's pace, a window's worth at once at most, so that in a long burst an answer waits for
     one message to leave the window, not for a whole second's worth."""
 
-    def __init__(self, limit: int, period: float) -> None:
-        self.window = SlidingWindow(limit, period)
+    def __init__(self, limit: int, period: float, counted_after: float) -> None:
+        self.window = SlidingWindow(limit, period, counted_after)
         self.spacing = period / limit
-        self._tolerance = 0.0
-        self._paced_until = 0.0  # when the outbox's pace allows its next message with no burst left
+        self._paced_until = 0.0  # when the outbox's pace allows its next message
         self._urgent_waiting = 0
         self._turns = {True: asyncio.Lock(), False: asyncio.Lock()}  # first come, first served in each
 
-    async def take(self, urgent: bool, clock: Callable[[], float], sleep: Sleep) -> None:
+    async def take(self, urgent: bool, clock: Callable[[], float], sleep: Sleep) -> Slot:
         if urgent:
             self._urgent_waiting += 1
         try:
@@ -114,16 +146,19 @@ class _Overall:
                 while True:
                     now = clock()
                     wait = self.window.wait(now)
+                    if wait is None:
+                        await sleep(ANSWER_POLL)
+                        continue
                     if not urgent:
-                        wait = max(wait, self._paced_until - self._tolerance - now)
+                        wait = max(wait, self._paced_until - now)
                         if wait <= 0 and self._urgent_waiting:
                             wait = self.spacing / 4  # an answer to a member takes this one
                     if wait <= 0:
                         break
                     await sleep(wait)
-                self.window.record(now)
                 if not urgent:
                     self._paced_until = max(self._paced_until, now) + self.spacing
+                return self.window.take()
         finally:
             if urgent:
                 self._urgent_waiting -= 1
@@ -160,10 +195,12 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         max_retries: int = 3,
         clock: Callable[[], float] = time.monotonic,
         group_period: float = 60.0,  # Telegram's minute; tests shrink it
+        counted_after: float = 0.0,  # seconds a message takes at least to reach Telegram (0: unknown)
     ) -> None:
         self._group_per_minute = group_per_minute
         self._group_period = group_period
-        self._overall = _Overall(overall_per_second, 1.0 + MARGIN_SECONDS) if overall_per_second else None
+        self._counted_after = counted_after
+        self._overall = _Overall(overall_per_second, 1.0, counted_after) if overall_per_second else None
         self._chats: dict[str, _Chat] = {}
         # flood waits of reads (per method and chat) and of requests naming no chat (per method)
         self._paused: dict[tuple[str, str], float] = {}
@@ -197,13 +234,16 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         message = chat is not None and endpoint in MESSAGES
         key = (endpoint, str(chat_id) if chat_id is not None else "")
         for attempt in range(retries + 1):
+            taken: list[tuple[SlidingWindow, Slot]] = []
             if message and chat is not None:
-                await self._message_slot(chat)
+                taken = await self._message_slot(chat)
             else:
                 await self._until(self._paused.get(key, 0.0))
             try:
-                return await callback(*args, **kwargs)
+                result = await callback(*args, **kwargs)
             except RetryAfter as error:
+                for window, slot in taken:
+                    window.release(slot)  # refused, so not counted
                 seconds = _seconds(error) + FLOOD_MARGIN
                 resume = self._clock() + seconds
                 if message and chat is not None:
@@ -213,7 +253,18 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 log.info("flood wait of %.1f s for one chat or method", seconds)
                 if attempt >= retries:
                     raise
+                continue
+            except BaseException:
+                self._answered(taken)  # it may have been counted before it failed
+                raise
+            self._answered(taken)
+            return result
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _answered(self, taken: list[tuple[SlidingWindow, Slot]]) -> None:
+        back = self._clock()
+        for _, slot in taken:
+            slot.counted_by = back
 
     def _chat(self, chat_id: object) -> _Chat:
         key = str(chat_id)
@@ -223,7 +274,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 self._forget_idle()
             window = None
             if self._group_per_minute and _is_group(chat_id):
-                window = SlidingWindow(self._group_per_minute, self._group_period + GROUP_MARGIN_SECONDS)
+                window = SlidingWindow(self._group_per_minute, self._group_period, self._counted_after)
             chat = self._chats[key] = _Chat(window)
         return chat
 
@@ -241,19 +292,27 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             if idle and (chat.window is None or (chat.window.wait(now) == 0.0 and chat.window.empty)):
                 del self._chats[key]
 
-    async def _message_slot(self, chat: _Chat) -> None:
+    async def _message_slot(self, chat: _Chat) -> list[tuple[SlidingWindow, Slot]]:
         """Waits for this chat's turn, its pause, its window's room, then the overall window's; takes both."""
+        taken: list[tuple[SlidingWindow, Slot]] = []
         async with chat.turn:
             while True:
                 now = self._clock()
-                wait = max(chat.paused_until - now, chat.window.wait(now) if chat.window else 0.0)
+                wait = chat.window.wait(now) if chat.window else 0.0
+                wait = max(chat.paused_until - now, ANSWER_POLL if wait is None else wait)
                 if wait <= 0:
                     break
                 await self._sleep(wait)
             if self._overall is not None:
-                await self._overall.take(not _BACKGROUND.get(), self._clock, self._sleep)
+                taken.append(
+                    (
+                        self._overall.window,
+                        await self._overall.take(not _BACKGROUND.get(), self._clock, self._sleep),
+                    )
+                )
             if chat.window is not None:
-                chat.window.record(self._clock())
+                taken.append((chat.window, chat.window.take()))
+        return taken
 
     async def _until(self, moment: float) -> None:
         while (wait := moment - self._clock()) > 0:

@@ -13,6 +13,7 @@ from bot.delivery.registry import delivers
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import VISIBLE_STATUSES, Community, ReplyStatus, Secret, SecretStatus
 from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue, ReplyNotice, ReplyRefresh
+from bot.ports import UnitOfWork
 from bot.reply_notices import NOTICE_WINDOW_SECONDS
 from bot.stats import StatKind
 
@@ -26,8 +27,24 @@ REPLY_WAITS_FOR_CARD = timedelta(seconds=2)
 # posts to its discussion group at once); past it, the reply goes under the card itself.
 DISCUSSION_WAIT = timedelta(minutes=1)
 READERS_RECHECK = timedelta(minutes=15)
+READERS_FRESH = timedelta(seconds=30)  # a reader count asked as a card went out serves the next cards
+READER_COUNTS_KEPT = 10_000
 
 log = logging.getLogger(__name__)
+
+
+async def _render_card(
+    uow: UnitOfWork, secret: Secret, community: Community
+) -> tuple[CommunityChat, ChatTarget, OutgoingMessage]:
+    counts = await uow.reactions.counts(secret.id)
+    replies = await uow.replies.count(secret.id)
+    picture = await uow.pictures.of_secret(secret.id)
+    shown = replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
+    message = render.card(community.settings.locale, shown, counts, replies, picture)
+    target = ChatTarget(
+        community.platform, community.chat_ref, topic_ref=community.topic_ref, once=f"card:{secret.id}"
+    )
+    return CommunityChat(community.id), target, message
 
 
 async def _card_message(
@@ -38,28 +55,26 @@ async def _card_message(
         community = await uow.communities.get(secret.community_id) if secret else None
         if secret is None or community is None or not community.active:
             return None
-        counts = await uow.reactions.counts(secret_id)
-        replies = await uow.replies.count(secret_id)
-        picture = await uow.pictures.of_secret(secret_id)
-    shown = replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
-    message = render.card(community.settings.locale, shown, counts, replies, picture)
-    target = ChatTarget(
-        community.platform, community.chat_ref, topic_ref=community.topic_ref, once=f"card:{secret.id}"
-    )
-    return CommunityChat(community.id), target, message, secret.card_ref, secret.status
+        chat, target, message = await _render_card(uow, secret, community)
+    return chat, target, message, secret.card_ref, secret.status
 
 
-async def _enough_readers(ctx: DeliveryContext, secret_id: int) -> bool:
-    """The minimum audience, checked again as the card goes out: readers may have left since Post."""
-    async with ctx.db.unit_of_work() as uow:
-        secret = await uow.secrets.get(secret_id)
-        community = await uow.communities.get(secret.community_id) if secret else None
-    if community is None:
-        return True  # nothing to publish to: the delivery itself finds out
+async def _enough_readers(ctx: DeliveryContext, community: Community) -> bool:
+    """The minimum audience, checked again as the card goes out: readers may have left since Post. A count
+    is used for ``READERS_FRESH`` (a burst of cards into one group asks the platform once)."""
     directory = ctx.directories.get(community.platform)
     if directory is None:
         return True
-    readers = await directory.reader_count(community.chat_ref)
+    now = ctx.clock.now()
+    known = ctx.reader_counts.get(community.id)
+    if known is not None and now - known[0] < READERS_FRESH:
+        readers: int | None = known[1]
+    else:
+        readers = await directory.reader_count(community.chat_ref)
+        if readers is not None:
+            if len(ctx.reader_counts) >= READER_COUNTS_KEPT:
+                ctx.reader_counts.clear()
+            ctx.reader_counts[community.id] = (now, readers)
     return readers is not None and readers >= community.settings.min_members
 
 
@@ -81,27 +96,29 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
             raise later
         await inactive.give_up_card(ctx, secret, community)
         return
-    if not await _enough_readers(ctx, secret_id):
+    if not await _enough_readers(ctx, community):
         raise NotYet(now + READERS_RECHECK)  # the card waits until the community is big enough again
+    found = None
     async with ctx.db.unit_of_work() as uow:
         mine = await uow.secrets.claim_sending(secret_id, now, now + SENDING_LEASE)
-        secret = await uow.secrets.get(secret_id)
-        if mine and secret is not None and secret.number <= 0:
-            # numbered as it goes out (communities with a publication delay): the order of the
-            # numbers is the order of the cards, not of the DMs
-            await uow.secrets.set_number(secret_id, await uow.communities.next_number(secret.community_id))
-        await uow.commit()
+        claimed = await uow.secrets.get(secret_id) if mine else None
+        place = await uow.communities.get(claimed.community_id) if claimed else None
+        if claimed is not None and place is not None and place.active and claimed.card_ref is None:
+            if claimed.number <= 0:
+                # numbered as it goes out (communities with a publication delay): the order of the
+                # numbers is the order of the cards, not of the DMs
+                number = await uow.communities.next_number(claimed.community_id)
+                await uow.secrets.set_number(secret_id, number)
+                claimed = replace(claimed, number=number)
+            found = await _render_card(uow, claimed, place)
+            await uow.commit()
     if not mine:
         # another dispatcher is sending it (its outbox lease ran out mid-batch): look again later
         raise NotYet(now + SENDING_RECHECK)
-    found = await _card_message(ctx, secret_id)
     if found is None:
-        # deleted, or its community went away, since the claim: give the claim back and look again
-        async with ctx.db.unit_of_work() as uow:
-            await uow.secrets.claim_sending(secret_id, ctx.clock.now(), None)
-            await uow.commit()
+        # deleted, or its community went away, since the first look: the claim was not kept, look again
         raise NotYet(ctx.clock.now() + inactive.FIRST_RECHECK)
-    chat, target, message, _, _ = found
+    chat, target, message = found
     ctx.cards_sending.add(secret_id)
     try:
         ref = await ctx.send(chat, target, message)
@@ -118,9 +135,7 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
         current = await uow.secrets.get(secret_id)
         if current is not None and current.status is SecretStatus.QUEUED:
             await uow.secrets.set_status(secret_id, SecretStatus.PUBLISHED)
-            community = await uow.communities.get(current.community_id)
-            if community is not None:
-                await stats.count(uow.stats, community, StatKind.PUBLISHED, ctx.clock.now())
+            await stats.count(uow.stats, place or community, StatKind.PUBLISHED, ctx.clock.now())
         await uow.commit()
 
 

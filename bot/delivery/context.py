@@ -84,6 +84,7 @@ class DeliveryContext:
         # per community: (moderators' chat, when checked, whether only admins read it); when last warned
         self.moderators_checks: dict[int, tuple[str, datetime, bool | None]] = {}
         self.moderators_warned: dict[int, datetime] = {}
+        self.reader_counts: dict[int, tuple[datetime, int]] = {}  # per community: when counted, how many
 
     def _messenger(self, platform: str) -> Messenger:
         messenger = self._messengers.get(platform)

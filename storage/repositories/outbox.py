@@ -106,25 +106,29 @@ class SqlOutbox(Repository):
             OutboxRow.not_before <= now,
             or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
         )
-        query = (
-            select(OutboxRow.id).where(claimable).order_by(OutboxRow.not_before, OutboxRow.id).limit(limit)
-        )
-        claimed: list[OutboxEntry] = []
-        for entry_id in list((await self._session.execute(query)).scalars()):
-            # The guarded UPDATE is the claim: another process that got there first leaves rowcount 0.
-            result = await self._session.execute(
-                update(OutboxRow).where(OutboxRow.id == entry_id, claimable).values(claimed_until=lease_until)
+        due = select(OutboxRow.id).where(claimable).order_by(OutboxRow.not_before, OutboxRow.id).limit(limit)
+        # One statement is the claim: a write from its start (SQLite waits for the lock instead of failing
+        # a transaction that read before another wrote), guarded so that a row another process claimed
+        # first no longer matches ``claimable`` and is not returned.
+        claim = (
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(due.scalar_subquery()), claimable)
+            .values(claimed_until=lease_until)
+            .returning(
+                OutboxRow.id, OutboxRow.kind, OutboxRow.payload, OutboxRow.attempts, OutboxRow.not_before
             )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                row = await self._session.get(OutboxRow, entry_id, populate_existing=True)
-                assert row is not None
-                try:
-                    message = decode(row.kind, row.payload)
-                except UnreadableEntry as error:
-                    log.warning("outbox entry %s can't be read: failed (%s)", row.id, error)
-                    await self.fail(row.id, str(error))
-                    continue
-                claimed.append(OutboxEntry(row.id, message, row.attempts, row.not_before))
+            .execution_options(synchronize_session=False)
+        )
+        rows = sorted((await self._session.execute(claim)).all(), key=lambda row: (row.not_before, row.id))
+        claimed: list[OutboxEntry] = []
+        for row in rows:
+            try:
+                message = decode(row.kind, row.payload)
+            except UnreadableEntry as error:
+                log.warning("outbox entry %s can't be read: failed (%s)", row.id, error)
+                await self.fail(row.id, str(error))
+                continue
+            claimed.append(OutboxEntry(row.id, message, row.attempts, row.not_before))
         return claimed
 
     async def done(self, entry_id: int) -> None:

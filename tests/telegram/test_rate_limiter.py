@@ -70,3 +70,24 @@ async def test_a_retry_after_pauses_only_the_chat_that_got_it() -> None:
     assert other_group < 0.5, other_group
     assert paused >= 1.0, paused
     assert [c.status for c in tg.calls("sendMessage")] == [429, 200, 200]
+
+
+async def test_a_moment_when_telegram_counts_late_earns_no_429() -> None:
+    """30 messages leave at once, then this process (with Telegram's emulator in it) stalls for 0.3 s, so
+    Telegram counts them that much later than they left. A window counted from when messages leave lets
+    the 31st go a second after the first left, 0.3 s too early for Telegram's exact window (30 in any
+    second); counted from when their answers came back, none is refused, and the rest wait about a second
+    from then."""
+    async with TelegramEmulator(latency=0.05) as tg:  # Telegram's exact limits
+        members = [MEMBER + n for n in range(45)]
+        for member in members:
+            tg.add_user(member, f"Member {member}").started = True
+        async with ExtBot(tg.token, base_url=tg.base_url, rate_limiter=TelegramRateLimiter()) as bot:
+            first = [asyncio.create_task(bot.send_message(m, "first")) for m in members[:30]]
+            await asyncio.sleep(0.02)  # on their way
+            time.sleep(0.3)  # noqa: ASYNC251 - the stall itself: nothing in this process runs meanwhile
+            started = time.monotonic()
+            await asyncio.gather(*first, *(bot.send_message(m, "then") for m in members[30:]))
+            took = time.monotonic() - started
+    assert [c.status for c in tg.calls("sendMessage")] == [200] * len(members)
+    assert took < 2.5, took
