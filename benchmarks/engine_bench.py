@@ -225,23 +225,26 @@ async def run(engine: str, database: SqlDatabase, posts: int, toggles: int, conc
     await bench.setup()
     await timed(20 + concurrency, bench.post, 1)  # warm (the filter, the pool); these members' first DMs
     bench.statements.on = True
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await timed(posts, lambda n: bench.post(1_000 + n, n % 20), 1)  # members who posted before (steady state)
-    took = time.perf_counter() - started
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
     bench.statements.on = False
     per = bench.statements.per(posts)
-    print(f"{engine:10} posts       {posts / took:7.0f}/s at concurrency 1   per post: {per}")
+    print(
+        f"{engine:10} posts       {posts / took:7.0f}/s at concurrency 1 ({cpu / posts * 1000:.2f} ms of CPU "
+        f"each)   per post: {per}"
+    )
     bench.statements.counts.clear()
 
     taps = await tap_actions(bench, toggles)
     bench.statements.on = True
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await timed(toggles, lambda n: press(bench, taps[n]), 1)
-    took = time.perf_counter() - started
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
     bench.statements.on = False
     print(
-        f"{engine:10} reactions   {toggles / took:7.0f}/s at concurrency 1   per toggle: "
-        f"{bench.statements.per(toggles)}"
+        f"{engine:10} reactions   {toggles / took:7.0f}/s at concurrency 1 ({cpu / toggles * 1000:.2f} ms of CPU "
+        f"each)   per toggle: {bench.statements.per(toggles)}"
     )
 
     durations = await timed(

@@ -34,6 +34,7 @@ from bot.repositories import (
 )
 from bot.sanction_ports import SanctionRepository
 from bot.stats import StatsRepository
+from storage import sqlite_inline
 from storage.outbox_wakeup import OutboxWakeup
 from storage.repositories import (
     SqlCommunities,
@@ -55,6 +56,7 @@ from storage.repositories import (
     SqlSecrets,
     SqlStats,
 )
+from storage.repositories.communities import CommunityCache
 from storage.repositories.outbox import OUTBOX_WRITTEN
 
 # Connections kept open, and opened on top in a burst: 50 use cases at once (members' events and the
@@ -68,7 +70,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={sqlite_inline.BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA secure_delete=ON")  # erased text is overwritten, not left in free pages
     cursor.close()
 
@@ -86,9 +88,13 @@ def _private_file(database: str) -> None:
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
-            _private_file(parsed.database)
-        engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+        database = parsed.database
+        inline = {}
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _private_file(database)
+            # a file: run on the loop's thread, writers taking turns (storage/sqlite_inline.py)
+            inline = {"async_creator": sqlite_inline.connector(database)}
+        engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, **inline)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
@@ -128,15 +134,20 @@ class SqlUnitOfWork:
     notices: NoticeRepository
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], wakeup: OutboxWakeup, defaults: CommunitySettings
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        wakeup: OutboxWakeup,
+        defaults: CommunitySettings,
+        cache: CommunityCache,
     ) -> None:
         self._sessions = sessions
         self._wakeup = wakeup
         self._defaults = defaults
+        self._cache = cache
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
-        self.communities = SqlCommunities(self._session, self._defaults)
+        self.communities = SqlCommunities(self._session, self._defaults, self._cache)
         self.members = SqlMembers(self._session)
         self.preferences = SqlPreferences(self._session)
         self.own_lists = SqlOwnLists(self._session)
@@ -182,13 +193,14 @@ class SqlDatabase:
         self.defaults = defaults or CommunitySettings()
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.outbox_wakeup = OutboxWakeup(engine)
+        self.community_cache = CommunityCache()
 
     @classmethod
     def from_url(cls, url: str, defaults: CommunitySettings | None = None) -> SqlDatabase:
         return cls(create_engine(url), defaults)
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self.outbox_wakeup, self.defaults)
+        return SqlUnitOfWork(self._sessions, self.outbox_wakeup, self.defaults, self.community_cache)
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
         self.outbox_wakeup.add(listener)

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import Draft, DraftStatus
 from bot.records import DraftOwner, NewDraft
+from storage.raw import Raw, Reader
 from storage.repositories.base import (
     Repository,
     to_draft,
@@ -18,29 +20,53 @@ from storage.tables import (
     DraftRow,
 )
 
+_ROWS = Reader(DraftRow.__table__)  # type: ignore[arg-type]
+
 
 class SqlDrafts(Repository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._raw = Raw(session)
+
     async def add(self, draft: NewDraft) -> Draft:
-        row = DraftRow(
-            owner_salt=draft.owner_salt,
-            owner_tag=draft.owner_tag,
-            kind=draft.kind.value,
-            community_id=draft.community_id,
-            secret_id=draft.secret_id,
-            text=draft.text,
-            content_warning=False,
-            verdict=draft.verdict.value,
-            reason_categories=",".join(draft.reason_categories),
-            status=DraftStatus.OPEN.value,
-            created_at=draft.created_at,
+        row = await self._raw.one(
+            "INSERT INTO drafts (owner_salt, owner_tag, kind, community_id, secret_id, text, "
+            "content_warning, verdict, reason_categories, collection, notify_replies, status, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) RETURNING id",
+            draft.owner_salt,
+            draft.owner_tag,
+            draft.kind.value,
+            draft.community_id,
+            draft.secret_id,
+            draft.text,
+            False,
+            draft.verdict.value,
+            ",".join(draft.reason_categories),
+            False,
+            DraftStatus.OPEN.value,
+            draft.created_at,
         )
-        self._session.add(row)
-        await self._session.flush()
-        return to_draft(row)
+        assert row is not None
+        return Draft(
+            int(row[0]),
+            draft.owner_salt,
+            draft.owner_tag,
+            draft.kind,
+            draft.community_id,
+            draft.secret_id,
+            draft.text,
+            False,
+            draft.verdict,
+            tuple(draft.reason_categories),
+            DraftStatus.OPEN,
+            draft.created_at,
+            None,
+            False,
+        )
 
     async def get(self, draft_id: int) -> Draft | None:
-        row = await self._session.get(DraftRow, draft_id, populate_existing=True)
-        return to_draft(row) if row else None
+        row = await self._raw.one(_ROWS.select("id = ?"), draft_id)
+        return to_draft(_ROWS.read(row)) if row else None
 
     async def save(self, draft: Draft) -> None:
         await self._session.execute(
@@ -55,16 +81,14 @@ class SqlDrafts(Repository):
         )
 
     async def transition(self, draft_id: int, old: DraftStatus, new: DraftStatus) -> bool:
-        result = await self._session.execute(
-            update(DraftRow)
-            .where(DraftRow.id == draft_id, DraftRow.status == old.value)
-            .values(status=new.value)
+        changed = await self._raw.run(
+            "UPDATE drafts SET status = ? WHERE id = ? AND status = ?", new.value, draft_id, old.value
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        return changed == 1
 
     async def delete(self, draft_id: int) -> None:
-        await erase_of_drafts(self._session, [draft_id])
-        await self._session.execute(delete(DraftRow).where(DraftRow.id == draft_id))
+        await self._raw.run("DELETE FROM pictures WHERE draft_id = ?", draft_id)  # its photo, if any
+        await self._raw.run("DELETE FROM drafts WHERE id = ?", draft_id)
 
     async def owners(self) -> Sequence[DraftOwner]:
         query = select(DraftRow.id, DraftRow.owner_salt, DraftRow.owner_tag)

@@ -6,35 +6,44 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import Ban
 from bot.records import Counter
-from storage.repositories.base import IN_CHUNK, Repository, insert_for
+from storage.raw import Raw, utc
+from storage.repositories.base import IN_CHUNK, Repository
 from storage.tables import BanRow, MembershipRow, PeriodCounterRow
 
 
 class SqlMembers(Repository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._raw = Raw(session)
+
     async def verified_since(self, member_keys: Sequence[str], since: datetime) -> Sequence[int]:
         found: list[int] = []
         keys = list(member_keys)
         for start in range(0, len(keys), IN_CHUNK):
-            query = select(MembershipRow.community_id).where(
-                MembershipRow.member_key.in_(keys[start : start + IN_CHUNK]),
-                MembershipRow.verified_at >= since,
+            chunk = keys[start : start + IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows = await self._raw.rows(
+                f"SELECT community_id FROM memberships WHERE member_key IN ({marks}) AND verified_at >= ?",  # noqa: S608
+                *chunk,
+                since,
             )
-            found.extend((await self._session.execute(query)).scalars())
+            found.extend(int(row[0]) for row in rows)
         return found
 
     async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None:
         # An upsert: two processes verifying the same member at once both succeed.
-        insert = insert_for(self._session)
-        statement = (
-            insert(MembershipRow)
-            .values(member_key=member_key, community_id=community_id, verified_at=at)
-            .on_conflict_do_update(index_elements=["member_key", "community_id"], set_={"verified_at": at})
+        await self._raw.run(
+            "INSERT INTO memberships (member_key, community_id, verified_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (member_key, community_id) DO UPDATE SET verified_at = excluded.verified_at",
+            member_key,
+            community_id,
+            at,
         )
-        await self._session.execute(statement)
 
     async def joined_at(self, member_key: str, community_id: int) -> datetime | None:
         row = await self._session.get(MembershipRow, (member_key, community_id), populate_existing=True)
@@ -65,21 +74,26 @@ class SqlMembers(Repository):
             await self._session.execute(delete(MembershipRow).where(MembershipRow.member_key.in_(chunk)))
 
     async def counter(self, counter_key: str, now: datetime) -> Counter | None:
-        row = await self._session.get(PeriodCounterRow, counter_key, populate_existing=True)
-        if row is None or row.expires_at <= now:
+        row = await self._raw.one(
+            "SELECT count, last_at FROM period_counters WHERE counter_key = ? AND expires_at > ?",
+            counter_key,
+            now,
+        )
+        if row is None:
             return None
-        return Counter(row.count, row.last_at)
+        last_at = utc(row[1])
+        assert last_at is not None
+        return Counter(int(row[0]), last_at)
 
     async def bump_counter(self, counter_key: str, at: datetime, expires_at: datetime) -> None:
-        statement = (
-            insert_for(self._session)(PeriodCounterRow)
-            .values(counter_key=counter_key, count=1, last_at=at, expires_at=expires_at)
-            .on_conflict_do_update(
-                index_elements=["counter_key"],
-                set_={"count": PeriodCounterRow.count + 1, "last_at": at, "expires_at": expires_at},
-            )
+        await self._raw.run(
+            "INSERT INTO period_counters (counter_key, count, last_at, expires_at) VALUES (?, 1, ?, ?) "
+            "ON CONFLICT (counter_key) DO UPDATE SET count = period_counters.count + 1, "
+            "last_at = excluded.last_at, expires_at = excluded.expires_at",
+            counter_key,
+            at,
+            expires_at,
         )
-        await self._session.execute(statement)
 
     async def erase_expired_counters(self, now: datetime) -> int:
         result = await self._session.execute(
@@ -88,19 +102,16 @@ class SqlMembers(Repository):
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def active_ban(self, member_key: str, community_id: int, now: datetime) -> Ban | None:
-        query = (
-            select(BanRow)
-            .where(
-                BanRow.member_key == member_key,
-                BanRow.community_id == community_id,
-                BanRow.lifted_at.is_(None),
-                or_(BanRow.until.is_(None), BanRow.until > now),
-            )
-            .order_by(BanRow.until.is_(None).desc(), BanRow.until.desc())
-            .limit(1)
+        # the permanent ban first, else the one that lasts longest
+        row = await self._raw.one(
+            "SELECT community_id, member_key, until FROM bans WHERE member_key = ? AND community_id = ? "
+            "AND lifted_at IS NULL AND (until IS NULL OR until > ?) "
+            "ORDER BY CASE WHEN until IS NULL THEN 0 ELSE 1 END, until DESC LIMIT 1",
+            member_key,
+            community_id,
+            now,
         )
-        row = (await self._session.execute(query)).scalar_one_or_none()
-        return Ban(row.community_id, row.member_key, row.until) if row else None
+        return Ban(int(row[0]), str(row[1]), utc(row[2])) if row else None
 
     async def add_ban(self, ban: Ban, at: datetime) -> None:
         self._session.add(

@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import Any, get_args, get_origin, get_type_hints
 
 from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox import MESSAGE_TYPES, OutboxMessage
 from bot.ports import OutboxEntry
+from storage.raw import Raw
 from storage.repositories.base import (
     Repository,
 )
@@ -74,30 +76,31 @@ def _typed(hint: Any, value: object) -> object:
 
 
 class SqlOutbox(Repository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._raw = Raw(session)
+
     async def add(self, message: OutboxMessage, not_before: datetime) -> None:
         kind, payload = encode(message)
         dedupe_key = message.dedupe_key()
         if dedupe_key is not None:
-            query = select(OutboxRow.id).where(
-                OutboxRow.dedupe_key == dedupe_key,
-                OutboxRow.status == PENDING,
-                OutboxRow.claimed_until.is_(None),
+            waiting = await self._raw.one(
+                "SELECT id FROM outbox WHERE dedupe_key = ? AND status = ? AND claimed_until IS NULL LIMIT 1",
+                dedupe_key,
+                PENDING,
             )
-            if (await self._session.execute(query)).first() is not None:
+            if waiting is not None:
                 return
-        self._session.add(
-            OutboxRow(
-                kind=kind,
-                payload=payload,
-                status=PENDING,
-                attempts=0,
-                not_before=not_before,
-                claimed_until=None,
-                dedupe_key=dedupe_key,
-                created_at=not_before,
-            )
+        await self._raw.run(
+            "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
+            "created_at) VALUES (?, ?, ?, 0, ?, NULL, ?, ?)",
+            kind,
+            payload,
+            PENDING,
+            not_before,
+            dedupe_key,
+            not_before,
         )
-        await self._session.flush()
         self._session.info[OUTBOX_WRITTEN] = True
 
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.records import StoredPicture
+from storage.raw import Raw
 from storage.tables import PictureRow
 
 
@@ -34,8 +35,10 @@ class SqlPictures:
         await self._session.flush()
 
     async def of_draft(self, draft_id: int) -> StoredPicture | None:
-        row = await self._session.scalar(select(PictureRow).where(PictureRow.draft_id == draft_id))
-        return _stored(row)
+        row = await Raw(self._session).one(
+            "SELECT token, data, width, height FROM pictures WHERE draft_id = ?", draft_id
+        )
+        return StoredPicture(str(row[0]), bytes(row[1]), int(row[2]), int(row[3])) if row else None
 
     async def add_to_secret(self, secret_id: int, picture: StoredPicture, at: datetime) -> None:
         self._session.add(

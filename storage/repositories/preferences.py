@@ -7,16 +7,24 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.records import SealedValue
+from storage.raw import Raw, utc
 from storage.repositories.base import Repository
 from storage.tables import MemberPreferenceRow, PendingInputRow, SubscriptionRow
 
 
 class SqlPreferences(Repository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._raw = Raw(session)
+
     async def locale(self, preference_key: str) -> str | None:
-        row = await self._session.get(MemberPreferenceRow, preference_key)
-        return row.locale if row else None
+        row = await self._raw.one(
+            "SELECT locale FROM member_preferences WHERE preference_key = ?", preference_key
+        )
+        return row[0] if row else None
 
     async def set_locale(self, preference_key: str, locale: str) -> None:
         row = await self._session.get(MemberPreferenceRow, preference_key)
@@ -27,10 +35,13 @@ class SqlPreferences(Repository):
         await self._session.flush()
 
     async def pending_input(self, pending_key: str, now: datetime) -> SealedValue | None:
-        row = await self._session.get(PendingInputRow, pending_key, populate_existing=True)
-        if row is None or row.expires_at <= now:
-            return None
-        return SealedValue(row.sealed, row.expires_at)
+        row = await self._raw.one(
+            "SELECT sealed, expires_at FROM pending_inputs WHERE pending_key = ? AND expires_at > ?",
+            pending_key,
+            now,
+        )
+        expires_at = utc(row[1]) if row else None
+        return SealedValue(bytes(row[0]), expires_at) if row and expires_at else None
 
     async def set_pending_input(self, pending_key: str, pending: SealedValue | None) -> None:
         await self._session.execute(delete(PendingInputRow).where(PendingInputRow.pending_key == pending_key))

@@ -4,26 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import Reaction, ReactionCounts
+from storage.raw import Raw
 from storage.repositories.base import IN_CHUNK, Repository
 from storage.tables import ReactionRow
 
 
 class SqlReactions(Repository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._raw = Raw(session)
+
     async def toggle(self, secret_id: int, reactor_key: str, reaction: Reaction) -> bool:
-        removed = await self._session.execute(
-            delete(ReactionRow).where(
-                ReactionRow.secret_id == secret_id,
-                ReactionRow.reactor_key == reactor_key,
-                ReactionRow.kind == reaction.value,
-            )
+        removed = await self._raw.run(
+            "DELETE FROM reactions WHERE secret_id = ? AND reactor_key = ? AND kind = ?",
+            secret_id,
+            reactor_key,
+            reaction.value,
         )
-        if removed.rowcount:  # type: ignore[attr-defined]
+        if removed:
             return False
-        self._session.add(ReactionRow(secret_id=secret_id, reactor_key=reactor_key, kind=reaction.value))
-        await self._session.flush()
+        await self._raw.run(
+            "INSERT INTO reactions (secret_id, reactor_key, kind) VALUES (?, ?, ?)",
+            secret_id,
+            reactor_key,
+            reaction.value,
+        )
         return True
 
     async def counts(self, secret_id: int) -> ReactionCounts:

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.model import QueueStatus, Secret, SecretStatus
+from bot.model import QueueStatus, Secret, SecretStatus, Token
 from bot.records import HeldBanKey, NewSecret
+from storage.raw import Raw, Reader
 from storage.repositories.base import IN_CHUNK, Repository, to_secret
 from storage.repositories.pictures import erase_of_drafts
 from storage.tables import (
@@ -29,59 +31,80 @@ from storage.tables import (
     ThreadNameRow,
 )
 
+_ROWS = Reader(SecretRow.__table__)  # type: ignore[arg-type]
+
 
 class SqlSecrets(Repository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._raw = Raw(session)
+
     async def add(self, secret: NewSecret) -> Secret:
         sealed = secret.return_address
-        row = SecretRow(
-            community_id=secret.community_id,
-            number=secret.number,
-            author_salt=secret.author_salt,
-            author_tag=secret.author_tag,
-            text=secret.text,
-            content_warning=secret.content_warning,
-            status=secret.status.value,
-            created_at=secret.created_at,
-            card_ref=None,
-            author_locale=secret.author_locale,
-            token=secret.token,
-            collection=secret.collection,
-            points=0.0,
+        row = await self._raw.one(
+            "INSERT INTO secrets (community_id, number, author_salt, author_tag, text, content_warning, "
+            "status, created_at, card_ref, author_locale, token, collection, points) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 0.0) RETURNING id",
+            secret.community_id,
+            secret.number,
+            secret.author_salt,
+            secret.author_tag,
+            secret.text,
+            secret.content_warning,
+            secret.status.value,
+            secret.created_at,
+            secret.author_locale,
+            secret.token,
+            secret.collection,
         )
-        self._session.add(row)
-        await self._session.flush()
+        assert row is not None
+        secret_id = int(row[0])
         if sealed is not None:
-            self._session.add(
-                ReturnAddressRow(secret_id=row.id, sealed=sealed.sealed, expires_at=sealed.expires_at)
+            await self._raw.run(
+                "INSERT INTO return_addresses (secret_id, sealed, expires_at) VALUES (?, ?, ?)",
+                secret_id,
+                sealed.sealed,
+                sealed.expires_at,
             )
         if secret.ban_key is not None:
-            self._session.add(
-                SecretBanKeyRow(
-                    secret_id=row.id, sealed=secret.ban_key.sealed, expires_at=secret.ban_key.expires_at
-                )
+            await self._raw.run(
+                "INSERT INTO secret_ban_keys (secret_id, sealed, expires_at) VALUES (?, ?, ?)",
+                secret_id,
+                secret.ban_key.sealed,
+                secret.ban_key.expires_at,
             )
-        if sealed is not None or secret.ban_key is not None:
-            await self._session.flush()
-        return to_secret(row)
+        return Secret(
+            secret_id,
+            secret.community_id,
+            secret.number,
+            secret.author_salt,
+            secret.author_tag,
+            secret.text,
+            secret.content_warning,
+            secret.status,
+            secret.created_at,
+            None,
+            secret.author_locale,
+            Token(secret.token),
+            secret.collection,
+            0.0,
+        )
 
     async def get(self, secret_id: int) -> Secret | None:
-        row = await self._session.get(SecretRow, secret_id, populate_existing=True)
-        return to_secret(row) if row else None
+        row = await self._raw.one(_ROWS.select("id = ?"), secret_id)
+        return to_secret(_ROWS.read(row)) if row else None
 
     async def by_token(self, token: str) -> Secret | None:
-        row = (
-            await self._session.execute(
-                select(SecretRow).where(SecretRow.token == token).execution_options(populate_existing=True)
-            )
-        ).scalar_one_or_none()
-        return to_secret(row) if row else None
+        row = await self._raw.one(_ROWS.select("token = ?"), token)
+        return to_secret(_ROWS.read(row)) if row else None
 
     async def get_many(self, secret_ids: Sequence[int]) -> Sequence[Secret]:
         ids = list(secret_ids)
         found: list[Secret] = []
         for start in range(0, len(ids), IN_CHUNK):
-            query = select(SecretRow).where(SecretRow.id.in_(ids[start : start + IN_CHUNK]))
-            found.extend(to_secret(row) for row in (await self._session.execute(query)).scalars())
+            chunk = ids[start : start + IN_CHUNK]
+            rows = await self._raw.rows(_ROWS.select(f"id IN ({', '.join('?' * len(chunk))})"), *chunk)
+            found.extend(to_secret(_ROWS.read(row)) for row in rows)
         return found
 
     async def set_status(self, secret_id: int, status: SecretStatus) -> None:
@@ -90,9 +113,7 @@ class SqlSecrets(Repository):
         )
 
     async def add_points(self, secret_id: int, delta: float) -> None:
-        await self._session.execute(
-            update(SecretRow).where(SecretRow.id == secret_id).values(points=SecretRow.points + delta)
-        )
+        await self._raw.run("UPDATE secrets SET points = points + ? WHERE id = ?", float(delta), secret_id)
 
     async def claim_sending(self, secret_id: int, now: datetime, until: datetime | None) -> bool:
         free = or_(SecretRow.sending_until.is_(None), SecretRow.sending_until < now)

@@ -5,23 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.stats import DayCount, StatKind
-from storage.repositories.base import Repository, insert_for
+from storage.raw import Raw
+from storage.repositories.base import Repository
 from storage.tables import CommunityStatRow
 
 
 class SqlStats(Repository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._raw = Raw(session)
+
     async def count(self, community_id: int, day: str, kind: StatKind) -> None:
-        statement = (
-            insert_for(self._session)(CommunityStatRow)
-            .values(community_id=community_id, day=day, kind=kind.value, count=1)
-            .on_conflict_do_update(
-                index_elements=["community_id", "day", "kind"],
-                set_={"count": CommunityStatRow.count + 1},
-            )
+        await self._raw.run(
+            "INSERT INTO community_stats (community_id, day, kind, count) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (community_id, day, kind) DO UPDATE SET count = community_stats.count + 1",
+            community_id,
+            day,
+            kind.value,
         )
-        await self._session.execute(statement)
 
     async def since(self, community_id: int, first_day: str) -> Sequence[DayCount]:
         query = select(CommunityStatRow).where(

@@ -1,0 +1,175 @@
+"""Statements sent straight to the driver, for what runs at every post and every tap.
+
+SQLAlchemy's execution path (the session, the compiled cache's key, parameter and result processing, the ORM's
+loading) costs ten times what an indexed statement costs SQLite, and more than the round trip to a local
+PostgreSQL. The statements the members' use cases send most are written here once, in the SQL both engines
+share (``?`` for a parameter, turned into ``$1``... for asyncpg), and run on the connection of the unit of
+work's session: in its transaction, committed or rolled back with everything else it did.
+
+Values are converted as the column types of ``storage.tables`` store them: times as naive UTC (SQLite: text
+in SQLAlchemy's format, so that both compare and read back alike), read back as aware UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Boolean, Column, Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.types import UtcDateTime
+
+_DRIVER = "murmure.raw"  # in the session's info: this unit of work's driver connection
+_PLACEHOLDER = re.compile(r"\?")
+_NUMBERED: dict[str, str] = {}
+
+
+def _numbered(sql: str) -> str:
+    """``?`` placeholders as asyncpg's ``$1``, ``$2``..."""
+    found = _NUMBERED.get(sql)
+    if found is None:
+        counter = iter(range(1, 1000))
+        found = _NUMBERED[sql] = _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
+    return found
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def _postgres_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def utc(value: Any) -> datetime | None:
+    """A stored time (SQLite's text, PostgreSQL's naive timestamp) as an aware UTC time."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC)
+
+
+class Raw:
+    """The unit of work's driver connection (taken once per session), for statements in ``?`` style."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _driver(self) -> tuple[bool, Any, Any]:
+        found = self._session.info.get(_DRIVER)
+        if found is None:
+            if self._session.new:  # objects the ORM holds unsent go first, in order
+                await self._session.flush()
+            connection = await self._session.connection()
+            adapted = (await connection.get_raw_connection()).dbapi_connection
+            found = self._session.info[_DRIVER] = (
+                connection.dialect.name == "sqlite",
+                adapted,
+                connection.sync_connection,
+            )
+        elif self._session.new:
+            await self._session.flush()
+        return found
+
+    @staticmethod
+    def _told(connection: Any, sql: str, params: tuple[Any, ...]) -> None:
+        """Listeners of the engine's statements hear these too (the benchmarks count them)."""
+        if connection is not None and connection._has_events:
+            connection.dispatch.before_cursor_execute(connection, None, sql, params, None, False)
+
+    async def rows(self, sql: str, *params: Any) -> list[Sequence[Any]]:
+        """The rows a statement returns (a SELECT, or a write with RETURNING)."""
+        sqlite, adapted, connection = await self._driver()
+        self._told(connection, sql, params)
+        if sqlite:
+            inline = adapted.driver_connection
+            cursor: sqlite3.Cursor = await inline._execute(
+                inline._conn.execute, sql, tuple(_sqlite_value(p) for p in params)
+            )
+            return cursor.fetchall()
+        async with adapted._execute_mutex:
+            if adapted._transaction is None:
+                await adapted._start_transaction()
+            try:
+                return list(
+                    await adapted.driver_connection.fetch(
+                        _numbered(sql), *(_postgres_value(p) for p in params)
+                    )
+                )
+            except Exception as error:
+                adapted._handle_exception(error)
+                raise
+
+    async def run(self, sql: str, *params: Any) -> int:
+        """A write; how many rows it changed."""
+        sqlite, adapted, connection = await self._driver()
+        self._told(connection, sql, params)
+        if sqlite:
+            inline = adapted.driver_connection
+            cursor: sqlite3.Cursor = await inline._execute(
+                inline._conn.execute, sql, tuple(_sqlite_value(p) for p in params)
+            )
+            return int(cursor.rowcount)
+        async with adapted._execute_mutex:
+            if adapted._transaction is None:
+                await adapted._start_transaction()
+            try:
+                status = await adapted.driver_connection.execute(
+                    _numbered(sql), *(_postgres_value(p) for p in params)
+                )
+            except Exception as error:
+                adapted._handle_exception(error)
+                raise
+        last = str(status).rsplit(" ", 1)[-1]
+        return int(last) if last.isdigit() else 0
+
+    async def one(self, sql: str, *params: Any) -> Sequence[Any] | None:
+        found = await self.rows(sql, *params)
+        return found[0] if found else None
+
+
+class Reader:
+    """Reads whole rows of a table in its columns' order, as objects with the columns' names."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table.name
+        self._columns: list[Column[Any]] = list(table.columns)
+        self.names = [column.name for column in self._columns]
+        self.columns = ", ".join(self.names)
+        self._times = [isinstance(c.type, UtcDateTime) for c in self._columns]
+        self._flags = [isinstance(c.type, Boolean) for c in self._columns]
+
+    def select(self, where: str) -> str:
+        return f"SELECT {self.columns} FROM {self.table} WHERE {where}"  # noqa: S608 (names and ``?`` only)
+
+    def read(self, row: Sequence[Any]) -> Any:
+        values = {}
+        for name, value, time, flag in zip(self.names, row, self._times, self._flags, strict=True):
+            if time:
+                value = utc(value)
+            elif flag and value is not None:
+                value = bool(value)
+            elif isinstance(value, memoryview):
+                value = bytes(value)
+            values[name] = value
+        return SimpleNamespace(**values)
