@@ -243,8 +243,8 @@ async def run(engine: str, database: SqlDatabase, posts: int, toggles: int, conc
     took, cpu = time.perf_counter() - started, time.process_time() - cpu
     bench.statements.on = False
     print(
-        f"{engine:10} reactions   {toggles / took:7.0f}/s at concurrency 1 ({cpu / toggles * 1000:.2f} ms of CPU "
-        f"each)   per toggle: {bench.statements.per(toggles)}"
+        f"{engine:10} reactions   {toggles / took:7.0f}/s at concurrency 1 "
+        f"({cpu / toggles * 1000:.2f} ms of CPU each)   per toggle: {bench.statements.per(toggles)}"
     )
 
     durations = await timed(

@@ -147,25 +147,16 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
-        self.communities = SqlCommunities(self._session, self._defaults, self._cache)
-        self.members = SqlMembers(self._session)
-        self.preferences = SqlPreferences(self._session)
-        self.own_lists = SqlOwnLists(self._session)
-        self.digests = SqlDigests(self._session)
-        self.drafts = SqlDrafts(self._session)
-        self.secrets = SqlSecrets(self._session)
-        self.feeds = SqlFeeds(self._session)
-        self.replies = SqlReplies(self._session)
-        self.reactions = SqlReactions(self._session)
-        self.reports = SqlReports(self._session)
-        self.moderation = SqlModeration(self._session)
-        self.outbox = SqlOutbox(self._session)
-        self.reply_moderation = SqlReplyModeration(self._session)
-        self.sanctions = SqlSanctions(self._session, self._defaults)
-        self.stats = SqlStats(self._session)
-        self.pictures = SqlPictures(self._session)
-        self.notices = SqlNotices(self._session)
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        """A repository, made the first time the use case asks for it (most use a few of them)."""
+        make = _REPOSITORIES.get(name)
+        if make is None or "_session" not in self.__dict__:
+            raise AttributeError(name)
+        repository = make(self)
+        setattr(self, name, repository)
+        return repository
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -184,6 +175,28 @@ class SqlUnitOfWork:
         await self._session.commit()
         if wrote_outbox:
             self._wakeup.after_commit()
+
+
+_REPOSITORIES: dict[str, Callable[[SqlUnitOfWork], Any]] = {
+    "communities": lambda uow: SqlCommunities(uow._session, uow._defaults, uow._cache),
+    "members": lambda uow: SqlMembers(uow._session),
+    "preferences": lambda uow: SqlPreferences(uow._session),
+    "own_lists": lambda uow: SqlOwnLists(uow._session),
+    "digests": lambda uow: SqlDigests(uow._session),
+    "drafts": lambda uow: SqlDrafts(uow._session),
+    "secrets": lambda uow: SqlSecrets(uow._session),
+    "feeds": lambda uow: SqlFeeds(uow._session),
+    "replies": lambda uow: SqlReplies(uow._session),
+    "reactions": lambda uow: SqlReactions(uow._session),
+    "reports": lambda uow: SqlReports(uow._session),
+    "moderation": lambda uow: SqlModeration(uow._session),
+    "outbox": lambda uow: SqlOutbox(uow._session),
+    "reply_moderation": lambda uow: SqlReplyModeration(uow._session),
+    "sanctions": lambda uow: SqlSanctions(uow._session, uow._defaults),
+    "stats": lambda uow: SqlStats(uow._session),
+    "pictures": lambda uow: SqlPictures(uow._session),
+    "notices": lambda uow: SqlNotices(uow._session),
+}
 
 
 class SqlDatabase:

@@ -77,8 +77,9 @@ class Raw:
 
     async def _driver(self) -> tuple[bool, Any, Any]:
         found = self._session.info.get(_DRIVER)
+        pending = self._session.sync_session._new  # objects the ORM holds unsent go first, in order
         if found is None:
-            if self._session.new:  # objects the ORM holds unsent go first, in order
+            if pending:
                 await self._session.flush()
             connection = await self._session.connection()
             adapted = (await connection.get_raw_connection()).dbapi_connection
@@ -87,15 +88,16 @@ class Raw:
                 adapted,
                 connection.sync_connection,
             )
-        elif self._session.new:
+        elif pending:
             await self._session.flush()
         return found
 
     @staticmethod
     def _told(connection: Any, sql: str, params: tuple[Any, ...]) -> None:
         """Listeners of the engine's statements hear these too (the benchmarks count them)."""
-        if connection is not None and connection._has_events:
-            connection.dispatch.before_cursor_execute(connection, None, sql, params, None, False)
+        listeners = connection.dispatch.before_cursor_execute
+        if listeners:
+            listeners(connection, None, sql, params, None, False)
 
     async def rows(self, sql: str, *params: Any) -> list[Sequence[Any]]:
         """The rows a statement returns (a SELECT, or a write with RETURNING)."""

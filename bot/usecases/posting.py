@@ -47,13 +47,13 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     await limits.check_secret_limit(ctx.uow, ctx.keys, community, now)
     await audience.ensure_readers(ctx.services.directories[community.platform], community)
     # the chosen community's own word list (a member of several saw a preview made without it)
-    listed = await words.check(ctx, community, draft.text)
-    if listed.verdict is Verdict.BLOCK:
+    listed = await words.check_with_list(ctx, community, draft.text)
+    if listed is not None and listed.verdict is Verdict.BLOCK:
         await limits.add_strike(ctx.uow, ctx.keys, [community], now)
         await stats.count(ctx.uow.stats, community, StatKind.BLOCKED, now)
         reasons = ", ".join(t(f"reason.{category}") for category in listed.categories)
         raise Refused("filter.blocked", reasons=reasons)
-    if listed.verdict is Verdict.REVIEW and draft.verdict is Verdict.ALLOW:
+    if listed is not None and listed.verdict is Verdict.REVIEW and draft.verdict is Verdict.ALLOW:
         draft = replace(draft, verdict=Verdict.REVIEW, reason_categories=listed.categories)
     picture = await ctx.uow.pictures.of_draft(draft.id)
     if picture is not None and community.settings.pictures is PicturePolicy.OFF:

@@ -39,6 +39,13 @@ async def word_list(ctx: Context, community: Community) -> WordList | None:
         return None
 
 
+async def check_with_list(ctx: Context, community: Community, text: str) -> FilterResult | None:
+    """The filter's verdict with the community's word list on top; None when it has no list (the verdict
+    without one is the draft's, given at its preview by the same filter on the same text)."""
+    words = await word_list(ctx, community)
+    return ctx.services.text_filter.check(text, ctx.locale, words=words) if words is not None else None
+
+
 async def check(ctx: Context, community: Community | None, text: str) -> FilterResult:
     """The filter's verdict on a text for ``community`` (its word list on top), or for no community yet."""
     words = await word_list(ctx, community) if community is not None else None
