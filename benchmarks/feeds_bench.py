@@ -1,9 +1,13 @@
-"""Top-10 query and digest build over one million secrets in 200 communities, on SQLite and PostgreSQL.
+"""Feeds and the sweep over one million secrets in 200 communities, on SQLite and PostgreSQL.
 
     python benchmarks/feeds_bench.py [--secrets 1000000] [--postgres postgresql+asyncpg://postgres@127.0.0.1/test]
 
 Prints the median time of the top-10 query for one community over the last 24 hours, and of building
 that community's digest (the query, the ranking and the rendering). Goals: < 5 ms and < 50 ms.
+Then a member's ``/latest`` page (the query a page of it sends) for a member of 10 communities, without and
+with two topics followed in 20 public communities, first page and fifth; and the hourly sweep over that
+table (5 % of the secrets removed, a week of return addresses). Goals: < 10 ms, < 20 ms, sweep < 20 ms.
+Each figure: the median of many runs (warm), and the first run (cold, after the seeding).
 """
 
 from __future__ import annotations
@@ -23,9 +27,12 @@ from sqlalchemy import insert, text
 from benchmarks.engines import drop_schema, on_both_engines
 from bot import digests, ranking, render
 from bot.messages import MessageLink
+from bot.records import FeedQuery, PublicCommunity
+from bot.usecases import communities
+from bot.usecases.context import Services
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
-from storage.tables import CommunityRow, SecretRow
+from storage.tables import CommunityRow, ReturnAddressRow, SecretRow
 
 NOW = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
 COMMUNITIES = 200
@@ -61,14 +68,27 @@ async def seed(database: SqlDatabase, secrets: int) -> None:
                     "author_salt": rng.randbytes(16), "author_tag": f"{rng.getrandbits(256):064x}",
                     "token": f"f{start + len(rows):019d}",
                     "text": "A secret written for the benchmark, about as long as real ones are.",
-                    "content_warning": False, "status": "published" if rng.random() > 0.05 else "hidden",
-                    "created_at": NOW - SPAN * rng.random(), "card_ref": str(rng.randint(1, 10**6)),
+                    "content_warning": False, "status": status(rng.random()),
+                    "created_at": (created := NOW - SPAN * rng.random()),
+                    "published_at": created + timedelta(minutes=rng.randint(1, 15)),
+                    "card_ref": str(rng.randint(1, 10**6)),
                     "author_locale": "en", "collection": rng.choice([None, "love", "work"]),
                     "points": float(rng.randint(0, 30)),
                 }
             )  # fmt: skip
         async with database.engine.begin() as connection:
             await connection.execute(insert(SecretRow), rows)
+    # a week of sealed return addresses (each erased once used or after 7 days): a few thousand a day
+    addresses = [
+        {"secret_id": n, "sealed": rng.randbytes(60), "expires_at": NOW + timedelta(days=7) * rng.random()}
+        for n in range(1, min(secrets, 30_000) + 1)
+    ]
+    async with database.engine.begin() as connection:
+        await connection.execute(insert(ReturnAddressRow), addresses)
+
+
+def status(draw: float) -> str:
+    return "published" if draw > 0.05 else "hidden" if draw > 0.025 else "removed"
 
 
 async def measure(database: SqlDatabase, runs: int = 50) -> tuple[float, float]:
@@ -89,6 +109,50 @@ async def measure(database: SqlDatabase, runs: int = 50) -> tuple[float, float]:
     return statistics.median(queries) * 1000, statistics.median(builds) * 1000
 
 
+MINE = list(range(1, 11))  # the member's ten communities
+PUBLIC = [PublicCommunity(c, NOW - SPAN) for c in range(100, 120)]  # twenty sharing their topics
+
+
+async def latest(database: SqlDatabase, topics: bool, page: int, runs: int = 50) -> tuple[float, float]:
+    """(first run, median) in ms of one ``/latest`` page's query."""
+    took = []
+    query = FeedQuery(
+        community_ids=MINE,
+        collections=["love", "work"] if topics else [],
+        public=PUBLIC if topics else [],
+        offset=page * 5,
+        limit=6,
+    )
+    for _ in range(runs):
+        started = time.perf_counter()
+        async with database.unit_of_work() as uow:
+            found = await uow.feeds.page(query)
+        took.append(time.perf_counter() - started)
+        assert len(found) == 6
+    return took[0] * 1000, statistics.median(took) * 1000
+
+
+async def sweep(database: SqlDatabase, runs: int = 5) -> tuple[float, float]:
+    """(first run, median) in ms of the hourly sweep's statements (what the scheduler runs each hour)."""
+
+    class Clock:
+        def now(self) -> datetime:
+            return NOW
+
+    class NoSealer:
+        rotating = False
+
+    services = Services({}, None, NoSealer(), Clock(), None)  # type: ignore[arg-type]
+    took = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        async with database.unit_of_work() as uow:
+            await communities.sweep(uow, services)
+            await uow.commit()
+        took.append(time.perf_counter() - started)
+    return took[0] * 1000, statistics.median(took) * 1000
+
+
 async def bench(url: str, secrets: int, reset: bool) -> None:
     database = SqlDatabase.from_url(url)
     try:
@@ -101,8 +165,18 @@ async def bench(url: str, secrets: int, reset: bool) -> None:
         if url.startswith("postgresql"):
             async with database.engine.begin() as connection:
                 await connection.execute(text("ANALYZE secrets"))
-        query_ms, digest_ms = await measure(database)
         engine = url.split("+")[0]
+        for name, topics, page in (
+            ("/latest, 10 communities", False, 0),
+            ("/latest, 10 communities, page 5", False, 4),
+            ("/latest, 10 communities and 2 topics", True, 0),
+            ("/latest, 10 communities and 2 topics, page 5", True, 4),
+        ):
+            cold, warm = await latest(database, topics, page)
+            print(f"{engine}: {name}: {warm:.2f} ms (first run {cold:.2f} ms)")
+        cold, warm = await sweep(database)
+        print(f"{engine}: the sweep: {warm:.2f} ms (first run {cold:.2f} ms)")
+        query_ms, digest_ms = await measure(database)
         print(
             f"{engine}: {secrets:,} secrets seeded in {seeded:.0f} s; "
             f"top-10 of one community over 24 h: {query_ms:.2f} ms; one digest: {digest_ms:.2f} ms"

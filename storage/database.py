@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -106,11 +107,15 @@ _CONTENTION_CODES = {"40001", "40P01"}
 
 
 def _contention(error: BaseException) -> bool:
-    if not isinstance(error, OperationalError | DBAPIError):
+    if isinstance(error, OperationalError | DBAPIError):
+        driver_error: object = error.orig
+    elif isinstance(error, sqlite3.Error) or type(error).__module__.startswith(("sqlalchemy.", "asyncpg")):
+        driver_error = error  # from a statement sent straight to the driver (storage/raw.py)
+    else:
         return False
-    if "database is locked" in str(error.orig) or "database table is locked" in str(error.orig):
+    if "database is locked" in str(driver_error) or "database table is locked" in str(driver_error):
         return True
-    return getattr(error.orig, "sqlstate", None) in _CONTENTION_CODES
+    return getattr(driver_error, "sqlstate", None) in _CONTENTION_CODES
 
 
 class SqlUnitOfWork:

@@ -79,7 +79,8 @@ class InlineConnection(aiosqlite.Connection):
     async def _take_turn(self) -> None:
         lock = WriterLock.of(self._path)
         try:
-            await asyncio.wait_for(lock.acquire(), WRITER_WAIT_SECONDS)
+            async with asyncio.timeout(WRITER_WAIT_SECONDS):
+                await lock.acquire()
         except TimeoutError:
             raise sqlite3.OperationalError("database is locked") from None
         self._writer = lock

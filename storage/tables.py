@@ -147,6 +147,9 @@ class SecretRow(Base):
         Index("ix_secrets_feed", "community_id", "status", "created_at", "id"),
         Index("ix_secrets_top", "community_id", "status", "created_at", "points", "id"),
         Index("ix_secrets_collection", "collection", "status", "created_at"),
+        # /latest: each community's newest cards, read in order (storage/repositories/feeds.py)
+        Index("ix_secrets_latest", "community_id", "status", "published_at", "id"),
+        Index("ix_secrets_status", "status", "created_at"),  # the sweep: removed secrets by age
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -279,6 +282,7 @@ class ReplyRow(Base):
     __tablename__ = "replies"
     __table_args__ = (
         Index("ix_replies_secret", "secret_id", "id"),
+        Index("ix_replies_status", "status", "created_at"),  # the sweep: removed replies by age
         UniqueConstraint("token", name="uq_replies_token"),
     )
 
