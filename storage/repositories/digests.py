@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from bot.records import DigestAddress, DigestReader
+from storage.raw import Raw, utc
 from storage.repositories.base import Repository, insert_for
 from storage.tables import DigestReaderRow, DigestRunRow, MemberDigestRunRow
 
@@ -37,8 +38,14 @@ class SqlDigests(Repository):
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def address(self, preference_key: str, now: datetime) -> DigestAddress | None:
-        row = await self._session.get(DigestReaderRow, preference_key, populate_existing=True)
-        return _address(row) if row is not None and row.expires_at > now else None
+        row = await Raw(self._session).one(
+            "SELECT platform, sealed, locale, expires_at FROM digest_readers "
+            "WHERE preference_key = ? AND expires_at > ?",
+            preference_key,
+            now,
+        )
+        expires_at = utc(row[3]) if row else None
+        return DigestAddress(row[0], bytes(row[1]), row[2], expires_at) if row and expires_at else None
 
     async def set_address(self, preference_key: str, address: DigestAddress | None) -> None:
         await self._session.execute(
