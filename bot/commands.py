@@ -75,6 +75,14 @@ SECRET = Command("secret", Place.PRIVATE, Feature.FORMS)
 LATEST = Command("latest", Place.PRIVATE)
 TOP = Command("top", Place.PRIVATE)
 TOPICS = Command("topics", Place.PRIVATE)
+DIGEST = Command(
+    "digest",
+    Place.PRIVATE,
+    arguments=(
+        *_argument("digest", "time", ArgumentKind.TEXT, required=False),
+        *_argument("digest", "zone", ArgumentKind.TEXT, required=False),
+    ),
+)
 MINE = Command("mine", Place.PRIVATE)
 LANGUAGE = Command("language", Place.PRIVATE)
 PRIVACY = Command("privacy", Place.PRIVATE)
@@ -129,7 +137,7 @@ SANCTIONS = (
 )  # direct moderation by the admins, in a community's or its moderators' chat, answered privately
 
 COMMANDS = (
-    *(START, SECRET, LATEST, TOP, TOPICS, MINE, LANGUAGE, PRIVACY, EXPORT, FORGET, CANCEL, HELP),
+    *(START, SECRET, LATEST, TOP, TOPICS, DIGEST, MINE, LANGUAGE, PRIVACY, EXPORT, FORGET, CANCEL, HELP),
     *(SETUP, LINK_MODERATORS, TOPIC, SETTINGS, AUDIT, *SANCTIONS),
 )
 ALL_FEATURES = frozenset(Feature)

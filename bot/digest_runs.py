@@ -7,12 +7,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from bot import digests
-from bot.model import CommunitySettings
 from bot.outbox import CommunityDigest, MemberDigest, Outbox
 from bot.ports import Clock, Database
 from bot.records import FeedQuery
-
-DM_DIGEST_TIME = "19:00"  # UTC: the evening in Europe; a member's own timezone is not known
 
 
 class DigestRuns:
@@ -50,15 +47,19 @@ class DigestRuns:
         return produced + await self._member_digests(now, grace)
 
     async def _member_digests(self, now: datetime, grace: timedelta) -> int:
-        """The daily DM digest of their collections, for members who opted in (at ``DM_DIGEST_TIME`` UTC)."""
-        due = digests.due_period(CommunitySettings(digest_time=DM_DIGEST_TIME, timezone="UTC"), now, grace)
-        if due is None:
-            return 0
+        """The daily DM digest of their collections, for members who opted in, at the local time and in the
+        time zone each chose (19:00 UTC until they choose); claimed per member and local date."""
         produced = 0
         async with self._db.unit_of_work() as uow:
             readers = await uow.digests.readers(now)
+            # a digest stays due for the catch-up hours and this runs every minute: the ones claimed
+            # already are skipped here, with no claim each (the claim still decides between processes)
+            claimed = await uow.digests.member_claims(now - max(grace, digests.CLAIMS_READ))
         for reader in readers:
             key, address = reader.preference_key, reader.address
+            due = digests.due_at(address.at, address.zone, now, grace)
+            if due is None or (key, due.key) in claimed:
+                continue
             async with self._db.unit_of_work() as uow:
                 if not await uow.digests.claim_member(key, due.key, now):
                     continue

@@ -163,15 +163,21 @@ class FeedQuery:
     limit: int = 10
 
 
+MEMBER_DIGEST_TIME = "19:00"  # a member's daily DM digest until they choose their own time: the evening
+MEMBER_DIGEST_ZONE = "UTC"  # in Europe; the member's time zone is not known until they say it (``/digest``)
+
+
 @dataclass(frozen=True)
 class DigestAddress:
     """Where a member's daily DM digest goes: the DM sealed like a return address, kept 7 days after their
-    last activity."""
+    last activity; and when: the local time ("HH:MM") and IANA time zone the member chose."""
 
     platform: str
     sealed: bytes
     locale: str
     expires_at: datetime
+    at: str = MEMBER_DIGEST_TIME
+    zone: str = MEMBER_DIGEST_ZONE
 
 
 @dataclass(frozen=True)

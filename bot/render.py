@@ -49,7 +49,7 @@ from bot.model import (
     SecretStatus,
 )
 from bot.moderation.verdict import Verdict
-from bot.records import StoredPicture
+from bot.records import DigestAddress, StoredPicture
 from bot.report_tally import ReportTally
 
 REACTIONS = tuple(Reaction)
@@ -344,7 +344,7 @@ def feed_page(
     return OutgoingMessage(text, (*rows, tuple(buttons), (switch,)) if buttons else (*rows, (switch,)))
 
 
-def topics(locale: str, subscribed: Sequence[str], daily: bool) -> OutgoingMessage:
+def topics(locale: str, subscribed: Sequence[str], daily: DigestAddress | None) -> OutgoingMessage:
     rows = tuple(
         (
             Button(
@@ -355,10 +355,13 @@ def topics(locale: str, subscribed: Sequence[str], daily: bool) -> OutgoingMessa
         for name in COLLECTIONS
     )
     digest = Button(
-        t_in(locale, "topics.daily_on" if daily else "topics.daily_off"),
-        DailyDigest(not daily),
+        t_in(locale, "topics.daily_on" if daily is not None else "topics.daily_off"),
+        DailyDigest(daily is None),
     )
-    return OutgoingMessage(RichText.plain(t_in(locale, "topics.ask")), (*rows, (digest,)))
+    text = t_in(locale, "topics.ask")
+    if daily is not None:  # when it comes, and how to change it
+        text += "\n\n" + t_in(locale, "topics.daily_when", time=daily.at, zone=daily.zone)
+    return OutgoingMessage(RichText.plain(text), (*rows, (digest,)))
 
 
 def member_digest(

@@ -156,6 +156,7 @@ class Murmure:
             commands.LATEST: lambda ctx: browsing.feed(ctx, Page(FeedKind.LATEST, 0), edit=False),
             commands.TOP: lambda ctx: browsing.feed(ctx, Page(FeedKind.TOP, 0), edit=False),
             commands.TOPICS: browsing.topics,
+            commands.DIGEST: lambda ctx: browsing.digest_time(ctx, argument),
         }
         declared = commands.command_named(name, features)
         use_case = use_cases.get(declared) if declared is not None else None

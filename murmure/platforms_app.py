@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from adapters.runtime import Connection
 from bot.logsafe import where
+from bot.ports import Clock
 from murmure.bootstrap import build_app, quiet_noisy_loggers, scheduled_jobs
 from murmure.config import Config, ConfigError
 from murmure.errors import MessengerUnreachable
@@ -19,9 +20,14 @@ log = logging.getLogger(__name__)
 
 
 async def run_platforms(
-    config: Config, stop: asyncio.Event | None = None, *, install_signals: bool = True
+    config: Config,
+    stop: asyncio.Event | None = None,
+    *,
+    install_signals: bool = True,
+    clock: Clock | None = None,
 ) -> int:
-    """Every configured messenger in one process, on one database, until ``stop`` (or SIGINT/SIGTERM)."""
+    """Every configured messenger in one process, on one database, until ``stop`` (or SIGINT/SIGTERM);
+    ``clock`` is the system's unless a test injects its own (digest times, notice windows)."""
     stop = stop or asyncio.Event()
     if install_signals:
         loop = asyncio.get_running_loop()
@@ -40,6 +46,7 @@ async def run_platforms(
         {name: connection.messenger for name, connection in connections.items()},
         {name: connection.directory for name, connection in connections.items()},
         features={c.platform.name: c.platform.features for c in configured},
+        clock=clock,
     )
     started: list[Connection] = []
     jobs = None

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.records import MEMBER_DIGEST_TIME, MEMBER_DIGEST_ZONE
 from storage.types import UtcDateTime
 
 KEY = String(64)
@@ -409,14 +410,19 @@ class DigestReaderRow(Base):
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     locale: Mapped[str] = mapped_column(String(8))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    # when the member chose to get it: a local time "HH:MM" and an IANA time zone
+    local_time: Mapped[str] = mapped_column(String(5), server_default=MEMBER_DIGEST_TIME)
+    timezone: Mapped[str] = mapped_column(String(64), server_default=MEMBER_DIGEST_ZONE)
 
 
 class MemberDigestRunRow(Base):
+    """The claim of one member's DM digest for one local date; erased after ``digests.CLAIMS_KEPT``."""
+
     __tablename__ = "member_digest_runs"
 
     preference_key: Mapped[str] = mapped_column(KEY, primary_key=True)
     period: Mapped[str] = mapped_column(String(16), primary_key=True)
-    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class ThreadNameRow(Base):

@@ -347,9 +347,19 @@ def install_commands(client: MurmureClient) -> None:
     async def secret(interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_modal(TextModal(client, _locale(interaction)))
 
+    async def digest(
+        interaction: discord.Interaction[Any], time: str | None = None, zone: str | None = None
+    ) -> None:
+        """``/digest`` with its options: when the member's daily DM digest comes (answered privately)."""
+        actor = actor_of(interaction.user, interaction.locale)
+        argument = " ".join(value.strip() for value in (time, zone) if value and value.strip())
+        await respond_in_time(interaction, client.murmure.command(actor, commands.DIGEST.name, argument))
+
     for command in commands_for(Place.PRIVATE, FEATURES):
         if command is commands.SECRET:
             tree.add_command(_slash(command, secret))
+        elif command is commands.DIGEST:
+            tree.add_command(_slash(command, digest))
         else:
             _member_command(client, command)
 

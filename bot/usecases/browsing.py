@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot import ranking, render
+from bot import digests, ranking, render
 from bot.actions import DailyDigest, Page, ToggleSubscription
 from bot.actor import Actor
 from bot.anonymity import Sealer
+from bot.i18n import t
 from bot.messages import EditPressed, Response, Say
 from bot.model import COLLECTIONS, FeedKind, ReactionCounts
 from bot.records import DigestAddress, FeedQuery
-from bot.refusals import RefusedBriefly
+from bot.refusals import Refused, RefusedBriefly
 from bot.usecases import membership
-from bot.usecases.context import REMEMBERED_PEOPLE, Context, message
+from bot.usecases.context import REMEMBERED_PEOPLE, Context, message, say
 
 MAX_FEED_PAGE = 1000
 TOP_WINDOW = timedelta(days=7)
@@ -73,7 +75,7 @@ async def feed(ctx: Context, action: Page, *, edit: bool = True) -> list[Respons
 
 async def topics(ctx: Context, *, edit: bool = False) -> list[Response]:
     key = ctx.keys.preference()
-    daily = await ctx.uow.digests.address(key, ctx.now()) is not None
+    daily = await ctx.uow.digests.address(key, ctx.now())
     message = render.topics(ctx.locale, await ctx.uow.preferences.subscriptions(key), daily)
     return [EditPressed(message) if edit else Say(message)]
 
@@ -84,6 +86,58 @@ async def toggle_dm_digest(ctx: Context, action: DailyDigest) -> list[Response]:
     return await topics(ctx, edit=True)
 
 
+MAX_DIGEST_WORDS = 2  # a time and a time zone
+OFF_WORDS = frozenset({"off", "stop"})
+
+
+async def digest_time(ctx: Context, argument: str) -> list[Response]:
+    """``/digest``: when the member's daily DM digest comes (a local time and an IANA time zone), ``/digest
+    08:30 Europe/Paris`` to choose them (and turn it on), ``/digest off`` to stop it."""
+    key, now = ctx.keys.preference(), ctx.now()
+    current = await ctx.uow.digests.address(key, now)
+    words = argument.split()
+    if not words:
+        if current is None:
+            return say("digest.time_off")
+        return say("digest.time_now", time=current.at, zone=current.zone) + say("digest.time_usage")
+    if len(words) == 1 and words[0].lower() in OFF_WORDS:
+        return await stop_dm_digest(ctx)
+    if len(words) > MAX_DIGEST_WORDS:
+        raise Refused("digest.time_usage")
+    at: str | None = None
+    zone: str | None = None
+    for word in words:
+        clock = digests.parse_clock(word) if at is None else None
+        known = digests.known_zone(word) if zone is None and clock is None else None
+        if clock is not None:
+            at = clock
+        elif known is not None:
+            zone = known
+        elif any(c.isdigit() for c in word):
+            raise Refused("digest.bad_time", given=word[:20])
+        else:
+            raise Refused("digest.bad_zone", given=word[:40])
+    base = current or digest_address(ctx.services.sealer, ctx.actor, ctx.locale, now)
+    chosen = replace(base, at=at or base.at, zone=zone or base.zone)
+    await ctx.uow.digests.set_address(key, chosen)
+    # The digest comes at the chosen time from now on: the one whose time has just passed is not sent now
+    # (a member choosing 08:30 at ten gets the next one tomorrow at 08:30, not one at once).
+    passed = digests.due_at(chosen.at, chosen.zone, now, digests.DIGEST_WINDOW)
+    if passed is not None:
+        await ctx.uow.digests.claim_member(key, passed.key, now)
+    following = await ctx.uow.preferences.subscriptions(key)
+    answer = say("digest.time_set", time=chosen.at, zone=chosen.zone, day=_next_day(chosen, now))
+    return answer if following else answer + say("digest.time_no_topics")
+
+
+def _next_day(address: DigestAddress, now: datetime) -> str:
+    """When the next digest comes, said as "today" or "tomorrow" in the member's time zone."""
+    at = digests.next_at(address.at, address.zone, now)
+    zone = digests.zone(address.zone)
+    today = at is not None and at.astimezone(zone).date() == now.astimezone(zone).date()
+    return t("digest.today" if today else "digest.tomorrow")
+
+
 async def stop_dm_digest(ctx: Context) -> list[Response]:
     """The off switch in the digest itself: the sealed address goes, nothing more is sent."""
     await ctx.uow.digests.set_address(ctx.keys.preference(), None)
@@ -91,9 +145,14 @@ async def stop_dm_digest(ctx: Context) -> list[Response]:
 
 
 async def keep_dm_digest(ctx: Context) -> list[Response]:
-    """The last digest's "Keep sending" button: the last digest before it stops: another week from today."""
-    address = digest_address(ctx.services.sealer, ctx.actor, ctx.locale, ctx.now())
-    await ctx.uow.digests.set_address(ctx.keys.preference(), address)
+    """The last digest's "Keep sending" button: the last digest before it stops: another week from today, at
+    the time the member chose."""
+    key, now = ctx.keys.preference(), ctx.now()
+    address = digest_address(ctx.services.sealer, ctx.actor, ctx.locale, now)
+    current = await ctx.uow.digests.address(key, now)
+    if current is not None:
+        address = replace(address, at=current.at, zone=current.zone)
+    await ctx.uow.digests.set_address(key, address)
     return [Say(message("digest.member_renewed"))]
 
 
@@ -120,7 +179,8 @@ async def refresh_digest_address(ctx: Context) -> None:
     checked[key] = now.date()
     if current is None or current.expires_at >= _expiry(now):
         return
-    await ctx.uow.digests.set_address(key, digest_address(ctx.services.sealer, ctx.actor, ctx.locale, now))
+    renewed = digest_address(ctx.services.sealer, ctx.actor, ctx.locale, now)
+    await ctx.uow.digests.set_address(key, replace(renewed, at=current.at, zone=current.zone))
 
 
 def _expiry(now: datetime) -> datetime:

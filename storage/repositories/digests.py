@@ -14,7 +14,7 @@ from storage.tables import DigestReaderRow, DigestRunRow, MemberDigestRunRow
 
 
 def _address(row: DigestReaderRow) -> DigestAddress:
-    return DigestAddress(row.platform, row.sealed, row.locale, row.expires_at)
+    return DigestAddress(row.platform, row.sealed, row.locale, row.expires_at, row.local_time, row.timezone)
 
 
 class SqlDigests(Repository):
@@ -36,6 +36,12 @@ class SqlDigests(Repository):
         )
         result = await self._session.execute(statement)
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def member_claims(self, since: datetime) -> set[tuple[str, str]]:
+        query = select(MemberDigestRunRow.preference_key, MemberDigestRunRow.period).where(
+            MemberDigestRunRow.claimed_at >= since
+        )
+        return {(key, period) for key, period in (await self._session.execute(query)).all()}
 
     async def address(self, preference_key: str, now: datetime) -> DigestAddress | None:
         row = await Raw(self._session).one(
@@ -59,6 +65,8 @@ class SqlDigests(Repository):
                     sealed=address.sealed,
                     locale=address.locale,
                     expires_at=address.expires_at,
+                    local_time=address.at,
+                    timezone=address.zone,
                 )
             )
             await self._session.flush()
@@ -82,4 +90,10 @@ class SqlDigests(Repository):
 
     async def erase_expired(self, now: datetime) -> int:
         result = await self._session.execute(delete(DigestReaderRow).where(DigestReaderRow.expires_at <= now))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def erase_member_claims(self, before: datetime) -> int:
+        result = await self._session.execute(
+            delete(MemberDigestRunRow).where(MemberDigestRunRow.claimed_at < before)
+        )
         return int(result.rowcount)  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ import pytest
 from murmure.config import load_config
 from murmure.platforms_app import run_platforms
 from tests.emulators.discord import DiscordEmulator, Member, Message, PendingInteraction
-from tests.support import card_recorded, publishing_at_once
+from tests.support import FixedClock, card_recorded, publishing_at_once
 from tests.telegram.harness import keys_env
 
 GUILD = 910000000000000001
@@ -177,14 +177,22 @@ class Discord:
 
 @asynccontextmanager
 async def running_discord(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dc: DiscordEmulator, extra: str = ""
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    dc: DiscordEmulator,
+    extra: str = "",
+    clock: FixedClock | None = None,
 ) -> AsyncIterator[Discord]:
+    """The adapter running in this process; ``clock`` replaces the system's for the core (digest times,
+    notice windows), moved by the test."""
     keys_env(monkeypatch, "unused-telegram-token")
     monkeypatch.setenv("MURMURE_DISCORD_TOKEN", dc.token)
     config = load_config(discord_config(tmp_path, dc, extra))
     stop = asyncio.Event()
     with dc.patch_discord():
-        task: asyncio.Task[Any] = asyncio.create_task(run_platforms(config, stop, install_signals=False))
+        task: asyncio.Task[Any] = asyncio.create_task(
+            run_platforms(config, stop, install_signals=False, clock=clock)
+        )
         try:
             await dc.wait_for_request("PUT", r"/applications/\d+/commands", within=10)
             await dc.wait_until(lambda: bool(dc.live_sessions()), within=10)

@@ -127,8 +127,11 @@ class FakeDigests(Repo):
     async def claim_member(self, preference_key: str, period: str, at: datetime) -> bool:
         if (preference_key, period) in self.s.member_digest_runs:
             return False
-        self.s.member_digest_runs.add((preference_key, period))
+        self.s.member_digest_runs[(preference_key, period)] = at
         return True
+
+    async def member_claims(self, since: datetime) -> set[tuple[str, str]]:
+        return {run for run, at in self.s.member_digest_runs.items() if at >= since}
 
     async def address(self, preference_key: str, now: datetime) -> DigestAddress | None:
         found = self.s.digest_readers.get(preference_key)
@@ -145,10 +148,18 @@ class FakeDigests(Repo):
 
     async def forget_reader(self, preference_key: str) -> None:
         self.s.digest_readers.pop(preference_key, None)
-        self.s.member_digest_runs = {r for r in self.s.member_digest_runs if r[0] != preference_key}
+        self.s.member_digest_runs = {
+            r: at for r, at in self.s.member_digest_runs.items() if r[0] != preference_key
+        }
 
     async def erase_expired(self, now: datetime) -> int:
         expired = [key for key, a in self.s.digest_readers.items() if a.expires_at <= now]
         for key in expired:
             del self.s.digest_readers[key]
         return len(expired)
+
+    async def erase_member_claims(self, before: datetime) -> int:
+        old = [run for run, at in self.s.member_digest_runs.items() if at < before]
+        for run in old:
+            del self.s.member_digest_runs[run]
+        return len(old)

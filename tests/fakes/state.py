@@ -51,7 +51,7 @@ class State:
     discussion_copies: dict[tuple[int, str], str] = field(
         default_factory=dict
     )  # (community, message) -> copy
-    member_digest_runs: set[tuple[str, str]] = field(default_factory=set)
+    member_digest_runs: dict[tuple[str, str], datetime] = field(default_factory=dict)
     locales: dict[str, str] = field(default_factory=dict)
     pending: dict[str, SealedValue] = field(default_factory=dict)
     bans: list[Ban] = field(default_factory=list)

@@ -15,7 +15,7 @@ import pytest
 from murmure.config import load_config
 from murmure.platforms_app import run_platforms
 from tests.emulators.telegram import ChatMessage, TelegramEmulator
-from tests.support import card_recorded, publishing_at_once
+from tests.support import FixedClock, card_recorded, publishing_at_once
 
 GROUP = -1001234567
 MODS = -1009876543
@@ -154,14 +154,16 @@ async def running_telegram(
     extra: str = "",
     ready: str = "getUpdates",
     languages: dict[str, str] | None = None,
+    clock: FixedClock | None = None,
 ) -> AsyncIterator[Telegram]:
-    """The adapter running in this process; ``ready`` is the request that shows it is listening."""
+    """The adapter running in this process; ``ready`` is the request that shows it is listening; ``clock``
+    replaces the system's for the core (digest times, notice windows), moved by the test."""
     async with TelegramEmulator() as tg:
         keys_env(monkeypatch, tg.token)
         populate(tg, languages)
         config = load_config(write_config(tmp_path, tg, extra))
         stop = asyncio.Event()
-        task = asyncio.create_task(run_platforms(config, stop, install_signals=False))
+        task = asyncio.create_task(run_platforms(config, stop, install_signals=False, clock=clock))
         try:
             await tg.wait_for_request(ready, within=10)
             yield Telegram(tg, tmp_path)
