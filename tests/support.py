@@ -14,6 +14,9 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+STARTUP_SECONDS = 30.0  # how long the emulator tests wait for the adapter to start
+
+
 class FixedClock:
     def __init__(self, start: datetime | None = None) -> None:
         self.current = start or datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -55,3 +58,11 @@ def card_recorded(database: Path, text: str) -> bool:
     with closing(sqlite3.connect(database)) as db:
         rows = db.execute("SELECT 1 FROM secrets WHERE text = ? AND card_ref IS NOT NULL", (text,)).fetchall()
     return bool(rows)
+
+
+def replies_recorded(database: Path) -> int:
+    """How many replies are recorded as out (a moment after they appear: what their going out queues, such as
+    the author's reply notice, is written in the same transaction)."""
+    with closing(sqlite3.connect(database)) as db:
+        (count,) = db.execute("SELECT COUNT(*) FROM replies WHERE message_ref IS NOT NULL").fetchone()
+    return int(count)

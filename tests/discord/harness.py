@@ -16,7 +16,7 @@ import pytest
 from murmure.config import load_config
 from murmure.platforms_app import run_platforms
 from tests.emulators.discord import DiscordEmulator, Member, Message, PendingInteraction
-from tests.support import FixedClock, card_recorded, publishing_at_once
+from tests.support import STARTUP_SECONDS, FixedClock, card_recorded, publishing_at_once
 from tests.telegram.harness import keys_env
 
 GUILD = 910000000000000001
@@ -194,8 +194,10 @@ async def running_discord(
             run_platforms(config, stop, install_signals=False, clock=clock)
         )
         try:
-            await dc.wait_for_request("PUT", r"/applications/\d+/commands", within=10)
-            await dc.wait_until(lambda: bool(dc.live_sessions()), within=10)
+            # the start (migrations on a new database, login, gateway) takes seconds when several suites
+            # share the machine's cores: waited for generously, it isn't what these tests measure
+            await dc.wait_for_request("PUT", r"/applications/\d+/commands", within=STARTUP_SECONDS)
+            await dc.wait_until(lambda: bool(dc.live_sessions()), within=STARTUP_SECONDS)
             await asyncio.sleep(0.2)  # READY and GUILD_CREATE handled, guild_ready_timeout passed
             yield Discord(dc, tmp_path / "murmure.db")
         finally:

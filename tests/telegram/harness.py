@@ -15,7 +15,7 @@ import pytest
 from murmure.config import load_config
 from murmure.platforms_app import run_platforms
 from tests.emulators.telegram import ChatMessage, TelegramEmulator
-from tests.support import FixedClock, card_recorded, publishing_at_once
+from tests.support import STARTUP_SECONDS, FixedClock, card_recorded, publishing_at_once
 
 GROUP = -1001234567
 MODS = -1009876543
@@ -165,7 +165,9 @@ async def running_telegram(
         stop = asyncio.Event()
         task = asyncio.create_task(run_platforms(config, stop, install_signals=False, clock=clock))
         try:
-            await tg.wait_for_request(ready, within=10)
+            # the start (migrations on a new database, the library's start) takes seconds when several
+            # suites share the machine's cores: waited for generously, it isn't what these tests measure
+            await tg.wait_for_request(ready, within=STARTUP_SECONDS)
             yield Telegram(tg, tmp_path)
         finally:
             stop.set()
