@@ -55,6 +55,7 @@ async def test_the_whole_flow_in_a_discord_server(
                 "latest",
                 "top",
                 "topics",
+                "digest",
                 "mine",
                 "language",
                 "privacy",
@@ -63,6 +64,10 @@ async def test_the_whole_flow_in_a_discord_server(
                 "help",
                 "murmure",
             }
+            digest_options = {o["name"]: o for o in commands["digest"]["options"]}
+            assert list(digest_options) == ["time", "zone"]  # both optional: /digest alone says when
+            assert not any(o.get("required") for o in digest_options.values())
+            assert commands["digest"]["name_localizations"].get("fr") == "resume"
             admin = {o["name"]: o for o in commands["murmure"]["options"]}
             assert list(admin) == [
                 "setup",

@@ -47,6 +47,7 @@ PRIVATE = [
     "latest",
     "top",
     "topics",
+    "digest",
     "language",
     "privacy",
     "cancel",

@@ -140,6 +140,7 @@ async def test_the_whole_flow_in_a_telegram_group(
                 "latest",
                 "top",
                 "topics",
+                "digest",
                 "mine",
                 "language",
                 "privacy",
