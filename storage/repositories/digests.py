@@ -45,13 +45,15 @@ class SqlDigests(Repository):
 
     async def address(self, preference_key: str, now: datetime) -> DigestAddress | None:
         row = await Raw(self._session).one(
-            "SELECT platform, sealed, locale, expires_at FROM digest_readers "
+            "SELECT platform, sealed, locale, expires_at, local_time, timezone FROM digest_readers "
             "WHERE preference_key = ? AND expires_at > ?",
             preference_key,
             now,
         )
         expires_at = utc(row[3]) if row else None
-        return DigestAddress(row[0], bytes(row[1]), row[2], expires_at) if row and expires_at else None
+        if not row or not expires_at:
+            return None
+        return DigestAddress(row[0], bytes(row[1]), row[2], expires_at, row[4], row[5])
 
     async def set_address(self, preference_key: str, address: DigestAddress | None) -> None:
         await self._session.execute(
