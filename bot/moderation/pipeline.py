@@ -6,7 +6,11 @@ from dataclasses import replace
 from functools import cache
 
 from bot.moderation.defamation import find_defamation
+from bot.moderation.groups import LAYER as GROUP_LAYER
 from bot.moderation.groups import find_group_hostility, is_counter_speech, reported_or_quoted
+from bot.moderation.hate_scorer import HateScorer, load_hate_scorer, may_add, names_a_group, read_classes
+from bot.moderation.hate_scorer import features as hate_features
+from bot.moderation.learned import LAYER as LEARNED_LAYER
 from bot.moderation.learned import LearnedLayer
 from bot.moderation.lexicon import Hit, Matcher, Pattern, load_data_file, parse
 from bot.moderation.normalise import Token, tokenise
@@ -51,6 +55,9 @@ VERDICTS: dict[str, Verdict] = {
     "words": Verdict.REVIEW,  # a community's own list says block or review per entry
 }
 assert set(VERDICTS) == set(CATEGORIES)
+
+# The layers whose findings the hate scorer reads (not the learned ones, not a community's list).
+_RULE_LAYERS = frozenset({"lexicon", "implied", "personal_data", GROUP_LAYER, "spam_rules", "defamation"})
 
 _SEVERITY = {Verdict.ALLOW: 0, Verdict.REVIEW: 1, Verdict.BLOCK: 2}
 
@@ -114,10 +121,14 @@ class TextFilter:
     data and defamation; the verdict is the most severe of every reason found."""
 
     def __init__(
-        self, patterns: tuple[Pattern, ...] | None = None, learned: LearnedLayer | None = None
+        self,
+        patterns: tuple[Pattern, ...] | None = None,
+        learned: LearnedLayer | None = None,
+        hate: HateScorer | None = None,
     ) -> None:
         self._matcher = Matcher(load_patterns() if patterns is None else patterns)
         self._learned = learned
+        self._hate = hate
 
     def check(
         self,
@@ -135,6 +146,51 @@ class TextFilter:
         # ``lang`` is accepted as a hint but not used for matching: both lexicons always run.
         del lang
         tokens = tokenise(text)
+        found, read = self.rules(text, tokens, self_harm)
+        if words is not None:
+            found.extend(words.find(text, tokens))
+        if (self._learned is not None or self._hate is not None) and _worst(
+            [v for _, v in found]
+        ) is not Verdict.BLOCK:
+            found = self._learned_reasons(text, found, read, explain)
+        return _result(found)
+
+    def _learned_reasons(
+        self, text: str, found: list[tuple[Reason, Verdict]], read: list[str], explain: bool
+    ) -> list[tuple[Reason, Verdict]]:
+        if self._hate is not None:
+            # The group rules' finding is one of the hate scorer's features: it stands only if the
+            # scorer agrees, and the scorer may hold a text the rules let through (review, never block).
+            group = [reason for reason, _ in found if reason.layer == GROUP_LAYER]
+            kept = [(reason, verdict) for reason, verdict in found if reason.layer != GROUP_LAYER]
+            reason = self._hate_reason(text, read, [reason for reason, _ in found], group, explain)
+            found = kept if reason is None else [*kept, (reason, Verdict.REVIEW)]
+        if self._learned is not None:
+            found.extend((reason, Verdict.REVIEW) for reason in self._learned.reasons(read, explain))
+        return found
+
+    def _hate_reason(
+        self, text: str, read: list[str], reasons: list[Reason], group: list[Reason], explain: bool
+    ) -> Reason | None:
+        assert self._hate is not None
+        if not group and not names_a_group(read_classes(read)[1]):
+            return None
+        found = hate_features(text, read, rule_keys(reasons))
+        probability = self._hate.probability(found)
+        if group and probability >= self._hate.threshold:
+            return group[0]
+        if probability < self._hate.add or not may_add(found):
+            return None
+        detail = f"hate score {probability:.2f}"
+        if explain:
+            detail += " (" + ", ".join(self._hate.top(found)) + ")"
+        return Reason("hate", detail, LEARNED_LAYER)
+
+    def rules(
+        self, text: str, tokens: list[Token], self_harm: Verdict = Verdict.REVIEW
+    ) -> tuple[list[tuple[Reason, Verdict]], list[str]]:
+        """What the lexicons and rules find (without the learned layer nor a community's list), and
+        the normalised words outside known harmless phrases (what the scorers read)."""
         hits = self._matcher.find(tokens)
         allowed = [(h.first, h.last) for h in hits if h.category == _ALLOW]
         kept = [h for h in hits if h.category != _ALLOW and not _overlaps(h, allowed)]
@@ -170,13 +226,14 @@ class TextFilter:
             (replace(reason, layer="defamation"), VERDICTS[reason.category])
             for reason in find_defamation(text, tokens, cues, allowed)
         )
-        if words is not None:
-            found.extend(words.find(text, tokens))
-        if self._learned is not None and _worst([v for _, v in found]) is not Verdict.BLOCK:
-            # Known harmless phrases ("life is a bitch") are not read by the scorers either.
-            read = [t.text for i, t in enumerate(tokens) if not any(a <= i <= b for a, b in allowed)]
-            found.extend((reason, Verdict.REVIEW) for reason in self._learned.reasons(read, explain))
-        return _result(found)
+        # Known harmless phrases ("life is a bitch") are not read by the scorers either.
+        read = [t.text for i, t in enumerate(tokens) if not any(a <= i <= b for a, b in allowed)]
+        return found, read
+
+
+def rule_keys(reasons: list[Reason]) -> list[str]:
+    """What the rules found, as the hate scorer reads it."""
+    return [f"{reason.layer}:{reason.category}" for reason in reasons if reason.layer in _RULE_LAYERS]
 
 
 def _result(found: list[tuple[Reason, Verdict]]) -> FilterResult:
@@ -197,4 +254,4 @@ def _original(text: str, tokens: list[Token], hit: Hit) -> str:
 @cache
 def default_filter() -> TextFilter:
     """The shared filter built from the data files shipped with the package, learned scorers included."""
-    return TextFilter(learned=LearnedLayer())
+    return TextFilter(learned=LearnedLayer(), hate=load_hate_scorer())

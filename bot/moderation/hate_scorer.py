@@ -1,0 +1,164 @@
+"""The learned hate scorer: what is said about a protected group, read the way it generalises.
+
+HateCheck-style hate is templated ("I hate X", "X are vermin", "X should all be shot") and so is its
+hard clean side ("I don't hate X", "saying 'X are vermin' makes you a bigot", "I hate pizza", "I'm
+X and proud"). A scorer that learns words learns the templates it saw; this one reads classes
+instead, so what it learns carries over to sentences it never saw:
+
+- each group's name (``group_words.txt``, spelling tricks and glued words undone as the group rules
+  read them) is ``<g>``, or ``<gself>`` when the writer names what they or their own are; a slur
+  (``slur_words.txt``) is ``<slur>``; a hostile word (``group_hostile.txt``) is also ``<h>``;
+- every word and hostile class is read under the text's state: a group named (``G``), quotation
+  marks (``Q``), counter-speech as the group rules see it (``C``), someone addressed (``Y``), and
+  whether a negation stands within three words before it (``N``): "disgusting" means one thing
+  about a group and another about pizza or inside a quotation;
+- pairs of neighbouring words (hostile words as ``<h>``), with and without the state;
+- 3 to 5 letter pieces of each word (spelling tricks the rules miss);
+- what the rules found, as ``r:<layer>:<category>`` (``r:none`` when nothing).
+
+Its weights ship in ``data/scorer_hate.tsv.gz`` (``scripts/train_moderation_scorer.py --head hate``,
+on HateCheck's tuning templates only). It only speaks about texts that name a group or use a slur,
+and only ever sends to review.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+
+from bot.moderation import groups as group_rules
+
+_QUOTES = frozenset('"“”«»„')
+# ("t" is left out: "don't" ends in it as often as "t'es" starts with it)
+_SECOND = frozenset(
+    {"you", "u", "ur", "your", "yourself", "tu", "te", "toi", "ton", "ta", "tes", "vous", "votre", "vos"}
+)
+_NEGATION_REACH = 3
+CHAR_NGRAMS = (3, 4, 5)
+_CACHE_LIMIT = 200_000
+GROUP_CLASS = "<g>"
+SELF_CLASS = "<gself>"
+SLUR_CLASS = "<slur>"
+HOSTILE_CLASS = "<h>"
+
+
+def read_classes(words: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The words as read (spelling tricks undone, glued words split) and their classes."""
+    read = [word for word, _ in group_rules._read(words)]
+    groups = group_rules.group_words()
+    slurs = group_rules.slur_words()
+    classes = []
+    for i, word in enumerate(read):
+        if word in groups:
+            classes.append(SELF_CLASS if group_rules.identifies_self(read, i) else GROUP_CLASS)
+        elif word in slurs:
+            classes.append(SLUR_CLASS)
+        else:
+            classes.append(word)
+    return read, classes
+
+
+def names_a_group(classes: Sequence[str]) -> bool:
+    return GROUP_CLASS in classes or SLUR_CLASS in classes
+
+
+def text_state(text: str, read: Sequence[str], classes: Sequence[str]) -> str:
+    return (
+        ("G" if names_a_group(classes) else "")
+        + ("Q" if not _QUOTES.isdisjoint(text) else "")
+        + ("C" if group_rules.is_counter_speech(text, read) else "")
+        + ("Y" if not _SECOND.isdisjoint(read) else "")
+    )
+
+
+@cache
+def _char_features(word: str) -> tuple[str, ...]:
+    framed = "<" + word + ">"
+    return tuple(
+        "c:" + framed[start : start + size] for size in CHAR_NGRAMS for start in range(len(framed) - size + 1)
+    )
+
+
+def features(text: str, words: Sequence[str], rules: Iterable[str]) -> list[str]:
+    """Every feature of a text, from its normalised words and what the rules found
+    (``"<layer>:<category>"``)."""
+    read, classes = read_classes(words)
+    state = text_state(text, read, classes)
+    negators = group_rules._NEGATORS
+    found = ["s:" + state]
+    if SELF_CLASS in classes:
+        found.append("s:self")
+    last_negator = -_NEGATION_REACH - 1
+    paired = []
+    for i, word in enumerate(classes):
+        negated = "N" if i - last_negator <= _NEGATION_REACH else ""
+        if word in negators:
+            last_negator = i
+        hostile = word[0] != "<" and group_rules._hostile(word)
+        found.append("w:" + word)
+        found.append(state + negated + ":" + word)
+        if hostile:
+            found.append(state + negated + ":" + HOSTILE_CLASS)
+        paired.append(HOSTILE_CLASS if hostile else word)
+    for first, second in itertools.pairwise(paired):
+        found.append("b:" + first + " " + second)
+        found.append(state + "b:" + first + " " + second)
+    groups = group_rules.group_words()
+    for word in read:
+        if word not in groups:
+            found.extend(_char_features(word))
+    rule_features = ["r:" + rule for rule in sorted(set(rules))]
+    found.extend(rule_features or ["r:none"])
+    return found
+
+
+def may_add(found: Sequence[str]) -> bool:
+    """Whether the scorer may hold a text the group rules let through: a hostile word or a slur is
+    there, said by no one naming what they are themselves."""
+    if "s:self" in found:
+        return False
+    return any(feature.endswith(":" + HOSTILE_CLASS) or feature == "w:" + SLUR_CLASS for feature in found)
+
+
+class HateScorer:
+    """A logistic regression over ``features``: a probability and the shipped thresholds, one to
+    keep what the group rules found (``threshold``), one to hold a text they let through (``add``)."""
+
+    def __init__(self, weights: dict[str, float], bias: float, threshold: float, add: float) -> None:
+        self.weights = weights
+        self.bias = bias
+        self.threshold = threshold
+        self.add = add
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> HateScorer:
+        header: dict[str, float] = {}
+        weights: dict[str, float] = {}
+        for line in lines:
+            if not line:
+                continue
+            key, value = line.rsplit("\t", 1)
+            if key.startswith("#"):
+                header[key[1:]] = float(value)
+            else:
+                weights[key] = float(value)
+        return cls(weights, header["bias"], header["threshold"], header["add"])
+
+    def probability(self, found: Iterable[str]) -> float:
+        get = self.weights.get
+        margin = self.bias + sum(get(feature, 0.0) for feature in found)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
+
+    def top(self, found: Iterable[str], count: int = 5) -> tuple[str, ...]:
+        weighted = sorted(((self.weights.get(f, 0.0), f) for f in set(found)), reverse=True)
+        return tuple(feature for weight, feature in weighted[:count] if weight > 0)
+
+
+@cache
+def load_hate_scorer() -> HateScorer:
+    data = resources.files("bot.moderation").joinpath("data", "scorer_hate.tsv.gz")
+    return HateScorer.from_lines(gzip.decompress(data.read_bytes()).decode("utf-8").splitlines())
