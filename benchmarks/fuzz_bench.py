@@ -1,11 +1,15 @@
-"""Junk updates through the real Telegram adapter against the emulator, counted (issue 16, point 3).
+"""Junk updates through the real Telegram and Discord adapters against the emulators, counted (issue 16,
+point 3).
 
-    python benchmarks/fuzz_bench.py [--updates 10000] [--seed 16]
+    python benchmarks/fuzz_bench.py [--platform telegram|discord|both] [--updates 10000] [--seed 16]
 
-The suite runs 300 of the same (tests/telegram/test_telegram_fuzz.py). Prints how many updates were sent,
-how many internal errors were logged (a use case or a handler failing), how many members were told
-"Something went wrong", how many presses went unanswered, whether the bot still answered at the end, and
-how long it took.
+The suite runs 300 of the same on each (tests/telegram/test_telegram_fuzz.py,
+tests/discord/test_discord_fuzz.py). Prints, per platform, how many updates were sent, how many crashes
+(the client stopped listening: the run gives up after 20 unanswered interactions in a row... or the bot
+doesn't answer at the end), how many internal errors were logged (a use case or a handler failing), how
+many members were told "Something went wrong", how many presses or interactions went unanswered, how many
+updates the library couldn't read and skipped, whether the log names or quotes a member, whether the bot
+still answered at the end, and how long it took.
 """
 
 from __future__ import annotations
@@ -23,10 +27,20 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.discord import fuzz as discord_fuzz
+from tests.discord.harness import GENERAL, GUILD, MODS, populate, running_discord
+from tests.discord.test_discord_fuzz import WENT_WRONG, leaks, said_by_bot
+from tests.emulators.discord import DiscordEmulator
 from tests.telegram.fuzz import fuzz
 from tests.telegram.harness import post, running_telegram, setup_group, uid
 
-INTERNAL = ("use case failed", "telegram update failed", "an update failed")
+INTERNAL = (
+    "use case failed",
+    "telegram update failed",
+    "an update failed",
+    "Ignoring exception",
+    "discord update failed",
+)
 
 
 class Count(logging.Handler):
@@ -43,16 +57,20 @@ class Count(logging.Handler):
             self.skipped += 1
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--updates", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=16)
-    args = parser.parse_args()
+class Everything(logging.Handler):
+    """Every record, at every level, as the process's log would show it (for the grep)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+async def telegram(updates: int, seed: int) -> None:
     counter = Count()
     logging.getLogger().addHandler(counter)
-    logging.getLogger().setLevel(logging.WARNING)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         async with running_telegram(Path(folder), patch) as t:
@@ -60,24 +78,93 @@ async def main() -> None:
             t.tg.limit_rates(per_group_per_minute=None, global_per_second=None)
             await setup_group(t)
             await post(t, "alice", "A card to press on.")
-            await fuzz(t, random.Random(args.seed), args.updates)
+            await fuzz(t, random.Random(seed), updates)
             await t.tg.wait_updates_consumed(within=600)
             await t.tg.wait_until(lambda: not t.tg.unanswered_callback_queries(), within=60)
             await t.dm("bob", "Still listening after the junk?")
             await t.until(uid("bob"), "Still listening after the junk", within=30)
             said = [m.text or "" for chat in t.tg.chats for m in t.tg.bot_messages(chat)]
             unanswered = len(t.tg.unanswered_callback_queries())
+    logging.getLogger().removeHandler(counter)
     wrong = sum(1 for s in said if "Something went wrong" in s or "Un problème est survenu" in s)
-    print(
-        f"updates sent           {args.updates} (seed {args.seed}) in {time.perf_counter() - started:.1f} s"
-    )
+    print("Telegram")
+    print(f"updates sent           {updates} (seed {seed}) in {time.perf_counter() - started:.1f} s")
+    print("crashes                0 (answered afterwards: yes)")
     print(f"internal errors logged {len(counter.internal)}")
     print(f"members told 'went wrong' {wrong}")
     print(f"presses unanswered     {unanswered}")
     print(f"unreadable, skipped    {counter.skipped}")
-    print("answered afterwards    yes")
     for line in counter.internal[:10]:
         print("  ", line)
+
+
+async def discord(updates: int, seed: int) -> None:
+    counter, everything = Count(), Everything()
+    for handler in (counter, everything):
+        logging.getLogger().addHandler(handler)
+    started = time.perf_counter()
+    answered_after = "no"
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        async with DiscordEmulator() as dc:
+            await populate(dc)
+            async with running_discord(Path(folder), patch, dc, startup_within=120) as d:
+                # discord.py at DEBUG: its records may say nothing of an event's content
+                patch.setattr(logging.getLogger("discord"), "level", logging.DEBUG)
+                setup = await dc.user_runs_command(
+                    discord_fuzz.uid("mod"),
+                    GUILD,
+                    GENERAL,
+                    "murmure",
+                    subcommand="setup",
+                    options={"moderators": MODS},
+                )
+                await setup.response()
+                await d.until(GENERAL, "Murmure is here")
+                await discord_fuzz.add_elsewhere(d)
+                await d.post("alice", "A card to press on.")
+                outcome = await discord_fuzz.fuzz(d, random.Random(seed), updates, give_up_after=20)
+                await dc.user_sends_dm(discord_fuzz.uid("bob"), "Still listening after the junk?")
+                try:
+                    await d.dm_until("bob", "Still listening after the junk")
+                    answered_after = "yes"
+                except TimeoutError:
+                    pass
+                said = said_by_bot(d)
+    for handler in (counter, everything):
+        logging.getLogger().removeHandler(handler)
+    crashed = answered_after == "no" or len(outcome.unanswered) >= 20
+    wrong = sum(1 for s in said if any(w in s for w in WENT_WRONG))
+    found = leaks("\n".join(everything.lines), outcome.texts)
+    print("Discord")
+    print(
+        f"updates sent           {outcome.interactions} interactions, {outcome.raw} unreadable dispatches, "
+        f"the rest DMs, {updates} in all (seed {seed}) in {time.perf_counter() - started:.1f} s"
+    )
+    print(f"crashes                {int(crashed)} (answered afterwards: {answered_after})")
+    print(f"internal errors logged {len(counter.internal)}")
+    print(f"members told 'went wrong' {wrong}")
+    print(f"interactions unanswered {len(outcome.unanswered)}")
+    print(f"unreadable, skipped    {counter.skipped}")
+    print(f"log lines (all levels) {len(everything.lines)}, naming or quoting a member: {len(found)}")
+    for line in counter.internal[:10] + outcome.unanswered[:10] + found[:10]:
+        print("  ", line)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--platform", choices=["telegram", "discord", "both"], default="both")
+    parser.add_argument("--updates", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=16)
+    args = parser.parse_args()
+    logging.getLogger().setLevel(logging.DEBUG)
+    for name in ("aiosqlite", "asyncpg", "sqlalchemy", "alembic", "apscheduler", "asyncio", "tzlocal"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if args.platform in ("telegram", "both"):
+        await telegram(args.updates, args.seed)
+    if args.platform in ("discord", "both"):
+        await discord(args.updates, args.seed)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import discord
@@ -15,10 +16,11 @@ from discord import app_commands
 from adapters.discord.platform import DM_PREFIX, community_ref, only_admins_read, readable_by_everyone
 from adapters.discord.render import LINK_PREFIX, MENU_PREFIX, message_kwargs, send_kwargs
 from bot import commands, pictures
-from bot.actions import ACTION_PATTERN, LINK_PATTERN, DeepLink, Form, ReplyLink, decode_link
+from bot.actions import ACTION_PATTERN, LINK_PATTERN, Form, ReplyLink, decode_link
 from bot.actor import Actor
 from bot.commands import Command, Feature, Place, commands_for
 from bot.i18n import resolve_locale, t_on
+from bot.logsafe import where
 from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.service import Murmure
 
@@ -35,6 +37,8 @@ SECRET_MAX = 1500
 # this budget is the acknowledgement itself; past it the interaction is deferred, and answered after.
 ACK_BUDGET = 1.0
 MODAL_TEXT_ID = "murmure:text"
+FORM_PREFIX = "form:"  # a form's custom id: this, then the deep link it was opened for (or NEW_SECRET_FORM)
+NEW_SECRET_FORM = "secret"  # noqa: S105 - a kind of form, not a password
 REPLY_MENU = "discord.menu.reply"  # the catalog key of the cards' message menu
 
 log = logging.getLogger(__name__)
@@ -82,6 +86,12 @@ async def respond(interaction: discord.Interaction[Any], responses: list[Respons
 async def respond_in_time(interaction: discord.Interaction[Any], work: Awaitable[list[Response]]) -> None:
     """The core's answer, acknowledged within Discord's deadline however long the core takes (membership
     probes over a slow network): deferred when the answer is not there within ``ACK_BUDGET``."""
+    client = interaction.client
+    with client.busy() if isinstance(client, MurmureClient) else contextlib.nullcontext():
+        await _respond_in_time(interaction, work)
+
+
+async def _respond_in_time(interaction: discord.Interaction[Any], work: Awaitable[list[Response]]) -> None:
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
     if not done and not interaction.response.is_done():
@@ -96,16 +106,17 @@ async def respond_in_time(interaction: discord.Interaction[Any], work: Awaitable
 
 
 class TextModal(discord.ui.Modal):
-    """A secret (from /secret or the welcome's button) or a reply (from a card's Reply button): the deep link
-    that opened it goes back to the core with the text."""
+    """The form for a secret (from /secret or the welcome's button) or a reply (from a card's Reply button).
+    Its custom id says what it was opened for (``form_id``): a submission is read from the interaction alone
+    (``submit_form``), so a form open while the process restarts is still posted, its text kept."""
 
-    def __init__(self, client: MurmureClient, locale: str, link: DeepLink | None = None) -> None:
+    def __init__(self, locale: str, payload: str | None = None) -> None:
+        link = decode_link(payload) if payload is not None else None
         reply = link is not None and link.form is Form.REPLY
         super().__init__(
-            title=t_on(PLATFORM, locale, "discord.modal_reply" if reply else "discord.modal_secret")
+            title=t_on(PLATFORM, locale, "discord.modal_reply" if reply else "discord.modal_secret"),
+            custom_id=form_id(payload),
         )
-        self._client = client
-        self._link = link
         self.text: discord.ui.TextInput[TextModal] = discord.ui.TextInput(
             label=t_on(PLATFORM, locale, "discord.modal_label"),
             style=discord.TextStyle.paragraph,
@@ -114,13 +125,55 @@ class TextModal(discord.ui.Modal):
         )
         self.add_item(self.text)
 
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        actor = actor_of(interaction.user, interaction.locale)
-        service = self._client.murmure
-        if self._link is not None:
-            await respond_in_time(interaction, service.write(actor, self._link, self.text.value))
-        else:
-            await respond_in_time(interaction, service.text(actor, self.text.value))
+
+def form_id(payload: str | None) -> str:
+    """A form's custom id: the deep link it was opened for (a reply's carries the reply's random token), or
+    a new secret's form."""
+    return f"{FORM_PREFIX}{payload if payload is not None else NEW_SECRET_FORM}"
+
+
+async def open_form(interaction: discord.Interaction[Any], payload: str | None = None) -> None:
+    """Opens a form. discord.py keeps every modal it sends until it is submitted (never, if the member walks
+    away): this one is let go at once, its submission handled by ``submit_form`` in every case."""
+    modal = TextModal(_locale(interaction), payload)
+    await interaction.response.send_modal(modal)
+    modal.stop()
+
+
+def _form_text(components: object) -> str | None:
+    """The value of the form's text input, wherever a client put it (an action row, or a label), if any."""
+    if not isinstance(components, list):
+        return None
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        inner = component.get("components")
+        found = _form_text(inner if isinstance(inner, list) else [component.get("component")])
+        if found is not None:
+            return found
+        if component.get("custom_id") == MODAL_TEXT_ID and isinstance(component.get("value"), str):
+            return str(component["value"])
+    return None
+
+
+async def submit_form(client: MurmureClient, interaction: discord.Interaction[Any]) -> None:
+    """A form submitted, opened by this process or by the one before a restart: its text goes to the core
+    as a new secret, or as written for the deep link the form's custom id names. A form this bot never
+    opens (forged, or from a version that named them otherwise) is answered as a stale button is."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = str(data.get("custom_id", ""))
+    text = _form_text(data.get("components"))
+    payload = custom_id.removeprefix(FORM_PREFIX)
+    link = decode_link(payload) if re.fullmatch(LINK_PATTERN, payload) else None
+    actor = actor_of(interaction.user, interaction.locale)
+    if not custom_id.startswith(FORM_PREFIX) or text is None or (payload != NEW_SECRET_FORM and link is None):
+        await interaction.response.send_message(
+            t_on(PLATFORM, _locale(interaction), "error.stale"), ephemeral=interaction.guild is not None
+        )
+    elif link is None:
+        await respond_in_time(interaction, client.murmure.text(actor, text))
+    else:
+        await respond_in_time(interaction, client.murmure.write(actor, link, text))
 
 
 class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=f"(?P<data>{ACTION_PATTERN})"):
@@ -164,7 +217,7 @@ async def _follow(interaction: discord.Interaction[Any], payload: str) -> None:
         if refusal:
             await respond(interaction, refusal)
         else:
-            await interaction.response.send_modal(TextModal(client, _locale(interaction), link))
+            await open_form(interaction, payload)
     else:
         await respond_in_time(interaction, client.murmure.start(actor, payload))
 
@@ -216,6 +269,27 @@ class ChoiceMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"{ME
             )
 
 
+def guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """discord.py reads each gateway event in a parser that indexes the payload directly: one event it can't
+    read (a field missing or of another type) raises out of the gateway's read loop, and the client stops
+    listening for good, silently. Each parser is wrapped: such an event is skipped with one log line naming
+    its type only, never its content."""
+    for event, parse in list(parsers.items()):
+        if getattr(parse, "__wrapped__", None) is None:
+            parsers[event] = _guarded(event, parse)
+
+
+def _guarded(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    def guarded(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception as error:
+            log.warning("discord: a %s event the library can't read was skipped: %s", event, where(error))
+
+    guarded.__wrapped__ = parse  # type: ignore[attr-defined]
+    return guarded
+
+
 def configure_endpoints(api_base_url: object, gateway_url: object) -> None:
     """Point discord.py at an API proxy (or the test emulator); discord.py holds both process-wide."""
     if api_base_url:
@@ -231,7 +305,9 @@ class MurmureClient(discord.Client):
         super().__init__(intents=INTENTS, allowed_mentions=discord.AllowedMentions.none(), **options)
         self.tree = app_commands.CommandTree(self)
         self._dev_guilds = dev_guilds
+        self._handling: set[asyncio.Task[Any]] = set()
         install_commands(self)
+        guard_parsers(self._connection.parsers)
 
     def attach(self, murmure: Murmure) -> None:
         self.murmure = murmure
@@ -248,8 +324,12 @@ class MurmureClient(discord.Client):
             await self.tree.sync()
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """A click whose custom id is not on the message (a forged or outdated client): discord.py would drop
-        it silently and the member would see "This interaction failed". Answer it, change nothing."""
+        """Every form submitted (``submit_form``); and a click whose custom id is not on the message (a forged
+        or outdated client): discord.py would drop it silently and the member would see "This interaction
+        failed". Answer it, change nothing."""
+        if interaction.type is discord.InteractionType.modal_submit:
+            await submit_form(self, interaction)
+            return
         if interaction.type is not discord.InteractionType.component or interaction.message is None:
             return
         data: dict[str, Any] = dict(interaction.data or {})
@@ -264,7 +344,31 @@ class MurmureClient(discord.Client):
                 t_on(PLATFORM, _locale(interaction), "error.stale"), ephemeral=interaction.guild is not None
             )
 
+    @contextlib.contextmanager
+    def busy(self) -> Iterator[None]:
+        """While a member's event is being handled: ``drain`` waits for it before the client closes."""
+        task = asyncio.current_task()
+        if task is None:
+            yield
+            return
+        self._handling.add(task)
+        try:
+            yield
+        finally:
+            self._handling.discard(task)
+
+    async def drain(self, within: float) -> None:
+        """Waits (up to ``within`` seconds) for the events being handled, so that stopping the process
+        doesn't cut a member's answer off half-way."""
+        deadline = asyncio.get_running_loop().time() + within
+        while self._handling and asyncio.get_running_loop().time() < deadline:
+            await asyncio.wait(set(self._handling), timeout=deadline - asyncio.get_running_loop().time())
+
     async def on_message(self, message: discord.Message) -> None:
+        with self.busy():
+            await self._on_message(message)
+
+    async def _on_message(self, message: discord.Message) -> None:
         """A DM to the bot: a secret to preview, or a command typed as text."""
         if (
             message.guild is not None
@@ -345,7 +449,7 @@ def install_commands(client: MurmureClient) -> None:
     tree = client.tree
 
     async def secret(interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.send_modal(TextModal(client, _locale(interaction)))
+        await open_form(interaction)
 
     async def digest(
         interaction: discord.Interaction[Any], time: str | None = None, zone: str | None = None

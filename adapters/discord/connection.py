@@ -10,12 +10,14 @@ import discord
 
 from adapters.discord.client import MurmureClient, configure_endpoints
 from adapters.discord.platform import DiscordDirectory, DiscordMessenger
+from adapters.library_logs import scrub_library_logs
 from adapters.section import ConfigError, Section
 from bot.logsafe import where
 from bot.service import Murmure
 
 log = logging.getLogger(__name__)
 
+DRAIN_SECONDS = 5.0  # at most this long, the events being handled finish before the client closes
 TOKEN_ENV = "MURMURE_DISCORD_TOKEN"  # noqa: S105 - the name of an environment variable
 
 
@@ -26,6 +28,7 @@ class DiscordConnection:
         guilds = section.get("guild_ids", [])
         if not isinstance(guilds, list) or not all(isinstance(g, int) for g in guilds):
             raise ConfigError("discord.guild_ids must be a list of server ids (numbers)")
+        scrub_library_logs("discord")  # its records carry gateway events and exceptions' texts
         # Murmure has no voice: the voice libraries' absence is not worth a warning at every start
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         self._client = MurmureClient(
@@ -43,6 +46,7 @@ class DiscordConnection:
 
     async def stop(self) -> None:
         try:
+            await self._client.drain(DRAIN_SECONDS)
             await self._client.close()
             if self._connection is not None:
                 with contextlib.suppress(asyncio.CancelledError):

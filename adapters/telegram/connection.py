@@ -15,9 +15,9 @@ from telegram import (
 )
 from telegram.ext import Application, ApplicationBuilder
 
+from adapters.library_logs import scrub_library_logs
 from adapters.section import ConfigError, Section
 from adapters.telegram.handlers import FEATURES, TelegramHandlers
-from adapters.telegram.library_logs import scrub_library_logs
 from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
 from adapters.telegram.polling import Poller
 from adapters.telegram.rate_limit import TelegramRateLimiter
@@ -103,7 +103,7 @@ class TelegramConnection:
 
     async def start(self, service: Murmure) -> None:
         section, app = self._section, self._application
-        scrub_library_logs()
+        scrub_library_logs("telegram")
         TelegramHandlers(service).install(app)
         await app.initialize()
         self._initialized = True

@@ -166,6 +166,10 @@ class Discord:
         """Write and confirm a secret; returns its card once it is in the channel."""
         before = len(self.cards())
         submitted = await self.write_secret(name, text)
+        # a preview later than the acknowledgement's budget comes as an edit of a deferred answer
+        await self.dc.wait_until(
+            lambda: any("Post" in c for c in self.choices(submitted.original())), within=8
+        )
         preview = submitted.original()
         await self.click(name, preview, "Post")
         await self.dc.wait_until(lambda: len(self.cards()) > before, within=8)
@@ -182,6 +186,7 @@ async def running_discord(
     dc: DiscordEmulator,
     extra: str = "",
     clock: FixedClock | None = None,
+    startup_within: float = STARTUP_SECONDS,
 ) -> AsyncIterator[Discord]:
     """The adapter running in this process; ``clock`` replaces the system's for the core (digest times,
     notice windows), moved by the test."""
@@ -196,8 +201,8 @@ async def running_discord(
         try:
             # the start (migrations on a new database, login, gateway) takes seconds when several suites
             # share the machine's cores: waited for generously, it isn't what these tests measure
-            await dc.wait_for_request("PUT", r"/applications/\d+/commands", within=STARTUP_SECONDS)
-            await dc.wait_until(lambda: bool(dc.live_sessions()), within=STARTUP_SECONDS)
+            await dc.wait_for_request("PUT", r"/applications/\d+/commands", within=startup_within)
+            await dc.wait_until(lambda: bool(dc.live_sessions()), within=startup_within)
             await asyncio.sleep(0.2)  # READY and GUILD_CREATE handled, guild_ready_timeout passed
             yield Discord(dc, tmp_path / "murmure.db")
         finally:

@@ -1161,6 +1161,41 @@ class DiscordEmulator:
         await self._dispatch_message("MESSAGE_CREATE", message)
         return message
 
+    async def user_edits_dm(self, message: Message, text: str) -> None:
+        """The user edits a message they sent the bot in DM (MESSAGE_UPDATE with DIRECT_MESSAGES)."""
+        if message.guild_id is not None or message.author_id == self.bot_id:
+            raise EmulatorError("only a user's own DM to the bot is edited here")
+        if not text and not message.attachments:
+            raise EmulatorError("Discord clients leave no message empty")
+        message.content = text
+        message.edited = time.time()
+        await self._dispatch_message("MESSAGE_UPDATE", message)
+
+    async def user_submits_forged_modal(
+        self, user_id: int, guild_id: int | None, channel_id: int | None, data: JSON
+    ) -> PendingInteraction:
+        """A modal submission no modal was opened for (a crafted request, or a modal the bot opened before
+        it restarted): ``data`` is sent as it is (``custom_id``, ``components``)."""
+        if channel_id is None:
+            channel_id = self._open_dm(user_id).id
+        return await self._interact(MODAL_SUBMIT, self._user(user_id), guild_id, channel_id, data)
+
+    async def user_interacts_altered(
+        self,
+        user_id: int,
+        guild_id: int | None,
+        channel_id: int | None,
+        kind: int,
+        data: JSON,
+        alter: Callable[[JSON], None],
+    ) -> PendingInteraction:
+        """An interaction built as Discord builds it, then changed by ``alter`` before it is dispatched (an
+        unknown guild or channel, a field of the wrong type): what a broken or hostile client could send.
+        Answers to it land in ``channel_id`` as usual."""
+        if channel_id is None:
+            channel_id = self._open_dm(user_id).id
+        return await self._interact(kind, self._user(user_id), guild_id, channel_id, data, alter=alter)
+
     async def user_sends(self, user_id: int, channel_id: int, text: str) -> Message:
         """The user writes in a guild channel or thread (MESSAGE_CREATE with GUILD_MESSAGES)."""
         channel = self._channel(channel_id)
@@ -1643,7 +1678,14 @@ class DiscordEmulator:
         raise EmulatorError(f"component type {kind} in a modal is not emulated")
 
     async def _interact(
-        self, kind: int, user: User, guild_id: int | None, channel_id: int, data: JSON, **extra: Any
+        self,
+        kind: int,
+        user: User,
+        guild_id: int | None,
+        channel_id: int,
+        data: JSON,
+        alter: Callable[[JSON], None] | None = None,
+        **extra: Any,
     ) -> PendingInteraction:
         channel = self._channel(channel_id)
         interaction_id = self.snowflake()
@@ -1683,6 +1725,9 @@ class DiscordEmulator:
         payload |= extra
         pending = PendingInteraction(self, payload, user.id, channel_id)
         self._interactions[interaction_id] = pending
+        if alter is not None:
+            payload = copy.deepcopy(payload)
+            alter(payload)
         delivered = await self._dispatch("INTERACTION_CREATE", payload, newest_only=True)
         pending.dispatched_at = time.monotonic()
         if not delivered:

@@ -1,16 +1,17 @@
-"""python-telegram-bot's loggers can never print an update, at any level.
+"""A client library's loggers can never print an update, at any level.
 
-The library logs raw data in places (a batch it can't parse, at CRITICAL, passes any level the adapter
-sets), and an exception's text can quote a message. Every record of the ``telegram`` loggers is rewritten
-before any handler sees it: its format string alone (the library's own constant text), its arguments
-dropped, an exception kept as its type's name only.
+python-telegram-bot logs raw data in places (a batch it can't parse, at CRITICAL, passes any level the adapter
+sets); discord.py logs every gateway event at DEBUG, and the item or command an exception came from; an
+exception's text can quote a message. Every record of a library's loggers is rewritten before any handler
+sees it: its format string alone (the library's own constant text), its arguments dropped, an exception kept
+as its type and the frames it went through (``bot.logsafe.where``), never its text.
 """
 
 from __future__ import annotations
 
 import logging
 
-LIBRARY = "telegram"
+from bot.logsafe import where
 
 
 class _Scrubbed(logging.Handler):
@@ -18,8 +19,8 @@ class _Scrubbed(logging.Handler):
         text = record.msg if isinstance(record.msg, str) else type(record.msg).__name__
         if record.args:
             text += " [details withheld]"
-        if record.exc_info and record.exc_info[0] is not None:
-            text += f" ({record.exc_info[0].__name__})"
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" ({where(record.exc_info[1])})"
         safe = logging.makeLogRecord(
             {
                 "name": record.name,
@@ -36,9 +37,9 @@ class _Scrubbed(logging.Handler):
         logging.getLogger().handle(safe)  # the root's handlers, as if it had propagated
 
 
-def scrub_library_logs() -> None:
+def scrub_library_logs(library: str) -> None:
     """Idempotent: installs the rewriting handler on the library's top logger, which stops propagating."""
-    library = logging.getLogger(LIBRARY)
-    if not any(isinstance(handler, _Scrubbed) for handler in library.handlers):
-        library.addHandler(_Scrubbed())
-    library.propagate = False
+    top = logging.getLogger(library)
+    if not any(isinstance(handler, _Scrubbed) for handler in top.handlers):
+        top.addHandler(_Scrubbed())
+    top.propagate = False
