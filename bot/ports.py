@@ -134,6 +134,11 @@ class Directory(Protocol):
         someone else can (the queue is then not posted there), ``None`` when the platform can't tell now."""
         ...
 
+    async def admin_chats(self, chat_ref: str) -> list[str]:
+        """Private chats where the community's admins may be written to (those the platform lets the bot
+        reach), for a notice when no moderators' chat is linked; empty where the adapter tells them itself."""
+        ...
+
 
 class Contention(Exception):
     """The database refused a unit of work because another held what it needed (SQLite's write lock taken
@@ -142,7 +147,9 @@ class Contention(Exception):
 
 
 class DeliveryError(Exception):
-    """A platform refused a message. ``permanent``: don't retry; ``chat_gone``: the bot can't write there."""
+    """A platform refused a message. ``permanent``: don't retry; ``chat_gone``: the bot can't write there;
+    ``missing_right``: the bot is still there but lacks one right (to send text, or photos; a permission
+    taken away): not gone, its admins can give it back."""
 
     def __init__(
         self,
@@ -151,11 +158,13 @@ class DeliveryError(Exception):
         permanent: bool = False,
         retry_after: float | None = None,
         chat_gone: bool = False,
+        missing_right: bool = False,
     ) -> None:
         super().__init__(message)
-        self.permanent = permanent or chat_gone
+        self.permanent = (permanent or chat_gone) and not missing_right
         self.retry_after = retry_after
-        self.chat_gone = chat_gone
+        self.chat_gone = chat_gone and not missing_right
+        self.missing_right = missing_right
 
 
 class Messenger(Protocol):

@@ -49,6 +49,9 @@ class ConsoleDirectory:
         chat = self._world.chats.get(chat_ref)
         return len(chat.members) if chat else 0  # the simulated members are people; the bot is not one
 
+    async def admin_chats(self, chat_ref: str) -> list[str]:
+        return []  # the console's groups never take a right from the bot
+
     async def only_admins_read(self, moderators_chat_ref: str, community_chat_ref: str) -> bool | None:
         moderators, community = (
             self._world.chats.get(moderators_chat_ref),

@@ -56,7 +56,9 @@ def as_delivery_error(error: discord.HTTPException) -> DeliveryError:
     if error.code == UNKNOWN_MESSAGE:
         return DeliveryError("discord: unknown message", permanent=True)
     if error.code == MISSING_PERMISSIONS:  # retried later: the owner is told which right to grant
-        return DeliveryError("discord: missing permissions", retry_after=MISSING_PERMISSIONS_RETRY)
+        return DeliveryError(
+            "discord: missing permissions", retry_after=MISSING_PERMISSIONS_RETRY, missing_right=True
+        )
     if isinstance(error, discord.Forbidden | discord.NotFound):
         return DeliveryError(f"discord {error.status}", permanent=True, chat_gone=True)
     if error.status >= 500:
@@ -236,6 +238,9 @@ class DiscordDirectory:
         return await only_admins_read(
             moderators, community, lambda user_id: self._member(community_chat_ref, user_id)
         )
+
+    async def admin_chats(self, chat_ref: str) -> list[str]:
+        return []  # the server's owner is told by the messenger itself, naming the permission to grant
 
     def _channel(self, chat_ref: str) -> discord.abc.GuildChannel | None:
         ids = split_ref(chat_ref)

@@ -22,6 +22,7 @@ from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
 from adapters.telegram.polling import Poller
 from adapters.telegram.rate_limit import TelegramRateLimiter
 from adapters.telegram.updates import MemberOrderedUpdates
+from adapters.telegram.webhook import Webhook
 from bot.commands import Command, Place, commands_for
 from bot.i18n import SUPPORTED_LOCALES, t_in
 from bot.logsafe import where
@@ -73,8 +74,9 @@ class TelegramConnection:
         self._application = application(section)
         self.messenger = TelegramMessenger(self._application.bot)
         self.directory = TelegramDirectory(self._application.bot)
-        self._initialized = self._started = self._updating = False
+        self._initialized = self._started = False
         self._poller: Poller | None = None
+        self._webhook: Webhook | None = None
 
     async def _set_menus(self) -> None:
         """Each scope's menu in each language; a scope with none is cleared, as is the default scope (an
@@ -111,10 +113,10 @@ class TelegramConnection:
         await self._set_descriptions()
         await app.start()
         self._started = True
-        updater = app.updater
-        assert updater is not None
         if section.get("mode", "polling") == "webhook":
-            await updater.start_webhook(
+            # answered once handled (PTB's webhook server answers as soon as the update is queued)
+            self._webhook = Webhook(
+                app,
                 listen=str(section.get("listen", "127.0.0.1")),
                 port=int(section.number("port", 8443)),
                 url_path=str(section.get("url_path", "telegram")),
@@ -122,7 +124,7 @@ class TelegramConnection:
                 secret_token=section.secret("webhook_secret", WEBHOOK_SECRET_ENV),
                 allowed_updates=ALLOWED_UPDATES,
             )
-            self._updating = True
+            await self._webhook.start()
         else:
             # updates confirmed once handled (PTB's updater confirms them as soon as they are queued)
             self._poller = Poller(
@@ -139,8 +141,9 @@ class TelegramConnection:
         if self._poller is not None:
             steps.append(self._poller.stop)
             self._poller = None
-        if self._updating and app.updater is not None:
-            steps.append(app.updater.stop)
+        if self._webhook is not None:
+            steps.append(self._webhook.stop)
+            self._webhook = None
         if self._started:
             limiter = app.bot.rate_limiter
             if isinstance(limiter, TelegramRateLimiter):
@@ -153,4 +156,4 @@ class TelegramConnection:
                 await step()
             except Exception as error:
                 log.error("while stopping telegram: %s", where(error))
-        self._initialized = self._started = self._updating = False
+        self._initialized = self._started = False

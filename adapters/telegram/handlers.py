@@ -8,7 +8,17 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, CallbackQuery, Chat, LinkPreviewOptions, Message, MessageOriginChannel, Update, User
+from telegram import (
+    Bot,
+    CallbackQuery,
+    Chat,
+    ChatMember,
+    LinkPreviewOptions,
+    Message,
+    MessageOriginChannel,
+    Update,
+    User,
+)
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
@@ -39,6 +49,15 @@ PLATFORM = "telegram"
 FEATURES = frozenset({Feature.START_LINKS, Feature.TYPED_REPLIES, Feature.LINK_COMMAND, Feature.FORUM_TOPICS})
 ALERT_LIMIT = 200
 _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+
+
+def _present(member: ChatMember) -> bool:
+    """In the chat: a bot an admin restricted (took a right from) is still in it, not removed."""
+    if member.status == ChatMemberStatus.RESTRICTED:
+        return bool(getattr(member, "is_member", False))
+    return member.status in _PRESENT
+
+
 _ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 START_HINT_EVERY = 600.0  # seconds: the most often a group sees "open my DM first" (to an admin)
 HINTS_KEPT = 1_024
@@ -129,8 +148,7 @@ class TelegramHandlers:
         change = update.my_chat_member
         if change is None or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL):
             return
-        was = change.old_chat_member.status in _PRESENT
-        now = change.new_chat_member.status in _PRESENT
+        was, now = _present(change.old_chat_member), _present(change.new_chat_member)
         chat_ref = str(change.chat.id)
         if now and not was:
             linked = await linked_chat(context.bot, change.chat.id)

@@ -16,7 +16,19 @@ from bot.ports import DeliveryError
 MEMBER_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 MAX_REMEMBERED_PHOTOS = 10_000
-_GONE = ("chat not found", "bot was kicked", "not enough rights", "have no rights", "chat_write_forbidden")
+_GONE = ("chat not found", "bot was kicked", "bot is not a member", "group chat was deactivated")
+# The bot is still in the chat but an admin took a right away: sending text or photos in a group
+# ("not enough rights to send text messages to the chat", "... photos ..."; older servers: "have no rights
+# to send a message", CHAT_WRITE_FORBIDDEN), posting in a channel it is no longer admin of, a closed topic.
+_MISSING_RIGHT = (
+    "not enough rights",
+    "have no rights",
+    "chat_write_forbidden",
+    "need administrator rights",
+    "chat_admin_required",
+    "topic_closed",
+)
+MISSING_RIGHT_RETRY = 60.0  # seconds, where the core doesn't make the message wait itself
 
 
 def as_delivery_error(error: TelegramError) -> DeliveryError:
@@ -24,11 +36,14 @@ def as_delivery_error(error: TelegramError) -> DeliveryError:
         seconds = error.retry_after
         retry = seconds.total_seconds() if hasattr(seconds, "total_seconds") else float(seconds)
         return DeliveryError("flood control", retry_after=retry)
+    text = error.message.lower()
+    if isinstance(error, Forbidden | BadRequest) and any(marker in text for marker in _MISSING_RIGHT):
+        return DeliveryError("a right is missing", retry_after=MISSING_RIGHT_RETRY, missing_right=True)
     if isinstance(error, Forbidden):
         return DeliveryError("forbidden", permanent=True, chat_gone=True)
     if isinstance(error, BadRequest):
         # A bad request fails the same way when retried. Only its kind is kept: its text may quote content.
-        gone = any(marker in error.message.lower() for marker in _GONE)
+        gone = any(marker in text for marker in _GONE)
         return DeliveryError("bad request", permanent=True, chat_gone=gone)
     if isinstance(error, ChatMigrated):
         return DeliveryError("chat migrated", permanent=True, chat_gone=True)
@@ -189,6 +204,15 @@ class TelegramDirectory:
             return None
         other_bots = sum(1 for admin in admins if admin.user.is_bot and admin.user.id != self._bot.id)
         return max(0, members - 1 - other_bots)
+
+    async def admin_chats(self, chat_ref: str) -> list[str]:
+        """The group's human admins' private chats (a user's is their id): the bot can write to those who
+        opened it, the others refuse, which the core expects."""
+        try:
+            admins = await self._bot.get_chat_administrators(chat_id=int(chat_ref))
+        except TelegramError:
+            return []
+        return [str(admin.user.id) for admin in admins if not admin.user.is_bot]
 
     async def only_admins_read(self, moderators_chat_ref: str, community_chat_ref: str) -> bool | None:
         """Whether everyone in the moderators' chat is an admin of the community. Telegram lists a group's

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot import delays, ranking, render, stats
-from bot.delivery import inactive
-from bot.delivery.context import Chat, CommunityChat, DeliveryContext, DiscussionChat, NotYet
+from bot.delivery import inactive, rights
+from bot.delivery.context import Chat, CommunityChat, DeliveryContext, DiscussionChat, MissingRight, NotYet
 from bot.delivery.registry import delivers
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import VISIBLE_STATUSES, Community, ReplyStatus, Secret, SecretStatus
@@ -98,6 +98,7 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
         return
     if not await _enough_readers(ctx, community):
         raise NotYet(now + READERS_RECHECK)  # the card waits until the community is big enough again
+    first, written = secret, secret.created_at
     found = None
     async with ctx.db.unit_of_work() as uow:
         mine = await uow.secrets.claim_sending(secret_id, now, now + SENDING_LEASE)
@@ -121,14 +122,23 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
     chat, target, message = found
     ctx.cards_sending.add(secret_id)
     try:
-        ref = await ctx.send(chat, target, message)
-    except BaseException:
-        async with ctx.db.unit_of_work() as uow:
-            await uow.secrets.claim_sending(secret_id, ctx.clock.now(), None)
-            await uow.commit()
-        raise
-    finally:
-        ctx.cards_sending.discard(secret_id)
+        try:
+            ref = await ctx.send(chat, target, message)
+        except BaseException:
+            async with ctx.db.unit_of_work() as uow:
+                await uow.secrets.claim_sending(secret_id, ctx.clock.now(), None)
+                await uow.commit()
+            raise
+        finally:
+            ctx.cards_sending.discard(secret_id)
+    except MissingRight:
+        # the bot is still in the community but may not post this (a right taken away): the card waits
+        await rights.tell_admins(ctx, community)
+        later = rights.wait_for(written, ctx.clock.now())
+        if later is not None:
+            raise later from None
+        await inactive.give_up_card(ctx, first, community, key="notice.not_published_right")
+        return
     ctx.edited(target, ref)
     async with ctx.db.unit_of_work() as uow:
         await uow.secrets.set_card_ref(secret_id, ref, ctx.clock.now())
@@ -205,7 +215,15 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     chat, target = replies_target(community, secret, copy)
     target = replace(target, once=f"reply:{reply.id}")
     message = render.reply_message(community.settings.locale, reply)
-    ref = await ctx.send(chat, target, message)
+    try:
+        ref = await ctx.send(chat, target, message)
+    except MissingRight:
+        await rights.tell_admins(ctx, community)
+        later = rights.wait_for(reply.created_at, ctx.clock.now())
+        if later is not None:
+            raise later from None
+        log.warning("a reply was given up after %s days without being posted", rights.KEPT.days)
+        return
     async with ctx.db.unit_of_work() as uow:
         await uow.replies.set_message_ref(due.reply_id, ref)
         # the card's reply count and the secret's rank move when the reply is out, not when it was written

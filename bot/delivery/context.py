@@ -52,6 +52,15 @@ class NotYet(Exception):
         self.when = when
 
 
+class MissingRight(DeliveryError):
+    """The platform says the bot lacks a right in the community's ``chat`` (it is still in it): retried like
+    any refusal where it isn't caught; cards and replies wait for it (``bot.delivery.rights``)."""
+
+    def __init__(self, chat: CommunityChat, error: DeliveryError) -> None:
+        super().__init__(str(error), retry_after=error.retry_after, missing_right=True)
+        self.chat = chat
+
+
 class ChatGone(Exception):
     """The platform says the bot can't write to ``chat`` any more."""
 
@@ -85,6 +94,7 @@ class DeliveryContext:
         self.moderators_checks: dict[int, tuple[str, datetime, bool | None]] = {}
         self.moderators_warned: dict[int, datetime] = {}
         self.reader_counts: dict[int, tuple[datetime, int]] = {}  # per community: when counted, how many
+        self.rights_told: dict[int, datetime] = {}  # per community: when its admins were told of a right
 
     def _messenger(self, platform: str) -> Messenger:
         messenger = self._messengers.get(platform)
@@ -101,6 +111,8 @@ class DeliveryContext:
         except DeliveryError as error:
             if error.chat_gone:
                 raise ChatGone(chat, error) from error
+            if error.missing_right and isinstance(chat, CommunityChat):
+                raise MissingRight(chat, error) from error
             raise
 
     async def edit(self, chat: Chat, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:

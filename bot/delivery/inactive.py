@@ -36,19 +36,22 @@ def wait_for(community: Community, since: datetime, now: datetime) -> NotYet | N
     return NotYet(now + min(max(age / 20, FIRST_RECHECK), LAST_RECHECK))
 
 
-async def give_up_card(ctx: DeliveryContext, secret: Secret, community: Community) -> None:
-    """The community stayed away past ``KEPT``: the author is told, then the secret is erased."""
+async def give_up_card(
+    ctx: DeliveryContext, secret: Secret, community: Community, key: str = "notice.not_published"
+) -> None:
+    """The community stayed away (or kept refusing the card, ``key`` says which) past ``KEPT``: the author
+    is told, then the secret is erased."""
     sealed = await _address(ctx, secret.id)
     context = return_context(community.platform, secret.author_salt)
     address = ctx.sealer.open(sealed, context) if sealed else None
     if address is not None:
         locale = resolve_locale(None, secret.author_locale)
-        text = RichText.plain(t_in(locale, "notice.not_published", community=community.title, days=KEPT.days))
+        text = RichText.plain(t_in(locale, key, community=community.title, days=KEPT.days))
         await ctx.send(MemberChat(), ChatTarget(community.platform, address), OutgoingMessage(text))
     async with ctx.db.unit_of_work() as uow:
         await uow.secrets.erase(secret.id)
         await uow.commit()
-    log.warning("a card was given up after its community stayed away %s days; its author was told", KEPT.days)
+    log.warning("a card was given up after %s days without being posted; its author was told", KEPT.days)
 
 
 async def _address(ctx: DeliveryContext, secret_id: int) -> bytes | None:

@@ -281,6 +281,8 @@ class Chat:
     topics: dict[int, str] = field(default_factory=dict)  # forum topic id -> name
     closed_topics: set[int] = field(default_factory=set)
     linked_chat_id: int | None = None  # a channel's discussion group, or the group's channel
+    # what a restricted bot (bot_status "restricted") may still send: "messages", "photos", "documents"
+    bot_may_send: set[str] = field(default_factory=set)
     next_message_id: int = 1
     sent_times: list[float] = field(default_factory=list)
     chat_instance: str = ""
@@ -515,6 +517,7 @@ class TelegramEmulator:
         self._session: aiohttp.ClientSession | None = None
         self._closing = False
         self._retry_task: asyncio.Task[None] | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()  # webhook POSTs in flight
         self.webhook_retry_interval = 0.1
         self.port = 0
 
@@ -539,6 +542,10 @@ class TelegramEmulator:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._retry_task
             self._retry_task = None
+        for task in list(self._deliveries):
+            task.cancel()
+        if self._deliveries:
+            await asyncio.wait(list(self._deliveries))
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -717,7 +724,7 @@ class TelegramEmulator:
         created.extra["forum_topic_created"] = {"name": name, "icon_color": 7322096}
         created.thread_id = topic = created.message_id
         chat.topics[topic] = name
-        if chat.bot_status in ("member", "administrator"):
+        if chat.bot_status in ("member", "administrator", "restricted"):
             await self._emit("message", self._message_json(created))
         return topic
 
@@ -771,6 +778,32 @@ class TelegramEmulator:
         return await self._emit(
             "my_chat_member", self._member_change(chat, by_user, self.bot, old, chat.bot_status)
         )
+
+    async def restrict_bot(
+        self, chat_id: int, by_user: int, *, messages: bool = False, photos: bool = False
+    ) -> JSON:
+        """An admin takes rights from the bot in a group (it stays in it): ``my_chat_member`` to
+        ``restricted`` (``is_member`` true). Sending what it may no longer send then fails as Telegram
+        fails it: ``400 Bad Request: not enough rights to send text messages to the chat`` (or photos).
+        ``messages=True, photos=True`` gives every right back (a plain member again)."""
+        chat = self._group(chat_id)
+        if chat.type == "channel":
+            raise EmulatorError("channel admins demote the bot (set_bot_admin), they don't restrict it")
+        old = chat.bot_status
+        if messages and photos:
+            chat.bot_status, chat.bot_may_send = "member", set()
+        else:
+            chat.bot_status = "restricted"
+            chat.bot_may_send = {"messages"} if messages else set()
+            if photos:
+                chat.bot_may_send.add("photos")
+        return await self._emit(
+            "my_chat_member", self._member_change(chat, by_user, self.bot, old, chat.bot_status)
+        )
+
+    def _may_send(self, chat: Chat, what: str, error: str) -> None:
+        if chat.type != "private" and chat.bot_status == "restricted" and what not in chat.bot_may_send:
+            raise bad_request(f"not enough rights to send {error} to the chat")
 
     async def set_bot_admin(self, chat_id: int, by_user: int, admin: bool = True) -> JSON:
         chat = self._group(chat_id)
@@ -880,7 +913,7 @@ class TelegramEmulator:
         message.thread_id = topic if reply_to is None else self._thread_of(chat, reply_to)
         body = self._message_json(message)
         delivered = chat.type == "private" or (
-            chat.bot_status in ("member", "administrator") and self._bot_sees(chat, message)
+            chat.bot_status in ("member", "administrator", "restricted") and self._bot_sees(chat, message)
         )
         if delivered:
             await self._emit("message", body)
@@ -1125,7 +1158,11 @@ class TelegramEmulator:
         self._wake_poll("update")
         self._changed.set()
         if self._webhook is not None:
-            await self.deliver_pending()
+            # Telegram POSTs to the webhook on its own time: an update emitted while the bot handles
+            # another (its own message in a group, say) must not wait for that handling's answer
+            task = asyncio.get_running_loop().create_task(self.deliver_pending())
+            self._deliveries.add(task)
+            task.add_done_callback(self._deliveries.discard)
         return update
 
     def _schedule_retry(self) -> None:
@@ -1192,7 +1229,7 @@ class TelegramEmulator:
         message = self._store(chat, self._ensure_user(by_user).to_api(), None, [], None)
         message.extra.update(fields)
         body = self._message_json(message)
-        if chat.bot_status in ("member", "administrator"):
+        if chat.bot_status in ("member", "administrator", "restricted"):
             await self._emit("message", body)
         return body
 
@@ -1243,6 +1280,31 @@ class TelegramEmulator:
                 data.update(can_post_messages=True, can_edit_messages=True)
         elif status == "kicked":
             data["until_date"] = 0
+        elif status == "restricted":
+            may = chat.bot_may_send if user.id == self.bot_id else set()
+            data.update(
+                is_member=True,
+                can_send_messages="messages" in may,
+                can_send_photos="photos" in may,
+                can_send_documents="documents" in may,
+                **dict.fromkeys(
+                    (
+                        "can_send_audios",
+                        "can_send_videos",
+                        "can_send_video_notes",
+                        "can_send_voice_notes",
+                        "can_send_polls",
+                        "can_send_other_messages",
+                        "can_add_web_page_previews",
+                        "can_change_info",
+                        "can_invite_users",
+                        "can_pin_messages",
+                        "can_manage_topics",
+                    ),
+                    False,
+                ),
+                until_date=0,
+            )
         return data
 
     def _store(
@@ -1694,6 +1756,7 @@ class TelegramEmulator:
 
     async def _api_sendmessage(self, params: _Params) -> JSON:
         chat = self._chat_for(params)
+        self._may_send(chat, "messages", "text messages")
         source = params.text("text")
         text, entities, parse_mode = self._parse_message_text(params)
         keyboard, _ = self._parse_markup(params)
@@ -1748,7 +1811,7 @@ class TelegramEmulator:
         )
         self._forwards[(chat.id, post.message_id)] = (group.id, copy_.message_id)
         body = self._message_json(copy_)
-        if group.bot_status in ("member", "administrator") and self._bot_sees(group, copy_):
+        if group.bot_status in ("member", "administrator", "restricted") and self._bot_sees(group, copy_):
             await self._emit("message", body)
         else:
             self.dropped_updates.append({"message": body})
@@ -1796,6 +1859,7 @@ class TelegramEmulator:
 
     async def _api_senddocument(self, params: _Params) -> JSON:
         chat = self._chat_for(params)
+        self._may_send(chat, "documents", "documents")
         upload = self._upload(params, "document")
         caption, entities = self._parse_caption(params)
         keyboard, _ = self._parse_markup(params)
@@ -1855,6 +1919,7 @@ class TelegramEmulator:
 
     async def _api_sendphoto(self, params: _Params) -> JSON:
         chat = self._chat_for(params)
+        self._may_send(chat, "photos", "photos")
         data = self._photo_upload(params, params.raw.get("photo"), "photo")
         caption, entities, parse_mode = self._caption(params)
         keyboard, _ = self._parse_markup(params)
@@ -2047,7 +2112,7 @@ class TelegramEmulator:
         humans = sum(
             1 for s in chat.members.values() if s in ("creator", "administrator", "member", "restricted")
         )
-        return humans + (1 if chat.bot_status in ("member", "administrator") else 0)
+        return humans + (1 if chat.bot_status in ("member", "administrator", "restricted") else 0)
 
     async def _api_getchat(self, params: _Params) -> JSON:
         chat = self._chat_for(params, sending=False)

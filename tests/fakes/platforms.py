@@ -41,6 +41,9 @@ class FakeDirectory:
 
     unchecked_readers: set[str] = field(default_factory=set)  # moderators' chats the platform can't check now
 
+    async def admin_chats(self, chat_ref: str) -> list[str]:
+        return sorted(self.admins.get(chat_ref, set()))  # a user's private chat is their id, here
+
     async def only_admins_read(self, moderators_chat_ref: str, community_chat_ref: str) -> bool | None:
         if moderators_chat_ref in self.unchecked_readers:
             return None

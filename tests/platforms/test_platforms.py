@@ -51,6 +51,9 @@ class Roster:
     async def reader_count(self, chat_ref: str) -> int | None:
         return 10
 
+    async def admin_chats(self, chat_ref: str) -> list[str]:
+        return []
+
     async def only_admins_read(self, moderators_chat_ref: str, community_chat_ref: str) -> bool | None:
         return True
 

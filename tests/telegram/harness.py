@@ -155,6 +155,7 @@ async def running_telegram(
     ready: str = "getUpdates",
     languages: dict[str, str] | None = None,
     clock: FixedClock | None = None,
+    startup_within: float = STARTUP_SECONDS,
 ) -> AsyncIterator[Telegram]:
     """The adapter running in this process; ``ready`` is the request that shows it is listening; ``clock``
     replaces the system's for the core (digest times, notice windows), moved by the test."""
@@ -167,7 +168,7 @@ async def running_telegram(
         try:
             # the start (migrations on a new database, the library's start) takes seconds when several
             # suites share the machine's cores: waited for generously, it isn't what these tests measure
-            await tg.wait_for_request(ready, within=STARTUP_SECONDS)
+            await tg.wait_for_request(ready, within=startup_within)
             yield Telegram(tg, tmp_path)
         finally:
             stop.set()
