@@ -160,6 +160,8 @@ class Discord:
         assert (await opened.response())["type"] == 9
         submitted = await self.dc.user_submits_modal(uid(name), opened, {TEXT_ID: text})
         await submitted.response()
+        # an answer later than the acknowledgement's budget comes as an edit of a deferred one
+        await self.dc.wait_until(lambda: bool(submitted.original().content), within=8)
         return submitted
 
     async def post(self, name: str, text: str) -> Message:

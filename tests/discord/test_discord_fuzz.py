@@ -5,8 +5,10 @@ runs ten thousand."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,34 @@ def said_by_bot(d: Discord) -> list[str]:
     ]
 
 
+class ProcessLog(logging.Handler):
+    """What the process's own log shows: the records reaching the root logger's handlers. (pytest's caplog
+    also hooks every logger that doesn't propagate, so it sees discord.py's records before they are
+    rewritten: not what a log file of the process holds.)"""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(logging.Formatter("%(name)s %(message)s").format(record))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@contextlib.contextmanager
+def process_log() -> Iterator[ProcessLog]:
+    handler = ProcessLog()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+
+
 def leaks(log: str, texts: list[str]) -> list[str]:
     """What of the members' ids, names and writing the log holds."""
     found = [
@@ -53,7 +83,8 @@ async def test_three_hundred_junk_events_cause_no_internal_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with DiscordEmulator() as dc:
+    async with DiscordEmulator() as dc, contextlib.AsyncExitStack() as stack:
+        log = stack.enter_context(process_log())
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
             # discord.py's loggers at their most talkative: they may say nothing of an event's content
@@ -73,7 +104,7 @@ async def test_three_hundred_junk_events_cause_no_internal_error(
     assert not errors, errors[:5]
     assert not outcome.unanswered, outcome.unanswered[:10]
     assert not [s for s in said if any(w in s for w in WENT_WRONG)]
-    assert not leaks(caplog.text, outcome.texts)
+    assert not leaks(log.text, outcome.texts)
 
 
 async def test_an_event_discord_py_cant_read_is_skipped_and_named_nowhere(
@@ -83,7 +114,8 @@ async def test_an_event_discord_py_cant_read_is_skipped_and_named_nowhere(
     the read loop, and the bot heard nothing more, silently."""
     caplog.set_level(logging.DEBUG)
     user_id, username, display = USERS["carol"]
-    async with DiscordEmulator() as dc:
+    async with DiscordEmulator() as dc, contextlib.AsyncExitStack() as stack:
+        log = stack.enter_context(process_log())
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
             monkeypatch.setattr(logging.getLogger("discord"), "level", logging.DEBUG)
@@ -105,4 +137,4 @@ async def test_an_event_discord_py_cant_read_is_skipped_and_named_nowhere(
             await pressed.response()
     skipped = [r.getMessage() for r in caplog.records if "can't read was skipped" in r.getMessage()]
     assert len(skipped) == 1 and skipped[0].startswith("discord: a MESSAGE_CREATE event")
-    assert not leaks(caplog.text, ["Carol's words"])
+    assert not leaks(log.text, ["Carol's words"])
