@@ -161,7 +161,7 @@ class Discord:
         submitted = await self.dc.user_submits_modal(uid(name), opened, {TEXT_ID: text})
         await submitted.response()
         # an answer later than the acknowledgement's budget comes as an edit of a deferred one
-        await self.dc.wait_until(lambda: bool(submitted.original().content), within=8)
+        await self.dc.wait_until(lambda: _shown(submitted.original()), within=8)
         return submitted
 
     async def post(self, name: str, text: str) -> Message:
@@ -179,6 +179,11 @@ class Discord:
             database = self.database
             await self.dc.wait_until(lambda: card_recorded(database, text), within=8)
         return self.cards()[-1]
+
+
+def _shown(message: Message) -> bool:
+    """Whether a message shows anything yet (a deferred answer shows nothing until it is edited)."""
+    return bool(message.content or message.embeds or message.components)
 
 
 @asynccontextmanager
