@@ -9,6 +9,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -36,6 +37,7 @@ SECRET_MAX = 1500
 # Discord forgets an interaction not acknowledged within 3 s of the click. An answer the core gives within
 # this budget is the acknowledgement itself; past it the interaction is deferred, and answered after.
 ACK_BUDGET = 1.0
+SEND_RETRY_PAUSES = (0.2, 0.6)  # seconds before a DM's answer is sent again after a connection failure
 MODAL_TEXT_ID = "murmure:text"
 FORM_PREFIX = "form:"  # a form's custom id: this, then the deep link it was opened for (or NEW_SECRET_FORM)
 NEW_SECRET_FORM = "secret"  # noqa: S105 - a kind of form, not a password
@@ -391,9 +393,26 @@ class MurmureClient(discord.Client):
             responses = await self.murmure.text(actor, text)
         for response in responses:
             if isinstance(response, Say | EditPressed):
-                await message.channel.send(**send_kwargs(response.message))
+                await _send_retried(message.channel, send_kwargs(response.message))
             elif isinstance(response, Alert):
-                await message.channel.send(response.text, allowed_mentions=discord.AllowedMentions.none())
+                await _send_retried(
+                    message.channel,
+                    {"content": response.text, "allowed_mentions": discord.AllowedMentions.none()},
+                )
+
+
+async def _send_retried(channel: discord.abc.Messageable, kwargs: dict[str, Any]) -> None:
+    """An answer in a member's DM, tried again when the connection failed for a moment (discord.py retries
+    only some network errors: a connection the server closed as it was reused fails at once)."""
+    for pause in (*SEND_RETRY_PAUSES, None):
+        try:
+            await channel.send(**kwargs)
+            return
+        except (aiohttp.ClientConnectionError, discord.DiscordServerError) as error:
+            if pause is None:
+                log.warning("discord: an answer in a DM could not be sent: %s", where(error))
+                return
+            await asyncio.sleep(pause)
 
 
 def _is_image(attachment: discord.Attachment) -> bool:
