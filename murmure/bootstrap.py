@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +17,9 @@ from bot.clock import SystemClock
 from bot.commands import Feature
 from bot.dispatch import Dispatcher
 from bot.moderation.pipeline import default_filter
-from bot.ports import Clock, Directory, Messenger
+from bot.moderation.verdict import FilterResult
+from bot.moderation.words import WordList
+from bot.ports import Clock, Directory, Messenger, TextChecker
 from bot.service import Murmure
 from murmure.config import Config, number
 from murmure.errors import DatabaseUnreachable
@@ -25,12 +28,42 @@ from storage.database import SqlDatabase
 from storage.migrate import upgrade
 
 
+class PreparedFilter:
+    """The moderation filter, built apart from the start: its word lists and learned scorers take most of
+    a second to load, which a process that is ready at once doesn't make anyone wait for. ``prepare()``
+    builds it in a worker thread (called once the process is up); the first text checked before it is
+    ready waits for it."""
+
+    def __init__(self, build: Callable[[], TextChecker]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._filter: TextChecker | None = None
+
+    def prepare(self) -> None:
+        threading.Thread(target=self._built, name="murmure-filter", daemon=True).start()
+
+    def _built(self) -> TextChecker:
+        with self._lock:
+            if self._filter is None:
+                self._filter = self._build()
+            return self._filter
+
+    def check(self, text: str, lang: str | None = None, *, words: WordList | None = None) -> FilterResult:
+        return self._built().check(text, lang, words=words)
+
+
 @dataclass
 class App:
     service: Murmure
     dispatcher: Dispatcher
     database: SqlDatabase
     notes: list[str]
+    text_filter: PreparedFilter | None = None
+
+    def ready(self) -> None:
+        """The process is up: the moderation filter is built meanwhile, in a worker thread."""
+        if self.text_filter is not None:
+            self.text_filter.prepare()
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -86,19 +119,20 @@ async def build_app(
     clock = clock or SystemClock()
     previous = load_previous_sealing_key(config, clock.now())
     sealer = Sealer(sealing, *previous, clock.now) if previous else Sealer(sealing)
+    text_filter = PreparedFilter(default_filter)
     service = Murmure(
         database,
         directories,
         Anonymizer(pepper),
         sealer,
         clock,
-        default_filter(),
+        text_filter,
         config.community,
         features=features,
         charts=MatplotlibCharts(),
     )
     dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals, directories)
-    return App(service, dispatcher, database, notes)
+    return App(service, dispatcher, database, notes, text_filter)
 
 
 async def upgrade_or_explain(database: SqlDatabase) -> None:

@@ -7,8 +7,8 @@ import asyncio
 import secrets
 import sys
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -102,15 +102,26 @@ def _check_text(args: argparse.Namespace) -> int:
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # only for --version: a tenth of a start
+
     try:
         return version("murmure")
     except PackageNotFoundError:  # run from a source tree that was never installed
         return "(not installed)"
 
 
+class _VersionAction(argparse.Action):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        print(f"murmure {_version()}")
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="murmure", description="Anonymous secrets for Telegram and Discord.")
-    root.add_argument("--version", action="version", version=f"murmure {_version()}")
+    root.add_argument("--version", action=_VersionAction, help="show the version and exit")
     commands = root.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the configured messengers (the console when none is)")
     run.add_argument("--config", help="path to config.toml (default: ./config.toml if present)")

@@ -62,6 +62,7 @@ async def start_console(
     await app.service.sweep()
     session = ConsoleSession(world, app.service, app.dispatcher, clock)
     await app.dispatcher.drain()
+    app.ready()
     return app, session
 
 

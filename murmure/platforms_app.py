@@ -56,6 +56,7 @@ async def run_platforms(
             with _naming(name):
                 await connection.start(app.service)
         log.warning("murmure is running on %s", ", ".join(connections))
+        app.ready()
         jobs = scheduled_jobs(config, app)
         if jobs is not None:
             jobs.start()
