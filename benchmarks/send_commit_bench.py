@@ -50,9 +50,9 @@ class _Secrets:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    async def set_card_ref(self, secret_id: int, ref: str, *args: Any) -> Any:
+    async def card_out(self, secret_id: int, ref: str, *args: Any) -> Any:
         self._refs.append(ref)
-        return await self._inner.set_card_ref(secret_id, ref, *args)
+        return await self._inner.card_out(secret_id, ref, *args)
 
 
 class _Uow:
@@ -87,6 +87,9 @@ class Timed(SqlDatabase):
 
     def unit_of_work(self) -> Any:
         return _Uow(super().unit_of_work(), self.committed)
+
+    def recording(self) -> Any:  # where a card's reference is written, right after the send
+        return _Uow(super().recording(), self.committed)
 
 
 async def run(url: str, cards: int, groups: int, reset: bool, quiet: bool) -> None:
@@ -139,7 +142,7 @@ async def main() -> None:
     )
     parser.add_argument("--cards", type=int, default=200)
     parser.add_argument("--groups", type=int, default=20)
-    parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")  # emptied
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     print("send-to-commit window of a card (from the platform's answer to the commit recording it)")

@@ -31,9 +31,11 @@ from bot.delivery.context import (
     DiscussionChat,
     ModeratorsChat,
     NotYet,
+    delivering,
 )
 from bot.delivery.lanes import Lanes
 from bot.delivery.moderators import NO_MODERATION_CHAT_RETRY
+from bot.leases import BEAT_EVERY
 from bot.logsafe import where
 from bot.ports import (
     Clock,
@@ -59,6 +61,7 @@ STOP_GRACE_SECONDS = 10.0  # on stop, deliveries in progress may finish within t
 MAX_ATTEMPTS = 30  # then an entry is failed for good (about four hours of back-off)
 MAX_BACKOFF = timedelta(minutes=10)
 CONTENTION_RETRY = timedelta(milliseconds=50)
+WINDOWS_EVERY = timedelta(seconds=2)  # how often the send-to-commit windows are logged (INFO), if any
 UNITS_AT_ONCE = 4  # the deliveries' units of work open at once (the network waits are not counted)
 
 _IN_UNIT: ContextVar[bool] = ContextVar("delivery_in_unit", default=False)
@@ -75,6 +78,10 @@ class _Gate:
 
     def unit_of_work(self) -> UnitOfWork:
         return cast(UnitOfWork, _GatedUnit(self._database.unit_of_work(), self._slots))
+
+    def recording(self) -> UnitOfWork:
+        # not gated: the commit right after a send queues behind nothing (it closes the send-to-commit window)
+        return self._database.recording()
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
         self._database.on_outbox_written(listener)
@@ -158,6 +165,8 @@ class Dispatcher:
     async def run_forever(self, stop: asyncio.Event, poll_seconds: float = POLL_SECONDS) -> None:
         self._stopping = False
         renewed = self._clock.now()
+        await self._beat()  # alive before the first claim: what a killed process held is taken over
+        beating = asyncio.create_task(self._beat_forever(stop))
         try:
             while not stop.is_set():
                 self._wake.clear()
@@ -172,7 +181,45 @@ class Dispatcher:
                     idle = poll_seconds
                 await self._sleep(stop, idle)
         finally:
+            beating.cancel()
+            await asyncio.gather(beating, return_exceptions=True)
             await self._wind_down()
+
+    async def _beat(self) -> None:
+        """This process is alive: its claims stay its own; once it stops beating (a kill), others (or its
+        restart) take them over within ``OWNER_TIMEOUT``, not after a whole lease."""
+        try:
+            # on the recording connections: kept open and warm for the commit that follows each send
+            async with self._db.recording() as uow:
+                await uow.outbox.beat(self._clock.now())
+                await uow.commit()
+        except Exception as error:
+            log.warning("heartbeat not written: %s", where(error))
+
+    async def _beat_forever(self, stop: asyncio.Event) -> None:
+        reported = self._clock.now()
+        while not stop.is_set():
+            await asyncio.sleep(BEAT_EVERY.total_seconds())
+            await self._beat()
+            if self._clock.now() - reported >= WINDOWS_EVERY:
+                reported = self._clock.now()
+                self._report_windows()
+
+    def _report_windows(self) -> None:
+        """The send-to-commit windows since the last report: a kill inside one sends the message again on a
+        platform without idempotency (Telegram)."""
+        windows = sorted(self._context.windows)
+        self._context.windows.clear()
+        if not windows:
+            return
+
+        def at(share: float) -> float:
+            return windows[min(len(windows) - 1, round(share * (len(windows) - 1)))] * 1000
+
+        log.info(
+            "send-to-commit windows: %d sends, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d over 50 ms",
+            len(windows), at(0.5), at(0.99), windows[-1] * 1000, sum(1 for w in windows if w > 0.05),
+        )  # fmt: skip
 
     async def _claim(self, limit: int) -> Sequence[OutboxEntry]:
         now = self._clock.now()
@@ -284,6 +331,7 @@ class Dispatcher:
     async def _handle(self, entry: OutboxEntry) -> None:
         kind = type(entry.message).__name__
         delivery = delivery_of(entry.message)
+        delivered = delivering.set(entry.id)  # a send that delivers it removes it as it records the send
         try:
             if delivery is None:
                 raise DeliveryError(f"no delivery for {kind}", permanent=True)
@@ -314,6 +362,8 @@ class Dispatcher:
             log.error("outbox entry %s (%s) failed: %s", entry.id, kind, where(error))
             await self._failed(entry, DeliveryError(type(error).__name__))
             return
+        finally:
+            delivering.reset(delivered)
         self._done(entry.id)
 
     def _done(self, entry_id: int) -> None:

@@ -75,6 +75,10 @@ class OutboxRepository(Protocol):
         """When the earliest pending entry that no one holds becomes claimable, if any."""
         ...
 
+    async def beat(self, now: datetime) -> None:
+        """This process instance is alive at ``now``: the claims it holds stay its own (bot/leases.py)."""
+        ...
+
 
 class UnitOfWork(Protocol):
     communities: CommunityRepository
@@ -105,6 +109,11 @@ class UnitOfWork(Protocol):
 
 class Database(Protocol):
     def unit_of_work(self) -> UnitOfWork: ...
+    def recording(self) -> UnitOfWork:
+        """A unit of work on connections kept for recording what a platform just did (a card's reference
+        once it is out): it never queues behind the other use cases for a connection."""
+        ...
+
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each commit that added to the outbox (in this process)."""
         ...

@@ -243,6 +243,11 @@ class SecretRepository(Protocol):
         """The card is out: its reference, and when it went out (feeds are ordered by that)."""
         ...
 
+    async def card_out(self, secret_id: int, card_ref: str, at: datetime) -> bool:
+        """The card is out, in one statement (it closes the send-to-commit window): its reference, when, and
+        a secret still queued becomes published; True if it was queued."""
+        ...
+
     async def claim_sending(self, secret_id: int, now: datetime, until: datetime | None) -> bool:
         """Take (``until``) or give back (None) the right to send a card that has none yet; False when
         another dispatcher holds it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -59,11 +60,15 @@ from storage.repositories import (
 )
 from storage.repositories.communities import CommunityCache
 from storage.repositories.outbox import OUTBOX_WRITTEN
+from storage.repositories.owners import INSTANCE
 
 # Connections kept open, and opened on top in a burst: 50 use cases at once (members' events and the
 # dispatcher's deliveries) each get one without queueing for the default 5 + 10.
 POOL_SIZE = 10
 POOL_OVERFLOW = 40
+# Connections of their own for recording what a platform just did (a card's reference once it is out): the
+# commit that closes the send-to-commit window never queues for the pool behind the deliveries and members.
+RECORDING_POOL = 2
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -86,7 +91,9 @@ def _private_file(database: str) -> None:
     os.chmod(path, 0o600)
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(
+    url: str, pool_size: int = POOL_SIZE, overflow: int = POOL_OVERFLOW, pre_ping: bool = True
+) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -95,10 +102,23 @@ def create_engine(url: str) -> AsyncEngine:
             _private_file(database)
             # a file: run on the loop's thread, writers taking turns (storage/sqlite_inline.py)
             inline = {"async_creator": sqlite_inline.connector(database)}
-        engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, **inline)
+        engine = create_async_engine(url, pool_size=pool_size, max_overflow=overflow, **inline)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    return create_async_engine(url, pool_pre_ping=pre_ping, pool_size=pool_size, max_overflow=overflow)
+
+
+def _recording_engine(engine: AsyncEngine) -> AsyncEngine | None:
+    """A second engine on the same database, for recordings; None where a second engine would not see the
+    same data (SQLite in memory)."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and (
+        not url.database or url.database == ":memory:" or url.database.startswith("file:")
+    ):
+        return None
+    # no ping before each use (a round trip inside the window): a connection found dead fails the recording,
+    # which is tried again at once on a fresh one
+    return create_engine(url.render_as_string(hide_password=False), RECORDING_POOL, 0, pre_ping=False)
 
 
 # SQLite: another connection holds the write lock, or wrote since this transaction read (which waiting can't
@@ -209,7 +229,16 @@ class SqlDatabase:
         self.engine = engine
         # the configuration's community settings: what applies where a community chose nothing
         self.defaults = defaults or CommunitySettings()
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # this process instance, named in the claims it holds (bot/leases.py); drawn at random at each start
+        self.instance = secrets.token_hex(8)
+        info = {INSTANCE: self.instance}
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False, info=info)
+        self._recording_engine = _recording_engine(engine)
+        self._recording_sessions = (
+            async_sessionmaker(self._recording_engine, expire_on_commit=False, info=info)
+            if self._recording_engine is not None
+            else self._sessions
+        )
         self.outbox_wakeup = OutboxWakeup(engine)
         self.community_cache = CommunityCache()
 
@@ -219,6 +248,11 @@ class SqlDatabase:
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self.outbox_wakeup, self.defaults, self.community_cache)
+
+    def recording(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(
+            self._recording_sessions, self.outbox_wakeup, self.defaults, self.community_cache
+        )
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
         self.outbox_wakeup.add(listener)
@@ -230,4 +264,6 @@ class SqlDatabase:
 
     async def dispose(self) -> None:
         await self.outbox_wakeup.close()
+        if self._recording_engine is not None:
+            await self._recording_engine.dispose()
         await self.engine.dispose()

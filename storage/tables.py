@@ -168,6 +168,7 @@ class SecretRow(Base):
     collection: Mapped[str | None] = mapped_column(String(32))
     points: Mapped[float] = mapped_column(Float, default=0.0)
     sending_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a dispatcher is sending its card
+    sending_by: Mapped[str | None] = mapped_column(String(32))  # the process instance sending it
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the card went out
 
 
@@ -381,6 +382,7 @@ class OutboxRow(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(32))  # the process instance holding the claim
 
 
 class SubscriptionRow(Base):
@@ -445,3 +447,13 @@ class CommunityStatRow(Base):
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO local date
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class InstanceRow(Base):
+    """A running dispatcher, by a random id drawn at its start, and when it last said it was alive: the
+    claims it holds are free once it stops beating (killed), not only when their lease ends."""
+
+    __tablename__ = "instances"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(UtcDateTime)

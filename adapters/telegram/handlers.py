@@ -370,8 +370,10 @@ class TelegramHandlers:
                     then.append(self._send_private(query.from_user.id, response.message, context))
             answered = True
             # Answered before anything goes out: edits and sends wait behind Telegram's rate limits (20 a
-            # minute in a group), and a press left spinning for ~15 s can no longer be answered.
-            await self._answer(query, alert)
+            # minute in a group), and a press left spinning for ~15 s can no longer be answered. What the
+            # press did goes out even if the answer didn't (a preview turned into "Sent!" is how its author
+            # learns the secret was accepted).
+            await self._answer(query, alert, quiet=True)
         finally:
             if not answered:
                 await self._answer(query, None)  # every callback query is answered, even after a failure
@@ -380,22 +382,26 @@ class TelegramHandlers:
             context.application.create_task(self._in_order(chat_id, then), update=update)
 
     @staticmethod
-    async def _answer(query: CallbackQuery, alert: str | None) -> None:
+    async def _answer(query: CallbackQuery, alert: str | None, *, quiet: bool = False) -> None:
         """Retried while Telegram fails for a moment; a try that reached Telegram though its reply was lost
-        makes the next one "already answered", which is done."""
-        tried = False
+        makes the next one "already answered", which is done. A press handled too late to be answered (it
+        waited through a restart or an outage: "query is too old") is done too. ``quiet``: a failure to
+        answer is logged, not raised, so that what the press did still goes out."""
 
         async def answer() -> None:
-            nonlocal tried
             try:
                 await query.answer(alert)
             except BadRequest as error:
-                if not (tried and "query is too old" in error.message.lower()):
+                if "query is too old" not in error.message.lower():
                     raise
-            finally:
-                tried = True
+                log.info("a button press was handled too late to be answered (query too old)")
 
-        await retried(answer)
+        try:
+            await retried(answer)
+        except TelegramError as error:
+            if not quiet:
+                raise
+            log.warning("a button press could not be answered: %s", where(error))
 
     async def _in_order(self, chat_id: int, steps: list[Callable[[], Awaitable[None]]]) -> None:
         lock = self._chat_order.get(chat_id)

@@ -120,10 +120,17 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
         # deleted, or its community went away, since the first look: the claim was not kept, look again
         raise NotYet(ctx.clock.now() + inactive.FIRST_RECHECK)
     chat, target, message = found
+    published: list[bool] = []
+
+    async def record(uow: UnitOfWork, ref: str) -> None:
+        # once the card is out, one statement in a transaction of its own: once committed, no kill or retry
+        # sends the card again
+        published[:] = [await uow.secrets.card_out(secret_id, ref, ctx.clock.now())]
+
     ctx.cards_sending.add(secret_id)
     try:
         try:
-            ref = await ctx.send(chat, target, message)
+            ref = await ctx.send(chat, target, message, record)
         except BaseException:
             async with ctx.db.unit_of_work() as uow:
                 await uow.secrets.claim_sending(secret_id, ctx.clock.now(), None)
@@ -140,13 +147,11 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
         await inactive.give_up_card(ctx, first, community, key="notice.not_published_right")
         return
     ctx.edited(target, ref)
-    async with ctx.db.unit_of_work() as uow:
-        await uow.secrets.set_card_ref(secret_id, ref, ctx.clock.now())
-        current = await uow.secrets.get(secret_id)
-        if current is not None and current.status is SecretStatus.QUEUED:
-            await uow.secrets.set_status(secret_id, SecretStatus.PUBLISHED)
+    if published == [True]:
+        async with ctx.db.unit_of_work() as uow:
+            # counted after the window (a kill in between loses one count, never a card)
             await stats.count(uow.stats, place or community, StatKind.PUBLISHED, ctx.clock.now())
-        await uow.commit()
+            await uow.commit()
 
 
 @delivers(CardRefresh, lane=lambda lanes, refresh: lanes.of_secret(refresh.secret_id))
@@ -215,16 +220,9 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     chat, target = replies_target(community, secret, copy)
     target = replace(target, once=f"reply:{reply.id}")
     message = render.reply_message(community.settings.locale, reply)
-    try:
-        ref = await ctx.send(chat, target, message)
-    except MissingRight:
-        await rights.tell_admins(ctx, community)
-        later = rights.wait_for(reply.created_at, ctx.clock.now())
-        if later is not None:
-            raise later from None
-        log.warning("a reply was given up after %s days without being posted", rights.KEPT.days)
-        return
-    async with ctx.db.unit_of_work() as uow:
+
+    async def record(uow: UnitOfWork, ref: str) -> None:
+        # in a transaction of its own as soon as the reply is out: once committed, no kill sends it again
         await uow.replies.set_message_ref(due.reply_id, ref)
         # the card's reply count and the secret's rank move when the reply is out, not when it was written
         await uow.secrets.add_points(secret.id, ranking.REPLY_POINTS)
@@ -241,7 +239,16 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
         ):
             # reported, deleted or hidden with its secret while it was being sent: show that too
             await outbox.add(ReplyRefresh(due.reply_id))
-        await uow.commit()
+
+    try:
+        await ctx.send(chat, target, message, record)
+    except MissingRight:
+        await rights.tell_admins(ctx, community)
+        later = rights.wait_for(reply.created_at, ctx.clock.now())
+        if later is not None:
+            raise later from None
+        log.warning("a reply was given up after %s days without being posted", rights.KEPT.days)
+        return
 
 
 @delivers(ReplyRefresh, lane=lambda lanes, refresh: lanes.of_reply(refresh.reply_id))

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.anonymity import Sealer
+from bot.logsafe import where
 from bot.messages import ChatTarget, OutgoingMessage
-from bot.ports import Clock, Database, DeliveryError, Directory, Messenger
+from bot.ports import Clock, Database, DeliveryError, Directory, Messenger, UnitOfWork
 
 NOT_MY_MESSENGER_RETRY = timedelta(seconds=2)
 MIN_EDIT_INTERVAL = timedelta(seconds=1)  # per card, unless the platform says otherwise
+# A recording the database refused (busy, a connection lost) is tried again after each of these pauses: the
+# message is out, and a recording given up makes the entry go out a second time.
+RECORD_RETRIES = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+
+# The outbox entry being delivered in this task (set by the dispatcher around each delivery): a send that
+# delivers it removes it in the transaction recording the send.
+delivering: ContextVar[int | None] = ContextVar("delivering", default=None)
+
+Record = Callable[[UnitOfWork, str], Awaitable[object]]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,6 +111,9 @@ class DeliveryContext:
         self.moderators_warned: dict[int, datetime] = {}
         self.reader_counts: dict[int, tuple[datetime, int]] = {}  # per community: when counted, how many
         self.rights_told: dict[int, datetime] = {}  # per community: when its admins were told of a right
+        # seconds from each platform's answer to the commit recording the send: the window in which a kill
+        # makes the message go out twice on a platform without idempotency; read and emptied by the dispatcher
+        self.windows: list[float] = []
 
     def _messenger(self, platform: str) -> Messenger:
         messenger = self._messengers.get(platform)
@@ -104,16 +123,51 @@ class DeliveryContext:
             raise NotYet(self.clock.now() + NOT_MY_MESSENGER_RETRY)
         return messenger
 
-    async def send(self, chat: Chat, target: ChatTarget, message: OutgoingMessage) -> str:
+    async def send(
+        self,
+        chat: Chat,
+        target: ChatTarget,
+        message: OutgoingMessage,
+        then: Record | None = None,
+        *,
+        delivers: bool = True,
+    ) -> str:
+        """Sends ``message``; once the platform has it, at once and before anything else, one small
+        transaction on the recording connections runs ``then`` (writing the message's reference) and, if
+        the send ``delivers`` the entry being handled, removes the entry. A process killed after this
+        commit never sends the message again; killed before it (the send-to-commit window, measured in
+        ``windows``), it does on a platform without idempotency."""
         messenger = self._messenger(target.platform)
         try:
-            return await messenger.send(target, message)
+            ref = await messenger.send(target, message)
         except DeliveryError as error:
             if error.chat_gone:
                 raise ChatGone(chat, error) from error
             if error.missing_right and isinstance(chat, CommunityChat):
                 raise MissingRight(chat, error) from error
             raise
+        answered = time.perf_counter()
+        entry = delivering.get() if delivers else None
+        if then is not None or entry is not None:
+            await self._record(ref, then, entry)
+            self.windows.append(time.perf_counter() - answered)
+        return ref
+
+    async def _record(self, ref: str, then: Record | None, entry: int | None) -> None:
+        for pause in (*RECORD_RETRIES, None):
+            try:
+                async with self.db.recording() as uow:
+                    if then is not None:
+                        await then(uow, ref)
+                    if entry is not None:
+                        await uow.outbox.done(entry)
+                    await uow.commit()
+                return
+            except Exception as error:
+                if pause is None:
+                    log.error("a message went out but could not be recorded: %s", where(error))
+                    raise
+                await asyncio.sleep(pause)
 
     async def edit(self, chat: Chat, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
         messenger = self._messenger(target.platform)

@@ -17,6 +17,7 @@ from bot.delivery.context import DeliveryContext, MemberChat, NotYet
 from bot.i18n import resolve_locale, t_in
 from bot.messages import ChatTarget, OutgoingMessage, RichText
 from bot.model import Community, Secret
+from bot.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,15 @@ async def give_up_card(
     if address is not None:
         locale = resolve_locale(None, secret.author_locale)
         text = RichText.plain(t_in(locale, key, community=community.title, days=KEPT.days))
-        await ctx.send(MemberChat(), ChatTarget(community.platform, address), OutgoingMessage(text))
-    async with ctx.db.unit_of_work() as uow:
-        await uow.secrets.erase(secret.id)
-        await uow.commit()
+
+        async def record(uow: UnitOfWork, _: str) -> None:
+            await uow.secrets.erase(secret.id)  # told: erased with the telling, never told twice
+
+        await ctx.send(MemberChat(), ChatTarget(community.platform, address), OutgoingMessage(text), record)
+    else:
+        async with ctx.db.unit_of_work() as uow:
+            await uow.secrets.erase(secret.id)
+            await uow.commit()
     log.warning("a card was given up after %s days without being posted; its author was told", KEPT.days)
 
 

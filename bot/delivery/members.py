@@ -13,6 +13,7 @@ from bot.i18n import resolve_locale, t_in
 from bot.messages import Button, ChatTarget, MessageLink, OutgoingMessage, RichText, Span
 from bot.model import VISIBLE_STATUSES, Token
 from bot.outbox import AuthorNotice, MemberDigest, ReplyNotice
+from bot.ports import UnitOfWork
 from bot.reply_notices import notice_context
 
 
@@ -34,7 +35,12 @@ async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
             params[name.removesuffix("_key")] = t_in(locale, params.pop(name))
         text = t_in(locale, notice.key, **params)
         target = ChatTarget(community.platform, address, once=f"notice:{secret.id}:{notice.key}")
-        await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))
+
+        async def record(uow: UnitOfWork, _: str) -> None:
+            await uow.secrets.erase_return_address(notice.secret_id)  # used: no second notice
+
+        await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)), record)
+        return
     async with ctx.db.unit_of_work() as uow:
         await uow.secrets.erase_return_address(notice.secret_id)
         await uow.commit()
@@ -61,10 +67,13 @@ async def notify_replies(ctx: DeliveryContext, notice: ReplyNotice) -> None:
     link = MessageLink(community.chat_ref, secret.card_ref) if secret.card_ref else None
     text = RichText((Span(t_in(locale, key, count=pending.count, number=secret.shown_number), link=link),))
     stop = Button(t_in(locale, "notice.stop"), StopNotices(Token(pending.token)))
-    await ctx.send(MemberChat(), ChatTarget(community.platform, address), OutgoingMessage(text, ((stop,),)))
-    async with ctx.db.unit_of_work() as uow:
-        await uow.notices.consume(notice.secret_id, pending.count)
-        await uow.commit()
+
+    async def record(uow: UnitOfWork, _: str) -> None:
+        await uow.notices.consume(notice.secret_id, pending.count)  # told: not told again
+
+    await ctx.send(
+        MemberChat(), ChatTarget(community.platform, address), OutgoingMessage(text, ((stop,),)), record
+    )
 
 
 @delivers(MemberDigest)

@@ -13,6 +13,7 @@ from bot.i18n import t_in
 from bot.messages import ChatTarget, OutgoingMessage, RichText
 from bot.model import Community, QueueStatus
 from bot.outbox import QueueItemDue, QueueItemRefresh
+from bot.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ async def _ready(ctx: DeliveryContext, community: Community) -> ChatTarget:
         if warned is None or now - warned >= WARN_EVERY:
             ctx.moderators_warned[community.id] = now
             text = t_in(community.settings.locale, "queue.non_admins_read")
-            await ctx.send(ModeratorsChat(community.id), target, OutgoingMessage(RichText.plain(text)))
+            warning = OutgoingMessage(RichText.plain(text))
+            await ctx.send(ModeratorsChat(community.id), target, warning, delivers=False)
     raise NotYet(now + NO_MODERATION_CHAT_RETRY)
 
 
@@ -74,10 +76,11 @@ async def post_queue_item(ctx: DeliveryContext, due: QueueItemDue) -> None:
     message = render.queue_item(
         community.settings.locale, community, item, secret, reply=reply, picture=picture
     )
-    ref = await ctx.send(ModeratorsChat(community.id), target, message)
-    async with ctx.db.unit_of_work() as uow:
+
+    async def record(uow: UnitOfWork, ref: str) -> None:
         await uow.moderation.set_item_ref(due.item_id, ref)
-        await uow.commit()
+
+    await ctx.send(ModeratorsChat(community.id), target, message, record)
 
 
 @delivers(QueueItemRefresh, lane=lambda lanes, refresh: lanes.of_item(refresh.item_id))

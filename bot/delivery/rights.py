@@ -49,12 +49,12 @@ async def tell_admins(ctx: DeliveryContext, community: Community) -> None:
     try:
         if community.moderation_chat_ref is not None:
             target = ChatTarget(community.platform, community.moderation_chat_ref)
-            await ctx.send(ModeratorsChat(community.id), target, text)
+            await ctx.send(ModeratorsChat(community.id), target, text, delivers=False)  # a side message
             return
         directory = ctx.directories.get(community.platform)
         for chat_ref in await directory.admin_chats(community.chat_ref) if directory else []:
             try:
-                await ctx.send(MemberChat(), ChatTarget(community.platform, chat_ref), text)
+                await ctx.send(MemberChat(), ChatTarget(community.platform, chat_ref), text, delivers=False)
             except (DeliveryError, ChatGone):
                 continue  # an admin who never opened the bot's private chat can't be written to first
     except (DeliveryError, ChatGone) as error:

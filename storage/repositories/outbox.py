@@ -17,6 +17,7 @@ from storage.raw import Raw
 from storage.repositories.base import (
     Repository,
 )
+from storage.repositories.owners import beat, holder_dead, instance_of
 from storage.tables import (
     OutboxRow,
 )
@@ -107,7 +108,11 @@ class SqlOutbox(Repository):
         claimable = and_(
             OutboxRow.status == PENDING,
             OutboxRow.not_before <= now,
-            or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
+            or_(
+                OutboxRow.claimed_until.is_(None),
+                OutboxRow.claimed_until < now,
+                holder_dead(self._session, OutboxRow.claimed_by, now),  # its process was killed
+            ),
         )
         due = select(OutboxRow.id).where(claimable).order_by(OutboxRow.not_before, OutboxRow.id).limit(limit)
         # One statement is the claim: a write from its start (SQLite waits for the lock instead of failing
@@ -116,7 +121,7 @@ class SqlOutbox(Repository):
         claim = (
             update(OutboxRow)
             .where(OutboxRow.id.in_(due.scalar_subquery()), claimable)
-            .values(claimed_until=lease_until)
+            .values(claimed_until=lease_until, claimed_by=instance_of(self._session))
             .returning(
                 OutboxRow.id, OutboxRow.kind, OutboxRow.payload, OutboxRow.attempts, OutboxRow.not_before
             )
@@ -172,6 +177,9 @@ class SqlOutbox(Repository):
                 )
                 .values(claimed_until=lease_until)
             )
+
+    async def beat(self, now: datetime) -> None:
+        await beat(self._session, now)
 
     async def next_due(self) -> datetime | None:
         # claimable once due and no longer held: the later of the two times

@@ -13,6 +13,7 @@ from bot.model import QueueStatus, Secret, SecretStatus, Token
 from bot.records import HeldBanKey, NewSecret
 from storage.raw import Raw, Reader
 from storage.repositories.base import IN_CHUNK, Repository, to_secret
+from storage.repositories.owners import holder_dead, instance_of
 from storage.repositories.pictures import erase_of_drafts
 from storage.tables import (
     DraftRow,
@@ -116,11 +117,18 @@ class SqlSecrets(Repository):
         await self._raw.run("UPDATE secrets SET points = points + ? WHERE id = ?", float(delta), secret_id)
 
     async def claim_sending(self, secret_id: int, now: datetime, until: datetime | None) -> bool:
-        free = or_(SecretRow.sending_until.is_(None), SecretRow.sending_until < now)
+        free = or_(
+            SecretRow.sending_until.is_(None),
+            SecretRow.sending_until < now,
+            holder_dead(self._session, SecretRow.sending_by, now),  # the process sending it was killed
+        )
         condition = and_(SecretRow.id == secret_id, SecretRow.card_ref.is_(None))
         if until is not None:
             condition = and_(condition, free)
-        result = await self._session.execute(update(SecretRow).where(condition).values(sending_until=until))
+        holder = instance_of(self._session) if until is not None else None
+        result = await self._session.execute(
+            update(SecretRow).where(condition).values(sending_until=until, sending_by=holder)
+        )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def renew_sending(self, secret_ids: Sequence[int], until: datetime) -> None:
@@ -137,6 +145,19 @@ class SqlSecrets(Repository):
         await self._session.execute(
             update(SecretRow).where(SecretRow.id == secret_id).values(card_ref=card_ref, published_at=at)
         )
+
+    async def card_out(self, secret_id: int, card_ref: str, at: datetime) -> bool:
+        out = {"card_ref": card_ref, "published_at": at}
+        queued = SecretRow.status == SecretStatus.QUEUED.value
+        published = await self._session.execute(
+            update(SecretRow)
+            .where(SecretRow.id == secret_id, queued)
+            .values(status=SecretStatus.PUBLISHED.value, **out)
+        )
+        if published.rowcount == 1:  # type: ignore[attr-defined]
+            return True  # the usual case: one statement
+        await self._session.execute(update(SecretRow).where(SecretRow.id == secret_id).values(**out))
+        return False
 
     async def return_address(self, secret_id: int, now: datetime) -> bytes | None:
         query = select(ReturnAddressRow.sealed).where(

@@ -240,6 +240,7 @@ class ApiCall:
     time: float
     status: int = 200
     response: JSON = field(default_factory=dict)
+    answered: float = 0.0  # when the answer left (emulator time): the platform acted before this
 
     @property
     def ok(self) -> bool:
@@ -1468,6 +1469,7 @@ class TelegramEmulator:
             body = error.body()
             call.status = error.code
             call.response = body
+        call.answered = self.now()
         self._changed.set()
         return web.json_response(body, status=call.status)
 

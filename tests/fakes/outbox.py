@@ -62,6 +62,9 @@ class FakeOutbox(Repo):
             if e is not None and e["status"] == "pending" and e["claimed"] is not None:
                 e["claimed"] = lease_until
 
+    async def beat(self, now: datetime) -> None:
+        self.s.beats.append(now)
+
     async def next_due(self) -> datetime | None:
         ready = [
             max(e["not_before"], e["claimed"] or e["not_before"])

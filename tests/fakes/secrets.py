@@ -53,6 +53,14 @@ class FakeSecrets(Repo):
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], card_ref=card_ref)
         self.s.published_at[secret_id] = at
 
+    async def card_out(self, secret_id: int, card_ref: str, at: datetime) -> bool:
+        secret = self.s.secrets[secret_id]
+        queued = secret.status is SecretStatus.QUEUED
+        status = SecretStatus.PUBLISHED if queued else secret.status
+        self.s.secrets[secret_id] = replace(secret, card_ref=card_ref, status=status)
+        self.s.published_at[secret_id] = at
+        return queued
+
     async def claim_sending(self, secret_id: int, now: datetime, until: datetime | None) -> bool:
         secret = self.s.secrets.get(secret_id)
         if secret is None or secret.card_ref is not None:

@@ -69,6 +69,7 @@ class State:
     stats: dict[tuple[int, str, StatKind], int] = field(default_factory=dict)
     audit: list[tuple[int, str, datetime, str, int | None, str]] = field(default_factory=list)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
+    beats: list[datetime] = field(default_factory=list)  # the dispatcher's heartbeats
     pictures: dict[int, tuple[int | None, int | None, StoredPicture]] = field(default_factory=dict)
     notices: dict[int, tuple[str, bytes, datetime, int]] = field(default_factory=dict)  # by secret
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

@@ -117,9 +117,14 @@ class FakeDatabase:
         self.defaults = defaults or CommunitySettings()
         self.commits = 0
         self.checkpoints = 0
+        self.recordings = 0  # units of work opened to record what a platform just did
         self.outbox_listeners: list[Callable[[], None]] = []
 
     def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)
+
+    def recording(self) -> FakeUnitOfWork:
+        self.recordings += 1
         return FakeUnitOfWork(self)
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:

@@ -38,6 +38,8 @@ LEFT_EMPTY: dict[tuple[str, str], str] = {
         "thread_ref",
     ): "none: learnt from Telegram's forwards (1005; 1007 moves it to discussion_copies)",
     ("communities", "pictures"): "NULL: the photo policy follows the configuration's default (review)",
+    ("outbox", "claimed_by"): "none: a claim made before holders were named is held until its lease ends",
+    ("secrets", "sending_by"): "none: a card claimed before holders were named is held until its lease ends",
 }
 
 # Plausible values for columns the core reads as enums or formats; any other column gets one by its type.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.telegram.harness import GROUP, running_telegram, setup_group
+from tests.telegram.harness import GROUP, running_telegram, setup_group, uid
 
 MEMBERS = [7770000 + n for n in range(12)]
 FAULTY = ("sendMessage", "editMessageText", "answerCallbackQuery")
@@ -45,3 +45,21 @@ async def test_one_request_in_five_failing_loses_no_one(
     assert {kind for _, kind in faults} >= {"429", "500", "502", "hang_before", "hang_after"}
     assert len({c.text for c in cards}) == len(MEMBERS)
     assert max(delays.values()) < 3.0, sorted(round(d, 2) for d in delays.values())
+
+
+async def test_a_press_handled_too_late_to_be_answered_still_does_and_shows_what_it_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A press that waited through a restart is past Telegram's answer deadline ("query is too old"): the
+    secret is still accepted, the preview still becomes "Sent!" and the card goes out (the answer's failure
+    stopped everything after it, so an accepted author was never told)."""
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        tg = t.tg
+        await setup_group(t)
+        tg.callback_query_ttl = 0.0  # every press is too old by the time the bot answers it
+        await t.dm("alice", "Pressed long before the bot could answer.")
+        preview = await t.until(uid("alice"), "Preview")
+        await t.click("alice", preview, "Post")
+        await t.until(uid("alice"), "will appear in", within=15)
+        await t.until(GROUP, "Pressed long before the bot could answer", within=15)
+        assert tg.calls("answerCallbackQuery") and not tg.calls("answerCallbackQuery", ok=True)

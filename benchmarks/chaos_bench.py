@@ -1,0 +1,582 @@
+"""Chaos: the real ``murmure run`` killed with SIGKILL at random moments (and right after Telegram took a
+card), restarted each time, or facing a Telegram that fails one request in five, while simulated members post,
+confirm, react and reply. Counts come from the emulator's log of what Telegram received, and the database.
+
+    python benchmarks/chaos_bench.py [--kills 50] [--window-kills 5] [--seed 16] [--groups 10]
+        [--authors 3] [--faults 0.0] [--postgres URL] [--skip-sqlite] [--max-minutes 30]
+
+Everything runs on 127.0.0.1: the project's Telegram emulator in this process (Telegram's limits: 20 messages
+a minute per group, 30 a second overall, a callback query answered within 15 s), the bot as a subprocess.
+Kills come at seeded random moments 1 to 6 s after the process is ready (``--kills``), and ``--window-kills``
+more come 2 ms after the emulator answered a card's ``sendMessage`` (inside the send-to-commit window, to
+show what that window costs). ``--faults 0.2`` makes 20 % of ``sendMessage``, ``editMessageText`` and
+``answerCallbackQuery`` fail (429 with retry_after, 500, 502, hangs before and after acting).
+
+Prints, per database:
+- lost: secrets whose author was told "Sent!" and whose card never reached the group (and secrets left
+  without a card in the database), and replies accepted but never posted;
+- duplicated cards and replies (the same text twice in the group), each with the time from Telegram's
+  answer to the first copy to the kill that followed it;
+- members left without a preview (or a clear "try again"), authors never told, button presses never
+  answered or answered after 3 s;
+- delivery latency (author told -> card in the group) p50 / p99 / max, and the longest wait of a card after
+  the restart that followed its author's "Sent!";
+- answer latency (press -> answerCallbackQuery) p50 / p99 / max;
+- the send-to-commit window as the bot measured it (its INFO log: from Telegram's answer to the commit
+  recording the send).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import contextlib
+
+from benchmarks.live import environment
+from tests.emulators.telegram import ApiCall, ChatMessage, TelegramEmulator
+
+ROOT = Path(__file__).resolve().parents[1]
+MEMBERS_PER_GROUP = 8  # past the minimum audience of 5 readers
+FAULTY = ("sendMessage", "editMessageText", "answerCallbackQuery")
+WAIT = 90.0  # a member gives up waiting for an answer after this (counted as unanswered)
+ANSWER_DEADLINE = 3.0
+WINDOW_LINE = re.compile(
+    r"send-to-commit windows: (\d+) sends, p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms,"
+    r" (\d+) over 50 ms"
+)
+ADMIN = 90_000_000
+
+
+def group_id(g: int) -> int:
+    return -100_500_000 - g
+
+
+def member_id(g: int, n: int) -> int:
+    return 20_000_000 + g * 100 + n
+
+
+def write_config(folder: Path, tg: TelegramEmulator, database_url: str) -> Path:
+    path = folder / "config.toml"
+    path.write_text(
+        f'[database]\nurl = "{database_url}"\n'
+        f'[telegram]\nbase_url = "{tg.base_url}"\nbase_file_url = "{tg.base_file_url}"\npoll_timeout = 1\n'
+        "[community]\npublication_delay_seconds = 0\nmax_secrets_per_day = 1000\n"
+        '[logging]\nlevel = "INFO"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def spread(values: list[float], unit: str = "s") -> str:
+    if not values:
+        return "none"
+    scale = 1000.0 if unit == "ms" else 1.0
+    p50, p99 = percentile(values, 0.5) * scale, percentile(values, 0.99) * scale
+    return (
+        f"p50 {p50:.2f} {unit}, p99 {p99:.2f} {unit}, max {max(values) * scale:.2f} {unit} (n={len(values)})"
+    )
+
+
+@dataclass
+class Tally:
+    written: dict[str, int] = field(default_factory=dict)  # secret text -> group
+    previewed: set[str] = field(default_factory=set)
+    retry_told: set[str] = field(default_factory=set)  # a clear "try again" instead of a preview
+    pressed: dict[str, float] = field(default_factory=dict)  # text -> when Post was pressed
+    told: dict[str, float] = field(default_factory=dict)  # text -> when "Sent!" reached the author
+    replies_written: dict[str, int] = field(default_factory=dict)
+    replies_told: set[str] = field(default_factory=set)
+    reactions: int = 0
+
+
+class Bot:
+    """The real ``murmure run`` as a subprocess; its log (stderr) appended to one file."""
+
+    def __init__(self, tg: TelegramEmulator, config: Path, log_path: Path) -> None:
+        self.tg, self.config, self.log_path = tg, config, log_path
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started: list[subprocess.Popen[bytes]] = []  # every process, all killed at the end
+        self.ready_times: list[float] = []  # emulator time of each start's first getUpdates
+        self.kill_times: list[float] = []
+        self.window_kills: list[float] = []
+        self.lock = asyncio.Lock()  # one (re)start at a time
+
+    async def start(self) -> None:
+        async with self.lock:
+            if self.process is not None and self.process.poll() is None:
+                return  # already running (restarted by the other party)
+            asked = self.tg.now()
+            with self.log_path.open("ab") as log:
+                self.process = subprocess.Popen(  # noqa: ASYNC220 - the bot under test, restarted on purpose
+                    [sys.executable, "-m", "murmure.cli", "run", "--config", str(self.config)],
+                    cwd=ROOT,
+                    env=environment(self.tg.token),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )
+            self.started.append(self.process)
+            call = await self.tg.wait_for_request("getUpdates", where=lambda c: c.time >= asked, within=180)
+            self.ready_times.append(call.time)
+
+    def kill(self, *, in_window: bool = False) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.kill(self.process.pid, signal.SIGKILL)
+        (self.window_kills if in_window else self.kill_times).append(self.tg.now())
+
+    async def reap(self) -> None:
+        while self.process is not None and self.process.poll() is None:  # noqa: ASYNC110 - a child process
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            for _ in range(300):
+                if self.process.poll() is not None:
+                    break
+                await asyncio.sleep(0.1)
+        for process in self.started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+class World:
+    """Members of ``groups`` groups, each with ``authors`` who write, confirm, react and reply."""
+
+    def __init__(self, tg: TelegramEmulator, groups: int, authors: int, rng: random.Random) -> None:
+        self.tg, self.groups, self.authors, self.rng = tg, groups, authors, rng
+        self.tally = Tally()
+        self.presses: list[str] = []  # callback query ids
+        self.details: Path | None = None  # where to write what went wrong, for each case
+        tg.add_user(ADMIN, "Admin")
+        for g in range(groups):
+            people = [member_id(g, n) for n in range(MEMBERS_PER_GROUP)]
+            for n, person in enumerate(people):
+                tg.add_user(person, f"M{g}x{n}")
+            tg.add_group(group_id(g), f"Group {g}", members=[ADMIN, *people], admins=[ADMIN])
+
+    def _bot_messages(self, chat_id: int, after: int = 0) -> list[ChatMessage]:
+        stored = self.tg._messages.get(chat_id, {})  # read in place: copying every message is too slow
+        return [m for i, m in sorted(stored.items()) if i > after and m.from_bot and not m.deleted]
+
+    def _last_id(self, chat_id: int) -> int:
+        return max(self.tg._messages.get(chat_id, {}), default=0)
+
+    async def _answer(self, chat_id: int, after: int, match: Any) -> ChatMessage | None:
+        found: list[ChatMessage] = []
+
+        def seen() -> bool:
+            found[:] = [m for m in self._bot_messages(chat_id, after) if match(m)]
+            return bool(found)
+
+        try:
+            await self.tg.wait_until(seen, within=WAIT)
+        except TimeoutError:
+            return None
+        return found[0]
+
+    def cards(self, g: int) -> list[ChatMessage]:
+        return [m for m in self._bot_messages(group_id(g)) if (m.text or "").startswith("#") and m.buttons]
+
+    async def _click(self, user: int, message: ChatMessage, data: str) -> None:
+        update = await self.tg.user_clicks(user, message, data)
+        self.presses.append(str(update["callback_query"]["id"]))
+
+    async def member(self, g: int, n: int, stop: asyncio.Event) -> None:
+        user = member_id(g, n)
+        rng = random.Random(self.rng.random())
+        count = 0
+        await asyncio.sleep(rng.uniform(0, 10))
+        while not stop.is_set():
+            count += 1
+            text = f"Secret {user}-{count} of group {g}: the night I {rng.choice(VERBS)}."
+            await self._post(user, g, text)
+            cards = self.cards(g)
+            if cards and rng.random() < 0.7:
+                card = rng.choice(cards[-10:])
+                reactions = [b for b in card.buttons if "callback_data" in b]
+                if reactions:
+                    await self._click(user, card, str(rng.choice(reactions)["callback_data"]))
+                    self.tally.reactions += 1
+            if cards and rng.random() < 0.3:
+                await self._reply(user, rng.choice(cards[-10:]), f"Reply {user}-{count}: same here.")
+            await asyncio.sleep(rng.uniform(15, 30))
+
+    async def _post(self, user: int, g: int, text: str) -> None:
+        tally = self.tally
+        before = self._last_id(user)
+        tally.written[text] = g
+        await self.tg.user_sends(user, user, text)
+        preview = await self._answer(
+            user, before, lambda m: "Preview" in (m.text or "") or "try again" in (m.text or "")
+        )
+        if preview is None:
+            return
+        if "Preview" not in (preview.text or ""):
+            tally.retry_told.add(text)
+            return
+        tally.previewed.add(text)
+        post = next(
+            (b for b in preview.buttons if "Post" in b.get("text", "") and "callback_data" in b), None
+        )
+        if post is None:
+            return
+        tally.pressed[text] = self.tg.now()
+        await self._click(user, preview, str(post["callback_data"]))
+        message_id = preview.message_id
+
+        def told(m: ChatMessage) -> bool:
+            return "Sent!" in (m.text or "")
+
+        def told_somewhere() -> bool:
+            edited = self.tg._messages.get(user, {}).get(message_id)
+            return (edited is not None and told(edited)) or any(
+                told(m) for m in self._bot_messages(user, before)
+            )
+
+        try:
+            await self.tg.wait_until(told_somewhere, within=WAIT)
+            tally.told[text] = self.tg.now()
+        except TimeoutError:
+            pass
+
+    async def _reply(self, user: int, card: ChatMessage, text: str) -> None:
+        link = next((b for b in card.buttons if "url" in b and "reply" in str(b["url"])), None)
+        if link is None:
+            return
+        before = self._last_id(user)
+        await self.tg.user_opens_deep_link(user, self.tg.deep_link(str(link["url"])))
+        prompt = await self._answer(user, before, lambda m: "Write your reply" in (m.text or ""))
+        if prompt is None:
+            return
+        before = self._last_id(user)
+        self.tally.replies_written[text] = 0
+        await self.tg.user_sends(user, user, text)
+        preview = await self._answer(user, before, lambda m: "Preview" in (m.text or ""))
+        if preview is None:
+            return
+        post = next(
+            (b for b in preview.buttons if "Post" in b.get("text", "") and "callback_data" in b), None
+        )
+        if post is None:
+            return
+        await self._click(user, preview, str(post["callback_data"]))
+        message_id = preview.message_id
+
+        def told() -> bool:
+            edited = self.tg._messages.get(user, {}).get(message_id)
+            return (edited is not None and "Sent!" in (edited.text or "")) or any(
+                "Sent!" in (m.text or "") for m in self._bot_messages(user, before)
+            )
+
+        try:
+            await self.tg.wait_until(told, within=WAIT)
+            self.tally.replies_told.add(text)
+        except TimeoutError:
+            pass
+
+
+VERBS = ("lied", "laughed", "ran", "sang", "hid", "cried", "danced", "left", "stayed", "wrote")
+
+
+def _arm_window_kills(tg: TelegramEmulator, bot: Bot, count: int) -> None:
+    """Kills the bot 2 ms after the emulator answered one card's sendMessage in ``count`` of them (spread
+    over the run: one card in ten, until ``count`` kills)."""
+    if count <= 0:
+        return
+    original = tg._api_sendmessage
+    state = {"left": count, "seen": 0}
+
+    async def send(params: Any) -> Any:
+        result = await original(params)
+        if (
+            state["left"] > 0
+            and str(result.get("text", "")).startswith("#")
+            and result["chat"]["type"] != "private"
+        ):
+            state["seen"] += 1
+            if state["seen"] % 10 == 0:
+                state["left"] -= 1
+                asyncio.get_running_loop().call_later(0.002, lambda: bot.kill(in_window=True))
+        return result
+
+    tg._api_sendmessage = send  # type: ignore[method-assign]
+
+
+async def _keep_alive(bot: Bot, stop: asyncio.Event) -> None:
+    """Restarts the bot whenever it was killed (by a window kill, or between a kill and its restart)."""
+    while not stop.is_set():
+        if bot.process is not None and bot.process.poll() is not None and not bot.lock.locked():
+            await bot.start()
+        await asyncio.sleep(0.05)
+
+
+async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
+    rng = random.Random(args.seed)
+    started = time.monotonic()
+    deadline = started + args.max_minutes * 60
+    async with TelegramEmulator(latency=0.02) as tg:
+        with tempfile.TemporaryDirectory() as folder:
+            if database_url == "sqlite":
+                database_url = f"sqlite+aiosqlite:///{folder}/murmure.db"
+            else:
+                await _drop(database_url)  # an empty database, migrated by the bot's first start
+            config = write_config(Path(folder), tg, database_url)
+            log_path = Path(folder) / "murmure.log"
+            bot = Bot(tg, config, log_path)
+            world = World(tg, args.groups, args.authors, rng)
+            world.details = Path(f"{args.details}.{label}.json") if args.details else None
+            await bot.start()
+            for g in range(args.groups):
+                await tg.add_bot_to_group(group_id(g), ADMIN, admin=True)
+            await tg.wait_until(lambda: all(world._bot_messages(group_id(g)) for g in range(args.groups)), 60)
+            if args.faults:
+                tg.inject_faults(args.faults, FAULTY, seed=args.seed, hang=1.0)
+            stop = asyncio.Event()
+            members = [
+                asyncio.create_task(world.member(g, n, stop))
+                for g in range(args.groups)
+                for n in range(args.authors)
+            ]
+            _arm_window_kills(tg, bot, args.window_kills)
+            keeper = asyncio.create_task(_keep_alive(bot, stop))
+            try:
+                for _ in range(args.kills):
+                    if time.monotonic() > deadline:
+                        break
+                    await asyncio.sleep(rng.uniform(1.0, 6.0))
+                    async with bot.lock:
+                        pass  # a restart in progress ends first
+                    bot.kill()
+                    await bot.reap()
+                    await bot.start()
+                quiet_until = time.monotonic() + (args.calm_seconds if args.kills else args.faults_seconds)
+                await asyncio.sleep(max(0.0, min(quiet_until, deadline) - time.monotonic()))
+                stop.set()
+                await asyncio.wait(members, timeout=WAIT + 5)
+                # the last cards, replies and answers go out at Telegram's pace
+                await _settle(world, deadline)
+            finally:
+                stop.set()
+                keeper.cancel()
+                for task in members:
+                    task.cancel()
+                await asyncio.gather(keeper, *members, return_exceptions=True)
+                await bot.stop()
+            left = await _unsent_in_database(database_url)
+            _report(
+                label, tg, world, bot, log_path.read_text(errors="replace"), left, time.monotonic() - started
+            )
+            if database_url.startswith("postgresql"):
+                await _drop(database_url)
+
+
+async def _settle(world: World, deadline: float) -> None:
+    tally = world.tally
+
+    def delivered() -> bool:
+        texts = _group_texts(world)
+        return all(any(text in t for t in texts[tally.written[text]]) for text in tally.told)
+
+    with contextlib.suppress(TimeoutError):
+        await world.tg.wait_until(delivered, within=max(1.0, min(300.0, deadline - time.monotonic())))
+    await asyncio.sleep(5)
+
+
+def _group_texts(world: World) -> dict[int, list[str]]:
+    return {g: [m.text or "" for m in world._bot_messages(group_id(g))] for g in range(world.groups)}
+
+
+async def _unsent_in_database(url: str) -> int | None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.execute(
+                text(
+                    "SELECT count(*) FROM secrets"
+                    " WHERE card_ref IS NULL AND status IN ('queued', 'published')"
+                )
+            )
+            return int(found.scalar_one())
+    except Exception:
+        return None
+    finally:
+        await engine.dispose()
+
+
+async def _drop(url: str) -> None:
+    from benchmarks.engines import drop_schema
+    from storage.database import SqlDatabase
+
+    database = SqlDatabase.from_url(url)
+    try:
+        await drop_schema(database)
+    finally:
+        await database.dispose()
+
+
+def _sends(tg: TelegramEmulator) -> list[ApiCall]:
+    return [c for c in tg.requests if c.method == "sendMessage" and c.ok]
+
+
+def _report(
+    label: str, tg: TelegramEmulator, world: World, bot: Bot, log: str, left: int | None, took: float
+) -> None:
+    tally = world.tally
+    sends = _sends(tg)
+    cards: dict[str, list[ApiCall]] = {}
+    replies: dict[str, list[ApiCall]] = {}
+    for call in sends:
+        text = str(call.response.get("result", {}).get("text", ""))  # as shown (no markup)
+        if str(call.params.get("chat_id", "")).startswith("-"):
+            secret = re.search(r"(Secret \d+-\d+ of group \d+: .*?\.)", text)
+            reply = re.search(r"(Reply \d+-\d+: same here\.)", text)
+            if secret and text.startswith("#"):
+                cards.setdefault(secret[1], []).append(call)
+            elif reply:
+                replies.setdefault(reply[1], []).append(call)
+    lost = [text for text in tally.told if text not in cards]
+    accepted_replies = list(tally.replies_told)
+    lost_replies = [text for text in accepted_replies if text not in replies]
+    kills = sorted(bot.kill_times + bot.window_kills)
+
+    def gap(calls: list[ApiCall]) -> str:
+        first = calls[0].answered
+        after = [k for k in kills if k >= first - 0.005]
+        return f"{(after[0] - first) * 1000:.0f} ms" if after else "no kill after it"
+
+    duplicated = {text: calls for text, calls in cards.items() if len(calls) > 1}
+    duplicated_replies = {text: calls for text, calls in replies.items() if len(calls) > 1}
+    no_preview = [t for t in tally.written if t not in tally.previewed and t not in tally.retry_told]
+    not_told = [t for t in tally.pressed if t not in tally.told]
+    delays = tg.answer_delays()
+    unanswered = [q for q in world.presses if q not in delays]
+    late = [d for d in delays.values() if d > ANSWER_DEADLINE]
+
+    latencies = []
+    after_restart = []
+    for text, told_at in tally.told.items():
+        if text in cards:
+            out = cards[text][0].answered
+            latencies.append(max(0.0, out - told_at))
+            restarts = [r for r in bot.ready_times if told_at <= r <= out]
+            if restarts:
+                after_restart.append(out - restarts[-1])
+    windows = [tuple(map(float, m.groups())) for m in WINDOW_LINE.finditer(log)]
+    recorded = int(sum(w[0] for w in windows))
+    over = int(sum(w[4] for w in windows))
+    faults = Counter(kind for _, kind in getattr(tg, "faults", []))
+
+    gaps = sorted(gap(c) for c in [*duplicated.values(), *duplicated_replies.values()])
+    waited = f"{max(after_restart):.2f} s (n={len(after_restart)})" if after_restart else "none waited"
+    window = (
+        f"{recorded} sends recorded, worst p99 of a 2 s report {max(w[2] for w in windows):.1f} ms,"
+        f" max {max(w[3] for w in windows):.1f} ms, {over} over 50 ms"
+        if windows
+        else "no report in the log "
+    )
+    lines = [
+        f"\n== {label}: {took / 60:.1f} min, {len(bot.kill_times)} random kills, {len(bot.window_kills)}"
+        f" kills 2 ms after Telegram's answer to a card, faults injected: {dict(faults) or 'none'}",
+        f"secrets written {len(tally.written)}, previewed {len(tally.previewed)}, told 'try again'"
+        f" {len(tally.retry_told)}, Post pressed {len(tally.pressed)}, authors told {len(tally.told)};"
+        f" replies accepted {len(accepted_replies)}; reactions {tally.reactions}",
+        f"LOST: {len(lost)} secrets told 'Sent!' without a card; {left} secrets without a card in the"
+        f" database; {len(lost_replies)} replies accepted but not posted",
+        f"DUPLICATED: {len(duplicated)} cards, {len(duplicated_replies)} replies; from Telegram's answer to"
+        f" the first copy to the next kill: {gaps}",
+        f"UNANSWERED: {len(no_preview)} members without a preview or a 'try again', {len(not_told)}"
+        f" authors never told, {len(unanswered)} of {len(world.presses)} presses never answered,"
+        f" {len(late)} answered after {ANSWER_DEADLINE:.0f} s",
+        f"delivery (told -> card in the group): {spread(latencies)}",
+        f"longest wait of a card after the restart that followed its 'Sent!': {waited}",
+        f"answer (press -> answerCallbackQuery): {spread(list(delays.values()))}",
+        f"send-to-commit window (the bot's log): {window}",
+    ]
+    print("\n".join(lines), flush=True)
+    if world.details is not None:
+        dms = {
+            text: [m.text for m in world._bot_messages(_author(text))][-6:]
+            for text in [*no_preview, *not_told, *lost]
+        }
+        queries = {q: tg._queries[q].data for q in unanswered if q in tg._queries}
+        world.details.write_text(
+            json.dumps(
+                {
+                    "no_preview": no_preview,
+                    "not_told": not_told,
+                    "lost": lost,
+                    "lost_replies": lost_replies,
+                    "unanswered": queries,
+                    "dms": dms,
+                    "kills": kills,
+                    "ready": bot.ready_times,
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
+
+
+def _author(text: str) -> int:
+    found = re.search(r"Secret (\d+)-", text)
+    return int(found[1]) if found else 0
+
+
+async def main() -> None:
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # a killed bot's requests cut short
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--window-kills", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--groups", type=int, default=10)
+    parser.add_argument("--authors", type=int, default=3, help="members of each group who write")
+    parser.add_argument("--faults", type=float, default=0.0, help="share of failing requests (0.2: 20 %%)")
+    parser.add_argument(
+        "--faults-seconds", type=float, default=180.0, help="how long members write, no kills"
+    )
+    parser.add_argument(
+        "--calm-seconds", type=float, default=20.0, help="after the last kill, before stopping"
+    )
+    parser.add_argument("--postgres", default=None, help="also on this PostgreSQL database (it is emptied)")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--max-minutes", type=float, default=30.0, help="a bound on each run")
+    parser.add_argument("--details", help="write each case found to DETAILS.<engine>.json")
+    args = parser.parse_args()
+    if not args.skip_sqlite:
+        await run("sqlite", args, "SQLite")
+    if args.postgres:
+        await run(args.postgres, args, "PostgreSQL")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
