@@ -46,6 +46,8 @@ class Outcome:
     interactions: int = 0
     unanswered: list[str] = field(default_factory=list)  # what each unanswered interaction was
     raw: int = 0  # dispatches discord.py can't parse
+    sent: int = 0  # events sent in all
+    in_a_row: int = 0  # interactions unanswered since the last one answered
     texts: list[str] = field(default_factory=list)  # distinctive texts sent, to grep the logs for
 
 
@@ -157,10 +159,13 @@ class Fuzzer:
     async def answered(self, what: str, pending: PendingInteraction) -> dict[str, Any] | None:
         self.outcome.interactions += 1
         try:
-            return await pending.response(within=ANSWER_WITHIN)
+            answer = await pending.response(within=ANSWER_WITHIN)
         except TimeoutError:
             self.outcome.unanswered.append(what)
+            self.outcome.in_a_row += 1
             return None
+        self.outcome.in_a_row = 0
+        return answer
 
     def _pressable(self, who: int) -> list[Message]:
         channels = [GENERAL, MODS]
@@ -362,10 +367,11 @@ async def add_elsewhere(d: Discord) -> None:
 
 async def fuzz(d: Discord, rng: random.Random, count: int, give_up_after: int | None = None) -> Outcome:
     """Sends ``count`` events; returns what went unanswered and the texts sent. Stops early once
-    ``give_up_after`` interactions went unanswered (a client that stopped listening)."""
+    ``give_up_after`` interactions in a row went unanswered (a client that stopped listening)."""
     fuzzer = Fuzzer(d, rng)
     for _ in range(count):
         await fuzzer.one()
-        if give_up_after is not None and len(fuzzer.outcome.unanswered) >= give_up_after:
+        fuzzer.outcome.sent += 1
+        if give_up_after is not None and fuzzer.outcome.in_a_row >= give_up_after:
             break
     return fuzzer.outcome
