@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -18,6 +19,7 @@ MAX_PIXELS = 40_000_000  # width × height of the original, checked before decod
 MAX_SIDE = 2048  # the published photo's longest side
 QUALITY = 85
 FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "BMP"})
+ORPHAN_AGE = timedelta(hours=1)  # a photo file no row names is removed by the sweep past this age
 MAX_CAPTION = 800  # a photo's caption (Telegram allows 1024 characters, with the card's number and counts)
 
 

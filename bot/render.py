@@ -72,12 +72,21 @@ def topic_label(locale: str, collection: str | None) -> str:
 
 def card_picture(secret: Secret, stored: StoredPicture | None) -> Picture | None:
     """A card's photo while the card is visible (blurred under a content warning); a grey placeholder in its
-    place once hidden, removed or deleted; none on a secret without one."""
-    if stored is None:
+    place once hidden, removed or deleted (its photo erased by then, or not); none on a secret without one."""
+    if stored is None and not secret.picture:
         return None
-    if secret.status not in VISIBLE_STATUSES:
+    if secret.status not in VISIBLE_STATUSES or stored is None:
         return Picture(pictures.placeholder(), pictures.PLACEHOLDER_NAME)
     return Picture(stored.data, f"{stored.token}.jpg", spoiler=secret.content_warning)
+
+
+def preview_picture(locale: str, stored: StoredPicture) -> OutgoingMessage:
+    """The photo of a preview, on its own just above it: the re-encoded bytes that will be published (a
+    message of its own, so that the preview's text keeps its length and its edits, whatever the platform)."""
+    return OutgoingMessage(
+        RichText.plain(t_in(locale, "preview.picture_shown")),
+        picture=Picture(stored.data, f"{stored.token}.jpg"),
+    )
 
 
 def card(

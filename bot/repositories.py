@@ -386,6 +386,11 @@ class PictureRepository(Protocol):
         """Those of these secrets that carry a photo."""
         ...
 
+    async def erase_orphans(self, before: datetime) -> int:
+        """Photo files no photo names any more (a process died between a commit and their removal), last
+        written before ``before``: removed. Nothing to do where photos are kept in the database."""
+        ...
+
 
 class ReactionRepository(Protocol):
     async def toggle(self, secret_id: int, reactor_key: str, reaction: Reaction) -> bool:

@@ -167,10 +167,13 @@ class Murmure:
     async def set_language(self, actor: Actor, locale: str) -> list[Response]:
         return await self._run(actor, lambda ctx: language.set_by_name(ctx, locale))
 
-    async def picture(self, actor: Actor, data: bytes | None, caption: str, size: int = 0) -> list[Response]:
-        """A photo with its caption in DM (``data`` None when the platform's size is over the limit and it
-        was not fetched): the preview of a photo secret, or why not."""
-        return await self._run(actor, lambda ctx: writing.picture(ctx, data, caption, size))
+    async def picture(
+        self, actor: Actor, data: bytes | None, caption: str, size: int = 0, link: PostLink | None = None
+    ) -> list[Response]:
+        """A photo with its caption in DM, or in a form a deep link opened (a Discord modal; ``data`` None
+        when the platform's size is over the limit and it was not fetched): the preview of a photo secret,
+        or why not."""
+        return await self._run(actor, lambda ctx: writing.picture(ctx, data, caption, size, link))
 
     async def not_text(self, actor: Actor) -> list[Response]:
         """A photo, sticker or file: only text is published for now; nothing is kept."""

@@ -26,6 +26,7 @@ from murmure.errors import DatabaseUnreachable
 from murmure.keys import PEPPER_ENV, SEALING_KEY_ENV, load_key, load_previous_sealing_key
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
+from storage.picture_folder import PictureFolder
 
 
 class PreparedFilter:
@@ -113,7 +114,9 @@ async def build_app(
             "keep them out of the database and of backups shared with it"
         )
     config.make_folders()
-    database = SqlDatabase.from_url(config.database_url, config.community)
+    # photos already kept as files stay readable when the configuration goes back to the database
+    folder = PictureFolder(config.pictures_folder, store_here=config.pictures_in_folder)
+    database = SqlDatabase.from_url(config.database_url, config.community, folder)
     if migrate:
         await upgrade_or_explain(database)
     clock = clock or SystemClock()
@@ -130,6 +133,7 @@ async def build_app(
         config.community,
         features=features,
         charts=MatplotlibCharts(),
+        pictures_in_folder=config.pictures_in_folder,
     )
     dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals, directories)
     return App(service, dispatcher, database, notes, text_filter)

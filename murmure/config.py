@@ -53,6 +53,9 @@ class Config:
     console: ConsoleConfig
     scheduler: dict[str, Any]
     tables: dict[str, dict[str, Any]]  # every table of the file, by name: messengers read their own
+    # photos: kept in the database, or as files in ``pictures_folder`` ([pictures])
+    pictures_in_folder: bool = False
+    pictures_folder: Path = Path("murmure-data/pictures")
     # after a sealing-key rotation: the key that was in use, still opening what it sealed until then
     previous_sealing_key_file: Path | None = None
     previous_sealing_key_until: datetime | None = None
@@ -290,6 +293,10 @@ def load_config(path: Path | None) -> Config:
     if not isinstance(locales, dict) or not all(v in ("en", "fr") for v in locales.values()):
         raise ConfigError('console.locales maps member names to "en" or "fr"')
     logging_section = _section(data, "logging")
+    photos = _section(data, "pictures")
+    storage = photos.get("storage", "database")
+    if storage not in ("database", "folder"):
+        raise ConfigError(f'pictures.storage must be "database" or "folder" (got {storage!r})')
     return Config(
         path=path,
         base_dir=base,
@@ -311,4 +318,6 @@ def load_config(path: Path | None) -> Config:
         ),
         scheduler=_section(data, "scheduler"),
         tables={name: _section(data, name) for name in data},
+        pictures_in_folder=storage == "folder",
+        pictures_folder=_path(photos, "folder", base, data_dir / "pictures"),
     )

@@ -38,6 +38,7 @@ from bot.sanction_ports import SanctionRepository
 from bot.stats import StatsRepository
 from storage import sqlite_inline
 from storage.outbox_wakeup import OutboxWakeup
+from storage.picture_folder import PictureFolder
 from storage.repositories import (
     SqlCommunities,
     SqlDigests,
@@ -164,11 +165,13 @@ class SqlUnitOfWork:
         wakeup: OutboxWakeup,
         defaults: CommunitySettings,
         cache: CommunityCache,
+        folder: PictureFolder | None = None,
     ) -> None:
         self._sessions = sessions
         self._wakeup = wakeup
         self._defaults = defaults
         self._cache = cache
+        self._folder = folder
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
@@ -190,6 +193,8 @@ class SqlUnitOfWork:
             await self._session.rollback()  # what was not committed is undone
         finally:
             await self._session.close()
+            if self._folder is not None:  # and so are the photo files it wrote
+                await self._folder.rolled_back(self._session.info)
         if exc is not None and _contention(exc):
             raise Contention(type(exc).__name__) from exc
 
@@ -198,6 +203,8 @@ class SqlUnitOfWork:
         if wrote_outbox:
             await self._wakeup.before_commit(self._session)
         await self._session.commit()
+        if self._folder is not None:  # the files of the photos it erased go now that their rows are gone
+            await self._folder.committed(self._session.info)
         if wrote_outbox:
             self._wakeup.after_commit()
 
@@ -219,14 +226,21 @@ _REPOSITORIES: dict[str, Callable[[SqlUnitOfWork], Any]] = {
     "reply_moderation": lambda uow: SqlReplyModeration(uow._session),
     "sanctions": lambda uow: SqlSanctions(uow._session, uow._defaults),
     "stats": lambda uow: SqlStats(uow._session),
-    "pictures": lambda uow: SqlPictures(uow._session),
+    "pictures": lambda uow: SqlPictures(uow._session, uow._folder),
     "notices": lambda uow: SqlNotices(uow._session),
 }
 
 
 class SqlDatabase:
-    def __init__(self, engine: AsyncEngine, defaults: CommunitySettings | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        defaults: CommunitySettings | None = None,
+        pictures: PictureFolder | None = None,
+    ) -> None:
+        """``pictures``: the folder photos are kept in, or read from (None: photos in the database only)."""
         self.engine = engine
+        self.pictures = pictures
         # the configuration's community settings: what applies where a community chose nothing
         self.defaults = defaults or CommunitySettings()
         # this process instance, named in the claims it holds (bot/leases.py); drawn at random at each start
@@ -243,15 +257,19 @@ class SqlDatabase:
         self.community_cache = CommunityCache()
 
     @classmethod
-    def from_url(cls, url: str, defaults: CommunitySettings | None = None) -> SqlDatabase:
-        return cls(create_engine(url), defaults)
+    def from_url(
+        cls, url: str, defaults: CommunitySettings | None = None, pictures: PictureFolder | None = None
+    ) -> SqlDatabase:
+        return cls(create_engine(url), defaults, pictures)
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self.outbox_wakeup, self.defaults, self.community_cache)
+        return SqlUnitOfWork(
+            self._sessions, self.outbox_wakeup, self.defaults, self.community_cache, self.pictures
+        )
 
     def recording(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            self._recording_sessions, self.outbox_wakeup, self.defaults, self.community_cache
+            self._recording_sessions, self.outbox_wakeup, self.defaults, self.community_cache, self.pictures
         )
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:

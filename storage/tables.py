@@ -170,6 +170,7 @@ class SecretRow(Base):
     sending_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a dispatcher is sending its card
     sending_by: Mapped[str | None] = mapped_column(String(32))  # the process instance sending it
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the card went out
+    picture: Mapped[bool] = mapped_column(Boolean, default=False)  # posted with a photo (erased or not)
 
 
 class ReplyNoticeRow(Base):
@@ -188,7 +189,8 @@ class ReplyNoticeRow(Base):
 
 class PictureRow(Base):
     """A photo, re-encoded (bot/pictures.py): held by its draft, then by its secret; named by a random token,
-    never by anything of its author. Deleted with its draft or its secret."""
+    never by anything of its author. Its bytes in the row, or in a file of the pictures folder named by
+    another random token. Deleted with its draft or its secret (and its file once that is committed)."""
 
     __tablename__ = "pictures"
     __table_args__ = (UniqueConstraint("token", name="uq_pictures_token"),)
@@ -197,7 +199,8 @@ class PictureRow(Base):
     token: Mapped[str] = mapped_column(String(32))
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), index=True)
     secret_id: Mapped[int | None] = mapped_column(ForeignKey("secrets.id"), index=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)  # NULL: in the pictures folder, as ``file``
+    file: Mapped[str | None] = mapped_column(String(40))  # a random token (storage/picture_folder.py)
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

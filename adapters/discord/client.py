@@ -17,7 +17,7 @@ from discord import app_commands
 from adapters.discord.platform import DM_PREFIX, community_ref, only_admins_read, readable_by_everyone
 from adapters.discord.render import LINK_PREFIX, MENU_PREFIX, message_kwargs, send_kwargs
 from bot import commands, pictures
-from bot.actions import ACTION_PATTERN, LINK_PATTERN, Form, ReplyLink, decode_link
+from bot.actions import ACTION_PATTERN, LINK_PATTERN, Form, PostLink, ReplyLink, decode_link
 from bot.actor import Actor
 from bot.commands import Command, Feature, Place, commands_for
 from bot.i18n import resolve_locale, t_on
@@ -39,6 +39,7 @@ SECRET_MAX = 1500
 ACK_BUDGET = 1.0
 SEND_RETRY_PAUSES = (0.2, 0.6)  # seconds before a DM's answer is sent again after a connection failure
 MODAL_TEXT_ID = "murmure:text"
+MODAL_PHOTO_ID = "murmure:photo"
 FORM_PREFIX = "form:"  # a form's custom id: this, then the deep link it was opened for (or NEW_SECRET_FORM)
 NEW_SECRET_FORM = "secret"  # noqa: S105 - a kind of form, not a password
 REPLY_MENU = "discord.menu.reply"  # the catalog key of the cards' message menu
@@ -110,7 +111,9 @@ async def _respond_in_time(interaction: discord.Interaction[Any], work: Awaitabl
 class TextModal(discord.ui.Modal):
     """The form for a secret (from /secret or the welcome's button) or a reply (from a card's Reply button).
     Its custom id says what it was opened for (``form_id``): a submission is read from the interaction alone
-    (``submit_form``), so a form open while the process restarts is still posted, its text kept."""
+    (``submit_form``), so a form open while the process restarts is still posted, its text kept. A secret's
+    form also takes one photo (optional): fetched within the size limit, re-encoded by the core, never passed
+    on as it came."""
 
     def __init__(self, locale: str, payload: str | None = None) -> None:
         link = decode_link(payload) if payload is not None else None
@@ -119,13 +122,28 @@ class TextModal(discord.ui.Modal):
             title=t_on(PLATFORM, locale, "discord.modal_reply" if reply else "discord.modal_secret"),
             custom_id=form_id(payload),
         )
+        self.photo: discord.ui.FileUpload[TextModal] | None = None
+        label = t_on(PLATFORM, locale, "discord.modal_label")
         self.text: discord.ui.TextInput[TextModal] = discord.ui.TextInput(
-            label=t_on(PLATFORM, locale, "discord.modal_label"),
+            label=label if reply else None,
             style=discord.TextStyle.paragraph,
             max_length=SECRET_MAX,
             custom_id=MODAL_TEXT_ID,
         )
-        self.add_item(self.text)
+        if reply:
+            self.add_item(self.text)
+            return
+        self.add_item(discord.ui.Label(text=label, component=self.text))
+        self.photo = discord.ui.FileUpload(
+            custom_id=MODAL_PHOTO_ID, required=False, min_values=0, max_values=1
+        )
+        self.add_item(
+            discord.ui.Label(
+                text=t_on(PLATFORM, locale, "discord.modal_photo"),
+                description=t_on(PLATFORM, locale, "discord.modal_photo_about"),
+                component=self.photo,
+            )
+        )
 
 
 def form_id(payload: str | None) -> str:
@@ -142,40 +160,78 @@ async def open_form(interaction: discord.Interaction[Any], payload: str | None =
     modal.stop()
 
 
-def _form_text(components: object) -> str | None:
-    """The value of the form's text input, wherever a client put it (an action row, or a label), if any."""
+def _form_component(components: object, custom_id: str) -> dict[str, Any] | None:
+    """The form's component with this custom id, wherever a client put it (an action row, or a label)."""
     if not isinstance(components, list):
         return None
     for component in components:
         if not isinstance(component, dict):
             continue
+        if component.get("custom_id") == custom_id:
+            return component
         inner = component.get("components")
-        found = _form_text(inner if isinstance(inner, list) else [component.get("component")])
+        found = _form_component(inner if isinstance(inner, list) else [component.get("component")], custom_id)
         if found is not None:
             return found
-        if component.get("custom_id") == MODAL_TEXT_ID and isinstance(component.get("value"), str):
-            return str(component["value"])
     return None
 
 
+def _form_text(components: object) -> str | None:
+    """The value of the form's text input, if any."""
+    component = _form_component(components, MODAL_TEXT_ID)
+    value = component.get("value") if component is not None else None
+    return value if isinstance(value, str) else None
+
+
+def _form_upload(interaction: discord.Interaction[Any], data: dict[str, Any]) -> discord.Attachment | None:
+    """The photo uploaded with the form, if any: the file upload's first value names an attachment that the
+    submission's ``resolved.attachments`` describes (one the submission does not describe is ignored)."""
+    component = _form_component(data.get("components"), MODAL_PHOTO_ID)
+    values = component.get("values") if component is not None else None
+    if not isinstance(values, list) or not values:
+        return None
+    resolved = data.get("resolved")
+    attachments = resolved.get("attachments") if isinstance(resolved, dict) else None
+    described = attachments.get(str(values[0])) if isinstance(attachments, dict) else None
+    if not isinstance(described, dict):
+        return None
+    try:
+        return discord.Attachment(data=described, state=interaction._state)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 async def submit_form(client: MurmureClient, interaction: discord.Interaction[Any]) -> None:
-    """A form submitted, opened by this process or by the one before a restart: its text goes to the core
-    as a new secret, or as written for the deep link the form's custom id names. A form this bot never
-    opens (forged, or from a version that named them otherwise) is answered as a stale button is."""
+    """A form submitted, opened by this process or by the one before a restart: its text (and a new secret's
+    photo) goes to the core as a new secret, or as written for the deep link the form's custom id names. A
+    form this bot never opens (forged, or from a version that named them otherwise) is answered as a stale
+    button is."""
     data: dict[str, Any] = dict(interaction.data or {})
     custom_id = str(data.get("custom_id", ""))
     text = _form_text(data.get("components"))
     payload = custom_id.removeprefix(FORM_PREFIX)
     link = decode_link(payload) if re.fullmatch(LINK_PATTERN, payload) else None
     actor = actor_of(interaction.user, interaction.locale)
+    upload = _form_upload(interaction, data) if link is None or link.form is not Form.REPLY else None
     if not custom_id.startswith(FORM_PREFIX) or text is None or (payload != NEW_SECRET_FORM and link is None):
         await interaction.response.send_message(
             t_on(PLATFORM, _locale(interaction), "error.stale"), ephemeral=interaction.guild is not None
         )
+    elif upload is not None:
+        post = link if isinstance(link, PostLink) else None
+        await respond_in_time(interaction, _picture(client, actor, upload, text, post))
     elif link is None:
         await respond_in_time(interaction, client.murmure.text(actor, text))
     else:
         await respond_in_time(interaction, client.murmure.write(actor, link, text))
+
+
+async def _picture(
+    client: MurmureClient, actor: Actor, upload: discord.Attachment, text: str, link: PostLink | None
+) -> list[Response]:
+    """The uploaded file, fetched only within the size limit (the core says why not beyond it)."""
+    data = await upload.read() if upload.size <= pictures.MAX_BYTES else None
+    return await client.murmure.picture(actor, data, text, upload.size, link)
 
 
 class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=f"(?P<data>{ACTION_PATTERN})"):

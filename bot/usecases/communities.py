@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import digests
+from bot import digests, pictures
 from bot.delivery.inactive import KEPT
 from bot.model import Community, CommunitySettings
 from bot.outbox import Outbox, Welcome
@@ -98,6 +98,7 @@ async def sweep(uow: UnitOfWork, services: Services) -> int:
     erased += await uow.drafts.delete_stale(now - DRAFT_LIFETIME)
     erased += await uow.notices.erase_expired(now)
     erased += await uow.secrets.erase_removed_texts(now - REMOVED_TEXT_WINDOW)
+    erased += await uow.pictures.erase_orphans(now - pictures.ORPHAN_AGE)
     erased += await uow.replies.erase_removed_texts(now - REMOVED_TEXT_WINDOW)
     erased += await uow.digests.erase_member_claims(now - digests.CLAIMS_KEPT)
     return erased + await uow.digests.erase_expired(now)

@@ -35,9 +35,14 @@ async def text(ctx: Context, raw: str) -> list[Response]:
     return await _secret_preview(ctx, cleaned)
 
 
-async def picture(ctx: Context, data: bytes | None, caption: str, size: int = 0) -> list[Response]:
-    """A photo in DM (``data`` None: the platform said it is larger than the limit, so it was not fetched):
-    re-encoded, its caption filtered as a secret's text, previewed as a secret."""
+async def picture(
+    ctx: Context, data: bytes | None, caption: str, size: int = 0, link: PostLink | None = None
+) -> list[Response]:
+    """A photo in DM, or in the form the welcome's button opened (``link``; ``data`` None: the platform said
+    it is larger than the limit, so it was not fetched): re-encoded, its caption filtered as a secret's text,
+    previewed as a secret."""
+    if link is not None:
+        await membership.verify_community(ctx, link.community)
     if data is None or size > pictures.MAX_BYTES:
         raise pictures.too_large(size)
     pending = await pending_input(ctx)
@@ -151,12 +156,15 @@ async def _secret_preview(
             created_at=now,
         )
     )
+    shown: list[Response] = []
     if photo is not None:
         stored = StoredPicture(new_token(), photo.data, photo.width, photo.height)
         await ctx.uow.pictures.add(draft.id, stored, now)
+        shown.append(Say(render.preview_picture(ctx.locale, stored)))  # the photo itself, as it will go out
     readers = await audience.shown_readers(ctx, allowed)
     return [
         *care(result),
+        *shown,
         Say(render.preview(ctx.locale, draft, allowed, None, readers, picture=photo is not None)),
     ]
 

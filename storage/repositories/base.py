@@ -82,6 +82,7 @@ def to_secret(row: SecretRow) -> Secret:
         Token(row.token),
         row.collection,
         row.points,
+        row.picture,
     )
 
 

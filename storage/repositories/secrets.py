@@ -14,7 +14,7 @@ from bot.records import HeldBanKey, NewSecret
 from storage.raw import Raw, Reader
 from storage.repositories.base import IN_CHUNK, Repository, to_secret
 from storage.repositories.owners import holder_dead, instance_of
-from storage.repositories.pictures import erase_of_drafts
+from storage.repositories.pictures import erase_of_drafts, erase_pictures
 from storage.tables import (
     DraftRow,
     PictureRow,
@@ -44,8 +44,8 @@ class SqlSecrets(Repository):
         sealed = secret.return_address
         row = await self._raw.one(
             "INSERT INTO secrets (community_id, number, author_salt, author_tag, text, content_warning, "
-            "status, created_at, card_ref, author_locale, token, collection, points) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 0.0) RETURNING id",
+            "status, created_at, card_ref, author_locale, token, collection, points, picture) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 0.0, ?) RETURNING id",
             secret.community_id,
             secret.number,
             secret.author_salt,
@@ -57,6 +57,7 @@ class SqlSecrets(Repository):
             secret.author_locale,
             secret.token,
             secret.collection,
+            False,  # a photo's secret says so when its photo is added (SqlPictures.add_to_secret)
         )
         assert row is not None
         secret_id = int(row[0])
@@ -183,6 +184,7 @@ class SqlSecrets(Repository):
         await self._session.execute(delete(ReporterSealRow).where(ReporterSealRow.report_id.in_(reports)))
         drafts = select(DraftRow.id).where(DraftRow.secret_id == secret_id).scalar_subquery()
         await erase_of_drafts(self._session, drafts)
+        await erase_pictures(self._session, PictureRow.secret_id == secret_id)
         tables = (
             ReactionRow,
             ReportRow,
@@ -190,7 +192,6 @@ class SqlSecrets(Repository):
             DraftRow,
             ReturnAddressRow,
             SecretBanKeyRow,
-            PictureRow,
             ReplyNoticeRow,
         )
         for table in tables:
@@ -230,17 +231,18 @@ class SqlSecrets(Repository):
     async def erase_removed_texts(self, before: datetime) -> int:
         undecided = or_(QueueItemRow.status == QueueStatus.OPEN.value, QueueItemRow.decided_at > before)
         pending = select(QueueItemRow.secret_id).where(QueueItemRow.reply_id.is_(None), undecided)
-        result = await self._session.execute(
-            update(SecretRow)
-            .where(
-                SecretRow.status == SecretStatus.REMOVED.value,
-                SecretRow.text != "",
-                SecretRow.created_at <= before,
-                SecretRow.id.not_in(pending),
-            )
-            .values(text="", collection=None)
+        removed = (
+            SecretRow.status == SecretStatus.REMOVED.value,
+            SecretRow.created_at <= before,
+            SecretRow.id.not_in(pending),
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        # their photos with their texts (a photo outlives the text of a secret whose text was erased before)
+        with_photo = select(SecretRow.id).where(*removed).scalar_subquery()
+        erased = await erase_pictures(self._session, PictureRow.secret_id.in_(with_photo))
+        result = await self._session.execute(
+            update(SecretRow).where(*removed, SecretRow.text != "").values(text="", collection=None)
+        )
+        return erased + int(result.rowcount)  # type: ignore[attr-defined]
 
     async def ban_key(self, secret_id: int, now: datetime) -> bytes | None:
         waiting = select(QueueItemRow.id).where(

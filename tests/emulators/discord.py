@@ -86,7 +86,9 @@ Facts about discord.py 2.7.1 (read from its source, proven by ``test_discord_emu
   ``custom_id`` s), then by ``DynamicItem`` templates (``client.add_dynamic_items``); modals by
   ``custom_id`` only (the ``Modal`` object is stored when ``send_modal`` is called, so a modal can
   only be submitted to the process that opened it). Modal submissions mirror the modal: action row
-  (type 1) or label (type 18) wrappers around ``{"type": 4, "custom_id", "value"}``.
+  (type 1) or label (type 18) wrappers around ``{"type": 4, "custom_id", "value"}``; a file upload
+  (type 19, in a label only) as ``{"type": 19, "custom_id", "values": [attachment ids]}`` with the
+  attachments in ``data.resolved.attachments`` (served by the emulator's CDN, like DM attachments).
 * Discord echoes a bot's own messages through MESSAGE_CREATE (with content): ``on_message`` must
   ignore ``message.author == client.user``. Ephemeral messages are never dispatched.
 * Shutdown: ``await client.close()`` closes the socket with 1000 (which ends the session: no resume
@@ -144,6 +146,7 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 DEFAULT_BOT_ID = 1_200_000_000_000_000_001
 API_PREFIX = "/api/v10"
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # a bot's upload limit in a server without boosts
+FILE_UPLOAD = 19  # a modal's file upload component (inside a label, type 18)
 NONCE_WINDOW = 300.0  # seconds: "the past few minutes" in which Discord finds an enforced nonce again
 
 # Permissions (https://discord.com/developers/docs/topics/permissions)
@@ -1119,9 +1122,14 @@ class DiscordEmulator:
         )
 
     async def user_submits_modal(
-        self, user_id: int, modal_response_from_bot: PendingInteraction, values: Mapping[str, str | list[str]]
+        self,
+        user_id: int,
+        modal_response_from_bot: PendingInteraction,
+        values: Mapping[str, str | list[str] | list[tuple[str, bytes, str]]],
     ) -> PendingInteraction:
-        """Submits the modal the bot opened (callback type 9) in answer to ``modal_response_from_bot``."""
+        """Submits the modal the bot opened (callback type 9) in answer to ``modal_response_from_bot``; a file
+        upload's value is a list of (file name, bytes, content type), sent as attachments the interaction's
+        ``data.resolved.attachments`` carries and the component's ``values`` name by id."""
         source = modal_response_from_bot
         if source.modal is None:
             raise EmulatorError(f"the bot answered interaction {source.id} without a modal")
@@ -1130,11 +1138,14 @@ class DiscordEmulator:
         if source.modal_submitted:
             raise EmulatorError("this modal was already submitted (Discord closes it)")
         remaining = dict(values)
-        components = [self._submit_component(c, remaining) for c in source.modal["components"]]
+        resolved: JSON = {}
+        components = [self._submit_component(c, remaining, resolved) for c in source.modal["components"]]
         if remaining:
             raise EmulatorError(f"the modal has no input {sorted(remaining)}")
         source.modal_submitted = True
         data = {"custom_id": source.modal["custom_id"], "components": components}
+        if resolved:
+            data["resolved"] = resolved
         extra: JSON = {}
         if source.message_id is not None:
             extra["message"] = self._message_json(self._messages[source.message_id])
@@ -1648,15 +1659,20 @@ class DiscordEmulator:
             out.append({"name": option["name"], "type": kind, "value": value})
         return out
 
-    def _submit_component(self, component: JSON, remaining: dict[str, str | list[str]]) -> JSON:
+    def _submit_component(self, component: JSON, remaining: dict[str, Any], resolved: JSON) -> JSON:
         kind = component["type"]
         if kind == 1:
             return {
                 "type": 1,
-                "components": [self._submit_component(c, remaining) for c in component["components"]],
+                "components": [
+                    self._submit_component(c, remaining, resolved) for c in component["components"]
+                ],
             }
         if kind == 18:
-            return {"type": 18, "component": self._submit_component(component["component"], remaining)}
+            return {
+                "type": 18,
+                "component": self._submit_component(component["component"], remaining, resolved),
+            }
         if kind == 10:  # text display
             return {"type": 10}
         custom_id = component["custom_id"]
@@ -1675,7 +1691,35 @@ class DiscordEmulator:
         if kind in SELECT_TYPES:
             chosen = [] if value is None else [value] if isinstance(value, str) else list(value)
             return {"type": kind, "custom_id": custom_id, "values": chosen}
+        if kind == FILE_UPLOAD:
+            return self._submit_files(component, value or [], resolved)
         raise EmulatorError(f"component type {kind} in a modal is not emulated")
+
+    def _submit_files(self, component: JSON, files: Any, resolved: JSON) -> JSON:
+        """A file upload as the client submits it: the files uploaded as attachments, named by id in
+        ``values`` and described in ``resolved.attachments``; the component's bounds hold."""
+        custom_id = component["custom_id"]
+        if not isinstance(files, list) or not all(
+            isinstance(f, tuple) and len(f) == 3 and isinstance(f[1], bytes) for f in files
+        ):
+            raise EmulatorError(f"file upload {custom_id!r} takes a list of (name, bytes, content type)")
+        required = component.get("required", True)
+        low = component.get("min_values")
+        high = component.get("max_values")
+        low, high = (1 if low is None else low), (1 if high is None else high)
+        if required and not files:
+            raise EmulatorError(f"file upload {custom_id!r} is required")
+        if files and not low <= len(files) <= high:
+            raise EmulatorError(f"file upload {custom_id!r} takes {low}..{high} files")
+        if any(len(data) > MAX_USER_UPLOAD for _, data, _ in files):
+            raise EmulatorError("Discord clients upload files of 500 MiB at most (with Nitro)")
+        attachments = [
+            _attachment(self, {"filename": name, "size": len(data), "content": data, "content_type": kind})
+            for name, data, kind in files
+        ]
+        for attachment in attachments:
+            resolved.setdefault("attachments", {})[attachment["id"]] = attachment
+        return {"type": FILE_UPLOAD, "custom_id": custom_id, "values": [a["id"] for a in attachments]}
 
     async def _interact(
         self,
@@ -2667,6 +2711,12 @@ class DiscordEmulator:
                 if component.get("type") == 1
                 else component.get("component")
             )
+            if component.get("type") == 1 and isinstance(inner, dict) and inner.get("type") == FILE_UPLOAD:
+                # a file upload lives in a label only
+                errors.add(["data", "components", i], "MODAL_COMPONENT_INVALID", "Invalid modal component")
+                continue
+            if component.get("type") == 18 and component.get("description") is not None:
+                errors.length(["data", "components", i, "description"], component.get("description"), 1, 100)
             label = component.get("label") if component.get("type") == 18 else (inner or {}).get("label")
             if component.get("type") == 10:
                 continue
@@ -2683,6 +2733,15 @@ class DiscordEmulator:
                     "Component custom id cannot be duplicated",
                 )
             seen.add(str(custom_id))
+            if inner.get("type") == FILE_UPLOAD:
+                low, high = inner.get("min_values"), inner.get("max_values")
+                low, high = (1 if low is None else low), (1 if high is None else high)
+                if not 0 <= low <= 10 or not 1 <= high <= 10 or low > high:
+                    errors.add(
+                        ["data", "components", i, "component", "max_values"],
+                        "BASE_TYPE_BAD_INT",
+                        "Out of range",
+                    )
             if inner.get("type") == 4:
                 if inner.get("style") not in (1, 2):
                     errors.add(

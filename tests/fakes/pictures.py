@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot.records import StoredPicture
@@ -18,6 +19,8 @@ class FakePictures(Repo):
 
     async def add_to_secret(self, secret_id: int, picture: StoredPicture, at: datetime) -> None:
         self.s.pictures[self.next_id()] = (None, secret_id, picture)
+        if secret_id in self.s.secrets:
+            self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], picture=True)
 
     async def of_secret(self, secret_id: int) -> StoredPicture | None:
         return next((p for _, s, p in self.s.pictures.values() if s == secret_id), None)
@@ -25,10 +28,26 @@ class FakePictures(Repo):
     async def with_pictures(self, secret_ids: Sequence[int]) -> set[int]:
         return {s for _, s, _ in self.s.pictures.values() if s is not None and s in secret_ids}
 
+    async def erase_orphans(self, before: datetime) -> int:
+        return 0  # in memory, as in the database: no file to lose track of
 
-def erase_pictures(state: object, *, drafts: set[int] | None = None, secret: int | None = None) -> None:
-    """The photos of these drafts, or of this secret, gone."""
+
+def erase_pictures(
+    state: object,
+    *,
+    drafts: set[int] | None = None,
+    secret: int | None = None,
+    secrets: set[int] | None = None,
+) -> int:
+    """The photos of these drafts, or of this secret or these secrets, gone; how many."""
     pictures = state.pictures  # type: ignore[attr-defined]
+    gone = 0
     for key, (d, s, _) in list(pictures.items()):
-        if (drafts is not None and d in drafts) or (secret is not None and s == secret):
+        if (
+            (drafts is not None and d in drafts)
+            or (secret is not None and s == secret)
+            or (secrets is not None and s in secrets)
+        ):
             del pictures[key]
+            gone += 1
+    return gone

@@ -131,18 +131,19 @@ class FakeSecrets(Repo):
             for item_id, at in self.s.decided_at.items()
             if at > before and self.s.items[item_id].reply_id is None
         }
-        erased = [
+        removed = [
             s
             for s in self.s.secrets.values()
             if s.status is SecretStatus.REMOVED
-            and s.text
             and s.created_at <= before
             and s.id not in waiting
             and s.id not in recent
         ]
+        photos = erase_pictures(self.s, secrets={s.id for s in removed})
+        erased = [s for s in removed if s.text]
         for secret in erased:
             self.s.secrets[secret.id] = replace(secret, text="", collection=None)
-        return len(erased)
+        return photos + len(erased)
 
     async def ban_key(self, secret_id: int, now: datetime) -> bytes | None:
         found = self.s.ban_keys.get(secret_id)

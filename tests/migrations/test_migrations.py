@@ -40,6 +40,7 @@ LEFT_EMPTY: dict[tuple[str, str], str] = {
     ("communities", "pictures"): "NULL: the photo policy follows the configuration's default (review)",
     ("outbox", "claimed_by"): "none: a claim made before holders were named is held until its lease ends",
     ("secrets", "sending_by"): "none: a card claimed before holders were named is held until its lease ends",
+    ("pictures", "file"): "NULL: the photo's bytes are in its row (the database store, the only one before)",
 }
 
 # Plausible values for columns the core reads as enums or formats; any other column gets one by its type.

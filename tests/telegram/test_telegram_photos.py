@@ -23,6 +23,9 @@ async def test_a_photo_secret_through_preview_review_and_publication(
         sent = await tg.user_sends_photo(uid("alice"), jpeg_with_gps(), CAPTION, as_document="IMG_0042.jpg")
         assert "document" in sent  # a file, sent as it is: its EXIF included
         preview = await t.until(uid("alice"), "With your photo, re-encoded")
+        shown = await t.until(uid("alice"), "Your photo as it will be published")  # the photo itself
+        assert shown.photo is not None and shown.message_id == preview.message_id - 1
+        assert_clean(shown.photo)
         await t.click("alice", preview, "Content warning")
         await tg.wait_until(lambda: "Content warning: on" in str(t.last(uid("alice")).buttons), within=8)
         await t.click("alice", t.last(uid("alice")), "Post")
