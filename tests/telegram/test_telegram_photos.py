@@ -48,6 +48,22 @@ async def test_a_photo_secret_through_preview_review_and_publication(
             call.method == "editMessageMedia" for call in tg.requests
         )  # a count changes the caption, never uploads the photo again
 
+        # the author deletes it: the card's photo gives way to the grey placeholder (the photo is erased)
+        await tg.user_sends(uid("alice"), uid("alice"), "/mine")
+        mine = await t.until(uid("alice"), "The view from the roof")
+        await t.click("alice", mine, "Delete")
+        await t.click("alice", await t.until(uid("alice"), "Delete your secret #1"), "Yes, delete it")
+        await t.until(uid("alice"), "Your secret #1 was deleted")
+        await tg.wait_until(lambda: "deleted by its author" in (t.last_card().caption or ""), within=8)
+        gone = t.last_card()
+        assert gone.photo is not None and gone.photo != card.photo and "The view" not in (gone.caption or "")
+        as_text = [
+            c
+            for c in tg.requests
+            if c.method == "editMessageText" and c.params.get("message_id") == gone.message_id
+        ]
+        assert not as_text  # a photo message is never edited as a text one (Telegram refuses it)
+
         await tg.user_sends_photo(uid("bob"), b"\xff" * (11 * 1024 * 1024), "Too big.", as_document="big.png")
         await t.until(uid("bob"), r"This photo is too large \(11.0 MB\): send one under 10 MB.")
 
