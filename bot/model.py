@@ -184,9 +184,8 @@ class Secret:
     token: Token  # what buttons and links carry instead of the id: random, so it orders and counts nothing
     collection: str | None = None
     points: float = 0.0  # engagement for ranking: see bot/ranking.py
-    picture: bool = (
-        False  # it was posted with a photo (kept after the photo is erased: its card's placeholder)
-    )
+    # it was posted with a photo (still true once the photo is erased: its card shows the placeholder)
+    picture: bool = False
 
     @property
     def shown_number(self) -> str:

@@ -76,10 +76,13 @@ class Config:
         return Path(file) if file and file != ":memory:" and not file.startswith("file:") else None
 
     def make_folders(self) -> None:
-        """The folders an embedded database goes in (the data folder, the SQLite file's), or a clear error."""
+        """The folders an embedded database goes in (the data folder, the SQLite file's) and the photos'
+        folder when photos are kept as files, or a clear error."""
         folders = [(self.data_dir, "murmure.data_dir")] if self.is_embedded_sqlite else []
         if self.sqlite_file is not None:
             folders.append((self.sqlite_file.parent, "database.url"))
+        if self.pictures_in_folder:
+            folders.append((self.pictures_folder, "pictures.folder"))
         for folder, setting in folders:
             try:
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database is for Murmure only

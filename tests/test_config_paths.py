@@ -80,3 +80,26 @@ def test_a_folder_that_cannot_be_made_is_not_blamed_on_the_database(elsewhere: P
     assert result.returncode == 2, result.stderr
     assert "cannot create" in result.stderr and "taken" in result.stderr
     assert "database.url" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_pictures_folder_is_relative_to_the_config_made_private_or_refused_clearly(
+    elsewhere: Path,
+) -> None:
+    config = elsewhere / "sub" / "c.toml"
+    config.write_text('[pictures]\nstorage = "folder"\nfolder = "photos"\n')
+    loaded = load_config(config)
+    assert loaded.pictures_in_folder and loaded.pictures_folder.resolve() == (elsewhere / "sub" / "photos")
+    loaded.make_folders()
+    assert (elsewhere / "sub" / "photos").stat().st_mode & 0o777 == 0o700
+    assert load_config(None).pictures_in_folder is False  # photos in the database unless told otherwise
+
+    (elsewhere / "sub" / "taken").write_text("a file, not a folder")
+    config.write_text('[pictures]\nstorage = "folder"\nfolder = "taken/photos"\n')
+    result = run(["db", "upgrade", "--config", "../sub/c.toml"], elsewhere / "other")
+    assert result.returncode == 2 and "cannot create" in result.stderr and "pictures.folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    config.write_text('[pictures]\nstorage = "disk"\n')
+    result = run(["db", "upgrade", "--config", "../sub/c.toml"], elsewhere / "other")
+    assert result.returncode == 2 and 'pictures.storage must be "database" or "folder"' in result.stderr
+    assert "Traceback" not in result.stderr
