@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import Draft, DraftStatus
 from bot.records import DraftOwner, NewDraft
+from storage.picture_folder import erased
 from storage.raw import Raw, Reader
 from storage.repositories.base import (
     Repository,
@@ -87,7 +88,9 @@ class SqlDrafts(Repository):
         return changed == 1
 
     async def delete(self, draft_id: int) -> None:
-        await self._raw.run("DELETE FROM pictures WHERE draft_id = ?", draft_id)  # its photo, if any
+        # its photo, if any; its file (the folder store) removed once the deletion commits
+        photos = await self._raw.rows("DELETE FROM pictures WHERE draft_id = ? RETURNING file", draft_id)
+        erased(self._session.info, (str(row[0]) for row in photos if row[0] is not None))
         await self._raw.run("DELETE FROM drafts WHERE id = ?", draft_id)
 
     async def owners(self) -> Sequence[DraftOwner]:
