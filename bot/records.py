@@ -211,3 +211,4 @@ class PendingNotices:
     token: str
     sealed: bytes
     count: int
+    expires_at: datetime  # the address's end, unless the author keeps it (a notice near it offers to)

@@ -8,6 +8,9 @@ from datetime import timedelta
 
 NOTICE_WINDOW_SECONDS = 1800  # a notice goes out 15 to 30 minutes after the first reply it tells of
 NOTICE_LIFETIME = timedelta(days=7)  # the sealed address, as every return address: then erased
+# a notice sent this close to the address's end says so and offers "Keep notifying me": another week from
+# the author's tap (an explicit act of theirs; nothing is renewed by itself)
+RENEWAL_OFFERED = timedelta(days=2)
 
 
 def notice_context(platform: str, token: str) -> str:

@@ -369,6 +369,15 @@ class NoticeRepository(Protocol):
         """No more notices (the sealed address erased); False when there was no such wish."""
         ...
 
+    async def find(self, token: str, now: datetime) -> PendingNotices | None:
+        """The wish a notice's button names, unless it ended (stopped or expired)."""
+        ...
+
+    async def renew(self, token: str, sealed: bytes, expires_at: datetime, now: datetime) -> bool:
+        """The author kept the notices: the address sealed anew, until ``expires_at``; False when the wish
+        ended meanwhile."""
+        ...
+
     async def erase_expired(self, now: datetime) -> int: ...
 
 

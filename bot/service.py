@@ -25,6 +25,7 @@ from bot.actions import (
     Forget,
     KeepAll,
     KeepDigest,
+    KeepNotices,
     Moderate,
     OpenSetting,
     Page,
@@ -363,6 +364,8 @@ async def _press(ctx: Context, action: Action | None) -> list[Response]:
             return await writing.toggle_notices(ctx, action)
         case StopNotices():
             return await notices.stop(ctx, action)
+        case KeepNotices():
+            return await notices.keep(ctx, action)
         case CycleTopic():
             return await writing.cycle_topic(ctx, action)
         case Cancel():

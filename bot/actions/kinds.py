@@ -48,6 +48,14 @@ class StopNotices(Action):
 
 
 @dataclass(frozen=True)
+class KeepNotices(Action):
+    """The "Keep notifying me" button of a reply notice sent near the end of its address: another week."""
+
+    code = "nkeep"
+    token: Token
+
+
+@dataclass(frozen=True)
 class Post(Action):
     code = "post"
     draft: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import render
-from bot.actions import StopNotices
+from bot.actions import KeepNotices, StopNotices
 from bot.anonymity import return_context
 from bot.delivery.context import DeliveryContext, MemberChat
 from bot.delivery.registry import delivers
@@ -14,7 +14,7 @@ from bot.messages import Button, ChatTarget, MessageLink, OutgoingMessage, RichT
 from bot.model import VISIBLE_STATUSES, Token
 from bot.outbox import AuthorNotice, MemberDigest, ReplyNotice
 from bot.ports import UnitOfWork
-from bot.reply_notices import notice_context
+from bot.reply_notices import RENEWAL_OFFERED, notice_context
 
 
 @delivers(AuthorNotice)
@@ -66,13 +66,16 @@ async def notify_replies(ctx: DeliveryContext, notice: ReplyNotice) -> None:
     key = "notice.replies_one" if pending.count == 1 else "notice.replies_many"
     link = MessageLink(community.chat_ref, secret.card_ref) if secret.card_ref else None
     text = RichText((Span(t_in(locale, key, count=pending.count, number=secret.shown_number), link=link),))
-    stop = Button(t_in(locale, "notice.stop"), StopNotices(Token(pending.token)))
+    buttons: tuple[Button, ...] = (Button(t_in(locale, "notice.stop"), StopNotices(Token(pending.token))),)
+    if pending.expires_at <= now + RENEWAL_OFFERED:  # a clear renewal instead of a silent stop
+        text = text + RichText((Span("\n\n" + t_in(locale, "notice.last")),))
+        buttons = (Button(t_in(locale, "notice.keep"), KeepNotices(Token(pending.token))), *buttons)
 
     async def record(uow: UnitOfWork, _: str) -> None:
         await uow.notices.consume(notice.secret_id, pending.count)  # told: not told again
 
     await ctx.send(
-        MemberChat(), ChatTarget(community.platform, address), OutgoingMessage(text, ((stop,),)), record
+        MemberChat(), ChatTarget(community.platform, address), OutgoingMessage(text, (buttons,)), record
     )
 
 

@@ -35,7 +35,7 @@ class SqlNotices:
                 ReplyNoticeRow.secret_id == secret_id, ReplyNoticeRow.expires_at > now
             )
         )
-        return PendingNotices(row.token, row.sealed, row.pending) if row is not None else None
+        return _pending(row) if row is not None else None
 
     async def consume(self, secret_id: int, count: int) -> None:
         await self._session.execute(
@@ -48,6 +48,24 @@ class SqlNotices:
         result = await self._session.execute(delete(ReplyNoticeRow).where(ReplyNoticeRow.token == token))
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
+    async def find(self, token: str, now: datetime) -> PendingNotices | None:
+        row = await self._session.scalar(
+            select(ReplyNoticeRow).where(ReplyNoticeRow.token == token, ReplyNoticeRow.expires_at > now)
+        )
+        return _pending(row) if row is not None else None
+
+    async def renew(self, token: str, sealed: bytes, expires_at: datetime, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(ReplyNoticeRow)
+            .where(ReplyNoticeRow.token == token, ReplyNoticeRow.expires_at > now)
+            .values(sealed=sealed, expires_at=expires_at)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
     async def erase_expired(self, now: datetime) -> int:
         result = await self._session.execute(delete(ReplyNoticeRow).where(ReplyNoticeRow.expires_at <= now))
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _pending(row: ReplyNoticeRow) -> PendingNotices:
+    return PendingNotices(row.token, row.sealed, row.pending, row.expires_at)

@@ -158,7 +158,7 @@ def test_every_enum_value_on_a_button_has_its_own_code() -> None:
     for enum, codes in CODES.items():
         assert set(codes) == set(enum)
         assert len(set(codes.values())) == len(codes)
-    assert len(actions()) == 28  # every type registered, each under its own code (a duplicate can't import)
+    assert len(actions()) == 29  # every type registered, each under its own code (a duplicate can't import)
 
 
 def test_deep_links_round_trip_and_reject_forgeries() -> None:

@@ -21,7 +21,11 @@ class FakeNotices(Repo):
 
     async def pending(self, secret_id: int, now: datetime) -> PendingNotices | None:
         found = self.s.notices.get(secret_id)
-        return PendingNotices(found[0], found[1], found[3]) if found is not None and found[2] > now else None
+        return (
+            PendingNotices(found[0], found[1], found[3], found[2])
+            if found is not None and found[2] > now
+            else None
+        )
 
     async def consume(self, secret_id: int, count: int) -> None:
         found = self.s.notices.get(secret_id)
@@ -33,6 +37,17 @@ class FakeNotices(Repo):
         if found is None:
             return False
         del self.s.notices[found]
+        return True
+
+    async def find(self, token: str, now: datetime) -> PendingNotices | None:
+        found = next((n for n in self.s.notices.values() if n[0] == token and n[2] > now), None)
+        return PendingNotices(found[0], found[1], found[3], found[2]) if found is not None else None
+
+    async def renew(self, token: str, sealed: bytes, expires_at: datetime, now: datetime) -> bool:
+        found = next((sid for sid, n in self.s.notices.items() if n[0] == token and n[2] > now), None)
+        if found is None:
+            return False
+        self.s.notices[found] = (token, sealed, expires_at, self.s.notices[found][3])
         return True
 
     async def erase_expired(self, now: datetime) -> int:
