@@ -37,3 +37,12 @@ class Platform:
     # its client libraries' loggers, at the level they keep whatever Murmure's is: the ones that can log a
     # token, a raw id, a name or a member's text
     pinned_loggers: Mapping[str, int] = field(default_factory=dict)
+
+
+class StartRefused(Exception):
+    """A messenger that must not start here, said so that an operator knows why (another process already
+    does what only one may do)."""
+
+    def __init__(self, platform: str, reason: str) -> None:
+        super().__init__(f"{platform}: {reason}")
+        self.platform = platform

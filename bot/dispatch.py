@@ -137,6 +137,8 @@ class Dispatcher:
         self._sealer = sealer
         self._clock = clock
         self._context = DeliveryContext(self._db, messengers, sealer, clock, edit_intervals, directories)
+        # a process claims only the entries of the messengers it runs: another on the database runs the rest
+        self._platforms = frozenset(messengers)
         self._wake = asyncio.Event()
         database.on_outbox_written(self._wake.set)
         self._chats: dict[tuple[str, int], Chat] = {}  # lane lookups: ids whose chat never changes
@@ -224,7 +226,7 @@ class Dispatcher:
     async def _claim(self, limit: int) -> Sequence[OutboxEntry]:
         now = self._clock.now()
         async with self._db.unit_of_work() as uow:
-            entries = await uow.outbox.claim_due(now, limit, now + LEASE)
+            entries = await uow.outbox.claim_due(now, limit, now + LEASE, self._platforms)
             await uow.commit()
         return entries
 
@@ -295,7 +297,7 @@ class Dispatcher:
         if len(self._held) >= HELD:
             return poll_seconds
         async with self._db.unit_of_work() as uow:
-            due = await uow.outbox.next_due()
+            due = await uow.outbox.next_due(self._platforms)
         if due is None:
             return poll_seconds
         return max(0.0, min(poll_seconds, (due - self._clock.now()).total_seconds()))

@@ -15,10 +15,45 @@ if TYPE_CHECKING:
     from bot.ports import Clock, UnitOfWork
 
 
+@dataclass(frozen=True)
+class OfCommunity:
+    community_id: int
+
+
+@dataclass(frozen=True)
+class OfSecret:
+    secret_id: int
+
+
+@dataclass(frozen=True)
+class OfReply:
+    reply_id: int
+
+
+@dataclass(frozen=True)
+class OfQueueItem:
+    item_id: int
+
+
+@dataclass(frozen=True)
+class OfDigestReader:
+    preference_key: str
+
+
+# The record whose messenger delivers a message: its community's platform (through the secret, reply or queue
+# item it is about), or a DM digest's address. Storage writes that platform on the entry as it is queued, and
+# a process claims only entries of the messengers it runs.
+Carrier = OfCommunity | OfSecret | OfReply | OfQueueItem | OfDigestReader
+
+
 class _Message:
     def dedupe_key(self) -> str | None:
         """Messages with a key are not added while one with the same key waits unclaimed."""
         return None
+
+    def carrier(self) -> Carrier:
+        """The record that says which messenger delivers this message."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -28,6 +63,9 @@ class Welcome(_Message):
     kind: ClassVar[str] = "welcome"
     community_id: int
 
+    def carrier(self) -> Carrier:
+        return OfCommunity(self.community_id)
+
 
 @dataclass(frozen=True)
 class CardDue(_Message):
@@ -35,6 +73,9 @@ class CardDue(_Message):
 
     kind: ClassVar[str] = "card"
     secret_id: int
+
+    def carrier(self) -> Carrier:
+        return OfSecret(self.secret_id)
 
     def dedupe_key(self) -> str | None:
         return f"card:{self.secret_id}"
@@ -48,6 +89,9 @@ class CardRefresh(_Message):
     kind: ClassVar[str] = "refresh"
     secret_id: int
 
+    def carrier(self) -> Carrier:
+        return OfSecret(self.secret_id)
+
     def dedupe_key(self) -> str | None:
         return f"refresh:{self.secret_id}"
 
@@ -59,6 +103,9 @@ class ReplyDue(_Message):
     kind: ClassVar[str] = "reply"
     reply_id: int
 
+    def carrier(self) -> Carrier:
+        return OfReply(self.reply_id)
+
 
 @dataclass(frozen=True)
 class ReplyRefresh(_Message):
@@ -66,6 +113,9 @@ class ReplyRefresh(_Message):
 
     kind: ClassVar[str] = "reply_refresh"
     reply_id: int
+
+    def carrier(self) -> Carrier:
+        return OfReply(self.reply_id)
 
     def dedupe_key(self) -> str | None:
         return f"reply_refresh:{self.reply_id}"
@@ -78,6 +128,9 @@ class QueueItemDue(_Message):
     kind: ClassVar[str] = "queue"
     item_id: int
 
+    def carrier(self) -> Carrier:
+        return OfQueueItem(self.item_id)
+
     def dedupe_key(self) -> str | None:
         return f"queue:{self.item_id}"
 
@@ -88,6 +141,9 @@ class QueueItemRefresh(_Message):
 
     kind: ClassVar[str] = "queue_refresh"
     item_id: int
+
+    def carrier(self) -> Carrier:
+        return OfQueueItem(self.item_id)
 
     def dedupe_key(self) -> str | None:
         return f"queue_refresh:{self.item_id}"
@@ -101,6 +157,9 @@ class CommunityDigest(_Message):
     community_id: int
     secret_ids: tuple[int, ...]
 
+    def carrier(self) -> Carrier:
+        return OfCommunity(self.community_id)
+
 
 @dataclass(frozen=True)
 class MemberDigest(_Message):
@@ -109,6 +168,9 @@ class MemberDigest(_Message):
     kind: ClassVar[str] = "dm_digest"
     author_key: str
     secret_ids: tuple[int, ...]
+
+    def carrier(self) -> Carrier:
+        return OfDigestReader(self.author_key)
 
 
 @dataclass(frozen=True)
@@ -121,6 +183,9 @@ class AuthorNotice(_Message):
     key: str
     params: Mapping[str, str] = field(default_factory=dict)
 
+    def carrier(self) -> Carrier:
+        return OfSecret(self.secret_id)
+
 
 @dataclass(frozen=True)
 class ReplyNotice(_Message):
@@ -129,6 +194,9 @@ class ReplyNotice(_Message):
 
     kind: ClassVar[str] = "reply_notice"
     secret_id: int
+
+    def carrier(self) -> Carrier:
+        return OfSecret(self.secret_id)
 
     def dedupe_key(self) -> str | None:
         return f"reply_notice:{self.secret_id}"

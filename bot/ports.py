@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -58,7 +58,12 @@ class OutboxRepository(Protocol):
         """Queue a message; with a dedupe key, nothing is added while one with that key is pending."""
         ...
 
-    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]: ...
+    async def claim_due(
+        self, now: datetime, limit: int, lease_until: datetime, platforms: Collection[str] | None = None
+    ) -> Sequence[OutboxEntry]:
+        """Claims due entries (of the messengers in ``platforms`` only, and of none known; all when None)."""
+        ...
+
     async def done(self, entry_id: int) -> None: ...
     async def retry(self, entry_id: int, not_before: datetime, error: str) -> None: ...
     async def postpone(self, entry_id: int, not_before: datetime) -> None:
@@ -71,8 +76,9 @@ class OutboxRepository(Protocol):
         """Extend the claim on entries this dispatcher still holds (queued behind a busy chat)."""
         ...
 
-    async def next_due(self) -> datetime | None:
-        """When the earliest pending entry that no one holds becomes claimable, if any."""
+    async def next_due(self, platforms: Collection[str] | None = None) -> datetime | None:
+        """When the earliest pending entry that no one holds becomes claimable, if any (of ``platforms``
+        and of none known, as ``claim_due``)."""
         ...
 
     async def beat(self, now: datetime) -> None:

@@ -52,6 +52,7 @@ from bot.actions import (
 )
 from bot.actor import Actor
 from bot.anonymity import Anonymizer, PersonKeys, Sealer
+from bot.coordination import Coordination
 from bot.digest_runs import DigestRuns
 from bot.i18n import current_locale, current_platform, resolve_locale, t
 from bot.logsafe import where
@@ -107,6 +108,8 @@ class Murmure:
         pictures_in_folder: bool = False,
     ) -> None:
         self._db = database
+        # what processes sharing the database agree on (set by the composition root; None: this process alone)
+        self.coordination: Coordination | None = None
         self._features = features or {}  # per platform: which declared commands it offers (all when not said)
         self._services = Services(
             directories,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -24,6 +26,7 @@ from bot.service import Murmure
 from murmure.config import Config, number
 from murmure.errors import DatabaseUnreachable
 from murmure.keys import PEPPER_ENV, SEALING_KEY_ENV, load_key, load_previous_sealing_key
+from storage.coordination import SqlCoordination
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
 from storage.picture_folder import PictureFolder
@@ -136,7 +139,13 @@ async def build_app(
         pictures_in_folder=config.pictures_in_folder,
     )
     dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals, directories)
+    service.coordination = SqlCoordination(database.engine, coordination_key(pepper), clock.now)
     return App(service, dispatcher, database, notes, text_filter)
+
+
+def coordination_key(pepper: bytes) -> bytes:
+    """The key of the hashes that stand for a token or a chat in what processes share (never the value)."""
+    return hmac.new(pepper, b"murmure:coordination", hashlib.sha256).digest()
 
 
 async def upgrade_or_explain(database: SqlDatabase) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from adapters.runtime import StartRefused
 from murmure.check_text import add_arguments as add_check_text_arguments
 from murmure.config import ConfigError, load_config
 from murmure.errors import DatabaseUnreachable, MessengerUnreachable
@@ -158,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     except SchemaTooOld as error:
         print(f"murmure: {error}", file=sys.stderr)
         return 2
+    except StartRefused as error:
+        print(f"murmure: {error}", file=sys.stderr)
+        return 5
     except MessengerUnreachable as error:
         print(
             f"murmure: {error}; check its token and the [{error.platform}] section of the config "

@@ -8,7 +8,7 @@ import logging
 import signal
 from collections.abc import Iterator
 
-from adapters.runtime import Connection
+from adapters.runtime import Connection, StartRefused
 from bot.logsafe import where
 from bot.ports import Clock
 from murmure.bootstrap import build_app, quiet_noisy_loggers, scheduled_jobs
@@ -78,7 +78,7 @@ def _naming(platform: str) -> Iterator[None]:
     """A failure to connect says which messenger failed (configuration errors pass as they are)."""
     try:
         yield
-    except ConfigError:
+    except (ConfigError, StartRefused):
         raise
     except Exception as error:
         raise MessengerUnreachable(platform, error) from None

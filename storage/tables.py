@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -386,6 +387,9 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(32))  # the process instance holding the claim
+    # the messenger that delivers it (its community's platform): only a process running it claims it; None
+    # (queued before the column, or its record already gone) is claimed by any
+    platform: Mapped[str | None] = mapped_column(String(16))
 
 
 class SubscriptionRow(Base):
@@ -460,3 +464,38 @@ class InstanceRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     beat_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LeaseRow(Base):
+    """Something one process at a time may do (poll a Telegram bot's updates), held by a random holder id
+    until ``expires_at`` and renewed while it runs. The name carries no token, only a keyed hash of it."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SeenEventRow(Base):
+    """An event a platform may deliver twice (a Telegram update, retried by its webhook) marked as seen by the
+    first process to take it, kept for a short while."""
+
+    __tablename__ = "seen_events"
+
+    source: Mapped[str] = mapped_column(String(80), primary_key=True)
+    event_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class SendSlotRow(Base):
+    """A message counted against a platform's limit (``key``: a bot's overall window, one chat's), over every
+    process: from ``at``, the moment its answer came (or a while ahead, while it is in flight)."""
+
+    __tablename__ = "send_slots"
+    __table_args__ = (Index("ix_send_slots_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    slot: Mapped[int] = mapped_column(BigInteger, index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -18,6 +18,7 @@ from telegram.ext import Application, ApplicationBuilder
 from adapters.library_logs import scrub_library_logs
 from adapters.section import ConfigError, Section
 from adapters.telegram.handlers import FEATURES, TelegramHandlers
+from adapters.telegram.lease import PollerLease
 from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
 from adapters.telegram.polling import Poller
 from adapters.telegram.rate_limit import TelegramRateLimiter
@@ -77,6 +78,7 @@ class TelegramConnection:
         self._initialized = self._started = False
         self._poller: Poller | None = None
         self._webhook: Webhook | None = None
+        self._lease: PollerLease | None = None
 
     async def _set_menus(self) -> None:
         """Each scope's menu in each language; a scope with none is cleared, as is the default scope (an
@@ -105,6 +107,12 @@ class TelegramConnection:
 
     async def start(self, service: Murmure) -> None:
         section, app = self._section, self._application
+        polling = section.get("mode", "polling") != "webhook"
+        if polling and service.coordination is not None:
+            # one poller per bot over every process on the database: refused here before anything is asked
+            lease = PollerLease(service.coordination, section.secret("token", TOKEN_ENV))
+            await lease.acquire()
+            self._lease = lease
         scrub_library_logs("telegram")
         TelegramHandlers(service).install(app)
         await app.initialize()
@@ -134,6 +142,8 @@ class TelegramConnection:
                 allowed_updates=ALLOWED_UPDATES,
             )
             await self._poller.start()
+            if self._lease is not None:
+                self._lease.keep(self._poller.halt)
 
     async def stop(self) -> None:
         app = self._application
@@ -151,6 +161,9 @@ class TelegramConnection:
             steps.append(app.stop)
         if self._initialized:
             steps.append(app.shutdown)
+        if self._lease is not None:
+            steps.append(self._lease.release)  # once the poller confirmed what it handled
+            self._lease = None
         for step in steps:
             try:
                 await step()

@@ -61,6 +61,10 @@ class Poller:
         self._stopping.clear()
         self._task = asyncio.create_task(self._run())
 
+    def halt(self) -> None:
+        """Stops fetching (another process took the polling over); what is in progress finishes."""
+        self._stopping.set()
+
     async def stop(self) -> None:
         """Stops polling once the update being handled is done; confirms what was handled."""
         self._stopping.set()

@@ -118,8 +118,8 @@ class DeliveryContext:
     def _messenger(self, platform: str) -> Messenger:
         messenger = self._messengers.get(platform)
         if messenger is None:
-            # another process on this database runs that messenger: the entry is given back for it (not
-            # retried to failure here, as a Telegram-only process did with Discord's entries)
+            # an entry whose messenger was not known when it was queued (before migration 1015): another
+            # process on this database runs it, and the entry is given back for it (not retried to failure)
             raise NotYet(self.clock.now() + NOT_MY_MESSENGER_RETRY)
         return messenger
 

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any, get_args, get_origin, get_type_hints
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox import MESSAGE_TYPES, OutboxMessage
+from bot.outbox import (
+    MESSAGE_TYPES,
+    Carrier,
+    OfCommunity,
+    OfDigestReader,
+    OfQueueItem,
+    OfReply,
+    OfSecret,
+    OutboxMessage,
+)
 from bot.ports import OutboxEntry
 from storage.raw import Raw
 from storage.repositories.base import (
@@ -76,6 +85,61 @@ def _typed(hint: Any, value: object) -> object:
     raise UnreadableEntry(f"a {type(value).__name__} where {hint} was expected")
 
 
+# The statement that queues an entry, by the record that carries it: the entry's platform is that record's,
+# read by a subquery of the INSERT itself (no round trip); its last parameter names the record.
+_INSERT: dict[type, str] = {
+    OfDigestReader: (
+        "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
+        "created_at, platform) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, "
+        "(SELECT platform FROM digest_readers WHERE preference_key = ? LIMIT 1))"
+    ),
+    OfCommunity: (
+        "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
+        "created_at, platform) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, "
+        "(SELECT platform FROM communities WHERE id = ? LIMIT 1))"
+    ),
+    OfSecret: (
+        "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
+        "created_at, platform) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, "
+        "(SELECT c.platform FROM communities c JOIN secrets s ON s.community_id = c.id "
+        "WHERE s.id = ? LIMIT 1))"
+    ),
+    OfReply: (
+        "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
+        "created_at, platform) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, "
+        "(SELECT c.platform FROM communities c JOIN secrets s ON s.community_id = c.id "
+        "JOIN replies r ON r.secret_id = s.id WHERE r.id = ? LIMIT 1))"
+    ),
+    OfQueueItem: (
+        "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
+        "created_at, platform) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, "
+        "(SELECT c.platform FROM communities c JOIN queue_items q ON q.community_id = c.id "
+        "WHERE q.id = ? LIMIT 1))"
+    ),
+}
+
+
+def platform_of(carrier: Carrier) -> tuple[str, int | str]:
+    """The INSERT that queues an entry carried by ``carrier`` (its platform read from that record), and the
+    parameter naming the record."""
+    if isinstance(carrier, OfDigestReader):
+        return _INSERT[OfDigestReader], carrier.preference_key
+    if isinstance(carrier, OfCommunity):
+        return _INSERT[OfCommunity], carrier.community_id
+    if isinstance(carrier, OfSecret):
+        return _INSERT[OfSecret], carrier.secret_id
+    if isinstance(carrier, OfReply):
+        return _INSERT[OfReply], carrier.reply_id
+    return _INSERT[OfQueueItem], carrier.item_id
+
+
+def _for(platforms: Collection[str] | None) -> ColumnElement[bool]:
+    """Entries a process running ``platforms`` delivers: its messengers' and those of none known."""
+    if platforms is None:
+        return true()
+    return or_(OutboxRow.platform.in_(list(platforms)), OutboxRow.platform.is_(None))
+
+
 class SqlOutbox(Repository):
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session)
@@ -92,21 +156,25 @@ class SqlOutbox(Repository):
             )
             if waiting is not None:
                 return
+        insert, carrier_id = platform_of(message.carrier())
         await self._raw.run(
-            "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
-            "created_at) VALUES (?, ?, ?, 0, ?, NULL, ?, ?)",
+            insert,
             kind,
             payload,
             PENDING,
             not_before,
             dedupe_key,
             not_before,
+            carrier_id,
         )
         self._session.info[OUTBOX_WRITTEN] = True
 
-    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
+    async def claim_due(
+        self, now: datetime, limit: int, lease_until: datetime, platforms: Collection[str] | None = None
+    ) -> Sequence[OutboxEntry]:
         claimable = and_(
             OutboxRow.status == PENDING,
+            _for(platforms),
             OutboxRow.not_before <= now,
             or_(
                 OutboxRow.claimed_until.is_(None),
@@ -181,7 +249,7 @@ class SqlOutbox(Repository):
     async def beat(self, now: datetime) -> None:
         await beat(self._session, now)
 
-    async def next_due(self) -> datetime | None:
+    async def next_due(self, platforms: Collection[str] | None = None) -> datetime | None:
         # claimable once due and no longer held: the later of the two times
         ready = case(
             (
@@ -190,7 +258,7 @@ class SqlOutbox(Repository):
             ),
             else_=OutboxRow.not_before,
         )
-        query = select(func.min(ready)).where(OutboxRow.status == PENDING)
+        query = select(func.min(ready)).where(OutboxRow.status == PENDING, _for(platforms))
         found: datetime | None = (await self._session.execute(query)).scalar_one_or_none()
         return found
 

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from bot.outbox import OutboxMessage
+from bot.outbox import Carrier, OfCommunity, OfDigestReader, OfReply, OfSecret, OutboxMessage
 from bot.ports import OutboxEntry
 from tests.fakes.state import Repo
 
 
+def _mine(entry: dict[str, Any], platforms: Collection[str] | None) -> bool:
+    return platforms is None or entry["platform"] is None or entry["platform"] in platforms
+
+
 class FakeOutbox(Repo):
+    def _platform(self, carrier: Carrier) -> str | None:
+        community_id: int | None = None
+        if isinstance(carrier, OfDigestReader):
+            address = self.s.digest_readers.get(carrier.preference_key)
+            return address.platform if address else None
+        if isinstance(carrier, OfCommunity):
+            community_id = carrier.community_id
+        elif isinstance(carrier, OfSecret):
+            secret = self.s.secrets.get(carrier.secret_id)
+            community_id = secret.community_id if secret else None
+        elif isinstance(carrier, OfReply):
+            reply = self.s.replies.get(carrier.reply_id)
+            secret = self.s.secrets.get(reply.secret_id) if reply else None
+            community_id = secret.community_id if secret else None
+        else:
+            item = self.s.items.get(carrier.item_id)
+            community_id = item.community_id if item else None
+        community = self.s.communities.get(community_id) if community_id is not None else None
+        return community.platform if community else None
+
     async def add(self, message: OutboxMessage, not_before: datetime) -> None:
         dedupe_key = message.dedupe_key()
         if dedupe_key is not None and any(
@@ -22,14 +47,18 @@ class FakeOutbox(Repo):
         self.s.outbox[entry_id] = {
             "message": message, "not_before": not_before, "dedupe": dedupe_key,
             "status": "pending", "claimed": None, "attempts": 0,
+            "platform": self._platform(message.carrier()),
         }  # fmt: skip
         self._uow.outbox_written = True
 
-    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
+    async def claim_due(
+        self, now: datetime, limit: int, lease_until: datetime, platforms: Collection[str] | None = None
+    ) -> Sequence[OutboxEntry]:
         due = [
             (entry_id, e)
             for entry_id, e in self.s.outbox.items()
             if e["status"] == "pending"
+            and _mine(e, platforms)
             and e["not_before"] <= now
             and (e["claimed"] is None or e["claimed"] < now)
         ]
@@ -65,10 +94,10 @@ class FakeOutbox(Repo):
     async def beat(self, now: datetime) -> None:
         self.s.beats.append(now)
 
-    async def next_due(self) -> datetime | None:
+    async def next_due(self, platforms: Collection[str] | None = None) -> datetime | None:
         ready = [
             max(e["not_before"], e["claimed"] or e["not_before"])
             for e in self.s.outbox.values()
-            if e["status"] == "pending"
+            if e["status"] == "pending" and _mine(e, platforms)
         ]
         return min(ready, default=None)

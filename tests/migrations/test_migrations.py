@@ -71,6 +71,8 @@ VALUES: dict[str, Any] = {
     "community_stats.day": "2026-01-01",
     "community_stats.kind": "posted",
     "outbox.status": "pending",
+    "outbox.kind": "card",  # 1015 fills its platform from its secret's community
+    "outbox.payload": {"secret_id": 1},
     "member_preferences.locale": "en",
     "digest_readers.platform": "console",
     "digest_readers.locale": "en",

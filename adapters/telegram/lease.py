@@ -1,0 +1,109 @@
+"""One long-polling process per Telegram bot: a lease in the shared database, renewed while it polls.
+
+Telegram allows a single ``getUpdates`` caller per token; a second one makes both fail ("terminated by other
+getUpdates request") and, between the failures, both handle updates (presses handled twice). So a poller
+takes a lease named by a keyed hash of its token (never the token) before its first fetch, renews it every
+``RENEW_EVERY`` and gives it back on stop. A process that finds it held waits to see whether its holder
+renews it: a live poller is refused within about ``RENEW_EVERY`` (the process exits, saying why); a lease
+left by a killed process ends within ``SECONDS``, and is then taken, at once when the dead process ran on
+this machine (the holder's id names its machine by a keyed hash, and its process id). Webhook workers take
+no lease: several may run behind one URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Callable
+
+from adapters.runtime import StartRefused
+from bot.coordination import Coordination
+from bot.logsafe import where
+
+log = logging.getLogger(__name__)
+
+SECONDS = 15.0  # a lease not renewed for this long is free
+RENEW_EVERY = 3.0
+ANOTHER_POLLER = (
+    "another process already polls this bot's updates (Telegram allows one poller per token); stop it, or "
+    'run several workers with telegram.mode = "webhook"'
+)
+
+
+class PollerLease:
+    def __init__(
+        self,
+        coordination: Coordination,
+        token: str,
+        *,
+        seconds: float = SECONDS,
+        renew_every: float = RENEW_EVERY,
+    ) -> None:
+        self._coordination = coordination
+        self.name = f"telegram-poller:{coordination.tag(token)}"
+        self._host = coordination.tag(socket.gethostname())[:8]
+        self._holder = f"{secrets.token_hex(6)}.{self._host}.{os.getpid()}"
+        self._seconds, self._renew_every = seconds, renew_every
+        self._task: asyncio.Task[None] | None = None
+
+    def _dead_here(self, holder: str) -> bool:
+        """Whether ``holder`` was a process of this machine that no longer runs."""
+        _, _, rest = holder.partition(".")
+        host, _, pid = rest.partition(".")
+        if host != self._host or not pid.isdigit() or int(pid) == os.getpid():
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # it runs, as another user
+        return False
+
+    async def acquire(self) -> None:
+        """Holds the lease, or raises ``StartRefused`` when a live process holds it."""
+        held = await self._coordination.hold_lease(self.name, self._holder, self._seconds)
+        while held is not None:
+            if self._dead_here(held.holder):
+                held = await self._coordination.hold_lease(
+                    self.name, self._holder, self._seconds, replacing=held.holder
+                )
+                continue
+            # held by a live poller (it renews within RENEW_EVERY) or by one that died elsewhere (it runs out)
+            await asyncio.sleep(self._renew_every + 0.5)
+            now_held = await self._coordination.hold_lease(self.name, self._holder, self._seconds)
+            if now_held is not None and now_held.until != held.until:
+                raise StartRefused("telegram", ANOTHER_POLLER)
+            held = now_held
+
+    def keep(self, lost: Callable[[], None]) -> None:
+        """Renews the lease until ``release``; calls ``lost`` if another process took it meanwhile."""
+        self._task = asyncio.create_task(self._renew(lost))
+
+    async def _renew(self, lost: Callable[[], None]) -> None:
+        while True:
+            await asyncio.sleep(self._renew_every)
+            try:
+                ends = await self._coordination.hold_lease(self.name, self._holder, self._seconds)
+            except Exception as error:  # the database away for a moment: the lease lasts SECONDS
+                log.warning("telegram: the poller's lease was not renewed: %s", where(error))
+                continue
+            if ends is not None:
+                log.error("telegram: another process took this bot's polling over; this one stops polling")
+                lost()
+                return
+
+    async def release(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        try:
+            await self._coordination.release_lease(self.name, self._holder)
+        except Exception as error:
+            log.warning("telegram: the poller's lease was not given back (it runs out): %s", where(error))
