@@ -217,6 +217,14 @@ def phrase_words(phrase: str) -> Phrase:
     return tuple(words)
 
 
+def _known_group(groups: dict[str, str], name: str, term: str) -> str:
+    """A group a term names (``{name}``); an unknown one is a term that can't be used (an admin's word
+    list may hold any text: it was a KeyError, and the admin was told "Something went wrong")."""
+    if name not in groups:
+        raise ValueError(f"unknown group {{{name}}}: {term!r}")
+    return groups[name]
+
+
 def compile_term(term: str, category: str, groups: dict[str, str] | None = None) -> Pattern:
     known = groups or {}
     at_end = term.endswith(END_OF_TEXT)
@@ -224,7 +232,7 @@ def compile_term(term: str, category: str, groups: dict[str, str] | None = None)
         term = term[: -len(END_OF_TEXT)].rstrip()
     if "$" in term.split() or "|$)" in term or "($|" in term:
         raise ValueError(f"{END_OF_TEXT.strip()} may only end a term: {term!r}")
-    term = _GROUP_REF.sub(lambda m: "(" + known[m.group(1)] + ")", term)
+    term = _GROUP_REF.sub(lambda m: "(" + _known_group(known, m.group(1), term) + ")", term)
     _split_top(term, "|")  # validates parentheses
     slots: list[Slot] = []
     segments = _segments(term)

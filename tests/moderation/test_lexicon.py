@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.moderation.lexicon import Matcher, expand, parse
+from bot.moderation.lexicon import Matcher, compile_term, expand, parse
 from bot.moderation.normalise import tokenise
 from bot.moderation.pipeline import LEXICON_CATEGORIES, load_patterns
 
@@ -44,6 +44,12 @@ def test_spaced_letters_hide_a_word() -> None:
 def test_bad_lines_are_rejected(line: str) -> None:
     with pytest.raises(ValueError):
         parse([line])
+
+
+def test_a_term_naming_an_unknown_group_is_refused_not_a_crash() -> None:
+    """A community's word list may hold any text: ``{number}`` named no group and raised KeyError."""
+    with pytest.raises(ValueError, match="unknown group"):
+        compile_term("{number} word", "insult")
 
 
 def test_shipped_lexicons_cover_every_category_richly() -> None:
