@@ -109,6 +109,14 @@ class InlineConnection(aiosqlite.Connection):
     async def close(self) -> None:
         self.stop()
 
+    def __del__(self) -> None:
+        # No thread holds this connection (aiosqlite's would keep it alive for ever): one that SQLAlchemy
+        # dropped without closing it (a task cancelled while it had it checked out) is collected, and
+        # closed then, as sqlite3 closes its own, instead of aiosqlite's ResourceWarning at collection.
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
 
 def connector(database: str) -> Callable[[], Awaitable[InlineConnection]]:
     """What ``create_async_engine(async_creator=...)`` calls for each new connection to ``database``."""

@@ -154,6 +154,8 @@ async def test_replies_are_moderated_in_a_telegram_group(
 
         # carol deletes her own reply from her DM
         kind = await _reply(t, "carol", card, "Mine too, and I regret nothing.", say)
+        # the preview becomes "sent" with its Delete button, which may come just after the reply is out
+        await t.tg.wait_until(lambda: say["delete"] in str(t.last(uid("carol")).buttons), within=8)
         posted = t.last(uid("carol"))
         await t.click("carol", posted, say["delete"])
         confirm = await t.until(uid("carol"), re.escape(say["confirm"]))

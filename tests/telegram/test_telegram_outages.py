@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
@@ -80,8 +81,8 @@ async def test_an_update_the_library_cant_read_is_skipped_and_logged_without_con
 async def test_a_process_killed_between_fetching_and_handling_loses_no_update(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Five DMs fetched in one batch; the real ``murmure run`` is killed (SIGKILL) as soon as the first is
-    answered, while every request takes 150 ms: once restarted, every DM has its preview."""
+    """Five DMs fetched in one batch; the real ``murmure run`` is killed (SIGKILL) 0.2 s after the batch left
+    the server, while every request takes a second: once restarted, every DM has its preview."""
     async with TelegramEmulator() as tg:
         keys_env(monkeypatch, tg.token)
         populate(tg)
@@ -102,10 +103,19 @@ async def test_a_process_killed_between_fetching_and_handling_loses_no_update(
             await tg.wait_for_request("getUpdates", within=30)
             await tg.add_bot_to_group(GROUP, uid("mod"), admin=True)
             await tg.wait_until(lambda: bool(tg.bot_messages(GROUP)), within=20)
-            tg.latency = 0.15
+            tg.latency = 1.0  # every answer takes a second: nothing of the batch is answered before the kill
+
+            def batch_fetched() -> bool:
+                return any(
+                    "Fetched in one batch" in json.dumps(call.response)
+                    for call in tg.calls("getUpdates")
+                    if call.answered
+                )
+
             for name in AUTHORS:
                 await tg.user_sends(uid(name), uid(name), f"Fetched in one batch by {name}.")
-            await tg.wait_until(lambda: any(previewed(name) for name in AUTHORS), within=20)
+            await tg.wait_until(batch_fetched, within=20)
+            await asyncio.sleep(0.2)  # the process has the batch and is handling it
             process.kill()
             await process.wait()
             handled = sum(1 for name in AUTHORS if previewed(name))
