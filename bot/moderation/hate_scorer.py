@@ -31,6 +31,7 @@ from functools import cache
 from importlib import resources
 
 from bot.moderation import groups as group_rules
+from bot.moderation.scorer import read_weights
 
 _QUOTES = frozenset('"“”«»„')
 # ("t" is left out: "don't" ends in it as often as "t'es" starts with it)
@@ -136,16 +137,7 @@ class HateScorer:
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> HateScorer:
-        header: dict[str, float] = {}
-        weights: dict[str, float] = {}
-        for line in lines:
-            if not line:
-                continue
-            key, value = line.rsplit("\t", 1)
-            if key.startswith("#"):
-                header[key[1:]] = float(value)
-            else:
-                weights[key] = float(value)
+        header, weights = read_weights(lines)
         return cls(weights, header["bias"], header["threshold"], header["add"])
 
     def probability(self, found: Iterable[str]) -> float:

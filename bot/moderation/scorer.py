@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -67,16 +67,7 @@ class Scorer:
 
     @classmethod
     def from_lines(cls, lines: Sequence[str]) -> Scorer:
-        header: dict[str, float] = {}
-        weights: dict[str, float] = {}
-        for line in lines:
-            if not line:
-                continue
-            key, value = line.rsplit("\t", 1)
-            if key.startswith("#"):
-                header[key[1:]] = float(value)
-            else:
-                weights[key] = float(value)
+        header, weights = read_weights(lines)
         return cls(weights, header["bias"], header["threshold"])
 
     def _word_sum(self, word: str) -> float:
@@ -121,3 +112,18 @@ def load_scorer(head: str) -> Scorer:
     data = resources.files("bot.moderation").joinpath("data", f"scorer_{head}.tsv.gz")
     text = gzip.decompress(data.read_bytes()).decode("utf-8")
     return Scorer.from_lines(text.splitlines())
+
+
+def read_weights(lines: Iterable[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """A shipped weights file: ``#name<TAB>value`` header lines, then ``feature<TAB>weight`` lines."""
+    header: dict[str, float] = {}
+    weights: dict[str, float] = {}
+    for line in lines:
+        if not line:
+            continue
+        key, value = line.rsplit("\t", 1)
+        if key.startswith("#"):
+            header[key[1:]] = float(value)
+        else:
+            weights[key] = float(value)
+    return header, weights
