@@ -2,10 +2,11 @@
 
 Several processes may run one bot on one PostgreSQL database (Telegram webhook workers, Discord shards). What
 must then happen once over all of them goes through here: one process at a time long-polls a Telegram bot
-(a lease, renewed while held), an update Telegram delivers twice is handled once (its id marked as seen,
-before it is handled), and Telegram's limits are counted over every process (a sliding window of send slots
-kept in the database). Nothing here holds a token, a raw user id or a text: a token is named by a keyed hash
-(``tag``), and a chat by its keyed hash too.
+(a lease, renewed while held), an update Telegram delivers twice is handled once (its id claimed by the
+process that handles it, marked handled once it is; a claim its process stops renewing is taken over), and
+the platforms' limits are counted over every process (a sliding window of send slots kept in the database).
+Nothing here holds a token, a raw user id or a text: a token is named by a keyed hash (``tag``), and a chat by
+its keyed hash too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,16 @@ class Window:
     key: str
     limit: int
     seconds: float
+
+
+@dataclass(frozen=True)
+class EventClaim:
+    """What ``take_event`` found: the event is now the asker's to handle (``mine``), or it was handled already
+    (``handled``), or another process handles it right now (``holder``)."""
+
+    mine: bool
+    handled: bool = False
+    holder: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,9 +65,22 @@ class Coordination(Protocol):
         """Gives the lease back (if ``holder`` still holds it)."""
         ...
 
-    async def first_sight(self, source: str, event_id: int) -> bool:
-        """True the first time event ``event_id`` of ``source`` is seen by any process (marked as seen before
-        it is handled, kept for a short while); False for a second delivery of it."""
+    async def take_event(
+        self, source: str, event_id: int, holder: str, stale_after: float, *, replacing: str | None = None
+    ) -> EventClaim:
+        """Claims event ``event_id`` of ``source`` for ``holder`` to handle, unless it was handled, or another
+        process handles it (it renews its claims: ``keep_events``); a claim not renewed for ``stale_after``
+        seconds, or held by ``replacing`` (a holder known to be dead), is taken over. Handled events are
+        remembered for a short while (a platform sends an event again within minutes, not later)."""
+        ...
+
+    async def keep_events(self, holder: str) -> None:
+        """Renews every claim ``holder`` holds (events it is still handling)."""
+        ...
+
+    async def event_done(self, source: str, event_id: int, holder: str, *, handled: bool = True) -> None:
+        """``holder`` handled the event (``handled``: later deliveries of it are skipped), or gave it up
+        without handling it (the next delivery is handled)."""
         ...
 
     async def take_send_slot(self, windows: Sequence[Window]) -> tuple[int, float]:

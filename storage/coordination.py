@@ -1,5 +1,5 @@
-"""The coordination port over the database (see ``bot/coordination.py``): leases, events seen once, and send
-slots counted over every process.
+"""The coordination port over the database (see ``bot/coordination.py``): leases, events handled once, and
+send slots counted over every process.
 
 Send slots are counted in the database's own clock (PostgreSQL's ``clock_timestamp()``), read after the
 windows' advisory locks are taken: every process then agrees on the order of the sends. A slot counts from
@@ -19,12 +19,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.coordination import Held, Window
+from bot.coordination import EventClaim, Held, Window
 from storage.repositories.base import insert_for
 from storage.tables import LeaseRow, SeenEventRow, SendSlotRow
 
 SEEN_KEPT = timedelta(hours=1)  # a platform retries a delivery within minutes; marks older than this go
-PRUNE_EVERY = 256  # first sightings between two prunings of old marks
+PRUNE_EVERY = 256  # events taken between two prunings of old marks
 IN_FLIGHT = timedelta(seconds=30)  # a slot whose answer never came (its process died) counts this long
 IN_FLIGHT_POLL = 0.02  # seconds: how soon to look again when the window waits for a slot in flight
 TAG_LENGTH = 32
@@ -37,7 +37,7 @@ class SqlCoordination:
         self._key = key
         self._clock = clock or (lambda: datetime.now(UTC))
         self._postgres = engine.dialect.name == "postgresql"
-        self._sightings = 0
+        self._taken = 0
 
     @property
     def shared(self) -> bool:
@@ -82,20 +82,66 @@ class SqlCoordination:
 
     # ------------------------------------------------------------------------------------- seen events
 
-    async def first_sight(self, source: str, event_id: int) -> bool:
+    async def take_event(
+        self, source: str, event_id: int, holder: str, stale_after: float, *, replacing: str | None = None
+    ) -> EventClaim:
         now = self._clock()
+        mine = (SeenEventRow.source == source) & (SeenEventRow.event_id == event_id)
         async with self._sessions() as session:
-            result = await session.execute(
+            taken = await session.execute(
                 insert_for(session)(SeenEventRow)
-                .values(source=source, event_id=event_id, seen_at=now)
+                .values(source=source, event_id=event_id, seen_at=now, holder=holder)
                 .on_conflict_do_nothing(index_elements=["source", "event_id"])
             )
-            first = bool(result.rowcount == 1)  # type: ignore[attr-defined]
-            self._sightings += 1
-            if self._sightings % PRUNE_EVERY == 0:
-                await session.execute(delete(SeenEventRow).where(SeenEventRow.seen_at < now - SEEN_KEPT))
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                # in progress elsewhere: taken over when its process stopped renewing it, or is known dead
+                over = (SeenEventRow.seen_at < now - timedelta(seconds=stale_after)) | (
+                    SeenEventRow.holder == holder
+                )
+                if replacing is not None:
+                    over = over | (SeenEventRow.holder == replacing)
+                taken = await session.execute(
+                    update(SeenEventRow)
+                    .where(mine, SeenEventRow.holder.is_not(None), over)
+                    .values(holder=holder, seen_at=now)
+                )
+            if taken.rowcount == 1:  # type: ignore[attr-defined]
+                self._taken += 1
+                if self._taken % PRUNE_EVERY == 0:
+                    await session.execute(
+                        delete(SeenEventRow).where(
+                            SeenEventRow.seen_at < now - SEEN_KEPT, SeenEventRow.holder.is_(None)
+                        )
+                    )
+                await session.commit()
+                return EventClaim(mine=True)
+            await session.rollback()
+            found = (await session.execute(select(SeenEventRow.holder).where(mine))).first()
+        if found is None:  # given up between the two statements: the next delivery takes it
+            return EventClaim(mine=False)
+        return EventClaim(mine=False, handled=found[0] is None, holder=found[0] or "")
+
+    async def keep_events(self, holder: str) -> None:
+        async with self._sessions() as session:
+            await session.execute(
+                update(SeenEventRow).where(SeenEventRow.holder == holder).values(seen_at=self._clock())
+            )
             await session.commit()
-        return first
+
+    async def event_done(self, source: str, event_id: int, holder: str, *, handled: bool = True) -> None:
+        mine = (
+            (SeenEventRow.source == source)
+            & (SeenEventRow.event_id == event_id)
+            & (SeenEventRow.holder == holder)
+        )
+        async with self._sessions() as session:
+            if handled:
+                await session.execute(
+                    update(SeenEventRow).where(mine).values(holder=None, seen_at=self._clock())
+                )
+            else:
+                await session.execute(delete(SeenEventRow).where(mine))
+            await session.commit()
 
     # -------------------------------------------------------------------------------------- send slots
 

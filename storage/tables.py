@@ -478,14 +478,16 @@ class LeaseRow(Base):
 
 
 class SeenEventRow(Base):
-    """An event a platform may deliver twice (a Telegram update, retried by its webhook) marked as seen by the
-    first process to take it, kept for a short while."""
+    """An event a platform may deliver twice (a Telegram update, retried by its webhook) claimed by the
+    process that handles it (``holder``, its claim renewed as ``seen_at``), then marked handled (no holder),
+    and kept so for a short while."""
 
     __tablename__ = "seen_events"
 
     source: Mapped[str] = mapped_column(String(80), primary_key=True)
     event_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    holder: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
 
 
 class SendSlotRow(Base):

@@ -23,7 +23,7 @@ from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
 from adapters.telegram.polling import Poller
 from adapters.telegram.rate_limit import TelegramRateLimiter
 from adapters.telegram.updates import MemberOrderedUpdates
-from adapters.telegram.webhook import Webhook
+from adapters.telegram.webhook import Claims, Webhook
 from bot.commands import Command, Place, commands_for
 from bot.i18n import SUPPORTED_LOCALES, t_in
 from bot.logsafe import where
@@ -113,6 +113,12 @@ class TelegramConnection:
             lease = PollerLease(service.coordination, section.secret("token", TOKEN_ENV))
             await lease.acquire()
             self._lease = lease
+        shared = service.coordination if service.coordination and service.coordination.shared else None
+        if shared is not None:
+            # several processes may send for this bot (webhook workers): its limits counted over all of them
+            limiter = app.bot.rate_limiter
+            if isinstance(limiter, TelegramRateLimiter):
+                limiter.share(shared, shared.tag(section.secret("token", TOKEN_ENV)))
         scrub_library_logs("telegram")
         TelegramHandlers(service).install(app)
         await app.initialize()
@@ -131,6 +137,12 @@ class TelegramConnection:
                 webhook_url=str(section.get("webhook_url")),
                 secret_token=section.secret("webhook_secret", WEBHOOK_SECRET_ENV),
                 allowed_updates=ALLOWED_UPDATES,
+                # several workers behind one URL: each update claimed by the one handling it, handled once
+                claims=(
+                    Claims(shared, f"telegram:{shared.tag(section.secret('token', TOKEN_ENV))}")
+                    if shared is not None
+                    else None
+                ),
             )
             await self._webhook.start()
         else:

@@ -15,11 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import secrets
-import socket
 from collections.abc import Callable
 
+from adapters.holders import Holder
 from adapters.runtime import StartRefused
 from bot.coordination import Coordination
 from bot.logsafe import where
@@ -45,30 +43,16 @@ class PollerLease:
     ) -> None:
         self._coordination = coordination
         self.name = f"telegram-poller:{coordination.tag(token)}"
-        self._host = coordination.tag(socket.gethostname())[:8]
-        self._holder = f"{secrets.token_hex(6)}.{self._host}.{os.getpid()}"
+        self._me = Holder(coordination)
+        self._holder = self._me.id
         self._seconds, self._renew_every = seconds, renew_every
         self._task: asyncio.Task[None] | None = None
-
-    def _dead_here(self, holder: str) -> bool:
-        """Whether ``holder`` was a process of this machine that no longer runs."""
-        _, _, rest = holder.partition(".")
-        host, _, pid = rest.partition(".")
-        if host != self._host or not pid.isdigit() or int(pid) == os.getpid():
-            return False
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except OSError:
-            return False  # it runs, as another user
-        return False
 
     async def acquire(self) -> None:
         """Holds the lease, or raises ``StartRefused`` when a live process holds it."""
         held = await self._coordination.hold_lease(self.name, self._holder, self._seconds)
         while held is not None:
-            if self._dead_here(held.holder):
+            if self._me.dead_here(held.holder):
                 held = await self._coordination.hold_lease(
                     self.name, self._holder, self._seconds, replacing=held.holder
                 )

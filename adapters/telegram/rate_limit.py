@@ -16,6 +16,11 @@ after its answer is back. So a message leaves a window only ``period`` after its
 Telegram's exact window would refuse, with no fixed margin to guess. The cost is one round trip a window:
 30 messages in 1.05 s with 50 ms of round trip, unless ``counted_after`` says how much of it is the way
 there. A message refused with a 429 was not counted: it leaves the window at once.
+
+Several processes sending for one bot (webhook workers on one PostgreSQL database) count their messages in
+the database as well (``share``): each message, once this process's windows let it go, also waits for a send
+slot in the bot's window and its group's, kept in the database over every process (``bot.coordination``),
+which counts it from when it is asked until its answer is back, then from its answer.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
+
+from bot.coordination import Coordination, Window
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +214,12 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self._max_retries = max_retries
         self._clock = clock
         self._closing = asyncio.Event()
+        self._shared: tuple[Coordination, str] | None = None
+
+    def share(self, coordination: Coordination, bot: str) -> None:
+        """Counts messages over every process on ``coordination``'s database too; ``bot`` names the bot (a
+        keyed hash of its token)."""
+        self._shared = (coordination, bot)
 
     async def initialize(self) -> None:
         self._closing.clear()
@@ -235,8 +248,9 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         key = (endpoint, str(chat_id) if chat_id is not None else "")
         for attempt in range(retries + 1):
             taken: list[tuple[SlidingWindow, Slot]] = []
+            shared = 0
             if message and chat is not None:
-                taken = await self._message_slot(chat)
+                taken, shared = await self._message_slot(chat_id, chat)
             else:
                 await self._until(self._paused.get(key, 0.0))
             try:
@@ -244,6 +258,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             except RetryAfter as error:
                 for window, slot in taken:
                     window.release(slot)  # refused, so not counted
+                await self._shared_sent(shared)  # counted over every process all the same: the safe side
                 seconds = _seconds(error) + FLOOD_MARGIN
                 resume = self._clock() + seconds
                 if message and chat is not None:
@@ -256,10 +271,38 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 continue
             except BaseException:
                 self._answered(taken)  # it may have been counted before it failed
+                await self._shared_sent(shared)
                 raise
             self._answered(taken)
+            await self._shared_sent(shared)
             return result
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _shared_slot(self, chat_id: object, chat: _Chat) -> int:
+        """A send slot over every process (``share``): 0 when this process sends alone."""
+        if self._shared is None:
+            return 0
+        coordination, bot = self._shared
+        windows = []
+        if self._overall is not None:
+            windows.append(Window(f"tg:{bot}", self._overall.window.limit, self._overall.window.period))
+        if chat.window is not None:
+            key = f"tg:{bot}:{coordination.tag(str(chat_id))}"
+            windows.append(Window(key, chat.window.limit, chat.window.period))
+        if not windows:
+            return 0
+        while True:
+            slot, wait = await coordination.take_send_slot(windows)
+            if slot:
+                return slot
+            await self._sleep(wait)
+
+    async def _shared_sent(self, slot: int) -> None:
+        if slot and self._shared is not None:
+            try:
+                await self._shared[0].sent(slot)
+            except Exception as error:  # it counts as in flight a little longer: the safe side
+                log.warning("telegram: a send slot was not marked as answered: %s", type(error).__name__)
 
     def _answered(self, taken: list[tuple[SlidingWindow, Slot]]) -> None:
         back = self._clock()
@@ -292,8 +335,11 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             if idle and (chat.window is None or (chat.window.wait(now) == 0.0 and chat.window.empty)):
                 del self._chats[key]
 
-    async def _message_slot(self, chat: _Chat) -> list[tuple[SlidingWindow, Slot]]:
-        """Waits for this chat's turn, its pause, its window's room, then the overall window's; takes both."""
+    async def _message_slot(
+        self, chat_id: object, chat: _Chat
+    ) -> tuple[list[tuple[SlidingWindow, Slot]], int]:
+        """Waits for this chat's turn, its pause, its window's room, then the overall window's, then
+        (``share``) the send slot over every process; takes them all."""
         taken: list[tuple[SlidingWindow, Slot]] = []
         async with chat.turn:
             while True:
@@ -312,7 +358,13 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 )
             if chat.window is not None:
                 taken.append((chat.window, chat.window.take()))
-        return taken
+            try:
+                shared = await self._shared_slot(chat_id, chat)
+            except BaseException:
+                for window, slot in taken:
+                    window.release(slot)  # never sent
+                raise
+        return taken, shared
 
     async def _until(self, moment: float) -> None:
         while (wait := moment - self._clock()) > 0:

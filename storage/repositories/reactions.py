@@ -19,21 +19,29 @@ class SqlReactions(Repository):
         self._raw = Raw(session)
 
     async def toggle(self, secret_id: int, reactor_key: str, reaction: Reaction) -> bool:
-        removed = await self._raw.run(
-            "DELETE FROM reactions WHERE secret_id = ? AND reactor_key = ? AND kind = ?",
-            secret_id,
-            reactor_key,
-            reaction.value,
-        )
-        if removed:
-            return False
-        await self._raw.run(
-            "INSERT INTO reactions (secret_id, reactor_key, kind) VALUES (?, ?, ?)",
-            secret_id,
-            reactor_key,
-            reaction.value,
-        )
-        return True
+        # Insert first, and remove only what is there: a tap made at once by another process (its insert not
+        # committed yet) makes this insert wait for it, then find its row and remove it, so two taps at once
+        # cancel out (removing first saw no row, then both inserted, and the second failed on PostgreSQL with
+        # a unique-key error). A removal that found the row already removed by a third tap meanwhile tries
+        # again: each tap toggles once.
+        while True:
+            added = await self._raw.run(
+                "INSERT INTO reactions (secret_id, reactor_key, kind) VALUES (?, ?, ?) "
+                "ON CONFLICT (secret_id, reactor_key, kind) DO NOTHING",
+                secret_id,
+                reactor_key,
+                reaction.value,
+            )
+            if added:
+                return True
+            removed = await self._raw.run(
+                "DELETE FROM reactions WHERE secret_id = ? AND reactor_key = ? AND kind = ?",
+                secret_id,
+                reactor_key,
+                reaction.value,
+            )
+            if removed:
+                return False
 
     async def counts(self, secret_id: int) -> ReactionCounts:
         query = (

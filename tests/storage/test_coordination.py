@@ -55,12 +55,42 @@ async def test_a_lease_has_one_holder_until_it_runs_out_is_given_back_or_its_hol
     assert await a.hold_lease("other", "a", 15) is None  # another name, another lease
 
 
-async def test_an_event_is_seen_first_by_one_process_only(shared: tuple[SqlDatabase, SqlDatabase]) -> None:
-    a, b = SqlCoordination(shared[0].engine, KEY), SqlCoordination(shared[1].engine, KEY)
-    sightings = await asyncio.gather(*(c.first_sight("bot", n) for n in range(20) for c in (a, b, a, b)))
-    assert sightings.count(True) == 20  # each of the 20 events once, wherever it was seen first
-    assert await a.first_sight("bot", 21) and not await b.first_sight("bot", 21)
-    assert await b.first_sight("other-bot", 21)
+async def test_an_event_is_handled_by_one_process_once_and_taken_over_from_one_that_stopped(
+    shared: tuple[SqlDatabase, SqlDatabase],
+) -> None:
+    now = [datetime(2026, 12, 1, 9, 0, tzinfo=UTC)]
+    a = SqlCoordination(shared[0].engine, KEY, lambda: now[0])
+    b = SqlCoordination(shared[1].engine, KEY, lambda: now[0])
+    claims = await asyncio.gather(
+        *(c.take_event("bot", n, name, 15) for n in range(20) for c, name in ((a, "a"), (b, "b"), (a, "a2")))
+    )
+    assert sum(claim.mine for claim in claims) == 20  # each of the 20 events once, wherever it came first
+    assert not any(claim.handled for claim in claims)  # the others: in progress, by its holder
+    assert {claim.holder for claim in claims if not claim.mine} <= {"a", "b", "a2"}
+
+    assert (await a.take_event("bot", 21, "a", 15)).mine
+    in_progress = await b.take_event("bot", 21, "b", 15)
+    assert (in_progress.mine, in_progress.handled, in_progress.holder) == (False, False, "a")
+    now[0] += timedelta(seconds=10)
+    await a.keep_events("a")  # still handling it
+    now[0] += timedelta(seconds=10)
+    assert not (await b.take_event("bot", 21, "b", 15)).mine
+    await a.event_done("bot", 21, "a")
+    done = await b.take_event("bot", 21, "b", 15)
+    assert (done.mine, done.handled) == (False, True)
+    now[0] += timedelta(minutes=30)
+    assert (await b.take_event("bot", 21, "b", 15)).handled  # a handled event is never taken over
+
+    assert (await a.take_event("bot", 22, "a", 15)).mine
+    now[0] += timedelta(seconds=16)  # a died handling it: no longer renewed
+    assert (await b.take_event("bot", 22, "b", 15)).mine
+    await a.event_done("bot", 22, "a")  # a's late word changes nothing: b holds it
+    assert not (await a.take_event("bot", 22, "a", 15)).handled
+    assert (await a.take_event("bot", 23, "a", 15)).mine
+    assert (await b.take_event("bot", 23, "b", 15, replacing="a")).mine  # a is known to be dead
+    await b.event_done("bot", 23, "b", handled=False)  # given up: the next delivery handles it
+    assert (await a.take_event("bot", 23, "a", 15)).mine
+    assert (await b.take_event("other-bot", 23, "b", 15)).mine
 
 
 async def test_send_windows_hold_over_several_processes_whatever_each_message_takes_to_arrive(

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 import pytest
 from telegram.ext import ExtBot
 
 from adapters.telegram.rate_limit import TelegramRateLimiter
+from storage.coordination import SqlCoordination
+from tests.conftest import migrated, sql_url
 from tests.emulators.telegram import TelegramEmulator
 
 A, B, MEMBER = -1001, -1002, 42
@@ -91,3 +94,26 @@ async def test_a_moment_when_telegram_counts_late_earns_no_429() -> None:
             took = time.monotonic() - started
     assert [c.status for c in tg.calls("sendMessage")] == [200] * len(members)
     assert took < 2.5, took
+
+
+@pytest.mark.postgres
+async def test_two_processes_sending_for_one_bot_share_its_limits_through_the_database() -> None:
+    """Two webhook workers each send 8 messages to one group at once: each alone would send 5 in the first
+    window, 10 in all, and get 429s; counted over both through the database, none is refused."""
+    async with migrated(sql_url("postgresql", Path())) as database:
+        workers = [SqlCoordination(database.engine, b"k" * 32) for _ in range(2)]
+        async with TelegramEmulator() as tg:
+            tg.limit_rates(per_group_per_minute=PER_WINDOW, group_window=WINDOW)
+            await groups(tg)
+            bots = [limited(tg) for _ in workers]
+            for bot, coordination in zip(bots, workers, strict=True):
+                assert isinstance(bot.rate_limiter, TelegramRateLimiter)
+                bot.rate_limiter.share(coordination, "bot")
+            async with bots[0], bots[1]:
+                started = time.monotonic()
+                await asyncio.gather(
+                    *(bot.send_message(A, f"{i}-{n}") for i, bot in enumerate(bots) for n in range(8))
+                )
+                took = time.monotonic() - started
+    assert [c.status for c in tg.calls("sendMessage")] == [200] * 16
+    assert took >= 3 * WINDOW - 0.1, took  # 16 messages, 5 a window: the last ones waited for three windows
