@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -31,6 +32,10 @@ WARN_AGAIN_AFTER = timedelta(days=1)
 MISSING_PERMISSIONS_RETRY = 600.0  # seconds
 MEMBER_TTL = 30.0  # seconds a member's roles and join day are trusted (rights: never for minutes)
 MAX_KEPT_MEMBERS = 10_000
+# Just started, the gateway has not said yet which servers the bot is in: a directory question waits for it
+# this long (a card due at the restart would otherwise find no server, no readers, and wait 15 minutes).
+READY_WAIT = 30.0
+READY_LOOK = 0.1
 NONCE_LENGTH = 25
 
 log = logging.getLogger(__name__)
@@ -174,11 +179,23 @@ class DiscordDirectory:
         self._client = client
         self._members: dict[tuple[int, int], tuple[float, discord.Member | None]] = {}
 
+    async def _guild(self, guild_id: int) -> discord.Guild | None:
+        """The server, once the gateway said the bot is in it (waited for, for ``READY_WAIT``, right after
+        the start: the outbox delivers before the gateway is ready)."""
+        guild = self._client.get_guild(guild_id)
+        if guild is None and not self._client.is_ready():
+            deadline = time.monotonic() + READY_WAIT
+            # not wait_until_ready(): it raises until the client has logged in, which may come later still
+            while not self._client.is_ready() and time.monotonic() < deadline:  # noqa: ASYNC110
+                await asyncio.sleep(READY_LOOK)
+            guild = self._client.get_guild(guild_id)
+        return guild
+
     async def _member(self, chat_ref: str, user_id: str) -> discord.Member | None:
         ids = split_ref(chat_ref)
         if ids is None or not user_id.isdigit():
             return None
-        guild = self._client.get_guild(ids[0])
+        guild = await self._guild(ids[0])
         if guild is None:
             return None
         key, now = (guild.id, int(user_id)), time.monotonic()
@@ -219,7 +236,7 @@ class DiscordDirectory:
         the privileged members intent: unknown, so the minimum refuses it rather than publish to what may
         be two people (setup says so)."""
         ids = split_ref(chat_ref)
-        guild = self._client.get_guild(ids[0]) if ids else None
+        guild = await self._guild(ids[0]) if ids else None
         channel = guild.get_channel(ids[1]) if guild and ids else None
         if guild is None or channel is None:
             return 0

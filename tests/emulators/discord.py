@@ -728,6 +728,7 @@ class DiscordEmulator:
         self._connections: set[_Connection] = set()
         self._rate_limits: list[tuple[re.Pattern[str], list[float]]] = []
         self._drops: list[tuple[re.Pattern[str], list[None]]] = []  # answers lost after the server acted
+        self._after_acting: list[tuple[re.Pattern[str], Callable[[], object], list[None]]] = []
         self._nonces: dict[str, tuple[float, int]] = {}  # an enforced nonce -> when, and its message
         self._buckets: dict[str, tuple[int, float]] = {}
         self._last_snowflake = 0
@@ -927,6 +928,12 @@ class DiscordEmulator:
         """The next ``times`` requests whose ``"METHOD /path"`` matches ``pattern`` are carried out, then
         their connection is closed with no answer (a crash or a network cut after Discord acted)."""
         self._drops.append((re.compile(pattern), [None] * times))
+
+    def after_acting(self, pattern: str, action: Callable[[], object], times: int = 1) -> None:
+        """The next ``times`` requests whose ``"METHOD /path"`` matches ``pattern`` are carried out, then
+        ``action`` runs before their answer leaves (a test kills the bot's process there: inside its window
+        between Discord's answer and the commit recording it)."""
+        self._after_acting.append((re.compile(pattern), action, [None] * times))
 
     # -- inspection --------------------------------------------------------------------------------
 
@@ -1852,6 +1859,10 @@ class DiscordEmulator:
             if not public and request.headers.get("Authorization") != f"Bot {self.token}":
                 raise ApiError(401, 0, "401: Unauthorized")
             result = await handler(self, request, record.json, params)
+            for regex, action, pending in self._after_acting:
+                if pending and regex.search(f"{request.method} {path}"):
+                    pending.pop()
+                    action()
             if self._dropped(f"{request.method} {path}"):
                 record.status = 0
                 assert request.transport is not None
