@@ -213,7 +213,9 @@ class World:
         await asyncio.sleep(rng.uniform(0, 10))
         while not stop.is_set():
             count += 1
-            text = f"Secret {user}-{count} of group {g}: the night I {rng.choice(VERBS)}."
+            # words drawn at random: texts alike would be refused as near-duplicates of the author's last ones
+            words = " ".join(rng.sample(WORDS, 5))
+            text = f"Secret {user}-{count} of group {g}: the night I {rng.choice(VERBS)} {words}."
             await self._post(user, g, text)
             cards = self.cards(g)
             if cards and rng.random() < 0.7:
@@ -301,6 +303,60 @@ class World:
 
 
 VERBS = ("lied", "laughed", "ran", "sang", "hid", "cried", "danced", "left", "stayed", "wrote")
+WORDS = [
+    "under",
+    "the",
+    "bridge",
+    "with",
+    "an",
+    "old",
+    "friend",
+    "while",
+    "the",
+    "rain",
+    "kept",
+    "falling",
+    "on",
+    "every",
+    "roof",
+    "of",
+    "that",
+    "quiet",
+    "town",
+    "before",
+    "anyone",
+    "noticed",
+    "how",
+    "late",
+    "it",
+    "was",
+    "and",
+    "why",
+    "the",
+    "lamps",
+    "went",
+    "dark",
+    "near",
+    "the",
+    "harbour",
+    "market",
+    "square",
+    "after",
+    "dinner",
+    "at",
+    "grandmother's",
+    "house",
+    "during",
+    "summer",
+    "holidays",
+    "beside",
+    "a",
+    "broken",
+    "piano",
+    "covered",
+    "in",
+    "dust",
+]
 
 
 def _arm_window_kills(tg: TelegramEmulator, bot: Bot, count: int) -> None:
@@ -526,7 +582,30 @@ def _report(
             text: [m.text for m in world._bot_messages(_author(text))][-6:]
             for text in [*no_preview, *not_told, *lost]
         }
-        queries = {q: tg._queries[q].data for q in unanswered if q in tg._queries}
+        answers: dict[str, list[tuple[float, int]]] = {}
+        for call in tg.requests:
+            if call.method == "answerCallbackQuery":
+                answers.setdefault(str(call.params.get("callback_query_id")), []).append(
+                    (call.time, call.status)
+                )
+        queries = {
+            q: {
+                "data": tg._queries[q].data,
+                "pressed": tg._queries[q].created,
+                "answer_tries": answers.get(q, []),
+            }
+            for q in unanswered
+            if q in tg._queries
+        }
+        copies = {
+            text: [(c.time, c.answered) for c in calls]
+            for text, calls in [*duplicated.items(), *duplicated_replies.items()]
+        }
+        slow = {
+            text: {"told": told_at, "card": cards[text][0].answered}
+            for text, told_at in tally.told.items()
+            if text in cards and cards[text][0].answered - told_at > 30
+        }
         world.details.write_text(
             json.dumps(
                 {
@@ -535,6 +614,8 @@ def _report(
                     "lost": lost,
                     "lost_replies": lost_replies,
                     "unanswered": queries,
+                    "duplicates": copies,
+                    "slow": slow,
                     "dms": dms,
                     "kills": kills,
                     "ready": bot.ready_times,
@@ -543,6 +624,7 @@ def _report(
                 ensure_ascii=False,
             )
         )
+        world.details.with_suffix(".log").write_text(log)
 
 
 def _author(text: str) -> int:
