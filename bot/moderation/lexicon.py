@@ -31,6 +31,7 @@ Word = tuple[str, bool]  # (normalised text, is_prefix)
 ANY_WORD = "~"
 END_OF_TEXT = " $"
 _MIN_HIDDEN_WORD = 4
+_CANDIDATE_CACHE = 100_000
 Phrase = tuple[Word, ...]
 
 
@@ -330,15 +331,24 @@ class Matcher:
         self._exact = exact
         self._prefix = prefix
         self._prefix_lengths = sorted(prefix)
+        self._candidates: dict[str, tuple[Pattern, ...]] = {}
 
-    def _starting_with(self, word: str, into: dict[int, Pattern]) -> None:
-        for pattern in self._exact.get(word, ()):
-            into[id(pattern)] = pattern
+    def _starting_with(self, word: str) -> tuple[Pattern, ...]:
+        """The patterns whose first word can be ``word`` (words repeat, so cached)."""
+        cached = self._candidates.get(word)
+        if cached is not None:
+            return cached
+        found: dict[int, Pattern] = {id(pattern): pattern for pattern in self._exact.get(word, ())}
         for length in self._prefix_lengths:
             if length > len(word):
                 break
             for pattern in self._prefix[length].get(word[:length], ()):
-                into[id(pattern)] = pattern
+                found[id(pattern)] = pattern
+        result = tuple(found.values())
+        if len(self._candidates) >= _CANDIDATE_CACHE:
+            self._candidates.clear()
+        self._candidates[word] = result
+        return result
 
     def unmask(self, token: Token) -> Token:
         """A masked word ("f*ck", "enc*lé") read as the lexicon words it can stand for, a one-word
@@ -371,12 +381,11 @@ class Matcher:
         present.update(token.alt for token in tokens if token.alt is not None)
         anchors = self._anchors
         for index, token in enumerate(tokens):
-            candidates: dict[int, Pattern] = {}
-            self._starting_with(token.text, candidates)
+            candidates = self._starting_with(token.text)
             if token.alt is not None:
-                self._starting_with(token.alt, candidates)
-            for key, pattern in candidates.items():
-                anchor = anchors.get(key)
+                candidates = tuple({id(p): p for p in candidates + self._starting_with(token.alt)}.values())
+            for pattern in candidates:
+                anchor = anchors.get(id(pattern))
                 if anchor is not None and anchor.isdisjoint(present):
                     continue
                 last = pattern.match_end(tokens, index)
