@@ -84,9 +84,10 @@ def _char_features(word: str) -> tuple[str, ...]:
     )
 
 
-def features(text: str, words: Sequence[str], rules: Iterable[str]) -> list[str]:
+def features(text: str, words: Sequence[str], rules: Iterable[str], *, chars: bool = True) -> list[str]:
     """Every feature of a text, from its normalised words and what the rules found
-    (``"<layer>:<category>"``)."""
+    (``"<layer>:<category>"``); with ``chars=False``, the letter pieces of words (``char_words``
+    names the words they come from) are left out."""
     read, classes = read_classes(words)
     state = text_state(text, read, classes)
     negators = group_rules._NEGATORS
@@ -108,13 +109,18 @@ def features(text: str, words: Sequence[str], rules: Iterable[str]) -> list[str]
     for first, second in itertools.pairwise(paired):
         found.append("b:" + first + " " + second)
         found.append(state + "b:" + first + " " + second)
-    groups = group_rules.group_words()
-    for word in read:
-        if word not in groups:
+    if chars:
+        for word in char_words(read):
             found.extend(_char_features(word))
     rule_features = ["r:" + rule for rule in sorted(set(rules))]
     found.extend(rule_features or ["r:none"])
     return found
+
+
+def char_words(read: Sequence[str]) -> list[str]:
+    """The words whose 3 to 5 letter pieces are features (not a group's name)."""
+    groups = group_rules.group_words()
+    return [word for word in read if word not in groups]
 
 
 def may_add(found: Sequence[str]) -> bool:
@@ -134,15 +140,28 @@ class HateScorer:
         self.bias = bias
         self.threshold = threshold
         self.add = add
+        self._char_sums: dict[str, float] = {}
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> HateScorer:
         header, weights = read_weights(lines)
         return cls(weights, header["bias"], header["threshold"], header["add"])
 
-    def probability(self, found: Iterable[str]) -> float:
+    def probability(self, found: Iterable[str], words: Iterable[str] = ()) -> float:
+        """The probability from ``found`` features, plus the letter pieces of ``words`` (summed once
+        per word and cached: ``features(..., chars=False)`` and ``char_words`` give the same score
+        as ``features(...)``, faster)."""
         get = self.weights.get
         margin = self.bias + sum(get(feature, 0.0) for feature in found)
+        cache = self._char_sums
+        for word in words:
+            total = cache.get(word)
+            if total is None:
+                total = sum(get(feature, 0.0) for feature in _char_features(word))
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[word] = total
+            margin += total
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
 
     def top(self, found: Iterable[str], count: int = 5) -> tuple[str, ...]:

@@ -65,14 +65,15 @@ def clean(text: str) -> tuple[str, list[int] | None]:
     of the original character it comes from (None when the mapping is the identity)."""
     if text.isascii():
         return text.replace("`", "'").lower(), None
-    parts: list[str] = []
+    get = _char_cache.get
+    parts = [get(char) or _clean_char(char) for char in text]
+    folded = "".join(parts)
+    if len(folded) == len(text) and all(len(part) == 1 for part in parts):
+        return folded, None  # one character for one: the positions are the text's own
     origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = _clean_char(char)
-        if folded:
-            parts.append(folded)
-            origin.extend([index] * len(folded))
-    return "".join(parts), origin
+    for index, part in enumerate(parts):
+        origin.extend([index] * len(part))
+    return folded, origin
 
 
 def _fold_word(word: str) -> str:

@@ -8,7 +8,14 @@ from functools import cache
 from bot.moderation.defamation import find_defamation
 from bot.moderation.groups import LAYER as GROUP_LAYER
 from bot.moderation.groups import find_group_hostility, is_counter_speech, reported_or_quoted
-from bot.moderation.hate_scorer import HateScorer, load_hate_scorer, may_add, names_a_group, read_classes
+from bot.moderation.hate_scorer import (
+    HateScorer,
+    char_words,
+    load_hate_scorer,
+    may_add,
+    names_a_group,
+    read_classes,
+)
 from bot.moderation.hate_scorer import features as hate_features
 from bot.moderation.learned import LAYER as LEARNED_LAYER
 from bot.moderation.learned import LearnedLayer
@@ -175,8 +182,8 @@ class TextFilter:
         assert self._hate is not None
         if not group and not names_a_group(read_classes(read)[1]):
             return None
-        found = hate_features(text, read, rule_keys(reasons))
-        probability = self._hate.probability(found)
+        found = hate_features(text, read, rule_keys(reasons), chars=False)
+        probability = self._hate.probability(found, char_words(read_classes(read)[0]))
         if group and probability >= self._hate.threshold:
             return group[0]
         if probability < self._hate.add or not may_add(found):
