@@ -276,9 +276,10 @@ class SecretRepository(Protocol):
         (sealed again for the new salt, for the rest of its window) or erased (None)."""
         ...
 
-    async def erase_removed_texts(self, before: datetime) -> int:
-        """Erase the text of removed secrets written before ``before`` that no moderator has to decide on and
-        none decided on since ``before``; returns how many."""
+    async def erase_removed_texts(self, before: datetime, limit: int) -> int:
+        """Erase the text (and photo) of removed secrets written before ``before`` that no moderator has to
+        decide on and none decided on since ``before``, the oldest ``limit`` of them at most; returns how
+        many texts and photos were erased (0: none is left)."""
         ...
 
     async def ban_key(self, secret_id: int, now: datetime) -> bytes | None:
@@ -342,7 +343,7 @@ class ReplyRepository(Protocol):
         emptied row stays, ``DELETED``, for the placeholder of the message already out."""
         ...
 
-    async def erase_removed_texts(self, before: datetime) -> int:
+    async def erase_removed_texts(self, before: datetime, limit: int) -> int:
         """As ``SecretRepository.erase_removed_texts``, for replies removed by moderators."""
         ...
 

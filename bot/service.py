@@ -267,6 +267,13 @@ class Murmure:
         async with self._db.unit_of_work() as uow:
             erased = await communities.sweep(uow, self._services)
             await uow.commit()
+        while True:  # removed texts, a bounded batch per unit of work
+            async with self._db.unit_of_work() as uow:
+                batch = await communities.erase_removed(uow, self._services)
+                await uow.commit()
+            erased += batch
+            if batch == 0:
+                break
         await self._db.checkpoint()
         return erased
 

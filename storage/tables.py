@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -26,6 +27,12 @@ from bot.records import MEMBER_DIGEST_TIME, MEMBER_DIGEST_ZONE
 from storage.types import UtcDateTime
 
 KEY = String(64)
+
+# Removed rows whose text the sweep has yet to erase: a partial index holds only those, so the hourly sweep
+# reads what it erases and never the removed rows already emptied (which grow with the table). The queries
+# that use it repeat this condition with the same literals (storage/repositories/secrets.py, replies.py):
+# SQLite uses a partial index only for a WHERE clause that contains its terms as written.
+REMOVED_WITH_TEXT = "status = 'removed' AND text <> ''"
 
 
 class Base(DeclarativeBase):
@@ -113,6 +120,7 @@ class BanRow(Base):
 
 class DraftRow(Base):
     __tablename__ = "drafts"
+    __table_args__ = (Index("ix_drafts_created_at", "created_at"),)  # the sweep: stale drafts by age
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
@@ -151,7 +159,13 @@ class SecretRow(Base):
         Index("ix_secrets_collection", "collection", "status", "created_at"),
         # /latest: each community's newest cards, read in order (storage/repositories/feeds.py)
         Index("ix_secrets_latest", "community_id", "status", "published_at", "id"),
-        Index("ix_secrets_status", "status", "created_at"),  # the sweep: removed secrets by age
+        # the sweep: removed secrets still holding a text, by age
+        Index(
+            "ix_secrets_removed_text",
+            "created_at",
+            sqlite_where=text(REMOVED_WITH_TEXT),
+            postgresql_where=text(REMOVED_WITH_TEXT),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -288,7 +302,13 @@ class ReplyRow(Base):
     __tablename__ = "replies"
     __table_args__ = (
         Index("ix_replies_secret", "secret_id", "id"),
-        Index("ix_replies_status", "status", "created_at"),  # the sweep: removed replies by age
+        # the sweep: removed replies still holding a text, by age
+        Index(
+            "ix_replies_removed_text",
+            "created_at",
+            sqlite_where=text(REMOVED_WITH_TEXT),
+            postgresql_where=text(REMOVED_WITH_TEXT),
+        ),
         UniqueConstraint("token", name="uq_replies_token"),
     )
 

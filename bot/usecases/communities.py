@@ -21,6 +21,7 @@ DRAFT_LIFETIME = timedelta(days=1)
 # about it is open (an appeal, a second look) and a little after; then the sweep erases it. Counted from
 # when it was written and from the last decision on it, whichever is later.
 REMOVED_TEXT_WINDOW = timedelta(days=7)
+SWEEP_BATCH = 500  # removed texts erased per unit of work by the sweep (``erase_removed``)
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,8 @@ async def member_joined(ctx: Context, chat_ref: str) -> None:
 
 async def sweep(uow: UnitOfWork, services: Services) -> int:
     """Erase what has outlived its window: sealed return and digest addresses, sealed community keys of
-    authors, repliers and reporters, counters of past periods, stale drafts, the texts of removed secrets
-    and replies; returns how many."""
+    authors, repliers and reporters, counters of past periods, stale drafts; returns how many. (The texts of
+    removed secrets and replies go by ``erase_removed``, a batch per unit of work.)"""
     now = services.clock.now()
     await reseal(uow, services)
     erased = await uow.secrets.erase_expired_return_addresses(now)
@@ -97,11 +98,18 @@ async def sweep(uow: UnitOfWork, services: Services) -> int:
     erased += await uow.members.erase_expired_counters(now)
     erased += await uow.drafts.delete_stale(now - DRAFT_LIFETIME)
     erased += await uow.notices.erase_expired(now)
-    erased += await uow.secrets.erase_removed_texts(now - REMOVED_TEXT_WINDOW)
     erased += await uow.pictures.erase_orphans(now - pictures.ORPHAN_AGE)
-    erased += await uow.replies.erase_removed_texts(now - REMOVED_TEXT_WINDOW)
     erased += await uow.digests.erase_member_claims(now - digests.CLAIMS_KEPT)
     return erased + await uow.digests.erase_expired(now)
+
+
+async def erase_removed(uow: UnitOfWork, services: Services) -> int:
+    """One batch of the sweep's erasure of removed secrets' and replies' texts (and photos), the oldest
+    ``SWEEP_BATCH`` of each: the caller commits it and asks again until it returns 0, so that no unit of work
+    holds the database's write lock for a backlog (a week of removals after a long stop)."""
+    before = services.clock.now() - REMOVED_TEXT_WINDOW
+    erased = await uow.secrets.erase_removed_texts(before, SWEEP_BATCH)
+    return erased + await uow.replies.erase_removed_texts(before, SWEEP_BATCH)
 
 
 async def reseal(uow: UnitOfWork, services: Services) -> int:

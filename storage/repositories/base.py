@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -28,6 +29,7 @@ from bot.model import (
     Token,
 )
 from bot.moderation.verdict import Verdict
+from storage.raw import Raw
 from storage.tables import (
     CommunityRow,
     DraftRow,
@@ -144,6 +146,17 @@ PUBLISHED = SecretStatus.PUBLISHED.value
 def insert_for(session: AsyncSession) -> Any:
     """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
     return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def delete_past(
+    session: AsyncSession, table: str, column: str, when: datetime, *, strictly: bool = False
+) -> int:
+    """The sweep: rows of ``table`` whose ``column`` (an indexed time) is at or before ``when`` (before it,
+    ``strictly``), deleted in one statement sent straight to the driver; returns how many."""
+    return await Raw(session).run(
+        f"DELETE FROM {table} WHERE {column} {'<' if strictly else '<='} ?",  # noqa: S608 (names only)
+        when,
+    )
 
 
 IN_CHUNK = 500  # keys or ids per IN (...) list: well under every engine's limit on bound parameters

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from bot.records import DigestAddress, DigestReader
 from storage.raw import Raw, utc
-from storage.repositories.base import Repository, insert_for
+from storage.repositories.base import Repository, delete_past, insert_for
 from storage.tables import DigestReaderRow, DigestRunRow, MemberDigestRunRow
 
 
@@ -91,11 +91,7 @@ class SqlDigests(Repository):
         )
 
     async def erase_expired(self, now: datetime) -> int:
-        result = await self._session.execute(delete(DigestReaderRow).where(DigestReaderRow.expires_at <= now))
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await delete_past(self._session, "digest_readers", "expires_at", now)
 
     async def erase_member_claims(self, before: datetime) -> int:
-        result = await self._session.execute(
-            delete(MemberDigestRunRow).where(MemberDigestRunRow.claimed_at < before)
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await delete_past(self._session, "member_digest_runs", "claimed_at", before, strictly=True)

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.model import Ban
 from bot.records import Counter
 from storage.raw import Raw, utc
-from storage.repositories.base import IN_CHUNK, Repository
-from storage.tables import BanRow, MembershipRow, PeriodCounterRow
+from storage.repositories.base import IN_CHUNK, Repository, delete_past
+from storage.tables import BanRow, MembershipRow
 
 
 class SqlMembers(Repository):
@@ -96,10 +96,7 @@ class SqlMembers(Repository):
         )
 
     async def erase_expired_counters(self, now: datetime) -> int:
-        result = await self._session.execute(
-            delete(PeriodCounterRow).where(PeriodCounterRow.expires_at <= now)
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await delete_past(self._session, "period_counters", "expires_at", now)
 
     async def active_ban(self, member_key: str, community_id: int, now: datetime) -> Ban | None:
         # the permanent ban first, else the one that lasts longest

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.records import PendingNotices
+from storage.repositories.base import delete_past
 from storage.tables import ReplyNoticeRow
 
 
@@ -63,8 +64,7 @@ class SqlNotices:
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def erase_expired(self, now: datetime) -> int:
-        result = await self._session.execute(delete(ReplyNoticeRow).where(ReplyNoticeRow.expires_at <= now))
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await delete_past(self._session, "reply_notices", "expires_at", now)
 
 
 def _pending(row: ReplyNoticeRow) -> PendingNotices:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, select, update
 
 from bot.model import QueueStatus, ReplyPost, ReplyStatus
 from bot.records import NewReply
-from storage.repositories.base import IN_CHUNK, Repository, insert_for, to_reply
+from storage.raw import Raw
+from storage.repositories.base import IN_CHUNK, Repository, delete_past, insert_for, to_reply
 from storage.tables import (
-    QueueItemRow,
+    REMOVED_WITH_TEXT,
     ReplyBanKeyRow,
     ReplyReportRow,
     ReplyRow,
@@ -92,8 +93,7 @@ class SqlReplies(Repository):
         return (await self._session.execute(query)).scalar_one_or_none()
 
     async def erase_expired_ban_keys(self, now: datetime) -> int:
-        result = await self._session.execute(delete(ReplyBanKeyRow).where(ReplyBanKeyRow.expires_at <= now))
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await delete_past(self._session, "reply_ban_keys", "expires_at", now)
 
     async def of_thread(self, secret_id: int, thread_key: str) -> Sequence[ReplyPost]:
         query = (
@@ -153,20 +153,20 @@ class SqlReplies(Repository):
                 )
             )
 
-    async def erase_removed_texts(self, before: datetime) -> int:
-        undecided = or_(QueueItemRow.status == QueueStatus.OPEN.value, QueueItemRow.decided_at > before)
-        pending = select(QueueItemRow.reply_id).where(QueueItemRow.reply_id.is_not(None), undecided)
-        result = await self._session.execute(
-            update(ReplyRow)
-            .where(
-                ReplyRow.status == ReplyStatus.REMOVED.value,
-                ReplyRow.text != "",
-                ReplyRow.created_at <= before,
-                ReplyRow.id.not_in(pending),
-            )
-            .values(text="")
+    async def erase_removed_texts(self, before: datetime, limit: int) -> int:
+        # as SqlSecrets.erase_removed_texts, through ix_replies_removed_text; each one's open or recent
+        # moderation item looked up by the reply's secret (ix_queue_items_secret)
+        return await Raw(self._session).run(
+            f"UPDATE replies SET text = '' WHERE {REMOVED_WITH_TEXT} AND id IN "  # noqa: S608
+            f"(SELECT id FROM replies WHERE {REMOVED_WITH_TEXT} AND created_at <= ? AND NOT EXISTS "
+            "(SELECT 1 FROM queue_items WHERE queue_items.secret_id = replies.secret_id "
+            "AND queue_items.reply_id = replies.id "
+            "AND (queue_items.status = ? OR queue_items.decided_at > ?)) ORDER BY created_at LIMIT ?)",
+            before,
+            QueueStatus.OPEN.value,
+            before,
+            limit,
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def pseudonym_of(self, secret_id: int, thread_key: str) -> str | None:
         row = await self._session.get(ThreadNameRow, (secret_id, thread_key))

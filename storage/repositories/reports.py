@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from bot.model import ReportReason
 from bot.records import NewReport, ReporterRecord, SealedReporter
-from storage.repositories.base import Repository, insert_for
+from storage.repositories.base import Repository, delete_past, insert_for
 from storage.tables import ReporterRecordRow, ReporterSealRow, ReportRow
 
 
@@ -63,8 +63,7 @@ class SqlReports(Repository):
         await self._session.execute(delete(ReporterSealRow).where(ReporterSealRow.report_id.in_(reports)))
 
     async def erase_expired_seals(self, now: datetime) -> int:
-        result = await self._session.execute(delete(ReporterSealRow).where(ReporterSealRow.expires_at <= now))
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await delete_past(self._session, "reporter_seals", "expires_at", now)
 
     async def record_of(self, member_key: str, community_id: int) -> ReporterRecord:
         row = await self._session.get(ReporterRecordRow, (member_key, community_id), populate_existing=True)

@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.model import QueueStatus, Secret, SecretStatus, Token
 from bot.records import HeldBanKey, NewSecret
 from storage.raw import Raw, Reader
-from storage.repositories.base import IN_CHUNK, Repository, to_secret
+from storage.repositories.base import IN_CHUNK, Repository, delete_past, to_secret
 from storage.repositories.owners import holder_dead, instance_of
 from storage.repositories.pictures import erase_of_drafts, erase_pictures
 from storage.tables import (
+    REMOVED_WITH_TEXT,
     DraftRow,
     PictureRow,
     QueueItemRow,
@@ -170,10 +171,7 @@ class SqlSecrets(Repository):
         await self._session.execute(delete(ReturnAddressRow).where(ReturnAddressRow.secret_id == secret_id))
 
     async def erase_expired_return_addresses(self, now: datetime) -> int:
-        result = await self._session.execute(
-            delete(ReturnAddressRow).where(ReturnAddressRow.expires_at <= now)
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await delete_past(self._session, "return_addresses", "expires_at", now)
 
     async def erase(self, secret_id: int) -> None:
         # rows that can go are deleted (on PostgreSQL too: no UPDATE leaves the erased value in a new row)
@@ -228,21 +226,29 @@ class SqlSecrets(Repository):
             self._session.add(SecretBanKeyRow(secret_id=secret_id, sealed=ban_key, expires_at=window))
             await self._session.flush()
 
-    async def erase_removed_texts(self, before: datetime) -> int:
-        undecided = or_(QueueItemRow.status == QueueStatus.OPEN.value, QueueItemRow.decided_at > before)
-        pending = select(QueueItemRow.secret_id).where(QueueItemRow.reply_id.is_(None), undecided)
-        removed = (
-            SecretRow.status == SecretStatus.REMOVED.value,
-            SecretRow.created_at <= before,
-            SecretRow.id.not_in(pending),
+    async def erase_removed_texts(self, before: datetime, limit: int) -> int:
+        # read in order through ix_secrets_removed_text (only the removed secrets still holding a text: its
+        # condition written as the index's; an index scan, which on PostgreSQL also marks the entries of rows
+        # emptied before as dead); each one's open or recent moderation item looked up by its secret. The
+        # outer condition is checked again on a row another process changed meanwhile (PostgreSQL).
+        emptied = await self._raw.rows(
+            f"UPDATE secrets SET text = '', collection = NULL WHERE {REMOVED_WITH_TEXT} AND id IN "  # noqa: S608
+            f"(SELECT id FROM secrets WHERE {REMOVED_WITH_TEXT} AND created_at <= ? AND NOT EXISTS "
+            "(SELECT 1 FROM queue_items WHERE queue_items.secret_id = secrets.id "
+            "AND queue_items.reply_id IS NULL AND (queue_items.status = ? OR queue_items.decided_at > ?)) "
+            "ORDER BY created_at LIMIT ?) RETURNING id, picture",
+            before,
+            QueueStatus.OPEN.value,
+            before,
+            limit,
         )
-        # their photos with their texts (a photo outlives the text of a secret whose text was erased before)
-        with_photo = select(SecretRow.id).where(*removed).scalar_subquery()
-        erased = await erase_pictures(self._session, PictureRow.secret_id.in_(with_photo))
-        result = await self._session.execute(
-            update(SecretRow).where(*removed, SecretRow.text != "").values(text="", collection=None)
-        )
-        return erased + int(result.rowcount)  # type: ignore[attr-defined]
+        # their photos with their texts (a photo's secret always has a caption: bot/usecases/writing.py)
+        photos = [int(row[0]) for row in emptied if row[1]]
+        erased = 0
+        for start in range(0, len(photos), IN_CHUNK):
+            chunk = photos[start : start + IN_CHUNK]
+            erased += await erase_pictures(self._session, PictureRow.secret_id.in_(chunk))
+        return erased + len(emptied)
 
     async def ban_key(self, secret_id: int, now: datetime) -> bytes | None:
         waiting = select(QueueItemRow.id).where(
@@ -268,10 +274,10 @@ class SqlSecrets(Repository):
         )
 
     async def erase_expired_ban_keys(self, now: datetime) -> int:
-        waiting = select(QueueItemRow.secret_id).where(QueueItemRow.status == QueueStatus.OPEN.value)
-        result = await self._session.execute(
-            delete(SecretBanKeyRow).where(
-                SecretBanKeyRow.expires_at <= now, SecretBanKeyRow.secret_id.not_in(waiting)
-            )
+        # each expired key's open item looked up by its secret (ix_queue_items_secret), not every open item
+        return await self._raw.run(
+            "DELETE FROM secret_ban_keys WHERE expires_at <= ? AND NOT EXISTS (SELECT 1 FROM queue_items "
+            "WHERE queue_items.secret_id = secret_ban_keys.secret_id AND queue_items.status = ?)",
+            now,
+            QueueStatus.OPEN.value,
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]

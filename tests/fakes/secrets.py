@@ -122,7 +122,7 @@ class FakeSecrets(Repo):
         if old is not None and ban_key is not None:
             self.s.ban_keys[secret_id] = replace(old, sealed=ban_key)
 
-    async def erase_removed_texts(self, before: datetime) -> int:
+    async def erase_removed_texts(self, before: datetime, limit: int) -> int:
         waiting = {
             i.secret_id for i in self.s.items.values() if i.status is QueueStatus.OPEN and i.reply_id is None
         }
@@ -138,9 +138,10 @@ class FakeSecrets(Repo):
             and s.created_at <= before
             and s.id not in waiting
             and s.id not in recent
+            and s.text
         ]
-        photos = erase_pictures(self.s, secrets={s.id for s in removed})
-        erased = [s for s in removed if s.text]
+        erased = sorted(removed, key=lambda s: s.created_at)[:limit]
+        photos = erase_pictures(self.s, secrets={s.id for s in erased})
         for secret in erased:
             self.s.secrets[secret.id] = replace(secret, text="", collection=None)
         return photos + len(erased)

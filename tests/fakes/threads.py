@@ -89,7 +89,7 @@ class FakeReplies(Repo):
         if reply.thread_key and not await self.of_thread(reply.secret_id, reply.thread_key):
             self.s.thread_names.pop((reply.secret_id, reply.thread_key), None)
 
-    async def erase_removed_texts(self, before: datetime) -> int:
+    async def erase_removed_texts(self, before: datetime, limit: int) -> int:
         items = self.s.items
         waiting = {i.reply_id for i in items.values() if i.status is QueueStatus.OPEN}
         recent = {items[item_id].reply_id for item_id, at in self.s.decided_at.items() if at > before}
@@ -102,6 +102,7 @@ class FakeReplies(Repo):
             and r.id not in waiting
             and r.id not in recent
         ]
+        erased = sorted(erased, key=lambda r: r.created_at)[:limit]
         for reply in erased:
             self.s.replies[reply.id] = replace(reply, text="")
         return len(erased)

@@ -122,8 +122,8 @@ async def test_removed_texts_are_erased_once_no_moderator_needs_them(store: Data
         await uow.commit()
     cutoff = NOW + timedelta(days=7)
     async with store.unit_of_work() as uow:
-        assert await uow.secrets.erase_removed_texts(cutoff) == 1
-        assert await uow.replies.erase_removed_texts(cutoff) == 1
+        assert await uow.secrets.erase_removed_texts(cutoff, 10) == 1
+        assert await uow.replies.erase_removed_texts(cutoff, 10) == 1
         await uow.commit()
     async with store.unit_of_work() as uow:
         texts = {s.id: s.text for s in await uow.secrets.get_many([old, waiting, recent, shown, young])}

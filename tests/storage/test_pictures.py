@@ -109,7 +109,9 @@ async def test_a_removed_secrets_photo_is_erased_with_its_text(store: Database) 
         await uow.pictures.add_to_secret(shown, StoredPicture("c" * 20, b"two", 1, 1), NOW)
         await uow.commit()
     async with store.unit_of_work() as uow:
-        assert await uow.secrets.erase_removed_texts(NOW + timedelta(days=8)) == 2  # the text and the photo
+        assert (
+            await uow.secrets.erase_removed_texts(NOW + timedelta(days=8), 10) == 2
+        )  # the text and the photo
         await uow.commit()
     async with store.unit_of_work() as uow:
         assert await uow.pictures.of_secret(removed) is None
@@ -183,9 +185,8 @@ async def test_every_erasure_leaves_no_file(in_folder: SqlDatabase) -> None:
         await uow.commit()
     assert len(_files(in_folder)) == 1
     async with in_folder.unit_of_work() as uow:
-        await uow.secrets.erase_removed_texts(
-            NOW + timedelta(days=8)
-        )  # removed by moderators, then kept 7 days
+        # removed by moderators, then kept 7 days
+        await uow.secrets.erase_removed_texts(NOW + timedelta(days=8), 10)
         await uow.commit()
     assert _files(in_folder) == []
 
