@@ -32,6 +32,7 @@ from tests.discord.harness import GENERAL, GUILD, MODS, populate, running_discor
 from tests.discord.test_discord_fuzz import WENT_WRONG, leaks, said_by_bot
 from tests.emulators.discord import DiscordEmulator
 from tests.telegram.fuzz import fuzz
+from tests.telegram.harness import USERS as TELEGRAM_USERS
 from tests.telegram.harness import post, running_telegram, setup_group, uid
 
 INTERNAL = (
@@ -68,12 +69,27 @@ class Everything(logging.Handler):
         self.lines.append(self.format(record))
 
 
+def telegram_leaks(log: str, texts: list[str]) -> list[str]:
+    """What of the members' ids, first names, usernames and writing the log holds."""
+    found = [
+        str(value)
+        for user_id, first_name, username in TELEGRAM_USERS.values()
+        for value in (user_id, first_name, username)
+        if str(value) in log
+    ]
+    return found + [text[:40] for text in texts if len(text.strip()) >= 12 and text.strip() in log]
+
+
 async def telegram(updates: int, seed: int) -> None:
-    counter = Count()
-    logging.getLogger().addHandler(counter)
+    counter, everything = Count(), Everything()
+    for handler in (counter, everything):
+        logging.getLogger().addHandler(handler)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         async with running_telegram(Path(folder), patch) as t:
+            # the library's loggers at their most talkative: they may say nothing of an update's content
+            patch.setattr(logging.getLogger("telegram"), "level", logging.DEBUG)
+            patch.setattr(logging.getLogger("httpx"), "level", logging.DEBUG)
             # limits off: this measures 10,000 junk updates' handling, and rate limits have their own tests
             t.tg.limit_rates(per_group_per_minute=None, global_per_second=None)
             await setup_group(t)
@@ -84,8 +100,11 @@ async def telegram(updates: int, seed: int) -> None:
             await t.dm("bob", "Still listening after the junk?")
             await t.until(uid("bob"), "Still listening after the junk", within=30)
             said = [m.text or "" for chat in t.tg.chats for m in t.tg.bot_messages(chat)]
+            written = [m.text or "" for chat in t.tg.chats for m in t.tg.messages(chat) if not m.from_bot]
             unanswered = len(t.tg.unanswered_callback_queries())
-    logging.getLogger().removeHandler(counter)
+    for handler in (counter, everything):
+        logging.getLogger().removeHandler(handler)
+    found = telegram_leaks("\n".join(everything.lines), written)
     wrong = sum(1 for s in said if "Something went wrong" in s or "Un problème est survenu" in s)
     print("Telegram")
     print(f"updates sent           {updates} (seed {seed}) in {time.perf_counter() - started:.1f} s")
@@ -94,7 +113,8 @@ async def telegram(updates: int, seed: int) -> None:
     print(f"members told 'went wrong' {wrong}")
     print(f"presses unanswered     {unanswered}")
     print(f"unreadable, skipped    {counter.skipped}")
-    for line in counter.internal[:10]:
+    print(f"log lines (all levels) {len(everything.lines)}, naming or quoting a member: {len(found)}")
+    for line in counter.internal[:10] + found[:10]:
         print("  ", line)
 
 
