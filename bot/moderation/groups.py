@@ -66,6 +66,8 @@ _PRAISE = _cues("praise")
 _MIN_SWAPPED = 5
 _MIN_VARIANT = 4
 _MIN_GLUED = 6
+_MIN_SEGMENTED = 5
+_SHORT_HOSTILE = frozenset({"die"})
 _MIN_PART = 4
 
 
@@ -180,19 +182,62 @@ def _split_glued(word: str) -> tuple[str, str] | None:
     return None
 
 
+@cache
+def _not_glued() -> frozenset[str]:
+    """Real words that read as glued ones ("ladies" → "la", "dies"): ``not_glued.txt``, made by
+    ``scripts/build_not_glued.py`` from an English and a French dictionary."""
+    return frozenset(line for line in load_data_file("not_glued.txt") if line and not line.startswith("#"))
+
+
+def _segment_part(part: str) -> bool:
+    if part in _GLUE:
+        return True
+    if len(part) >= _MIN_PART:
+        return _named(part) or _hostile(part)
+    return part in _SHORT_HOSTILE  # "todie"
+
+
+def _segments(word: str) -> tuple[str, ...] | None:
+    """A word made of words glued together, each a short word (``@glue``), a group's name, a slur
+    or a hostile word of 4 letters or more ("die" too), and at least one of the last three: "ihate" → "i",
+    "hate"; "pendretous" → "pendre", "tous"; "lesplusstupides" → "les", "plus", "stupides". The
+    fewest parts win; None when the word is not made that way."""
+    best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
+    best[0] = ()
+    for end in range(1, len(word) + 1):
+        for start in range(end):
+            before = best[start]
+            part = word[start:end]
+            if before is None or not _segment_part(part):
+                continue
+            if best[end] is None or len(before) + 1 < len(best[end] or ()):
+                best[end] = (*before, part)
+    found = best[len(word)]
+    if found is None or len(found) < 2 or all(part in _GLUE for part in found):
+        return None
+    return found
+
+
 @lru_cache(maxsize=100_000)
 def _read_word(word: str) -> tuple[str, ...]:
     """A word as the group rules read it: a group name's spelling trick undone ("womne" → "women"),
-    or split in two when glued ("hatewomen" → "hate", "women")."""
+    or split when glued ("hatewomen" → "hate", "women"; "ihate" → "i", "hate")."""
     if word in group_words() or word in slur_words():
         return (word,)
     fixed = _group_spellings().get(word)
     if fixed is not None:
         return (fixed,)
+    if word in _not_glued():
+        return (word,)
     if len(word) >= _MIN_GLUED and word.isalpha() and not _hostile(word):
         split = _split_glued(word)
         if split is not None:
-            return split
+            # each part may itself be glued ("orduresde|femmes")
+            return tuple(piece for part in split for piece in (_segments(part) or (part,)))
+    if len(word) >= _MIN_SEGMENTED and word.isalpha() and not _hostile(word):
+        parts = _segments(word)
+        if parts is not None:
+            return parts
     return (word,)
 
 
