@@ -42,6 +42,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -141,14 +142,18 @@ class Bot:
             call = await self.tg.wait_for_request("getUpdates", where=lambda c: c.time >= asked, within=180)
             self.ready_times.append(call.time)
 
-    def kill(self, *, in_window: bool = False) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.kill(self.process.pid, signal.SIGKILL)
+    def kill(self, *, in_window: bool = False) -> subprocess.Popen[bytes] | None:
+        process = self.process
+        if process is None or process.poll() is not None:
+            return None
+        os.kill(process.pid, signal.SIGKILL)
         (self.window_kills if in_window else self.kill_times).append(self.tg.now())
+        return process
 
-    async def reap(self) -> None:
-        while self.process is not None and self.process.poll() is None:  # noqa: ASYNC110 - a child process
+    @staticmethod
+    async def reap(process: subprocess.Popen[bytes] | None) -> None:
+        """Waits for the process killed (not ``self.process``: the keeper may have started the next one)."""
+        while process is not None and process.poll() is None:  # noqa: ASYNC110 - a child process
             await asyncio.sleep(0.01)
 
     async def stop(self) -> None:
@@ -427,8 +432,7 @@ async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
                     await asyncio.sleep(rng.uniform(1.0, 6.0))
                     async with bot.lock:
                         pass  # a restart in progress ends first
-                    bot.kill()
-                    await bot.reap()
+                    await bot.reap(bot.kill())
                     await bot.start()
                 quiet_until = time.monotonic() + (args.calm_seconds if args.kills else args.faults_seconds)
                 await asyncio.sleep(max(0.0, min(quiet_until, deadline) - time.monotonic()))
@@ -443,9 +447,15 @@ async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
                     task.cancel()
                 await asyncio.gather(keeper, *members, return_exceptions=True)
                 await bot.stop()
-            left = await _unsent_in_database(database_url)
+            recorded = await _recorded(database_url)
             _report(
-                label, tg, world, bot, log_path.read_text(errors="replace"), left, time.monotonic() - started
+                label,
+                tg,
+                world,
+                bot,
+                log_path.read_text(errors="replace"),
+                recorded,
+                time.monotonic() - started,
             )
             if database_url.startswith("postgresql"):
                 await _drop(database_url)
@@ -467,24 +477,40 @@ def _group_texts(world: World) -> dict[int, list[str]]:
     return {g: [m.text or "" for m in world._bot_messages(group_id(g))] for g in range(world.groups)}
 
 
-async def _unsent_in_database(url: str) -> int | None:
+@dataclass
+class Recorded:
+    """What the database says once the run is over."""
+
+    unsent: int | None = None  # secrets accepted whose card is not recorded
+    cards: dict[str, tuple[str, float]] = field(default_factory=dict)  # text -> (card_ref, published_at)
+
+
+async def _recorded(url: str) -> Recorded:
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
 
     engine = create_async_engine(url)
+    found = Recorded()
     try:
         async with engine.connect() as connection:
-            found = await connection.execute(
+            unsent = await connection.execute(
                 text(
                     "SELECT count(*) FROM secrets"
                     " WHERE card_ref IS NULL AND status IN ('queued', 'published')"
                 )
             )
-            return int(found.scalar_one())
-    except Exception:
-        return None
+            found.unsent = int(unsent.scalar_one())
+            rows = await connection.execute(
+                text("SELECT text, card_ref, published_at FROM secrets WHERE card_ref IS NOT NULL")
+            )
+            for secret, ref, at in rows:
+                moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+                found.cards[str(secret)] = (str(ref), moment.replace(tzinfo=UTC).timestamp())
+    except Exception as error:
+        print(f"the database could not be read: {type(error).__name__}", flush=True)
     finally:
         await engine.dispose()
+    return found
 
 
 async def _drop(url: str) -> None:
@@ -498,83 +524,164 @@ async def _drop(url: str) -> None:
         await database.dispose()
 
 
-def _sends(tg: TelegramEmulator) -> list[ApiCall]:
-    return [c for c in tg.requests if c.method == "sendMessage" and c.ok]
+SECRET_TEXT = re.compile(r"(Secret \d+-\d+ of group \d+: .*?\.)")
+REPLY_TEXT = re.compile(r"(Reply \d+-\d+: same here\.)")
+
+
+def _copies(world: World) -> tuple[dict[str, list[ChatMessage]], dict[str, list[ChatMessage]]]:
+    """Every card and reply the groups show, by the secret's or the reply's text: what members see, whether
+    or not the bot heard Telegram's answer."""
+    cards: dict[str, list[ChatMessage]] = {}
+    replies: dict[str, list[ChatMessage]] = {}
+    for g in range(world.groups):
+        for message in world._bot_messages(group_id(g)):
+            shown = message.text or ""
+            secret, reply = SECRET_TEXT.search(shown), REPLY_TEXT.search(shown)
+            if secret and shown.startswith("#") and message.buttons:
+                cards.setdefault(secret[1], []).append(message)
+            elif reply:
+                replies.setdefault(reply[1], []).append(message)
+    return cards, replies
+
+
+@dataclass
+class Duplicates:
+    """Second copies, by cause: a kill inside the send-to-commit window (the first copy never recorded, a
+    kill came after Telegram's answer), Telegram's answer lost after it acted (an injected fault: the bot
+    can't know), or sent again although recorded (a defect)."""
+
+    in_window: list[float] = field(default_factory=list)  # seconds from Telegram's answer to the kill
+    answer_lost: int = 0
+    not_explained: list[str] = field(default_factory=list)  # recorded, or no kill and no fault: texts
+
+    def count(self) -> int:
+        return len(self.in_window) + self.answer_lost + len(self.not_explained)
+
+    def describe(self) -> str:
+        gaps = ", ".join(f"{g * 1000:.0f} ms" for g in sorted(self.in_window))
+        return (
+            f"{len(self.in_window)} from a kill inside the window (answer -> kill: {gaps or 'none'}),"
+            f" {self.answer_lost} from an answer lost after Telegram acted (injected),"
+            f" {len(self.not_explained)} NOT EXPLAINED"
+        )
+
+
+def _classify(
+    copies: dict[str, list[ChatMessage]],
+    answered: dict[tuple[int, int], ApiCall],
+    recorded: dict[str, tuple[str, float]],
+    kills: list[float],
+) -> Duplicates:
+    found = Duplicates()
+    for text, messages in copies.items():
+        if len(messages) < 2:
+            continue
+        first = messages[0]
+        call = answered.get((first.chat_id, first.message_id))
+        ref = recorded.get(text, ("", 0.0))[0]
+        if ref == str(first.message_id):
+            found.not_explained.append(text)  # recorded, and sent again all the same
+        elif call is None:
+            found.answer_lost += 1  # no answer reached the bot for the first copy
+        else:
+            after = [k - call.answered for k in kills if k >= call.answered - 0.005]
+            if after:
+                found.in_window.append(after[0])
+            else:
+                found.not_explained.append(text)
+    return found
 
 
 def _report(
-    label: str, tg: TelegramEmulator, world: World, bot: Bot, log: str, left: int | None, took: float
+    label: str, tg: TelegramEmulator, world: World, bot: Bot, log: str, db: Recorded, took: float
 ) -> None:
     tally = world.tally
-    sends = _sends(tg)
-    cards: dict[str, list[ApiCall]] = {}
-    replies: dict[str, list[ApiCall]] = {}
-    for call in sends:
-        text = str(call.response.get("result", {}).get("text", ""))  # as shown (no markup)
-        if str(call.params.get("chat_id", "")).startswith("-"):
-            secret = re.search(r"(Secret \d+-\d+ of group \d+: .*?\.)", text)
-            reply = re.search(r"(Reply \d+-\d+: same here\.)", text)
-            if secret and text.startswith("#"):
-                cards.setdefault(secret[1], []).append(call)
-            elif reply:
-                replies.setdefault(reply[1], []).append(call)
+    answered = {
+        (int(c.params.get("chat_id", 0)), int(c.response["result"]["message_id"])): c
+        for c in tg.requests
+        if c.method == "sendMessage" and c.ok and str(c.params.get("chat_id", "")).startswith("-")
+    }
+    cards, replies = _copies(world)
     lost = [text for text in tally.told if text not in cards]
     accepted_replies = list(tally.replies_told)
     lost_replies = [text for text in accepted_replies if text not in replies]
     kills = sorted(bot.kill_times + bot.window_kills)
+    duplicated = _classify(cards, answered, db.cards, kills)
+    duplicated_replies = _classify(replies, answered, {}, kills)
 
-    def gap(calls: list[ApiCall]) -> str:
-        first = calls[0].answered
-        after = [k for k in kills if k >= first - 0.005]
-        return f"{(after[0] - first) * 1000:.0f} ms" if after else "no kill after it"
+    # the window seen from outside, per card recorded: Telegram's answer leaving the emulator -> the
+    # statement recording the card (published_at; its commit follows at once)
+    outside = []
+    for text, (ref, published) in db.cards.items():
+        first = cards.get(text)
+        call = answered.get((first[0].chat_id, int(ref))) if first else None
+        if call is not None:
+            outside.append(max(0.0, published - call.answered))
 
-    duplicated = {text: calls for text, calls in cards.items() if len(calls) > 1}
-    duplicated_replies = {text: calls for text, calls in replies.items() if len(calls) > 1}
+    def cut(query: str) -> bool:
+        """Whether a kill cut the press short: the bot was dead or starting when it was made, or was killed
+        before its answer (or before the deadline, unanswered)."""
+        pressed = tg._queries[query].created
+        before = [k for k in kills if k <= pressed]
+        if before and not any(before[-1] <= r <= pressed for r in bot.ready_times):
+            return True
+        answered = tg._queries[query].answered
+        end = answered if answered is not None else pressed + ANSWER_DEADLINE
+        return any(pressed <= k <= end for k in kills)
+
     no_preview = [t for t in tally.written if t not in tally.previewed and t not in tally.retry_told]
     not_told = [t for t in tally.pressed if t not in tally.told]
     delays = tg.answer_delays()
     unanswered = [q for q in world.presses if q not in delays]
-    late = [d for d in delays.values() if d > ANSWER_DEADLINE]
+    unanswered_cut = [q for q in unanswered if q in tg._queries and cut(q)]
+    late = [q for q, d in delays.items() if d > ANSWER_DEADLINE]
+    late_cut = [q for q in late if cut(q)]
 
     latencies = []
     after_restart = []
     for text, told_at in tally.told.items():
         if text in cards:
-            out = cards[text][0].answered
+            out = float(cards[text][0].date)
+            call = answered.get((cards[text][0].chat_id, cards[text][0].message_id))
+            out = call.answered if call is not None else out
             latencies.append(max(0.0, out - told_at))
             restarts = [r for r in bot.ready_times if told_at <= r <= out]
             if restarts:
                 after_restart.append(out - restarts[-1])
     windows = [tuple(map(float, m.groups())) for m in WINDOW_LINE.finditer(log)]
-    recorded = int(sum(w[0] for w in windows))
+    counted = int(sum(w[0] for w in windows))
     over = int(sum(w[4] for w in windows))
     faults = Counter(kind for _, kind in getattr(tg, "faults", []))
-
-    gaps = sorted(gap(c) for c in [*duplicated.values(), *duplicated_replies.values()])
     waited = f"{max(after_restart):.2f} s (n={len(after_restart)})" if after_restart else "none waited"
-    window = (
-        f"{recorded} sends recorded, worst p99 of a 2 s report {max(w[2] for w in windows):.1f} ms,"
+    inside = (
+        f"{counted} sends, worst p99 of a 2 s report {max(w[2] for w in windows):.1f} ms,"
         f" max {max(w[3] for w in windows):.1f} ms, {over} over 50 ms"
         if windows
-        else "no report in the log "
+        else "no report in the log"
     )
+    over_outside = sum(1 for w in outside if w > 0.05)
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     lines = [
         f"\n== {label}: {took / 60:.1f} min, {len(bot.kill_times)} random kills, {len(bot.window_kills)}"
-        f" kills 2 ms after Telegram's answer to a card, faults injected: {dict(faults) or 'none'}",
+        f" kills 2 ms after Telegram's answer to a card, faults injected: {dict(faults) or 'none'};"
+        f" load average at the end {load}",
         f"secrets written {len(tally.written)}, previewed {len(tally.previewed)}, told 'try again'"
         f" {len(tally.retry_told)}, Post pressed {len(tally.pressed)}, authors told {len(tally.told)};"
         f" replies accepted {len(accepted_replies)}; reactions {tally.reactions}",
-        f"LOST: {len(lost)} secrets told 'Sent!' without a card; {left} secrets without a card in the"
+        f"LOST: {len(lost)} secrets told 'Sent!' without a card; {db.unsent} secrets without a card in the"
         f" database; {len(lost_replies)} replies accepted but not posted",
-        f"DUPLICATED: {len(duplicated)} cards, {len(duplicated_replies)} replies; from Telegram's answer to"
-        f" the first copy to the next kill: {gaps}",
+        f"DUPLICATED cards: {duplicated.count()}: {duplicated.describe()}",
+        f"DUPLICATED replies: {duplicated_replies.count()}: {duplicated_replies.describe()}",
         f"UNANSWERED: {len(no_preview)} members without a preview or a 'try again', {len(not_told)}"
-        f" authors never told, {len(unanswered)} of {len(world.presses)} presses never answered,"
-        f" {len(late)} answered after {ANSWER_DEADLINE:.0f} s",
+        f" authors never told, {len(unanswered)} of {len(world.presses)} presses never answered"
+        f" ({len(unanswered_cut)} cut by a kill), {len(late)} answered after {ANSWER_DEADLINE:.0f} s"
+        f" ({len(late_cut)} cut by a kill: pressed while the bot was down, or killed before answering)",
         f"delivery (told -> card in the group): {spread(latencies)}",
         f"longest wait of a card after the restart that followed its 'Sent!': {waited}",
         f"answer (press -> answerCallbackQuery): {spread(list(delays.values()))}",
-        f"send-to-commit window (the bot's log): {window}",
+        f"send-to-commit window, per card, Telegram's answer -> its recording (emulator and database):"
+        f" {spread(outside, 'ms')}, {over_outside} over 50 ms",
+        f"send-to-commit window, the bot's own measure (its log; sends cut by a kill not included): {inside}",
     ]
     print("\n".join(lines), flush=True)
     if world.details is not None:
@@ -594,17 +701,16 @@ def _report(
                 "pressed": tg._queries[q].created,
                 "answer_tries": answers.get(q, []),
             }
-            for q in unanswered
+            for q in [*unanswered, *late]
             if q in tg._queries
         }
         copies = {
-            text: [(c.time, c.answered) for c in calls]
-            for text, calls in [*duplicated.items(), *duplicated_replies.items()]
-        }
-        slow = {
-            text: {"told": told_at, "card": cards[text][0].answered}
-            for text, told_at in tally.told.items()
-            if text in cards and cards[text][0].answered - told_at > 30
+            text: [
+                (m.message_id, getattr(answered.get((m.chat_id, m.message_id)), "answered", None))
+                for m in messages
+            ]
+            for text, messages in [*cards.items(), *replies.items()]
+            if len(messages) > 1
         }
         world.details.write_text(
             json.dumps(
@@ -613,9 +719,10 @@ def _report(
                     "not_told": not_told,
                     "lost": lost,
                     "lost_replies": lost_replies,
-                    "unanswered": queries,
+                    "not_explained": duplicated.not_explained + duplicated_replies.not_explained,
+                    "presses": queries,
                     "duplicates": copies,
-                    "slow": slow,
+                    "recorded": {t: db.cards[t] for t in copies if t in db.cards},
                     "dms": dms,
                     "kills": kills,
                     "ready": bot.ready_times,

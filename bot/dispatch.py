@@ -331,13 +331,30 @@ class Dispatcher:
         self._held.clear()
 
     async def _handle(self, entry: OutboxEntry) -> None:
+        try:
+            await self._attempt(entry)
+        finally:
+            self._context.removed.discard(entry.id)
+
+    async def _attempt(self, entry: OutboxEntry) -> None:
         kind = type(entry.message).__name__
         delivery = delivery_of(entry.message)
         delivered = delivering.set(entry.id)  # a send that delivers it removes it as it records the send
         try:
-            if delivery is None:
-                raise DeliveryError(f"no delivery for {kind}", permanent=True)
-            await delivery.deliver(self._context, entry.message)
+            try:
+                if delivery is None:
+                    raise DeliveryError(f"no delivery for {kind}", permanent=True)
+                await delivery.deliver(self._context, entry.message)
+            except Exception as error:
+                if entry.id not in self._context.removed:
+                    raise
+                # its message is out and the entry was removed with its recording: nothing to retry
+                log.warning("outbox entry %s (%s) went out, then failed: %s", entry.id, kind, where(error))
+                return
+            if entry.id in self._context.removed:
+                # its send removed it as it was recorded: never removed again by its id (SQLite gives the
+                # newest row's id, once removed, to the next row written: a new entry, lost if removed now)
+                return
         except NotYet as later:
             async with self._db.unit_of_work() as uow:
                 await uow.outbox.postpone(entry.id, later.when)

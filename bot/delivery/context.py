@@ -114,6 +114,9 @@ class DeliveryContext:
         # seconds from each platform's answer to the commit recording the send: the window in which a kill
         # makes the message go out twice on a platform without idempotency; read and emptied by the dispatcher
         self.windows: list[float] = []
+        # outbox entries removed by the recording of their send: the dispatcher must not remove them again by
+        # their id, nor retry them (read and emptied by the dispatcher)
+        self.removed: set[int] = set()
 
     def _messenger(self, platform: str) -> Messenger:
         messenger = self._messengers.get(platform)
@@ -148,9 +151,13 @@ class DeliveryContext:
             raise
         answered = time.perf_counter()
         entry = delivering.get() if delivers else None
+        if entry in self.removed:
+            entry = None  # removed by an earlier send of the same delivery: its id may be another's now
         if then is not None or entry is not None:
             await self._record(ref, then, entry)
             self.windows.append(time.perf_counter() - answered)
+            if entry is not None:
+                self.removed.add(entry)
         return ref
 
     async def _record(self, ref: str, then: Record | None, entry: int | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.actions import Action, Post
 from bot.actor import Actor
@@ -10,6 +11,7 @@ from bot.anonymity import Anonymizer, Sealer
 from bot.dispatch import Dispatcher
 from bot.messages import Alert, EditPressed, Response, Say
 from bot.model import CommunitySettings, Token
+from bot.ports import Database
 from bot.service import Murmure
 from bot.stats import ChartRenderer
 from tests.fakes import FakeDatabase, FakeDirectory, FakeMessenger, KeywordFilter, Sent
@@ -29,8 +31,11 @@ class Harness:
         members: int = 6,
         established: int | None = None,
         charts: ChartRenderer | None = None,
+        database: Database | None = None,
     ) -> None:
-        self.db = FakeDatabase()  # the configuration's defaults: the settings below are the community's own
+        # the configuration's defaults: the settings below are the community's own; a real database where
+        # a test is about what storage does (``h.db.state`` is then not there)
+        self.db: Any = database or FakeDatabase()
         self.clock = FixedClock()
         users = {f"u{i}" for i in range(1, members + 1)}
         # the platform says when members joined: the first ``established`` long ago, the others just now
