@@ -282,16 +282,17 @@ def load_data_file(name: str) -> list[str]:
     return data.read_text(encoding="utf-8").splitlines()
 
 
-def _anchor_words(pattern: Pattern) -> frozenset[str] | None:
-    """First words of the last required slot after the first one, when they are all plain words:
-    one of them must be in any text the pattern matches."""
-    for slot in reversed(pattern.slots[1:]):
+def _anchor_words(pattern: Pattern) -> tuple[frozenset[str], ...] | None:
+    """For each required slot after the first one whose first words are all plain words, those words:
+    one of each must be in any text the pattern matches."""
+    found = []
+    for slot in pattern.slots[1:]:
         if slot.optional or not slot.phrases:
             continue
         firsts = {phrase[0] for phrase in slot.phrases}
         if all(not is_prefix and text != ANY_WORD for text, is_prefix in firsts):
-            return frozenset(text for text, _ in firsts)
-    return None
+            found.append(frozenset(text for text, _ in firsts))
+    return tuple(found) or None
 
 
 class Matcher:
@@ -305,9 +306,9 @@ class Matcher:
         # Every word of every pattern, to resolve masked words ("f*ck", "p*te") by their length.
         self._words_by_length: dict[int, set[str]] = {}
         self._prefix_words: set[str] = set()
-        # A later required slot's first words: a pattern none of whose anchor words is in the text
-        # is skipped before matching (most patterns start with a common word: "you", "je", "les").
-        self._anchors: dict[int, frozenset[str]] = {}
+        # Later required slots' first words: a pattern with a slot none of whose anchor words is in the
+        # text is skipped before matching (most patterns start with a common word: "you", "je", "les").
+        self._anchors: dict[int, tuple[frozenset[str], ...]] = {}
         for pattern in patterns:
             anchor = _anchor_words(pattern)
             if anchor is not None:
@@ -386,7 +387,7 @@ class Matcher:
                 candidates = tuple({id(p): p for p in candidates + self._starting_with(token.alt)}.values())
             for pattern in candidates:
                 anchor = anchors.get(id(pattern))
-                if anchor is not None and anchor.isdisjoint(present):
+                if anchor is not None and any(words.isdisjoint(present) for words in anchor):
                     continue
                 last = pattern.match_end(tokens, index)
                 if last is not None:

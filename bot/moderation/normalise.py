@@ -108,6 +108,21 @@ def tokenise(text: str) -> list[Token]:
     cleaned, origin = clean(text)
     raw = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(cleaned)]
     tokens: list[Token] = []
+    if origin is None and "*" not in cleaned and "#" not in cleaned:
+        # the common case: no masks, positions are the text's own; spaced letters are looked for only
+        # where a one-letter word starts a run
+        i = 0
+        count = len(raw)
+        while i < count:
+            word, start, end = raw[i]
+            if len(word) == 1 and i + 1 < count and len(raw[i + 1][0]) == 1:
+                break
+            text_form, alt = _word_forms(word)
+            tokens.append(Token(text_form, alt, start, end, False))
+            i += 1
+        else:
+            return tokens
+        tokens.clear()
     i = 0
     while i < len(raw):
         j = i
