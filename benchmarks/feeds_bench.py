@@ -137,7 +137,7 @@ async def latest(database: SqlDatabase, topics: bool, page: int, runs: int = 50)
     return took[0] * 1000, statistics.median(took) * 1000
 
 
-async def sweep(database: SqlDatabase, runs: int = 5) -> tuple[float, float]:
+async def sweep(database: SqlDatabase, runs: int = 15) -> tuple[float, float]:
     """(first run, median) in ms of the hourly sweep's statements (what the scheduler runs each hour, as
     ``Murmure.sweep`` runs them, without the SQLite checkpoint)."""
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from bot.refusals import Refused
+
+# Pillow is imported on the first photo only: starting the bot doesn't pay for it (a fifth of the console's
+# start)
 
 MAX_BYTES = 10 * 1024 * 1024  # a file larger than this is refused before it is read
 MAX_PIXELS = 40_000_000  # width × height of the original, checked before decoding
@@ -38,6 +39,8 @@ def clean(data: bytes) -> CleanPicture:
     """The photo re-encoded, or a refusal saying why not (too large, too many pixels, not a photo)."""
     if len(data) > MAX_BYTES:
         raise too_large(len(data))
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -62,6 +65,8 @@ def clean(data: bytes) -> CleanPicture:
 @cache
 def placeholder() -> bytes:
     """What a card's photo becomes once the card is hidden, removed or deleted: a plain grey picture."""
+    from PIL import Image
+
     out = io.BytesIO()
     Image.new("RGB", (320, 180), (128, 128, 128)).save(out, format="JPEG", quality=60)
     return out.getvalue()

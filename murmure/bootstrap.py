@@ -9,16 +9,15 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.charts import MatplotlibCharts
-from adapters.scheduler import Jobs
 from bot.anonymity import Anonymizer, Sealer
 from bot.clock import SystemClock
 from bot.commands import Feature
 from bot.dispatch import Dispatcher
-from bot.moderation.pipeline import default_filter
 from bot.moderation.verdict import FilterResult
 from bot.moderation.words import WordList
 from bot.ports import Clock, Directory, Messenger, TextChecker
@@ -30,6 +29,9 @@ from storage.coordination import SqlCoordination
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
 from storage.picture_folder import PictureFolder
+
+if TYPE_CHECKING:
+    from adapters.scheduler import Jobs
 
 
 class PreparedFilter:
@@ -125,7 +127,7 @@ async def build_app(
     clock = clock or SystemClock()
     previous = load_previous_sealing_key(config, clock.now())
     sealer = Sealer(sealing, *previous, clock.now) if previous else Sealer(sealing)
-    text_filter = PreparedFilter(default_filter)
+    text_filter = PreparedFilter(_default_filter)
     service = Murmure(
         database,
         directories,
@@ -141,6 +143,14 @@ async def build_app(
     dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals, directories)
     service.coordination = SqlCoordination(database.engine, coordination_key(pepper), clock.now)
     return App(service, dispatcher, database, notes, text_filter)
+
+
+def _default_filter() -> TextChecker:
+    """The filter's libraries (phone numbers, e-mail addresses, fuzzy matching) and data are imported in
+    ``PreparedFilter``'s worker thread, not before the process is up."""
+    from bot.moderation.pipeline import default_filter
+
+    return default_filter()
 
 
 def coordination_key(pepper: bytes) -> bytes:
@@ -161,6 +171,8 @@ def scheduled_jobs(config: Config, app: App) -> Jobs | None:
     section = config.scheduler
     if not section.get("enabled", True):
         return None
+    from adapters.scheduler import Jobs  # APScheduler: not loaded by a console reading a script
+
     return Jobs(
         app.service,
         digest_every=timedelta(seconds=number(section, "scheduler", "digest_check_seconds", 60)),

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.i18n.catalog import DEFAULT_LOCALE, SUPPORTED_LOCALES, t_in
-from bot.moderation import FilterResult, WordList, WordListError, care_answer, default_filter
+from bot.moderation.care import care_answer
+from bot.moderation.verdict import FilterResult
+from bot.moderation.words import WordList, WordListError
 from bot.text_input import MAX_SECRET_LENGTH, clean_text
 
 _WORDS_PROBLEMS = {
@@ -91,6 +93,8 @@ def run_check_text(
     words: WordList | None = None,
 ) -> int:
     """Print the verdict the bot would give each line (trailing newline stripped) as one JSON object."""
+    from bot.moderation.pipeline import default_filter  # the filter's libraries: for this command only
+
     text_filter = default_filter()
     locale = lang or DEFAULT_LOCALE
     for line in lines:

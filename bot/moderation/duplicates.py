@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz
-
 from bot.moderation.normalise import normalise
 
 
@@ -19,6 +17,8 @@ def normalised_fingerprint(text: str) -> str:
 def is_near_duplicate(text: str, previous: Iterable[str], threshold: float = 90.0) -> bool:
     """Whether ``text`` is at least ``threshold`` % similar (rapidfuzz ratio, 0-100) to one of
     ``previous``, all compared normalised."""
+    from rapidfuzz import fuzz  # loaded by the filter's worker thread or the first post, not at the start
+
     current = normalise(text)
     for other in previous:
         score: float = fuzz.ratio(current, normalise(other), score_cutoff=threshold)

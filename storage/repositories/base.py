@@ -6,8 +6,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import (
@@ -144,8 +142,19 @@ PUBLISHED = SecretStatus.PUBLISHED.value
 
 
 def insert_for(session: AsyncSession) -> Any:
-    """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
-    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL. Each dialect's module is
+    imported when a session of it first asks: a process on SQLite never loads PostgreSQL's."""
+    if on_postgresql(session):
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
+def on_postgresql(session: AsyncSession) -> bool:
+    return bool(session.get_bind().dialect.name == "postgresql")
 
 
 async def delete_past(

@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, false, or_, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.model import Secret
 from bot.records import FeedQuery
 from storage.raw import Raw, Reader
-from storage.repositories.base import PUBLISHED, Repository, insert_for, to_secret
+from storage.repositories.base import PUBLISHED, Repository, on_postgresql, to_secret
 from storage.tables import SecretRow
 
 _ROWS = Reader(SecretRow.__table__)  # type: ignore[arg-type]
@@ -37,11 +36,7 @@ class SqlFeeds(Repository):
         params: list[Any] = []
         since = " AND created_at >= ?" if query.since is not None else ""
         # SQLite would rather read a topic's or a period's index and sort it all: it is told which to read
-        table = (
-            "secrets INDEXED BY ix_secrets_latest"
-            if insert_for(self._session) is sqlite_insert
-            else "secrets"
-        )
+        table = "secrets" if on_postgresql(self._session) else "secrets INDEXED BY ix_secrets_latest"
 
         def source(where: str, values: list[Any]) -> None:
             # cards out before their time was kept have none: they come after the others, newest first
