@@ -21,6 +21,19 @@ DRAIN_SECONDS = 5.0  # at most this long, the events being handled finish before
 TOKEN_ENV = "MURMURE_DISCORD_TOKEN"  # noqa: S105 - the name of an environment variable
 
 
+def shard_options(section: Section) -> dict[str, int]:
+    """``shard_id`` of ``shard_count`` (Discord's sharding: a process gets the events of the servers whose
+    ``(server id >> 22) % shard_count`` is its ``shard_id``, and shard 0 the DMs), or one shard for all."""
+    shard_id, shard_count = section.get("shard_id"), section.get("shard_count")
+    if shard_id is None and shard_count is None:
+        return {}
+    if not (isinstance(shard_id, int) and isinstance(shard_count, int) and 0 <= shard_id < shard_count):
+        raise ConfigError(
+            "discord.shard_id and discord.shard_count go together: shard_id from 0 to shard_count - 1"
+        )
+    return {"shard_id": shard_id, "shard_count": shard_count}
+
+
 class DiscordConnection:
     def __init__(self, section: Section) -> None:
         self._section = section
@@ -32,7 +45,9 @@ class DiscordConnection:
         # Murmure has no voice: the voice libraries' absence is not worth a warning at every start
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         self._client = MurmureClient(
-            dev_guilds=tuple(guilds), guild_ready_timeout=section.number("guild_ready_timeout", 2.0)
+            dev_guilds=tuple(guilds),
+            guild_ready_timeout=section.number("guild_ready_timeout", 2.0),
+            **shard_options(section),
         )
         self.messenger = DiscordMessenger(self._client)
         self.directory = DiscordDirectory(self._client)
@@ -40,6 +55,9 @@ class DiscordConnection:
 
     async def start(self, service: Murmure) -> None:
         token = self._section.secret("token", TOKEN_ENV)
+        if service.coordination is not None and service.coordination.shared:
+            # other processes may send for this bot (shards): a channel's writes counted over all of them
+            self.messenger.share(service.coordination)
         self._client.attach(service)
         await self._client.login(token)
         self._connection = asyncio.create_task(self._client.connect(reconnect=True))

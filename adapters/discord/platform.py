@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import discord
 
 from adapters.discord.render import as_file, message_kwargs, send_kwargs
+from bot.coordination import Coordination, Window
 from bot.i18n import resolve_locale, t_in
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import DeliveryError
@@ -37,6 +39,9 @@ MAX_KEPT_MEMBERS = 10_000
 READY_WAIT = 30.0
 READY_LOOK = 0.1
 NONCE_LENGTH = 25
+# Discord's buckets of message writes in one channel, as its headers announce them (5 in any 5 s for each):
+# with several processes sending for one bot (shards), each write also takes a send slot in the database
+CHANNEL_WRITES = {"post": (5, 5.0), "edit": (5, 5.0)}
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +82,34 @@ class DiscordMessenger:
         self._warned: dict[tuple[int, str], datetime] = {}
         # the photo each message shows (its file name): an edit uploads only a photo that changed
         self._shown: dict[str, str] = {}
+        self._shared: Coordination | None = None
+
+    def share(self, coordination: Coordination) -> None:
+        """Several processes send for this bot (shards on one database): a channel's writes are counted over
+        all of them (``CHANNEL_WRITES``), so that two processes editing one channel's cards earn no 429."""
+        self._shared = coordination
+
+    @contextlib.asynccontextmanager
+    async def _write(self, action: str, channel_id: int) -> AsyncIterator[None]:
+        """A send slot over every process for one write in the channel (when shared), held until answered."""
+        coordination = self._shared
+        if coordination is None:
+            yield
+            return
+        limit, seconds = CHANNEL_WRITES[action]
+        window = Window(f"dc:{action}:{coordination.tag(str(channel_id))}", limit, seconds)
+        while True:
+            slot, wait = await coordination.take_send_slot([window])
+            if slot:
+                break
+            await asyncio.sleep(wait)
+        try:
+            yield
+        finally:
+            try:
+                await coordination.sent(slot)
+            except Exception as error:  # it counts as in flight a little longer: the safe side
+                log.warning("discord: a send slot was not marked as answered: %s", type(error).__name__)
 
     def _remember(self, message_ref: str, name: str) -> None:
         if len(self._shown) >= MAX_KEPT_MEMBERS:
@@ -113,7 +146,8 @@ class DiscordMessenger:
             # discord.py sends a nonce with enforce_nonce: one made from what the message is makes a send
             # retried after a crash (answer received, not yet committed) return the first message
             nonce = nonce_of(target.once) if target.once else None
-            sent = await channel.send(**send_kwargs(message), nonce=nonce)
+            async with self._write("post", channel.id):
+                sent = await channel.send(**send_kwargs(message), nonce=nonce)
         except discord.HTTPException as error:
             await self._tell_admins(error, target.chat_ref, action)
             raise as_delivery_error(error) from None
@@ -132,7 +166,8 @@ class DiscordMessenger:
             picture = message.picture
             if picture is not None and self._shown.get(message_ref) != picture.name:
                 kwargs["attachments"] = [as_file(picture)]  # the photo replaced (hidden, or shown again)
-            await channel.get_partial_message(int(message_ref)).edit(**kwargs)
+            async with self._write("edit", channel.id):
+                await channel.get_partial_message(int(message_ref)).edit(**kwargs)
             if picture is not None:
                 self._remember(message_ref, picture.name)
         except discord.HTTPException as error:
@@ -173,23 +208,67 @@ class DiscordMessenger:
 
 class DiscordDirectory:
     """Membership and rights as Discord says them (``GET /guilds/{id}/members/{user}``), each answer kept
-    for ``MEMBER_TTL``: one use case asks membership, rights and join day of the same member."""
+    for ``MEMBER_TTL``: one use case asks membership, rights and join day of the same member.
+
+    A server whose events another process gets (it runs another shard) is not in this process's cache: its
+    server and channels are read through the API (kept for ``MEMBER_TTL`` too), so that this process can
+    deliver what its outbox claimed for it."""
 
     def __init__(self, client: discord.Client) -> None:
         self._client = client
         self._members: dict[tuple[int, int], tuple[float, discord.Member | None]] = {}
+        self._guilds: dict[int, tuple[float, discord.Guild | None]] = {}
+        self._channels: dict[int, tuple[float, discord.abc.GuildChannel | None]] = {}
 
     async def _guild(self, guild_id: int) -> discord.Guild | None:
-        """The server, once the gateway said the bot is in it (waited for, for ``READY_WAIT``, right after
-        the start: the outbox delivers before the gateway is ready)."""
-        guild = self._client.get_guild(guild_id)
-        if guild is None and not self._client.is_ready():
+        """The server: from the gateway's cache once the gateway said the bot is in it (waited for, for
+        ``READY_WAIT``, right after the start: the outbox delivers before the gateway is ready), else (a
+        server of another shard) through the API."""
+        cached = self._client.get_guild(guild_id)
+        if cached is None and not self._client.is_ready():
             deadline = time.monotonic() + READY_WAIT
             # not wait_until_ready(): it raises until the client has logged in, which may come later still
             while not self._client.is_ready() and time.monotonic() < deadline:  # noqa: ASYNC110
                 await asyncio.sleep(READY_LOOK)
-            guild = self._client.get_guild(guild_id)
+            cached = self._client.get_guild(guild_id)
+        if cached is not None:
+            return cached
+        now = time.monotonic()
+        kept = self._guilds.get(guild_id)
+        if kept is not None and now - kept[0] < MEMBER_TTL:
+            return kept[1]
+        try:
+            guild: discord.Guild | None = await self._client.fetch_guild(guild_id, with_counts=True)
+        except (discord.NotFound, discord.Forbidden):
+            guild = None
+        if len(self._guilds) >= MAX_KEPT_MEMBERS:
+            self._guilds.clear()
+        self._guilds[guild_id] = (now, guild)
         return guild
+
+    async def _guild_channel(self, chat_ref: str) -> discord.abc.GuildChannel | None:
+        ids = split_ref(chat_ref)
+        guild = await self._guild(ids[0]) if ids else None
+        if guild is None or ids is None:
+            return None
+        found = guild.get_channel(ids[1])
+        if found is not None or self._client.get_guild(guild.id) is guild:
+            return found  # a server in the cache knows all its channels
+        now = time.monotonic()
+        kept = self._channels.get(ids[1])
+        if kept is not None and now - kept[0] < MEMBER_TTL:
+            return kept[1]
+        try:
+            fetched = await guild.fetch_channel(ids[1])
+            channel: discord.abc.GuildChannel | None = (
+                None if isinstance(fetched, discord.Thread) else fetched
+            )
+        except (discord.NotFound, discord.Forbidden):
+            channel = None
+        if len(self._channels) >= MAX_KEPT_MEMBERS:
+            self._channels.clear()
+        self._channels[ids[1]] = (now, channel)
+        return channel
 
     async def _member(self, chat_ref: str, user_id: str) -> discord.Member | None:
         ids = split_ref(chat_ref)
@@ -211,23 +290,21 @@ class DiscordDirectory:
         self._members[key] = (now, member)
         return member
 
-    def _rights(self, chat_ref: str, member: discord.Member) -> discord.Permissions | None:
+    async def _rights(self, chat_ref: str, member: discord.Member) -> discord.Permissions | None:
         """The member's rights in the community's channel (a community is a channel, not a server)."""
-        ids = split_ref(chat_ref)
-        guild = self._client.get_guild(ids[0]) if ids else None
-        channel = guild.get_channel(ids[1]) if guild and ids else None
+        channel = await self._guild_channel(chat_ref)
         if channel is None:
             return None
         return channel.permissions_for(member)
 
     async def is_member(self, chat_ref: str, user_id: str) -> bool:
         member = await self._member(chat_ref, user_id)
-        rights = self._rights(chat_ref, member) if member else None
+        rights = await self._rights(chat_ref, member) if member else None
         return rights is not None and rights.view_channel
 
     async def is_admin(self, chat_ref: str, user_id: str) -> bool:
         member = await self._member(chat_ref, user_id)
-        rights = self._rights(chat_ref, member) if member else None
+        rights = await self._rights(chat_ref, member) if member else None
         return rights is not None and administers(rights)
 
     async def reader_count(self, chat_ref: str) -> int | None:
@@ -235,21 +312,21 @@ class DiscordDirectory:
         hidden from @everyone, or from some role or member, has a readership the bot can't count without
         the privileged members intent: unknown, so the minimum refuses it rather than publish to what may
         be two people (setup says so)."""
-        ids = split_ref(chat_ref)
-        guild = await self._guild(ids[0]) if ids else None
-        channel = guild.get_channel(ids[1]) if guild and ids else None
-        if guild is None or channel is None:
+        channel = await self._guild_channel(chat_ref)
+        if channel is None:
             return 0
         if not readable_by_everyone(channel):
             return None
-        return max(0, (guild.member_count or 0) - 1)
+        guild = channel.guild
+        return max(0, (guild.member_count or guild.approximate_member_count or 0) - 1)
 
     async def joined_at(self, chat_ref: str, user_id: str) -> datetime | None:
         member = await self._member(chat_ref, user_id)
         return member.joined_at if member else None
 
     async def only_admins_read(self, moderators_chat_ref: str, community_chat_ref: str) -> bool | None:
-        moderators, community = self._channel(moderators_chat_ref), self._channel(community_chat_ref)
+        moderators = await self._guild_channel(moderators_chat_ref)
+        community = await self._guild_channel(community_chat_ref)
         if moderators is None or community is None:
             return False
         return await only_admins_read(
@@ -258,11 +335,6 @@ class DiscordDirectory:
 
     async def admin_chats(self, chat_ref: str) -> list[str]:
         return []  # the server's owner is told by the messenger itself, naming the permission to grant
-
-    def _channel(self, chat_ref: str) -> discord.abc.GuildChannel | None:
-        ids = split_ref(chat_ref)
-        guild = self._client.get_guild(ids[0]) if ids else None
-        return guild.get_channel(ids[1]) if guild and ids else None
 
 
 def administers(rights: discord.Permissions) -> bool:

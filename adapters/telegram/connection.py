@@ -54,6 +54,7 @@ def application(section: Section) -> Application:  # type: ignore[type-arg]
     limiter = TelegramRateLimiter(
         overall_per_second=int(section.number("overall_per_second", 30)),
         group_per_minute=int(section.number("group_per_minute", 20)),
+        group_period=section.number("group_window_seconds", 60),
         max_retries=int(section.number("max_retries", 3)),
         counted_after=section.number("counted_after_ms", 0) / 1000,
     )
@@ -108,9 +109,10 @@ class TelegramConnection:
     async def start(self, service: Murmure) -> None:
         section, app = self._section, self._application
         polling = section.get("mode", "polling") != "webhook"
-        if polling and service.coordination is not None:
-            # one poller per bot over every process on the database: refused here before anything is asked
-            lease = PollerLease(service.coordination, section.secret("token", TOKEN_ENV))
+        if service.coordination is not None:
+            # one poller per bot over every process on the database, or webhook workers (they hold the lease
+            # together): refused here before anything is asked
+            lease = PollerLease(service.coordination, section.secret("token", TOKEN_ENV), webhook=not polling)
             await lease.acquire()
             self._lease = lease
         shared = service.coordination if service.coordination and service.coordination.shared else None
@@ -145,6 +147,8 @@ class TelegramConnection:
                 ),
             )
             await self._webhook.start()
+            if self._lease is not None:
+                self._lease.keep(lambda: None)  # a poller never takes it from live workers
         else:
             # updates confirmed once handled (PTB's updater confirms them as soon as they are queued)
             self._poller = Poller(

@@ -6,8 +6,12 @@ takes a lease named by a keyed hash of its token (never the token) before its fi
 ``RENEW_EVERY`` and gives it back on stop. A process that finds it held waits to see whether its holder
 renews it: a live poller is refused within about ``RENEW_EVERY`` (the process exits, saying why); a lease
 left by a killed process ends within ``SECONDS``, and is then taken, at once when the dead process ran on
-this machine (the holder's id names its machine by a keyed hash, and its process id). Webhook workers take
-no lease: several may run behind one URL.
+this machine (the holder's id names its machine by a keyed hash, and its process id).
+
+Webhook workers (several may run behind one URL) hold the same lease together, under one shared holder id
+(``WEBHOOK``), each renewing it and none giving it back (it runs out ``SECONDS`` after the last one stops): a
+poller started beside them is refused (it would delete their webhook), and a worker started beside a poller
+is refused too.
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ ANOTHER_POLLER = (
     "another process already polls this bot's updates (Telegram allows one poller per token); stop it, or "
     'run several workers with telegram.mode = "webhook"'
 )
+WEBHOOK = "webhook"  # the holder id every webhook worker of a bot shares
+WEBHOOK_WORKERS = (
+    "webhook workers receive this bot's updates (telegram.mode = \"webhook\"); a poller can't run beside "
+    "them: stop them, or run this process as one more webhook worker"
+)
+POLLER_RUNS = "a process polls this bot's updates; stop it before starting webhook workers"
 
 
 class PollerLease:
@@ -40,11 +50,13 @@ class PollerLease:
         *,
         seconds: float = SECONDS,
         renew_every: float = RENEW_EVERY,
+        webhook: bool = False,
     ) -> None:
         self._coordination = coordination
         self.name = f"telegram-poller:{coordination.tag(token)}"
         self._me = Holder(coordination)
-        self._holder = self._me.id
+        self._webhook = webhook
+        self._holder = WEBHOOK if webhook else self._me.id
         self._seconds, self._renew_every = seconds, renew_every
         self._task: asyncio.Task[None] | None = None
 
@@ -61,7 +73,11 @@ class PollerLease:
             await asyncio.sleep(self._renew_every + 0.5)
             now_held = await self._coordination.hold_lease(self.name, self._holder, self._seconds)
             if now_held is not None and now_held.until != held.until:
-                raise StartRefused("telegram", ANOTHER_POLLER)
+                if self._webhook:
+                    raise StartRefused("telegram", POLLER_RUNS)
+                raise StartRefused(
+                    "telegram", WEBHOOK_WORKERS if now_held.holder == WEBHOOK else ANOTHER_POLLER
+                )
             held = now_held
 
     def keep(self, lost: Callable[[], None]) -> None:
@@ -87,6 +103,8 @@ class PollerLease:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._webhook:
+            return  # the other workers still renew it; it runs out SECONDS after the last one stops
         try:
             await self._coordination.release_lease(self.name, self._holder)
         except Exception as error:

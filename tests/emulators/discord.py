@@ -89,6 +89,10 @@ Facts about discord.py 2.7.1 (read from its source, proven by ``test_discord_emu
   (type 1) or label (type 18) wrappers around ``{"type": 4, "custom_id", "value"}``; a file upload
   (type 19, in a label only) as ``{"type": 19, "custom_id", "values": [attachment ids]}`` with the
   attachments in ``data.resolved.attachments`` (served by the emulator's CDN, like DM attachments).
+* Shards: an IDENTIFY with ``"shard": [shard_id, num_shards]`` (discord.py's ``Client(shard_id=...,
+  shard_count=...)``) gets only its guilds, as Discord routes them (``(guild_id >> 22) % num_shards ==
+  shard_id``: READY's guild list, GUILD_CREATE, messages, interactions), and the DMs only on shard 0; a shard
+  id out of range closes with 4010. Without ``shard`` a session gets everything.
 * Discord echoes a bot's own messages through MESSAGE_CREATE (with content): ``on_message`` must
   ignore ``message.author == client.user``. Ephemeral messages are never dispatched.
 * Shutdown: ``await client.close()`` closes the socket with 1000 (which ends the session: no resume
@@ -132,7 +136,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import aiohttp
 from aiohttp import web
@@ -851,7 +855,9 @@ class DiscordEmulator:
             guild.members[member.user_id] = member
         guild.members[self.bot_id] = Member(self.bot_id, [bot_role.id])
         self.guilds[guild_id] = guild
-        await self._dispatch("GUILD_CREATE", lambda session: self._guild_create(guild, session.intents))
+        await self._dispatch(
+            "GUILD_CREATE", lambda session: self._guild_create(guild, session.intents), guild_id=guild_id
+        )
         return guild
 
     async def remove_bot_from_guild(self, guild_id: int) -> None:
@@ -859,7 +865,7 @@ class DiscordEmulator:
         guild = self._guild(guild_id)
         guild.bot_member = False
         guild.members.pop(self.bot_id, None)
-        await self._dispatch("GUILD_DELETE", {"id": str(guild_id)})
+        await self._dispatch("GUILD_DELETE", {"id": str(guild_id)}, guild_id=guild_id)
 
     def add_role(self, guild_id: int, name: str, permissions: int, *, role_id: int | None = None) -> Role:
         guild = self._guild(guild_id)
@@ -1415,9 +1421,18 @@ class DiscordEmulator:
         *,
         newest_only: bool = False,
         needed: int = 0,
+        guild_id: int | Literal["auto"] | None = "auto",
     ) -> int:
-        """Sends a dispatch to every live (or resumable) session; returns how many got it."""
-        sessions = [s for s in self._sessions.values() if s.alive and s.intents & needed == needed]
+        """Sends a dispatch to every live (or resumable) session of the shard it belongs to (its guild's, read
+        from the payload's ``guild_id`` unless given; no guild: shard 0's); returns how many got it."""
+        if guild_id == "auto":
+            named = data.get("guild_id") if isinstance(data, dict) else None
+            guild_id = int(named) if named is not None else None
+        sessions = [
+            s
+            for s in self._sessions.values()
+            if s.alive and s.intents & needed == needed and self._serves(s, guild_id)
+        ]
         if newest_only:
             sessions = sessions[-1:]
         for session in sessions:
@@ -1429,10 +1444,19 @@ class DiscordEmulator:
         if message.ephemeral:
             return
         needed = INTENT_DIRECT_MESSAGES if message.guild_id is None else INTENT_GUILD_MESSAGES
-        for session in [s for s in self._sessions.values() if s.alive]:
+        for session in [s for s in self._sessions.values() if s.alive and self._serves(s, message.guild_id)]:
             if session.intents & needed:
                 payload = self._message_json(message, gateway=True, intents=session.intents)
                 await self._send_event(session, event, payload)
+
+    @staticmethod
+    def _serves(session: _Session, guild_id: int | None) -> bool:
+        """Whether the session's shard gets the events of this guild (DMs: shard 0), as Discord routes them:
+        ``(guild_id >> 22) % num_shards == shard_id``."""
+        if session.shard is None:
+            return True
+        shard_id, count = session.shard
+        return shard_id == 0 if guild_id is None else (guild_id >> 22) % count == shard_id
 
     async def _send_event(self, session: _Session, event: str, data: JSON) -> None:
         session.seq += 1
@@ -1520,14 +1544,27 @@ class DiscordEmulator:
         if intents & PRIVILEGED_INTENTS & ~self.enabled_privileged_intents:
             await conn.close(4014, "Disallowed intent(s).")
             return
-        session = _Session(secrets.token_hex(16), intents, data.get("shard"))
+        shard = data.get("shard")
+        if shard is not None and not (
+            isinstance(shard, list)
+            and len(shard) == 2
+            and all(isinstance(n, int) for n in shard)
+            and 0 <= shard[0] < shard[1]
+        ):
+            await conn.close(4010, "Invalid shard.")
+            return
+        session = _Session(secrets.token_hex(16), intents, shard)
         self._sessions[session.id] = session
         session.conn = conn
         conn.session = session
         ready: JSON = {
             "v": 10,
             "user": self.bot.to_api() | {"verified": True, "mfa_enabled": False, "flags": 0, "email": None},
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.guilds.values() if g.bot_member],
+            "guilds": [
+                {"id": str(g.id), "unavailable": True}
+                for g in self.guilds.values()
+                if g.bot_member and self._serves(session, g.id)
+            ],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.gateway_url,
@@ -1545,7 +1582,7 @@ class DiscordEmulator:
             ready["shard"] = session.shard
         await self._send_event(session, "READY", ready)
         for guild in list(self.guilds.values()):
-            if guild.bot_member:
+            if guild.bot_member and self._serves(session, guild.id):
                 await self._send_event(session, "GUILD_CREATE", self._guild_create(guild, intents))
 
     async def _resume(self, conn: _Connection, data: JSON) -> None:
@@ -2488,7 +2525,8 @@ class DiscordEmulator:
         if message.guild_id is not None:
             data["guild_id"] = str(message.guild_id)
         for session in [s for s in self._sessions.values() if s.alive and s.intents & needed]:
-            await self._send_event(session, "MESSAGE_DELETE", data)
+            if self._serves(session, message.guild_id):
+                await self._send_event(session, "MESSAGE_DELETE", data)
 
     async def _r_start_thread(self, request: web.Request, body: Any, p: dict[str, str]) -> JSON:
         channel, message = self._bot_message(p)

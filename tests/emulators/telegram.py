@@ -80,6 +80,10 @@ What we had to find out about PTB 22 (read from its source, verified by the test
   emulator is stricter by default (``strict_html=True``), as Telegram's documentation demands.
 * Telegram's webhooks must be HTTPS on port 443/80/88/8443; the emulator allows plain
   ``http://127.0.0.1`` unless ``strict_webhook_url=True``.
+* Telegram POSTs updates to a webhook over up to ``max_connections`` connections at once (``setWebhook``,
+  40 by default), so several are handled at the same time and may be answered out of order. The emulator
+  POSTs one at a time, in order, unless ``webhook_parallel`` is raised: it then POSTs up to
+  ``min(webhook_parallel, max_connections)`` at once, each retried on its own after a failure.
 * Group privacy mode is on by default (as for a new bot): in groups the bot only receives
   commands, replies to its own messages and service messages, unless it is an administrator.
 * Strict by default, as the real service: 20 sends or edits a minute per group and 30 a second overall
@@ -521,6 +525,8 @@ class TelegramEmulator:
         self._retry_task: asyncio.Task[None] | None = None
         self._deliveries: set[asyncio.Task[None]] = set()  # webhook POSTs in flight
         self.webhook_retry_interval = 0.1
+        self.webhook_parallel = 1  # webhook POSTs at once (Telegram: up to max_connections)
+        self._posting: set[int] = set()  # update ids being POSTed (webhook_parallel > 1)
         self.port = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -1183,6 +1189,9 @@ class TelegramEmulator:
         """POSTs the queued updates, in order, to the webhook; stops at the first failure (retried later)."""
         if self._webhook is None or self._session is None:
             return
+        if self.webhook_parallel > 1:
+            self._post_in_parallel()
+            return
         async with self._webhook_lock:
             while self._pending and self._webhook is not None:
                 update = self._pending[0]
@@ -1207,6 +1216,44 @@ class TelegramEmulator:
                     return
                 self._pending.pop(0)
                 self._changed.set()
+
+    def _post_in_parallel(self) -> None:
+        """Starts POSTs of the queued updates not being POSTed, up to the connections allowed at once."""
+        if self._webhook is None or self._closing:
+            return
+        room = min(self.webhook_parallel, int(self._webhook["max_connections"])) - len(self._posting)
+        for update in [u for u in self._pending if u["update_id"] not in self._posting][: max(room, 0)]:
+            self._posting.add(update["update_id"])
+            task = asyncio.get_running_loop().create_task(self._post_one(update))
+            self._deliveries.add(task)
+            task.add_done_callback(self._deliveries.discard)
+
+    async def _post_one(self, update: JSON) -> None:
+        assert self._webhook is not None and self._session is not None
+        headers = {"Content-Type": "application/json"}
+        if self._webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self._webhook["secret_token"]
+        failure = None
+        try:
+            async with self._session.post(
+                self._webhook["url"], data=json.dumps(update), headers=headers
+            ) as response:
+                await response.read()
+                if not 200 <= response.status < 300:
+                    failure = f"Wrong response from the webhook: {response.status}"
+        except (aiohttp.ClientError, TimeoutError) as error:
+            failure = f"Connection error: {error!r}"
+        finally:
+            self._posting.discard(update["update_id"])
+        if self._webhook is None:
+            return
+        if failure is not None:
+            self._webhook_failed(failure)
+            self._schedule_retry()
+            return
+        self._pending = [u for u in self._pending if u["update_id"] != update["update_id"]]
+        self._changed.set()
+        self._post_in_parallel()
 
     def _webhook_failed(self, message: str) -> None:
         assert self._webhook is not None

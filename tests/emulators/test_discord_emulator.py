@@ -478,6 +478,40 @@ async def test_auto_sharded_client_uses_gateway_bot(dc: DiscordEmulator) -> None
             await asyncio.wait_for(task, 5)
 
 
+async def test_each_shard_gets_its_guilds_and_shard_0_the_dms(dc: DiscordEmulator) -> None:
+    other = 1_400_000_000_004_194_404  # (id >> 22) % 2 == 1, GUILD's is 0
+    await dc.add_guild(other, "Workshop", owner_id=BOB, channels=[(other + 1, "general")], members=[ALICE])
+    shards = [
+        discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.05, shard_id=n, shard_count=2)
+        for n in range(2)
+    ]
+    dms: list[list[str]] = [[], []]
+    for n, client in enumerate(shards):
+
+        async def on_message(message: discord.Message, seen: list[str] = dms[n]) -> None:
+            seen.append(message.content)
+
+        client.event(on_message)
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        for client in shards:
+            await client.login(dc.token)
+            tasks.append(asyncio.create_task(client.connect()))
+            await asyncio.wait_for(client.wait_until_ready(), READY_TIMEOUT)
+        assert sorted(p["shard"] for p in dc.identify_payloads) == [[0, 2], [1, 2]]
+        assert [g.id for g in shards[0].guilds] == [GUILD]
+        assert [g.id for g in shards[1].guilds] == [other]
+        await dc.user_sends_dm(ALICE, "hello")
+        await dc.wait_until(lambda: dms[0] == ["hello"])
+        await asyncio.sleep(0.1)
+        assert dms[1] == []
+    finally:
+        for client in shards:
+            await client.close()
+        for task in tasks:
+            await asyncio.wait_for(task, 5)
+
+
 async def test_raw_gateway_without_compression_and_bad_token(dc: DiscordEmulator) -> None:
     async with (
         aiohttp.ClientSession() as session,
