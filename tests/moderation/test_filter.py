@@ -74,6 +74,8 @@ def test_identity_statements_are_not_offensive(text: str) -> None:
     ("text", "verdict", "category"),
     [
         ("sale arabe", Verdict.BLOCK, "hate"),
+        ("bande d'immigrés", Verdict.BLOCK, "hate"),  # "de" elided before a vowel
+        ("putain d'handicapés", Verdict.BLOCK, "hate"),
         ("dirty jew", Verdict.BLOCK, "hate"),
         ("gays should die", Verdict.BLOCK, "hate"),
         ("mort aux juifs", Verdict.BLOCK, "hate"),
