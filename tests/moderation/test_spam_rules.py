@@ -1,4 +1,4 @@
-"""Bulk-messaging signs: a keyword to text to a short code, a cash prize."""
+"""Bulk-messaging signs: a keyword to text to a short code, a cash prize, premium-rate small print."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from bot.moderation import Verdict, default_filter
         "Claim your £100 voucher today",
         "Tapez GAGNE au 81212 maintenant",
         "Vous avez gagné 500 euros",
+        "New tones every week, 150p/msg",
+        "Great offers inside. T&Cs apply",
+        "Your weekly update is here. Reply STOP to end",
+        "Write to PO Box 4217 for details",
     ],
 )
 def test_bulk_messaging_is_held_as_spam(text: str) -> None:
@@ -23,7 +27,14 @@ def test_bulk_messaging_is_held_as_spam(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["I won 3 games in a row", "send it to me by 5 pm", "my rent went up to 900 this year"]
+    "text",
+    [
+        "I won 3 games in a row",
+        "send it to me by 5 pm",
+        "my rent went up to 900 this year",
+        "the bus fare went up to 50p",
+        "I had to stop to think about it",
+    ],
 )
 def test_ordinary_numbers_are_not_spam(text: str) -> None:
     assert "spam" not in default_filter().check(text).categories
