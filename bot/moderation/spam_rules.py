@@ -1,6 +1,7 @@
 """Signs of bulk messaging that contact rules miss: a keyword to text to a short code ("txt WIN to
 84025"), a cash prize ("claim £100"), the small print of premium-rate messaging ("150p/msg", "T&Cs
-apply", "reply STOP to end", "PO Box 1234"). Held for review as spam."""
+apply", "reply STOP to end", "PO Box 1234") and the wording of a prize handed out ("FreeMsg", "awaiting
+collection", "you have been awarded"). Held for review as spam."""
 
 from __future__ import annotations
 
@@ -22,12 +23,23 @@ _PRIZE = re.compile(
 
 
 # The small print of premium-rate text services: prices per message or minute, terms and conditions,
-# how to stop the messages, a PO box. None of the tuning part's 2,694 SMS "ham" holds one.
+# how to stop the messages, a PO box, how long an offer is valid. None of the tuning part's 2,694 SMS
+# "ham" holds one (nor of the prize wordings below).
 _SMALL_PRINT = re.compile(
     r"\b\d{3}p\b|\b\d+p ?/ ?(?:msg|min|txt|text|wk|week)\b|\bper (?:msg|txt)\b"
     r"|\bT ?& ?Cs?\b|\bT ?and ?Cs\b"
     r"|\b(?:reply|txt|text|send|sms) stop\b|\bstop to \d{3,}"
-    r"|\bP\.? ?O\.? ?Box ?\d",
+    r"|\bP\.? ?O\.? ?Box ?\d"
+    r"|\bcosts? \d+p\b|\b\d+p (?:per|a|each|pm)\b|\bstd (?:txt |text |msg )?rate|\bmsg ?rcvd\b"
+    r"|\bvalid (?:for )?\d+ ?(?:hrs?|hours|days|wks?)\b",
+    re.IGNORECASE,
+)
+# How a bulk message hands out its prize: "FreeMsg", "awaiting collection", "you have been awarded",
+# "guaranteed £1000", "claim code", "selected to receive", a "cash prize".
+_PRIZE_WORDING = re.compile(
+    r"\bfree ?msg\b|\bawait(?:s|ing)? collection\b|\bclaim code\b|\bselected to receive\b"
+    r"|\b(?:u|you|ur|you've|you have)(?: been| are)? awarded\b|\bguaranteed? (?:£|\d|cash|prize)"
+    r"|\bcash (?:prize|award|bonus)\b|£\d+ (?:prize|cash|award|bonus|voucher)|\bmobile (?:no|number) \d",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
@@ -35,6 +47,7 @@ _DIGIT = re.compile(r"\d")
 
 def find_spam_signs(text: str) -> list[Reason]:
     found = [Reason("spam", m.group(), LAYER) for m in _SMALL_PRINT.finditer(text)]
+    found.extend(Reason("spam", m.group(), LAYER) for m in _PRIZE_WORDING.finditer(text))
     if _DIGIT.search(text) is None:
         return found
     found.extend(Reason("spam", m.group(), LAYER) for m in _SHORT_CODE.finditer(text))

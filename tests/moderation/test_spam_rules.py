@@ -18,6 +18,8 @@ from bot.moderation import Verdict, default_filter
         "Great offers inside. T&Cs apply",
         "Your weekly update is here. Reply STOP to end",
         "Write to PO Box 4217 for details",
+        "FreeMsg: your bonus is awaiting collection",
+        "You have been awarded a cash prize, valid 12hrs",
     ],
 )
 def test_bulk_messaging_is_held_as_spam(text: str) -> None:
@@ -34,6 +36,8 @@ def test_bulk_messaging_is_held_as_spam(text: str) -> None:
         "my rent went up to 900 this year",
         "the bus fare went up to 50p",
         "I had to stop to think about it",
+        "I was awarded a prize at school and it felt great",
+        "my phone costs 10 pounds a month",
     ],
 )
 def test_ordinary_numbers_are_not_spam(text: str) -> None:
