@@ -160,8 +160,11 @@ class SecretRow(Base):
         Index("ix_secrets_feed", "community_id", "status", "created_at", "id"),
         Index("ix_secrets_top", "community_id", "status", "created_at", "points", "id"),
         Index("ix_secrets_collection", "collection", "status", "created_at"),
-        # /latest: each community's newest cards, read in order (storage/repositories/feeds.py)
-        Index("ix_secrets_latest", "community_id", "status", "published_at", "id"),
+        # /latest: each community's newest cards, read in order (storage/repositories/feeds.py); a followed
+        # topic's condition (collection, written since) read from the index too, not from the table's rows
+        Index(
+            "ix_secrets_latest", "community_id", "status", "published_at", "id", "collection", "created_at"
+        ),
         # the sweep: removed secrets still holding a text, by age
         Index("ix_secrets_removed_text", "created_at", sqlite_where=text(REMOVED_WITH_TEXT)),
     )

@@ -38,26 +38,39 @@ class SqlFeeds(Repository):
         # SQLite would rather read a topic's or a period's index and sort it all: it is told which to read
         table = "secrets" if on_postgresql(self._session) else "secrets INDEXED BY ix_secrets_latest"
 
-        def source(where: str, values: list[Any]) -> None:
-            # cards out before their time was kept have none: they come after the others, newest first
-            for timed, order in (("IS NOT NULL", "published_at DESC, id DESC"), ("IS NULL", "id DESC")):
-                parts.append(
-                    f"SELECT * FROM (SELECT published_at, id FROM {table} WHERE {where} AND status = ?"  # noqa: S608
-                    f" AND published_at {timed}{since} ORDER BY {order} LIMIT ?) AS s{len(parts)}"
-                )
-                params.extend([*values, PUBLISHED, *([query.since] if query.since else []), enough])
-
+        sources: list[tuple[str, list[Any]]] = []
         mine = set(query.community_ids)
         for community_id in sorted(mine):
-            source("community_id = ?", [community_id])
+            sources.append(("community_id = ?", [community_id]))
         if query.collections:
             topics = ", ".join("?" * len(query.collections))
             for public in query.public:
                 if public.community_id not in mine:
-                    source(
-                        f"community_id = ? AND collection IN ({topics}) AND created_at >= ?",
-                        [public.community_id, *query.collections, public.since],
+                    sources.append(
+                        (
+                            f"community_id = ? AND collection IN ({topics}) AND created_at >= ?",
+                            [public.community_id, *query.collections, public.since],
+                        )
                     )
+        written_since = [query.since] if query.since is not None else []
+        for where, values in sources:
+            parts.append(
+                f"SELECT * FROM (SELECT published_at, id FROM {table} WHERE {where} AND status = ?"  # noqa: S608
+                f" AND published_at IS NOT NULL{since} ORDER BY published_at DESC, id DESC LIMIT ?)"
+                f" AS s{len(parts)}"
+            )
+            params.extend([*values, PUBLISHED, *written_since, enough])
+        if sources:
+            any_source = " OR ".join(f"({where})" for where, _ in sources)
+            # cards out before their time was kept have none: they come after the others, newest first, all
+            # sources in one part (one probe of the index each): as many parts again cost PostgreSQL more to
+            # plan than to run
+            parts.append(
+                f"SELECT * FROM (SELECT published_at, id FROM {table} WHERE status = ?"  # noqa: S608
+                f" AND published_at IS NULL{since} AND ({any_source}) ORDER BY id DESC LIMIT ?)"
+                f" AS s{len(parts)}"
+            )
+            params.extend([PUBLISHED, *written_since, *(v for _, values in sources for v in values), enough])
         if not parts:
             return []
         rows = await Raw(self._session).rows(

@@ -118,6 +118,32 @@ async def test_ban_keys_last_their_window_or_while_moderators_have_to_decide(sto
         assert await uow.secrets.ban_key(waiting, NOW) is None
 
 
+async def test_cards_out_before_their_time_was_kept_come_last_newest_first(store: Database) -> None:
+    first = await add_community(store, "first")
+    second = await add_community(store, "second")
+    published = SecretStatus.PUBLISHED
+    # in each community one card with its publication time, two without (out before it was kept)
+    ids = [
+        await add_secret(store, community, n + 1, NOW + timedelta(minutes=n), status=published)
+        for n, community in enumerate([first, second, first, second, first, second])
+    ]
+    async with store.unit_of_work() as uow:
+        await uow.secrets.set_card_ref(ids[0], "c1", NOW + timedelta(hours=2))
+        await uow.secrets.set_card_ref(ids[1], "c2", NOW + timedelta(hours=1))
+        await uow.commit()
+        both = FeedQuery(community_ids=[first, second], limit=10)
+        order = [ids[0], ids[1], ids[5], ids[4], ids[3], ids[2]]
+        assert [s.id for s in await uow.feeds.page(both)] == order
+        assert [
+            s.id for s in await uow.feeds.page(FeedQuery(community_ids=[first, second], offset=1, limit=3))
+        ] == (order[1:4])
+        assert [s.id for s in await uow.feeds.page(FeedQuery(community_ids=[second], limit=10))] == [
+            ids[1],
+            ids[5],
+            ids[3],
+        ]
+
+
 async def test_feeds_show_published_cards_newest_card_first_and_page(store: Database) -> None:
     community_id = await add_community(store)
     published = SecretStatus.PUBLISHED
