@@ -292,7 +292,7 @@ def _anchor_words(pattern: Pattern) -> tuple[frozenset[str], ...] | None:
         firsts = {phrase[0] for phrase in slot.phrases}
         if all(not is_prefix and text != ANY_WORD for text, is_prefix in firsts):
             found.append(frozenset(text for text, _ in firsts))
-    return tuple(found) or None
+    return tuple(reversed(found)) or None
 
 
 class Matcher:
@@ -332,10 +332,11 @@ class Matcher:
         self._exact = exact
         self._prefix = prefix
         self._prefix_lengths = sorted(prefix)
-        self._candidates: dict[str, tuple[Pattern, ...]] = {}
+        self._candidates: dict[str, tuple[tuple[Pattern, tuple[frozenset[str], ...]], ...]] = {}
 
-    def _starting_with(self, word: str) -> tuple[Pattern, ...]:
-        """The patterns whose first word can be ``word`` (words repeat, so cached)."""
+    def _starting_with(self, word: str) -> tuple[tuple[Pattern, tuple[frozenset[str], ...]], ...]:
+        """The patterns whose first word can be ``word``, each with its anchor words (words repeat,
+        so cached)."""
         cached = self._candidates.get(word)
         if cached is not None:
             return cached
@@ -345,7 +346,7 @@ class Matcher:
                 break
             for pattern in self._prefix[length].get(word[:length], ()):
                 found[id(pattern)] = pattern
-        result = tuple(found.values())
+        result = tuple((pattern, self._anchors.get(key, ())) for key, pattern in found.items())
         if len(self._candidates) >= _CANDIDATE_CACHE:
             self._candidates.clear()
         self._candidates[word] = result
@@ -380,14 +381,17 @@ class Matcher:
         hits: dict[Hit, None] = {}
         present = {token.text for token in tokens}
         present.update(token.alt for token in tokens if token.alt is not None)
-        anchors = self._anchors
         for index, token in enumerate(tokens):
             candidates = self._starting_with(token.text)
             if token.alt is not None:
-                candidates = tuple({id(p): p for p in candidates + self._starting_with(token.alt)}.values())
-            for pattern in candidates:
-                anchor = anchors.get(id(pattern))
-                if anchor is not None and any(words.isdisjoint(present) for words in anchor):
+                both = candidates + self._starting_with(token.alt)
+                candidates = tuple({id(pair[0]): pair for pair in both}.values())
+            for pattern, anchor in candidates:
+                # most candidates fail on their first anchor: the rest are looked at only then
+                if anchor and (
+                    anchor[0].isdisjoint(present)
+                    or (len(anchor) > 1 and any(words.isdisjoint(present) for words in anchor[1:]))
+                ):
                     continue
                 last = pattern.match_end(tokens, index)
                 if last is not None:

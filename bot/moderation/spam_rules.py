@@ -45,10 +45,20 @@ _PRIZE_WORDING = re.compile(
 _DIGIT = re.compile(r"\d")
 
 
+# Words one of which each wording above holds: a text with none (most texts) skips the patterns.
+_SMALL_PRINT_KEYS = ("&", "stop", "and c", "std", "rcvd")
+_PRIZE_KEYS = ("msg", "collection", "claim", "selected", "awarded", "guarantee", "cash", "£", "mobile")
+
+
 def find_spam_signs(text: str) -> list[Reason]:
-    found = [Reason("spam", m.group(), LAYER) for m in _SMALL_PRINT.finditer(text)]
-    found.extend(Reason("spam", m.group(), LAYER) for m in _PRIZE_WORDING.finditer(text))
-    if _DIGIT.search(text) is None:
+    lowered = text.lower()
+    digits = _DIGIT.search(text) is not None
+    found: list[Reason] = []
+    if digits or any(key in lowered for key in _SMALL_PRINT_KEYS):
+        found.extend(Reason("spam", m.group(), LAYER) for m in _SMALL_PRINT.finditer(text))
+    if any(key in lowered for key in _PRIZE_KEYS):
+        found.extend(Reason("spam", m.group(), LAYER) for m in _PRIZE_WORDING.finditer(text))
+    if not digits:
         return found
     found.extend(Reason("spam", m.group(), LAYER) for m in _SHORT_CODE.finditer(text))
     found.extend(Reason("spam", m.group(), LAYER) for m in _PRIZE.finditer(text))
