@@ -93,7 +93,11 @@ def _private_file(database: str) -> None:
 
 
 def create_engine(
-    url: str, pool_size: int = POOL_SIZE, overflow: int = POOL_OVERFLOW, pre_ping: bool = True
+    url: str,
+    pool_size: int = POOL_SIZE,
+    overflow: int = POOL_OVERFLOW,
+    pre_ping: bool = True,
+    urgent: bool = False,
 ) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -102,7 +106,7 @@ def create_engine(
         if database and database != ":memory:" and not database.startswith("file:"):
             _private_file(database)
             # a file: run on the loop's thread, writers taking turns (storage/sqlite_inline.py)
-            inline = {"async_creator": sqlite_inline.connector(database)}
+            inline = {"async_creator": sqlite_inline.connector(database, urgent)}
         engine = create_async_engine(url, pool_size=pool_size, max_overflow=overflow, **inline)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
@@ -119,7 +123,10 @@ def _recording_engine(engine: AsyncEngine) -> AsyncEngine | None:
         return None
     # no ping before each use (a round trip inside the window): a connection found dead fails the recording,
     # which is tried again at once on a fresh one
-    return create_engine(url.render_as_string(hide_password=False), RECORDING_POOL, 0, pre_ping=False)
+    # (SQLite: its writes go before the writers waiting for their turn)
+    return create_engine(
+        url.render_as_string(hide_password=False), RECORDING_POOL, 0, pre_ping=False, urgent=True
+    )
 
 
 # SQLite: another connection holds the write lock, or wrote since this transaction read (which waiting can't

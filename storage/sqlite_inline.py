@@ -10,9 +10,10 @@ Running on the loop's thread, a statement must never wait for SQLite's own write
 would sleep the whole loop, and with it the transaction holding the lock). So the writers of one database
 file take turns in the process first: a connection takes ``WriterLock`` before its first write (INSERT,
 UPDATE, DELETE, DDL, a checkpoint) and gives it back when its transaction ends (commit, rollback, close),
-in the order they asked (asyncio's lock is fair), instead of SQLite's busy-retry storm when fifty use cases
-write at once. Readers never wait (WAL: a reader reads the last commit). Only another process writing the
-same file (a ``murmure`` command while the bot runs) makes SQLite wait, for ``BUSY_TIMEOUT_MS`` at most.
+in the order they asked, instead of SQLite's busy-retry storm when fifty use cases write at once; the
+recording of what a platform just did goes before those waiting (it closes the send-to-commit window).
+Readers never wait (WAL: a reader reads the last commit). Only another process writing the same file (a
+``murmure`` command while the bot runs) makes SQLite wait, for ``BUSY_TIMEOUT_MS`` at most.
 
 What the loop's thread gives up: a long statement (a sweep over a large table, a checkpoint) holds the loop
 while it runs; the feeds and the sweep have indexes that keep them to milliseconds (benchmarks/feeds_bench).
@@ -23,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
@@ -39,13 +41,50 @@ def writes(sql: str) -> bool:
     return sql.lstrip()[:21].upper().startswith(_WRITES)
 
 
+class Turns:
+    """Whose turn it is to write, given in the order asked, except that an urgent writer (the recording of
+    what a platform just did: the send-to-commit window) goes before every writer still waiting."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._waiting: deque[asyncio.Future[None]] = deque()
+
+    def locked(self) -> bool:
+        return self._held
+
+    async def acquire(self, urgent: bool = False) -> None:
+        if not self._held and not self._urgent and not self._waiting:
+            self._held = True
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        (self._urgent if urgent else self._waiting).append(turn)
+        try:
+            await turn
+        except BaseException:
+            if turn.done() and not turn.cancelled():
+                self.release()  # given the turn as it was cancelled: passed on
+            else:
+                (self._urgent if urgent else self._waiting).remove(turn)
+            raise
+
+    def release(self) -> None:
+        for queue in (self._urgent, self._waiting):
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)  # the turn passes on: still held
+                    return
+        self._held = False
+
+
 class WriterLock:
     """One per database file and event loop: whose turn it is to write."""
 
-    _locks: ClassVar[dict[tuple[str, int], asyncio.Lock]] = {}
+    _locks: ClassVar[dict[tuple[str, int], Turns]] = {}
 
     @classmethod
-    def of(cls, path: str) -> asyncio.Lock:
+    def of(cls, path: str) -> Turns:
         loop = asyncio.get_running_loop()
         key = (path, id(loop))
         lock = cls._locks.get(key)
@@ -53,17 +92,18 @@ class WriterLock:
             # entries of loops that are gone are dropped (tests run one loop after another)
             for stale in [k for k in cls._locks if k[0] == path]:
                 del cls._locks[stale]
-            lock = cls._locks[key] = asyncio.Lock()
+            lock = cls._locks[key] = Turns()
         return lock
 
 
 class InlineConnection(aiosqlite.Connection):
     """An aiosqlite connection whose calls run on the caller's thread (no worker thread is started)."""
 
-    def __init__(self, connector: Callable[[], sqlite3.Connection], path: str) -> None:
+    def __init__(self, connector: Callable[[], sqlite3.Connection], path: str, urgent: bool = False) -> None:
         super().__init__(connector, iter_chunk_size=64)
         self._path = path
-        self._writer: asyncio.Lock | None = None  # held while this connection's transaction writes
+        self._urgent = urgent
+        self._writer: Turns | None = None  # held while this connection's transaction writes
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
@@ -80,7 +120,7 @@ class InlineConnection(aiosqlite.Connection):
         lock = WriterLock.of(self._path)
         try:
             async with asyncio.timeout(WRITER_WAIT_SECONDS):
-                await lock.acquire()
+                await lock.acquire(self._urgent)
         except TimeoutError:
             raise sqlite3.OperationalError("database is locked") from None
         self._writer = lock
@@ -118,14 +158,15 @@ class InlineConnection(aiosqlite.Connection):
             self._connection = None
 
 
-def connector(database: str) -> Callable[[], Awaitable[InlineConnection]]:
-    """What ``create_async_engine(async_creator=...)`` calls for each new connection to ``database``."""
+def connector(database: str, urgent: bool = False) -> Callable[[], Awaitable[InlineConnection]]:
+    """What ``create_async_engine(async_creator=...)`` calls for each new connection to ``database``;
+    ``urgent``: its writers go before those waiting (``Turns``)."""
     path = os.path.abspath(database)
 
     async def connect() -> InlineConnection:
         def open_file() -> sqlite3.Connection:
             return sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
 
-        return await InlineConnection(open_file, path)._connect()
+        return await InlineConnection(open_file, path, urgent)._connect()
 
     return connect

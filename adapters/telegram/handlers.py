@@ -20,7 +20,7 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -48,6 +48,12 @@ PLATFORM = "telegram"
 # /topic in a forum's topic
 FEATURES = frozenset({Feature.START_LINKS, Feature.TYPED_REPLIES, Feature.LINK_COMMAND, Feature.FORUM_TOPICS})
 ALERT_LIMIT = 200
+# A press's use case has this long to give its answer (an alert) before the press is answered without it
+# (Telegram's clients show the spinner until then; members expect it gone within 3 s).
+PRESS_BUDGET = 1.0
+ANSWER_TRY_SECONDS = 0.75  # one try of answerCallbackQuery, cut short past it (Telegram answers in ~0.1 s)
+ANSWER_PAUSES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.0)  # before each new try (the last one repeats)
+ANSWER_GIVE_UP = 12.0  # seconds after the press reached the bot: Telegram refuses an answer after ~15 s
 _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
@@ -68,6 +74,11 @@ log = logging.getLogger(__name__)
 def _edits_group_message(data: str | None) -> bool:
     action = decode_action(data or "")
     return action is not None and action.edits_group_message
+
+
+def _flood(error: BaseException) -> bool:
+    """A flood wait the rate limiter gave up on: the answer is tried again after a pause too."""
+    return isinstance(error, RetryAfter)
 
 
 def topic_of(message: Message | None) -> int | None:
@@ -348,60 +359,94 @@ class TelegramHandlers:
         query = update.callback_query
         if query is None:
             return
+        received = time.monotonic()
+        work = asyncio.ensure_future(self._service.press(actor_of(query.from_user), query.data or ""))
+        early = False
+        try:
+            done, _ = await asyncio.wait({work}, timeout=PRESS_BUDGET)
+            if not done:
+                # the use case is slow (a busy database, a loaded machine): the press is answered now, within
+                # Telegram's deadline, and what it did follows
+                early = True
+                await self._answer(query, None, received, quiet=True)
+            responses = await work
+        except BaseException:
+            if not work.done():
+                work.cancel()
+            if not early:  # every callback query is answered, even after a failure
+                await self._answer(query, None, received)
+            raise
         alert: str | None = None
         then: list[Callable[[], Awaitable[None]]] = []
-        answered = False
-        try:
-            responses = await self._service.press(actor_of(query.from_user), query.data or "")
-            for response in responses:
-                if isinstance(response, Alert):
-                    alert = response.text[:ALERT_LIMIT]
-                elif isinstance(response, EditPressed) and query.message is not None:
-                    if query.message.chat.type != ChatType.PRIVATE and not _edits_group_message(query.data):
-                        # forged data on a group message: never turn a public card into a private answer
-                        alert = t_in(resolve_locale(query.from_user.language_code), "error.stale")
-                        continue
-                    photo = bool(getattr(query.message, "photo", None))
-                    then.append(
-                        self._edit(query.message.chat.id, query.message.message_id, response, context, photo)
-                    )
-                elif isinstance(response, Say):
-                    # Private answers to a press go to the member's DM, never to the group.
-                    then.append(self._send_private(query.from_user.id, response.message, context))
-            answered = True
+        for response in responses:
+            if isinstance(response, Alert):
+                alert = response.text[:ALERT_LIMIT]
+            elif isinstance(response, EditPressed) and query.message is not None:
+                if query.message.chat.type != ChatType.PRIVATE and not _edits_group_message(query.data):
+                    # forged data on a group message: never turn a public card into a private answer
+                    alert = t_in(resolve_locale(query.from_user.language_code), "error.stale")
+                    continue
+                photo = bool(getattr(query.message, "photo", None))
+                then.append(
+                    self._edit(query.message.chat.id, query.message.message_id, response, context, photo)
+                )
+            elif isinstance(response, Say):
+                # Private answers to a press go to the member's DM, never to the group.
+                then.append(self._send_private(query.from_user.id, response.message, context))
+        if early:
+            if (
+                alert is not None
+                and query.message is not None
+                and query.message.chat.type == ChatType.PRIVATE
+            ):
+                # too late for the press's answer: in the member's DM, it is said as a message instead
+                said = OutgoingMessage(RichText.plain(alert))
+                then.insert(0, self._send_private(query.from_user.id, said, context))
+        else:
             # Answered before anything goes out: edits and sends wait behind Telegram's rate limits (20 a
             # minute in a group), and a press left spinning for ~15 s can no longer be answered. What the
             # press did goes out even if the answer didn't (a preview turned into "Sent!" is how its author
             # learns the secret was accepted).
-            await self._answer(query, alert, quiet=True)
-        finally:
-            if not answered:
-                await self._answer(query, None)  # every callback query is answered, even after a failure
+            await self._answer(query, alert, received, quiet=True)
         if then:
             chat_id = query.message.chat.id if query.message is not None else query.from_user.id
             context.application.create_task(self._in_order(chat_id, then), update=update)
 
     @staticmethod
-    async def _answer(query: CallbackQuery, alert: str | None, *, quiet: bool = False) -> None:
-        """Retried while Telegram fails for a moment; a try that reached Telegram though its reply was lost
-        makes the next one "already answered", which is done. A press handled too late to be answered (it
-        waited through a restart or an outage: "query is too old") is done too. ``quiet``: a failure to
-        answer is logged, not raised, so that what the press did still goes out."""
-
-        async def answer() -> None:
+    async def _answer(
+        query: CallbackQuery, alert: str | None, received: float, *, quiet: bool = False
+    ) -> None:
+        """Tried again while Telegram fails for a moment, each try cut short after ``ANSWER_TRY_SECONDS`` (a
+        hanging request must not spend the member's 3 seconds), until ``ANSWER_GIVE_UP`` after the press
+        reached the bot. A try that reached Telegram though its reply was lost makes the next one "already
+        answered", which is done. A press handled too late to be answered (it waited through a restart or
+        an outage: "query is too old") is done too. ``quiet``: a failure to answer is logged, not raised,
+        so that what the press did still goes out."""
+        pauses = iter(ANSWER_PAUSES)
+        while True:
             try:
-                await query.answer(alert)
+                async with asyncio.timeout(ANSWER_TRY_SECONDS):
+                    await query.answer(alert)
+                return
             except BadRequest as error:
                 if "query is too old" not in error.message.lower():
+                    if quiet:
+                        log.warning("a button press could not be answered: %s", where(error))
+                        return
                     raise
-                log.info("a button press was handled too late to be answered (query too old)")
-
-        try:
-            await retried(answer)
-        except TelegramError as error:
-            if not quiet:
-                raise
-            log.warning("a button press could not be answered: %s", where(error))
+                log.info("a button press was answered already, or too late (query too old)")
+                return
+            except (TimeoutError, TelegramError) as error:
+                pause = next(pauses, ANSWER_PAUSES[-1])
+                if (isinstance(error, TelegramError) and not transient(error) and not _flood(error)) or (
+                    time.monotonic() + pause > received + ANSWER_GIVE_UP
+                ):
+                    if quiet:
+                        log.warning("a button press could not be answered: %s", where(error))
+                        return
+                    raise
+                log.info("a button press's answer failed for a moment, trying again: %s", where(error))
+                await asyncio.sleep(pause)
 
     async def _in_order(self, chat_id: int, steps: list[Callable[[], Awaitable[None]]]) -> None:
         lock = self._chat_order.get(chat_id)

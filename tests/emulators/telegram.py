@@ -505,6 +505,7 @@ class TelegramEmulator:
         self._floods: dict[str, list[int]] = {}
         self._chat_floods: dict[int, float] = {}  # chat -> the emulator time its flood wait ends
         self._failures: dict[str, list[int]] = {}
+        self._hangs: dict[str, list[_Fault]] = {}
         self._files: dict[str, bytes] = {}  # file_id -> bytes: photos users sent, photos the bot sent
         self._fault_rate = 0.0
         self._fault_methods: frozenset[str] = frozenset()
@@ -626,6 +627,12 @@ class TelegramEmulator:
         if kind == "hang_before":
             return _Fault(ApiError(504, "Gateway Timeout"), hang=self._fault_hang)
         return _Fault(ApiError(502, "Bad Gateway"), hang=self._fault_hang, after=True)
+
+    def hang(self, method: str, times: int = 1, seconds: float = 5.0, *, after: bool = False) -> None:
+        """The next ``times`` calls of ``method`` hang ``seconds`` then answer 504 (before acting), or, with
+        ``after``, act, hang, then answer 502 (the answer lost)."""
+        error = ApiError(502, "Bad Gateway") if after else ApiError(504, "Gateway Timeout")
+        self._hangs.setdefault(method.lower(), []).extend([_Fault(error, seconds, after)] * times)
 
     def fail(self, method: str, times: int = 1, status: int = 502) -> None:
         """The next ``times`` calls of ``method`` fail as an overloaded server does (PTB: ``NetworkError``)."""
@@ -1502,6 +1509,9 @@ class TelegramEmulator:
                 await asyncio.sleep(self.latency)
             self._check_flood(method)
             fault = self._fault(method)
+            hangs = self._hangs.get(method.lower())
+            if fault is None and hangs:
+                fault = hangs.pop(0)
             if fault is not None and not fault.after:
                 await asyncio.sleep(fault.hang)
                 raise fault.error

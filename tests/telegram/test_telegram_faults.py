@@ -4,11 +4,15 @@ every author is told "Sent!", every card goes out and every press is answered wi
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
 import pytest
 
+from bot.actor import Actor
+from bot.messages import Response
+from bot.service import Murmure
 from tests.telegram.harness import GROUP, running_telegram, setup_group, uid
 
 MEMBERS = [7770000 + n for n in range(12)]
@@ -63,3 +67,54 @@ async def test_a_press_handled_too_late_to_be_answered_still_does_and_shows_what
         await t.until(uid("alice"), "will appear in", within=15)
         await t.until(GROUP, "Pressed long before the bot could answer", within=15)
         assert tg.calls("answerCallbackQuery") and not tg.calls("answerCallbackQuery", ok=True)
+
+
+async def test_a_press_is_answered_within_3_s_while_answers_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first two answerCallbackQuery calls hang 5 s (one before acting, one after acting and losing its
+    reply): each try is cut short and tried again, and the press is answered within 3 s."""
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        tg = t.tg
+        await setup_group(t)
+        await t.dm("alice", "Pressed while Telegram's answers hang.")
+        preview = await t.until(uid("alice"), "Preview")
+        tg.hang("answerCallbackQuery", seconds=5.0)
+        tg.hang("answerCallbackQuery", seconds=5.0, after=True)
+        await t.click("alice", preview, "Post")
+        await tg.wait_until(lambda: bool(tg.answer_delays()), within=10)
+        await t.until(uid("alice"), "will appear in", within=15)
+        [delay] = tg.answer_delays().values()
+        assert len(tg.calls("answerCallbackQuery")) >= 2  # the hanging try was cut short and tried again
+    assert delay < 3.0, delay
+
+
+async def test_a_press_whose_use_case_is_slow_is_answered_at_once_and_its_answer_follows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database busy for 4 s under a press (SQLite under load): the press is answered within 3 s, the
+    preview still becomes "Sent!", and an alert the use case gives too late to be the press's answer comes
+    as a message in the member's DM."""
+    slow: list[bool] = []
+    original = Murmure.press
+
+    async def busy_press(self: Murmure, actor: Actor, data: str) -> list[Response]:
+        if slow:
+            await asyncio.sleep(4.0)
+        return await original(self, actor, data)
+
+    monkeypatch.setattr(Murmure, "press", busy_press)
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        tg = t.tg
+        await setup_group(t)
+        await t.dm("alice", "Posted while the database is busy.")
+        preview = await t.until(uid("alice"), "Preview")
+        slow.append(True)
+        await t.click("alice", preview, "Post")
+        await tg.wait_until(lambda: bool(tg.answer_delays()), within=10)
+        await t.until(uid("alice"), "will appear in", within=15)
+        # pressed again once posted: the use case's alert ("already posted") comes too late for the answer
+        await tg.user_clicks(uid("alice"), preview, t.data(preview, "Post"), forged=True)
+        await t.until(uid("alice"), "already", within=15)
+        delays = list(tg.answer_delays().values())
+    assert len(delays) == 2 and max(delays) < 3.0, delays
