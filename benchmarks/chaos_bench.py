@@ -63,6 +63,7 @@ WINDOW_LINE = re.compile(
     r" (\d+) over 50 ms"
 )
 ADMIN = 90_000_000
+STARTS_IN_A_ROW = 5  # a bot that dies before its first getUpdates this often is broken, not killed
 
 
 def group_id(g: int) -> int:
@@ -125,22 +126,44 @@ class Bot:
         self.lock = asyncio.Lock()  # one (re)start at a time
 
     async def start(self) -> None:
+        """Starts the bot and waits until it asks Telegram for updates; started again if it dies first (a
+        kill inside a card's window can come before its first getUpdates: its dispatcher starts first)."""
         async with self.lock:
-            if self.process is not None and self.process.poll() is None:
-                return  # already running (restarted by the other party)
-            asked = self.tg.now()
-            with self.log_path.open("ab") as log:
-                self.process = subprocess.Popen(  # noqa: ASYNC220 - the bot under test, restarted on purpose
-                    [sys.executable, "-m", "murmure.cli", "run", "--config", str(self.config)],
-                    cwd=ROOT,
-                    env=environment(self.tg.token),
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=log,
-                )
-            self.started.append(self.process)
-            call = await self.tg.wait_for_request("getUpdates", where=lambda c: c.time >= asked, within=180)
-            self.ready_times.append(call.time)
+            for _ in range(STARTS_IN_A_ROW):
+                if self.process is not None and self.process.poll() is None:
+                    return  # already running (restarted by the other party)
+                asked = self.tg.now()
+                with self.log_path.open("ab") as log:
+                    process = self.process = subprocess.Popen(  # noqa: ASYNC220 - restarted on purpose
+                        [sys.executable, "-m", "murmure.cli", "run", "--config", str(self.config)],
+                        cwd=ROOT,
+                        env=environment(self.tg.token),
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=log,
+                    )
+                self.started.append(process)
+                polled: list[ApiCall] = []
+                seen = [len(self.tg.requests)]
+
+                def ready(
+                    p: subprocess.Popen[bytes] = process,
+                    found: list[ApiCall] = polled,
+                    looked: list[int] = seen,
+                    since: float = asked,
+                ) -> bool:
+                    requests = self.tg.requests
+                    found.extend(
+                        c for c in requests[looked[0] :] if c.method == "getUpdates" and c.time >= since
+                    )
+                    looked[0] = len(requests)
+                    return bool(found) or p.poll() is not None
+
+                await self.tg.wait_until(ready, within=180)
+                if polled:
+                    self.ready_times.append(polled[0].time)
+                    return
+            raise RuntimeError(f"the bot died {STARTS_IN_A_ROW} times before asking for updates")
 
     def kill(self, *, in_window: bool = False) -> subprocess.Popen[bytes] | None:
         process = self.process
