@@ -85,8 +85,18 @@ def _digit_count(text: str) -> int:
     return len(_DIGIT.findall(text))
 
 
+# A run of digits with what may separate them inside a phone number ("+33 (0)6 12-34.56/78").
+_PHONE_RUN = re.compile(r"[\d\s().\-/+\u2010-\u2015\u2212]+")
+
+
+def _may_hold_phone(text: str) -> bool:
+    """Whether one run of digits and separators holds enough digits for a phone number: texts with
+    digits here and there ("3 games, 2 losses, 2014") are not handed to the matcher, six times over."""
+    return any(_digit_count(run) >= _MIN_PHONE_DIGITS for run in _PHONE_RUN.findall(text))
+
+
 def find_phones(text: str) -> list[Reason]:
-    if _digit_count(text) < _MIN_PHONE_DIGITS:
+    if _digit_count(text) < _MIN_PHONE_DIGITS or not _may_hold_phone(text):
         return []
     found: dict[tuple[int, int], str] = {}
     for region in PHONE_REGIONS:
