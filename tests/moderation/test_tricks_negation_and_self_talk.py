@@ -21,6 +21,12 @@ HELD = [
     "My cat is smarter than any immigrant could ever be.",
     "Refugees have no place in a country like ours.",
     "Les musulmans n'ont rien à faire ici.",
+    "Ihate immigrants.",  # spaces deleted
+    "Refugees deserve todie.",
+    "Les migrants sont les personneslesplusrepoussantes du pays.",
+    "Immigrants are a scourge on this country.",  # the broad vocabulary of contempt
+    "Les musulmans sont de la racaille.",
+    "Muslims dont belong here.",  # negated praise, negation without its apostrophe
 ]
 PASSED = [
     "I don't hate immigrants.",
@@ -39,6 +45,9 @@ PASSED = [
     "I'm not always such a scumbag, promise.",
     "Forgetting her birthday makes me a bit of a bastard.",
     "Les migrants sont arrivés hier. On les a accueillis avec une soupe.",
+    "The ladies from the refugee choir sang beautifully.",  # "ladies" is not "la dies"
+    "My grandfather was a blacksmith, like his father.",  # nor a group's name glued to a word
+    "I dont hate immigrants at all.",
 ]
 STILL_INSULTS = ["you are a dumbass", "I think you are a total shithead", "t'es qu'une salope"]
 
