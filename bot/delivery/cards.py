@@ -167,6 +167,14 @@ async def refresh_card(ctx: DeliveryContext, refresh: CardRefresh) -> None:
         raise NotYet(later)
     ctx.edited(target, card_ref)
     await ctx.edit(chat, target, card_ref, message)
+    # Another process on the database may have edited the card at the same moment, from counts read a moment
+    # before or after these: whichever edit the platform took last shows. Read again once this edit is in: a
+    # card that would show anything else by now is refreshed again.
+    again = await _card_message(ctx, refresh.secret_id)
+    if again is not None and replace(again[2], picture=None) != replace(message, picture=None):
+        async with ctx.db.unit_of_work() as uow:
+            await Outbox(uow, ctx.clock).add(CardRefresh(refresh.secret_id))
+            await uow.commit()
 
 
 async def card_copy(ctx: DeliveryContext, community: Community, secret: Secret) -> str | None:
