@@ -124,6 +124,7 @@ class Bot:
         self.kill_times: list[float] = []
         self.window_kills: list[float] = []
         self.lock = asyncio.Lock()  # one (re)start at a time
+        self.stragglers = 0  # processes found alive at a restart (there must be none)
 
     async def start(self) -> None:
         """Starts the bot and waits until it asks Telegram for updates; started again if it dies first (a
@@ -132,6 +133,11 @@ class Bot:
             for _ in range(STARTS_IN_A_ROW):
                 if self.process is not None and self.process.poll() is None:
                     return  # already running (restarted by the other party)
+                for other in self.started:
+                    if other.poll() is None:  # never two processes at once: one left over is killed first
+                        other.kill()
+                        other.wait()
+                        self.stragglers += 1
                 asked = self.tg.now()
                 with self.log_path.open("ab") as log:
                     process = self.process = subprocess.Popen(  # noqa: ASYNC220 - restarted on purpose
@@ -387,13 +393,13 @@ WORDS = [
 ]
 
 
-def _arm_window_kills(tg: TelegramEmulator, bot: Bot, count: int) -> None:
+def _arm_window_kills(tg: TelegramEmulator, bot: Bot, count: int) -> dict[str, int]:
     """Kills the bot 2 ms after the emulator answered one card's sendMessage in ``count`` of them (spread
     over the run: one card in ten, until ``count`` kills)."""
+    state = {"left": count, "seen": 0}  # ``left`` set to 0 to disarm them
     if count <= 0:
-        return
+        return state
     original = tg._api_sendmessage
-    state = {"left": count, "seen": 0}
 
     async def send(params: Any) -> Any:
         result = await original(params)
@@ -409,6 +415,7 @@ def _arm_window_kills(tg: TelegramEmulator, bot: Bot, count: int) -> None:
         return result
 
     tg._api_sendmessage = send  # type: ignore[method-assign]
+    return state
 
 
 async def _keep_alive(bot: Bot, stop: asyncio.Event) -> None:
@@ -446,8 +453,9 @@ async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
                 for g in range(args.groups)
                 for n in range(args.authors)
             ]
-            _arm_window_kills(tg, bot, args.window_kills)
-            keeper = asyncio.create_task(_keep_alive(bot, stop))
+            window_kills = _arm_window_kills(tg, bot, args.window_kills)
+            alive = asyncio.Event()  # the keeper restarts a killed bot until the very end (cards still due)
+            keeper = asyncio.create_task(_keep_alive(bot, alive))
             try:
                 for _ in range(args.kills):
                     if time.monotonic() > deadline:
@@ -457,6 +465,7 @@ async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
                         pass  # a restart in progress ends first
                     await bot.reap(bot.kill())
                     await bot.start()
+                window_kills["left"] = 0  # the kills are over: the rest is delivered in peace
                 quiet_until = time.monotonic() + (args.calm_seconds if args.kills else args.faults_seconds)
                 await asyncio.sleep(max(0.0, min(quiet_until, deadline) - time.monotonic()))
                 stop.set()
@@ -465,6 +474,7 @@ async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
                 await _settle(world, deadline)
             finally:
                 stop.set()
+                alive.set()
                 keeper.cancel()
                 for task in members:
                     task.cancel()
@@ -687,7 +697,7 @@ def _report(
     lines = [
         f"\n== {label}: {took / 60:.1f} min, {len(bot.kill_times)} random kills, {len(bot.window_kills)}"
         f" kills 2 ms after Telegram's answer to a card, faults injected: {dict(faults) or 'none'};"
-        f" load average at the end {load}",
+        f" load average at the end {load}; {bot.stragglers} processes found alive at a restart",
         f"secrets written {len(tally.written)}, previewed {len(tally.previewed)}, told 'try again'"
         f" {len(tally.retry_told)}, Post pressed {len(tally.pressed)}, authors told {len(tally.told)};"
         f" replies accepted {len(accepted_replies)}; reactions {tally.reactions}",
