@@ -212,3 +212,4 @@ class PendingNotices:
     sealed: bytes
     count: int
     expires_at: datetime  # the address's end, unless the author keeps it (a notice near it offers to)
+    batch: int = 0  # the notices claimed so far (a claimed notice's: its own number)

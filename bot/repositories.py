@@ -362,8 +362,14 @@ class NoticeRepository(Protocol):
         ...
 
     async def pending(self, secret_id: int, now: datetime) -> PendingNotices | None: ...
-    async def consume(self, secret_id: int, count: int) -> None:
-        """``count`` replies were told."""
+    async def claim(self, seen: PendingNotices, secret_id: int, now: datetime) -> PendingNotices | None:
+        """The ``seen.count`` replies taken for one notice, numbered ``seen.batch + 1``: they are no longer
+        pending once committed, before the notice is sent (a send retried after a lost answer or a kill
+        tells nothing twice). None when another notice claimed first, or the wish ended since."""
+        ...
+
+    async def give_back(self, secret_id: int, count: int) -> None:
+        """A claimed notice the platform surely refused: its ``count`` replies are to tell again."""
         ...
 
     async def stop(self, token: str) -> bool:

@@ -191,7 +191,8 @@ class SecretRow(Base):
 
 class ReplyNoticeRow(Base):
     """An author's wish to hear about replies to one secret: their DM sealed for these notices only (under a
-    random token, which the Stop button carries), until it expires; the replies not yet told."""
+    random token, which the Stop button carries), until it expires; the replies not yet told (a notice takes
+    them, committed, before it is sent)."""
 
     __tablename__ = "reply_notices"
     __table_args__ = (UniqueConstraint("token", name="uq_reply_notices_token"),)
@@ -201,6 +202,8 @@ class ReplyNoticeRow(Base):
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     pending: Mapped[int] = mapped_column(Integer, default=0)
+    # the notices claimed so far: the next one's number (what it is, for a platform's idempotency)
+    batch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PictureRow(Base):

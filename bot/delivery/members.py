@@ -7,13 +7,13 @@ from datetime import timedelta
 from bot import render
 from bot.actions import KeepNotices, StopNotices
 from bot.anonymity import return_context
-from bot.delivery.context import DeliveryContext, MemberChat
+from bot.delivery.context import ChatGone, DeliveryContext, MemberChat, NotYet
 from bot.delivery.registry import delivers
 from bot.i18n import resolve_locale, t_in
 from bot.messages import Button, ChatTarget, MessageLink, OutgoingMessage, RichText, Span
 from bot.model import VISIBLE_STATUSES, Token
 from bot.outbox import AuthorNotice, MemberDigest, ReplyNotice
-from bot.ports import UnitOfWork
+from bot.ports import DeliveryError, UnitOfWork
 from bot.reply_notices import RENEWAL_OFFERED, notice_context
 
 
@@ -49,7 +49,10 @@ async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
 @delivers(ReplyNotice)
 async def notify_replies(ctx: DeliveryContext, notice: ReplyNotice) -> None:
     """The replies to a secret since the last notice, told to its author in the language they wrote in, with
-    a link to the card and the Stop button; counted as told once sent."""
+    a link to the card and the Stop button. Claim, then send: the replies are taken for this notice (a batch
+    of its own number) and committed before it goes out, so a send retried after a lost answer, or after a
+    kill between the platform's answer and the commit, finds nothing more to tell. A notice goes out at most
+    once: one the platform may have taken is not sent again (given back only when surely refused)."""
     now = ctx.clock.now()
     async with ctx.db.unit_of_work() as uow:
         secret = await uow.secrets.get(notice.secret_id)
@@ -62,21 +65,30 @@ async def notify_replies(ctx: DeliveryContext, notice: ReplyNotice) -> None:
     address = ctx.sealer.open(pending.sealed, notice_context(community.platform, pending.token))
     if address is None:
         return
+    async with ctx.db.unit_of_work() as uow:
+        claimed = await uow.notices.claim(pending, notice.secret_id, now)
+        await uow.commit()
+    if claimed is None:
+        return  # another delivery told these replies (or is telling them), or the wish ended since
     locale = resolve_locale(None, secret.author_locale)
-    key = "notice.replies_one" if pending.count == 1 else "notice.replies_many"
+    key = "notice.replies_one" if claimed.count == 1 else "notice.replies_many"
     link = MessageLink(community.chat_ref, secret.card_ref) if secret.card_ref else None
-    text = RichText((Span(t_in(locale, key, count=pending.count, number=secret.shown_number), link=link),))
-    buttons: tuple[Button, ...] = (Button(t_in(locale, "notice.stop"), StopNotices(Token(pending.token))),)
-    if pending.expires_at <= now + RENEWAL_OFFERED:  # a clear renewal instead of a silent stop
+    text = RichText((Span(t_in(locale, key, count=claimed.count, number=secret.shown_number), link=link),))
+    buttons: tuple[Button, ...] = (Button(t_in(locale, "notice.stop"), StopNotices(Token(claimed.token))),)
+    if claimed.expires_at <= now + RENEWAL_OFFERED:  # a clear renewal instead of a silent stop
         text = text + RichText((Span("\n\n" + t_in(locale, "notice.last")),))
-        buttons = (Button(t_in(locale, "notice.keep"), KeepNotices(Token(pending.token))), *buttons)
-
-    async def record(uow: UnitOfWork, _: str) -> None:
-        await uow.notices.consume(notice.secret_id, pending.count)  # told: not told again
-
-    await ctx.send(
-        MemberChat(), ChatTarget(community.platform, address), OutgoingMessage(text, (buttons,)), record
-    )
+        buttons = (Button(t_in(locale, "notice.keep"), KeepNotices(Token(claimed.token))), *buttons)
+    # the batch names the message: a platform that can (Discord's nonce) makes one of two sends of it
+    target = ChatTarget(community.platform, address, once=f"reply_notice:{notice.secret_id}:{claimed.batch}")
+    try:
+        await ctx.send(MemberChat(), target, OutgoingMessage(text, (buttons,)))
+    except (NotYet, ChatGone, DeliveryError) as error:
+        refused = not isinstance(error, DeliveryError) or error.permanent or error.retry_after is not None
+        if refused:  # the platform said no (or was never asked): these replies are to tell again
+            async with ctx.db.unit_of_work() as uow:
+                await uow.notices.give_back(notice.secret_id, claimed.count)
+                await uow.commit()
+        raise  # otherwise the answer was lost: the notice may be out, and is not sent again
 
 
 @delivers(MemberDigest)

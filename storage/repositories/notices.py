@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -38,11 +39,28 @@ class SqlNotices:
         )
         return _pending(row) if row is not None else None
 
-    async def consume(self, secret_id: int, count: int) -> None:
+    async def claim(self, seen: PendingNotices, secret_id: int, now: datetime) -> PendingNotices | None:
+        # guarded by the number seen: of two claims of the same replies (two processes, two entries), the
+        # second matches no row once the first is committed (replies counted since stay pending)
+        result = await self._session.execute(
+            update(ReplyNoticeRow)
+            .where(
+                ReplyNoticeRow.secret_id == secret_id,
+                ReplyNoticeRow.batch == seen.batch,
+                ReplyNoticeRow.pending >= seen.count,
+                ReplyNoticeRow.expires_at > now,
+            )
+            .values(pending=ReplyNoticeRow.pending - seen.count, batch=seen.batch + 1)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return replace(seen, batch=seen.batch + 1)
+
+    async def give_back(self, secret_id: int, count: int) -> None:
         await self._session.execute(
             update(ReplyNoticeRow)
             .where(ReplyNoticeRow.secret_id == secret_id)
-            .values(pending=ReplyNoticeRow.pending - count)
+            .values(pending=ReplyNoticeRow.pending + count)
         )
 
     async def stop(self, token: str) -> bool:
@@ -68,4 +86,4 @@ class SqlNotices:
 
 
 def _pending(row: ReplyNoticeRow) -> PendingNotices:
-    return PendingNotices(row.token, row.sealed, row.pending, row.expires_at)
+    return PendingNotices(row.token, row.sealed, row.pending, row.expires_at, row.batch)

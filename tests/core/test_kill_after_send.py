@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.actions import React, ReplyLink
+from bot.actions import Post, React, ReplyLink, ToggleNotices
 from bot.dispatch import LEASE
+from bot.messages import ChatTarget, OutgoingMessage
 from bot.model import CommunitySettings, Reaction
+from bot.ports import DeliveryError
 from tests.core.harness import GROUP, Harness, post_action
 from tests.fakes import FakeDatabase
 from tests.fakes.store import FakeUnitOfWork
@@ -111,3 +113,92 @@ async def test_a_daily_digest(kill: str, copies: int) -> None:
     assert await h.service.run_due_digests() == 1
     await _killed_then_restarted(h, db, kill)
     assert sum(1 for s in h.messenger.to(GROUP) if "digest:" in (s.target.once or "")) == copies
+
+
+async def _replies_with_notices(h: Harness, replies: int) -> None:
+    """u1's secret, posted asking to hear of replies, and ``replies`` replies to it, all out."""
+    preview = await h.service.text(h.actor("u1"), "Tell me when someone answers this.")
+    draft = post_action(preview).draft
+    await h.press("u1", ToggleNotices(draft))
+    await h.press("u1", Post(draft))
+    token = h.token(max(h.db.state.secrets))
+    for n in range(replies):
+        await h.service.start(h.actor(f"u{2 + n}"), ReplyLink(token).encode())
+        preview = await h.service.text(h.actor(f"u{2 + n}"), f"An answer, number {n}.")
+        await h.press(f"u{2 + n}", post_action(preview))
+    h.clock.advance(minutes=10)
+    await h.settle()  # the replies are out; their notice waits for its moment (15 to 30 minutes)
+
+
+def _notices(h: Harness) -> list[str]:
+    return [
+        s.message.text.plain_text
+        for s in h.messenger.to("dm-u1")
+        if "your secret #1" in s.message.text.plain_text
+    ]
+
+
+@pytest.mark.parametrize("kill", ["after recording", "before recording"])
+async def test_a_reply_notice_is_never_sent_twice(kill: str) -> None:
+    """Killed as the platform took a reply notice, even before the commit recording it: the notice's replies
+    were claimed and committed before it went out, so the restart finds nothing more to tell (at most once,
+    on a platform without idempotency too); replies after it make a notice of their own."""
+    h = await Harness().setup()
+    db = _dying(h)
+    await _replies_with_notices(h, 3)
+    db.kill = kill
+    h.clock.advance(minutes=21)
+    with pytest.raises(Killed):
+        await h.settle()
+    db.kill, db.dead = None, False
+    h.clock.advance(seconds=2 * LEASE.total_seconds() + 30)
+    await h.settle()
+    h.clock.advance(minutes=31)
+    await h.settle()
+    assert _notices(h) == ["💬 3 new replies to your secret #1."]
+    [sent] = [s for s in h.messenger.to("dm-u1") if "your secret #1" in s.message.text.plain_text]
+    assert sent.target.once == f"reply_notice:{max(db.state.secrets)}:1"  # Discord's nonce: this batch
+    token = h.token(max(db.state.secrets))
+    await h.service.start(h.actor("u2"), ReplyLink(token).encode())
+    await h.press("u2", post_action(await h.service.text(h.actor("u2"), "One more, later.")))
+    h.clock.advance(minutes=31)
+    await h.settle()
+    assert _notices(h) == ["💬 3 new replies to your secret #1.", "💬 Someone replied to your secret #1."]
+
+
+async def test_a_reply_notice_whose_answer_was_lost_is_not_sent_again() -> None:
+    """The platform took the notice and its answer never came back (a network error, retried): the retry
+    finds its replies told, and sends nothing."""
+    h = await Harness().setup()
+    await _replies_with_notices(h, 2)
+    takes = h.messenger.send
+    lost: list[str] = []
+
+    async def loses_the_answer(target: ChatTarget, message: OutgoingMessage) -> str:
+        ref = await takes(target, message)  # the platform has it...
+        if target.chat_ref == "dm-u1" and not lost:
+            lost.append(ref)
+            raise DeliveryError("network")  # ...and its answer is lost
+        return ref
+
+    h.messenger.send = loses_the_answer  # type: ignore[method-assign]
+    h.clock.advance(minutes=21)
+    await h.settle()
+    for _ in range(3):  # the entry's retries
+        h.clock.advance(minutes=5)
+        await h.settle()
+    assert lost  # the answer was lost
+    assert _notices(h) == ["💬 2 new replies to your secret #1."]
+
+
+async def test_a_reply_notice_the_platform_refused_is_sent_on_the_retry() -> None:
+    """Flood control: the platform surely did not take the notice, its replies are told on the retry."""
+    h = await Harness().setup()
+    await _replies_with_notices(h, 2)
+    h.messenger.failures.append(DeliveryError("flood control", retry_after=3))
+    h.clock.advance(minutes=21)
+    await h.settle()
+    assert _notices(h) == []
+    h.clock.advance(minutes=5)
+    await h.settle()
+    assert _notices(h) == ["💬 2 new replies to your secret #1."]

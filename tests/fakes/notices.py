@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.records import PendingNotices
@@ -22,26 +23,39 @@ class FakeNotices(Repo):
     async def pending(self, secret_id: int, now: datetime) -> PendingNotices | None:
         found = self.s.notices.get(secret_id)
         return (
-            PendingNotices(found[0], found[1], found[3], found[2])
+            PendingNotices(found[0], found[1], found[3], found[2], self.s.notice_batches.get(secret_id, 0))
             if found is not None and found[2] > now
             else None
         )
 
-    async def consume(self, secret_id: int, count: int) -> None:
+    async def claim(self, seen: PendingNotices, secret_id: int, now: datetime) -> PendingNotices | None:
+        found = self.s.notices.get(secret_id)
+        batch = self.s.notice_batches.get(secret_id, 0)
+        if found is None or found[2] <= now or batch != seen.batch or found[3] < seen.count:
+            return None
+        self.s.notices[secret_id] = (*found[:3], found[3] - seen.count)
+        self.s.notice_batches[secret_id] = batch + 1
+        return replace(seen, batch=batch + 1)
+
+    async def give_back(self, secret_id: int, count: int) -> None:
         found = self.s.notices.get(secret_id)
         if found is not None:
-            self.s.notices[secret_id] = (*found[:3], found[3] - count)
+            self.s.notices[secret_id] = (*found[:3], found[3] + count)
 
     async def stop(self, token: str) -> bool:
         found = next((sid for sid, n in self.s.notices.items() if n[0] == token), None)
         if found is None:
             return False
         del self.s.notices[found]
+        self.s.notice_batches.pop(found, None)
         return True
 
     async def find(self, token: str, now: datetime) -> PendingNotices | None:
-        found = next((n for n in self.s.notices.values() if n[0] == token and n[2] > now), None)
-        return PendingNotices(found[0], found[1], found[3], found[2]) if found is not None else None
+        sid = next((sid for sid, n in self.s.notices.items() if n[0] == token and n[2] > now), None)
+        if sid is None:
+            return None
+        found = self.s.notices[sid]
+        return PendingNotices(found[0], found[1], found[3], found[2], self.s.notice_batches.get(sid, 0))
 
     async def renew(self, token: str, sealed: bytes, expires_at: datetime, now: datetime) -> bool:
         found = next((sid for sid, n in self.s.notices.items() if n[0] == token and n[2] > now), None)
@@ -54,4 +68,5 @@ class FakeNotices(Repo):
         expired = [sid for sid, n in self.s.notices.items() if n[2] <= now]
         for sid in expired:
             del self.s.notices[sid]
+            self.s.notice_batches.pop(sid, None)
         return len(expired)

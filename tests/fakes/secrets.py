@@ -106,6 +106,7 @@ class FakeSecrets(Repo):
         erase_pictures(self.s, drafts={k for k, d in self.s.drafts.items() if d.secret_id == secret_id})
         erase_pictures(self.s, secret=secret_id)
         self.s.notices.pop(secret_id, None)
+        self.s.notice_batches.pop(secret_id, None)
         self.s.drafts = {k: d for k, d in self.s.drafts.items() if d.secret_id != secret_id}
         self.s.returns.pop(secret_id, None)
         self.s.ban_keys.pop(secret_id, None)

@@ -72,6 +72,7 @@ class State:
     beats: list[datetime] = field(default_factory=list)  # the dispatcher's heartbeats
     pictures: dict[int, tuple[int | None, int | None, StoredPicture]] = field(default_factory=dict)
     notices: dict[int, tuple[str, bytes, datetime, int]] = field(default_factory=dict)  # by secret
+    notice_batches: dict[int, int] = field(default_factory=dict)  # by secret: the notices claimed so far
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def copy(self) -> State:

@@ -23,10 +23,21 @@ async def test_a_wish_counts_replies_is_told_kept_and_stopped(store: Database) -
             b"sealed-1",
             2,
         )
-        assert pending.expires_at == week
-        await uow.notices.consume(secret_id, 2)
+        assert pending.expires_at == week and pending.batch == 0
+        # claimed for one notice (numbered 1) before it is sent; a reply counted meanwhile stays pending
+        assert await uow.notices.count_reply(secret_id, NOW)
+        claimed = await uow.notices.claim(pending, secret_id, NOW)
+        assert claimed is not None and (claimed.count, claimed.batch) == (2, 1)
+        assert await uow.notices.claim(pending, secret_id, NOW) is None  # the same replies: claimed already
         found = await uow.notices.find("tok1", NOW)
-        assert found is not None and found.count == 0 and found.expires_at == week
+        assert found is not None and (found.count, found.batch, found.expires_at) == (1, 1, week)
+        await uow.notices.give_back(secret_id, claimed.count)  # the platform refused it: to tell again
+        found = await uow.notices.find("tok1", NOW)
+        assert found is not None and (found.count, found.batch) == (3, 1)
+        again = await uow.notices.claim(found, secret_id, NOW)
+        assert again is not None and (again.count, again.batch) == (3, 2)
+        found = await uow.notices.find("tok1", NOW)
+        assert found is not None and found.count == 0
         assert await uow.notices.find("nope", NOW) is None
         # kept another week: sealed anew
         assert await uow.notices.renew("tok1", b"sealed-2", week + timedelta(days=3), NOW + timedelta(days=5))

@@ -16,6 +16,7 @@ from tests.telegram.harness import GROUP, Telegram, running_telegram, setup_grou
 
 SECRET = "J'ai toujours peur du noir, à quarante ans."
 NOTICE = "💬 "
+LIGHT = "I still sleep with the light on."
 
 
 def notices(t: Telegram) -> list[str]:
@@ -86,3 +87,45 @@ async def test_replies_reach_their_author_once_batched_and_until_stopped(
         clock.advance(minutes=31)
         await asyncio.sleep(1.5)
         assert len(notices(t)) == 2  # stopped: nothing more
+
+
+async def test_a_notice_whose_answer_was_lost_reaches_its_author_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram takes the notice and its answer is lost (the sendMessage hangs, then 502): Telegram has no
+    idempotency, and the retry must not send it again. The notice's replies were claimed before it went out:
+    the author gets one notice, and a later reply makes a notice of its own."""
+    clock = FixedClock(datetime(2026, 11, 24, 10, 0, tzinfo=UTC))
+    async with running_telegram(tmp_path, monkeypatch, clock=clock) as t:
+        await setup_group(t)
+        await t.dm("alice", LIGHT)
+        preview = await t.until(uid("alice"), "Preview")
+        await t.click("alice", preview, "Reply notices")
+        await t.tg.wait_until(lambda: "Reply notices: on" in str(t.last(uid("alice")).buttons), within=8)
+        await t.click("alice", preview, "Post")
+        await t.until(GROUP, re.escape(LIGHT))
+        await t.tg.wait_until(lambda: card_recorded(t.data_dir / "murmure.db", LIGHT), within=8)
+
+        def told() -> list[str]:
+            return [
+                m.text or "" for m in t.tg.bot_messages(uid("alice")) if (m.text or "").startswith(NOTICE)
+            ]
+
+        await reply(t, "bob", "Me too, with a night light.")
+        await reply(t, "carol", "Same here, since forever.")
+        t.tg.hang("sendMessage", seconds=0.5, after=True)  # the next message sent: the notice
+        clock.advance(minutes=31)
+        await t.tg.wait_until(lambda: bool(told()), within=10)
+        for _ in range(4):  # the retries after the lost answer (1 s, 2 s, 4 s on the core's clock)
+            clock.advance(seconds=5)
+            await asyncio.sleep(1.2)
+        assert [str(c.params.get("chat_id")) for c in t.tg.calls("sendMessage", ok=False)] == [
+            str(uid("alice"))
+        ]
+        assert told() == ["💬 2 new replies to your secret #1."]
+
+        await reply(t, "dave", "And one more, later.")
+        clock.advance(minutes=31)
+        await t.until(uid("alice"), "Someone replied")
+        await asyncio.sleep(1.0)
+        assert told() == ["💬 2 new replies to your secret #1.", "💬 Someone replied to your secret #1."]
