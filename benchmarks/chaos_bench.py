@@ -323,10 +323,14 @@ class World:
         await self._click(user, preview, str(post["callback_data"]))
         message_id = preview.message_id
 
+        def accepted(said: str | None) -> bool:
+            # no publication delay in this run: a reply is "posted as …" at once (else "Sent!")
+            return "Sent!" in (said or "") or "was posted as" in (said or "")
+
         def told() -> bool:
             edited = self.tg._messages.get(user, {}).get(message_id)
-            return (edited is not None and "Sent!" in (edited.text or "")) or any(
-                "Sent!" in (m.text or "") for m in self._bot_messages(user, before)
+            return (edited is not None and accepted(edited.text)) or any(
+                accepted(m.text) for m in self._bot_messages(user, before)
             )
 
         try:
