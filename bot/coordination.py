@@ -11,10 +11,14 @@ its keyed hash too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -92,3 +96,25 @@ class Coordination(Protocol):
     async def sent(self, slot: int) -> None:
         """The send of ``slot`` is answered: it counts from now (a moment after the platform counted it)."""
         ...
+
+
+async def wait_for_send_slot(
+    coordination: Coordination,
+    windows: Sequence[Window],
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> int:
+    """A send slot in every window over every process, waited for; to give back with ``slot_answered``."""
+    while True:
+        slot, wait = await coordination.take_send_slot(windows)
+        if slot:
+            return slot
+        await sleep(wait)
+
+
+async def slot_answered(coordination: Coordination, slot: int, platform: str) -> None:
+    """The send of ``slot`` is answered; if the database can't be told, it counts as in flight a little longer
+    (the safe side), and one line says so."""
+    try:
+        await coordination.sent(slot)
+    except Exception as error:
+        log.warning("%s: a send slot was not marked as answered: %s", platform, type(error).__name__)

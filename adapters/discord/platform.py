@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from adapters.discord.render import as_file, message_kwargs, send_kwargs
-from bot.coordination import Coordination, Window
+from bot.coordination import Coordination, Window, slot_answered, wait_for_send_slot
 from bot.i18n import resolve_locale, t_in
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import DeliveryError
@@ -98,18 +98,11 @@ class DiscordMessenger:
             return
         limit, seconds = CHANNEL_WRITES[action]
         window = Window(f"dc:{action}:{coordination.tag(str(channel_id))}", limit, seconds)
-        while True:
-            slot, wait = await coordination.take_send_slot([window])
-            if slot:
-                break
-            await asyncio.sleep(wait)
+        slot = await wait_for_send_slot(coordination, [window])
         try:
             yield
         finally:
-            try:
-                await coordination.sent(slot)
-            except Exception as error:  # it counts as in flight a little longer: the safe side
-                log.warning("discord: a send slot was not marked as answered: %s", type(error).__name__)
+            await slot_answered(coordination, slot, "discord")
 
     def _remember(self, message_ref: str, name: str) -> None:
         if len(self._shown) >= MAX_KEPT_MEMBERS:

@@ -43,7 +43,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.coordination import Coordination, Window
+from bot.coordination import Coordination, Window, slot_answered, wait_for_send_slot
 
 log = logging.getLogger(__name__)
 
@@ -291,18 +291,11 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             windows.append(Window(key, chat.window.limit, chat.window.period))
         if not windows:
             return 0
-        while True:
-            slot, wait = await coordination.take_send_slot(windows)
-            if slot:
-                return slot
-            await self._sleep(wait)
+        return await wait_for_send_slot(coordination, windows, self._sleep)
 
     async def _shared_sent(self, slot: int) -> None:
         if slot and self._shared is not None:
-            try:
-                await self._shared[0].sent(slot)
-            except Exception as error:  # it counts as in flight a little longer: the safe side
-                log.warning("telegram: a send slot was not marked as answered: %s", type(error).__name__)
+            await slot_answered(self._shared[0], slot, "telegram")
 
     def _answered(self, taken: list[tuple[SlidingWindow, Slot]]) -> None:
         back = self._clock()
