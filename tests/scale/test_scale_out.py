@@ -317,7 +317,8 @@ async def test_two_webhook_workers_and_two_discord_shards_on_one_postgresql_unde
                 await connection.execute(text(statement))
         async with TelegramEmulator() as tg, DiscordEmulator() as dc:
             tg.webhook_parallel = 8
-            # see GROUP_LIMIT: a burst past both limits within the test
+            # 8 in any 5 s per group (not 20 in 60 s) and 10 a second (not 30), set alike in the processes'
+            # config: a short burst runs past both limits several times within the test (see GROUP_LIMIT)
             tg.limit_rates(
                 per_group_per_minute=GROUP_LIMIT, global_per_second=OVERALL_LIMIT, group_window=GROUP_WINDOW
             )

@@ -21,6 +21,7 @@ async def test_presses_are_answered_within_a_second_while_the_group_limiter_is_s
     not add minute-long 429s to it. 150 ms of latency on every request."""
     extra = f"group_per_minute = {GROUP_PER_MINUTE}\n"  # in [telegram]
     async with running_telegram(tmp_path, monkeypatch, extra) as t:
+        # 20 per 3 s, not per 60 s: this saturates the adapter's own limiter; the emulator adds no minute-long 429s
         t.tg.limit_rates(per_group_per_minute=20, group_window=3)
         await setup_group(t)
         card = await post(t, "alice", "Tap my heart as often as you like.")
