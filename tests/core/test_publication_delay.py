@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import delays
 from bot.actions import ReplyLink
@@ -53,10 +53,14 @@ def _sentence(n: int) -> str:
     return " ".join(random.Random(n).sample(_WORDS, 6)).capitalize() + "."
 
 
-def _waits(h: Harness, kind: type) -> list[timedelta]:
-    return [
-        e["not_before"] - h.clock.now() for e in h.db.state.outbox.values() if isinstance(e["message"], kind)
-    ]
+def _waits(h: Harness, kind: type, since: datetime | None = None) -> list[timedelta]:
+    """How long each waiting ``kind`` waits after ``since`` (the press that queued it; by default now).
+
+    ``h.press`` and ``h.post`` settle the outbox, which moves the clock on by 1.5 s: a wait measured from
+    the clock after them would read 1.5 s short of the one drawn.
+    """
+    start = since or h.clock.now()
+    return [e["not_before"] - start for e in h.db.state.outbox.values() if isinstance(e["message"], kind)]
 
 
 def test_the_default_delay_is_not_zero_and_its_window_starts_at_half() -> None:
@@ -99,9 +103,10 @@ async def test_replies_wait_in_the_same_window_and_the_card_counts_them_once_out
     secret_id = max(h.db.state.secrets)
     await h.service.start(h.actor("u2"), ReplyLink(h.token(secret_id)).encode())
     preview = await h.service.text(h.actor("u2"), "Brave move, good luck there!")
+    pressed_at = h.clock.now()
     answer = await h.press("u2", post_action(preview))
     assert "in 5 to 10 minutes" in text_of(answer)
-    [wait] = _waits(h, ReplyDue)
+    [wait] = _waits(h, ReplyDue, since=pressed_at)
     assert timedelta(seconds=300) <= wait <= timedelta(seconds=600)
     assert not any(s.target.reply_to for s in h.messenger.to(GROUP))
     h.clock.advance(seconds=120)
@@ -125,6 +130,7 @@ def _reply_labels(h: Harness) -> set[str]:
 
 async def test_queue_items_wait_too() -> None:
     h = await Harness(CommunitySettings(mode=ModerationMode.REVIEW)).setup()
+    pressed_at = h.clock.now()
     await h.post("u1", "Held for the moderators, at a random moment.")
-    [wait] = _waits(h, QueueItemDue)
+    [wait] = _waits(h, QueueItemDue, since=pressed_at)
     assert timedelta(seconds=300) <= wait <= timedelta(seconds=600)
