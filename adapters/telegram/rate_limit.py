@@ -6,8 +6,9 @@ every 3 s in a group), which runs past Telegram's window and earns 429s, and a R
 request of the bot. Here each limit is a sliding window of the messages sent; a group's messages go out in
 the order they were asked, each once the group's window has room, then the overall window's; only messages
 count (reads such as ``getChatMember`` never queue behind a busy group); and a RetryAfter (a flood wait)
-holds back only what it came for: that chat's messages, or that read of that chat, or that method when the
-request named no chat, never every request of the bot.
+holds back only what it came for: that chat's messages, or that read of that chat, or the answer to that
+button press (``answerCallbackQuery``: one member's press, never every member's), or that method when the
+request named neither, never every request of the bot.
 
 Where in a message's trip Telegram counts it is not known here: not before it leaves this process (plus
 ``counted_after``, the least time a message takes to reach Telegram, when the operator knows one), not
@@ -245,7 +246,10 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         chat_id = data.get("chat_id")
         chat = self._chat(chat_id) if chat_id is not None else None
         message = chat is not None and endpoint in MESSAGES
-        key = (endpoint, str(chat_id) if chat_id is not None else "")
+        # what a flood wait holds back: that chat's, or else that button press's (one member's spinner), or
+        # else that method's requests
+        named = chat_id if chat_id is not None else data.get("callback_query_id")
+        key = (endpoint, str(named) if named is not None else "")
         for attempt in range(retries + 1):
             taken: list[tuple[SlidingWindow, Slot]] = []
             shared = 0

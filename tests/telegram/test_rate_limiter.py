@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ExtBot
 
 from adapters.telegram.rate_limit import TelegramRateLimiter
@@ -73,6 +74,31 @@ async def test_a_retry_after_pauses_only_the_chat_that_got_it() -> None:
     assert other_group < 0.5, other_group
     assert paused >= 1.0, paused
     assert [c.status for c in tg.calls("sendMessage")] == [429, 200, 200]
+
+
+async def test_a_retry_after_on_one_press_s_answer_holds_back_no_other_press() -> None:
+    """answerCallbackQuery names no chat: a flood wait on one press's answer pauses that press's answer only,
+    not every member's spinner."""
+    async with TelegramEmulator() as tg:
+        await groups(tg)
+        async with limited(tg) as bot:
+            keys = InlineKeyboardMarkup([[InlineKeyboardButton("tap", callback_data="tap")]])
+            sent = await bot.send_message(A, "tap me", reply_markup=keys)
+            message = {"chat": {"id": A}, "message_id": sent.message_id}
+            first, second = [
+                (await tg.user_clicks(MEMBER, message, "tap"))["callback_query"]["id"] for _ in "ab"
+            ]
+            tg.flood("answerCallbackQuery", times=1, retry_after=1)
+            started = time.monotonic()
+            flooded = asyncio.create_task(bot.answer_callback_query(first))
+            await asyncio.sleep(0.05)  # the first press's answer got the 429
+            await bot.answer_callback_query(second)
+            other_press = time.monotonic() - started
+            await flooded
+            paused = time.monotonic() - started
+    assert other_press < 0.5, other_press
+    assert paused >= 1.0, paused
+    assert [c.status for c in tg.calls("answerCallbackQuery")] == [429, 200, 200]
 
 
 async def test_a_moment_when_telegram_counts_late_earns_no_429() -> None:
