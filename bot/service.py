@@ -318,7 +318,6 @@ class Murmure:
             )
             on = current_platform.set(actor.platform)  # the platform's words ("channel", "group")
             try:
-                await browsing.refresh_digest_address(ctx)
                 try:
                     answer = use_case(ctx)
                     responses = await answer if not isinstance(answer, list) else answer
@@ -326,6 +325,11 @@ class Murmure:
                     responses = [Alert(t(refusal.key, **refusal.params))]
                 except Refused as refusal:
                     responses = say(refusal.key, **refusal.params)
+                # the writes of what the platform said, and the digest address's daily renewal, once the
+                # use case's platform calls and scoring are over: its transaction holds the database's one
+                # writer (SQLite) from its first write to its commit, and other writers wait that long
+                await ctx.pending.flush()
+                await browsing.refresh_digest_address(ctx)
                 await uow.commit()
                 return responses
             finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -53,15 +53,44 @@ class Services:
         return stored
 
 
+class PendingWrites:
+    """What a use case learnt from a platform (a membership confirmed or gone), written only once its slow
+    work is over, just before its commit. A use case's first write makes its transaction the database's one
+    writer (SQLite) until it commits: a write made before a platform's round trip or a text's scoring would
+    hold every other writer for that long, among them the recording of a card the platform just took (the
+    send-to-commit window, in which a kill sends the card twice on Telegram). The answers are kept here too,
+    so the use case does not ask the platform twice."""
+
+    def __init__(self) -> None:
+        self._writes: dict[Hashable, Callable[[], Awaitable[object]]] = {}
+        self.memberships: dict[int, bool] = {}  # community id -> the platform's answer in this event
+
+    def add(self, key: Hashable, write: Callable[[], Awaitable[object]]) -> None:
+        """``write`` runs at ``flush``; a later write with the same ``key`` replaces it."""
+        self._writes.pop(key, None)
+        self._writes[key] = write
+
+    def drop(self) -> None:
+        """Nothing pending is written (the member asked to be forgotten)."""
+        self._writes.clear()
+        self.memberships.clear()
+
+    async def flush(self) -> None:
+        while self._writes:
+            key = next(iter(self._writes))
+            await self._writes.pop(key)()
+
+
 @dataclass(frozen=True)
 class Context:
     """One event of one member: ``keys`` gives their key of each scope, ``actor`` the raw identity (neither
-    is stored)."""
+    is stored). ``pending``: writes kept until the use case's slow work is over (``PendingWrites``)."""
 
     uow: UnitOfWork
     actor: Actor
     keys: PersonKeys
     services: Services
+    pending: PendingWrites = field(default_factory=PendingWrites)
 
     @property
     def clock(self) -> Clock:

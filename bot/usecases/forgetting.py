@@ -85,6 +85,7 @@ async def erase(ctx: Context, found: OwnWriting) -> None:
 
 async def unlink(ctx: Context, found: OwnWriting) -> None:
     """Every tie the member's keys can reach cut, and what is kept under their person keys erased."""
+    ctx.pending.drop()  # a membership this event confirmed is not written back after it is cut
     for secret in found.live_secrets:
         salt, member_key = new_salt(), await authorship.author_member_key(ctx, secret)
         context = authorship.ban_key_context(salt)

@@ -34,6 +34,9 @@ async def is_member(ctx: Context, community: Community) -> bool:
     """Verified against the platform when the last check is older than a few minutes."""
     if community.platform != ctx.actor.platform or not community.active:
         return False
+    answered = ctx.pending.memberships.get(community.id)
+    if answered is not None:
+        return answered  # asked already in this event
     key = ctx.keys.member(community.id)
     if community.id in await ctx.uow.members.verified_since([key], ctx.now() - MEMBERSHIP_FRESHNESS):
         return True
@@ -43,13 +46,15 @@ async def is_member(ctx: Context, community: Community) -> bool:
 
 
 async def _record(ctx: Context, community: Community, answer: bool, *, known: bool = True) -> bool:
-    """The platform's answer kept: verified now, or forgotten (``known``: there may be a row to forget)."""
-    key = ctx.keys.member(community.id)
+    """The platform's answer kept: verified now, or forgotten (``known``: there may be a row to forget);
+    written once the use case's slow work is over (``PendingWrites``), not while it waits for more."""
+    key, members, now, place = ctx.keys.member(community.id), ctx.uow.members, ctx.now(), community.id
+    ctx.pending.memberships[place] = answer
     if not answer:
         if known:
-            await ctx.uow.members.forget_membership(key, community.id)
+            ctx.pending.add(("membership", place), lambda: members.forget_membership(key, place))
         return False
-    await ctx.uow.members.mark_verified(key, community.id, ctx.now())
+    ctx.pending.add(("membership", place), lambda: members.mark_verified(key, place, now))
     return True
 
 
@@ -60,10 +65,20 @@ async def _ask_platform(
     in fifty communities must not wait for fifty round trips)."""
     keys = [ctx.keys.member(community.id) for community in communities]
     fresh = set(await ctx.uow.members.verified_since(keys, ctx.now() - MEMBERSHIP_FRESHNESS))
+    answered: dict[int, bool | Exception] = {}
+    for community in communities:  # asked already in this event: not asked again
+        said = ctx.pending.memberships.get(community.id)
+        if said is not None:
+            fresh.discard(community.id)
+            answered[community.id] = said
     directory = ctx.directory(ctx.actor.platform)
-    asked = [c for c in communities if c.id not in fresh and c.active and c.platform == ctx.actor.platform]
+    asked = [
+        c
+        for c in communities
+        if c.id not in fresh and c.id not in answered and c.active and c.platform == ctx.actor.platform
+    ]
     if directory is None or not asked:
-        return fresh, {}
+        return fresh, answered
     limit = asyncio.Semaphore(PROBES_AT_ONCE)
 
     async def ask(community: Community) -> bool:
@@ -71,7 +86,7 @@ async def _ask_platform(
             return await directory.is_member(community.chat_ref, ctx.actor.user_id)
 
     answers = await asyncio.gather(*(ask(c) for c in asked), return_exceptions=True)
-    return fresh, {
+    return fresh, answered | {
         c.id: answer if isinstance(answer, bool | Exception) else False
         for c, answer in zip(asked, answers, strict=True)
     }

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot import limits, pictures, render, stats
@@ -53,7 +54,8 @@ async def picture(
         raise Refused("picture.needs_caption")
     if len(cleaned) > pictures.MAX_CAPTION:
         raise Refused("error.too_long", length=len(cleaned), limit=pictures.MAX_CAPTION)
-    return await _secret_preview(ctx, cleaned, pictures.clean(data))
+    # re-encoded in a worker thread: its CPU would hold the event loop, and with it every other member
+    return await _secret_preview(ctx, cleaned, await asyncio.to_thread(pictures.clean, data))
 
 
 async def pending_input(ctx: Context) -> PendingInput | None:
@@ -143,6 +145,8 @@ async def _secret_preview(
     if is_near_duplicate(cleaned, recent):
         raise Refused("error.duplicate")
     community_id = allowed[0].id if len(allowed) == 1 else None
+    # asked of the platform before the first write (a write holds the database's writer until the commit)
+    readers = await audience.shown_readers(ctx, allowed)
     owner_salt, owner_tag = authorship.new_owner(ctx)
     draft = await ctx.uow.drafts.add(
         NewDraft(
@@ -161,7 +165,6 @@ async def _secret_preview(
         stored = StoredPicture(new_token(), photo.data, photo.width, photo.height)
         await ctx.uow.pictures.add(draft.id, stored, now)
         shown.append(Say(render.preview_picture(ctx.locale, stored)))  # the photo itself, as it will go out
-    readers = await audience.shown_readers(ctx, allowed)
     return [
         *care(result),
         *shown,
@@ -244,34 +247,50 @@ async def own_open_draft(ctx: Context, draft_id: int) -> Draft:
     return draft
 
 
-async def _edited_preview(ctx: Context, draft_id: int) -> list[Response]:
+@dataclass(frozen=True)
+class _Choices:
+    """What the preview offers: the member's communities and their readers, asked of the platform."""
+
+    communities: list[Community]
+    readers: Mapping[int, int | None]
+
+
+async def _choices(ctx: Context) -> _Choices:
+    """Asked before the press writes anything: a write holds the database's writer until the commit."""
+    communities = await membership.communities_of(ctx)
+    return _Choices(communities, await audience.shown_readers(ctx, communities))
+
+
+async def _edited_preview(ctx: Context, draft_id: int, choices: _Choices) -> list[Response]:
     draft = await ctx.uow.drafts.get(draft_id)
     if draft is None:
         raise RefusedBriefly("error.stale")
-    communities = await membership.communities_of(ctx)
-    readers = await audience.shown_readers(ctx, communities)
     photo = await ctx.uow.pictures.of_draft(draft.id) is not None
-    return [EditPressed(render.preview(ctx.locale, draft, communities, None, readers, picture=photo))]
+    preview = render.preview(ctx.locale, draft, choices.communities, None, choices.readers, picture=photo)
+    return [EditPressed(preview)]
 
 
 async def choose_community(ctx: Context, action: ChooseCommunity) -> list[Response]:
     draft = await own_open_draft(ctx, action.draft)
     community = await membership.member_community(ctx, action.community, briefly=True)
+    choices = await _choices(ctx)
     await ctx.uow.drafts.save(replace(draft, community_id=community.id, collection=None))
     # a topic chosen for another community may not exist here: the preview shows none then
-    return await _edited_preview(ctx, draft.id)
+    return await _edited_preview(ctx, draft.id, choices)
 
 
 async def toggle_warning(ctx: Context, action: ToggleWarning) -> list[Response]:
     draft = await own_open_draft(ctx, action.draft)
+    choices = await _choices(ctx)
     await ctx.uow.drafts.save(replace(draft, content_warning=not draft.content_warning))
-    return await _edited_preview(ctx, draft.id)
+    return await _edited_preview(ctx, draft.id, choices)
 
 
 async def toggle_notices(ctx: Context, action: ToggleNotices) -> list[Response]:
     draft = await own_open_draft(ctx, action.draft)
+    choices = await _choices(ctx)
     await ctx.uow.drafts.save(replace(draft, notify_replies=not draft.notify_replies))
-    return await _edited_preview(ctx, draft.id)
+    return await _edited_preview(ctx, draft.id, choices)
 
 
 async def cycle_topic(ctx: Context, action: CycleTopic) -> list[Response]:
@@ -283,8 +302,9 @@ async def cycle_topic(ctx: Context, action: CycleTopic) -> list[Response]:
         raise RefusedBriefly("error.stale")
     options: list[str | None] = [None, *allowed]
     current = options.index(draft.collection) if draft.collection in options else 0
+    choices = await _choices(ctx)
     await ctx.uow.drafts.save(replace(draft, collection=options[(current + 1) % len(options)]))
-    return await _edited_preview(ctx, draft.id)
+    return await _edited_preview(ctx, draft.id, choices)
 
 
 async def cancel(ctx: Context, action: Cancel) -> list[Response]:
