@@ -13,9 +13,10 @@ the template group or text) is kept out of training to choose the threshold; the
   HateCheck case as a clean line.
 - ``hate`` (``bot/moderation/hate_scorer.py``, its own features): HateCheck EN and FR tuning
   templates and the corpora's lines, those that name a group or a slur or that the group rules flag.
-  Its two thresholds (keep the group rules' finding; hold a text they let through) are chosen by
-  5-fold cross-validation by template group inside the tuning part: the best mean HateCheck accuracy
-  that adds no false positive to the rules' on the corpora. Then trained on all of it.
+  Its three thresholds (keep the group rules' finding; hold a text they let through when a hostile
+  word or slur is there; hold it on the score alone) are chosen by 5-fold cross-validation by
+  template group inside the tuning part: the best mean HateCheck accuracy that adds no false
+  positive to the rules' on the corpora. Then trained on all of it.
 MLMA is left out on purpose: it stays a corpus the scorers have never seen.
 
 Model: logistic regression on the features of ``bot/moderation/scorer.py``, AdaGrad, a few epochs;
@@ -219,6 +220,8 @@ HATE_OTHER_SOURCES: tuple[str, ...] = ()
 # project's clean lines.
 HATE_FP_ADDED: dict[str, float] = {}
 HATE_GRID = [round(0.20 + 0.02 * step, 2) for step in range(36)]
+# The score that holds a text naming a group with no hostile word or slur in it: chosen after the other two.
+STRONG_GRID = [round(0.80 + 0.01 * step, 2) for step in range(20)]
 
 
 def hate_examples() -> list[Example]:
@@ -259,11 +262,11 @@ def hate_examples() -> list[Example]:
     return found
 
 
-def hate_threshold(data: list[Example]) -> tuple[float, float]:
-    """The thresholds (to keep what the group rules found, to add what they did not) with the best
-    HateCheck accuracy (mean of EN and FR) in cross-validation by template group inside the tuning
-    part, each fold scored by a head trained on the other four, adding no false positive to what the
-    rules flag on the project's corpora."""
+def hate_threshold(data: list[Example]) -> tuple[float, float, float]:
+    """The thresholds (to keep what the group rules found; to add what they did not, with a hostile
+    word or slur and without) with the best HateCheck accuracy (mean of EN and FR) in
+    cross-validation by template group inside the tuning part, each fold scored by a head trained on
+    the other four, adding no false positive to what the rules flag on the project's corpora."""
     scored: list[tuple[Example, float]] = []
     for fold in range(FOLDS):
         weights, bias = train([e for e in data if e.fold != fold and e.features], everything=True)
@@ -275,38 +278,60 @@ def hate_threshold(data: list[Example]) -> tuple[float, float]:
     for example, probability in scored:
         by_source[example.source].append((example, probability))
 
-    def rates(source: str, keep: float, add: float) -> tuple[float, float]:
+    def rates(source: str, keep: float, add: float, strong: float = 2.0) -> tuple[float, float]:
         flagged = [
-            (e.label, e.others or (e.group and p >= keep) or (p >= add and may_add(e.features)))
+            (
+                e.label,
+                e.others
+                or (e.group and p >= keep)
+                or (bool(e.features) and may_add(e.features, p, add, strong)),
+            )
             for e, p in by_source[source]
         ]
         accuracy = sum(f == bool(label) for label, f in flagged) / len(flagged)
         clean = [f for label, f in flagged if not label]
         return accuracy, sum(clean) / max(1, len(clean))
 
+    def allowed(keep: float, add: float, strong: float) -> bool:
+        extra = {s: rates(s, keep, add, strong)[1] - base[s] for s in by_source if s not in HATE_SOURCES}
+        return all(v <= HATE_FP_ADDED.get(s, 0.0) for s, v in extra.items())
+
+    def mean_accuracy(keep: float, add: float, strong: float) -> float:
+        return sum(rates(source, keep, add, strong)[0] for source in HATE_SOURCES) / len(HATE_SOURCES)
+
     # the rules alone, the group rules included
     base = {source: rates(source, 0.0, 2.0)[1] for source in by_source}
     best, best_accuracy = (HATE_GRID[-1], 2.0), -1.0
     for keep in HATE_GRID:
         for add in [*HATE_GRID[HATE_GRID.index(keep) :], 2.0]:
-            accuracy = sum(rates(source, keep, add)[0] for source in HATE_SOURCES) / len(HATE_SOURCES)
-            extra = {s: rates(s, keep, add)[1] - base[s] for s in by_source if s not in HATE_SOURCES}
-            if all(v <= HATE_FP_ADDED.get(s, 0.0) for s, v in extra.items()) and accuracy > best_accuracy:
+            accuracy = mean_accuracy(keep, add, 2.0)
+            if allowed(keep, add, 2.0) and accuracy > best_accuracy:
                 best, best_accuracy = (keep, add), accuracy
                 print(
                     f"  keep {keep:.2f} add {add:.2f}: "
                     + " ".join(f"{s} {rates(s, keep, add)[0]:.3f}" for s in HATE_SOURCES),
                     file=sys.stderr,
                 )
-    return best
+    keep, add = best
+    strong = 2.0
+    for candidate in STRONG_GRID:
+        accuracy = mean_accuracy(keep, add, candidate)
+        if candidate >= add and allowed(keep, add, candidate) and accuracy > best_accuracy:
+            strong, best_accuracy = candidate, accuracy
+            print(
+                f"  keep {keep:.2f} add {add:.2f} strong {strong:.2f}: "
+                + " ".join(f"{s} {rates(s, keep, add, strong)[0]:.3f}" for s in HATE_SOURCES),
+                file=sys.stderr,
+            )
+    return keep, add, strong
 
 
 def train_hate() -> None:
     data = hate_examples()
     print(f"hate: {len(data)} examples, {sum(bool(e.features) for e in data)} read", file=sys.stderr)
-    keep, add = hate_threshold(data)
+    keep, add, strong = hate_threshold(data)
     weights, bias = train([e for e in data if e.features], everything=True)
-    _write("hate", weights, bias, keep, {"add": add})
+    _write("hate", weights, bias, keep, {"add": add, "strong": strong})
 
 
 def _write(

@@ -32,6 +32,9 @@ GROUP = "<group>"
 LAYER = "group_rules"
 _SELF_COPULAS = frozenset({"m", "am", "im", "suis", "jsuis", "being", "etre", "as"})
 _OTHER_COPULAS = frozenset({"is", "s", "are", "re", "est", "sont", "sommes"})
+_RELATIVES = frozenset({"who", "qui"})
+_SELF_LEADS = frozenset({"as", "comme", "tant"})
+_SINGULAR = frozenset({"is", "est"})
 _POSSESSIVES = frozenset({"my", "our", "mon", "ma", "mes", "notre", "nos", "we", "nous", "on"})
 _BETWEEN = frozenset(
     {
@@ -49,6 +52,9 @@ _BETWEEN = frozenset(
         "toutes",
         "and",
         "et",
+        # "I'm in a wheelchair", "je suis en fauteuil"
+        "in",
+        "en",
     }
 )
 _NEGATORS = _cues("negators")
@@ -256,7 +262,13 @@ def identifies_self(words: Sequence[str], index: int) -> bool:
         return False
     if words[j] in _SELF_COPULAS:
         return True
-    return words[j] in _OTHER_COPULAS and not _POSSESSIVES.isdisjoint(words[max(0, j - 3) : j])
+    if words[j] not in _OTHER_COPULAS:
+        return False
+    # "as someone who is Indian", "en tant que personne qui est trans", "comme quelqu'un qui est noir"
+    leads = words[max(0, j - 5) : j - 1]
+    if words[j] in _SINGULAR and words[j - 1] in _RELATIVES and not _SELF_LEADS.isdisjoint(leads):
+        return True
+    return not _POSSESSIVES.isdisjoint(words[max(0, j - 3) : j])
 
 
 def _sentences(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:

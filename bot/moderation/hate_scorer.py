@@ -123,29 +123,38 @@ def char_words(read: Sequence[str]) -> list[str]:
     return [word for word in read if word not in groups]
 
 
-def may_add(found: Sequence[str]) -> bool:
-    """Whether the scorer may hold a text the group rules let through: a hostile word or a slur is
-    there, said by no one naming what they are themselves."""
+def may_add(found: Sequence[str], probability: float, add: float, strong: float) -> bool:
+    """Whether the scorer may hold a text the group rules let through: said by no one naming what
+    they are themselves, and either a hostile word or a slur is there and the score passes ``add``,
+    or the score alone passes ``strong`` ("X lives are worth nothing" has no hostile word)."""
     if "s:self" in found:
         return False
-    return any(feature.endswith(":" + HOSTILE_CLASS) or feature == "w:" + SLUR_CLASS for feature in found)
+    if probability >= strong:
+        return True
+    return probability >= add and any(
+        feature.endswith(":" + HOSTILE_CLASS) or feature == "w:" + SLUR_CLASS for feature in found
+    )
 
 
 class HateScorer:
     """A logistic regression over ``features``: a probability and the shipped thresholds, one to
-    keep what the group rules found (``threshold``), one to hold a text they let through (``add``)."""
+    keep what the group rules found (``threshold``), two to hold a text they let through (``add``
+    with a hostile word or a slur, ``strong`` without; see ``may_add``)."""
 
-    def __init__(self, weights: dict[str, float], bias: float, threshold: float, add: float) -> None:
+    def __init__(
+        self, weights: dict[str, float], bias: float, threshold: float, add: float, strong: float = 2.0
+    ) -> None:
         self.weights = weights
         self.bias = bias
         self.threshold = threshold
         self.add = add
+        self.strong = strong
         self._char_sums: dict[str, float] = {}
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> HateScorer:
         header, weights = read_weights(lines)
-        return cls(weights, header["bias"], header["threshold"], header["add"])
+        return cls(weights, header["bias"], header["threshold"], header["add"], header.get("strong", 2.0))
 
     def probability(self, found: Iterable[str], words: Iterable[str] = ()) -> float:
         """The probability from ``found`` features, plus the letter pieces of ``words`` (summed once

@@ -186,7 +186,7 @@ class TextFilter:
         probability = self._hate.probability(found, char_words(read_classes(read)[0]))
         if group and probability >= self._hate.threshold:
             return group[0]
-        if probability < self._hate.add or not may_add(found):
+        if not may_add(found, probability, self._hate.add, self._hate.strong):
             return None
         detail = f"hate score {probability:.2f}"
         if explain:

@@ -42,10 +42,16 @@ def test_words_are_read_under_the_text_s_state() -> None:
     assert "r:none" in plain and "r:group_rules:hate" in _features("x", ("group_rules:hate",))
 
 
-def test_may_add_needs_a_hostile_word_or_slur_and_no_self_identification() -> None:
-    assert may_add(_features("Women are disgusting."))
-    assert not may_add(_features("Women are lovely."))
-    assert not may_add(_features("I'm gay and I hate Mondays."))
+def test_may_add_needs_a_hostile_word_or_slur_or_a_strong_score_and_no_self_identification() -> None:
+    assert may_add(_features("Women are disgusting."), 0.9, 0.9, 0.95)
+    assert not may_add(_features("Women are disgusting."), 0.8, 0.9, 0.95)
+    assert not may_add(_features("Women are lovely."), 0.9, 0.9, 0.95)
+    # no hostile word: only a score past ``strong`` holds it ("X lives are worth nothing")
+    assert may_add(_features("Female lives are worth nothing."), 0.96, 0.9, 0.95)
+    assert not may_add(_features("Female lives are worth nothing."), 0.94, 0.9, 0.95)
+    # said of oneself: never, whatever the score
+    assert not may_add(_features("I'm gay and I hate Mondays."), 1.0, 0.9, 0.95)
+    assert not may_add(_features("As someone who is in a wheelchair, I feel at home here."), 1.0, 0.9, 0.95)
 
 
 def test_the_scorer_decides_whether_the_group_rules_finding_stands() -> None:
@@ -71,6 +77,6 @@ def test_the_scorer_alone_only_ever_holds_for_review() -> None:
 
 def test_the_shipped_scorer_loads_and_is_used_by_default() -> None:
     scorer = load_hate_scorer()
-    assert 0.0 < scorer.threshold <= 1.0 and scorer.add > 0.0
+    assert 0.0 < scorer.threshold <= 1.0 and scorer.add > 0.0 and scorer.strong >= scorer.add
     assert len(scorer.weights) > 1000
     assert default_filter().check("I absolutely adore women.").verdict is Verdict.ALLOW
