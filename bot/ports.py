@@ -38,7 +38,8 @@ class Clock(Protocol):
 
 
 class TextChecker(Protocol):
-    """The moderation filter every secret and reply passes before publication."""
+    """The moderation filter every secret and reply passes before publication. One built apart from the start
+    may also offer ``ready() -> bool``: until it says True, texts are scored in a worker thread."""
 
     def check(self, text: str, lang: str | None = None, *, words: WordList | None = None) -> FilterResult:
         """The verdict on ``text``; ``words``: the community's own list, applied on top."""

@@ -54,6 +54,10 @@ class PreparedFilter:
                 self._filter = self._build()
             return self._filter
 
+    def ready(self) -> bool:
+        """Built: a check doesn't wait for the build (the core scores short texts on the loop then)."""
+        return self._filter is not None
+
     def check(self, text: str, lang: str | None = None, *, words: WordList | None = None) -> FilterResult:
         return self._built().check(text, lang, words=words)
 

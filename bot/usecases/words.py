@@ -28,6 +28,9 @@ _ACTIONS = {
     "examiner": Verdict.REVIEW,
 }
 SETTING = "words"  # the audit log's name of this setting
+# Characters up to which the filter scores a text on the event loop's thread (about a millisecond of CPU;
+# benchmarks/moderation_bench.py), above which in a worker thread.
+INLINE_CHECK_LENGTH = 400
 
 
 async def word_list(ctx: Context, community: Community) -> WordList | None:
@@ -55,10 +58,17 @@ async def check(ctx: Context, community: Community | None, text: str) -> FilterR
 
 
 async def _checked(ctx: Context, text: str, words: WordList | None) -> FilterResult:
-    """The filter runs in a worker thread: its scoring takes tens of milliseconds of CPU (more on a loaded
-    machine), during which the event loop, left free, answers other members' presses and records what the
-    platforms just took (a burst of 30 first DMs held every press's answer 3 to 7 s in a chaos run)."""
-    return await asyncio.to_thread(ctx.services.text_filter.check, text, ctx.locale, words=words)
+    """A long text, or any text while the filter is still being built, is scored in a worker thread: that
+    takes up to tens of milliseconds of CPU (more on a loaded machine), during which the event loop, left
+    free, answers other members' presses and records what the platforms just took (a burst of 30 first DMs
+    held every press's answer 3 to 7 s in a chaos run). A short text is scored at once: about a millisecond,
+    less than the hop to the thread and back costs, and no longer than the thread would hold the loop
+    anyway (the interpreter lock passes between them every 5 ms)."""
+    checker = ctx.services.text_filter
+    ready = getattr(checker, "ready", None)  # a filter built apart from the start says when it is ready
+    if len(text) <= INLINE_CHECK_LENGTH and (ready is None or ready()):
+        return checker.check(text, ctx.locale, words=words)
+    return await asyncio.to_thread(checker.check, text, ctx.locale, words=words)
 
 
 async def manage(ctx: Context, chat_ref: str, argument: str) -> list[Response]:
