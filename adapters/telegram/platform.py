@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from telegram import Bot, InputFile, InputMediaPhoto, LinkPreviewOptions, Message, ReplyParameters
@@ -194,14 +195,22 @@ class TelegramDirectory:
 
     async def reader_count(self, chat_ref: str) -> int | None:
         """Telegram's member count, less the bots it lets the bot see: itself and the bots among the
-        admins (bots that are plain members can't be listed). A network error is "unknown", not 0."""
-        try:
-            members = await self._bot.get_chat_member_count(chat_id=int(chat_ref))
-            admins = await self._bot.get_chat_administrators(chat_id=int(chat_ref))
-        except (BadRequest, Forbidden):  # no such chat, or the bot is out of it: nobody reads it through us
-            return 0
-        except TelegramError:
-            return None
+        admins (bots that are plain members can't be listed). A network error is "unknown", not 0. Both are
+        asked at once (one round trip, not two)."""
+        chat_id = int(chat_ref)
+        members, admins = await asyncio.gather(
+            self._bot.get_chat_member_count(chat_id=chat_id),
+            self._bot.get_chat_administrators(chat_id=chat_id),
+            return_exceptions=True,
+        )
+        failed = [answer for answer in (members, admins) if isinstance(answer, BaseException)]
+        if any(isinstance(error, BadRequest | Forbidden) for error in failed):
+            return 0  # no such chat, or the bot is out of it: nobody reads it through us
+        for error in failed:
+            if not isinstance(error, TelegramError):
+                raise error
+        if isinstance(members, BaseException) or isinstance(admins, BaseException):
+            return None  # a network error, a flood wait: unknown
         other_bots = sum(1 for admin in admins if admin.user.is_bot and admin.user.id != self._bot.id)
         return max(0, members - 1 - other_bots)
 
