@@ -16,7 +16,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, cast
 
@@ -132,11 +132,14 @@ class Dispatcher:
         clock: Clock,
         edit_intervals: Mapping[str, timedelta] | None = None,
         directories: Mapping[str, Directory] | None = None,
+        reader_counts: dict[int, tuple[datetime, int | None]] | None = None,
     ) -> None:
         self._db: Database = _Gate(database, UNITS_AT_ONCE)
         self._sealer = sealer
         self._clock = clock
-        self._context = DeliveryContext(self._db, messengers, sealer, clock, edit_intervals, directories)
+        self._context = DeliveryContext(
+            self._db, messengers, sealer, clock, edit_intervals, directories, reader_counts
+        )
         # a process claims only the entries of the messengers it runs: another on the database runs the rest
         self._platforms = frozenset(messengers)
         self._wake = asyncio.Event()

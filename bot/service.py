@@ -7,7 +7,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import commands, digests
 from bot.actions import (
@@ -123,6 +123,11 @@ class Murmure:
         )
         self._digest_runs = DigestRuns(database, clock, directories)
         self._author_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    @property
+    def reader_counts(self) -> dict[int, tuple[datetime, int | None]]:
+        """The communities' reader counts last asked of the platforms, for the dispatcher to share."""
+        return self._services.reader_counts
 
     # ----------------------------------------------------------------- a member's events (never raise)
 

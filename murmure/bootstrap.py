@@ -144,7 +144,10 @@ async def build_app(
         charts=MatplotlibCharts(),
         pictures_in_folder=config.pictures_in_folder,
     )
-    dispatcher = Dispatcher(database, messengers, sealer, clock, edit_intervals, directories)
+    # the reader counts Post asks serve the card going out right after it (counted once, not twice)
+    dispatcher = Dispatcher(
+        database, messengers, sealer, clock, edit_intervals, directories, service.reader_counts
+    )
     service.coordination = SqlCoordination(database.engine, coordination_key(pepper), clock.now)
     return App(service, dispatcher, database, notes, text_filter)
 

@@ -16,6 +16,7 @@ from bot.outbox import CardDue, CardRefresh, Outbox, ReplyDue, ReplyNotice, Repl
 from bot.ports import UnitOfWork
 from bot.reply_notices import NOTICE_WINDOW_SECONDS
 from bot.stats import StatKind
+from bot.usecases.audience import remember
 
 # The right to send a card, renewed by the dispatcher while the send lasts (a platform's rate limit can
 # hold it back for long): a dead dispatcher's claim ends soon after it died. Longer than the outbox lease,
@@ -27,8 +28,9 @@ REPLY_WAITS_FOR_CARD = timedelta(seconds=2)
 # posts to its discussion group at once); past it, the reply goes under the card itself.
 DISCUSSION_WAIT = timedelta(minutes=1)
 READERS_RECHECK = timedelta(minutes=15)
-READERS_FRESH = timedelta(seconds=30)  # a reader count asked as a card went out serves the next cards
-READER_COUNTS_KEPT = 10_000
+# A reader count asked of the platform this recently (as a card went out, or at its Post) serves the cards
+# going out now: a burst of cards into one group asks once, and a card right after Post is not counted twice.
+READERS_FRESH = timedelta(seconds=30)
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +63,18 @@ async def _card_message(
 
 async def _enough_readers(ctx: DeliveryContext, community: Community) -> bool:
     """The minimum audience, checked again as the card goes out: readers may have left since Post. A count
-    is used for ``READERS_FRESH`` (a burst of cards into one group asks the platform once)."""
+    serves for ``READERS_FRESH`` (a burst of cards into one group asks the platform once, and the card going
+    out right after its Post uses the count Post asked)."""
     directory = ctx.directories.get(community.platform)
     if directory is None:
         return True
     now = ctx.clock.now()
     known = ctx.reader_counts.get(community.id)
-    if known is not None and now - known[0] < READERS_FRESH:
-        readers: int | None = known[1]
-    else:
+    readers = known[1] if known is not None and now - known[0] < READERS_FRESH else None
+    if readers is None:
         readers = await directory.reader_count(community.chat_ref)
         if readers is not None:
-            if len(ctx.reader_counts) >= READER_COUNTS_KEPT:
-                ctx.reader_counts.clear()
-            ctx.reader_counts[community.id] = (now, readers)
+            remember(ctx.reader_counts, community.id, now, readers)
     return readers is not None and readers >= community.settings.min_members
 
 

@@ -97,6 +97,7 @@ class DeliveryContext:
         clock: Clock,
         edit_intervals: Mapping[str, timedelta] | None = None,
         directories: Mapping[str, Directory] | None = None,
+        reader_counts: dict[int, tuple[datetime, int | None]] | None = None,
     ) -> None:
         self.db = database
         self.directories = directories or {}
@@ -109,7 +110,9 @@ class DeliveryContext:
         # per community: (moderators' chat, when checked, whether only admins read it); when last warned
         self.moderators_checks: dict[int, tuple[str, datetime, bool | None]] = {}
         self.moderators_warned: dict[int, datetime] = {}
-        self.reader_counts: dict[int, tuple[datetime, int]] = {}  # per community: when counted, how many
+        # per community: when counted, how many (None: the platform could not say); shared with the use cases
+        # (``Services.reader_counts``) when given, so that a card going out right after Post uses Post's count
+        self.reader_counts = reader_counts if reader_counts is not None else {}
         self.rights_told: dict[int, datetime] = {}  # per community: when its admins were told of a right
         # seconds from each platform's answer to the commit recording the send: the window in which a kill
         # makes the message go out twice on a platform without idempotency; read and emptied by the dispatcher

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.model import Community
-from bot.ports import Directory
 from bot.refusals import Refused
 from bot.usecases.context import Context
 
 SHOWN_COUNT_LIFETIME = timedelta(minutes=10)  # counts shown in the chooser; Post always asks afresh
+COUNTS_KEPT = 10_000  # communities whose last count is kept in memory, at most (then they start again)
 
 
-async def ensure_readers(directory: Directory, community: Community) -> None:
-    """Refuses when the community has fewer readers than its minimum, or when they can't be counted."""
-    readers = await directory.reader_count(community.chat_ref)
+def remember(
+    counts: dict[int, tuple[datetime, int | None]], community_id: int, when: datetime, readers: int | None
+) -> None:
+    """Notes a community's reader count as the platform gave it ``when`` (None: it could not say)."""
+    if len(counts) >= COUNTS_KEPT and community_id not in counts:
+        counts.clear()
+    counts[community_id] = (when, readers)
+
+
+async def ensure_readers(ctx: Context, community: Community) -> None:
+    """Refuses when the community has fewer readers than its minimum, or when they can't be counted. Always
+    asks the platform; the count is kept (``Services.reader_counts``), so that the card going out right after
+    Post is not counted again (``bot.delivery.cards.READERS_FRESH``)."""
+    readers = await ctx.services.directories[community.platform].reader_count(community.chat_ref)
+    remember(ctx.services.reader_counts, community.id, ctx.now(), readers)
     if readers is None:
         raise Refused("error.readers_unknown", community=community.title)
     if readers < community.settings.min_members:
@@ -37,5 +49,5 @@ async def shown_readers(ctx: Context, communities: Sequence[Community]) -> Mappi
         return await directory.reader_count(community.chat_ref) if directory else None
 
     for community, readers in zip(stale, await asyncio.gather(*map(count, stale)), strict=True):
-        cache[community.id] = (now, readers)
+        remember(cache, community.id, now, readers)
     return {c.id: cache[c.id][1] for c in communities}

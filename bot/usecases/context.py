@@ -31,7 +31,8 @@ class Services:
     # a member's community key -> when the platform last said "not a member": probes are not repeated for
     # every event (in memory only, like the router's locks)
     recent_noes: dict[str, datetime] = field(default_factory=dict)
-    # community -> (when counted, readers): the chooser's counts, a few minutes old at most (no person in it)
+    # community -> (when counted, readers): the last count the platform gave (no person in it); the chooser
+    # shows one a few minutes old at most, Post asks afresh, and the card going out right after Post uses it
     reader_counts: dict[int, tuple[datetime, int | None]] = field(default_factory=dict)
     # a member's preference key -> (when read, their stored language): read at every event otherwise; a
     # choice made in this process clears it, one made in another shows here within ``LOCALE_LIFETIME``

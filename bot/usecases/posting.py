@@ -45,7 +45,7 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     await membership.ensure_not_banned(ctx, community)
     now = ctx.now()
     await limits.check_secret_limit(ctx.uow, ctx.keys, community, now)
-    await audience.ensure_readers(ctx.services.directories[community.platform], community)
+    await audience.ensure_readers(ctx, community)
     # the chosen community's own word list (a member of several saw a preview made without it)
     listed = await words.check_with_list(ctx, community, draft.text)
     if listed is not None and listed.verdict is Verdict.BLOCK:

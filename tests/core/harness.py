@@ -58,7 +58,12 @@ class Harness:
             charts=charts,
         )
         self.dispatcher = Dispatcher(
-            self.db, {PLATFORM: self.messenger}, sealer, self.clock, directories={PLATFORM: self.directory}
+            self.db,
+            {PLATFORM: self.messenger},
+            sealer,
+            self.clock,
+            directories={PLATFORM: self.directory},
+            reader_counts=self.service.reader_counts,  # as the composition root shares them
         )
 
     async def setup(self) -> Harness:

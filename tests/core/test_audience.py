@@ -20,6 +20,26 @@ async def test_the_minimum_is_checked_again_when_the_card_goes_out() -> None:
     assert len(h.cards()) == 1
 
 
+async def test_a_card_going_out_right_after_post_uses_the_count_post_asked() -> None:
+    h = await Harness().setup()  # published at once
+    preview = await h.service.text(h.actor("u1"), "Counted once, at Post.")
+    before = h.directory.reader_checks
+    await h.press("u1", post_action(preview))
+    assert len(h.cards()) == 1
+    assert h.directory.reader_checks == before + 1  # at Post; the card used that count
+
+
+async def test_a_count_older_than_its_freshness_is_asked_again_as_the_card_goes_out() -> None:
+    h = await Harness(CommunitySettings()).setup()  # the default delay: 5 to 10 minutes
+    preview = await h.service.text(h.actor("u1"), "Counted at Post and again ten minutes later.")
+    before = h.directory.reader_checks
+    await h.press("u1", post_action(preview))
+    h.clock.advance(seconds=601)
+    await h.settle()
+    assert len(h.cards()) == 1
+    assert h.directory.reader_checks == before + 2
+
+
 async def test_readers_that_cant_be_counted_refuse_the_post_and_keep_the_preview() -> None:
     h = await Harness().setup()
     h.directory.unknown_readers.add(GROUP)

@@ -30,8 +30,10 @@ class FakeDirectory:
         return user_id in self.admins.get(chat_ref, set())
 
     unknown_readers: set[str] = field(default_factory=set)  # chats whose readership can't be counted
+    reader_checks: int = 0
 
     async def reader_count(self, chat_ref: str) -> int | None:
+        self.reader_checks += 1
         if chat_ref in self.unknown_readers:
             return None
         return len(self.members.get(chat_ref, set()))
