@@ -72,9 +72,18 @@ TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"  # noqa: S105 - an alpha
 TOKEN_LENGTH = 20  # 103 bits
 
 
+_TOKENS = len(TOKEN_ALPHABET) ** TOKEN_LENGTH
+
+
 def new_token() -> Token:
-    """A random reference for buttons and links: unguessable, and in no order."""
-    return Token("".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH)))
+    """A random reference for buttons and links: unguessable, and in no order. One draw among every string
+    of the length (the same spread as a draw per character, in one call to the system's randomness)."""
+    number = secrets.randbelow(_TOKENS)
+    characters = []
+    for _ in range(TOKEN_LENGTH):
+        number, digit = divmod(number, len(TOKEN_ALPHABET))
+        characters.append(TOKEN_ALPHABET[digit])
+    return Token("".join(characters))
 
 
 class Anonymizer:
@@ -119,33 +128,42 @@ class PersonKeys:
 
     _anonymizer: Anonymizer = field(repr=False)
     _person: bytes = field(repr=False)
+    # each key derived once per event: a post asks for some of them several times (each keeps its own scope:
+    # the memo is keyed by the label and the whole scope)
+    _derived: dict[tuple[str, bytes], str] = field(default_factory=dict, repr=False, compare=False)
+
+    def _mac(self, label: str, scope: bytes) -> str:
+        derived = self._derived.get((label, scope))
+        if derived is None:
+            derived = self._derived[(label, scope)] = self._anonymizer.mac(label, scope, self._person)
+        return derived
 
     def member(self, community_id: int) -> str:
         """Membership, join day, reporter record and bans in one community."""
-        return self._anonymizer.mac("member", b"%d" % community_id, self._person)
+        return self._mac("member", b"%d" % community_id)
 
     def moderator(self, community_id: int) -> str:
         """A moderator's alias in one community's audit log."""
-        return self._anonymizer.mac("moderator", b"%d" % community_id, self._person)
+        return self._mac("moderator", b"%d" % community_id)
 
     def thread(self, secret_id: int) -> str:
         """Replies and the pseudonym in one secret's thread."""
-        return self._anonymizer.mac("thread", b"%d" % secret_id, self._person)
+        return self._mac("thread", b"%d" % secret_id)
 
     def reaction(self, secret_id: int) -> str:
-        return self._anonymizer.mac("react", b"%d" % secret_id, self._person)
+        return self._mac("react", b"%d" % secret_id)
 
     def report(self, secret_id: int) -> str:
-        return self._anonymizer.mac("report", b"%d" % secret_id, self._person)
+        return self._mac("report", b"%d" % secret_id)
 
     def reply_report(self, reply_id: int) -> str:
         """A report on one reply."""
-        return self._anonymizer.mac("report", b"reply:%d" % reply_id, self._person)
+        return self._mac("report", b"reply:%d" % reply_id)
 
     def uncrowned_thread(self, secret_id: int) -> str:
         """The author's other key in their own secret's thread, for replies posted without the 👑: another
         pseudonym, which nothing ties to their crowned replies."""
-        return self._anonymizer.mac("thread", b"uncrowned:%d" % secret_id, self._person)
+        return self._mac("thread", b"uncrowned:%d" % secret_id)
 
     def thread_keys(self, secret_id: int) -> tuple[str, str]:
         """Every key this person may hold in one thread (as a replier; as its author without the crown)."""
@@ -157,22 +175,22 @@ class PersonKeys:
 
     def period(self, what: str, community_id: int, period: str) -> str:
         """A counter of ``what`` (secrets, replies, strikes) in one community during one period."""
-        return self._anonymizer.mac("period", f"{what}:{community_id}:{period}".encode(), self._person)
+        return self._mac("period", f"{what}:{community_id}:{period}".encode())
 
     def preference(self) -> str:
         """Language, followed topics, the DM digest: choices tied to no content."""
-        return self._anonymizer.mac("pref", b"", self._person)
+        return self._mac("pref", b"")
 
     def pending(self) -> str:
         """The row saying what the member's next DM means (its target is sealed)."""
-        return self._anonymizer.mac("pending", b"", self._person)
+        return self._mac("pending", b"")
 
     def author_tag(self, salt: bytes) -> str:
         """Authorship of one secret: with a fresh salt per secret, tags of one author share nothing."""
-        return self._anonymizer.mac("author", salt, self._person)
+        return self._mac("author", salt)
 
     def draft_tag(self, salt: bytes) -> str:
-        return self._anonymizer.mac("draft", salt, self._person)
+        return self._mac("draft", salt)
 
     def wrote(self, salt: bytes, tag: str) -> bool:
         """Is it mine? Recomputed from the secret's salt, never looked up."""
