@@ -133,7 +133,20 @@ def template_groups(rows: list[tuple[str, str, int, str]]) -> list[str]:
     return [f"{rows[i][1]}:{keys[root(i)]}" for i in range(len(rows))]
 
 
+def unquote(text: str) -> str:
+    """The text as written when the file holds it as a quoted CSV field (``"He said ""X"", …"``
+    for ``He said "X", …``: the source CSVs' quoting survived their conversion); otherwise as is."""
+    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
+        return text
+    inner = text[1:-1]
+    if '"' in inner.replace('""', ""):
+        return text
+    return inner.replace('""', '"')
+
+
 def load(source: str) -> list[Case]:
+    """The cases of one source. The split is computed from the file's rows as they are; the text
+    each case gives the filter is unquoted (``unquote``), which moves no case across the split."""
     name, fraction = SOURCES[source]
     rows = _rows(name)
     if source.startswith("hatecheck"):
@@ -141,7 +154,7 @@ def load(source: str) -> list[Case]:
     else:
         groups = [" ".join(row[3].lower().split()) for row in rows]
     return [
-        Case(source, lang, category, label, text, _part(f"{source}:{group}", fraction), group)
+        Case(source, lang, category, label, unquote(text), _part(f"{source}:{group}", fraction), group)
         for (lang, category, label, text), group in zip(rows, groups, strict=True)
     ]
 

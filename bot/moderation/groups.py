@@ -291,6 +291,17 @@ _ADDRESSED = re.compile(r"\b(?:you|your|yours|vous|votre|vos|tu|ton|tes|toi)\b",
 _CONDEMNS = re.compile(" (?:" + "|".join(re.escape(prefix) for prefix in sorted(_CONDEMN_PREFIXES)) + ")")
 
 
+def without_quotations(text: str) -> str | None:
+    """The text with what stands inside quotation marks blanked out, or None when nothing is quoted."""
+    blanked = _QUOTED.sub(" ", text)
+    return None if blanked == text else blanked
+
+
+def condemns(words: Sequence[str]) -> bool:
+    """Whether the words condemn something ("bigot", "racist", "get you banned", "honteux")."""
+    return _CONDEMNS.search(" " + " ".join(words)) is not None
+
+
 def is_counter_speech(text: str, words: Sequence[str]) -> bool:
     """Whether the text reports or quotes words and condemns them, or quotes them back at someone."""
     quoted = _QUOTED.search(text) is not None

@@ -7,7 +7,13 @@ from functools import cache
 
 from bot.moderation.defamation import find_defamation
 from bot.moderation.groups import LAYER as GROUP_LAYER
-from bot.moderation.groups import find_group_hostility, is_counter_speech, reported_or_quoted
+from bot.moderation.groups import (
+    condemns,
+    find_group_hostility,
+    is_counter_speech,
+    reported_or_quoted,
+    without_quotations,
+)
 from bot.moderation.hate_scorer import (
     HateScorer,
     char_words,
@@ -65,6 +71,9 @@ assert set(VERDICTS) == set(CATEGORIES)
 
 # The layers whose findings the hate scorer reads (not the learned ones, not a community's list).
 _RULE_LAYERS = frozenset({"lexicon", "implied", "personal_data", GROUP_LAYER, "spam_rules", "defamation"})
+
+# Words that must stand outside the quotation marks for the quotation to be reported speech.
+_MIN_OUTSIDE_QUOTE = 5
 
 _SEVERITY = {Verdict.ALLOW: 0, Verdict.REVIEW: 1, Verdict.BLOCK: 2}
 
@@ -173,8 +182,28 @@ class TextFilter:
             reason = self._hate_reason(text, read, [reason for reason, _ in found], group, explain)
             found = kept if reason is None else [*kept, (reason, Verdict.REVIEW)]
         if self._learned is not None:
-            found.extend((reason, Verdict.REVIEW) for reason in self._learned.reasons(read, explain))
+            learned = self._learned.reasons(read, explain)
+            if any(reason.category == "insult" for reason in learned):
+                learned = self._unquoted_insult(text, read, learned, explain)
+            found.extend((reason, Verdict.REVIEW) for reason in learned)
         return found
+
+    def _unquoted_insult(
+        self, text: str, read: list[str], learned: list[Reason], explain: bool
+    ) -> list[Reason]:
+        """ "Obvious hate like "X lives aren't worth shit" will get you banned": when the text quotes
+        words and condemns them, the insult scorer reads only what stands outside the quotation."""
+        assert self._learned is not None
+        outside = without_quotations(text)
+        if outside is None:
+            return learned
+        words = [token.text for token in tokenise(outside)]
+        # A line all in quotation marks is said; quoting words back at someone is no condemnation.
+        if len(words) < _MIN_OUTSIDE_QUOTE or not condemns(words):
+            return learned
+        others = [reason for reason in learned if reason.category != "insult"]
+        again = self._learned.reasons(words, explain)
+        return others + [reason for reason in again if reason.category == "insult"]
 
     def _hate_reason(
         self, text: str, read: list[str], reasons: list[Reason], group: list[Reason], explain: bool

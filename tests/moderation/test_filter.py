@@ -144,3 +144,11 @@ def test_public_names_and_sentence_starts_are_not_people(text: str) -> None:
 
 def test_empty_text_is_allowed() -> None:
     assert _check("") == (Verdict.ALLOW, [])
+
+
+def test_an_insult_quoted_and_condemned_is_not_said_but_one_quoted_back_is() -> None:
+    text_filter = default_filter()
+    condemned = 'Obvious hate like "those people aren\'t worth shit" will thankfully get you banned.'
+    assert text_filter.check(condemned).verdict is Verdict.ALLOW
+    # quoting it back at someone, or a line all in quotation marks, condemns nothing
+    assert text_filter.check('"you are a worthless piece of shit" lol so true').verdict is not Verdict.ALLOW

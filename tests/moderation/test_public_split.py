@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pytest
 
-from benchmarks.moderation_sets import HELDOUT, SOURCES, TUNE, load, template_groups
+from benchmarks.moderation_sets import HELDOUT, SOURCES, TUNE, load, template_groups, unquote
 
 
 @pytest.mark.parametrize("source", ["hatecheck_en", "hatecheck_fr"])
@@ -38,3 +38,12 @@ def test_split_is_fixed_and_both_parts_hold_both_labels(source: str) -> None:
     for part in (TUNE, HELDOUT):
         labels = {case.label for case in first if case.part == part}
         assert labels == {0, 1}
+
+
+def test_a_quoted_csv_field_reads_as_written_and_other_texts_stay_as_they_are() -> None:
+    assert unquote('"He said ""X are vermin"", which shows how bigoted he is."') == (
+        'He said "X are vermin", which shows how bigoted he is.'
+    )
+    assert unquote('""" & you might not get it back """') == '" & you might not get it back "'
+    assert unquote('I said "no" twice') == 'I said "no" twice'
+    assert unquote('"one" and "two"') == '"one" and "two"'  # not one escaped field
