@@ -27,13 +27,16 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
 
 from adapters.telegram.platform import send_to
+from adapters.telegram.rate_limit import FLOOD_MARGIN, flood_seconds
 from adapters.telegram.render import keyboard, to_html
 from adapters.telegram.retry import retried, transient
+from adapters.telegram.updates import MemberOrderedUpdates
 from bot import commands, pictures
 from bot.actions import decode_action
 from bot.actor import Actor
@@ -48,12 +51,17 @@ PLATFORM = "telegram"
 # /topic in a forum's topic
 FEATURES = frozenset({Feature.START_LINKS, Feature.TYPED_REPLIES, Feature.LINK_COMMAND, Feature.FORUM_TOPICS})
 ALERT_LIMIT = 200
-# A press's use case has this long to give its answer (an alert) before the press is answered without it
-# (Telegram's clients show the spinner until then; members expect it gone within 3 s).
+# A press's use case has this long after the press reached the bot to give its answer (an alert) before the
+# press is answered without it (Telegram's clients show the spinner until then; members expect it gone within
+# 3 s). It counts from the press's arrival, before it waits for its member's earlier updates to be handled.
 PRESS_BUDGET = 1.0
-ANSWER_TRY_SECONDS = 0.75  # one try of answerCallbackQuery, cut short past it (Telegram answers in ~0.1 s)
-ANSWER_PAUSES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.0)  # before each new try (the last one repeats)
-ANSWER_GIVE_UP = 12.0  # seconds after the press reached the bot: Telegram refuses an answer after ~15 s
+# The answer (answerCallbackQuery) is given up this long after the press reached the bot (the member can press
+# again): Telegram accepts it for ~15 s, but the member is waiting.
+ANSWER_WITHIN = 2.5
+ANSWER_HEDGE = 0.3  # a try with no reply after this (Telegram answers in ~0.1 s): another goes beside it
+ANSWER_PAUSE = 0.05  # after a try that failed at once (a 5xx): the next one
+ANSWER_TRIES_AT_ONCE = 3
+PRESSES_KEPT = 4_096  # presses arrived and not yet handled, at most (the oldest are forgotten past it)
 _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
@@ -76,11 +84,6 @@ def _edits_group_message(data: str | None) -> bool:
     return action is not None and action.edits_group_message
 
 
-def _flood(error: BaseException) -> bool:
-    """A flood wait the rate limiter gave up on: the answer is tried again after a pause too."""
-    return isinstance(error, RetryAfter)
-
-
 def topic_of(message: Message | None) -> int | None:
     """The forum topic a message was written in (None: the main one, or no forum)."""
     if message is None or not message.is_topic_message:
@@ -101,14 +104,40 @@ def actor_of(user: User) -> Actor:
     return Actor(PLATFORM, str(user.id), str(user.id), user.language_code)
 
 
+class _Press:
+    """A button press from the moment it reached the bot: answered by its handler with what its use case says
+    (an alert), or without it once ``PRESS_BUDGET`` has passed (``early``), whether its use case is slow or
+    the press still waits for its member's earlier updates to be handled."""
+
+    __slots__ = ("answering", "early", "received", "timer")
+
+    def __init__(self, received: float) -> None:
+        self.received = received
+        self.early = False
+        self.timer: asyncio.TimerHandle | None = None
+        self.answering: asyncio.Future[None] | None = None  # the early answer on its way
+
+    def in_time(self) -> bool:
+        """The handler answers it (the early answer is called off), unless the early answer has started."""
+        if self.timer is not None:
+            self.timer.cancel()
+        return not self.early
+
+
 class TelegramHandlers:
     def __init__(self, service: Murmure) -> None:
         self._service = service
         # what a press sends after its answer goes out in the order of the presses, one chat at a time
         self._chat_order: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._hinted: dict[int, float] = {}  # group -> when it last saw the "open my DM" hint
+        self._presses: dict[str, _Press] = {}  # callback query id -> its press, arrived and not yet handled
+        self._bot: ExtBot[int] | None = None
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
+        self._bot = application.bot
+        processor = application.update_processor
+        if isinstance(processor, MemberOrderedUpdates):
+            processor.on_arrival = self.arrived
         private = filters.ChatType.PRIVATE
         application.add_handler(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
         application.add_handler(CommandHandler(commands.START.name, self.on_start, filters=private))
@@ -355,27 +384,38 @@ class TelegramHandlers:
             t_in(resolve_locale(user.language_code), "audit.start_me"), message_thread_id=topic
         )
 
+    def arrived(self, update: object) -> None:
+        """An update arrived (before waiting for its member's earlier ones): a press's clock starts."""
+        if isinstance(update, Update) and update.callback_query is not None:
+            if len(self._presses) >= PRESSES_KEPT:  # presses whose handler never ran (a stop): the oldest go
+                for old in list(self._presses)[: PRESSES_KEPT // 4]:
+                    del self._presses[old]
+            self._presses[update.callback_query.id] = self._start(update.callback_query)
+
+    def _start(self, query: CallbackQuery) -> _Press:
+        press = _Press(time.monotonic())
+        press.timer = asyncio.get_running_loop().call_later(PRESS_BUDGET, self._answer_early, query, press)
+        return press
+
+    def _answer_early(self, query: CallbackQuery, press: _Press) -> None:
+        """``PRESS_BUDGET`` passed and the press's use case gave no answer yet: it is answered now, within
+        Telegram's deadline and the member's patience, and what it did follows."""
+        press.early = True
+        press.answering = asyncio.ensure_future(self._answer(query.id, None, press.received))
+
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None:
             return
-        received = time.monotonic()
-        work = asyncio.ensure_future(self._service.press(actor_of(query.from_user), query.data or ""))
-        early = False
+        # its clock started as it arrived, or now (an update processor that does not tell arrivals)
+        press = self._presses.pop(query.id, None) or self._start(query)
         try:
-            done, _ = await asyncio.wait({work}, timeout=PRESS_BUDGET)
-            if not done:
-                # the use case is slow (a busy database, a loaded machine): the press is answered now, within
-                # Telegram's deadline, and what it did follows
-                early = True
-                await self._answer(query, None, received, quiet=True)
-            responses = await work
+            responses = await self._service.press(actor_of(query.from_user), query.data or "")
         except BaseException:
-            if not work.done():
-                work.cancel()
-            if not early:  # every callback query is answered, even after a failure
-                await self._answer(query, None, received)
+            if press.in_time():  # every callback query is answered, even after a failure
+                await self._answer(query.id, None, press.received)
             raise
+        early = not press.in_time()
         alert: str | None = None
         then: list[Callable[[], Awaitable[None]]] = []
         for response in responses:
@@ -407,46 +447,65 @@ class TelegramHandlers:
             # minute in a group), and a press left spinning for ~15 s can no longer be answered. What the
             # press did goes out even if the answer didn't (a preview turned into "Sent!" is how its author
             # learns the secret was accepted).
-            await self._answer(query, alert, received, quiet=True)
+            await self._answer(query.id, alert, press.received)
         if then:
             chat_id = query.message.chat.id if query.message is not None else query.from_user.id
             context.application.create_task(self._in_order(chat_id, then), update=update)
 
-    @staticmethod
-    async def _answer(
-        query: CallbackQuery, alert: str | None, received: float, *, quiet: bool = False
-    ) -> None:
-        """Tried again while Telegram fails for a moment, each try cut short after ``ANSWER_TRY_SECONDS`` (a
-        hanging request must not spend the member's 3 seconds), until ``ANSWER_GIVE_UP`` after the press
-        reached the bot. A try that reached Telegram though its reply was lost makes the next one "already
-        answered", which is done. A press handled too late to be answered (it waited through a restart or
-        an outage: "query is too old") is done too. ``quiet``: a failure to answer is logged, not raised,
-        so that what the press did still goes out."""
-        pauses = iter(ANSWER_PAUSES)
-        while True:
-            try:
-                async with asyncio.timeout(ANSWER_TRY_SECONDS):
-                    await query.answer(alert)
-                return
-            except BadRequest as error:
-                if "query is too old" not in error.message.lower():
-                    if quiet:
+    async def _answer(self, query_id: str, alert: str | None, received: float) -> None:
+        """The press answered within ``ANSWER_WITHIN`` of its arrival while Telegram fails: a try with no
+        reply after ``ANSWER_HEDGE`` gets another beside it (a hanging request must not spend the member's
+        3 seconds), one that failed at once (a 5xx) is tried again after ``ANSWER_PAUSE``, and a flood wait
+        holds back this press's tries only (the rate limiter's pause is this press's too). The first
+        success ends it; so does "query is too old": another try reached Telegram though its reply was lost,
+        or the press was handled too late to be answered (it waited through a restart or an outage). Past
+        the budget the answer is given up (the member can press again). A failure to answer is logged, not
+        raised, so that what the press did still goes out."""
+        assert self._bot is not None
+        bot = self._bot
+        deadline = received + ANSWER_WITHIN
+        tries: set[asyncio.Future[bool]] = set()
+        next_try = time.monotonic()  # when the next try may go
+        try:
+            while True:
+                now = time.monotonic()
+                if now >= deadline or (not tries and next_try >= deadline):
+                    log.warning("a button press could not be answered in time; given up")
+                    return
+                if len(tries) < ANSWER_TRIES_AT_ONCE and now >= next_try:
+                    # the rate limiter does not retry it: a flood wait comes back here at once
+                    tries.add(
+                        asyncio.ensure_future(
+                            bot.answer_callback_query(query_id, text=alert, rate_limit_args=0)
+                        )
+                    )
+                    next_try = now + ANSWER_HEDGE
+                until = deadline if len(tries) >= ANSWER_TRIES_AT_ONCE else min(next_try, deadline)
+                if not tries:  # a flood wait or a failed try's pause, none on its way
+                    await asyncio.sleep(max(0.0, until - now))
+                    continue
+                done, tries = await asyncio.wait(
+                    tries, timeout=max(0.0, until - now), return_when=asyncio.FIRST_COMPLETED
+                )
+                errors = [task.exception() for task in done]  # each one read: none left unretrieved
+                failed = [error for error in errors if error is not None]
+                if len(failed) < len(errors):
+                    return
+                for error in failed:
+                    if isinstance(error, RetryAfter):
+                        next_try = max(next_try, time.monotonic() + flood_seconds(error) + FLOOD_MARGIN)
+                    elif isinstance(error, BadRequest) and "query is too old" in error.message.lower():
+                        log.info("a button press was answered already, or too late (query too old)")
+                        return
+                    elif transient(error):
+                        next_try = min(next_try, time.monotonic() + ANSWER_PAUSE)
+                    else:
                         log.warning("a button press could not be answered: %s", where(error))
                         return
-                    raise
-                log.info("a button press was answered already, or too late (query too old)")
-                return
-            except (TimeoutError, TelegramError) as error:
-                pause = next(pauses, ANSWER_PAUSES[-1])
-                if (isinstance(error, TelegramError) and not transient(error) and not _flood(error)) or (
-                    time.monotonic() + pause > received + ANSWER_GIVE_UP
-                ):
-                    if quiet:
-                        log.warning("a button press could not be answered: %s", where(error))
-                        return
-                    raise
-                log.info("a button press's answer failed for a moment, trying again: %s", where(error))
-                await asyncio.sleep(pause)
+                    log.info("a button press's answer failed for a moment, trying again: %s", where(error))
+        finally:
+            for task in tries:
+                task.cancel()
 
     async def _in_order(self, chat_id: int, steps: list[Callable[[], Awaitable[None]]]) -> None:
         lock = self._chat_order.get(chat_id)

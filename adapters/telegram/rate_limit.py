@@ -179,7 +179,8 @@ class _Chat:
     paused_until: float = 0.0  # a RetryAfter received for this chat
 
 
-def _seconds(error: RetryAfter) -> float:
+def flood_seconds(error: RetryAfter) -> float:
+    """A flood wait's seconds (``retry_after``)."""
     with warnings.catch_warnings():  # PTB 22 warns that it will be a timedelta: either is read
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         pause = error.retry_after
@@ -263,7 +264,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 for window, slot in taken:
                     window.release(slot)  # refused, so not counted
                 await self._shared_sent(shared)  # counted over every process all the same: the safe side
-                seconds = _seconds(error) + FLOOD_MARGIN
+                seconds = flood_seconds(error) + FLOOD_MARGIN
                 resume = self._clock() + seconds
                 if message and chat is not None:
                     chat.paused_until = max(chat.paused_until, resume)

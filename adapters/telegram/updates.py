@@ -3,14 +3,15 @@
 python-telegram-bot handles one update at a time by default: 50 members tapping one card would wait for
 each other, and a press that waits ~15 s can no longer be answered. Here different members' updates run
 at once (up to ``AT_ONCE``), while each member's (or, without one, each chat's) run one after the other,
-the answer to one sent before the next starts.
+the answer to one sent before the next starts. ``on_arrival`` hears of each update as it arrives, before it
+waits for its turn (a button press must be answered within seconds, even behind its member's slow update).
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -36,8 +37,11 @@ class MemberOrderedUpdates(BaseUpdateProcessor):
         super().__init__(QUEUED)
         self._working = asyncio.Semaphore(at_once)
         self._turns: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.on_arrival: Callable[[object], None] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self.on_arrival is not None:
+            self.on_arrival(update)
         key = order_key(update)
         if key is None:
             async with self._working:

@@ -118,3 +118,54 @@ async def test_a_press_whose_use_case_is_slow_is_answered_at_once_and_its_answer
         await t.until(uid("alice"), "already", within=15)
         delays = list(tg.answer_delays().values())
     assert len(delays) == 2 and max(delays) < 3.0, delays
+
+
+async def test_a_press_meeting_several_faults_in_a_row_is_answered_within_3_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A press's answer fails three times in a row: a 502, a flood wait of 1 s, then a hang of 5 s. The 502 is
+    tried again at once, the flood wait holds back this press only (another member's press meanwhile is
+    answered at once), the hanging try gets another beside it: the press is answered within 3 s."""
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        tg = t.tg
+        await setup_group(t)
+        for name in ("alice", "bob"):
+            await t.dm(name, f"Pressed by {name} while Telegram fails in a row.")
+        previews = {name: await t.until(uid(name), "Preview") for name in ("alice", "bob")}
+        tg.fail("answerCallbackQuery", times=1)
+        tg.flood("answerCallbackQuery", times=1, retry_after=1)
+        tg.hang("answerCallbackQuery", seconds=5.0)
+        await t.click("alice", previews["alice"], "Post")
+        await tg.wait_until(lambda: len(tg.calls("answerCallbackQuery")) >= 2, within=10)  # her flood wait
+        await t.click("bob", previews["bob"], "Post")
+        await tg.wait_until(lambda: len(tg.answer_delays()) == 2, within=10)
+        for name in ("alice", "bob"):
+            await t.until(uid(name), "will appear in", within=15)
+        alice, bob = sorted(tg.answer_delays().items())
+        statuses = [c.status for c in tg.calls("answerCallbackQuery")]
+    assert statuses[:2] == [502, 429], statuses
+    assert bob[1] < 1.0, (bob, alice)  # not held back by alice's flood wait
+    assert alice[1] < 3.0, (bob, alice)
+
+
+async def test_a_press_waiting_behind_its_member_s_slow_message_is_answered_within_3_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The member's preview reaches the chat but Telegram's reply to it hangs 5 s, so the bot is still
+    handling the member's message when the member presses Post on it. A member's updates are handled in
+    order, so the press waits for its turn; it is answered within 3 s all the same (without waiting for its
+    turn), and the secret is then accepted and its author told."""
+    async with running_telegram(tmp_path, monkeypatch) as t:
+        tg = t.tg
+        await setup_group(t)
+        tg.hang("sendMessage", seconds=5.0, after=True)
+        await t.dm("alice", "Pressed while the bot still waits for Telegram.")
+        preview = await t.until(uid("alice"), "Preview")
+        await t.click("alice", preview, "Post")
+        await tg.wait_until(lambda: bool(tg.answer_delays()), within=10)
+        [delay] = tg.answer_delays().values()
+        await t.until(uid("alice"), "will appear in", within=20)
+        await t.until(GROUP, "Pressed while the bot still waits", within=20)
+        hanging = [c for c in tg.calls("sendMessage") if c.status == 502]  # the preview's, once it ended
+    assert hanging, "the preview's send did hang"
+    assert delay < 3.0, delay
