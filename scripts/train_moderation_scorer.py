@@ -12,7 +12,8 @@ the template group or text) is kept out of training to choose the threshold; the
 - ``spam``: SMS Spam Collection, and the corpora's spam lines vs their clean lines; every tweet and
   HateCheck case as a clean line.
 - ``hate`` (``bot/moderation/hate_scorer.py``, its own features): HateCheck EN and FR tuning
-  templates and the corpora's lines, those that name a group or a slur or that the group rules flag.
+  templates, Davidson's "hate" and "neither" tuning tweets and the corpora's lines, those that
+  name a group or a slur or that the group rules flag.
   Its three thresholds (keep the group rules' finding; hold a text they let through when a hostile
   word or slur is there; hold it on the score alone) are chosen by 5-fold cross-validation by
   template group inside the tuning part: the best mean HateCheck accuracy that adds no false
@@ -213,9 +214,13 @@ def choose_threshold(head: str, scorer: Scorer, calibration: list[Example]) -> f
 
 
 HATE_SOURCES = ("hatecheck_en", "hatecheck_fr")
-# The project's tuning corpora (``own_<lang>``) teach it what else names a group; tweets do not
-# (Davidson calls every slur offensive, HateCheck calls reclaimed ones clean: they pull apart).
-HATE_OTHER_SOURCES: tuple[str, ...] = ()
+# The project's tuning corpora (``own_<lang>``) teach it what else names a group. Davidson's tweets
+# too, its "hate" against its "neither" (its "offensive" is left out: it calls every slur offensive,
+# HateCheck calls reclaimed ones clean, they pull apart): tweets that name a group without hating it
+# (news, "Jihadi forums shut down") were held by the group rules. FTR's noisy labels made the
+# cross-validated HateCheck accuracy worse (0.881 / 0.857 against 0.886 / 0.868): left out.
+HATE_OTHER_SOURCES: tuple[str, ...] = ("davidson",)
+HATE_LEFT_OUT = {"davidson": ("offensive",)}
 # False positives the hate head may add, in cross-validation, to what the rules flag: none on the
 # project's clean lines.
 HATE_FP_ADDED: dict[str, float] = {}
@@ -229,7 +234,12 @@ def hate_examples() -> list[Example]:
     rules fired), with what the other rules say (the head cannot clear those)."""
     rules = TextFilter()
     found = []
-    cases = [case for source in HATE_SOURCES + HATE_OTHER_SOURCES for case in load(source)]
+    cases = [
+        case
+        for source in HATE_SOURCES + HATE_OTHER_SOURCES
+        for case in load(source)
+        if case.category not in HATE_LEFT_OUT.get(source, ())
+    ]
     for lang in ("en", "fr"):
         path = ROOT / "tests" / "moderation" / f"corpus_{lang}.tsv"
         for raw in path.read_text(encoding="utf-8").splitlines():

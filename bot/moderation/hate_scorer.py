@@ -17,8 +17,8 @@ instead, so what it learns carries over to sentences it never saw:
 - what the rules found, as ``r:<layer>:<category>`` (``r:none`` when nothing).
 
 Its weights ship in ``data/scorer_hate.tsv.gz`` (``scripts/train_moderation_scorer.py --head hate``,
-on HateCheck's tuning templates only). It only speaks about texts that name a group or use a slur,
-and only ever sends to review.
+on HateCheck's tuning templates, Davidson's tuning tweets naming a group and the project's corpora).
+It only speaks about texts that name a group or use a slur, and only ever sends to review.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ _SECOND = frozenset(
     {"you", "u", "ur", "your", "yourself", "tu", "te", "toi", "ton", "ta", "tes", "vous", "votre", "vos"}
 )
 _NEGATION_REACH = 3
+_OPINION_VERBS = frozenset(
+    {
+        "think", "believe", "say", "said", "saying", "agree", "claim", "mean", "meant", "feel", "pense",
+        "pensais", "crois", "croyais", "dis", "dit", "disais", "trouve", "trouvais", "dirais", "penserais",
+    }
+)  # fmt: skip
 CHAR_NGRAMS = (3, 4, 5)
 _CACHE_LIMIT = 200_000
 GROUP_CLASS = "<g>"
@@ -99,7 +105,11 @@ def features(text: str, words: Sequence[str], rules: Iterable[str], *, chars: bo
     for i, word in enumerate(classes):
         negated = "N" if i - last_negator <= _NEGATION_REACH else ""
         if word in negators:
-            last_negator = i
+            last_negator = max(last_negator, i)
+        elif negated and word in _OPINION_VERBS:
+            # "I don't think women are stupid", "je ne pense pas que les femmes soient stupides": the
+            # whole clause after a negated opinion is negated
+            last_negator = len(classes)
         hostile = word[0] != "<" and group_rules._hostile(word)
         found.append("w:" + word)
         found.append(state + negated + ":" + word)
