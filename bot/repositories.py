@@ -218,6 +218,11 @@ class DraftRepository(Protocol):
         """A draft posted or cancelled is purged, text and key."""
         ...
 
+    async def take(self, draft_id: int) -> bool:
+        """Purge a draft (with its photo) as it is posted or cancelled, if it is still open: True when this
+        call took it, False when it was no longer open (another press took it first)."""
+        ...
+
     async def owners(self) -> Sequence[DraftOwner]:
         """Every draft's salted owner tag (drafts live a day at most: few)."""
         ...

@@ -16,7 +16,6 @@ from bot.model import (
     Community,
     Draft,
     DraftKind,
-    DraftStatus,
     ModerationMode,
     PicturePolicy,
     QueueCause,
@@ -58,9 +57,8 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     picture = await ctx.uow.pictures.of_draft(draft.id)
     if picture is not None and community.settings.pictures is PicturePolicy.OFF:
         raise Refused("picture.off", community=community.title)
-    if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
+    if not await ctx.uow.drafts.take(draft.id):  # the secret holds the text now: the draft is purged
         raise RefusedBriefly("error.already_posted")
-    await ctx.uow.drafts.delete(draft.id)  # the secret holds the text now: the draft is purged
     cause = await _hold_cause(ctx, community, draft, picture is not None)
     delay = community.settings.publication_delay_seconds
     # With a random publication delay, the number is given when the card goes out: numbers given at the DM
@@ -139,9 +137,8 @@ async def _post_reply(ctx: Context, draft: Draft, crowned: bool) -> list[Respons
     await membership.ensure_not_banned(ctx, reach.community)
     now = ctx.now()
     await limits.check_reply_limit(ctx.uow, ctx.keys, reach.community, now)
-    if not await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.SUBMITTED):
+    if not await ctx.uow.drafts.take(draft.id):
         raise RefusedBriefly("error.already_posted")
-    await ctx.uow.drafts.delete(draft.id)
     by_author = authorship.wrote(ctx, reach.secret)
     thread_key = ctx.keys.thread(draft.secret_id)
     if by_author and not crowned:

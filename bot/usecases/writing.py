@@ -309,6 +309,5 @@ async def cycle_topic(ctx: Context, action: CycleTopic) -> list[Response]:
 
 async def cancel(ctx: Context, action: Cancel) -> list[Response]:
     draft = await own_open_draft(ctx, action.draft)
-    if await ctx.uow.drafts.transition(draft.id, DraftStatus.OPEN, DraftStatus.CANCELLED):
-        await ctx.uow.drafts.delete(draft.id)
+    await ctx.uow.drafts.take(draft.id)  # already taken by another press: nothing left to cancel
     return [EditPressed(message("preview.cancelled"))]

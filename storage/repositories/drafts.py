@@ -94,6 +94,22 @@ class SqlDrafts(Repository):
         erased(self._session.info, (str(row[0]) for row in photos if row[0] is not None))
         await self._raw.run("DELETE FROM drafts WHERE id = ?", draft_id)
 
+    async def take(self, draft_id: int) -> bool:
+        # its photo first (while the draft is open), then the draft if still open: two statements where a
+        # transition to submitted and a deletion took three
+        photos = await self._raw.rows(
+            "DELETE FROM pictures WHERE draft_id = ? AND EXISTS "
+            "(SELECT 1 FROM drafts WHERE id = ? AND status = ?) RETURNING file",
+            draft_id,
+            draft_id,
+            DraftStatus.OPEN.value,
+        )
+        taken = await self._raw.run(
+            "DELETE FROM drafts WHERE id = ? AND status = ?", draft_id, DraftStatus.OPEN.value
+        )
+        erased(self._session.info, (str(row[0]) for row in photos if row[0] is not None))
+        return taken == 1
+
     async def owners(self) -> Sequence[DraftOwner]:
         query = select(DraftRow.id, DraftRow.owner_salt, DraftRow.owner_tag)
         return [DraftOwner(i, salt, tag) for i, salt, tag in (await self._session.execute(query)).all()]

@@ -87,50 +87,49 @@ def _typed(hint: Any, value: object) -> object:
 
 # The statement that queues an entry, by the record that carries it: the entry's platform is that record's,
 # read by a subquery of the INSERT itself (no round trip); its last parameter names the record.
-_INSERT: dict[type, str] = {
-    OfDigestReader: (
-        "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
-        "created_at, platform) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, "
-        "(SELECT platform FROM digest_readers WHERE preference_key = ? LIMIT 1))"
-    ),
-    OfCommunity: (
-        "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
-        "created_at, platform) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, "
-        "(SELECT platform FROM communities WHERE id = ? LIMIT 1))"
-    ),
+_QUEUE = (
+    "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, created_at, "
+    "platform) {} ?, ?, ?, 0, ?, NULL, ?, ?, ({})"
+)
+_PLATFORM: dict[type, str] = {
+    OfDigestReader: "SELECT platform FROM digest_readers WHERE preference_key = ? LIMIT 1",
+    OfCommunity: "SELECT platform FROM communities WHERE id = ? LIMIT 1",
     OfSecret: (
-        "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
-        "created_at, platform) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, "
-        "(SELECT c.platform FROM communities c JOIN secrets s ON s.community_id = c.id "
-        "WHERE s.id = ? LIMIT 1))"
+        "SELECT c.platform FROM communities c JOIN secrets s ON s.community_id = c.id WHERE s.id = ? LIMIT 1"
     ),
     OfReply: (
-        "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
-        "created_at, platform) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, "
-        "(SELECT c.platform FROM communities c JOIN secrets s ON s.community_id = c.id "
-        "JOIN replies r ON r.secret_id = s.id WHERE r.id = ? LIMIT 1))"
+        "SELECT c.platform FROM communities c JOIN secrets s ON s.community_id = c.id "
+        "JOIN replies r ON r.secret_id = s.id WHERE r.id = ? LIMIT 1"
     ),
     OfQueueItem: (
-        "INSERT INTO outbox (kind, payload, status, attempts, not_before, claimed_until, dedupe_key, "
-        "created_at, platform) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, "
-        "(SELECT c.platform FROM communities c JOIN queue_items q ON q.community_id = c.id "
-        "WHERE q.id = ? LIMIT 1))"
+        "SELECT c.platform FROM communities c JOIN queue_items q ON q.community_id = c.id "
+        "WHERE q.id = ? LIMIT 1"
     ),
+}
+_INSERT = {carrier: _QUEUE.format("VALUES (", platform) + ")" for carrier, platform in _PLATFORM.items()}
+# with a dedupe key: queued unless one with the same key waits unclaimed, in the same statement (its last two
+# parameters: the key and the pending status)
+_UNLESS_WAITING = (
+    " WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = ? AND status = ? AND claimed_until IS NULL)"
+)
+_INSERT_UNLESS_WAITING = {
+    carrier: _QUEUE.format("SELECT", platform) + _UNLESS_WAITING for carrier, platform in _PLATFORM.items()
 }
 
 
-def platform_of(carrier: Carrier) -> tuple[str, int | str]:
+def platform_of(carrier: Carrier, deduped: bool = False) -> tuple[str, int | str]:
     """The INSERT that queues an entry carried by ``carrier`` (its platform read from that record), and the
-    parameter naming the record."""
+    parameter naming the record; ``deduped``: the INSERT that adds it only if none with its key waits."""
+    statements = _INSERT_UNLESS_WAITING if deduped else _INSERT
     if isinstance(carrier, OfDigestReader):
-        return _INSERT[OfDigestReader], carrier.preference_key
+        return statements[OfDigestReader], carrier.preference_key
     if isinstance(carrier, OfCommunity):
-        return _INSERT[OfCommunity], carrier.community_id
+        return statements[OfCommunity], carrier.community_id
     if isinstance(carrier, OfSecret):
-        return _INSERT[OfSecret], carrier.secret_id
+        return statements[OfSecret], carrier.secret_id
     if isinstance(carrier, OfReply):
-        return _INSERT[OfReply], carrier.reply_id
-    return _INSERT[OfQueueItem], carrier.item_id
+        return statements[OfReply], carrier.reply_id
+    return statements[OfQueueItem], carrier.item_id
 
 
 def _for(platforms: Collection[str] | None) -> ColumnElement[bool]:
@@ -148,26 +147,13 @@ class SqlOutbox(Repository):
     async def add(self, message: OutboxMessage, not_before: datetime) -> None:
         kind, payload = encode(message)
         dedupe_key = message.dedupe_key()
-        if dedupe_key is not None:
-            waiting = await self._raw.one(
-                "SELECT id FROM outbox WHERE dedupe_key = ? AND status = ? AND claimed_until IS NULL LIMIT 1",
-                dedupe_key,
-                PENDING,
-            )
-            if waiting is not None:
-                return
-        insert, carrier_id = platform_of(message.carrier())
-        await self._raw.run(
-            insert,
-            kind,
-            payload,
-            PENDING,
-            not_before,
-            dedupe_key,
-            not_before,
-            carrier_id,
+        insert, carrier_id = platform_of(message.carrier(), deduped=dedupe_key is not None)
+        unless = (dedupe_key, PENDING) if dedupe_key is not None else ()
+        added = await self._raw.run(
+            insert, kind, payload, PENDING, not_before, dedupe_key, not_before, carrier_id, *unless
         )
-        self._session.info[OUTBOX_WRITTEN] = True
+        if added:
+            self._session.info[OUTBOX_WRITTEN] = True
 
     async def claim_due(
         self, now: datetime, limit: int, lease_until: datetime, platforms: Collection[str] | None = None

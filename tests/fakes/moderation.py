@@ -57,6 +57,13 @@ class FakeDrafts(Repo):
         erase_pictures(self.s, drafts={draft_id})
         self.s.drafts.pop(draft_id, None)
 
+    async def take(self, draft_id: int) -> bool:
+        draft = self.s.drafts.get(draft_id)
+        if draft is None or draft.status is not DraftStatus.OPEN:
+            return False
+        await self.delete(draft_id)
+        return True
+
     async def owners(self) -> Sequence[DraftOwner]:
         return [DraftOwner(d.id, d.owner_salt, d.owner_tag) for d in self.s.drafts.values()]
 

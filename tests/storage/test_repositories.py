@@ -31,6 +31,7 @@ from bot.records import (
     NewSecret,
     PublicCommunity,
     SealedValue,
+    StoredPicture,
 )
 from storage.database import SqlDatabase
 from tests.storage.contract import KEY, NOW, OTHER, SALT, add_community, add_secret
@@ -90,6 +91,39 @@ async def test_a_draft_is_submitted_once(store: Database) -> None:
         stored = await uow.drafts.get(draft.id)
     assert stored is not None and stored.status is DraftStatus.SUBMITTED
     assert (stored.owner_salt, stored.owner_tag) == (SALT, KEY)
+
+
+async def test_a_draft_is_taken_once_with_its_photo_and_only_while_open(store: Database) -> None:
+    drafts = []
+    async with store.unit_of_work() as uow:
+        for text in ("posted", "cancelled before"):
+            draft = await uow.drafts.add(
+                NewDraft(
+                    owner_salt=SALT,
+                    owner_tag=KEY,
+                    kind=DraftKind.SECRET,
+                    text=text,
+                    verdict=Verdict.ALLOW,
+                    reason_categories=(),
+                    created_at=NOW,
+                )
+            )
+            await uow.pictures.add(draft.id, StoredPicture(new_token(), b"\xff\xd8 pixels", 4, 3), NOW)
+            drafts.append(draft.id)
+        assert await uow.drafts.transition(drafts[1], DraftStatus.OPEN, DraftStatus.CANCELLED)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.drafts.take(drafts[0])
+        assert not await uow.drafts.take(drafts[0])
+        assert not await uow.drafts.take(drafts[1])  # no longer open: left as it is, photo and all
+        assert not await uow.drafts.take(drafts[0] + 1000)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.drafts.get(drafts[0]) is None
+        assert await uow.pictures.of_draft(drafts[0]) is None
+        kept = await uow.drafts.get(drafts[1])
+        assert kept is not None and kept.status is DraftStatus.CANCELLED
+        assert await uow.pictures.of_draft(drafts[1]) is not None
 
 
 async def test_reactions_toggle_and_count(store: Database) -> None:
