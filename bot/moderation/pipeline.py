@@ -235,7 +235,16 @@ class TextFilter:
         pushes = [(h.first, h.last) for h in kept if h.category == "threat"]
         kept = [h for h in kept if not (h.category.endswith("self_harm") and _overlaps(h, pushes))]
         # "I was a total shithead back then", "je suis une salope aux yeux des gens": said of oneself
-        kept = [h for h in kept if not (h.category == "insult" and said_of_oneself(tokens, h.first))]
+        # and a slur the writer says of themselves or reports being called ("my husband and I are both
+        # proud dykes", "why would you call me a tranny?", "il m'a traité de pédé"): reclaimed or reported
+        kept = [
+            h
+            for h in kept
+            if not (
+                (h.category == "insult" or (h.category == "hate" and h.first == h.last))
+                and said_of_oneself(tokens, h.first)
+            )
+        ]
         if kept and is_counter_speech(text, [t.text for t in tokens]):
             # "saying 'X are a disease' makes you a bigot": the quoted or reported words are not said.
             kept = [
@@ -263,7 +272,10 @@ class TextFilter:
             for reason in find_defamation(text, tokens, cues, allowed)
         )
         # Known harmless phrases ("life is a bitch") are not read by the scorers either.
-        read = [t.text for i, t in enumerate(tokens) if not any(a <= i <= b for a, b in allowed)]
+        if allowed:
+            read = [t.text for i, t in enumerate(tokens) if not any(a <= i <= b for a, b in allowed)]
+        else:
+            read = [t.text for t in tokens]
         return found, read
 
 

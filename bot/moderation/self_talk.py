@@ -30,6 +30,11 @@ _BETWEEN = frozenset(
     }
 )  # fmt: skip
 _MAKE_OR_CALL = frozenset({"make", "makes", "made", "making", "call", "calls", "called", "calling"})
+_NAME_AS = frozenset(
+    {"traiter", "traite", "traitee", "traites", "traitent", "traitez"}
+    | {"appeler", "appelle", "appele", "appelee"}
+)
+_ME = frozenset({"me", "m"})
 _REACH = 4
 
 
@@ -45,6 +50,8 @@ def said_of_oneself(tokens: Sequence[Token], first: int) -> bool:
         return j > 0 and words[j - 1] not in {"traite", "traites", "traitez"}
     if words[j] == "me":  # "that makes me a bit of a bastard", "why call me a bitch?"
         return j > 0 and words[j - 1] in _MAKE_OR_CALL
+    if words[j] in _NAME_AS:  # "me traiter de pute", "il m'a traité de pédé", "on m'appelle…"
+        return not _ME.isdisjoint(words[max(0, j - 2) : j])
     if words[j] in _SELF:  # "am I a prick", "suis-je un idiot"
         return j > 0 and words[j - 1] in _COPULAS
     if words[j] not in _COPULAS:

@@ -48,8 +48,19 @@ PASSED = [
     "The ladies from the refugee choir sang beautifully.",  # "ladies" is not "la dies"
     "My grandfather was a blacksmith, like his father.",  # nor a group's name glued to a word
     "I dont hate immigrants at all.",
+    # a slur the writer reports being called
+    "Why would anyone think it's fine to call me a tranny?",
+    "Il m'a traité de pédé devant toute la classe.",
+    "Arrête de me traiter de bougnoule.",
 ]
-STILL_INSULTS = ["you are a dumbass", "I think you are a total shithead", "t'es qu'une salope"]
+STILL_INSULTS = [
+    "you are a dumbass",
+    "I think you are a total shithead",
+    "t'es qu'une salope",
+    "Tu es un pédé",
+    "Je vais le traiter de pédé devant tout le monde.",
+    "They call him a faggot and they are right.",
+]
 
 
 @pytest.mark.parametrize("text", HELD)
