@@ -9,8 +9,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from storage.raw import Raw
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class OutboxWakeup:
     async def before_commit(self, session: AsyncSession) -> None:
         """Inside the transaction: PostgreSQL delivers the notification only if it commits."""
         if self._across_processes:
-            await session.execute(text(f"NOTIFY {CHANNEL}"))
+            await Raw(session).run(f"NOTIFY {CHANNEL}")  # in the unit of work's transaction
 
     def after_commit(self) -> None:
         for listener in self._listeners:

@@ -39,7 +39,12 @@ def _numbered(sql: str) -> str:
     return found
 
 
+_AS_IS = frozenset({str, int, bytes, float, bool, type(None)})
+
+
 def _sqlite_value(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the database")
@@ -95,6 +100,8 @@ class Raw:
     @staticmethod
     def _told(connection: Any, sql: str, params: tuple[Any, ...]) -> None:
         """Listeners of the engine's statements hear these too (the benchmarks count them)."""
+        if not (connection._has_events or connection.engine._has_events):
+            return  # none (as SQLAlchemy checks before it looks its listeners up)
         listeners = connection.dispatch.before_cursor_execute
         if listeners:
             listeners(connection, None, sql, params, None, False)

@@ -37,8 +37,16 @@ WRITER_WAIT_SECONDS = 5.0  # a writer waiting this long for its turn in the proc
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "PRAGMA WAL_CHECKPOINT")
 
 
+_WRITING: dict[str, bool] = {}  # by statement: the same few are sent over and over
+
+
 def writes(sql: str) -> bool:
-    return sql.lstrip()[:21].upper().startswith(_WRITES)
+    found = _WRITING.get(sql)
+    if found is None:
+        found = sql.lstrip()[:21].upper().startswith(_WRITES)
+        if len(_WRITING) < 10_000:
+            _WRITING[sql] = found
+    return found
 
 
 class Turns:

@@ -171,9 +171,10 @@ async def delete_past(
 IN_CHUNK = 500  # keys or ids per IN (...) list: well under every engine's limit on bound parameters
 
 
+_DEFAULTS = CommunitySettings()  # frozen: shared by every repository given none (made once, not per use case)
+
+
 class Repository:
     def __init__(self, session: AsyncSession, defaults: CommunitySettings | None = None) -> None:
         self._session = session
-        self._defaults = (
-            defaults or CommunitySettings()
-        )  # the configuration's, for what a community never chose
+        self._defaults = defaults or _DEFAULTS  # the configuration's, for what a community never chose
