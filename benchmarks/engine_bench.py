@@ -11,14 +11,18 @@ Prints, on SQLite and on PostgreSQL:
 - a member's first DM (their preview) with 50 communities on their platform, each membership asked of a
   platform 50 ms away, and another member's DM sent meanwhile.
 No dispatcher runs: what is measured is the members' side (the card goes out later, see delivery_bench).
+The posts and taps go through the bot's own composition root (``murmure.bootstrap.build_app``, as
+``murmure run`` builds it from a configuration file), with a platform directory that answers at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import collections
 import hashlib
+import os
 import statistics
 import sys
 import tempfile
@@ -41,8 +45,10 @@ from bot.messages import EditPressed, Response, Say
 from bot.model import CommunitySettings, Reaction, Token
 from bot.moderation.pipeline import default_filter
 from bot.service import Murmure
+from murmure.bootstrap import App, build_app
+from murmure.config import load_config
+from murmure.keys import PEPPER_ENV, SEALING_KEY_ENV
 from storage.database import SqlDatabase
-from storage.migrate import upgrade
 
 PLATFORM = "bench"
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
@@ -164,20 +170,27 @@ def post_button(responses: list[Response]) -> Post:
     raise AssertionError(f"no Post button in {responses}")
 
 
+# the configuration the bench's bot runs with: no publication delay (numbers given at Post), and a daily limit
+# that lets each member post as often as the bench asks
+CONFIG = "[community]\npublication_delay_seconds = 0\nmax_secrets_per_day = 1000\n"
+
+
+async def built(url: str, directory: Path) -> App:
+    """The bot as ``murmure run`` builds it, on ``url``, its filter built before the first text."""
+    path = directory / "config.toml"
+    path.write_text(f'[database]\nurl = "{url}"\n{CONFIG}', encoding="utf-8")
+    os.environ[PEPPER_ENV] = base64.b64encode(b"p" * 32).decode()
+    os.environ[SEALING_KEY_ENV] = base64.b64encode(b"k" * 32).decode()
+    app = await build_app(load_config(path), {}, {PLATFORM: Directory()})
+    app.ready()
+    return app
+
+
 class Bench:
-    def __init__(self, database: SqlDatabase) -> None:
-        settings = CommunitySettings(max_secrets_per_day=1000, publication_delay_seconds=0)
-        self.service = Murmure(
-            database,
-            {PLATFORM: Directory()},
-            Anonymizer(b"p" * 32),
-            Sealer(b"k" * 32),
-            SystemClock(),
-            default_filter(),
-            settings,
-        )
-        self.statements = Statements(database)
-        self.db = database
+    def __init__(self, app: App) -> None:
+        self.service = app.service
+        self.statements = Statements(app.database)
+        self.db = app.database
         self.posted = 0
 
     async def setup(self) -> None:
@@ -224,9 +237,9 @@ def spread(durations: list[float]) -> str:
     return f"p50 {statistics.median(ordered) * 1000:6.1f} ms   p95 {p95:6.1f} ms"
 
 
-async def run(engine: str, database: SqlDatabase, posts: int, toggles: int, concurrency: int) -> None:
-    await first_dm(database, engine, 50, 0.05)
-    bench = Bench(database)
+async def run(engine: str, app: App, posts: int, toggles: int, concurrency: int) -> None:
+    await first_dm(app.database, engine, 50, 0.05)
+    bench = Bench(app)
     await bench.setup()
     await timed(20 + concurrency, bench.post, 1)  # warm (the filter, the pool); these members' first DMs
     bench.statements.on = True
@@ -348,21 +361,21 @@ async def main() -> None:
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
-        database = SqlDatabase.from_url(f"sqlite+aiosqlite:///{directory}/engine.db")
-        await upgrade(database.engine)
+        app = await built(f"sqlite+aiosqlite:///{directory}/engine.db", Path(directory))
         try:
-            await run("SQLite", database, args.posts, args.toggles, args.concurrency)
+            await run("SQLite", app, args.posts, args.toggles, args.concurrency)
         finally:
-            await database.dispose()
-    if not args.skip_postgres:
-        database = SqlDatabase.from_url(args.postgres)
-        await drop_schema(database)
-        await upgrade(database.engine)
-        try:
-            await run("PostgreSQL", database, args.posts, args.toggles, args.concurrency)
-        finally:
+            await app.close()
+        if not args.skip_postgres:
+            database = SqlDatabase.from_url(args.postgres)
             await drop_schema(database)
             await database.dispose()
+            app = await built(args.postgres, Path(directory))
+            try:
+                await run("PostgreSQL", app, args.posts, args.toggles, args.concurrency)
+            finally:
+                await drop_schema(app.database)
+                await app.close()
 
 
 if __name__ == "__main__":
