@@ -83,8 +83,9 @@ async def own_thread_ids(ctx: Context) -> list[int]:
 async def own_secrets(ctx: Context, since: datetime | None = None) -> list[Secret]:
     """The member's latest secrets, newest first (each checked against its tag)."""
     ids = await own_secret_ids(ctx)
-    found = {s.id: s for s in await ctx.uow.secrets.get_many(ids) if wrote(ctx, s)}
-    return [found[i] for i in reversed(ids) if i in found and (since is None or found[i].created_at >= since)]
+    # only those written since ``since`` are read (and their tags checked): a member's list holds up to 256
+    found = {s.id: s for s in await ctx.uow.secrets.get_many(ids, since) if wrote(ctx, s)}
+    return [found[i] for i in reversed(ids) if i in found]
 
 
 async def remember(ctx: Context, secret_id: int) -> None:

@@ -101,12 +101,14 @@ class SqlSecrets(Repository):
         row = await self._raw.one(_ROWS.select("token = ?"), token)
         return to_secret(_ROWS.read(row)) if row else None
 
-    async def get_many(self, secret_ids: Sequence[int]) -> Sequence[Secret]:
+    async def get_many(self, secret_ids: Sequence[int], since: datetime | None = None) -> Sequence[Secret]:
         ids = list(secret_ids)
         found: list[Secret] = []
+        recent, after = (" AND created_at >= ?", (since,)) if since is not None else ("", ())
         for start in range(0, len(ids), IN_CHUNK):
             chunk = ids[start : start + IN_CHUNK]
-            rows = await self._raw.rows(_ROWS.select(f"id IN ({', '.join('?' * len(chunk))})"), *chunk)
+            where = f"id IN ({', '.join('?' * len(chunk))}){recent}"
+            rows = await self._raw.rows(_ROWS.select(where), *chunk, *after)
             found.extend(to_secret(_ROWS.read(row)) for row in rows)
         return found
 

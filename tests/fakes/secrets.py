@@ -40,8 +40,9 @@ class FakeSecrets(Repo):
     async def by_token(self, token: str) -> Secret | None:
         return next((s for s in self.s.secrets.values() if s.token == token), None)
 
-    async def get_many(self, secret_ids: Sequence[int]) -> Sequence[Secret]:
-        return [self.s.secrets[i] for i in set(secret_ids) if i in self.s.secrets]
+    async def get_many(self, secret_ids: Sequence[int], since: datetime | None = None) -> Sequence[Secret]:
+        found = [self.s.secrets[i] for i in set(secret_ids) if i in self.s.secrets]
+        return [s for s in found if since is None or s.created_at >= since]
 
     async def set_status(self, secret_id: int, status: SecretStatus) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], status=status)

@@ -87,6 +87,17 @@ async def test_secrets_are_fetched_by_ids(store: Database) -> None:
         assert list(await uow.secrets.get_many([])) == []
 
 
+async def test_secrets_are_fetched_by_ids_written_since_a_time(store: Database) -> None:
+    community_id = await add_community(store)
+    times = [NOW - timedelta(hours=25), NOW - timedelta(hours=1), NOW]
+    ids = [await add_secret(store, community_id, n, at) for n, at in enumerate(times, 1)]
+    async with store.unit_of_work() as uow:
+        found = await uow.secrets.get_many(ids, since=NOW - timedelta(hours=1))
+        assert sorted(s.id for s in found) == ids[1:]  # from ``since`` itself on
+        assert list(await uow.secrets.get_many(ids, since=NOW + timedelta(microseconds=1))) == []
+        assert sorted(s.id for s in await uow.secrets.get_many(ids, since=None)) == ids
+
+
 async def test_ban_keys_last_their_window_or_while_moderators_have_to_decide(store: Database) -> None:
     community_id = await add_community(store)
     waiting, done = await add_secret(store, community_id, 1), await add_secret(store, community_id, 2)
