@@ -11,7 +11,10 @@ _SELF = frozenset({"i", "we", "je", "j", "nous", "on"})
 _ONESELF = frozenset({"myself", "ourselves", "moi", "moi meme"})
 _COPULAS = frozenset(
     {"m", "am", "was", "are", "re", "were", "be", "been", "being", "suis", "etais", "ete", "sommes", "etre"}
+    | {"feel", "felt", "look", "looked", "sens", "sentais"}  # "I feel so stupid", "je me sens con"
 )
+_ADDRESSED = frozenset({"you", "u", "ur", "youre", "tu", "t", "te", "vous", "toi", "ta", "ton"})
+_SELF_CONTRACTED = frozenset({"im", "jsuis", "chui", "chuis"})
 # what may stand between the copula and the insult ("a total", "une vraie", "such a complete")
 _FILLERS = frozenset(
     {
@@ -19,6 +22,7 @@ _FILLERS = frozenset(
         "little", "bit", "of", "the", "right", "proper", "un", "une", "vrai", "vraie", "gros", "grosse",
         "sacre", "sacree", "totale", "petit", "petite", "espece", "d", "de", "comme", "not", "always",
         "never", "really", "just", "sometimes", "so", "pas", "vraiment", "toujours", "jamais",
+        "utterly", "totally", "completely", "kinda", "trop", "tellement",
     }
 )  # fmt: skip
 # what may stand between the subject and the copula ("we'll try not to be", "j'avais pas été")
@@ -41,6 +45,8 @@ _REACH = 4
 def said_of_oneself(tokens: Sequence[Token], first: int) -> bool:
     """Whether the insult starting at token ``first`` is said by the writer of themselves."""
     words = [token.text for token in tokens]
+    if words[first] in _ADDRESSED:  # "I feel you are a twat": the insult's own words address someone
+        return False
     j = first - 1
     while j >= 0 and first - j <= _REACH and words[j] in _FILLERS:
         j -= 1
@@ -52,6 +58,8 @@ def said_of_oneself(tokens: Sequence[Token], first: int) -> bool:
         return j > 0 and words[j - 1] in _MAKE_OR_CALL
     if words[j] in _NAME_AS:  # "me traiter de pute", "il m'a traité de pédé", "on m'appelle…"
         return not _ME.isdisjoint(words[max(0, j - 2) : j])
+    if words[j] in _SELF_CONTRACTED:  # "im a twat", "chui trop con"
+        return True
     if words[j] in _SELF:  # "am I a prick", "suis-je un idiot"
         return j > 0 and words[j - 1] in _COPULAS
     if words[j] not in _COPULAS:

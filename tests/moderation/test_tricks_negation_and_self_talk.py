@@ -48,6 +48,8 @@ PASSED = [
     "The ladies from the refugee choir sang beautifully.",  # "ladies" is not "la dies"
     "My grandfather was a blacksmith, like his father.",  # nor a group's name glued to a word
     "I dont hate immigrants at all.",
+    "Im such a twat sometimes.",  # "I'm" written without its apostrophe
+    "I feel utterly retarded after that meeting.",
     # a slur the writer reports being called
     "Why would anyone think it's fine to call me a tranny?",
     "Il m'a traité de pédé devant toute la classe.",
@@ -60,6 +62,7 @@ STILL_INSULTS = [
     "Tu es un pédé",
     "Je vais le traiter de pédé devant tout le monde.",
     "They call him a faggot and they are right.",
+    "I feel you are a total dumbass.",  # the insult's own words address someone
 ]
 
 
