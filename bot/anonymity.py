@@ -199,6 +199,10 @@ class PersonKeys:
     def drafted(self, salt: bytes, tag: str) -> bool:
         return hmac.compare_digest(self.draft_tag(salt), tag)
 
+    def own_list_known(self) -> bool:
+        """Whether ``own_list`` is at hand, not derived again (scrypt: milliseconds of CPU)."""
+        return self._person in self._anonymizer._own_lists
+
     def own_list(self) -> tuple[str, bytes]:
         """(locator, key) of the sealed list of this person's secrets (see bot/own_list.py)."""
         return self._anonymizer.own_list_keys(self._person)

@@ -4,6 +4,7 @@ key sealed on a secret for a bounded window so that moderators can ban an author
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -70,13 +71,24 @@ async def replier_member_key(ctx: Context, reply: ReplyPost) -> str | None:
     return ctx.services.sealer.open(sealed, context) if sealed else None
 
 
+async def ready(ctx: Context) -> None:
+    """The keys of the member's sealed lists derived in a worker thread, if this process has not derived them
+    yet: scrypt takes milliseconds of CPU (tens on a loaded machine), which on the event loop held every other
+    member and the recording of what a platform just took. Called before a use case's first write, so that
+    it never waits for a thread while its transaction holds the database's writer."""
+    if not ctx.keys.own_list_known():
+        await asyncio.to_thread(ctx.keys.own_list)
+
+
 async def own_secret_ids(ctx: Context) -> list[int]:
     """The ids of the member's latest secrets, oldest first."""
+    await ready(ctx)
     return await _ids(ctx, *ctx.keys.own_list())
 
 
 async def own_thread_ids(ctx: Context) -> list[int]:
     """The ids of the secrets under which the member replied lately, oldest first."""
+    await ready(ctx)
     return await _ids(ctx, *ctx.keys.own_threads())
 
 

@@ -63,6 +63,7 @@ async def ask_delete(ctx: Context, action: AskDelete) -> list[Response]:
 
 
 async def delete(ctx: Context, action: ConfirmDelete) -> list[Response]:
+    await authorship.ready(ctx)  # the sealed list's keys, before anything is written
     secret = await _own_secret(ctx, action.secret)
     await ctx.uow.secrets.erase(secret.id)
     await authorship.forget(ctx, secret.id)

@@ -35,6 +35,7 @@ PSEUDONYM_ATTEMPTS = 64
 
 
 async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
+    await authorship.ready(ctx)  # the sealed list's keys, before anything is written
     draft = await own_open_draft(ctx, action.draft)
     if draft.kind is DraftKind.REPLY:
         return await _post_reply(ctx, draft, crowned=isinstance(action, Post))
