@@ -50,9 +50,9 @@ class _Secrets:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    async def card_out(self, secret_id: int, ref: str, *args: Any) -> Any:
+    async def card_out(self, secret_id: int, ref: str, *args: Any, **kwargs: Any) -> Any:
         self._refs.append(ref)
-        return await self._inner.card_out(secret_id, ref, *args)
+        return await self._inner.card_out(secret_id, ref, *args, **kwargs)
 
 
 class _Uow:

@@ -89,6 +89,9 @@ class _Gate:
     async def checkpoint(self) -> None:
         await self._database.checkpoint()
 
+    async def warm(self) -> None:
+        await self._database.warm()
+
 
 class _GatedUnit:
     def __init__(self, unit: UnitOfWork, slots: asyncio.Semaphore) -> None:
@@ -170,6 +173,10 @@ class Dispatcher:
     async def run_forever(self, stop: asyncio.Event, poll_seconds: float = POLL_SECONDS) -> None:
         self._stopping = False
         renewed = self._clock.now()
+        try:
+            await self._db.warm()  # the recordings' connections open before the first send
+        except Exception as error:
+            log.warning("recording connections not warmed: %s", where(error))
         await self._beat()  # alive before the first claim: what a killed process held is taken over
         beating = asyncio.create_task(self._beat_forever(stop))
         try:

@@ -130,6 +130,12 @@ class Database(Protocol):
         leaves no copy in it."""
         ...
 
+    async def warm(self) -> None:
+        """Before the first send after a start: the connections that record what a platform just did opened,
+        and their statements readied, so that a restart's first recordings don't connect or prepare inside
+        the send-to-commit window."""
+        ...
+
 
 class Directory(Protocol):
     """What a platform says about its people. Raw ids pass through, never stored."""

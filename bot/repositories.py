@@ -249,9 +249,13 @@ class SecretRepository(Protocol):
         """The card is out: its reference, and when it went out (feeds are ordered by that)."""
         ...
 
-    async def card_out(self, secret_id: int, card_ref: str, at: datetime) -> bool:
+    async def card_out(
+        self, secret_id: int, card_ref: str, at: datetime, *, delivered: int | None = None
+    ) -> bool:
         """The card is out, in one statement (it closes the send-to-commit window): its reference, when, and
-        a secret still queued becomes published; True if it was queued."""
+        a secret still queued becomes published, and the outbox entry ``delivered`` (if any) removed; True if
+        it was queued. Where it is a unit of work's first statement, it may commit as it runs (PostgreSQL:
+        one round trip, no BEGIN and COMMIT around it): nothing may follow it in that unit."""
         ...
 
     async def claim_sending(self, secret_id: int, now: datetime, until: datetime | None) -> bool:

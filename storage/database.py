@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import secrets
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -39,6 +42,7 @@ from bot.stats import StatsRepository
 from storage import sqlite_inline
 from storage.outbox_wakeup import OutboxWakeup
 from storage.picture_folder import PictureFolder
+from storage.raw import numbered
 from storage.repositories import (
     SqlCommunities,
     SqlDigests,
@@ -62,6 +66,7 @@ from storage.repositories import (
 from storage.repositories.communities import CommunityCache
 from storage.repositories.outbox import OUTBOX_WRITTEN
 from storage.repositories.owners import INSTANCE
+from storage.repositories.secrets import CARD_OUT_POSTGRES
 
 # Connections kept open, and opened on top in a burst: 50 use cases at once (members' events and the
 # dispatcher's deliveries) each get one without queueing for the default 5 + 10.
@@ -79,6 +84,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={sqlite_inline.BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA secure_delete=ON")  # erased text is overwritten, not left in free pages
+    cursor.close()
+
+
+def _no_checkpoint_in_commits(dbapi_connection: Any, _record: Any) -> None:
+    """The recording connections' commits never fold the write-ahead log into the database (SQLite does it in
+    the commit that finds the log past 1000 pages, with two fsyncs: tens of milliseconds inside the
+    send-to-commit window); the other connections' commits do it, and the sweep's checkpoint."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 
@@ -109,6 +123,8 @@ def create_engine(
             inline = {"async_creator": sqlite_inline.connector(database, urgent)}
         engine = create_async_engine(url, pool_size=pool_size, max_overflow=overflow, **inline)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if urgent:
+            event.listen(engine.sync_engine, "connect", _no_checkpoint_in_commits)
         return engine
     return create_async_engine(url, pool_pre_ping=pre_ping, pool_size=pool_size, max_overflow=overflow)
 
@@ -262,6 +278,7 @@ class SqlDatabase:
         )
         self.outbox_wakeup = OutboxWakeup(engine)
         self.community_cache = CommunityCache()
+        self._warming = asyncio.Lock()
 
     @classmethod
     def from_url(
@@ -281,6 +298,31 @@ class SqlDatabase:
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
         self.outbox_wakeup.add(listener)
+
+    async def warm(self) -> None:
+        """Each recording connection opened (held together, so each is a new one) and, on PostgreSQL, the
+        card's recording prepared on it by running it on no row: asyncpg prepares a statement the first time
+        a connection runs it, a round trip more, which would land inside a restart's first windows."""
+        engine = self._recording_engine
+        if engine is None:
+            return
+        # one warming at a time (two dispatchers on one database): each holding one connection and waiting
+        # for the other's would wait for ever
+        async with self._warming, contextlib.AsyncExitStack() as held:
+            for _ in range(RECORDING_POOL):
+                connection = await held.enter_async_context(engine.connect())
+                if engine.dialect.name == "postgresql":
+                    raw = (await connection.get_raw_connection()).driver_connection
+                    assert raw is not None
+                    await raw.fetch(
+                        numbered(CARD_OUT_POSTGRES),
+                        None,
+                        "",
+                        datetime.now(UTC).replace(tzinfo=None),
+                        "",
+                        "",
+                        0,
+                    )  # no entry 0, no secret 0: nothing changes
 
     async def checkpoint(self) -> None:
         if self.engine.dialect.name == "sqlite":

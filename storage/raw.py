@@ -30,7 +30,7 @@ _PLACEHOLDER = re.compile(r"\?")
 _NUMBERED: dict[str, str] = {}
 
 
-def _numbered(sql: str) -> str:
+def numbered(sql: str) -> str:
     """``?`` placeholders as asyncpg's ``$1``, ``$2``..."""
     found = _NUMBERED.get(sql)
     if found is None:
@@ -122,7 +122,7 @@ class Raw:
             try:
                 return list(
                     await adapted.driver_connection.fetch(
-                        _numbered(sql), *(_postgres_value(p) for p in params)
+                        numbered(sql), *(_postgres_value(p) for p in params)
                     )
                 )
             except Exception as error:
@@ -144,13 +144,35 @@ class Raw:
                 await adapted._start_transaction()
             try:
                 status = await adapted.driver_connection.execute(
-                    _numbered(sql), *(_postgres_value(p) for p in params)
+                    numbered(sql), *(_postgres_value(p) for p in params)
                 )
             except Exception as error:
                 adapted._handle_exception(error)
                 raise
         last = str(status).rsplit(" ", 1)[-1]
         return int(last) if last.isdigit() else 0
+
+    async def postgres(self) -> bool:
+        return not (await self._driver())[0]
+
+    async def alone(self, sql: str, *params: Any) -> list[Sequence[Any]]:
+        """The rows of a statement that is its unit of work's first: on PostgreSQL it runs with no BEGIN
+        before it, committed as it runs (one round trip, where BEGIN, the statement and COMMIT take three),
+        and nothing may follow it in that unit; on SQLite (no round trips) as ``rows`` does. Inside a
+        transaction already begun, in it."""
+        sqlite, adapted, connection = await self._driver()
+        if sqlite:
+            return await self.rows(sql, *params)
+        self._told(connection, sql, params)
+        async with adapted._execute_mutex:
+            try:  # no transaction begun here: asyncpg commits a statement run outside one
+                fetched = await adapted.driver_connection.fetch(
+                    numbered(sql), *(_postgres_value(p) for p in params)
+                )
+                return list(fetched)
+            except Exception as error:
+                adapted._handle_exception(error)
+                raise
 
     async def one(self, sql: str, *params: Any) -> Sequence[Any] | None:
         found = await self.rows(sql, *params)

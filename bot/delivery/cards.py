@@ -122,10 +122,11 @@ async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
     chat, target, message = found
     published: list[bool] = []
 
-    async def record(uow: UnitOfWork, ref: str) -> None:
-        # once the card is out, one statement in a transaction of its own: once committed, no kill or retry
-        # sends the card again
-        published[:] = [await uow.secrets.card_out(secret_id, ref, ctx.clock.now())]
+    async def record(uow: UnitOfWork, ref: str, entry: int | None) -> bool:
+        # once the card is out, one statement in a transaction of its own, its outbox entry removed with it:
+        # once committed, no kill or retry sends the card again
+        published[:] = [await uow.secrets.card_out(secret_id, ref, ctx.clock.now(), delivered=entry)]
+        return entry is not None
 
     ctx.cards_sending.add(secret_id)
     try:
@@ -229,7 +230,7 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     target = replace(target, once=f"reply:{reply.id}")
     message = render.reply_message(community.settings.locale, reply)
 
-    async def record(uow: UnitOfWork, ref: str) -> None:
+    async def record(uow: UnitOfWork, ref: str, _: int | None) -> bool:
         # in a transaction of its own as soon as the reply is out: once committed, no kill sends it again
         await uow.replies.set_message_ref(due.reply_id, ref)
         # the card's reply count and the secret's rank move when the reply is out, not when it was written
@@ -247,6 +248,7 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
         ):
             # reported, deleted or hidden with its secret while it was being sent: show that too
             await outbox.add(ReplyRefresh(due.reply_id))
+        return False
 
     try:
         await ctx.send(chat, target, message, record)

@@ -25,7 +25,10 @@ RECORD_RETRIES = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 # delivers it removes it in the transaction recording the send.
 delivering: ContextVar[int | None] = ContextVar("delivering", default=None)
 
-Record = Callable[[UnitOfWork, str], Awaitable[object]]
+# What a send writes once the platform has the message, given the unit of work, the message's reference and
+# the outbox entry the send delivers (None: none to remove); True if it removed that entry itself, in its own
+# statement (a card: one statement, one round trip on PostgreSQL), else the entry is removed after it.
+Record = Callable[[UnitOfWork, str, int | None], Awaitable[bool]]
 
 log = logging.getLogger(__name__)
 
@@ -167,9 +170,8 @@ class DeliveryContext:
         for pause in (*RECORD_RETRIES, None):
             try:
                 async with self.db.recording() as uow:
-                    if then is not None:
-                        await then(uow, ref)
-                    if entry is not None:
+                    removed = then is not None and await then(uow, ref, entry)
+                    if entry is not None and not removed:
                         await uow.outbox.done(entry)
                     await uow.commit()
                 return

@@ -49,8 +49,9 @@ async def give_up_card(
         locale = resolve_locale(None, secret.author_locale)
         text = RichText.plain(t_in(locale, key, community=community.title, days=KEPT.days))
 
-        async def record(uow: UnitOfWork, _: str) -> None:
+        async def record(uow: UnitOfWork, _: str, __: int | None) -> bool:
             await uow.secrets.erase(secret.id)  # told: erased with the telling, never told twice
+            return False
 
         await ctx.send(MemberChat(), ChatTarget(community.platform, address), OutgoingMessage(text), record)
     else:

@@ -36,8 +36,9 @@ async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
         text = t_in(locale, notice.key, **params)
         target = ChatTarget(community.platform, address, once=f"notice:{secret.id}:{notice.key}")
 
-        async def record(uow: UnitOfWork, _: str) -> None:
+        async def record(uow: UnitOfWork, _: str, __: int | None) -> bool:
             await uow.secrets.erase_return_address(notice.secret_id)  # used: no second notice
+            return False
 
         await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)), record)
         return

@@ -77,8 +77,9 @@ async def post_queue_item(ctx: DeliveryContext, due: QueueItemDue) -> None:
         community.settings.locale, community, item, secret, reply=reply, picture=picture
     )
 
-    async def record(uow: UnitOfWork, ref: str) -> None:
+    async def record(uow: UnitOfWork, ref: str, _: int | None) -> bool:
         await uow.moderation.set_item_ref(due.item_id, ref)
+        return False
 
     await ctx.send(ModeratorsChat(community.id), target, message, record)
 

@@ -34,6 +34,14 @@ from storage.tables import (
 )
 
 _ROWS = Reader(SecretRow.__table__)  # type: ignore[arg-type]
+# A card out: its reference and time, published if still queued, its outbox entry removed (a data-modifying
+# WITH runs whether or not the rest reads it); ``was`` is the row as it stood before the statement.
+CARD_OUT_POSTGRES = (
+    "WITH delivered AS (DELETE FROM outbox WHERE id = ?) "
+    "UPDATE secrets SET card_ref = ?, published_at = ?, "
+    "status = CASE WHEN was.status = ? THEN ? ELSE was.status END "
+    "FROM secrets AS was WHERE secrets.id = ? AND was.id = secrets.id RETURNING was.status"
+)
 
 
 class SqlSecrets(Repository):
@@ -150,18 +158,32 @@ class SqlSecrets(Repository):
             update(SecretRow).where(SecretRow.id == secret_id).values(card_ref=card_ref, published_at=at)
         )
 
-    async def card_out(self, secret_id: int, card_ref: str, at: datetime) -> bool:
-        out = {"card_ref": card_ref, "published_at": at}
-        queued = SecretRow.status == SecretStatus.QUEUED.value
-        published = await self._session.execute(
-            update(SecretRow)
-            .where(SecretRow.id == secret_id, queued)
-            .values(status=SecretStatus.PUBLISHED.value, **out)
+    async def card_out(
+        self, secret_id: int, card_ref: str, at: datetime, *, delivered: int | None = None
+    ) -> bool:
+        if await self._raw.postgres():
+            # one statement, committed as it runs: the entry's removal and the card's recording in one round
+            # trip (the send-to-commit window); the status it had is read from the row as it was
+            queued, published = SecretStatus.QUEUED.value, SecretStatus.PUBLISHED.value
+            row = await self._raw.alone(
+                CARD_OUT_POSTGRES, delivered, card_ref, at, queued, published, secret_id
+            )
+            return bool(row) and row[0][0] == SecretStatus.QUEUED.value
+        changed = await self._raw.run(
+            "UPDATE secrets SET status = ?, card_ref = ?, published_at = ? WHERE id = ? AND status = ?",
+            SecretStatus.PUBLISHED.value,
+            card_ref,
+            at,
+            secret_id,
+            SecretStatus.QUEUED.value,
         )
-        if published.rowcount == 1:  # type: ignore[attr-defined]
-            return True  # the usual case: one statement
-        await self._session.execute(update(SecretRow).where(SecretRow.id == secret_id).values(**out))
-        return False
+        if changed != 1:  # hidden, removed or deleted while it went out: it keeps that status
+            await self._raw.run(
+                "UPDATE secrets SET card_ref = ?, published_at = ? WHERE id = ?", card_ref, at, secret_id
+            )
+        if delivered is not None:
+            await self._raw.run("DELETE FROM outbox WHERE id = ?", delivered)
+        return changed == 1
 
     async def return_address(self, secret_id: int, now: datetime) -> bytes | None:
         query = select(ReturnAddressRow.sealed).where(

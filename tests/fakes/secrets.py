@@ -54,7 +54,11 @@ class FakeSecrets(Repo):
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], card_ref=card_ref)
         self.s.published_at[secret_id] = at
 
-    async def card_out(self, secret_id: int, card_ref: str, at: datetime) -> bool:
+    async def card_out(
+        self, secret_id: int, card_ref: str, at: datetime, *, delivered: int | None = None
+    ) -> bool:
+        if delivered is not None:
+            self.s.outbox.pop(delivered, None)
         secret = self.s.secrets[secret_id]
         queued = secret.status is SecretStatus.QUEUED
         status = SecretStatus.PUBLISHED if queued else secret.status

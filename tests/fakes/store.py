@@ -132,3 +132,6 @@ class FakeDatabase:
 
     async def checkpoint(self) -> None:
         self.checkpoints += 1
+
+    async def warm(self) -> None:
+        return None  # nothing to open: the fake is in memory

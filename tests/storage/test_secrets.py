@@ -246,3 +246,32 @@ async def test_held_ban_keys_are_listed_with_their_salt_and_sealed_again_in_plac
         assert await uow.secrets.erase_expired_ban_keys(NOW + timedelta(hours=49)) == 1
         await uow.commit()
         assert list(await uow.secrets.held_ban_keys()) == []
+
+
+async def test_a_card_out_is_recorded_with_its_outbox_entry_removed_in_one_unit(store: Database) -> None:
+    """The recording that closes the send-to-commit window: a queued secret becomes published with its card,
+    and the entry that delivered it goes in the same statement (one round trip on PostgreSQL); a secret hidden
+    while its card went out keeps that status, and an entry of another card stays."""
+    from bot.outbox import CardDue
+
+    community_id = await add_community(store)
+    queued = await add_secret(store, community_id, 1)
+    hidden = await add_secret(store, community_id, 2, status=SecretStatus.HIDDEN)
+    async with store.unit_of_work() as uow:
+        for secret_id in (queued, hidden):
+            await uow.outbox.add(CardDue(secret_id), NOW)
+        entries = {e.message: e.id for e in await uow.outbox.claim_due(NOW, 10, NOW + timedelta(seconds=15))}
+        await uow.commit()
+    at = NOW + timedelta(seconds=3)
+    async with store.recording() as uow:
+        assert await uow.secrets.card_out(queued, "c1", at, delivered=entries[CardDue(queued)]) is True
+        await uow.commit()
+    async with store.recording() as uow:
+        assert await uow.secrets.card_out(hidden, "c2", at) is False
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        first, second = await uow.secrets.get(queued), await uow.secrets.get(hidden)
+        left = [e.message for e in await uow.outbox.claim_due(NOW + timedelta(minutes=1), 10, NOW)]
+    assert first is not None and (first.status, first.card_ref) == (SecretStatus.PUBLISHED, "c1")
+    assert second is not None and (second.status, second.card_ref) == (SecretStatus.HIDDEN, "c2")
+    assert left == [CardDue(hidden)]
