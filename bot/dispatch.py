@@ -159,8 +159,7 @@ class Dispatcher:
 
     async def run_once(self, limit: int = BATCH) -> int:
         """Deliver what is due now, each chat's entries in order; returns how many entries were handled."""
-        entries = await self._claim(limit)
-        lanes = await self._lanes(entries)
+        entries, lanes, _ = await self._claim(limit)
         await asyncio.gather(*(self._deliver_in_order(queue) for queue in lanes.values()))
         await self._flushed()
         return len(entries)
@@ -183,11 +182,11 @@ class Dispatcher:
             while not stop.is_set():
                 self._wake.clear()
                 try:
-                    await self._fill()
+                    due = await self._fill()
                     if self._clock.now() - renewed >= RENEW_EVERY:
                         renewed = self._clock.now()
                         await self._renew()
-                    idle = await self._idle(poll_seconds)
+                    idle = self._idle(due, poll_seconds)
                 except Exception as error:
                     log.error("outbox round failed: %s", where(error))
                     idle = poll_seconds
@@ -233,24 +232,30 @@ class Dispatcher:
             len(windows), at(0.5), at(0.99), windows[-1] * 1000, sum(1 for w in windows if w > 0.05),
         )  # fmt: skip
 
-    async def _claim(self, limit: int) -> Sequence[OutboxEntry]:
+    async def _claim(
+        self, limit: int
+    ) -> tuple[list[OutboxEntry], dict[Hashable, list[OutboxEntry]], datetime | None]:
+        """In one transaction: claims what is due (less what this dispatcher holds already), finds the chat
+        each claimed entry writes to, and when the next entry is due."""
         now = self._clock.now()
         async with self._db.unit_of_work() as uow:
-            entries = await uow.outbox.claim_due(now, limit, now + LEASE, self._platforms)
+            claimed = await uow.outbox.claim_due(now, limit, now + LEASE, self._platforms)
+            entries = [e for e in claimed if e.id not in self._held and e.id not in self._finished]
+            lanes = await self._lanes(uow, entries)
+            due = await uow.outbox.next_due(self._platforms)
             await uow.commit()
-        return entries
+        return entries, lanes, due
 
-    async def _lanes(self, entries: Sequence[OutboxEntry]) -> dict[Hashable, list[OutboxEntry]]:
+    async def _lanes(
+        self, uow: UnitOfWork, entries: Sequence[OutboxEntry]
+    ) -> dict[Hashable, list[OutboxEntry]]:
         """The entries by the chat they write to, in claim order; an entry of no chat is a lane alone."""
         lanes: dict[Hashable, list[OutboxEntry]] = {}
-        if not entries:
-            return lanes
-        async with self._db.unit_of_work() as uow:
-            finder = Lanes(uow, self._chats)
-            for entry in entries:
-                delivery = delivery_of(entry.message)
-                chat = await delivery.lane(finder, entry.message) if delivery and delivery.lane else None
-                lanes.setdefault(chat if chat is not None else ("entry", entry.id), []).append(entry)
+        finder = Lanes(uow, self._chats)
+        for entry in entries:
+            delivery = delivery_of(entry.message)
+            chat = await delivery.lane(finder, entry.message) if delivery and delivery.lane else None
+            lanes.setdefault(chat if chat is not None else ("entry", entry.id), []).append(entry)
         return lanes
 
     async def _deliver_in_order(self, entries: list[OutboxEntry]) -> None:
@@ -258,19 +263,20 @@ class Dispatcher:
             async with self._slots:
                 await self._handle(entry)
 
-    async def _fill(self) -> None:
+    async def _fill(self) -> datetime | None:
+        """Claims what is due into the lanes; returns when the next entry is due (None: none, or full)."""
         room = HELD - len(self._held)
         if room <= 0:
-            return  # a lane finishing an entry wakes the loop
-        claimed = await self._claim(min(room, CLAIM))
-        fresh = [entry for entry in claimed if entry.id not in self._held and entry.id not in self._finished]
-        for lane, entries in (await self._lanes(fresh)).items():
+            return None  # a lane finishing an entry wakes the loop
+        _, lanes, due = await self._claim(min(room, CLAIM))
+        for lane, entries in lanes.items():
             for entry in entries:
                 self._held[entry.id] = entry
             queue = self._queues.setdefault(lane, deque())
             queue.extend(entries)
             if lane not in self._workers:
                 self._workers[lane] = asyncio.create_task(self._work(lane, queue))
+        return due
 
     async def _work(self, lane: Hashable, queue: deque[OutboxEntry]) -> None:
         try:
@@ -302,12 +308,10 @@ class Dispatcher:
                 await uow.secrets.renew_sending(sending, now + SENDING_LEASE)
                 await uow.commit()
 
-    async def _idle(self, poll_seconds: float) -> float:
+    def _idle(self, due: datetime | None, poll_seconds: float) -> float:
         """How long to sleep unless woken: until the next entry is due, at most ``poll_seconds``."""
         if len(self._held) >= HELD:
             return poll_seconds
-        async with self._db.unit_of_work() as uow:
-            due = await uow.outbox.next_due(self._platforms)
         if due is None:
             return poll_seconds
         return max(0.0, min(poll_seconds, (due - self._clock.now()).total_seconds()))
