@@ -106,6 +106,11 @@ class Raw:
         if listeners:
             listeners(connection, None, sql, params, None, False)
 
+    async def on_sqlite(self) -> bool:
+        """SQLite (else PostgreSQL): where one statement can do what takes two on the other."""
+        sqlite, _, _ = await self._driver()
+        return bool(sqlite)
+
     async def rows(self, sql: str, *params: Any) -> list[Sequence[Any]]:
         """The rows a statement returns (a SELECT, or a write with RETURNING)."""
         sqlite, adapted, connection = await self._driver()

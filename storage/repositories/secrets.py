@@ -44,6 +44,39 @@ CARD_OUT_POSTGRES = (
 )
 
 
+_INSERT_ROW = (
+    "INSERT INTO secrets (community_id, number, author_salt, author_tag, text, content_warning, "
+    "status, created_at, card_ref, author_locale, token, collection, points, picture) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 0.0, ?) RETURNING id"
+)
+# PostgreSQL: the secret, its return address and its ban key in one statement (one round trip)
+_WITH_SEALS = (
+    "), address AS (INSERT INTO return_addresses (secret_id, sealed, expires_at) SELECT id, ?, ? FROM made), "
+    "ban AS (INSERT INTO secret_ban_keys (secret_id, sealed, expires_at) SELECT id, ?, ? FROM made) "
+    "SELECT id FROM made"
+)
+_INSERT_ROW_WITH_SEALS = "WITH made AS (" + _INSERT_ROW + _WITH_SEALS
+
+
+def _made(secret_id: int, secret: NewSecret) -> Secret:
+    return Secret(
+        secret_id,
+        secret.community_id,
+        secret.number,
+        secret.author_salt,
+        secret.author_tag,
+        secret.text,
+        secret.content_warning,
+        secret.status,
+        secret.created_at,
+        None,
+        secret.author_locale,
+        Token(secret.token),
+        secret.collection,
+        0.0,
+    )
+
+
 class SqlSecrets(Repository):
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session)
@@ -51,10 +84,7 @@ class SqlSecrets(Repository):
 
     async def add(self, secret: NewSecret) -> Secret:
         sealed = secret.return_address
-        row = await self._raw.one(
-            "INSERT INTO secrets (community_id, number, author_salt, author_tag, text, content_warning, "
-            "status, created_at, card_ref, author_locale, token, collection, points, picture) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 0.0, ?) RETURNING id",
+        values = (
             secret.community_id,
             secret.number,
             secret.author_salt,
@@ -68,6 +98,18 @@ class SqlSecrets(Repository):
             secret.collection,
             False,  # a photo's secret says so when its photo is added (SqlPictures.add_to_secret)
         )
+        if sealed is not None and secret.ban_key is not None and not await self._raw.on_sqlite():
+            row = await self._raw.one(
+                _INSERT_ROW_WITH_SEALS,
+                *values,
+                sealed.sealed,
+                sealed.expires_at,
+                secret.ban_key.sealed,
+                secret.ban_key.expires_at,
+            )
+            assert row is not None
+            return _made(int(row[0]), secret)
+        row = await self._raw.one(_INSERT_ROW, *values)
         assert row is not None
         secret_id = int(row[0])
         if sealed is not None:
@@ -84,22 +126,7 @@ class SqlSecrets(Repository):
                 secret.ban_key.sealed,
                 secret.ban_key.expires_at,
             )
-        return Secret(
-            secret_id,
-            secret.community_id,
-            secret.number,
-            secret.author_salt,
-            secret.author_tag,
-            secret.text,
-            secret.content_warning,
-            secret.status,
-            secret.created_at,
-            None,
-            secret.author_locale,
-            Token(secret.token),
-            secret.collection,
-            0.0,
-        )
+        return _made(secret_id, secret)
 
     async def get(self, secret_id: int) -> Secret | None:
         row = await self._raw.one(_ROWS.select("id = ?"), secret_id)
