@@ -291,6 +291,37 @@ _ADDRESSED = re.compile(r"\b(?:you|your|yours|vous|votre|vos|tu|ton|tes|toi)\b",
 _CONDEMNS = re.compile(" (?:" + "|".join(re.escape(prefix) for prefix in sorted(_CONDEMN_PREFIXES)) + ")")
 
 
+# Opinion and speech verbs whose negation negates the clause after them ("I never said that X are
+# scum", "je ne pense pas que les femmes soient stupides").
+OPINION_VERBS = frozenset(
+    {
+        "think", "believe", "say", "said", "saying", "agree", "claim", "mean", "meant", "feel", "pense",
+        "pensais", "crois", "croyais", "dis", "dit", "disais", "trouve", "trouvais", "dirais", "penserais",
+    }
+)  # fmt: skip
+_OPINION_REACH = 8
+_CLAUSE_BREAK = frozenset(",.;:!?\n")
+
+
+def negated_opinions(words: Sequence[str]) -> list[int]:
+    """Where an opinion or speech verb stands negated ("never said", "don't think", "ne pense pas")."""
+    return [
+        i
+        for i, word in enumerate(words)
+        if word in OPINION_VERBS and not _NEGATORS.isdisjoint(words[max(0, i - _NEGATION_WINDOW) : i])
+    ]
+
+
+def under_negated_opinion(text: str, tokens: Sequence[Token], opinions: Sequence[int], index: int) -> bool:
+    """Whether the word at ``index`` stands in the clause after a negated opinion (no punctuation
+    between them: "I don't think so, you moron" is not negated)."""
+    return any(
+        0 < index - i <= _OPINION_REACH
+        and _CLAUSE_BREAK.isdisjoint(text[tokens[i].end : tokens[index].start])
+        for i in opinions
+    )
+
+
 def without_quotations(text: str) -> str | None:
     """The text with what stands inside quotation marks blanked out, or None when nothing is quoted."""
     blanked = _QUOTED.sub(" ", text)

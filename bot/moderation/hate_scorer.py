@@ -39,12 +39,6 @@ _SECOND = frozenset(
     {"you", "u", "ur", "your", "yourself", "tu", "te", "toi", "ton", "ta", "tes", "vous", "votre", "vos"}
 )
 _NEGATION_REACH = 3
-_OPINION_VERBS = frozenset(
-    {
-        "think", "believe", "say", "said", "saying", "agree", "claim", "mean", "meant", "feel", "pense",
-        "pensais", "crois", "croyais", "dis", "dit", "disais", "trouve", "trouvais", "dirais", "penserais",
-    }
-)  # fmt: skip
 CHAR_NGRAMS = (3, 4, 5)
 _CACHE_LIMIT = 200_000
 GROUP_CLASS = "<g>"
@@ -106,7 +100,7 @@ def features(text: str, words: Sequence[str], rules: Iterable[str], *, chars: bo
         negated = "N" if i - last_negator <= _NEGATION_REACH else ""
         if word in negators:
             last_negator = max(last_negator, i)
-        elif negated and word in _OPINION_VERBS:
+        elif negated and word in group_rules.OPINION_VERBS:
             # "I don't think women are stupid", "je ne pense pas que les femmes soient stupides": the
             # whole clause after a negated opinion is negated
             last_negator = len(classes)

@@ -11,7 +11,9 @@ from bot.moderation.groups import (
     condemns,
     find_group_hostility,
     is_counter_speech,
+    negated_opinions,
     reported_or_quoted,
+    under_negated_opinion,
     without_quotations,
 )
 from bot.moderation.hate_scorer import (
@@ -252,6 +254,16 @@ class TextFilter:
                 for h in kept
                 if h.category not in _REPORTABLE or not reported_or_quoted(text, tokens, h.first)
             ]
+        if kept:
+            # "I never said that trans people are scum": what follows a negated opinion is not said.
+            opinions = negated_opinions([t.text for t in tokens])
+            if opinions:
+                kept = [
+                    h
+                    for h in kept
+                    if h.category not in _REPORTABLE
+                    or not under_negated_opinion(text, tokens, opinions, h.first)
+                ]
         found: list[tuple[Reason, Verdict]] = []
         for hit in kept:
             known = _category_and_verdict(hit.category)

@@ -48,6 +48,8 @@ PASSED = [
     "The ladies from the refugee choir sang beautifully.",  # "ladies" is not "la dies"
     "My grandfather was a blacksmith, like his father.",  # nor a group's name glued to a word
     "I dont hate immigrants at all.",
+    "I never said that refugees are scum.",  # what follows a negated opinion is not said
+    "Je n'ai jamais dit que les femmes sont des salopes.",
     "Im such a twat sometimes.",  # "I'm" written without its apostrophe
     "I feel utterly retarded after that meeting.",
     # a slur the writer reports being called
@@ -63,6 +65,7 @@ STILL_INSULTS = [
     "Je vais le traiter de pédé devant tout le monde.",
     "They call him a faggot and they are right.",
     "I feel you are a total dumbass.",  # the insult's own words address someone
+    "I don't think so, you fucking retard.",  # the negated opinion's clause ends at the comma
 ]
 
 
