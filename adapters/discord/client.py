@@ -90,6 +90,9 @@ async def respond_in_time(interaction: discord.Interaction[Any], work: Awaitable
     """The core's answer, acknowledged within Discord's deadline however long the core takes (membership
     probes over a slow network): deferred when the answer is not there within ``ACK_BUDGET``."""
     client = interaction.client
+    seen = client.member_seen if isinstance(client, MurmureClient) else None
+    if seen is not None and isinstance(interaction.user, discord.Member):
+        seen(interaction.user)  # its roles came with the click: no fetch for this member
     with client.busy() if isinstance(client, MurmureClient) else contextlib.nullcontext():
         await _respond_in_time(interaction, work)
 
@@ -364,6 +367,8 @@ class MurmureClient(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self._dev_guilds = dev_guilds
         self._handling: set[asyncio.Task[Any]] = set()
+        # told of the member each interaction in a server brings (the directory keeps them a while)
+        self.member_seen: Callable[[discord.Member], None] | None = None
         install_commands(self)
         guard_parsers(self._connection.parsers)
 

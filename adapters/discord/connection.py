@@ -51,6 +51,7 @@ class DiscordConnection:
         )
         self.messenger = DiscordMessenger(self._client)
         self.directory = DiscordDirectory(self._client)
+        self._client.member_seen = self.directory.saw
         self._connection: asyncio.Task[None] | None = None
 
     async def start(self, service: Murmure) -> None:

@@ -283,6 +283,18 @@ class DiscordDirectory:
         self._members[key] = (now, member)
         return member
 
+    def saw(self, member: discord.Member) -> None:
+        """A member as an interaction in a server brings them (roles and join day as Discord had them at the
+        click): kept for ``MEMBER_TTL`` as a fetched one would be, so that the press's use case asks no
+        ``GET /guilds/{id}/members/{user}``. Only for a server in the gateway's cache (a member of a server
+        the cache doesn't know could not have their roles resolved)."""
+        guild = member.guild
+        if self._client.get_guild(guild.id) is not guild or guild.unavailable:
+            return
+        if len(self._members) >= MAX_KEPT_MEMBERS:
+            self._members.clear()
+        self._members[(guild.id, member.id)] = (time.monotonic(), member)
+
     async def _rights(self, chat_ref: str, member: discord.Member) -> discord.Permissions | None:
         """The member's rights in the community's channel (a community is a channel, not a server)."""
         channel = await self._guild_channel(chat_ref)

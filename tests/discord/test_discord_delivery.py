@@ -76,6 +76,21 @@ async def test_a_burst_of_fifty_taps_gives_coalesced_edits_and_the_right_counts(
         assert max(dc.ack_delays().values()) < 3
 
 
+async def test_a_press_in_a_server_reads_its_member_from_the_interaction_not_the_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interaction brings the member's roles: the tap's membership check asks Discord nothing more."""
+    async with DiscordEmulator() as dc:
+        await populate(dc)
+        async with running_discord(tmp_path, monkeypatch, dc) as d:
+            await _setup(d)
+            card = await d.post("alice", "Tapped by someone the bot never looked up.")
+            await d.click("erin", card, "❤️")
+            await dc.wait_until(lambda: _counts(d, 1) == [1, 0, 0, 0], within=8)
+            for name in ("alice", "erin"):
+                assert dc.calls("GET", rf"/guilds/{GUILD}/members/{uid(name)}$") == [], name
+
+
 async def test_settings_digest_with_jump_links_and_lost_access(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
