@@ -112,9 +112,18 @@ class Say:
 
 @dataclass(frozen=True)
 class EditPressed:
-    """Replace the message whose button was pressed."""
+    """Replace the message whose button was pressed. ``told``: once it shows (edited, or sent in its place),
+    the adapter says so (``Murmure.told``), which calls off the outbox's copy of it (``AcceptedNotice``)."""
 
     message: OutgoingMessage
+    told: Told | None = None
+
+
+@dataclass(frozen=True)
+class Told:
+    """What an answer that showed calls off: the outbox entry queued in case it never would."""
+
+    dedupe_key: str
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,30 @@ class AuthorNotice(_Message):
 
 
 @dataclass(frozen=True)
+class AcceptedNotice(_Message):
+    """An author told that their secret was accepted (the text the press's answer shows), at its sealed return
+    address, in case that answer never showed: the process stopped between the commit and the edit of the
+    preview, or the platform refused the edit and the message in its place. Queued in the transaction that
+    accepts the secret, due ``ACCEPTED_NOTICE_AFTER`` later, and called off (``dedupe_key``) as soon as the
+    press's answer has shown."""
+
+    kind: ClassVar[str] = "accepted"
+    secret_id: int
+    key: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def carrier(self) -> Carrier:
+        return OfSecret(self.secret_id)
+
+    def dedupe_key(self) -> str | None:
+        return accepted_key(self.secret_id)
+
+
+def accepted_key(secret_id: int) -> str:
+    return f"accepted:{secret_id}"
+
+
+@dataclass(frozen=True)
 class ReplyNotice(_Message):
     """An author told, in DM, of the replies to their secret since the last notice. One waits at a time: the
     replies of its window are told together."""
@@ -213,6 +237,7 @@ OutboxMessage = (
     | CommunityDigest
     | MemberDigest
     | AuthorNotice
+    | AcceptedNotice
     | ReplyNotice
 )
 MESSAGE_TYPES: Mapping[str, type[OutboxMessage]] = {kind.kind: kind for kind in get_args(OutboxMessage)}

@@ -56,7 +56,7 @@ from bot.coordination import Coordination
 from bot.digest_runs import DigestRuns
 from bot.i18n import current_locale, current_platform, resolve_locale, t
 from bot.logsafe import where
-from bot.messages import Alert, OutgoingMessage, Response, RichText, Say
+from bot.messages import Alert, OutgoingMessage, Response, RichText, Say, Told
 from bot.model import Community, CommunitySettings, FeedKind
 from bot.ports import Clock, Contention, Database, Directory, TextChecker, UnitOfWork
 from bot.refusals import Refused, RefusedBriefly
@@ -237,6 +237,16 @@ class Murmure:
         async with self._db.unit_of_work() as uow:
             await communities.chat_moved(uow, platform, old_chat_ref, new_chat_ref)
             await uow.commit()
+
+    async def told(self, told: Told) -> None:
+        """An answer that carried ``told`` showed to the member: what the outbox kept in case it would not is
+        called off. Never raises: if this fails, the member is told twice, the lesser harm."""
+        try:
+            async with self._db.unit_of_work() as uow:
+                await uow.outbox.call_off(told.dedupe_key)
+                await uow.commit()
+        except Exception as error:
+            log.warning("an answer that showed could not be noted as told: %s", where(error))
 
     async def deactivate_community(self, platform: str, chat_ref: str) -> None:
         async with self._db.unit_of_work() as uow:

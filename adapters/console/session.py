@@ -217,3 +217,5 @@ class ConsoleSession:
                 if message is not None:
                     # Answers are private: one to a press in a group goes to the member's DM.
                     self.world.post(chat_ref if chat.is_dm else self.user.dm_ref, message)
+            if isinstance(response, EditPressed) and response.told is not None:
+                await self.service.told(response.told)  # shown: the outbox's copy is called off

@@ -65,10 +65,12 @@ async def respond(interaction: discord.Interaction[Any], responses: list[Respons
         if isinstance(response, EditPressed) and interaction.message is not None:
             if not interaction.response.is_done():
                 await interaction.response.edit_message(**message_kwargs(response.message))
+                await _told(interaction, response)
                 continue
             if edit_after_defer:
                 edit_after_defer = False
                 await interaction.edit_original_response(**message_kwargs(response.message))
+                await _told(interaction, response)
                 continue
         message = response.message if isinstance(response, Say | EditPressed) else None
         if message is None:
@@ -80,10 +82,19 @@ async def respond(interaction: discord.Interaction[Any], responses: list[Respons
         else:
             await interaction.followup.send(ephemeral=private, wait=False, **kwargs)
         said = True
+        if isinstance(response, EditPressed):
+            await _told(interaction, response)
     if not interaction.response.is_done():
         await interaction.response.defer()
     elif deferred is discord.InteractionResponseType.deferred_channel_message and not said:
         await interaction.delete_original_response()  # nothing to say: no "thinking..." left behind
+
+
+async def _told(interaction: discord.Interaction[Any], response: EditPressed) -> None:
+    """The answer showed: the outbox's copy of it (``told``) is called off."""
+    client = interaction.client
+    if response.told is not None and isinstance(client, MurmureClient):
+        await client.murmure.told(response.told)
 
 
 async def respond_in_time(interaction: discord.Interaction[Any], work: Awaitable[list[Response]]) -> None:

@@ -523,7 +523,12 @@ class TelegramHandlers:
         context: ContextTypes.DEFAULT_TYPE,
         photo: bool = False,
     ) -> Callable[[], Awaitable[None]]:
-        return lambda: self._edit_pressed(chat_id, message_id, response.message, context, photo)
+        async def edit() -> None:
+            await self._edit_pressed(chat_id, message_id, response.message, context, photo)
+            if response.told is not None:
+                await self._service.told(response.told)
+
+        return edit
 
     @staticmethod
     def _send_private(

@@ -12,7 +12,7 @@ from bot.delivery.registry import delivers
 from bot.i18n import resolve_locale, t_in
 from bot.messages import Button, ChatTarget, MessageLink, OutgoingMessage, RichText, Span
 from bot.model import VISIBLE_STATUSES, Token
-from bot.outbox import AuthorNotice, MemberDigest, ReplyNotice
+from bot.outbox import AcceptedNotice, AuthorNotice, MemberDigest, ReplyNotice
 from bot.ports import DeliveryError, UnitOfWork
 from bot.reply_notices import RENEWAL_OFFERED, notice_context
 
@@ -45,6 +45,25 @@ async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
     async with ctx.db.unit_of_work() as uow:
         await uow.secrets.erase_return_address(notice.secret_id)
         await uow.commit()
+
+
+@delivers(AcceptedNotice)
+async def tell_accepted(ctx: DeliveryContext, notice: AcceptedNotice) -> None:
+    """The press's own answer never showed: the author is told at the secret's return address, which stays
+    for what the moderators decide (it expires with its week, or is used by their decision's notice)."""
+    now = ctx.clock.now()
+    async with ctx.db.unit_of_work() as uow:
+        secret = await uow.secrets.get(notice.secret_id)
+        community = await uow.communities.get(secret.community_id) if secret else None
+        sealed = await uow.secrets.return_address(notice.secret_id, now)
+    if secret is None or community is None or sealed is None:
+        return  # deleted, forgotten, or the address used by a decision's notice since, which told more
+    address = ctx.sealer.open(sealed, return_context(community.platform, secret.author_salt))
+    if address is None:
+        return
+    text = t_in(resolve_locale(None, secret.author_locale), notice.key, **notice.params)
+    target = ChatTarget(community.platform, address, once=f"accepted:{secret.id}")
+    await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))
 
 
 @delivers(ReplyNotice)

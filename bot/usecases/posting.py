@@ -11,7 +11,7 @@ from bot import delays, limits, render, stats
 from bot.actions import Post, PostWithoutCrown
 from bot.anonymity import new_token, return_context
 from bot.i18n import t
-from bot.messages import EditPressed, Response
+from bot.messages import EditPressed, Response, Told
 from bot.model import (
     Community,
     Draft,
@@ -22,7 +22,7 @@ from bot.model import (
     SecretStatus,
 )
 from bot.moderation.verdict import Verdict
-from bot.outbox import CardDue, Outbox, QueueItemDue, ReplyDue
+from bot.outbox import AcceptedNotice, CardDue, Outbox, QueueItemDue, ReplyDue, accepted_key
 from bot.records import NewReply, NewSecret, SealedAddress
 from bot.refusals import Refused, RefusedBriefly
 from bot.stats import StatKind
@@ -32,6 +32,9 @@ from bot.usecases.writing import own_open_draft
 
 RETURN_ADDRESS_LIFETIME = timedelta(days=7)
 PSEUDONYM_ATTEMPTS = 64
+# The press's answer (the preview edited to "Sent!") has this long to show before the outbox tells the author
+# instead: longer than an edit takes while the platform fails (its retries, then a message in its place).
+ACCEPTED_NOTICE_AFTER = timedelta(seconds=30)
 
 
 async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
@@ -111,7 +114,13 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
         await outbox.add(CardDue(secret.id), delay=delays.random_wait(delay))
         key = "post.accepted_later" if delay else "post.accepted"
     low, high = (max(1, bound // 60) for bound in delays.window(delay))
-    return [EditPressed(message(key, community=community.title, number=number, earliest=low, minutes=high))]
+    params = {"community": community.title, "number": str(number), "earliest": str(low), "minutes": str(high)}
+    # the author is told even if this answer never shows (a stop before the edit, the platform refusing it):
+    # the outbox tells them later, unless the adapter says the answer showed
+    notice = AcceptedNotice(secret.id, key, params)
+    await outbox.add(notice, delay=ACCEPTED_NOTICE_AFTER)
+    told = Told(accepted_key(secret.id))
+    return [EditPressed(message(key, **params), told=told)]
 
 
 async def _hold_cause(

@@ -193,6 +193,15 @@ class SqlOutbox(Repository):
             claimed.append(OutboxEntry(row.id, message, row.attempts, row.not_before))
         return claimed
 
+    async def call_off(self, dedupe_key: str) -> None:
+        await self._session.execute(
+            delete(OutboxRow).where(
+                OutboxRow.dedupe_key == dedupe_key,
+                OutboxRow.status == PENDING,
+                OutboxRow.claimed_until.is_(None),
+            )
+        )
+
     async def done(self, entry_id: int) -> None:
         await self._session.execute(delete(OutboxRow).where(OutboxRow.id == entry_id))
 

@@ -78,6 +78,7 @@ class Harness:
 
     async def press(self, user: str, action: Action, locale: str = "en") -> list[Response]:
         responses = await self.service.press(self.actor(user, locale), action.encode())
+        await shown(self.service, responses)
         await self.settle()
         return responses
 
@@ -115,6 +116,13 @@ class Harness:
 
     def card_refs(self) -> list[str]:
         return [s.ref for s in self.cards()]
+
+
+async def shown(service: Murmure, responses: list[Response]) -> None:
+    """What an adapter does once the answers showed: an answer the outbox keeps a copy of calls it off."""
+    for response in responses:
+        if isinstance(response, EditPressed) and response.told is not None:
+            await service.told(response.told)
 
 
 def post_action(responses: list[Response]) -> Post:

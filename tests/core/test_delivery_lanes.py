@@ -12,7 +12,7 @@ from bot.delivery.cards import SENDING_LEASE, SENDING_RECHECK
 from bot.dispatch import LEASE, RENEW_EVERY
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.outbox import CardDue
-from tests.core.harness import ESTABLISHED, GROUP, PLATFORM, Harness, post_action
+from tests.core.harness import ESTABLISHED, GROUP, PLATFORM, Harness, post_action, shown
 from tests.fakes import FakeMessenger
 
 OTHER = "h"
@@ -48,7 +48,7 @@ async def two_groups() -> Harness:
 async def post(h: Harness, user: str, text: str) -> None:
     """Writes and confirms a secret without delivering anything."""
     preview = await h.service.text(h.actor(user), text)
-    await h.service.press(h.actor(user), post_action(preview).encode())
+    await shown(h.service, await h.service.press(h.actor(user), post_action(preview).encode()))
 
 
 def cards_in(messenger: FakeMessenger, chat_ref: str) -> list[str]:

@@ -69,6 +69,11 @@ class FakeOutbox(Repo):
             claimed.append(OutboxEntry(entry_id, e["message"], e["attempts"], e["not_before"]))
         return claimed
 
+    async def call_off(self, dedupe_key: str) -> None:
+        for entry_id, e in list(self.s.outbox.items()):
+            if e["dedupe"] == dedupe_key and e["status"] == "pending" and e["claimed"] is None:
+                del self.s.outbox[entry_id]
+
     async def done(self, entry_id: int) -> None:
         self.s.outbox.pop(entry_id, None)
 

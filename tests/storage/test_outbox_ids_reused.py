@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from storage.database import SqlDatabase
 from tests.conftest import migrated
-from tests.core.harness import Harness, post_action
+from tests.core.harness import Harness, post_action, shown
 
 
 async def _card_entries(database: SqlDatabase) -> list[int]:
@@ -31,7 +31,8 @@ async def test_an_entry_given_the_id_of_a_card_just_recorded_is_delivered(tmp_pa
         h = await Harness(database=database).setup()
         first = await h.service.text(h.actor("u1"), "The first card, recorded as the second is posted.")
         second = await h.service.text(h.actor("u2"), "The second card, queued as the first is recorded.")
-        await h.service.press(h.actor("u1"), post_action(first).encode())
+        # shown to u1 as an adapter would: the outbox's copy of u1's "Sent!" is called off, the card is the last
+        await shown(h.service, await h.service.press(h.actor("u1"), post_action(first).encode()))
         [first_entry] = await _card_entries(database)
         seen: list[list[int]] = []
         recording = database.recording

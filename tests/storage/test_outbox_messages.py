@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.outbox import (
+    AcceptedNotice,
     AuthorNotice,
     CardDue,
     CardRefresh,
@@ -32,6 +33,7 @@ ONE_OF_EACH: list[OutboxMessage] = [
     CommunityDigest(community_id=8, secret_ids=(1, 2, 3)),
     MemberDigest(author_key="c" * 64, secret_ids=(9,)),
     AuthorNotice(secret_id=10, key="notice.removed", params={"number": "12", "reason_key": "report.spam"}),
+    AcceptedNotice(secret_id=11, key="post.accepted", params={"community": "Owls", "number": "3"}),
 ]
 
 
@@ -44,6 +46,31 @@ async def test_each_message_comes_back_equal_to_what_was_added(database: SqlData
         claimed = await uow.outbox.claim_due(NOW, 100, LEASE)
         await uow.commit()
     assert [entry.message for entry in claimed] == ONE_OF_EACH
+
+
+async def test_a_message_called_off_is_removed_unless_a_delivery_holds_it(database: SqlDatabase) -> None:
+    """The author's answer showed: the outbox's copy of it is called off; one a delivery already claimed
+    stays with that delivery."""
+    waiting, claimed = (AcceptedNotice(secret_id=n, key="post.accepted") for n in (1, 2))
+    async with database.unit_of_work() as uow:
+        await uow.outbox.add(waiting, NOW + timedelta(seconds=30))
+        await uow.outbox.add(claimed, NOW)
+        await uow.outbox.add(CardDue(secret_id=1), NOW + timedelta(seconds=30))
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        [held] = await uow.outbox.claim_due(NOW, 100, LEASE)
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        for message in (waiting, claimed):
+            key = message.dedupe_key()
+            assert key is not None
+            await uow.outbox.call_off(key)
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        later = await uow.outbox.claim_due(NOW + timedelta(minutes=5), 100, NOW + timedelta(minutes=7))
+        await uow.commit()
+    assert held.message == claimed
+    assert [entry.message for entry in later] == [claimed, CardDue(secret_id=1)]  # its lease ran out
 
 
 async def test_a_row_of_an_unknown_kind_or_shape_is_failed_and_the_others_delivered(

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from adapters.telegram.handlers import TelegramHandlers
 from bot.actor import Actor
 from bot.messages import Response
 from bot.service import Murmure
+from tests.support import FixedClock
 from tests.telegram.harness import GROUP, running_telegram, setup_group, uid
 
 MEMBERS = [7770000 + n for n in range(12)]
@@ -169,3 +172,43 @@ async def test_a_press_waiting_behind_its_member_s_slow_message_is_answered_with
         hanging = [c for c in tg.calls("sendMessage") if c.status == 502]  # the preview's, once it ended
     assert hanging, "the preview's send did hang"
     assert delay < 3.0, delay
+
+
+async def test_an_author_whose_sent_never_showed_is_told_by_the_outbox_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice's press is committed but the edit of her preview into "Sent!" never happens (the process stopped
+    there, or Telegram refused it and the message in its place): 30 s later the outbox tells her, once. Bob's
+    preview became "Sent!": the outbox's copy of it was called off, he is not told twice."""
+    original = TelegramHandlers._edit_pressed
+    stopped = asyncio.Event()  # never set: alice's edit waits for ever, as in a process stopped before it
+
+    async def edit_pressed(chat_id: int, *args: object, **kwargs: object) -> None:
+        if chat_id == uid("alice"):
+            await stopped.wait()
+        await original(chat_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TelegramHandlers, "_edit_pressed", staticmethod(edit_pressed))
+    clock = FixedClock(datetime(2026, 11, 24, 10, 0, tzinfo=UTC))
+    async with running_telegram(tmp_path, monkeypatch, clock=clock) as t:
+        await setup_group(t)
+        for name in ("alice", "bob"):
+            await t.dm(name, f"A secret from {name}, told it was sent one way or another.")
+            preview = await t.until(uid(name), "Preview")
+            await t.click(name, preview, "Post")
+            await t.until(GROUP, f"A secret from {name}")
+        await t.until(uid("bob"), "will appear in")
+        assert not any("will appear in" in (m.text or "") for m in t.bot_messages(uid("alice")))
+        clock.advance(seconds=29)
+        await asyncio.sleep(1.5)  # the dispatcher looks at least once a second
+        assert not any("will appear in" in (m.text or "") for m in t.bot_messages(uid("alice")))
+        clock.advance(seconds=2)
+        told = await t.until(uid("alice"), "will appear in")
+        clock.advance(minutes=5)
+        await asyncio.sleep(1.5)
+        alice = [m.text for m in t.bot_messages(uid("alice")) if "will appear in" in (m.text or "")]
+        bob = [m.text for m in t.bot_messages(uid("bob")) if "will appear in" in (m.text or "")]
+        stopped.set()  # the bot can stop
+    assert told.text == "✅ Sent! Your secret will appear in Night owls as #1."
+    assert alice == [told.text]
+    assert len(bob) == 1
