@@ -152,3 +152,10 @@ def test_an_insult_quoted_and_condemned_is_not_said_but_one_quoted_back_is() -> 
     assert text_filter.check(condemned).verdict is Verdict.ALLOW
     # quoting it back at someone, or a line all in quotation marks, condemns nothing
     assert text_filter.check('"you are a worthless piece of shit" lol so true').verdict is not Verdict.ALLOW
+
+
+def test_a_suicide_bombing_in_the_news_is_no_one_s_distress() -> None:
+    text_filter = default_filter()
+    assert text_filter.check("A suicide bombing hit the camp this morning.").verdict is Verdict.ALLOW
+    assert text_filter.check("Un attentat suicide a frappé la ville.").verdict is Verdict.ALLOW
+    assert "self_harm" in text_filter.check("I think about suicide every night.").categories
