@@ -33,7 +33,7 @@ from bot.delivery.context import (
     NotYet,
     delivering,
 )
-from bot.delivery.lanes import Lanes
+from bot.delivery.lanes import Lanes, Uncached
 from bot.delivery.moderators import NO_MODERATION_CHAT_RETRY
 from bot.leases import BEAT_EVERY
 from bot.logsafe import where
@@ -235,21 +235,27 @@ class Dispatcher:
     async def _claim(
         self, limit: int
     ) -> tuple[list[OutboxEntry], dict[Hashable, list[OutboxEntry]], datetime | None]:
-        """In one transaction: claims what is due (less what this dispatcher holds already), finds the chat
-        each claimed entry writes to, and when the next entry is due."""
+        """Claims what is due (less what this dispatcher holds already) and reads when the next entry is due,
+        in one short transaction; then finds the chat each entry writes to, from the lanes' cache or in a
+        transaction that only reads (never while holding SQLite's writer: a card's recording waits for it)."""
         now = self._clock.now()
         async with self._db.unit_of_work() as uow:
             claimed = await uow.outbox.claim_due(now, limit, now + LEASE, self._platforms)
-            entries = [e for e in claimed if e.id not in self._held and e.id not in self._finished]
-            lanes = await self._lanes(uow, entries)
             due = await uow.outbox.next_due(self._platforms)
             await uow.commit()
+        entries = [e for e in claimed if e.id not in self._held and e.id not in self._finished]
+        try:
+            lanes = await self._lanes(None, entries)
+        except Uncached:
+            async with self._db.unit_of_work() as uow:
+                lanes = await self._lanes(uow, entries)
         return entries, lanes, due
 
     async def _lanes(
-        self, uow: UnitOfWork, entries: Sequence[OutboxEntry]
+        self, uow: UnitOfWork | None, entries: Sequence[OutboxEntry]
     ) -> dict[Hashable, list[OutboxEntry]]:
-        """The entries by the chat they write to, in claim order; an entry of no chat is a lane alone."""
+        """The entries by the chat they write to, in claim order; an entry of no chat is a lane alone.
+        Without ``uow``, from the cache only (``Uncached`` if one is not there)."""
         lanes: dict[Hashable, list[OutboxEntry]] = {}
         finder = Lanes(uow, self._chats)
         for entry in entries:

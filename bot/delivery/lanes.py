@@ -11,14 +11,25 @@ from bot.ports import UnitOfWork
 CACHE_LIMIT = 10_000
 
 
-class Lanes:
-    """Looks a chat up from ids whose chat never changes (a secret, a reply, a queue item), cached."""
+class Uncached(Exception):
+    """A chat the cache doesn't know, asked of ``Lanes`` without a unit of work to look it up."""
 
-    def __init__(self, uow: UnitOfWork, cache: MutableMapping[tuple[str, int], Chat]) -> None:
-        self._uow = uow
+
+class Lanes:
+    """Looks a chat up from ids whose chat never changes (a secret, a reply, a queue item), cached; with no
+    unit of work, from the cache only (``Uncached`` when it must be looked up)."""
+
+    def __init__(self, uow: UnitOfWork | None, cache: MutableMapping[tuple[str, int], Chat]) -> None:
+        self._given = uow
         if len(cache) > CACHE_LIMIT:
             cache.clear()
         self._cache = cache
+
+    @property
+    def _uow(self) -> UnitOfWork:
+        if self._given is None:
+            raise Uncached
+        return self._given
 
     async def of_secret(self, secret_id: int) -> Chat | None:
         key = ("secret", secret_id)
