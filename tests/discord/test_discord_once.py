@@ -10,6 +10,7 @@ import sqlite3
 import sys
 import time
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from tests.discord.harness import (
     uid,
 )
 from tests.emulators.discord import DiscordEmulator
+from tests.support import FixedClock
 from tests.telegram.harness import keys_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,3 +116,28 @@ async def test_a_process_killed_between_discords_answer_and_the_commit_posts_the
             if process.returncode is None:
                 process.kill()
                 await process.wait()
+
+
+async def test_an_author_whose_sent_showed_is_not_told_again_by_the_outbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outbox keeps a copy of the author's "Sent!" in case the answer to Post never shows; the preview
+    edited into it calls the copy off, so nothing comes to the author's DM once its time has passed."""
+    clock = FixedClock(datetime(2026, 11, 24, 10, 0, tzinfo=UTC))
+    async with DiscordEmulator() as dc:
+        await populate(dc)
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+            await _setup(d)
+            submitted = await d.write_secret("alice", "Told once that it was sent, never twice.")
+            await d.click("alice", submitted.original(), "Post")
+            await dc.wait_until(lambda: "Sent!" in (dc.message(submitted.original().id).content or ""), 8)
+            await dc.wait_until(lambda: bool(d.cards()), within=8)
+            clock.advance(minutes=1)
+            await asyncio.sleep(1.5)  # the dispatcher looks at least once a second
+            channel = dc.dm_channel_id(uid("alice"))
+            said = [
+                str((r.json or {}).get("content", ""))
+                for r in dc.calls("POST", f"/channels/{channel}/messages")
+                if r.ok
+            ]
+    assert not any("Sent!" in text for text in said), said
