@@ -55,9 +55,11 @@ ALERT_LIMIT = 200
 # press is answered without it (Telegram's clients show the spinner until then; members expect it gone within
 # 3 s). It counts from the press's arrival, before it waits for its member's earlier updates to be handled.
 PRESS_BUDGET = 1.0
-# The answer (answerCallbackQuery) is given up this long after the press reached the bot (the member can press
-# again): Telegram accepts it for ~15 s, but the member is waiting.
-ANSWER_WITHIN = 2.5
+# The answer (answerCallbackQuery) is tried until this long after the press reached the bot: Telegram
+# refuses it after ~15 s. A late answer still stops the member's spinner: under faults the hedged tries
+# answer within the 3 s members expect; what takes longer is a starved process (a restart on a loaded
+# machine), where giving up sooner would leave the press unanswered rather than answered late.
+ANSWER_GIVE_UP = 12.0
 ANSWER_HEDGE = 0.3  # a try with no reply after this (Telegram answers in ~0.1 s): another goes beside it
 ANSWER_PAUSE = 0.05  # after a try that failed at once (a 5xx): the next one
 ANSWER_TRIES_AT_ONCE = 3
@@ -453,17 +455,17 @@ class TelegramHandlers:
             context.application.create_task(self._in_order(chat_id, then), update=update)
 
     async def _answer(self, query_id: str, alert: str | None, received: float) -> None:
-        """The press answered within ``ANSWER_WITHIN`` of its arrival while Telegram fails: a try with no
-        reply after ``ANSWER_HEDGE`` gets another beside it (a hanging request must not spend the member's
-        3 seconds), one that failed at once (a 5xx) is tried again after ``ANSWER_PAUSE``, and a flood wait
-        holds back this press's tries only (the rate limiter's pause is this press's too). The first
-        success ends it; so does "query is too old": another try reached Telegram though its reply was lost,
-        or the press was handled too late to be answered (it waited through a restart or an outage). Past
-        the budget the answer is given up (the member can press again). A failure to answer is logged, not
+        """The press answered within seconds while Telegram fails: a try with no reply after
+        ``ANSWER_HEDGE`` gets another beside it (a hanging request must not spend the member's 3 seconds),
+        one that failed at once (a 5xx) is tried again after ``ANSWER_PAUSE``, and a flood wait holds back
+        this press's tries only (the rate limiter's pause is this press's too). The first success ends it;
+        so does "query is too old": another try reached Telegram though its reply was lost, or the press was
+        handled too late to be answered (it waited through a restart or an outage). ``ANSWER_GIVE_UP`` after
+        the press arrived, it is given up (the member can press again). A failure to answer is logged, not
         raised, so that what the press did still goes out."""
         assert self._bot is not None
         bot = self._bot
-        deadline = received + ANSWER_WITHIN
+        deadline = received + ANSWER_GIVE_UP
         tries: set[asyncio.Future[bool]] = set()
         next_try = time.monotonic()  # when the next try may go
         try:
