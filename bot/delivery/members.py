@@ -11,7 +11,7 @@ from bot.delivery.context import ChatGone, DeliveryContext, MemberChat, NotYet
 from bot.delivery.registry import delivers
 from bot.i18n import resolve_locale, t_in
 from bot.messages import Button, ChatTarget, MessageLink, OutgoingMessage, RichText, Span
-from bot.model import VISIBLE_STATUSES, Token
+from bot.model import VISIBLE_STATUSES, SecretStatus, Token
 from bot.outbox import AcceptedNotice, AuthorNotice, MemberDigest, ReplyNotice
 from bot.ports import DeliveryError, UnitOfWork
 from bot.reply_notices import RENEWAL_OFFERED, notice_context
@@ -57,7 +57,9 @@ async def tell_accepted(ctx: DeliveryContext, notice: AcceptedNotice) -> None:
         community = await uow.communities.get(secret.community_id) if secret else None
         sealed = await uow.secrets.return_address(notice.secret_id, now)
     if secret is None or community is None or sealed is None:
-        return  # deleted, forgotten, or the address used by a decision's notice since, which told more
+        return  # forgotten, or the address used by a decision's notice since, which told more
+    if secret.status in (SecretStatus.DELETED, SecretStatus.REMOVED):
+        return  # deleted by its author since, or removed (the removal's own notice tells why)
     address = ctx.sealer.open(sealed, return_context(community.platform, secret.author_salt))
     if address is None:
         return

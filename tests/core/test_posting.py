@@ -249,3 +249,23 @@ async def test_a_card_is_sent_once_even_when_a_slow_send_outlives_the_outbox_lea
     await worker_b.drain()
     cards = [s for s in slow.sent if s.message.text.plain_text.startswith("#1")]
     assert len(cards) == 1
+
+
+async def test_an_author_whose_answer_never_showed_is_told_once_after_30_s_unless_deleted_since() -> None:
+    """The adapter never says the answer to Post showed (a stop before the preview's edit): the outbox tells
+    the author 30 s later, once, in their DM; a secret its author deleted meanwhile is not announced."""
+    h = await Harness().setup()
+    for user, text in (("u1", "Told by the outbox."), ("u2", "Deleted before the outbox tells.")):
+        preview = await h.service.text(h.actor(user), text)
+        await h.service.press(h.actor(user), post_action(preview).encode())  # no adapter saying it showed
+    deleted = next(s for s in h.db.state.secrets.values() if s.text.startswith("Deleted"))
+    await h.press("u2", ConfirmDelete(h.token(deleted.id)))
+    await h.settle()
+    assert not [s for s in h.messenger.to("dm-u1") if "Sent!" in s.message.text.plain_text]
+    h.clock.advance(seconds=30)
+    await h.settle()
+    h.clock.advance(minutes=5)
+    await h.settle()
+    told = [s.message.text.plain_text for s in h.messenger.to("dm-u1")]
+    assert told == ["✅ Sent! Your secret will appear in Group as #1."]
+    assert not [s for s in h.messenger.to("dm-u2") if "Sent!" in s.message.text.plain_text]
