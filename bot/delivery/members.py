@@ -133,4 +133,7 @@ async def member_digest(ctx: DeliveryContext, digest: MemberDigest) -> None:
     # the next digest would come after the address expires: this one says so and offers to renew
     last = address.expires_at <= ctx.clock.now() + timedelta(days=1)
     message = render.member_digest(address.locale, items, last=last)
-    await ctx.send(MemberChat(), ChatTarget(address.platform, chat), message)
+    # one day's digest of one reader: a platform that can (Discord's nonce) makes one message of two sends (a
+    # retry after a lost answer); its outbox entry goes in the recording that follows the send at once
+    once = f"dm_digest:{digest.author_key}:" + ",".join(str(i) for i in digest.secret_ids)
+    await ctx.send(MemberChat(), ChatTarget(address.platform, chat, once=once), message)

@@ -9,16 +9,28 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.actions import Post, React, ReplyLink, ToggleNotices
+from bot.actions import (
+    ChooseCommunity,
+    CycleTopic,
+    DailyDigest,
+    Moderate,
+    Post,
+    React,
+    RemoveFor,
+    ReplyLink,
+    ToggleNotices,
+    ToggleSubscription,
+)
 from bot.dispatch import LEASE
 from bot.messages import ChatTarget, OutgoingMessage
-from bot.model import CommunitySettings, Reaction
+from bot.model import CommunitySettings, ModerationMode, ModOperation, Reaction, ReportReason
 from bot.ports import DeliveryError
-from tests.core.harness import GROUP, Harness, post_action
+from tests.core.harness import GROUP, PLATFORM, Harness, post_action
 from tests.fakes import FakeDatabase
 from tests.fakes.store import FakeUnitOfWork
 
 PARIS = CommunitySettings(publication_delay_seconds=0, digest_time="20:00", timezone="Europe/Paris")
+PLAZA = CommunitySettings(publication_delay_seconds=0, public=True)
 
 
 class Killed(BaseException):
@@ -113,6 +125,46 @@ async def test_a_daily_digest(kill: str, copies: int) -> None:
     assert await h.service.run_due_digests() == 1
     await _killed_then_restarted(h, db, kill)
     assert sum(1 for s in h.messenger.to(GROUP) if "digest:" in (s.target.once or "")) == copies
+
+
+@pytest.mark.parametrize(("kill", "copies"), [("after recording", 1), ("before recording", 2)])
+async def test_a_members_daily_digest(kill: str, copies: int) -> None:
+    h = await Harness().setup()
+    h.directory.members["plaza"] = {f"u{i}" for i in range(1, 10)}
+    await h.service.register_community(PLATFORM, "plaza", "Plaza", PLAZA)
+    h.clock.current = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    await h.press("u9", ToggleSubscription("love"))
+    await h.press("u9", DailyDigest(True))
+    preview = await h.service.text(h.actor("u1"), "A love story for the evening's digest.")
+    draft = post_action(preview).draft
+    plaza = next(c for c in h.db.state.communities.values() if c.chat_ref == "plaza")
+    await h.press("u1", ChooseCommunity(draft, plaza.id))
+    await h.press("u1", CycleTopic(draft))  # love
+    await h.press("u1", Post(draft))
+    for fan in ("u3", "u4"):
+        await h.press(fan, React(h.token(max(h.db.state.secrets)), Reaction.HEART))
+    db = _dying(h)
+    h.clock.current = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
+    assert await h.service.run_due_digests() == 1
+    await _killed_then_restarted(h, db, kill)
+    assert _copies(h, "dm_digest:") == copies
+    assert all(
+        s.target.chat_ref == "dm-u9" for s in h.messenger.sent if "dm_digest:" in (s.target.once or "")
+    )
+
+
+@pytest.mark.parametrize(("kill", "copies"), [("after recording", 1), ("before recording", 2)])
+async def test_an_authors_notice(kill: str, copies: int) -> None:
+    """A removal's reason told at the sealed return address: erased in the recording that follows the send."""
+    h = await Harness(CommunitySettings(publication_delay_seconds=0, mode=ModerationMode.REVIEW)).setup()
+    await h.post("u1", "A secret its author hears about.")
+    [item_id] = h.db.state.items
+    await h.press("u6", Moderate(h.item(item_id), ModOperation.REMOVE))
+    db = _dying(h)
+    await h.service.press(h.actor("u6"), RemoveFor(h.item(item_id), ReportReason.SPAM).encode())
+    await _killed_then_restarted(h, db, kill)
+    assert _copies(h, "notice:") == copies
+    assert all(s.target.chat_ref == "dm-u1" for s in h.messenger.sent if "notice:" in (s.target.once or ""))
 
 
 async def _replies_with_notices(h: Harness, replies: int) -> None:
