@@ -17,6 +17,11 @@ from bot.service import Murmure
 
 log = logging.getLogger(__name__)
 
+# The first sweep after a start waits this long: a restart's first moments send what waited meanwhile, and the
+# sweep's transaction and its checkpoint (which holds the event loop on SQLite, and SQLite's one writer) would
+# hold the recording of each of those sends, inside its send-to-commit window. Its deadlines are days long.
+SWEEP_AFTER_START = timedelta(minutes=2)
+
 
 class Jobs:
     def __init__(
@@ -61,7 +66,7 @@ class Jobs:
             self.sweep,
             IntervalTrigger(hours=1),
             id="sweep",
-            next_run_time=now,
+            next_run_time=now + SWEEP_AFTER_START,
             max_instances=1,
             coalesce=True,
         )
