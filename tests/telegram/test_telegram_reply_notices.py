@@ -17,6 +17,7 @@ from tests.telegram.harness import GROUP, Telegram, running_telegram, setup_grou
 SECRET = "J'ai toujours peur du noir, à quarante ans."
 NOTICE = "💬 "
 LIGHT = "I still sleep with the light on."
+SHORT_GROUP_WINDOW = 5
 
 
 def notices(t: Telegram) -> list[str]:
@@ -47,7 +48,12 @@ async def test_replies_reach_their_author_once_batched_and_until_stopped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = FixedClock(datetime(2026, 11, 24, 10, 0, tzinfo=UTC))
-    async with running_telegram(tmp_path, monkeypatch, languages={"alice": "fr"}, clock=clock) as t:
+    # twelve replies and their card's edits pass Telegram's 20 a minute in the group, which would make this
+    # test wait a minute of real time for a limit it is not about (tests/telegram/test_telegram_limits.py
+    # and test_rate_limiter.py are): 20 in any 5 s instead, alike in the adapter and the emulator
+    extra = f"group_window_seconds = {SHORT_GROUP_WINDOW}\n"  # in [telegram]
+    async with running_telegram(tmp_path, monkeypatch, extra, languages={"alice": "fr"}, clock=clock) as t:
+        t.tg.limit_rates(group_window=SHORT_GROUP_WINDOW)  # the same 5 s window, said above
         await setup_group(t)
         await t.dm("alice", SECRET)
         preview = await t.until(uid("alice"), "Aperçu")
