@@ -116,6 +116,12 @@ class UnitOfWork(Protocol):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None: ...
     async def commit(self) -> None: ...
+    def loss_tolerated(self) -> None:
+        """What this unit writes breaks no promise to anyone if a crash of the database's host loses it after
+        its commit (a reaction toggled, a preview's draft): its commit need not wait for the disk. Never for
+        what someone is told was done (a secret accepted, a delivery recorded, a moderation decision, a ban,
+        a deletion, a forget-me): those units' commits wait for the disk, as every unit's does by default."""
+        ...
 
 
 class Database(Protocol):

@@ -42,7 +42,7 @@ from bot.stats import StatsRepository
 from storage import sqlite_inline
 from storage.outbox_wakeup import OutboxWakeup
 from storage.picture_folder import PictureFolder
-from storage.raw import numbered
+from storage.raw import Raw, numbered
 from storage.repositories import (
     SqlCommunities,
     SqlDigests,
@@ -198,6 +198,7 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
+        self._loss_tolerated = False
         return self
 
     def __getattr__(self, name: str) -> Any:
@@ -221,7 +222,18 @@ class SqlUnitOfWork:
         if exc is not None and _contention(exc):
             raise Contention(type(exc).__name__) from exc
 
+    def loss_tolerated(self) -> None:
+        self._loss_tolerated = True
+
     async def commit(self) -> None:
+        if self._loss_tolerated and self._session.in_transaction():
+            # PostgreSQL: this commit returns without waiting for its WAL to reach the disk (a few ms here,
+            # most of a toggle's time); a crash of the database's host may lose it (not a crash of PostgreSQL
+            # alone), and the core asks for it only where that breaks no promise (UnitOfWork.loss_tolerated).
+            # SQLite (synchronous=NORMAL in WAL mode) never waits for the disk at a commit anyway.
+            raw = Raw(self._session)
+            if await raw.postgres():
+                await raw.run("SET LOCAL synchronous_commit = off")
         wrote_outbox = self._session.info.pop(OUTBOX_WRITTEN, False)
         if wrote_outbox:
             await self._wakeup.before_commit(self._session)

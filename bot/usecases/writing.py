@@ -160,6 +160,7 @@ async def _secret_preview(
             created_at=now,
         )
     )
+    ctx.uow.loss_tolerated()  # a preview: lost in a crash of the database's host, the member writes again
     shown: list[Response] = []
     if photo is not None:
         stored = StoredPicture(new_token(), photo.data, photo.width, photo.height)
@@ -204,6 +205,7 @@ async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> l
             created_at=now,
         )
     )
+    ctx.uow.loss_tolerated()  # a preview: lost in a crash of the database's host, the member writes again
     await set_pending_input(ctx, None)
     author = authorship.wrote(ctx, reach.secret)
     return [

@@ -85,6 +85,7 @@ class FakeUnitOfWork:
         self.pictures = FakePictures(self)
         self.notices = FakeNotices(self)
         self.outbox_written = False
+        self.tolerates_loss = False  # loss_tolerated() asked in this unit
 
     @property
     def defaults(self) -> CommunitySettings:
@@ -93,6 +94,7 @@ class FakeUnitOfWork:
     async def __aenter__(self) -> Self:
         self.state = self._database.state.copy()
         self.outbox_written = False
+        self.tolerates_loss = False
         return self
 
     async def __aexit__(
@@ -100,10 +102,15 @@ class FakeUnitOfWork:
     ) -> None:
         return None
 
+    def loss_tolerated(self) -> None:
+        self.tolerates_loss = True
+
     async def commit(self) -> None:
         self._database.state = self.state
         self.state = self.state.copy()
         self._database.commits += 1
+        if self.tolerates_loss:
+            self._database.loss_tolerating_commits += 1
         if self.outbox_written:
             self.outbox_written = False
             for listener in self._database.outbox_listeners:
@@ -116,6 +123,7 @@ class FakeDatabase:
         # the configuration's community settings (a test may change them, as a restart with a new config)
         self.defaults = defaults or CommunitySettings()
         self.commits = 0
+        self.loss_tolerating_commits = 0  # of those, the commits whose unit tolerated their loss in a crash
         self.checkpoints = 0
         self.recordings = 0  # units of work opened to record what a platform just did
         self.outbox_listeners: list[Callable[[], None]] = []
