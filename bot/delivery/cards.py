@@ -210,7 +210,11 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
         community = await uow.communities.get(secret.community_id) if secret else None
     if reply is None or secret is None or community is None:
         return
-    if reply.message_ref is not None or secret.status not in VISIBLE_STATUSES:
+    if reply.message_ref is not None:
+        # out and recorded, its entry still there: a kill came before what follows the recording
+        await _reply_out(ctx, due.reply_id)
+        return
+    if secret.status not in VISIBLE_STATUSES:
         return
     if not community.active:
         later = inactive.wait_for(community, reply.created_at, ctx.clock.now())
@@ -231,27 +235,13 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
     message = render.reply_message(community.settings.locale, reply)
 
     async def record(uow: UnitOfWork, ref: str, _: int | None) -> bool:
-        # in a transaction of its own as soon as the reply is out: once committed, no kill sends it again
+        # one statement in a transaction of its own as soon as the reply is out (the send-to-commit window):
+        # once committed, no kill sends it again; what follows from it comes next, with its entry's removal
         await uow.replies.set_message_ref(due.reply_id, ref)
-        # the card's reply count and the secret's rank move when the reply is out, not when it was written
-        await uow.secrets.add_points(secret.id, ranking.REPLY_POINTS)
-        outbox = Outbox(uow, ctx.clock)
-        await outbox.add(CardRefresh(secret.id))
-        if not reply.by_author and await uow.notices.count_reply(secret.id, ctx.clock.now()):
-            # the author asked to hear of replies: one notice for the replies of a window, at a random
-            # moment of it (a notice waiting already counts this reply in)
-            await outbox.add(ReplyNotice(secret.id), delay=delays.random_wait(NOTICE_WINDOW_SECONDS))
-        now = await uow.replies.get(due.reply_id)
-        thread = await uow.secrets.get(reply.secret_id)
-        if now is not None and (
-            now.status is not ReplyStatus.PUBLISHED or thread is None or thread.status not in VISIBLE_STATUSES
-        ):
-            # reported, deleted or hidden with its secret while it was being sent: show that too
-            await outbox.add(ReplyRefresh(due.reply_id))
         return False
 
     try:
-        await ctx.send(chat, target, message, record)
+        await ctx.send(chat, target, message, record, delivers=False)
     except MissingRight:
         await rights.tell_admins(ctx, community)
         later = rights.wait_for(reply.created_at, ctx.clock.now())
@@ -259,6 +249,32 @@ async def post_reply(ctx: DeliveryContext, due: ReplyDue) -> None:
             raise later from None
         log.warning("a reply was given up after %s days without being posted", rights.KEPT.days)
         return
+    await _reply_out(ctx, due.reply_id)
+
+
+async def _reply_out(ctx: DeliveryContext, reply_id: int) -> None:
+    """What follows from a reply once it is out and recorded, in one transaction with its outbox entry's
+    removal: the card's reply count and the secret's rank move (when the reply is out, not when it was
+    written), its author hears of it if they asked, and a reply reported, deleted or hidden with its secret
+    while it went out shows that. Killed before this commits, the entry is delivered again and finds the
+    reply out: this runs then (once: the entry goes with it)."""
+    async with ctx.db.unit_of_work() as uow:
+        reply = await uow.replies.get(reply_id)
+        thread = await uow.secrets.get(reply.secret_id) if reply else None
+        if reply is not None and thread is not None:
+            await uow.secrets.add_points(thread.id, ranking.REPLY_POINTS)
+            outbox = Outbox(uow, ctx.clock)
+            await outbox.add(CardRefresh(thread.id))
+            if not reply.by_author and await uow.notices.count_reply(thread.id, ctx.clock.now()):
+                # the author asked to hear of replies: one notice for the replies of a window, at a random
+                # moment of it (a notice waiting already counts this reply in)
+                await outbox.add(ReplyNotice(thread.id), delay=delays.random_wait(NOTICE_WINDOW_SECONDS))
+            if reply.status is not ReplyStatus.PUBLISHED or thread.status not in VISIBLE_STATUSES:
+                # reported, deleted or hidden with its secret while it was being sent: show that too
+                await outbox.add(ReplyRefresh(reply_id))
+        entry = await ctx.remove_delivered(uow)
+        await uow.commit()
+    ctx.removed_with(entry)
 
 
 @delivers(ReplyRefresh, lane=lambda lanes, refresh: lanes.of_reply(refresh.reply_id))

@@ -181,6 +181,20 @@ class DeliveryContext:
                     raise
                 await asyncio.sleep(pause)
 
+    async def remove_delivered(self, uow: UnitOfWork) -> int | None:
+        """Removes, in ``uow``, the outbox entry being delivered (unless a send removed it already); its id,
+        to give ``removed_with`` once ``uow`` is committed."""
+        entry = delivering.get()
+        if entry is None or entry in self.removed:
+            return None
+        await uow.outbox.done(entry)
+        return entry
+
+    def removed_with(self, entry: int | None) -> None:
+        """The entry ``remove_delivered`` removed is gone (its unit committed): never removed again."""
+        if entry is not None:
+            self.removed.add(entry)
+
     async def edit(self, chat: Chat, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:
         messenger = self._messenger(target.platform)
         try:

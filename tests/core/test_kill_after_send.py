@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot import ranking
 from bot.actions import (
     ChooseCommunity,
     CycleTopic,
@@ -110,6 +111,8 @@ async def test_a_reply(kill: str, copies: int) -> None:
     assert _copies(h, "reply:") == copies
     [reply] = db.state.replies.values()
     assert reply.message_ref is not None
+    # what follows from it (the secret's points) came once, after the recording, even across the kill
+    assert db.state.secrets[secret_id].points == ranking.REPLY_POINTS
 
 
 @pytest.mark.parametrize(("kill", "copies"), [("after recording", 1), ("before recording", 2)])
