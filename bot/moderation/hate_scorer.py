@@ -13,6 +13,9 @@ instead, so what it learns carries over to sentences it never saw:
   whether a negation stands within three words before it (``N``): "disgusting" means one thing
   about a group and another about pizza or inside a quotation;
 - pairs of neighbouring words (hostile words as ``<h>``), with and without the state;
+- how each group's name or slur stands to each hostile word: which comes first, how far apart, and
+  whether a negation stands between them ("X are vermin", "vermin like X", "X are not vermin"), so
+  what is learned from one template's wording carries to another's;
 - 3 to 5 letter pieces of each word (spelling tricks the rules miss);
 - what the rules found, as ``r:<layer>:<category>`` (``r:none`` when nothing).
 
@@ -113,11 +116,28 @@ def features(text: str, words: Sequence[str], rules: Iterable[str], *, chars: bo
     for first, second in itertools.pairwise(paired):
         found.append("b:" + first + " " + second)
         found.append(state + "b:" + first + " " + second)
+    found.extend(_relations(paired, negators))
     if chars:
         for word in char_words(read):
             found.extend(_char_features(word))
     rule_features = ["r:" + rule for rule in sorted(set(rules))]
     found.extend(rule_features or ["r:none"])
+    return found
+
+
+def _relations(paired: Sequence[str], negators: frozenset[str]) -> list[str]:
+    """How a group's name and a hostile word or slur stand to each other: which comes first, how
+    far apart (1, 2-3, 4-6, further) and whether a negation stands between them."""
+    found = []
+    targets = [i for i, word in enumerate(paired) if word in (GROUP_CLASS, SLUR_CLASS)]
+    hostile = [i for i, word in enumerate(paired) if word == HOSTILE_CLASS]
+    for g in targets:
+        for h in hostile:
+            distance = abs(h - g)
+            bucket = "1" if distance == 1 else "3" if distance <= 3 else "6" if distance <= 6 else "far"
+            between = paired[min(g, h) + 1 : max(g, h)]
+            negated = "N" if not negators.isdisjoint(between) else ""
+            found.append(f"rel:{paired[g]}{'<' if g < h else '>'}{bucket}{negated}")
     return found
 
 
