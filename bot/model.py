@@ -186,6 +186,8 @@ class Secret:
     points: float = 0.0  # engagement for ranking: see bot/ranking.py
     # it was posted with a photo (still true once the photo is erased: its card shows the placeholder)
     picture: bool = False
+    # its text normalised as the duplicate check compares it (None: written before it was kept, or erased)
+    normalised: str | None = None
 
     @property
     def shown_number(self) -> str:

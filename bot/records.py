@@ -85,6 +85,7 @@ class NewSecret:
     collection: str | None = None
     return_address: SealedAddress | None = None  # where to tell the author what became of it
     ban_key: SealedValue | None = None  # the author's community key, for moderators' bans, for a while
+    normalised: str | None = None  # its text as the duplicate check compares it (moderation/duplicates.py)
 
 
 @dataclass(frozen=True, kw_only=True)

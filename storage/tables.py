@@ -187,6 +187,9 @@ class SecretRow(Base):
     sending_by: Mapped[str | None] = mapped_column(String(32))  # the process instance sending it
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when the card went out
     picture: Mapped[bool] = mapped_column(Boolean, default=False)  # posted with a photo (erased or not)
+    # its text normalised as the duplicate check compares it (bot/moderation/duplicates.py), written with it
+    # and erased with it; NULL for a secret written before it was kept
+    normalised: Mapped[str | None] = mapped_column(Text)
 
 
 class ReplyNoticeRow(Base):

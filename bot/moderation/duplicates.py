@@ -17,11 +17,15 @@ def normalised_fingerprint(text: str) -> str:
 def is_near_duplicate(text: str, previous: Iterable[str], threshold: float = 90.0) -> bool:
     """Whether ``text`` is at least ``threshold`` % similar (rapidfuzz ratio, 0-100) to one of
     ``previous``, all compared normalised."""
+    return is_near_duplicate_normalised(normalise(text), (normalise(other) for other in previous), threshold)
+
+
+def is_near_duplicate_normalised(current: str, previous: Iterable[str], threshold: float = 90.0) -> bool:
+    """``is_near_duplicate`` of texts already normalised (``normalise``): a secret keeps its own."""
     from rapidfuzz import fuzz  # loaded by the filter's worker thread or the first post, not at the start
 
-    current = normalise(text)
     for other in previous:
-        score: float = fuzz.ratio(current, normalise(other), score_cutoff=threshold)
+        score: float = fuzz.ratio(current, other, score_cutoff=threshold)
         if score >= threshold:
             return True
     return False

@@ -21,6 +21,7 @@ from bot.model import (
     QueueCause,
     SecretStatus,
 )
+from bot.moderation.normalise import normalise
 from bot.moderation.verdict import Verdict
 from bot.outbox import AcceptedNotice, CardDue, Outbox, QueueItemDue, ReplyDue, accepted_key
 from bot.records import NewReply, NewSecret, SealedAddress
@@ -78,6 +79,7 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
             author_salt=salt,
             author_tag=tag,
             text=draft.text,
+            normalised=normalise(draft.text),  # what later duplicate checks compare (not the text again)
             content_warning=draft.content_warning,
             status=SecretStatus.QUEUED if cause is None else SecretStatus.HELD,
             created_at=now,

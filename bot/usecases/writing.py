@@ -14,7 +14,8 @@ from bot.i18n import current_locale, t
 from bot.messages import EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.model import Community, Draft, DraftKind, DraftStatus, PendingInput, Secret
 from bot.moderation.care import care_answer
-from bot.moderation.duplicates import is_near_duplicate
+from bot.moderation.duplicates import is_near_duplicate_normalised
+from bot.moderation.normalise import normalise
 from bot.moderation.verdict import FilterResult, Verdict
 from bot.records import NewDraft, SealedValue, StoredPicture
 from bot.refusals import Refused, RefusedBriefly
@@ -141,8 +142,12 @@ async def _secret_preview(
         for community in allowed:  # refused for each community it could have gone to
             await stats.count(ctx.uow.stats, community, StatKind.BLOCKED, now)
         return [*care(result), *_rethought(result.categories, blocked=True)]
-    recent = [s.text for s in await authorship.own_secrets(ctx, since=now - DUPLICATE_WINDOW)]
-    if is_near_duplicate(cleaned, recent):
+    # each recent secret's text as stored normalised with it (normalised here if written before that was kept)
+    recent = [
+        s.normalised if s.normalised is not None else normalise(s.text)
+        for s in await authorship.own_secrets(ctx, since=now - DUPLICATE_WINDOW)
+    ]
+    if is_near_duplicate_normalised(normalise(cleaned), recent):
         raise Refused("error.duplicate")
     community_id = allowed[0].id if len(allowed) == 1 else None
     # asked of the platform before the first write (a write holds the database's writer until the commit)

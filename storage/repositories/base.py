@@ -83,6 +83,7 @@ def to_secret(row: SecretRow) -> Secret:
         row.collection,
         row.points,
         row.picture,
+        row.normalised,
     )
 
 

@@ -46,8 +46,8 @@ CARD_OUT_POSTGRES = (
 
 _INSERT_ROW = (
     "INSERT INTO secrets (community_id, number, author_salt, author_tag, text, content_warning, "
-    "status, created_at, card_ref, author_locale, token, collection, points, picture) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 0.0, ?) RETURNING id"
+    "status, created_at, card_ref, author_locale, token, collection, points, picture, normalised) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 0.0, ?, ?) RETURNING id"
 )
 # PostgreSQL: the secret, its return address and its ban key in one statement (one round trip)
 _WITH_SEALS = (
@@ -56,6 +56,7 @@ _WITH_SEALS = (
     "SELECT id FROM made"
 )
 _INSERT_ROW_WITH_SEALS = "WITH made AS (" + _INSERT_ROW + _WITH_SEALS
+_ERASED_TEXT = "text = '', normalised = NULL, collection = NULL"  # its normalised form goes with the text
 
 
 def _made(secret_id: int, secret: NewSecret) -> Secret:
@@ -74,6 +75,7 @@ def _made(secret_id: int, secret: NewSecret) -> Secret:
         Token(secret.token),
         secret.collection,
         0.0,
+        normalised=secret.normalised,
     )
 
 
@@ -97,6 +99,7 @@ class SqlSecrets(Repository):
             secret.token,
             secret.collection,
             False,  # a photo's secret says so when its photo is added (SqlPictures.add_to_secret)
+            secret.normalised,
         )
         if sealed is not None and secret.ban_key is not None and not await self._raw.on_sqlite():
             row = await self._raw.one(
@@ -255,6 +258,7 @@ class SqlSecrets(Repository):
             .values(
                 status=SecretStatus.DELETED.value,
                 text="",
+                normalised=None,
                 author_salt=b"",
                 author_tag="",
                 collection=None,
@@ -283,7 +287,7 @@ class SqlSecrets(Repository):
         # emptied before as dead); each one's open or recent moderation item looked up by its secret. The
         # outer condition is checked again on a row another process changed meanwhile (PostgreSQL).
         emptied = await self._raw.rows(
-            f"UPDATE secrets SET text = '', collection = NULL WHERE {REMOVED_WITH_TEXT} AND id IN "  # noqa: S608
+            f"UPDATE secrets SET {_ERASED_TEXT} WHERE {REMOVED_WITH_TEXT} AND id IN "  # noqa: S608
             f"(SELECT id FROM secrets WHERE {REMOVED_WITH_TEXT} AND created_at <= ? AND NOT EXISTS "
             "(SELECT 1 FROM queue_items WHERE queue_items.secret_id = secrets.id "
             "AND queue_items.reply_id IS NULL AND (queue_items.status = ? OR queue_items.decided_at > ?)) "

@@ -25,7 +25,7 @@ class FakeSecrets(Repo):
         made = Secret(
             self.next_id(), secret.community_id, secret.number, secret.author_salt, secret.author_tag, secret.text,
             secret.content_warning, secret.status, secret.created_at, None, secret.author_locale,
-            secret.token, secret.collection,
+            secret.token, secret.collection, normalised=secret.normalised,
         )  # fmt: skip
         self.s.secrets[made.id] = made
         if secret.return_address is not None:
@@ -118,7 +118,13 @@ class FakeSecrets(Repo):
         self.s.reporter_seals = {k: v for k, v in self.s.reporter_seals.items() if k[0] != secret_id}
         secret = self.s.secrets[secret_id]
         self.s.secrets[secret_id] = replace(
-            secret, status=SecretStatus.DELETED, text="", author_salt=b"", author_tag="", collection=None
+            secret,
+            status=SecretStatus.DELETED,
+            text="",
+            normalised=None,
+            author_salt=b"",
+            author_tag="",
+            collection=None,
         )
 
     async def unlink(self, secret_id: int, salt: bytes, tag: str, ban_key: bytes | None) -> None:
@@ -149,7 +155,7 @@ class FakeSecrets(Repo):
         erased = sorted(removed, key=lambda s: s.created_at)[:limit]
         photos = erase_pictures(self.s, secrets={s.id for s in erased})
         for secret in erased:
-            self.s.secrets[secret.id] = replace(secret, text="", collection=None)
+            self.s.secrets[secret.id] = replace(secret, text="", normalised=None, collection=None)
         return photos + len(erased)
 
     async def ban_key(self, secret_id: int, now: datetime) -> bytes | None:

@@ -42,6 +42,7 @@ LEFT_EMPTY: dict[tuple[str, str], str] = {
     ("secrets", "sending_by"): "none: a card claimed before holders were named is held until its lease ends",
     ("pictures", "file"): "NULL: the photo's bytes are in its row (the database store, the only one before)",
     ("seen_events", "holder"): "NULL: an event marked before claims had holders was handled",
+    ("secrets", "normalised"): "NULL: the duplicate check normalises an older secret's own text",
 }
 
 # Plausible values for columns the core reads as enums or formats; any other column gets one by its type.

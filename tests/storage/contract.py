@@ -38,6 +38,7 @@ async def add_secret(
     text: str = "text",
     status: SecretStatus = SecretStatus.QUEUED,
     collection: str | None = None,
+    normalised: str | None = None,
 ) -> int:
     async with store.unit_of_work() as uow:
         made = await uow.secrets.add(
@@ -55,6 +56,7 @@ async def add_secret(
                 return_address=SealedAddress(b"sealed", at + timedelta(days=7)),
                 ban_key=SealedValue(b"ban key", at + timedelta(hours=48)),
                 collection=collection,
+                normalised=normalised,
             )
         )
         await uow.commit()

@@ -330,3 +330,16 @@ async def test_one_dispatcher_at_a_time_may_send_a_card(store: Database) -> None
             secret_id, NOW + timedelta(hours=1), NOW + timedelta(hours=2)
         )
         await uow.commit()
+
+
+async def test_a_secret_keeps_its_normalised_text_until_its_text_is_erased(store: Database) -> None:
+    community_id = await add_community(store)
+    kept = await add_secret(store, community_id, text="Hello THERE", normalised="hello there")
+    older = await add_secret(store, community_id, 2, text="Before it was kept")
+    async with store.unit_of_work() as uow:
+        assert [s.normalised for s in await uow.secrets.get_many([kept, older])] == ["hello there", None]
+        await uow.secrets.erase(kept)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        erased = await uow.secrets.get(kept)
+        assert erased is not None and (erased.text, erased.normalised) == ("", None)
