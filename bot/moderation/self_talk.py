@@ -22,7 +22,7 @@ _FILLERS = frozenset(
         "little", "bit", "of", "the", "right", "proper", "un", "une", "vrai", "vraie", "gros", "grosse",
         "sacre", "sacree", "totale", "petit", "petite", "espece", "d", "de", "comme", "not", "always",
         "never", "really", "just", "sometimes", "so", "pas", "vraiment", "toujours", "jamais",
-        "utterly", "totally", "completely", "kinda", "trop", "tellement",
+        "utterly", "totally", "completely", "kinda", "trop", "tellement", "less", "more",
     }
 )  # fmt: skip
 # what may stand between the subject and the copula ("we'll try not to be", "j'avais pas été")
@@ -31,14 +31,25 @@ _BETWEEN = frozenset(
         "ll", "will", "would", "d", "try", "not", "to", "really", "just", "have", "ve", "had", "always",
         "never", "can", "could", "might", "avais", "ai", "aurais", "pas", "ne", "n", "vraiment", "juste",
         "toujours", "jamais", "peux", "dois", "sais", "do", "my", "best",
+        # a progressive or perfect copula ("I'm being a prick", "I was being", "I've been")
+        "m", "am", "was", "re", "were",
     }
 )  # fmt: skip
+# A non-finite "be" or "being" has no subject of its own ("apologies for being such a dickhead",
+# "trying not to be a shithead"): it is the writer's when the text names the writer and no one else.
+_NON_FINITE = frozenset({"be", "being"})
+_FIRST_PERSON = frozenset({"i", "im", "me", "my", "myself", "we", "us", "our", "ourselves", "je", "j", "moi"})
+_OTHERS = _ADDRESSED | frozenset(
+    {"he", "she", "they", "him", "her", "them", "his", "their", "hes", "shes", "theyre", "il", "elle", "ils"}
+    | {"elles", "lui", "eux", "leur", "someone", "somebody", "everyone", "anyone", "guy", "guys"}
+)
 _MAKE_OR_CALL = frozenset({"make", "makes", "made", "making", "call", "calls", "called", "calling"})
 _NAME_AS = frozenset(
     {"traiter", "traite", "traitee", "traites", "traitent", "traitez"}
     | {"appeler", "appelle", "appele", "appelee"}
 )
 _ME = frozenset({"me", "m"})
+_SELF_OPENERS = frozenset({"apologies", "sorry", "trying"})
 _REACH = 4
 
 
@@ -67,4 +78,10 @@ def said_of_oneself(tokens: Sequence[Token], first: int) -> bool:
     k = j - 1
     while k >= 0 and j - k <= 2 * _REACH and words[k] in _BETWEEN:
         k -= 1
-    return k >= 0 and words[k] in _SELF
+    if k >= 0 and words[k] in _SELF:
+        return True
+    if words[j] in _NON_FINITE:
+        before = words[:j]
+        names_writer = not _FIRST_PERSON.isdisjoint(before) or (bool(before) and before[0] in _SELF_OPENERS)
+        return names_writer and _OTHERS.isdisjoint(before)
+    return False

@@ -56,6 +56,14 @@ PASSED = [
     "Why would anyone think it's fine to call me a tranny?",
     "Il m'a traité de pédé devant toute la classe.",
     "Arrête de me traiter de bougnoule.",
+    # "being" and "be" with no subject of their own, in a text naming only the writer; an act judged
+    "Sorry for being such a dickhead last night.",
+    "Tell me if I'm being a prick about it.",
+    "I wish I were less of a bastard to my brother.",
+    "That was a real scumbag thing to say, I admit it.",
+    "The coach said our dog ran a coon up the telephone pole.",
+    "My car needs a new tranny before winter.",
+    "The defence showed a few chinks in their armor.",
 ]
 STILL_INSULTS = [
     "you are a dumbass",
@@ -66,6 +74,10 @@ STILL_INSULTS = [
     "They call him a faggot and they are right.",
     "I feel you are a total dumbass.",  # the insult's own words address someone
     "I don't think so, you fucking retard.",  # the negated opinion's clause ends at the comma
+    "Stop being a prick.",  # an order: someone is addressed
+    "I told him to stop being a prick.",
+    "You're being a prick again.",
+    "That was a dick move, you dickhead.",
 ]
 
 
