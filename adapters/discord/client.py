@@ -45,6 +45,7 @@ NEW_SECRET_FORM = "secret"  # noqa: S105 - a kind of form, not a password
 REPLY_MENU = "discord.menu.reply"  # the catalog key of the cards' message menu
 
 log = logging.getLogger(__name__)
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its deadline (or unknown)
 
 
 def actor_of(user: discord.abc.User, locale: discord.Locale | str | None = None) -> Actor:
@@ -110,16 +111,26 @@ async def respond_in_time(interaction: discord.Interaction[Any], work: Awaitable
 
 async def _respond_in_time(interaction: discord.Interaction[Any], work: Awaitable[list[Response]]) -> None:
     task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
-    if not done and not interaction.response.is_done():
-        updates = interaction.type is discord.InteractionType.component or (
-            interaction.type is discord.InteractionType.modal_submit and interaction.message is not None
-        )
-        if updates:
-            await interaction.response.defer()  # the pressed message may be edited afterwards
-        else:
-            await interaction.response.defer(ephemeral=interaction.guild is not None, thinking=True)
-    await respond(interaction, await task)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
+        if not done and not interaction.response.is_done():
+            updates = interaction.type is discord.InteractionType.component or (
+                interaction.type is discord.InteractionType.modal_submit and interaction.message is not None
+            )
+            if updates:
+                await interaction.response.defer()  # the pressed message may be edited afterwards
+            else:
+                await interaction.response.defer(ephemeral=interaction.guild is not None, thinking=True)
+        await respond(interaction, await task)
+    except discord.NotFound as error:
+        if error.code != UNKNOWN_INTERACTION:
+            raise
+        # Discord's 3 s for the first answer had passed (a process starved of CPU, or the network): the
+        # member's client says the bot did not respond, and what the use case did stands
+        await asyncio.wait({task})
+        if not task.cancelled():
+            task.exception()  # read: a failure of the use case is logged by the core
+        log.warning("an interaction's first answer came after Discord's deadline; it was not shown")
 
 
 class TextModal(discord.ui.Modal):

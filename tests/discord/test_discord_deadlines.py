@@ -100,3 +100,25 @@ async def test_setup_is_acknowledged_before_it_asks_discord_about_each_moderator
             assert setup.ack_delay is not None and setup.ack_delay < 3.0, setup.ack_delay
             done = await d.until(GENERAL, "is now a Murmure community", within=15)
             assert done.ephemeral
+
+
+async def test_an_interaction_answered_past_discords_deadline_is_no_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A process starved of CPU answers a press after Discord's 3 s (Discord: 404 "Unknown interaction"):
+    what the press did stands (the card goes out), and the late answer is a warning, not an exception
+    escaping to discord.py's "Ignoring exception" (counted as an internal error by the fuzz benchmark)."""
+    async with DiscordEmulator() as dc:
+        await populate(dc)
+        async with running_discord(tmp_path, monkeypatch, dc) as d:
+            setup = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup",
+                                               options={"moderators": MODS})  # fmt: skip
+            await setup.response()
+            submitted = await d.write_secret("alice", "Pressed by a member of a bot starved of CPU.")
+            preview = submitted.original()
+            dc.ack_deadline = 0.0  # every first answer after the deadline: a starved process, on purpose
+            await dc.user_clicks(uid("alice"), preview, d.custom_id(preview, "Post"))
+            await d.until(GENERAL, "starved of CPU", within=10)
+    errors = [r.getMessage() for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert not errors, errors
+    assert any("after Discord's deadline" in r.getMessage() for r in caplog.records)
