@@ -214,9 +214,8 @@ class SqlUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            await self._session.rollback()  # what was not committed is undone
+            await self._session.close()  # what was not committed is undone (close rolls back)
         finally:
-            await self._session.close()
             if self._folder is not None:  # and so are the photo files it wrote
                 await self._folder.rolled_back(self._session.info)
         if exc is not None and _contention(exc):
