@@ -6,8 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.model import DraftKind, ReportReason, SecretStatus, Token
+from bot.model import Ban, DraftKind, ReportReason, SecretStatus, Token
 from bot.moderation.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A member's standing in one community, read in one query: verified lately, and the ban in force."""
+
+    verified: bool  # their membership was verified since the time asked
+    ban: Ban | None  # the ban in force that lasts longest (a permanent one first), if any
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from bot.records import (
     ReporterRecord,
     SealedReporter,
     SealedValue,
+    Standing,
     StoredPicture,
     WordEntry,
 )
@@ -121,6 +122,10 @@ class MemberRepository(Protocol):
         """The communities where one of these community keys was verified since ``since``."""
         ...
 
+    async def verified_at(self, member_keys: Sequence[str]) -> Mapping[int, datetime]:
+        """When one of these community keys was last verified, by community (those never verified: absent)."""
+        ...
+
     async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None: ...
     async def forget_membership(self, member_key: str, community_id: int) -> None: ...
     async def forget_memberships(self, member_keys: Sequence[str]) -> None:
@@ -141,6 +146,10 @@ class MemberRepository(Protocol):
     async def erase_expired_counters(self, now: datetime) -> int: ...
     async def active_ban(self, member_key: str, community_id: int, now: datetime) -> Ban | None:
         """The ban in force that lasts longest (a permanent one first), if any."""
+        ...
+
+    async def standing(self, member_key: str, community_id: int, since: datetime, now: datetime) -> Standing:
+        """Whether the key was verified in the community since ``since``, and ``active_ban``, together."""
         ...
 
     async def add_ban(self, ban: Ban, at: datetime) -> None: ...

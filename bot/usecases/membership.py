@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot.logsafe import where
-from bot.model import Community, Secret, SecretStatus, Token
+from bot.model import Ban, Community, Secret, SecretStatus, Token
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases.context import Context
 
@@ -19,7 +19,6 @@ MAX_COMMUNITIES_PROBED = 50
 MAX_COMMUNITIES_KNOWN = 10_000  # a platform's communities whose community keys are looked up at each DM
 MAX_REMEMBERED_NOES = 100_000
 PROBES_AT_ONCE = MAX_COMMUNITIES_PROBED  # asked of the platform together: one round trip, not fifty
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -59,12 +58,11 @@ async def _record(ctx: Context, community: Community, answer: bool, *, known: bo
 
 
 async def _ask_platform(
-    ctx: Context, communities: list[Community]
+    ctx: Context, communities: list[Community], fresh: set[int]
 ) -> tuple[set[int], dict[int, bool | Exception]]:
-    """The communities verified lately, and the platform's answers for the others, asked together (a member
-    in fifty communities must not wait for fifty round trips)."""
-    keys = [ctx.keys.member(community.id) for community in communities]
-    fresh = set(await ctx.uow.members.verified_since(keys, ctx.now() - MEMBERSHIP_FRESHNESS))
+    """The communities verified lately (``fresh``: of those verified lately), and the platform's answers for
+    the others, asked together (a member in fifty communities must not wait for fifty round trips)."""
+    fresh = {community.id for community in communities if community.id in fresh}
     answered: dict[int, bool | Exception] = {}
     for community in communities:  # asked already in this event: not asked again
         said = ctx.pending.memberships.get(community.id)
@@ -114,15 +112,17 @@ async def communities_of(ctx: Context) -> list[Community]:
     uow, platform, noes = ctx.uow, ctx.actor.platform, ctx.services.recent_noes
     active = await uow.communities.active_on(platform, MAX_COMMUNITIES_KNOWN)
     keys = {community.id: ctx.keys.member(community.id) for community in active}
-    known = set(await uow.members.verified_since(list(keys.values()), EPOCH))
+    verified = await uow.members.verified_at(list(keys.values()))  # ever, and when last (one query)
+    known = set(verified)
     candidates: dict[int, Community] = {c.id: c for c in active if c.id in known}
     now = ctx.now()
+    lately = {place for place, at in verified.items() if at >= now - MEMBERSHIP_FRESHNESS}
     for community in active[:MAX_COMMUNITIES_PROBED]:
         checked = noes.get(keys[community.id])
         if checked is None or now - checked > MEMBERSHIP_FRESHNESS:  # a recent "no" is not re-asked
             candidates.setdefault(community.id, community)
     found: list[Community] = []
-    fresh, answers = await _ask_platform(ctx, list(candidates.values()))
+    fresh, answers = await _ask_platform(ctx, list(candidates.values()), lately)
     for community in candidates.values():
         answer = answers.get(community.id)
         if community.id in fresh:
@@ -162,11 +162,40 @@ async def in_reach(ctx: Context, secret: Secret | None, *, briefly: bool = False
     return SecretInReach(secret, community)
 
 
+async def acting_in_reach(ctx: Context, token: Token, *, briefly: bool = False) -> SecretInReach:
+    """``secret_in_reach`` then ``ensure_not_banned(acting=True)``, the membership verified lately and the
+    ban in force read in one query (a tap on a card's reaction: at every tap)."""
+    refused = RefusedBriefly if briefly else Refused
+    secret = await ctx.uow.secrets.by_token(token)
+    if secret is None or secret.status is not SecretStatus.PUBLISHED:
+        raise refused("error.secret_unavailable")
+    community = await ctx.uow.communities.get(secret.community_id)
+    if community is None or community.platform != ctx.actor.platform or not community.active:
+        raise refused("error.secret_unavailable")
+    if ctx.pending.memberships.get(community.id) is not None:  # asked already in this event
+        await in_reach(ctx, secret, briefly=briefly)
+        await ensure_not_banned(ctx, community, acting=True, briefly=briefly)
+        return SecretInReach(secret, community)
+    now, key = ctx.now(), ctx.keys.member(community.id)
+    standing = await ctx.uow.members.standing(key, community.id, now - MEMBERSHIP_FRESHNESS, now)
+    if not standing.verified:
+        directory = ctx.directory(community.platform)
+        answer = directory is not None and await directory.is_member(community.chat_ref, ctx.actor.user_id)
+        if not await _record(ctx, community, answer):
+            raise refused("error.secret_unavailable")
+    _refuse_ban(community, standing.ban, acting=True, briefly=briefly)
+    return SecretInReach(secret, community)
+
+
 async def ensure_not_banned(
     ctx: Context, community: Community, *, acting: bool = False, briefly: bool = False
 ) -> None:
     """Refused while banned in the community: from posting, or (``acting``) replying, reacting, reporting."""
     ban = await ctx.uow.members.active_ban(ctx.keys.member(community.id), community.id, ctx.now())
+    _refuse_ban(community, ban, acting=acting, briefly=briefly)
+
+
+def _refuse_ban(community: Community, ban: Ban | None, *, acting: bool, briefly: bool) -> None:
     if ban is None:
         return
     refused = RefusedBriefly if briefly else Refused

@@ -28,8 +28,7 @@ def reporter_weight(new_member: bool, upheld: int, rejected: int) -> float:
 
 
 async def react(ctx: Context, action: React) -> list[Response]:
-    reach = await membership.secret_in_reach(ctx, action.secret, briefly=True)
-    await membership.ensure_not_banned(ctx, reach.community, acting=True, briefly=True)
+    reach = await membership.acting_in_reach(ctx, action.secret, briefly=True)
     secret = reach.secret
     added = await ctx.uow.reactions.toggle(secret.id, ctx.keys.reaction(secret.id), action.reaction)
     # a toggle lost in a crash of the database's host breaks no promise: its commit need not wait for the disk

@@ -3,17 +3,26 @@ join days and bans; and counters of one member in one community and period (limi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import Ban
-from bot.records import Counter
+from bot.records import Counter, Standing
 from storage.raw import Raw, utc
 from storage.repositories.base import IN_CHUNK, Repository, delete_past
 from storage.tables import BanRow, MembershipRow
+
+# a member's standing in one community: the membership verified lately ('m'), then the ban that ``active_ban``
+# finds ('b'), in one statement
+_STANDING = (
+    "SELECT 'm', NULL FROM memberships WHERE member_key = ? AND community_id = ? AND verified_at >= ? "
+    "UNION ALL SELECT * FROM (SELECT 'b', until FROM bans WHERE member_key = ? AND community_id = ? "
+    "AND lifted_at IS NULL AND (until IS NULL OR until > ?) "
+    "ORDER BY CASE WHEN until IS NULL THEN 0 ELSE 1 END, until DESC LIMIT 1) AS ban"
+)
 
 
 class SqlMembers(Repository):
@@ -33,6 +42,22 @@ class SqlMembers(Repository):
                 since,
             )
             found.extend(int(row[0]) for row in rows)
+        return found
+
+    async def verified_at(self, member_keys: Sequence[str]) -> Mapping[int, datetime]:
+        found: dict[int, datetime] = {}
+        keys = list(member_keys)
+        for start in range(0, len(keys), IN_CHUNK):
+            chunk = keys[start : start + IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows = await self._raw.rows(
+                f"SELECT community_id, verified_at FROM memberships WHERE member_key IN ({marks})",  # noqa: S608
+                *chunk,
+            )
+            for community_id, at in rows:
+                when = utc(at)
+                assert when is not None
+                found[int(community_id)] = max(when, found.get(int(community_id), when))
         return found
 
     async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None:
@@ -109,6 +134,11 @@ class SqlMembers(Repository):
             now,
         )
         return Ban(int(row[0]), str(row[1]), utc(row[2])) if row else None
+
+    async def standing(self, member_key: str, community_id: int, since: datetime, now: datetime) -> Standing:
+        rows = await self._raw.rows(_STANDING, member_key, community_id, since, member_key, community_id, now)
+        bans = [Ban(community_id, member_key, utc(row[1])) for row in rows if row[0] == "b"]
+        return Standing(any(row[0] == "m" for row in rows), bans[0] if bans else None)
 
     async def add_ban(self, ban: Ban, at: datetime) -> None:
         self._session.add(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.actions import Moderate, RemoveFor, ReplyLink, Report, ReportLink
+from bot.actions import Moderate, React, RemoveFor, ReplyLink, Report, ReportLink
 from bot.limits import cooldown_after
-from bot.model import CommunitySettings, ModOperation, ReportReason, SecretStatus
+from bot.messages import Alert
+from bot.model import CommunitySettings, ModOperation, Reaction, ReportReason, SecretStatus
 from bot.usecases.reacting import reporter_weight
 from tests.core.harness import MODS, Harness, post_action, text_of
 
@@ -175,3 +176,19 @@ async def test_the_audit_log_lists_decisions_for_admins_only() -> None:
     log = text_of(await h.service.audit(h.actor("u6"), "g"))
     assert "Moderation actions in Group (page 1" in log and "#1 · removed spam" in log
     assert h.anonymizer.keys("test", "u6").moderator(1) not in log
+
+
+async def test_a_banned_member_taps_a_reaction_in_vain_and_is_told_until_when() -> None:
+    h = await Harness().setup()
+    for operation, user in ((ModOperation.BAN_WEEK, "u1"), (ModOperation.BAN_FOREVER, "u3")):
+        await h.press(user, post_action(await h.service.text(h.actor(user), f"REVIEWME from {user}")))
+        await h.press("u6", Moderate(h.item(max(h.db.state.items)), operation))
+    await h.post("u2", "A secret anyone in the group may react to.")
+    secret = h.token(max(h.db.state.secrets))
+    suspended = await h.press("u1", React(secret, Reaction.HEART))
+    banned = await h.press("u3", React(secret, Reaction.HEART))
+    assert [type(r) for r in suspended + banned] == [Alert, Alert]  # brief answers to a tap
+    assert "suspended in Group until" in text_of(suspended) and "banned from Group" in text_of(banned)
+    assert "added" in text_of(await h.press("u4", React(secret, Reaction.HEART)))
+    async with h.db.unit_of_work() as uow:
+        assert (await uow.reactions.counts(h.db.state.secrets[max(h.db.state.secrets)].id)).heart == 1

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.model import Ban
-from bot.records import Counter, DigestAddress, DigestReader, OwnList, SealedValue
+from bot.records import Counter, DigestAddress, DigestReader, OwnList, SealedValue, Standing
 from tests.fakes.state import FAR_FUTURE, Repo
 
 
@@ -14,6 +14,13 @@ class FakeMembers(Repo):
     async def verified_since(self, member_keys: Sequence[str], since: datetime) -> Sequence[int]:
         wanted = set(member_keys)
         return [cid for (key, cid), at in self.s.memberships.items() if key in wanted and at >= since]
+
+    async def verified_at(self, member_keys: Sequence[str]) -> Mapping[int, datetime]:
+        wanted, found = set(member_keys), dict[int, datetime]()
+        for (key, cid), at in self.s.memberships.items():
+            if key in wanted:
+                found[cid] = max(at, found.get(cid, at))
+        return found
 
     async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None:
         self.s.memberships[(member_key, community_id)] = at
@@ -48,6 +55,10 @@ class FakeMembers(Repo):
         for key in expired:
             del self.s.counters[key]
         return len(expired)
+
+    async def standing(self, member_key: str, community_id: int, since: datetime, now: datetime) -> Standing:
+        at = self.s.memberships.get((member_key, community_id))
+        return Standing(at is not None and at >= since, await self.active_ban(member_key, community_id, now))
 
     async def active_ban(self, member_key: str, community_id: int, now: datetime) -> Ban | None:
         active = [

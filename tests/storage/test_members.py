@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.model import Ban
 from bot.ports import Database
-from bot.records import Counter, OwnList, SealedValue
+from bot.records import Counter, OwnList, SealedValue, Standing
 from tests.storage.contract import KEY, NOW, OTHER, THIRD, add_community
 
 
@@ -42,6 +42,12 @@ async def test_memberships_are_found_among_many_community_keys(store: Database) 
         await uow.commit()
         assert sorted(await uow.members.verified_since(keys, NOW)) == [communities[0], communities[2]]
         assert list(await uow.members.verified_since([], NOW)) == []
+        await uow.members.mark_verified(keys[4], communities[2], NOW - timedelta(hours=1))
+        await uow.commit()
+        # when each was last verified, the latest of the keys given (UTC, as every stored time)
+        assert await uow.members.verified_at(keys) == {communities[0]: NOW, communities[2]: NOW}
+        assert await uow.members.verified_at([keys[4], OTHER]) == {communities[2]: NOW - timedelta(hours=1)}
+        assert await uow.members.verified_at([]) == {}
 
 
 async def test_a_join_seen_again_moves_the_join_day(store: Database) -> None:
@@ -126,3 +132,27 @@ async def test_the_ban_that_lasts_longest_is_the_one_in_force(store: Database) -
         await uow.members.add_ban(Ban(community_id, KEY, None), NOW)
         await uow.commit()
         assert await uow.members.active_ban(KEY, community_id, NOW) == Ban(community_id, KEY, None)
+
+
+async def test_a_standing_is_the_membership_verified_lately_and_the_ban_in_force(store: Database) -> None:
+    community_id = await add_community(store)
+    elsewhere = await add_community(store, "g2")
+    lately = NOW - timedelta(minutes=10)
+    async with store.unit_of_work() as uow:
+        assert await uow.members.standing(KEY, community_id, lately, NOW) == Standing(False, None)
+        await uow.members.mark_verified(KEY, community_id, NOW - timedelta(minutes=5))
+        await uow.members.mark_verified(KEY, elsewhere, NOW - timedelta(hours=1))
+        await uow.members.add_ban(Ban(community_id, KEY, NOW + timedelta(hours=1)), NOW)
+        await uow.members.add_ban(Ban(community_id, KEY, NOW + timedelta(hours=5)), NOW)
+        await uow.members.add_ban(Ban(elsewhere, KEY, NOW - timedelta(hours=1)), NOW)  # over
+        await uow.commit()
+        long = Ban(community_id, KEY, NOW + timedelta(hours=5))
+        assert await uow.members.standing(KEY, community_id, lately, NOW) == Standing(True, long)
+        assert await uow.members.standing(KEY, elsewhere, lately, NOW) == Standing(False, None)
+        assert await uow.members.standing(OTHER, community_id, lately, NOW) == Standing(False, None)
+        assert await uow.members.standing(KEY, community_id, NOW, NOW) == Standing(False, long)
+        await uow.members.add_ban(Ban(community_id, KEY, None), NOW)
+        await uow.commit()
+        assert await uow.members.standing(KEY, community_id, lately, NOW) == Standing(
+            True, Ban(community_id, KEY, None)
+        )
