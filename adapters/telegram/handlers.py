@@ -111,13 +111,12 @@ class _Press:
     (an alert), or without it once ``PRESS_BUDGET`` has passed (``early``), whether its use case is slow or
     the press still waits for its member's earlier updates to be handled."""
 
-    __slots__ = ("answering", "early", "received", "timer")
+    __slots__ = ("early", "received", "timer")
 
     def __init__(self, received: float) -> None:
         self.received = received
         self.early = False
         self.timer: asyncio.TimerHandle | None = None
-        self.answering: asyncio.Future[None] | None = None  # the early answer on its way
 
     def in_time(self) -> bool:
         """The handler answers it (the early answer is called off), unless the early answer has started."""
@@ -133,6 +132,7 @@ class TelegramHandlers:
         self._chat_order: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._hinted: dict[int, float] = {}  # group -> when it last saw the "open my DM" hint
         self._presses: dict[str, _Press] = {}  # callback query id -> its press, arrived and not yet handled
+        self._answering: set[asyncio.Future[None]] = set()  # presses answered early, their answers on the way
         self._bot: ExtBot[int] | None = None
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -403,7 +403,10 @@ class TelegramHandlers:
         """``PRESS_BUDGET`` passed and the press's use case gave no answer yet: it is answered now, within
         Telegram's deadline and the member's patience, and what it did follows."""
         press.early = True
-        press.answering = asyncio.ensure_future(self._answer(query.id, None, press.received))
+        # held here until done: the loop holds tasks weakly, and nothing else waits for this one
+        answering = asyncio.ensure_future(self._answer(query.id, None, press.received))
+        self._answering.add(answering)
+        answering.add_done_callback(self._answering.discard)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
