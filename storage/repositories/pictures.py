@@ -56,6 +56,10 @@ class SqlPictures:
         row = await Raw(self._session).one(
             "SELECT token, data, file, width, height FROM pictures WHERE draft_id = ?", draft_id
         )
+        return await self._read(row)
+
+    async def _read(self, row: Sequence[Any] | None) -> StoredPicture | None:
+        """A photo from its row's token, data, file, width and height (its file read if it is in one)."""
         if row is None:
             return None
         data = bytes(row[1]) if row[1] is not None else None
@@ -69,8 +73,11 @@ class SqlPictures:
         await self._session.execute(update(SecretRow).where(SecretRow.id == secret_id).values(picture=True))
 
     async def of_secret(self, secret_id: int) -> StoredPicture | None:
-        row = await self._session.scalar(select(PictureRow).where(PictureRow.secret_id == secret_id))
-        return await self._stored(row)
+        # read at every card's render (each edit after a tap): straight to the driver
+        row = await Raw(self._session).one(
+            "SELECT token, data, file, width, height FROM pictures WHERE secret_id = ?", secret_id
+        )
+        return await self._read(row)
 
     async def with_pictures(self, secret_ids: Sequence[int]) -> set[int]:
         if not secret_ids:

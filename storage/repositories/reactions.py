@@ -44,12 +44,11 @@ class SqlReactions(Repository):
                 return False
 
     async def counts(self, secret_id: int) -> ReactionCounts:
-        query = (
-            select(ReactionRow.kind, func.count())
-            .where(ReactionRow.secret_id == secret_id)
-            .group_by(ReactionRow.kind)
+        # read at every card's render (each edit after a tap): straight to the driver
+        rows = await self._raw.rows(
+            "SELECT kind, COUNT(*) FROM reactions WHERE secret_id = ? GROUP BY kind", secret_id
         )
-        counts = {str(kind): int(count) for kind, count in (await self._session.execute(query)).all()}
+        counts = {str(kind): int(count) for kind, count in rows}
         return ReactionCounts(**{reaction.value: counts.get(reaction.value, 0) for reaction in Reaction})
 
     async def counts_of(self, secret_ids: Sequence[int]) -> Mapping[int, ReactionCounts]:

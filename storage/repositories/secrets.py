@@ -9,11 +9,12 @@ from datetime import datetime
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.leases import OWNER_TIMEOUT
 from bot.model import QueueStatus, Secret, SecretStatus, Token
 from bot.records import HeldBanKey, NewSecret
 from storage.raw import Raw, Reader
 from storage.repositories.base import IN_CHUNK, Repository, delete_past, to_secret
-from storage.repositories.owners import holder_dead, instance_of
+from storage.repositories.owners import instance_of
 from storage.repositories.pictures import erase_of_drafts, erase_pictures
 from storage.tables import (
     REMOVED_WITH_TEXT,
@@ -77,6 +78,16 @@ def _made(secret_id: int, secret: NewSecret) -> Secret:
         0.0,
         normalised=secret.normalised,
     )
+
+
+# A card free to send: never claimed, its claim over, or its holder (an instance; another than this one in the
+# second form) has stopped beating (killed)
+_FREE = (
+    " AND (sending_until IS NULL OR sending_until < ? OR (sending_by IS NOT NULL AND NOT EXISTS "
+    "(SELECT 1 FROM instances WHERE instances.id = sending_by AND instances.beat_at >= ?)"
+)
+_FREE_OF_OTHERS = _FREE + " AND sending_by != ?))"
+_FREE += "))"
 
 
 class SqlSecrets(Repository):
@@ -159,19 +170,15 @@ class SqlSecrets(Repository):
         await self._raw.run("UPDATE secrets SET points = points + ? WHERE id = ?", float(delta), secret_id)
 
     async def claim_sending(self, secret_id: int, now: datetime, until: datetime | None) -> bool:
-        free = or_(
-            SecretRow.sending_until.is_(None),
-            SecretRow.sending_until < now,
-            holder_dead(self._session, SecretRow.sending_by, now),  # the process sending it was killed
-        )
-        condition = and_(SecretRow.id == secret_id, SecretRow.card_ref.is_(None))
-        if until is not None:
-            condition = and_(condition, free)
-        holder = instance_of(self._session) if until is not None else None
-        result = await self._session.execute(
-            update(SecretRow).where(condition).values(sending_until=until, sending_by=holder)
-        )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        # at every card's send: straight to the driver. Free: never claimed, its claim over, or its holder
+        # (another instance than this one) has stopped beating (killed), as ``holder_dead`` says
+        mine = "UPDATE secrets SET sending_until = ?, sending_by = ? WHERE id = ? AND card_ref IS NULL"
+        if until is None:
+            return await self._raw.run(mine, None, None, secret_id) == 1
+        me = instance_of(self._session)
+        free = _FREE_OF_OTHERS if me is not None else _FREE
+        alive_since = (now - OWNER_TIMEOUT, *((me,) if me is not None else ()))
+        return await self._raw.run(mine + free, until, me, secret_id, now, *alive_since) == 1
 
     async def renew_sending(self, secret_ids: Sequence[int], until: datetime) -> None:
         if secret_ids:
