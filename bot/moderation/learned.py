@@ -103,6 +103,20 @@ def _only_profanity(
     return not rest or probabilities(rest)["abuse"] < threshold
 
 
+# Pronouns alone say someone is spoken to, not that they are abused ("you and all the other women
+# are a blessing"): on a text naming a group, the insult scorer does not speak when its score rests
+# on them.
+_PRONOUNS = frozenset({"you", "u", "ur", "your", "ya", "yall", "yourself", "tu", "t", "te", "toi", "vous"})
+
+
+def _only_address(
+    words: Sequence[str], probabilities: Callable[[Sequence[str]], dict[str, float]], threshold: float
+) -> bool:
+    if _PRONOUNS.isdisjoint(words) or GROUP not in words:
+        return False
+    return probabilities([word for word in words if word not in _PRONOUNS])["abuse"] < threshold
+
+
 def _sigmoid(margin: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
 
@@ -166,6 +180,8 @@ class LearnedLayer:
             if probability < scorer.threshold or len(words) < head.min_words:
                 continue
             if head.name == "abuse" and _only_profanity(words, self.probabilities, scorer.threshold):
+                continue
+            if head.name == "abuse" and _only_address(words, self.probabilities, scorer.threshold):
                 continue
             detail = f"{head.name} score {probability:.2f}"
             if explain:

@@ -64,6 +64,7 @@ PASSED = [
     "The coach said our dog ran a coon up the telephone pole.",
     "My car needs a new tranny before winter.",
     "The defence showed a few chinks in their armor.",
+    "You and all the other immigrants are a blessing to this town.",  # addressed, not abused
 ]
 STILL_INSULTS = [
     "you are a dumbass",
