@@ -44,10 +44,13 @@ class DiscordConnection:
         scrub_library_logs("discord")  # its records carry gateway events and exceptions' texts
         # Murmure has no voice: the voice libraries' absence is not worth a warning at every start
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        shards = shard_options(section)
+        # several processes send for this bot only when it is sharded (one shard per process)
+        self._sharded = shards.get("shard_count", 1) > 1
         self._client = MurmureClient(
             dev_guilds=tuple(guilds),
             guild_ready_timeout=section.number("guild_ready_timeout", 2.0),
-            **shard_options(section),
+            **shards,
         )
         self.messenger = DiscordMessenger(self._client)
         self.directory = DiscordDirectory(self._client)
@@ -56,8 +59,9 @@ class DiscordConnection:
 
     async def start(self, service: Murmure) -> None:
         token = self._section.secret("token", TOKEN_ENV)
-        if service.coordination is not None and service.coordination.shared:
-            # other processes may send for this bot (shards): a channel's writes counted over all of them
+        if self._sharded and service.coordination is not None and service.coordination.shared:
+            # other processes send for this bot (shards): a channel's writes counted over all of them; a
+            # single process counts them by Discord's headers alone (no database round trip per write)
             self.messenger.share(service.coordination)
         self._client.attach(service)
         await self._client.login(token)
