@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import delays, ranking, render, stats
 from bot.delivery import inactive, rights
@@ -61,6 +61,39 @@ async def _card_message(
     return chat, target, message, secret.card_ref, secret.status
 
 
+def _counted(ctx: DeliveryContext, community: Community) -> bool | None:
+    """Whether the community has its minimum audience, from a count still fresh (or no directory to ask);
+    None when the platform must be asked (``_enough_readers``)."""
+    if ctx.directories.get(community.platform) is None:
+        return True
+    known = ctx.reader_counts.get(community.id)
+    if known is None or known[1] is None or ctx.clock.now() - known[0] >= READERS_FRESH:
+        return None
+    return known[1] >= community.settings.min_members
+
+
+async def _claim(
+    uow: UnitOfWork, secret_id: int, now: datetime
+) -> tuple[bool, Community | None, tuple[CommunityChat, ChatTarget, OutgoingMessage] | None]:
+    """The right to send the card (``SENDING_LEASE``), its number if it has none yet, and the card rendered
+    from the secret as it is once claimed, committed in ``uow``: whether it was this dispatcher's to send, its
+    community, and the card (None: deleted, or its community gone, since the first look; nothing kept)."""
+    mine = await uow.secrets.claim_sending(secret_id, now, now + SENDING_LEASE)
+    claimed = await uow.secrets.get(secret_id) if mine else None
+    place = await uow.communities.get(claimed.community_id) if claimed else None
+    if claimed is None or place is None or not place.active or claimed.card_ref is not None:
+        return mine, place, None
+    if claimed.number <= 0:
+        # numbered as it goes out (communities with a publication delay): the order of the numbers is the
+        # order of the cards, not of the DMs
+        number = await uow.communities.next_number(claimed.community_id)
+        await uow.secrets.set_number(secret_id, number)
+        claimed = replace(claimed, number=number)
+    found = await _render_card(uow, claimed, place)
+    await uow.commit()
+    return mine, place, found
+
+
 async def _enough_readers(ctx: DeliveryContext, community: Community) -> bool:
     """The minimum audience, checked again as the card goes out: readers may have left since Post. A count
     serves for ``READERS_FRESH`` (a burst of cards into one group asks the platform once, and the card going
@@ -82,37 +115,39 @@ async def _enough_readers(ctx: DeliveryContext, community: Community) -> bool:
 async def post_card(ctx: DeliveryContext, due: CardDue) -> None:
     secret_id = due.secret_id
     now = ctx.clock.now()
+    claim = None
     async with ctx.db.unit_of_work() as uow:
         secret = await uow.secrets.get(secret_id)
         community = await uow.communities.get(secret.community_id) if secret else None
+        if (
+            secret is not None
+            and community is not None
+            and secret.card_ref is None
+            and secret.status is SecretStatus.QUEUED
+            and community.active
+            and _counted(ctx, community) is True
+        ):
+            # nothing to ask the platform first (a count still fresh, as right after Post): the first look,
+            # the claim and the render are one transaction
+            claim = await _claim(uow, secret_id, now)
     if secret is None or community is None:
         return
-    if secret.card_ref is not None or secret.status is not SecretStatus.QUEUED:
-        return  # never post the same secret twice; a secret deleted before delivery stays unsent
-    if not community.active:
-        # the bot was removed, or lost the channel: the card waits for the community to come back
-        later = inactive.wait_for(community, secret.created_at, now)
-        if later is not None:
-            raise later
-        await inactive.give_up_card(ctx, secret, community)
-        return
-    if not await _enough_readers(ctx, community):
-        raise NotYet(now + READERS_RECHECK)  # the card waits until the community is big enough again
+    if claim is None:
+        if secret.card_ref is not None or secret.status is not SecretStatus.QUEUED:
+            return  # never post the same secret twice; a secret deleted before delivery stays unsent
+        if not community.active:
+            # the bot was removed, or lost the channel: the card waits for the community to come back
+            later = inactive.wait_for(community, secret.created_at, now)
+            if later is not None:
+                raise later
+            await inactive.give_up_card(ctx, secret, community)
+            return
+        if not await _enough_readers(ctx, community):
+            raise NotYet(now + READERS_RECHECK)  # the card waits until the community is big enough again
+        async with ctx.db.unit_of_work() as uow:
+            claim = await _claim(uow, secret_id, now)
     first, written = secret, secret.created_at
-    found = None
-    async with ctx.db.unit_of_work() as uow:
-        mine = await uow.secrets.claim_sending(secret_id, now, now + SENDING_LEASE)
-        claimed = await uow.secrets.get(secret_id) if mine else None
-        place = await uow.communities.get(claimed.community_id) if claimed else None
-        if claimed is not None and place is not None and place.active and claimed.card_ref is None:
-            if claimed.number <= 0:
-                # numbered as it goes out (communities with a publication delay): the order of the
-                # numbers is the order of the cards, not of the DMs
-                number = await uow.communities.next_number(claimed.community_id)
-                await uow.secrets.set_number(secret_id, number)
-                claimed = replace(claimed, number=number)
-            found = await _render_card(uow, claimed, place)
-            await uow.commit()
+    mine, place, found = claim
     if not mine:
         # another dispatcher is sending it (its outbox lease ran out mid-batch): look again later
         raise NotYet(now + SENDING_RECHECK)
