@@ -575,7 +575,7 @@ async def test_strict_by_default_group_and_global_limits_query_expiry_and_latenc
         await bot.send_message(GROUP, "a new minute")
 
         # the group limit off so that only the global one (made 3 a second) can answer 429 below
-        tg.limit_rates(per_group_per_minute=None, global_per_second=3)
+        tg.limit_rates(per_group_per_minute=None, global_per_second=3)  # only the global limit answers below
         tg.advance_time(1)
         for user in (ALICE, BOB, ALICE):
             await bot.send_message(user, "broadcast")
@@ -583,7 +583,7 @@ async def test_strict_by_default_group_and_global_limits_query_expiry_and_latenc
             await bot.send_message(BOB, "one too many this second")
 
         # both limits off: what follows is about callback expiry alone, and the sends above used them up
-        tg.limit_rates(per_group_per_minute=None, global_per_second=None)
+        tg.limit_rates(per_group_per_minute=None, global_per_second=None)  # callback expiry alone below
         sent = await bot.send_message(ALICE, "pick", reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton("A", callback_data="a")]]
         ))  # fmt: skip

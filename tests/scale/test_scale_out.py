@@ -321,7 +321,7 @@ async def test_two_webhook_workers_and_two_discord_shards_on_one_postgresql_unde
             tg.webhook_parallel = 8
             # 8 in any 5 s per group (not 20 in 60 s) and 10 a second (not 30), set alike in the processes'
             # config: a short burst runs past both limits several times within the test (see GROUP_LIMIT)
-            tg.limit_rates(
+            tg.limit_rates(  # a short burst crosses both limits several times (said above)
                 per_group_per_minute=GROUP_LIMIT, global_per_second=OVERALL_LIMIT, group_window=GROUP_WINDOW
             )
             _world(tg, dc)

@@ -43,7 +43,7 @@ def limited(tg: TelegramEmulator) -> ExtBot[int]:
 async def test_a_busy_group_gets_no_429_and_delays_no_other_group() -> None:
     async with TelegramEmulator() as tg:
         # looser in time only (a 1 s window for 5, not 60 s for 20) so the test lasts seconds; same rule
-        tg.limit_rates(per_group_per_minute=PER_WINDOW, group_window=WINDOW)
+        tg.limit_rates(per_group_per_minute=PER_WINDOW, group_window=WINDOW)  # seconds, not a minute
         await groups(tg)
         async with limited(tg) as bot:
             started = time.monotonic()
@@ -130,7 +130,7 @@ async def test_two_processes_sending_for_one_bot_share_its_limits_through_the_da
         workers = [SqlCoordination(database.engine, b"k" * 32) for _ in range(2)]
         async with TelegramEmulator() as tg:
             # looser in time only (5 in a 1 s window, not 20 in 60 s) so the test lasts seconds; same rule
-            tg.limit_rates(per_group_per_minute=PER_WINDOW, group_window=WINDOW)
+            tg.limit_rates(per_group_per_minute=PER_WINDOW, group_window=WINDOW)  # seconds, not a minute
             await groups(tg)
             bots = [limited(tg) for _ in workers]
             for bot, coordination in zip(bots, workers, strict=True):

@@ -22,7 +22,7 @@ async def test_presses_are_answered_within_a_second_while_the_group_limiter_is_s
     extra = f"group_per_minute = {GROUP_PER_MINUTE}\n"  # in [telegram]
     async with running_telegram(tmp_path, monkeypatch, extra) as t:
         # 20 per 3 s, not per 60 s: this saturates the adapter's own limiter; the emulator adds no minute-long 429s
-        t.tg.limit_rates(per_group_per_minute=20, group_window=3)
+        t.tg.limit_rates(per_group_per_minute=20, group_window=3)  # the adapter's limiter is what saturates
         await setup_group(t)
         card = await post(t, "alice", "Tap my heart as often as you like.")
         t.tg.latency = 0.15  # every request now takes 150 ms more, as over a real network
