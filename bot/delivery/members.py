@@ -11,19 +11,26 @@ from bot.delivery.context import ChatGone, DeliveryContext, MemberChat, NotYet
 from bot.delivery.registry import delivers
 from bot.i18n import resolve_locale, t_in
 from bot.messages import Button, ChatTarget, MessageLink, OutgoingMessage, RichText, Span
-from bot.model import VISIBLE_STATUSES, SecretStatus, Token
+from bot.model import VISIBLE_STATUSES, Community, Secret, SecretStatus, Token
 from bot.outbox import AcceptedNotice, AuthorNotice, MemberDigest, ReplyNotice
 from bot.ports import DeliveryError, UnitOfWork
 from bot.reply_notices import RENEWAL_OFFERED, notice_context
 
 
+async def _return_address(
+    ctx: DeliveryContext, secret_id: int
+) -> tuple[Secret | None, Community | None, bytes | None]:
+    """A secret, its community and its sealed return address (``None`` once used or expired)."""
+    async with ctx.db.unit_of_work() as uow:
+        secret = await uow.secrets.get(secret_id)
+        community = await uow.communities.get(secret.community_id) if secret else None
+        sealed = await uow.secrets.return_address(secret_id, ctx.clock.now())
+    return secret, community, sealed
+
+
 @delivers(AuthorNotice)
 async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
-    now = ctx.clock.now()
-    async with ctx.db.unit_of_work() as uow:
-        secret = await uow.secrets.get(notice.secret_id)
-        community = await uow.communities.get(secret.community_id) if secret else None
-        sealed = await uow.secrets.return_address(notice.secret_id, now)
+    secret, community, sealed = await _return_address(ctx, notice.secret_id)
     if secret is None or community is None or sealed is None:
         return  # the address expired or was used: the author can't be reached, by design
     address = ctx.sealer.open(sealed, return_context(community.platform, secret.author_salt))
@@ -51,11 +58,7 @@ async def notify_author(ctx: DeliveryContext, notice: AuthorNotice) -> None:
 async def tell_accepted(ctx: DeliveryContext, notice: AcceptedNotice) -> None:
     """The press's own answer never showed: the author is told at the secret's return address, which stays
     for what the moderators decide (it expires with its week, or is used by their decision's notice)."""
-    now = ctx.clock.now()
-    async with ctx.db.unit_of_work() as uow:
-        secret = await uow.secrets.get(notice.secret_id)
-        community = await uow.communities.get(secret.community_id) if secret else None
-        sealed = await uow.secrets.return_address(notice.secret_id, now)
+    secret, community, sealed = await _return_address(ctx, notice.secret_id)
     if secret is None or community is None or sealed is None:
         return  # forgotten, or the address used by a decision's notice since, which told more
     if secret.status in (SecretStatus.DELETED, SecretStatus.REMOVED):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,34 +32,34 @@ class SqlMembers(Repository):
         self._raw = Raw(session)
 
     async def verified_since(self, member_keys: Sequence[str], since: datetime) -> Sequence[int]:
-        found: list[int] = []
-        keys = list(member_keys)
-        for start in range(0, len(keys), IN_CHUNK):
-            chunk = keys[start : start + IN_CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            rows = await self._raw.rows(
-                f"SELECT community_id FROM memberships WHERE member_key IN ({marks}) AND verified_at >= ?",  # noqa: S608
-                *chunk,
-                since,
-            )
-            found.extend(int(row[0]) for row in rows)
-        return found
+        rows = await self._by_keys(
+            "SELECT community_id FROM memberships WHERE member_key IN ({marks}) AND verified_at >= ?",
+            member_keys,
+            since,
+        )
+        return [int(row[0]) for row in rows]
 
     async def verified_at(self, member_keys: Sequence[str]) -> Mapping[int, datetime]:
         found: dict[int, datetime] = {}
+        rows = await self._by_keys(
+            "SELECT community_id, verified_at FROM memberships WHERE member_key IN ({marks})", member_keys
+        )
+        for community_id, at in rows:
+            when = utc(at)
+            assert when is not None
+            found[int(community_id)] = max(when, found.get(int(community_id), when))
+        return found
+
+    async def _by_keys(self, sql: str, member_keys: Sequence[str], *after: object) -> list[Sequence[Any]]:
+        """``sql``'s rows for every key, asked ``IN_CHUNK`` keys at a time (``{marks}`` takes their places,
+        ``after`` the parameters that follow them)."""
+        rows: list[Sequence[Any]] = []
         keys = list(member_keys)
         for start in range(0, len(keys), IN_CHUNK):
             chunk = keys[start : start + IN_CHUNK]
             marks = ", ".join("?" * len(chunk))
-            rows = await self._raw.rows(
-                f"SELECT community_id, verified_at FROM memberships WHERE member_key IN ({marks})",  # noqa: S608
-                *chunk,
-            )
-            for community_id, at in rows:
-                when = utc(at)
-                assert when is not None
-                found[int(community_id)] = max(when, found.get(int(community_id), when))
-        return found
+            rows.extend(await self._raw.rows(sql.format(marks=marks), *chunk, *after))
+        return rows
 
     async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None:
         # An upsert: two processes verifying the same member at once both succeed.
