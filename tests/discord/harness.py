@@ -186,6 +186,15 @@ def _shown(message: Message) -> bool:
     return bool(message.content or message.embeds or message.components)
 
 
+async def set_up_server(d: Discord) -> None:
+    """The moderator runs ``/murmure setup`` in the server's general channel, naming the moderators' channel."""
+    setup = await d.dc.user_runs_command(
+        uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup", options={"moderators": MODS}
+    )
+    await setup.response()
+    await d.until(GENERAL, "Murmure is here")
+
+
 @asynccontextmanager
 async def running_discord(
     tmp_path: Path,

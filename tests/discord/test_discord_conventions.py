@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.discord.harness import GENERAL, GUILD, MODS, TEXT_ID, Discord, populate, running_discord, uid
+from tests.discord.harness import (
+    GENERAL,
+    GUILD,
+    TEXT_ID,
+    populate,
+    running_discord,
+    set_up_server,
+    uid,
+)
 from tests.emulators.discord import DiscordEmulator
 
 MENU = "Reply anonymously"
-
-
-async def _setup(d: Discord) -> None:
-    setup = await d.dc.user_runs_command(
-        uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup", options={"moderators": MODS}
-    )
-    await setup.response()
-    await d.until(GENERAL, "Murmure is here")
 
 
 async def test_reply_anonymously_from_a_cards_menu_in_a_thread_named_after_it(
@@ -30,7 +30,7 @@ async def test_reply_anonymously_from_a_cards_menu_in_a_thread_named_after_it(
         async with running_discord(tmp_path, monkeypatch, dc) as d:
             (menu,) = [c for c in dc.commands() if c.get("type") == 3]
             assert menu["name"] == MENU and menu["name_localizations"]["fr"] == "Répondre anonymement"
-            await _setup(d)
+            await set_up_server(d)
             card = await d.post("alice", "I still sleep with my childhood teddy bear.")
 
             opened = await dc.user_runs_message_command(uid("bob"), card, MENU)
@@ -55,7 +55,7 @@ async def test_discord_words_are_server_and_channel(tmp_path: Path, monkeypatch:
             await dc.user_sends_dm(uid("alice"), "Nobody knows I quit my job.")
             nowhere = await d.dm_until("alice", "server channel")
             assert "group" not in (nowhere.content or "")
-            await _setup(d)
+            await set_up_server(d)
             for name, word in (("alice", "channel"), ("carol", "salon")):
                 asked = await dc.user_runs_command(uid(name), GUILD, GENERAL, "help")
                 text = (await asked.response())["data"]["content"]

@@ -18,11 +18,11 @@ from murmure.platforms_app import run_platforms
 from tests.discord.harness import (
     GENERAL,
     GUILD,
-    MODS,
     Discord,
     discord_config,
     populate,
     running_discord,
+    set_up_server,
     uid,
 )
 from tests.emulators.discord import DiscordEmulator
@@ -30,14 +30,6 @@ from tests.emulators.telegram import TelegramEmulator
 from tests.telegram import harness as tg_harness
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-async def _setup(d: Discord) -> None:
-    setup = await d.dc.user_runs_command(
-        uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup", options={"moderators": MODS}
-    )
-    await setup.response()
-    await d.until(GENERAL, "Murmure is here")
 
 
 def _counts(d: Discord, number: int) -> list[int]:
@@ -51,7 +43,7 @@ async def test_a_burst_of_fifty_taps_gives_coalesced_edits_and_the_right_counts(
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await _setup(d)
+            await set_up_server(d)
             card = await d.post("alice", "Fifty taps are coming my way.")
             loop = asyncio.get_running_loop()
             started = loop.time()
@@ -83,7 +75,7 @@ async def test_a_press_in_a_server_reads_its_member_from_the_interaction_not_the
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await _setup(d)
+            await set_up_server(d)
             card = await d.post("alice", "Tapped by someone the bot never looked up.")
             await d.click("erin", card, "❤️")
             await dc.wait_until(lambda: _counts(d, 1) == [1, 0, 0, 0], within=8)
@@ -99,7 +91,7 @@ async def test_settings_digest_with_jump_links_and_lost_access(
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc, extra) as d:
-            await _setup(d)
+            await set_up_server(d)
             panel = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="settings")
             answer = await panel.response()
             assert (
@@ -144,7 +136,7 @@ async def test_murmure_run_against_the_emulator_stops_cleanly_on_sigint(
             await dc.wait_until(lambda: bool(dc.live_sessions()), within=20)
             await asyncio.sleep(0.3)
             d = Discord(dc)
-            await _setup(d)
+            await set_up_server(d)
             card = await d.post("alice", "From a real process.")
             assert (card.content or "").startswith("**\\#1**")
         finally:
@@ -181,7 +173,7 @@ async def test_one_process_runs_telegram_and_discord_on_one_database(
                 await tg_harness.setup_group(t)
                 telegram_card = await tg_harness.post(t, "alice", "Through Telegram, same database.")
                 d = Discord(dc)
-                await _setup(d)
+                await set_up_server(d)
                 discord_card = await d.post("bob", "Through Discord, same database.")
             finally:
                 stop.set()

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.discord.harness import GENERAL, GUILD, MODS, TEXT_ID, Discord, populate, running_discord, uid
+from tests.discord.harness import (
+    GENERAL,
+    GUILD,
+    TEXT_ID,
+    populate,
+    running_discord,
+    set_up_server,
+    uid,
+)
 from tests.emulators.discord import DiscordEmulator
-
-
-async def _setup(d: Discord) -> None:
-    setup = await d.dc.user_runs_command(
-        uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup", options={"moderators": MODS}
-    )
-    await setup.response()
-    await d.until(GENERAL, "Murmure is here")
 
 
 async def test_a_secret_form_open_across_a_restart_keeps_its_text(
@@ -26,7 +26,7 @@ async def test_a_secret_form_open_across_a_restart_keeps_its_text(
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await _setup(d)
+            await set_up_server(d)
             opened = await dc.user_runs_command(uid("alice"), GUILD, GENERAL, "secret")
             assert (await opened.response())["type"] == 9
             in_dm = await dc.user_runs_command(uid("bob"), None, None, "secret")
@@ -53,7 +53,7 @@ async def test_a_reply_form_open_across_a_restart_keeps_its_text(
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await _setup(d)
+            await set_up_server(d)
             card = await d.post("alice", "A secret someone will answer.")
             opened = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "Reply"))
             assert (await opened.response())["type"] == 9

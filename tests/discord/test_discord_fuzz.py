@@ -14,20 +14,21 @@ from pathlib import Path
 import pytest
 
 from tests.discord.fuzz import add_elsewhere, fuzz
-from tests.discord.harness import GENERAL, GUILD, MODS, USERS, Discord, populate, running_discord, uid
+from tests.discord.harness import (
+    GENERAL,
+    GUILD,
+    USERS,
+    Discord,
+    populate,
+    running_discord,
+    set_up_server,
+    uid,
+)
 from tests.emulators.discord import DiscordEmulator
 
 UPDATES = 300
 INTERNAL = ("use case failed", "Ignoring exception", "Traceback", "discord update failed")
 WENT_WRONG = ("Something went wrong", "Un problème est survenu")
-
-
-async def _setup(d: Discord) -> None:
-    setup = await d.dc.user_runs_command(
-        uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup", options={"moderators": MODS}
-    )
-    await setup.response()
-    await d.until(GENERAL, "Murmure is here")
 
 
 def said_by_bot(d: Discord) -> list[str]:
@@ -89,7 +90,7 @@ async def test_three_hundred_junk_events_cause_no_internal_error(
         async with running_discord(tmp_path, monkeypatch, dc) as d:
             # discord.py's loggers at their most talkative: they may say nothing of an event's content
             monkeypatch.setattr(logging.getLogger("discord"), "level", logging.DEBUG)
-            await _setup(d)
+            await set_up_server(d)
             await add_elsewhere(d)
             await d.post("alice", "A card to press on.")
             outcome = await fuzz(d, random.Random(16), UPDATES, give_up_after=5)

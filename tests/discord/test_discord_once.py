@@ -17,12 +17,11 @@ import pytest
 
 from tests.discord.harness import (
     GENERAL,
-    GUILD,
-    MODS,
     Discord,
     discord_config,
     populate,
     running_discord,
+    set_up_server,
     uid,
 )
 from tests.emulators.discord import DiscordEmulator
@@ -32,21 +31,13 @@ from tests.telegram.harness import keys_env
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def _setup(d: Discord) -> None:
-    setup = await d.dc.user_runs_command(
-        uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup", options={"moderators": MODS}
-    )
-    await setup.response()
-    await d.until(GENERAL, "Murmure is here")
-
-
 async def test_a_card_whose_answer_was_lost_is_posted_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await _setup(d)
+            await set_up_server(d)
             dc.drop_after_acting(rf"^POST /channels/{GENERAL}/messages$")
             card = await d.post("alice", "Created once, answered never.")
             await asyncio.sleep(2.5)  # the dispatcher's retry, 1 s later, has gone out
@@ -93,7 +84,7 @@ async def test_a_process_killed_between_discords_answer_and_the_commit_posts_the
         process = await start()
         try:
             d = Discord(dc, database)
-            await _setup(d)
+            await set_up_server(d)
             card_posts = rf"^/channels/{GENERAL}/messages$"
             dc.after_acting(rf"^POST /channels/{GENERAL}/messages$", process.kill)
             submitted = await d.write_secret("alice", text)
@@ -127,7 +118,7 @@ async def test_an_author_whose_sent_showed_is_not_told_again_by_the_outbox(
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
-            await _setup(d)
+            await set_up_server(d)
             submitted = await d.write_secret("alice", "Told once that it was sent, never twice.")
             await d.click("alice", submitted.original(), "Post")
             await dc.wait_until(lambda: "Sent!" in (dc.message(submitted.original().id).content or ""), 8)

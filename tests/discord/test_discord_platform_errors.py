@@ -7,18 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.discord.harness import GENERAL, GUILD, MODS, TEXT_ID, Discord, populate, running_discord, uid
+from tests.discord.harness import (
+    GENERAL,
+    GUILD,
+    TEXT_ID,
+    Discord,
+    populate,
+    running_discord,
+    set_up_server,
+    uid,
+)
 from tests.emulators.discord import DiscordEmulator
 
 CREATE_PUBLIC_THREADS = 1 << 35
-
-
-async def _setup(d: Discord) -> None:
-    setup = await d.dc.user_runs_command(
-        uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup", options={"moderators": MODS}
-    )
-    await setup.response()
-    await d.until(GENERAL, "Murmure is here")
 
 
 async def _reply_to(d: Discord, name: str, card_id: int, text: str) -> None:
@@ -36,7 +37,7 @@ async def test_a_card_deleted_by_hand_leaves_the_community_on(
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await _setup(d)
+            await set_up_server(d)
             card = await d.post("alice", "A card a moderator will delete by hand.")
             opened = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "Reply"))
             assert (await opened.response())["type"] == 9
@@ -60,7 +61,7 @@ async def test_a_missing_permission_is_told_to_the_owner_and_the_community_stays
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await _setup(d)
+            await set_up_server(d)
             card = await d.post("alice", "Replies will need a thread.")
             dc.revoke_bot_permissions(GUILD, CREATE_PUBLIC_THREADS)
             await _reply_to(d, "bob", card.id, "A reply with nowhere to go.")
