@@ -7,6 +7,7 @@ import contextlib
 import os
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, Self
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.model import CommunitySettings
@@ -68,10 +69,15 @@ from storage.repositories.outbox import OUTBOX_WRITTEN
 from storage.repositories.owners import INSTANCE
 from storage.repositories.secrets import CARD_OUT_POSTGRES
 
-# Connections kept open, and opened on top in a burst: 50 use cases at once (members' events and the
-# dispatcher's deliveries) each get one without queueing for the default 5 + 10.
-POOL_SIZE = 10
-POOL_OVERFLOW = 40
+# Connections: 50 use cases at once (members' events and the dispatcher's deliveries) each get one without
+# queueing for the default 5 + 10. Opened as needed and kept once opened: a connection closed after each burst
+# was opened again in the next one (on PostgreSQL a new server process, its statements prepared again: a
+# burst of 50 posts spent more time there than in the posts).
+POOL_SIZE = 50
+# PostgreSQL: a connection is tried (a round trip, three with SQLAlchemy's ping) before its use only if it
+# sat unused this long, where it may have been closed by the server or the network meanwhile; one used a
+# moment ago is not (a use case on a connection found dead fails, and what it wrote is rolled back).
+IDLE_BEFORE_PING_SECONDS = 10.0
 # Connections of their own for recording what a platform just did (a card's reference once it is out): the
 # commit that closes the send-to-commit window never queues for the pool behind the deliveries and members.
 RECORDING_POOL = 2
@@ -106,10 +112,35 @@ def _private_file(database: str) -> None:
     os.chmod(path, 0o600)
 
 
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """A connection that sat in the pool longer than ``IDLE_BEFORE_PING_SECONDS`` is pinged as it is
+    taken out, and replaced by a new one if the ping fails."""
+    dialect = engine.dialect
+
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < IDLE_BEFORE_PING_SECONDS:
+            return  # new, or used a moment ago
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as error:  # closed by the server or the network
+            raise DisconnectionError(type(error).__name__) from error
+        if not alive:
+            raise DisconnectionError("ping")
+
+    event.listen(engine.sync_engine, "checkin", checked_in)
+    event.listen(engine.sync_engine, "checkout", checked_out)
+
+
+_IDLE_SINCE = "murmure_idle_since"
+
+
 def create_engine(
     url: str,
     pool_size: int = POOL_SIZE,
-    overflow: int = POOL_OVERFLOW,
     pre_ping: bool = True,
     urgent: bool = False,
 ) -> AsyncEngine:
@@ -121,12 +152,15 @@ def create_engine(
             _private_file(database)
             # a file: run on the loop's thread, writers taking turns (storage/sqlite_inline.py)
             inline = {"async_creator": sqlite_inline.connector(database, urgent)}
-        engine = create_async_engine(url, pool_size=pool_size, max_overflow=overflow, **inline)
+        engine = create_async_engine(url, pool_size=pool_size, max_overflow=0, **inline)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         if urgent:
             event.listen(engine.sync_engine, "connect", _no_checkpoint_in_commits)
         return engine
-    return create_async_engine(url, pool_pre_ping=pre_ping, pool_size=pool_size, max_overflow=overflow)
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=0)
+    if pre_ping:
+        _ping_when_idle(engine)
+    return engine
 
 
 def _recording_engine(engine: AsyncEngine) -> AsyncEngine | None:
@@ -141,7 +175,7 @@ def _recording_engine(engine: AsyncEngine) -> AsyncEngine | None:
     # which is tried again at once on a fresh one
     # (SQLite: its writes go before the writers waiting for their turn)
     return create_engine(
-        url.render_as_string(hide_password=False), RECORDING_POOL, 0, pre_ping=False, urgent=True
+        url.render_as_string(hide_password=False), RECORDING_POOL, pre_ping=False, urgent=True
     )
 
 
