@@ -210,15 +210,23 @@ class Discord:
         return took
 
     async def react(self, n: int) -> float:
-        """A tap on the card's ❤️ -> the card edited (through the answer, or by the outbox)."""
+        """A tap on the card's ❤️ -> the card edited (by the answer itself, or by the outbox)."""
         assert self.card is not None
         card = self.card
         pending = await self.dc.user_clicks(dc_member(n), card, custom_id(card, "❤"))
-        if self.bare:
-            await pending.response(within=10)
-            edits = [a.time for a in pending.answers if a.type == 7]
-            return edits[0] - pending.dispatched_at
-        return await self._first("PATCH", rf"/channels/{GENERAL}/messages/{card.id}$", pending.dispatched_at)
+        patch = rf"/channels/{GENERAL}/messages/{card.id}$"
+
+        def edits() -> list[float]:
+            # the card edited by the answer itself (type 7), through the deferred answer, or by a PATCH
+            answered = [
+                a.time
+                for a in pending.answers
+                if a.status == 200 and (a.type == 7 or a.kind == "edit_original")
+            ]
+            return answered + ([] if self.bare else self._requests("PATCH", patch, pending.dispatched_at))
+
+        await self.dc.wait_until(lambda: bool(edits()), within=30)
+        return min(edits()) - pending.dispatched_at
 
     async def taps(self, count: int) -> list[float]:
         """``count`` members tap the card at once: each acknowledgement's delay."""

@@ -118,7 +118,7 @@ async def telegram(updates: int, seed: int) -> None:
         print("  ", line)
 
 
-async def discord(updates: int, seed: int) -> None:
+async def discord(updates: int, seed: int, log: Path | None = None) -> None:
     counter, everything = Count(), Everything()
     for handler in (counter, everything):
         logging.getLogger().addHandler(handler)
@@ -155,6 +155,8 @@ async def discord(updates: int, seed: int) -> None:
     crashed = answered_after == "no" or outcome.in_a_row >= 20
     wrong = sum(1 for s in said if any(w in s for w in WENT_WRONG))
     found = leaks("\n".join(everything.lines), outcome.texts)
+    if log is not None:
+        await asyncio.to_thread(log.write_text, "\n".join(everything.lines) + "\n", encoding="utf-8")
     print("Discord")
     print(
         f"updates sent           {outcome.interactions} interactions, {outcome.raw} unreadable dispatches, "
@@ -178,6 +180,7 @@ async def main() -> None:
     parser.add_argument("--platform", choices=["telegram", "discord", "both"], default="both")
     parser.add_argument("--updates", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--log", type=Path, help="write the Discord run's whole log to this file")
     args = parser.parse_args()
     logging.getLogger().setLevel(logging.DEBUG)
     for name in ("aiosqlite", "asyncpg", "sqlalchemy", "alembic", "apscheduler", "asyncio", "tzlocal"):
@@ -185,7 +188,7 @@ async def main() -> None:
     if args.platform in ("telegram", "both"):
         await telegram(args.updates, args.seed)
     if args.platform in ("discord", "both"):
-        await discord(args.updates, args.seed)
+        await discord(args.updates, args.seed, args.log)
 
 
 if __name__ == "__main__":

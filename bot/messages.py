@@ -113,10 +113,23 @@ class Say:
 @dataclass(frozen=True)
 class EditPressed:
     """Replace the message whose button was pressed. ``told``: once it shows (edited, or sent in its place),
-    the adapter says so (``Murmure.told``), which calls off the outbox's copy of it (``AcceptedNotice``)."""
+    the adapter says so (``Murmure.told``), which calls off the outbox's copy of it (``AcceptedNotice``).
+    ``card``: the pressed message is a card, edited only in place (never sent as a new message); whether the
+    edit showed or not, the adapter says so (``Murmure.card_answered``)."""
 
     message: OutgoingMessage
     told: Told | None = None
+    card: CardAnswer | None = None
+
+
+@dataclass(frozen=True)
+class CardAnswer:
+    """A card edited in the answer to a press on it (Discord's UPDATE_MESSAGE), rendered right after the
+    press's change was written. ``entry``: the outbox's refresh of the card, held back a few seconds in case
+    the answer never shows, called off once it did and still shows the card as it is."""
+
+    secret_id: int
+    entry: int
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
-from bot import commands, digests
+from bot import card_view, commands, digests
 from bot.actions import (
     Action,
     AskDelete,
@@ -56,8 +56,9 @@ from bot.coordination import Coordination
 from bot.digest_runs import DigestRuns
 from bot.i18n import current_locale, current_platform, resolve_locale, t
 from bot.logsafe import where
-from bot.messages import Alert, OutgoingMessage, Response, RichText, Say, Told
+from bot.messages import Alert, CardAnswer, OutgoingMessage, Response, RichText, Say, Told
 from bot.model import Community, CommunitySettings, FeedKind
+from bot.outbox import CardRefresh, Outbox
 from bot.ports import Clock, Contention, Database, Directory, TextChecker, UnitOfWork
 from bot.refusals import Refused, RefusedBriefly
 from bot.stats import ChartRenderer
@@ -147,9 +148,11 @@ class Murmure:
         why not (a banned member is told before writing a whole reply)."""
         return await self._run(actor, lambda ctx: _may_open(ctx, link))
 
-    async def press(self, actor: Actor, data: str) -> list[Response]:
+    async def press(self, actor: Actor, data: str, pressed: str | None = None) -> list[Response]:
+        """A button pressed. ``pressed``: the ref of the message it is on, from a platform that can edit that
+        message in the press's answer (Discord): a reaction on a card is then answered with the card."""
         action = decode_action(data)
-        return await self._run(actor, lambda ctx: _press(ctx, action))
+        return await self._run(actor, lambda ctx: _press(ctx, action, pressed))
 
     async def command(self, actor: Actor, name: str, argument: str = "") -> list[Response]:
         features = self._features.get(actor.platform, commands.ALL_FEATURES)
@@ -247,6 +250,23 @@ class Murmure:
                 await uow.commit()
         except Exception as error:
             log.warning("an answer that showed could not be noted as told: %s", where(error))
+
+    async def card_answered(self, answer: CardAnswer, shown: OutgoingMessage | None) -> None:
+        """A press's answer that edited its card showed ``shown`` (None: it did not show). The card as it is
+        now is read again once the answer is in: if it differs (another press was written in between, in
+        this process or another, and its answer may have shown before this one), or nothing showed, the card
+        is refreshed through the outbox; the held refresh is called off. Whichever edit the platform takes
+        last, the card ends with the latest counts: every edit is checked this way once it is in. Never
+        raises: if this fails, the held refresh edits the card a few seconds later."""
+        try:
+            async with self._db.unit_of_work() as uow:
+                now = await card_view.current_card(uow, answer.secret_id)
+                if now is not None and (shown is None or not card_view.same_card(now, shown)):
+                    await Outbox(uow, self._services.clock).add(CardRefresh(answer.secret_id))
+                await uow.outbox.call_off_entry(answer.entry)
+                await uow.commit()
+        except Exception as error:
+            log.warning("a card edited in a press's answer could not be checked: %s", where(error))
 
     async def deactivate_community(self, platform: str, chat_ref: str) -> None:
         async with self._db.unit_of_work() as uow:
@@ -383,7 +403,7 @@ async def _write(ctx: Context, link: DeepLink, raw: str) -> list[Response]:
     raise RefusedBriefly("error.stale")
 
 
-async def _press(ctx: Context, action: Action | None) -> list[Response]:
+async def _press(ctx: Context, action: Action | None, pressed: str | None = None) -> list[Response]:
     match action:
         case ChooseCommunity():
             return await writing.choose_community(ctx, action)
@@ -402,7 +422,7 @@ async def _press(ctx: Context, action: Action | None) -> list[Response]:
         case Post() | PostWithoutCrown():
             return await posting.post(ctx, action)
         case React():
-            return await reacting.react(ctx, action)
+            return await reacting.react(ctx, action, pressed)
         case Report():
             return await reacting.report(ctx, action)
         case ReportReply():

@@ -22,7 +22,7 @@ from bot.actor import Actor
 from bot.commands import Command, Feature, Place, commands_for
 from bot.i18n import resolve_locale, t_on
 from bot.logsafe import where
-from bot.messages import Alert, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.messages import Alert, CardAnswer, EditPressed, OutgoingMessage, Response, RichText, Say
 from bot.service import Murmure
 
 PLATFORM = "discord"
@@ -63,6 +63,10 @@ async def respond(interaction: discord.Interaction[Any], responses: list[Respons
     edit_after_defer = deferred is discord.InteractionResponseType.deferred_message_update
     said = False
     for response in responses:
+        if isinstance(response, EditPressed) and response.card is not None:
+            await _answer_card(interaction, response, response.card, after_defer=edit_after_defer)
+            edit_after_defer = False
+            continue
         if isinstance(response, EditPressed) and interaction.message is not None:
             if not interaction.response.is_done():
                 await interaction.response.edit_message(**message_kwargs(response.message))
@@ -89,6 +93,35 @@ async def respond(interaction: discord.Interaction[Any], responses: list[Respons
         await interaction.response.defer()
     elif deferred is discord.InteractionResponseType.deferred_channel_message and not said:
         await interaction.delete_original_response()  # nothing to say: no "thinking..." left behind
+
+
+async def _answer_card(
+    interaction: discord.Interaction[Any], response: EditPressed, card: CardAnswer, *, after_defer: bool
+) -> None:
+    """The pressed card, edited by the answer itself (UPDATE_MESSAGE: one call, no edit through the outbox),
+    or through the interaction's message once deferred; never sent as a message of its own. Whether it
+    showed is told to the core (``Murmure.card_answered``), which refreshes the card through the outbox if
+    it doesn't show the card as it is by then."""
+    shown: OutgoingMessage | None = None
+    try:
+        if interaction.message is not None and not interaction.response.is_done():
+            await interaction.response.edit_message(**message_kwargs(response.message))
+            shown = response.message
+        elif interaction.message is not None and after_defer:
+            await interaction.edit_original_response(**message_kwargs(response.message))
+            shown = response.message
+    except Exception:
+        await _card_answered(interaction, card, None)
+        raise
+    await _card_answered(interaction, card, shown)
+
+
+async def _card_answered(
+    interaction: discord.Interaction[Any], card: CardAnswer, shown: OutgoingMessage | None
+) -> None:
+    client = interaction.client
+    if isinstance(client, MurmureClient):
+        await client.murmure.card_answered(card, shown)
 
 
 async def _told(interaction: discord.Interaction[Any], response: EditPressed) -> None:
@@ -128,8 +161,10 @@ async def _respond_in_time(interaction: discord.Interaction[Any], work: Awaitabl
         # Discord's 3 s for the first answer had passed (a process starved of CPU, or the network): the
         # member's client says the bot did not respond, and what the use case did stands
         await asyncio.wait({task})
-        if not task.cancelled():
-            task.exception()  # read: a failure of the use case is logged by the core
+        if not task.cancelled() and task.exception() is None:  # read: the core logs a use case's failure
+            for response in task.result():
+                if isinstance(response, EditPressed) and response.card is not None:
+                    await _card_answered(interaction, response.card, None)  # refreshed by the outbox
         log.warning("an interaction's first answer came after Discord's deadline; it was not shown")
 
 
@@ -281,7 +316,9 @@ async def _press(interaction: discord.Interaction[Any], data: str) -> None:
     client = interaction.client
     assert isinstance(client, MurmureClient)
     actor = actor_of(interaction.user, interaction.locale)
-    await respond_in_time(interaction, client.murmure.press(actor, data))
+    # the message pressed: a reaction on the card itself is answered with the card (its new counts)
+    pressed = str(interaction.message.id) if interaction.message is not None else None
+    await respond_in_time(interaction, client.murmure.press(actor, data, pressed))
 
 
 async def _follow(interaction: discord.Interaction[Any], payload: str) -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot import delays, ranking, render, stats
+from bot.card_view import card_message, same_card
 from bot.delivery import inactive, rights
 from bot.delivery.context import Chat, CommunityChat, DeliveryContext, DiscussionChat, MissingRight, NotYet
 from bot.delivery.registry import delivers
@@ -38,11 +39,7 @@ log = logging.getLogger(__name__)
 async def _render_card(
     uow: UnitOfWork, secret: Secret, community: Community
 ) -> tuple[CommunityChat, ChatTarget, OutgoingMessage]:
-    counts = await uow.reactions.counts(secret.id)
-    replies = await uow.replies.count(secret.id)
-    picture = await uow.pictures.of_secret(secret.id)
-    shown = replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
-    message = render.card(community.settings.locale, shown, counts, replies, picture)
+    message = await card_message(uow, secret, community)
     target = ChatTarget(
         community.platform, community.chat_ref, topic_ref=community.topic_ref, once=f"card:{secret.id}"
     )
@@ -207,7 +204,7 @@ async def refresh_card(ctx: DeliveryContext, refresh: CardRefresh) -> None:
     # before or after these: whichever edit the platform took last shows. Read again once this edit is in: a
     # card that would show anything else by now is refreshed again.
     again = await _card_message(ctx, refresh.secret_id)
-    if again is not None and replace(again[2], picture=None) != replace(message, picture=None):
+    if again is not None and not same_card(again[2], message):
         async with ctx.db.unit_of_work() as uow:
             await Outbox(uow, ctx.clock).add(CardRefresh(refresh.secret_id))
             await uow.commit()

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from bot import ranking, render
 from bot.actions import React, Report, ReportLink
-from bot.messages import EditPressed, Response, Say
+from bot.card_view import card_message
+from bot.messages import CardAnswer, EditPressed, Response, Say
 from bot.model import Community
 from bot.outbox import CardRefresh, Outbox
 from bot.records import NewReport
@@ -14,6 +15,9 @@ from bot.usecases import authorship, membership, reporting
 from bot.usecases.context import Context, alert, message
 
 NEW_MEMBER_AGE = timedelta(days=7)
+# How long the refresh of a card answered in place waits before the outbox edits the card anyway (the process
+# died before it knew whether its answer showed): past Discord's 3 s for an answer, and the check after it.
+CARD_ANSWER_HELD = timedelta(seconds=6)
 
 
 def reporter_weight(new_member: bool, upheld: int, rejected: int) -> float:
@@ -27,7 +31,11 @@ def reporter_weight(new_member: bool, upheld: int, rejected: int) -> float:
     return max(0.1, min(2.0, base + 0.25 * min(upheld, 4) - 0.5 * min(rejected, 4)))
 
 
-async def react(ctx: Context, action: React) -> list[Response]:
+async def react(ctx: Context, action: React, pressed: str | None = None) -> list[Response]:
+    """A reaction toggled. ``pressed``: the message whose button was pressed, from a platform that can edit
+    it in the press's answer (Discord): when it is the card itself (without a photo), the answer is the card
+    with its new counts, and the outbox's refresh of it is held back in case that answer doesn't show
+    (``Murmure.card_answered`` calls it off, or refreshes the card if another change came in between)."""
     reach = await membership.acting_in_reach(ctx, action.secret, briefly=True)
     secret = reach.secret
     added = await ctx.uow.reactions.toggle(secret.id, ctx.keys.reaction(secret.id), action.reaction)
@@ -35,6 +43,10 @@ async def react(ctx: Context, action: React) -> list[Response]:
     ctx.uow.loss_tolerated()
     points = ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
     await ctx.uow.secrets.add_points(secret.id, points)
+    if pressed is not None and pressed == secret.card_ref and not secret.picture:
+        card = await card_message(ctx.uow, secret, reach.community, picture=False)
+        entry = await ctx.uow.outbox.hold(CardRefresh(secret.id), ctx.clock.now() + CARD_ANSWER_HELD)
+        return [EditPressed(card, card=CardAnswer(secret.id, entry))]
     await Outbox(ctx.uow, ctx.clock).add(CardRefresh(secret.id))
     return alert("react.added" if added else "react.removed", emoji=action.reaction.emoji)
 

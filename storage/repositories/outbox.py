@@ -188,6 +188,21 @@ class SqlOutbox(Repository):
         if added:
             self._session.info[OUTBOX_WRITTEN] = True
 
+    async def hold(self, message: OutboxMessage, not_before: datetime) -> int:
+        kind, payload = encode(message)
+        insert, carrier_id = platform_of(message.carrier())
+        # no dedupe key stored: a twin's add never finds this one waiting, and its call-off never removes it
+        rows = await self._raw.rows(
+            insert + " RETURNING id", kind, payload, PENDING, not_before, None, not_before, carrier_id
+        )
+        self._session.info[OUTBOX_WRITTEN] = True
+        return int(rows[0][0])
+
+    async def call_off_entry(self, entry_id: int) -> None:
+        await self._raw.run(
+            "DELETE FROM outbox WHERE id = ? AND status = ? AND claimed_until IS NULL", entry_id, PENDING
+        )
+
     async def claim_due(
         self, now: datetime, limit: int, lease_until: datetime, platforms: Collection[str] | None = None
     ) -> Sequence[OutboxEntry]:

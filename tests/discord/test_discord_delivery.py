@@ -63,7 +63,11 @@ async def test_a_burst_of_fifty_taps_gives_coalesced_edits_and_the_right_counts(
             elapsed = loop.time() - started
             await asyncio.sleep(1.5)
             edits = len(dc.calls("PATCH", rf"/channels/{GENERAL}/messages/{card.id}$")) - edits_before
-            assert 1 <= edits <= elapsed + 2
+            # each tap's answer is the card itself; the outbox edits only to mend counts an answer showed late
+            assert edits <= elapsed + 2
+            assert all(
+                p.ack_type == 7 or [a.kind for a in p.answers][1:] == ["edit_original"] for p in pending
+            )
             assert _counts(d, 1) == expected
         assert max(dc.ack_delays().values()) < 3
 

@@ -733,6 +733,7 @@ class DiscordEmulator:
         self._rate_limits: list[tuple[re.Pattern[str], list[float]]] = []
         self._drops: list[tuple[re.Pattern[str], list[None]]] = []  # answers lost after the server acted
         self._after_acting: list[tuple[re.Pattern[str], Callable[[], object], list[None]]] = []
+        self._holds: list[tuple[re.Pattern[str], asyncio.Event]] = []  # requests kept back before acting
         self._nonces: dict[str, tuple[float, int]] = {}  # an enforced nonce -> when, and its message
         self._buckets: dict[str, tuple[int, float]] = {}
         self._last_snowflake = 0
@@ -940,6 +941,14 @@ class DiscordEmulator:
         ``action`` runs before their answer leaves (a test kills the bot's process there: inside its window
         between Discord's answer and the commit recording it)."""
         self._after_acting.append((re.compile(pattern), action, [None] * times))
+
+    def hold_before_acting(self, pattern: str) -> asyncio.Event:
+        """The next request whose ``"METHOD /path"`` matches ``pattern`` waits, before Discord acts on it,
+        until the returned event is set (a request slow on its way: two answers racing, the later-sent one
+        taken first). Its time counts, as on Discord (an interaction's 3 s)."""
+        release = asyncio.Event()
+        self._holds.append((re.compile(pattern), release))
+        return release
 
     # -- inspection --------------------------------------------------------------------------------
 
@@ -1885,6 +1894,7 @@ class DiscordEmulator:
             handler, params, bucket = self._route(request.method, path)
             if self.latency:
                 await asyncio.sleep(self.latency)
+            await self._held(f"{request.method} {path}")
             injected = self._injected_429(f"{request.method} {path}")
             if injected is not None:
                 raise _TooMany(injected, scope="user")
@@ -1948,6 +1958,13 @@ class DiscordEmulator:
             raise ApiError(405, 0, "405: Method Not Allowed")
         self.unknown_routes.append(f"{method} {path}")
         raise ApiError(404, 0, "404: Not Found")
+
+    async def _held(self, key: str) -> None:
+        for index, (regex, release) in enumerate(self._holds):
+            if regex.search(key):
+                del self._holds[index]
+                await release.wait()
+                return
 
     def _dropped(self, key: str) -> bool:
         for regex, pending in self._drops:

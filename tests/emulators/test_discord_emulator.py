@@ -419,6 +419,56 @@ async def test_clean_shutdown_leaves_no_task(dc: DiscordEmulator) -> None:
     assert leftovers == []
 
 
+async def _answer(dc: DiscordEmulator, pending: Any, body: dict[str, Any]) -> tuple[int, Any]:
+    """A first answer posted by hand to an interaction the bot leaves alone."""
+    async with aiohttp.ClientSession() as session:
+        url = f"{dc.api_base}/interactions/{pending.id}/{pending.token}/callback"
+        async with session.post(url, json=body) as response:
+            return response.status, await response.json() if response.status != 204 else None
+
+
+async def test_an_update_of_the_message_answers_only_a_press_once_and_within_three_seconds(
+    dc: DiscordEmulator,
+) -> None:
+    """UPDATE_MESSAGE (type 7) as Discord takes it: for a component's interaction (or a form opened from
+    one), not a slash command's nor a form's opened by one; once; within 3 s of the click."""
+    invalid = {
+        "_errors": [
+            {"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": "Invalid interaction response type"}
+        ]
+    }
+    update = {"type": 7, "data": {"content": "updated"}}
+    async with running(dc) as bot:
+        await synced(bot)
+        opened = await dc.user_runs_command(ALICE, GUILD, GENERAL, "secret")
+        await opened.response()
+        await dc.user_submits_modal(ALICE, opened, {"secret:text": "a card"})
+        await dc.wait_until(lambda: any(not m.from_interaction for m in dc.messages(GENERAL)))
+        post = next(m for m in dc.messages(GENERAL) if not m.from_interaction)
+        bot.tree.remove_command("ping")  # still known to Discord: its interactions go unanswered
+        command = await dc.user_runs_command(ALICE, GUILD, GENERAL, "ping")
+        assert await _answer(dc, command, update) == (
+            400,
+            {"message": "Invalid Form Body", "code": 50035, "errors": {"type": invalid}},
+        )
+        form = await dc.user_submits_forged_modal(
+            BOB, GUILD, GENERAL, {"custom_id": "no:form", "components": []}
+        )
+        assert (await _answer(dc, form, update))[0] == 400  # a form opened by a command has no message
+        assert (await _answer(dc, command, {"type": 4, "data": {"content": "ok"}}))[0] == 204
+        press = await dc.user_clicks(BOB, post, "no:button", forged=True)
+        assert await _answer(dc, press, update) == (204, None)
+        assert dc.message(post.id).content == "updated"
+        assert await _answer(dc, press, update) == (
+            400,
+            {"message": "Interaction has already been acknowledged.", "code": 40060},
+        )
+        dc.ack_deadline = 0.0
+        late = await dc.user_clicks(BOB, post, "no:button", forged=True)
+        status, body = await _answer(dc, late, update)
+        assert (status, body["code"]) == (404, 10062) and dc.message(post.id).content == "updated"
+
+
 async def test_compression_intents_and_guild_message_content(dc: DiscordEmulator) -> None:
     async with running(dc) as bot:
         assert dc.gateway_queries[0] == {"v": "10", "encoding": "json", "compress": "zlib-stream"}

@@ -51,6 +51,21 @@ class FakeOutbox(Repo):
         }  # fmt: skip
         self._uow.outbox_written = True
 
+    async def hold(self, message: OutboxMessage, not_before: datetime) -> int:
+        entry_id = self.next_id()
+        self.s.outbox[entry_id] = {
+            "message": message, "not_before": not_before, "dedupe": None,
+            "status": "pending", "claimed": None, "attempts": 0,
+            "platform": self._platform(message.carrier()),
+        }  # fmt: skip
+        self._uow.outbox_written = True
+        return entry_id
+
+    async def call_off_entry(self, entry_id: int) -> None:
+        e = self.s.outbox.get(entry_id)
+        if e is not None and e["status"] == "pending" and e["claimed"] is None:
+            del self.s.outbox[entry_id]
+
     async def claim_due(
         self, now: datetime, limit: int, lease_until: datetime, platforms: Collection[str] | None = None
     ) -> Sequence[OutboxEntry]:

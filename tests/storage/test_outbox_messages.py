@@ -18,6 +18,7 @@ from bot.outbox import (
     ReplyDue,
     Welcome,
 )
+from bot.ports import Database
 from storage.database import SqlDatabase
 from storage.tables import OutboxRow
 
@@ -100,3 +101,29 @@ async def test_a_row_of_an_unknown_kind_or_shape_is_failed_and_the_others_delive
         ("reply", "failed"),
         ("teleport", "failed"),
     ]
+
+
+async def test_a_held_message_is_apart_from_its_twins_and_called_off_by_its_id(store: Database) -> None:
+    """A card's refresh held back while a press's answer shows the card: a twin added meanwhile is queued
+    beside it (never folded into it), a call-off by key leaves it, its own call-off removes only it, and not
+    once a delivery holds it."""
+    async with store.unit_of_work() as uow:
+        first = await uow.outbox.hold(CardRefresh(secret_id=5), NOW + timedelta(seconds=6))
+        second = await uow.outbox.hold(CardRefresh(secret_id=5), NOW)
+        await uow.outbox.add(CardRefresh(secret_id=5), NOW + timedelta(seconds=1))
+        await uow.outbox.add(CardRefresh(secret_id=5), NOW + timedelta(seconds=1))  # its twin waits
+        await uow.outbox.call_off("refresh:5")
+        await uow.outbox.add(CardRefresh(secret_id=5), NOW + timedelta(seconds=1))
+        await uow.commit()
+    assert first != second
+    async with store.unit_of_work() as uow:
+        [claimed] = await uow.outbox.claim_due(NOW, 100, LEASE)
+        await uow.outbox.call_off_entry(claimed.id)  # a delivery holds it: it stays
+        await uow.outbox.call_off_entry(first)
+        await uow.commit()
+    assert claimed.id == second
+    async with store.unit_of_work() as uow:
+        later = await uow.outbox.claim_due(NOW + timedelta(minutes=5), 100, NOW + timedelta(minutes=7))
+        await uow.commit()
+    ids = {entry.id for entry in later}
+    assert len(later) == 2 and second in ids and first not in ids  # the held one and the refresh added last
