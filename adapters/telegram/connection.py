@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import (
     BotCommand,
@@ -23,11 +24,13 @@ from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
 from adapters.telegram.polling import Poller
 from adapters.telegram.rate_limit import TelegramRateLimiter
 from adapters.telegram.updates import MemberOrderedUpdates
-from adapters.telegram.webhook import Claims, Webhook
 from bot.commands import Command, Place, commands_for
 from bot.i18n import SUPPORTED_LOCALES, t_in
 from bot.logsafe import where
 from bot.service import Murmure
+
+if TYPE_CHECKING:
+    from adapters.telegram.webhook import Webhook
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +133,9 @@ class TelegramConnection:
         await app.start()
         self._started = True
         if section.get("mode", "polling") == "webhook":
+            # imported only here: aiohttp's server (about 10 MiB resident) is not loaded by a poller
+            from adapters.telegram.webhook import Claims, Webhook
+
             # answered once handled (PTB's webhook server answers as soon as the update is queued)
             self._webhook = Webhook(
                 app,

@@ -26,15 +26,13 @@ It only speaks about texts that name a group or use a slur, and only ever sends 
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import math
 from collections.abc import Iterable, Sequence
 from functools import cache
-from importlib import resources
 
 from bot.moderation import groups as group_rules
-from bot.moderation.scorer import read_weights
+from bot.moderation.scorer import read_weights, shipped_lines
 
 _QUOTES = frozenset('"“”«»„')
 # ("t" is left out: "don't" ends in it as often as "t'es" starts with it)
@@ -204,5 +202,4 @@ class HateScorer:
 
 @cache
 def load_hate_scorer() -> HateScorer:
-    data = resources.files("bot.moderation").joinpath("data", "scorer_hate.tsv.gz")
-    return HateScorer.from_lines(gzip.decompress(data.read_bytes()).decode("utf-8").splitlines())
+    return HateScorer.from_lines(shipped_lines("hate"))

@@ -18,7 +18,6 @@ import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 
 from bot.moderation.normalise import Token
@@ -107,23 +106,30 @@ def words_of(tokens: Sequence[Token]) -> list[str]:
     return [token.text for token in tokens]
 
 
-@cache
-def load_scorer(head: str) -> Scorer:
+def shipped_lines(head: str) -> Iterator[str]:
+    """The lines of head ``head``'s shipped weights file, read as they are needed (never all at once)."""
     data = resources.files("bot.moderation").joinpath("data", f"scorer_{head}.tsv.gz")
-    text = gzip.decompress(data.read_bytes()).decode("utf-8")
-    return Scorer.from_lines(text.splitlines())
+    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+        for line in text:
+            yield line.rstrip("\n")
+
+
+def entries(lines: Iterable[str]) -> Iterator[tuple[str, float]]:
+    """A shipped weights file's entries: ``#name<TAB>value`` header lines (``#name``, value), then
+    ``feature<TAB>weight`` lines."""
+    for line in lines:
+        if line:
+            key, value = line.rsplit("\t", 1)
+            yield key, float(value)
 
 
 def read_weights(lines: Iterable[str]) -> tuple[dict[str, float], dict[str, float]]:
-    """A shipped weights file: ``#name<TAB>value`` header lines, then ``feature<TAB>weight`` lines."""
+    """A shipped weights file: its header (``#`` dropped) and its weights."""
     header: dict[str, float] = {}
     weights: dict[str, float] = {}
-    for line in lines:
-        if not line:
-            continue
-        key, value = line.rsplit("\t", 1)
+    for key, value in entries(lines):
         if key.startswith("#"):
-            header[key[1:]] = float(value)
+            header[key[1:]] = value
         else:
-            weights[key] = float(value)
+            weights[key] = value
     return header, weights
