@@ -83,8 +83,7 @@ async def _claim(
     if claimed.number <= 0:
         # numbered as it goes out (communities with a publication delay): the order of the numbers is the
         # order of the cards, not of the DMs
-        number = await uow.communities.next_number(claimed.community_id)
-        await uow.secrets.set_number(secret_id, number)
+        number = await uow.secrets.take_number(secret_id, claimed.community_id)
         claimed = replace(claimed, number=number)
     found = await _render_card(uow, claimed, place)
     await uow.commit()

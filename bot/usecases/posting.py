@@ -67,15 +67,14 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     cause = await _hold_cause(ctx, community, draft, picture is not None)
     delay = community.settings.publication_delay_seconds
     # With a random publication delay, the number is given when the card goes out: numbers given at the DM
-    # would tell the order in which people wrote. Until then a unique placeholder below zero.
-    number = (
-        -1 - secrets.randbelow(2**31 - 2) if delay else await ctx.uow.communities.next_number(community.id)
-    )
+    # would tell the order in which people wrote. Until then (without a delay: until the end of this unit of
+    # work) a unique placeholder below zero.
+    placeholder = -1 - secrets.randbelow(2**31 - 2)
     salt, tag = authorship.new_author(ctx)
     secret = await ctx.uow.secrets.add(
         NewSecret(
             community_id=community.id,
-            number=number,
+            number=placeholder,
             author_salt=salt,
             author_tag=tag,
             text=draft.text,
@@ -100,9 +99,6 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     if draft.notify_replies:
         await notices.subscribe(ctx, secret)
     await authorship.remember(ctx, secret.id)
-    await stats.count(ctx.uow.stats, community, StatKind.POSTED, now)
-    if cause is not None:
-        await stats.count(ctx.uow.stats, community, StatKind.HELD, now)
     await limits.count_secret(ctx.uow, ctx.keys, community, now)
     outbox = Outbox(ctx.uow, ctx.clock)
     if cause is not None:
@@ -115,6 +111,13 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     else:
         await outbox.add(CardDue(secret.id), delay=delays.random_wait(delay))
         key = "post.accepted_later" if delay else "post.accepted"
+    # Last, the two rows each post of the community updates (its count of secrets, the day's statistics): a
+    # transaction holds their locks until its commit (PostgreSQL), and the community's other posts wait as
+    # long, so no more than the few statements left
+    number = placeholder if delay else await ctx.uow.secrets.take_number(secret.id, community.id)
+    await stats.count(ctx.uow.stats, community, StatKind.POSTED, now)
+    if cause is not None:
+        await stats.count(ctx.uow.stats, community, StatKind.HELD, now)
     low, high = (max(1, bound // 60) for bound in delays.window(delay))
     params = {"community": community.title, "number": str(number), "earliest": str(low), "minutes": str(high)}
     # the author is told even if this answer never shows (a stop before the edit, the platform refusing it):

@@ -26,6 +26,7 @@ from storage.repositories.base import (
     Repository,
     to_community,
 )
+from storage.repositories.secrets import NEXT_NUMBER
 from storage.tables import (
     CommunityRow,
     CommunityWordRow,
@@ -231,10 +232,7 @@ class SqlCommunities(Repository):
     async def next_number(self, community_id: int) -> int:
         # One atomic UPDATE ... RETURNING: two processes never get the same number. (The count is in no
         # cached community's use: the cache stays.)
-        row = await self._raw.one(
-            "UPDATE communities SET secret_count = secret_count + 1 WHERE id = ? RETURNING secret_count",
-            community_id,
-        )
+        row = await self._raw.one(NEXT_NUMBER, community_id)
         assert row is not None
         return int(row[0])
 

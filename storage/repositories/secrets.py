@@ -35,6 +35,15 @@ from storage.tables import (
 )
 
 _ROWS = Reader(SecretRow.__table__)  # type: ignore[arg-type]
+# The community's next number: one atomic UPDATE ... RETURNING, so two processes never get the same number
+NEXT_NUMBER = "UPDATE communities SET secret_count = secret_count + 1 WHERE id = ? RETURNING secret_count"
+# ... and given to a secret in the same statement (a data-modifying WITH runs whether or not the rest reads
+# it)
+TAKE_NUMBER_POSTGRES = (
+    "WITH counted AS (UPDATE communities SET secret_count = secret_count + 1 WHERE id = ? "
+    "RETURNING secret_count) UPDATE secrets SET number = counted.secret_count FROM counted "
+    "WHERE secrets.id = ? RETURNING secrets.number"
+)
 # A card out: its reference and time, published if still queued, its outbox entry removed (a data-modifying
 # WITH runs whether or not the rest reads it); ``was`` is the row as it stood before the statement.
 CARD_OUT_POSTGRES = (
@@ -188,7 +197,17 @@ class SqlSecrets(Repository):
             )
 
     async def set_number(self, secret_id: int, number: int) -> None:
-        await self._session.execute(update(SecretRow).where(SecretRow.id == secret_id).values(number=number))
+        await self._raw.run("UPDATE secrets SET number = ? WHERE id = ?", number, secret_id)
+
+    async def take_number(self, secret_id: int, community_id: int) -> int:
+        if await self._raw.on_sqlite():  # no round trips to save
+            counted = await self._raw.one(NEXT_NUMBER, community_id)
+            assert counted is not None
+            await self.set_number(secret_id, int(counted[0]))
+            return int(counted[0])
+        row = await self._raw.one(TAKE_NUMBER_POSTGRES, community_id, secret_id)
+        assert row is not None
+        return int(row[0])
 
     async def set_card_ref(self, secret_id: int, card_ref: str, at: datetime) -> None:
         await self._session.execute(

@@ -50,6 +50,12 @@ class FakeSecrets(Repo):
     async def set_number(self, secret_id: int, number: int) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], number=number)
 
+    async def take_number(self, secret_id: int, community_id: int) -> int:
+        old = self.s.communities[community_id]
+        self.s.communities[community_id] = replace(old, secret_count=old.secret_count + 1)
+        await self.set_number(secret_id, old.secret_count + 1)
+        return old.secret_count + 1
+
     async def set_card_ref(self, secret_id: int, card_ref: str, at: datetime) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], card_ref=card_ref)
         self.s.published_at[secret_id] = at

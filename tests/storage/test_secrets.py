@@ -67,6 +67,28 @@ async def test_status_number_points_and_card_are_saved(store: Database) -> None:
     )  # fmt: skip
 
 
+async def test_a_secret_takes_its_communitys_next_number(store: Database) -> None:
+    community_id, other_id = await add_community(store), await add_community(store, "other")
+    first, second = await add_secret(store, community_id, -7), await add_secret(store, community_id, -8)
+    elsewhere = await add_secret(store, other_id, -9)
+    async with store.unit_of_work() as uow:
+        assert await uow.communities.next_number(community_id) == 1
+        assert await uow.secrets.take_number(second, community_id) == 2
+        assert await uow.secrets.take_number(first, community_id) == 3
+        assert await uow.secrets.take_number(elsewhere, other_id) == 1
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        numbers = [(await uow.secrets.get(i)) for i in (first, second, elsewhere)]
+        assert [found.number for found in numbers if found is not None] == [3, 2, 1]
+        assert await uow.communities.next_number(community_id) == 4
+    async with store.unit_of_work() as uow:  # not committed: the count and the secret's number stay
+        await uow.secrets.take_number(first, community_id)
+    async with store.unit_of_work() as uow:
+        found = await uow.secrets.get(first)
+        assert found is not None and found.number == 3
+        assert await uow.communities.next_number(community_id) == 4
+
+
 async def test_a_return_address_is_erased_once_used(store: Database) -> None:
     community_id = await add_community(store)
     used, kept = await add_secret(store, community_id, 1), await add_secret(store, community_id, 2)
