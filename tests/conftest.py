@@ -1,18 +1,39 @@
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
 from storage.tables import Base
 from tests import conformance
-from tests.support import POSTGRES_URL, postgres_reachable
+from tests.support import BASE_POSTGRES_URL, POSTGRES_URL, postgres_reachable
+
+
+async def create_worker_database() -> None:
+    """Creates this pytest-xdist worker's own PostgreSQL database, beside the base one, if it is missing."""
+    base, own = make_url(BASE_POSTGRES_URL), make_url(POSTGRES_URL)
+    connection = await asyncpg.connect(
+        host=base.host, port=base.port, user=base.username, password=base.password, database=base.database
+    )
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", own.database):
+            await connection.execute(f'CREATE DATABASE "{own.database}"')
+    finally:
+        await connection.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if POSTGRES_URL != BASE_POSTGRES_URL and postgres_reachable():
+        asyncio.run(create_worker_database())
 
 
 def sql_url(backend: str, tmp_path: Path) -> str:

@@ -9,9 +9,23 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-POSTGRES_URL = os.environ.get(
+from sqlalchemy.engine import make_url
+
+BASE_POSTGRES_URL = os.environ.get(
     "MURMURE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
+
+
+def worker_postgres_url(base: str, worker: str | None) -> str:
+    """The database a test process uses: the base one alone, or one of its own per pytest-xdist worker
+    (``test_gw0``, ``test_gw1``, ...), since every PostgreSQL test empties the database it runs on."""
+    if not worker:
+        return base
+    url = make_url(base)
+    return url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+
+
+POSTGRES_URL = worker_postgres_url(BASE_POSTGRES_URL, os.environ.get("PYTEST_XDIST_WORKER"))
 
 
 STARTUP_SECONDS = 30.0  # how long the emulator tests wait for the adapter to start
