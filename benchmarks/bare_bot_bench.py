@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.live import PEPPER, SEALING, percentile
-from tests.emulators.discord import DiscordEmulator, Member, Message, PendingInteraction
+from tests.emulators.discord import DiscordEmulator, Member, Message, PendingInteraction, Request
 from tests.emulators.telegram import ChatMessage, TelegramEmulator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,16 +214,19 @@ class Discord:
         assert self.card is not None
         card = self.card
         pending = await self.dc.user_clicks(dc_member(n), card, custom_id(card, "❤"))
-        patch = rf"/channels/{GENERAL}/messages/{card.id}$"
+        answer, card_path = f"/interactions/{pending.id}/", f"/channels/{GENERAL}/messages/{card.id}"
+
+        def edit(r: Request) -> bool:
+            """The card edited: by the answer itself (type 7), the deferred answer's edit, or a PATCH."""
+            if r.method == "POST" and r.path.startswith(answer):
+                return isinstance(r.json, dict) and r.json.get("type") == 7
+            if r.method == "PATCH" and r.path.endswith("/messages/@original"):
+                return pending.token in r.path
+            return not self.bare and r.method == "PATCH" and r.path == card_path
 
         def edits() -> list[float]:
-            # the card edited by the answer itself (type 7), through the deferred answer, or by a PATCH
-            answered = [
-                a.time
-                for a in pending.answers
-                if a.status == 200 and (a.type == 7 or a.kind == "edit_original")
-            ]
-            return answered + ([] if self.bare else self._requests("PATCH", patch, pending.dispatched_at))
+            # when each edit reached Discord (as for every other path measured here)
+            return [r.time for r in self.dc.requests if r.ok and r.time >= pending.dispatched_at and edit(r)]
 
         await self.dc.wait_until(lambda: bool(edits()), within=30)
         return min(edits()) - pending.dispatched_at

@@ -71,7 +71,8 @@ class OutboxRepository(Protocol):
 
     async def hold(self, message: OutboxMessage, not_before: datetime) -> int:
         """Queue a message of its own, whatever its dedupe key (no other adds to it, none is folded into
-        it), to be called off by its id (``call_off_entry``); its id."""
+        it), to be called off by its id (``call_off_entry``); its id. Its commit wakes no dispatcher: it is
+        due later, and their polling finds it by then."""
         ...
 
     async def call_off_entry(self, entry_id: int) -> None:

@@ -191,11 +191,11 @@ class SqlOutbox(Repository):
     async def hold(self, message: OutboxMessage, not_before: datetime) -> int:
         kind, payload = encode(message)
         insert, carrier_id = platform_of(message.carrier())
-        # no dedupe key stored: a twin's add never finds this one waiting, and its call-off never removes it
+        # no dedupe key stored: a twin's add never finds this one waiting, and its call-off never removes it.
+        # No dispatcher is woken by its commit: it is due later, and their polling finds it by then.
         rows = await self._raw.rows(
             insert + " RETURNING id", kind, payload, PENDING, not_before, None, not_before, carrier_id
         )
-        self._session.info[OUTBOX_WRITTEN] = True
         return int(rows[0][0])
 
     async def call_off_entry(self, entry_id: int) -> None:

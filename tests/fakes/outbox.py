@@ -58,7 +58,6 @@ class FakeOutbox(Repo):
             "status": "pending", "claimed": None, "attempts": 0,
             "platform": self._platform(message.carrier()),
         }  # fmt: skip
-        self._uow.outbox_written = True
         return entry_id
 
     async def call_off_entry(self, entry_id: int) -> None:
