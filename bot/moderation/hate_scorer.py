@@ -85,11 +85,19 @@ def _char_features(word: str) -> tuple[str, ...]:
     )
 
 
-def features(text: str, words: Sequence[str], rules: Iterable[str], *, chars: bool = True) -> list[str]:
+def features(
+    text: str,
+    words: Sequence[str],
+    rules: Iterable[str],
+    *,
+    chars: bool = True,
+    classes_read: tuple[list[str], list[str]] | None = None,
+) -> list[str]:
     """Every feature of a text, from its normalised words and what the rules found
     (``"<layer>:<category>"``); with ``chars=False``, the letter pieces of words (``char_words``
-    names the words they come from) are left out."""
-    read, classes = read_classes(words)
+    names the words they come from) are left out. ``classes_read``: ``read_classes(words)`` when
+    the caller has it already."""
+    read, classes = read_classes(words) if classes_read is None else classes_read
     state = text_state(text, read, classes)
     negators = group_rules._NEGATORS
     found = ["s:" + state]

@@ -211,10 +211,11 @@ class TextFilter:
         self, text: str, read: list[str], reasons: list[Reason], group: list[Reason], explain: bool
     ) -> Reason | None:
         assert self._hate is not None
-        if not group and not names_a_group(read_classes(read)[1]):
+        classes_read = read_classes(read)
+        if not group and not names_a_group(classes_read[1]):
             return None
-        found = hate_features(text, read, rule_keys(reasons), chars=False)
-        probability = self._hate.probability(found, char_words(read_classes(read)[0]))
+        found = hate_features(text, read, rule_keys(reasons), chars=False, classes_read=classes_read)
+        probability = self._hate.probability(found, char_words(classes_read[0]))
         if group and probability >= self._hate.threshold:
             return group[0]
         if not may_add(found, probability, self._hate.add, self._hate.strong):

@@ -20,6 +20,10 @@ def _found(text: str) -> list[tuple[str, str]]:
         ("my email is john.doe@gmail.com.", ("email", "john.doe@gmail.com")),
         ("follow @julie_m99 now", ("handle", "@julie_m99")),
         ("son insta : lucie.parker.22", ("handle", "insta : lucie.parker.22")),
+        # the platform's name in capitals, or with the dotless "ı" that matches "i" without folding to it
+        ("add my SNAPCHAT -> tommy_k99", ("handle", "SNAPCHAT -> tommy_k99")),
+        ("her TikTok is lea.mrtn_", ("handle", "TikTok is lea.mrtn_")),
+        ("ınsta: bob_99", ("handle", "ınsta: bob_99")),
         ("see https://t.me/abc", ("url", "https://t.me/abc")),
         ("go to www.site.fr/x", ("url", "www.site.fr/x")),
         ("answers on examleaks.net go", ("url", "examleaks.net")),
