@@ -187,6 +187,11 @@ class Murmure:
         or why not."""
         return await self._run(actor, lambda ctx: writing.picture(ctx, data, caption, size, link))
 
+    async def picture_not_fetched(self, actor: Actor) -> list[Response]:
+        """A photo the platform would not hand over, even on a new try (its file server failing): the
+        member is asked to send it again; nothing of it was kept."""
+        return await self._run(actor, lambda ctx: say("picture.not_fetched"))
+
     async def not_text(self, actor: Actor) -> list[Response]:
         """A photo, sticker or file: only text is published for now; nothing is kept."""
         return await self._run(actor, lambda ctx: say("error.not_text"))

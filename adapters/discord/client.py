@@ -290,8 +290,26 @@ async def _picture(
     client: MurmureClient, actor: Actor, upload: discord.Attachment, text: str, link: PostLink | None
 ) -> list[Response]:
     """The uploaded file, fetched only within the size limit (the core says why not beyond it)."""
-    data = await upload.read() if upload.size <= pictures.MAX_BYTES else None
+    if upload.size > pictures.MAX_BYTES:
+        return await client.murmure.picture(actor, None, text, upload.size, link)
+    data = await _fetched(upload)
+    if data is None:
+        return await client.murmure.picture_not_fetched(actor)
     return await client.murmure.picture(actor, data, text, upload.size, link)
+
+
+async def _fetched(attachment: discord.Attachment) -> bytes | None:
+    """An attachment's bytes from Discord's CDN, tried again when it fails for a moment; None when it still
+    fails or is gone (the member is asked to send it again)."""
+    for pause in (*SEND_RETRY_PAUSES, None):
+        try:
+            return await attachment.read()
+        except (aiohttp.ClientError, discord.HTTPException) as error:
+            if pause is None or isinstance(error, discord.NotFound | discord.Forbidden):
+                log.warning("discord: a photo could not be fetched: %s", where(error))
+                return None
+            await asyncio.sleep(pause)
+    return None  # not reached: the last pause is None
 
 
 class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=f"(?P<data>{ACTION_PATTERN})"):
@@ -505,8 +523,12 @@ class MurmureClient(discord.Client):
             responses = await self.murmure.command(actor, name, argument.strip())
         elif photo := next((a for a in message.attachments if _is_image(a)), None):
             # fetched only within the size limit; re-encoded by the core, uploaded anew with the card
-            data = await photo.read() if photo.size <= pictures.MAX_BYTES else None
-            responses = await self.murmure.picture(actor, data, text, photo.size)
+            if photo.size > pictures.MAX_BYTES:
+                responses = await self.murmure.picture(actor, None, text, photo.size)
+            elif (data := await _fetched(photo)) is None:
+                responses = await self.murmure.picture_not_fetched(actor)
+            else:
+                responses = await self.murmure.picture(actor, data, text, photo.size)
         elif message.attachments and not text:
             responses = await self.murmure.not_text(actor)
         else:

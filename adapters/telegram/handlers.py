@@ -13,9 +13,11 @@ from telegram import (
     CallbackQuery,
     Chat,
     ChatMember,
+    Document,
     LinkPreviewOptions,
     Message,
     MessageOriginChannel,
+    PhotoSize,
     Update,
     User,
 )
@@ -99,6 +101,11 @@ async def linked_chat(bot: Bot, chat_id: int) -> int | None:
         return (await bot.get_chat(chat_id)).linked_chat_id
     except TelegramError:
         return None  # unknown now: an automatic forward will tell
+
+
+async def _downloaded(media: PhotoSize | Document) -> bytes:
+    """A photo's bytes from Telegram's file server (``getFile``, then the file itself)."""
+    return bytes(await (await media.get_file()).download_as_bytearray())
 
 
 def actor_of(user: User) -> Actor:
@@ -249,12 +256,16 @@ class TelegramHandlers:
         if media is None:
             return
         size = media.file_size or 0
+        actor = actor_of(update.effective_user)
         data: bytes | None = None
-        if size <= pictures.MAX_BYTES:
-            data = bytes(await (await media.get_file()).download_as_bytearray())
-        responses = await self._service.picture(
-            actor_of(update.effective_user), data, message.caption or "", size
-        )
+        try:
+            if size <= pictures.MAX_BYTES:
+                data = await retried(lambda: _downloaded(media))
+        except TelegramError as error:  # the file server still failing, or the file gone meanwhile
+            log.warning("a photo could not be fetched: %s", where(error))
+            responses = await self._service.picture_not_fetched(actor)
+        else:
+            responses = await self._service.picture(actor, data, message.caption or "", size)
         await self._reply(update.effective_chat, context.bot.username, responses)
 
     async def on_link_moderators(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -168,3 +168,34 @@ async def _answered(dc: DiscordEmulator, submitted: PendingInteraction, pattern:
     message = found()
     assert message is not None
     return message
+
+
+async def test_a_photo_the_cdn_fails_to_hand_over_is_tried_again_then_asked_for_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with DiscordEmulator() as dc:
+        await populate(dc)
+        dc.users[uid("bob")].locale = "fr"
+        async with running_discord(tmp_path, monkeypatch, dc) as d:
+            setup = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup",
+                                               options={"moderators": MODS})  # fmt: skip
+            await setup.response()
+            dc.cdn_failures.append(502)  # once: the next try fetches it
+            await dc.user_sends_dm(uid("alice"), CAPTION, [("view.jpg", jpeg_with_gps(), "image/jpeg")])
+            await d.dm_until("alice", "With your photo, re-encoded")
+            assert not dc.cdn_failures
+
+            dc.cdn_failures.extend([502] * 10)  # failing on every try: the member is told
+            await dc.user_sends_dm(
+                uid("bob"), "Our garden at night.", [("g.jpg", jpeg_with_gps(), "image/jpeg")]
+            )
+            await d.dm_until("bob", "I couldn't fetch your photo just now: nothing of it was kept")
+
+            dc.cdn_failures[:] = [404]  # gone from the CDN, in the secret's form: told at once, in French
+            opened = await dc.user_runs_command(uid("bob"), GUILD, GENERAL, "secret")
+            await opened.response()
+            photo = ("IMG_0042.jpg", jpeg_with_gps(), "image/jpeg")
+            submitted = await dc.user_submits_modal(uid("bob"), opened, {TEXT_ID: CAPTION, PHOTO_ID: [photo]})
+            told = await ephemeral_answer(submitted, "récupérer")
+            assert "Je n'ai pas pu récupérer ta photo à l'instant : rien n'en a été gardé" in told
+            assert not dc.cdn_failures

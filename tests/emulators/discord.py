@@ -711,6 +711,7 @@ class DiscordEmulator:
         self._global_times: list[float] = []
         self.requests: list[Request] = []
         self.attachment_contents: dict[int, bytes] = {}  # an uploaded file's bytes, by attachment id
+        self.cdn_failures: list[int] = []  # the statuses the CDN answers its next downloads with
         # every REST request checked against Discord's OpenAPI description; violations fail the test
         self.conformance = Conformance("discord", enabled=conformance)
         self.unknown_routes: list[str] = []
@@ -1835,6 +1836,8 @@ class DiscordEmulator:
 
     async def _cdn(self, request: web.Request) -> web.Response:
         """An attachment's bytes, as Discord's CDN serves them (no authorization needed)."""
+        if self.cdn_failures:
+            return web.Response(status=self.cdn_failures.pop(0), text="CDN failure")
         data = self.attachment_contents.get(int(request.match_info["attachment_id"]))
         if data is None:
             return web.Response(status=404, text="Not Found")

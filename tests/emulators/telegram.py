@@ -505,6 +505,7 @@ class TelegramEmulator:
         self._floods: dict[str, list[int]] = {}
         self._chat_floods: dict[int, float] = {}  # chat -> the emulator time its flood wait ends
         self._failures: dict[str, list[int]] = {}
+        self.file_failures: list[int] = []  # the statuses the file server answers its next downloads with
         self._hangs: dict[str, list[_Fault]] = {}
         self._files: dict[str, bytes] = {}  # file_id -> bytes: photos users sent, photos the bot sent
         self._fault_rate = 0.0
@@ -1447,6 +1448,11 @@ class TelegramEmulator:
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         """A file's bytes at the ``file_path`` getFile gave, for the bot's own token only."""
+        if self.file_failures:
+            status = self.file_failures.pop(0)
+            return web.json_response(
+                {"ok": False, "error_code": status, "description": "Bad Gateway"}, status=status
+            )
         path = request.match_info["path"]
         data = self._files.get(path.rpartition("/")[2].partition(".")[0])
         if request.match_info["token"] != self.token or data is None or not path.startswith("photos/"):

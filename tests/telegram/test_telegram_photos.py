@@ -78,3 +78,20 @@ async def test_a_photo_secret_through_preview_review_and_publication(
         assert "Photos are off in Night owls" in (preview.text or "")
         await t.click("carol", preview, "Post")
         await t.until(uid("carol"), "Photos are off in Night owls: send your secret as text")
+
+
+async def test_a_photo_the_file_server_fails_to_hand_over_is_tried_again_then_asked_for_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_telegram(tmp_path, monkeypatch, languages={"bob": "fr"}) as t:
+        tg = t.tg
+        await setup_group(t)
+        tg.file_failures.append(502)  # once: the next try fetches it
+        await tg.user_sends_photo(uid("alice"), jpeg_with_gps(), CAPTION)
+        await t.until(uid("alice"), "With your photo, re-encoded")
+        assert not tg.file_failures
+
+        tg.file_failures.extend([502] * 10)  # failing on every try: the member is told, in their language
+        await tg.user_sends_photo(uid("bob"), jpeg_with_gps(), "Notre jardin la nuit.")
+        await t.until(uid("bob"), "Je n'ai pas pu récupérer ta photo à l'instant : rien n'en a été gardé")
+        assert "Notre jardin" not in str([m.text for m in t.bot_messages(uid("bob"))])
