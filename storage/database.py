@@ -259,17 +259,19 @@ class SqlUnitOfWork:
         self._loss_tolerated = True
 
     async def commit(self) -> None:
-        if self._loss_tolerated and self._session.in_transaction():
+        said: list[str] = []  # sent together, in one round trip on PostgreSQL (no parameters: one query)
+        raw = Raw(self._session)
+        if self._loss_tolerated and self._session.in_transaction() and await raw.postgres():
             # PostgreSQL: this commit returns without waiting for its WAL to reach the disk (a few ms here,
             # most of a toggle's time); a crash of the database's host may lose it (not a crash of PostgreSQL
             # alone), and the core asks for it only where that breaks no promise (UnitOfWork.loss_tolerated).
             # SQLite (synchronous=NORMAL in WAL mode) never waits for the disk at a commit anyway.
-            raw = Raw(self._session)
-            if await raw.postgres():
-                await raw.run("SET LOCAL synchronous_commit = off")
+            said.append("SET LOCAL synchronous_commit = off")
         wrote_outbox = self._session.info.pop(OUTBOX_WRITTEN, False)
         if wrote_outbox:
-            await self._wakeup.before_commit(self._session)
+            said.extend(self._wakeup.before_commit())
+        if said:
+            await raw.run("; ".join(said))
         await self._session.commit()
         if self._folder is not None:  # the files of the photos it erased go now that their rows are gone
             await self._folder.committed(self._session.info)

@@ -9,9 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-
-from storage.raw import Raw
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +33,10 @@ class OutboxWakeup:
                 return  # no loop yet: this process's commits only; the dispatcher's poll finds the rest
             self._listening_task = loop.create_task(self._listen())
 
-    async def before_commit(self, session: AsyncSession) -> None:
-        """Inside the transaction: PostgreSQL delivers the notification only if it commits."""
-        if self._across_processes:
-            await Raw(session).run(f"NOTIFY {CHANNEL}")  # in the unit of work's transaction
+    def before_commit(self) -> list[str]:
+        """What the unit of work sends in its transaction, last: PostgreSQL delivers the notification only
+        if it commits."""
+        return [f"NOTIFY {CHANNEL}"] if self._across_processes else []
 
     def after_commit(self) -> None:
         for listener in self._listeners:
