@@ -68,6 +68,7 @@ from storage.repositories.communities import CommunityCache
 from storage.repositories.outbox import OUTBOX_WRITTEN
 from storage.repositories.owners import INSTANCE
 from storage.repositories.secrets import CARD_OUT_POSTGRES
+from storage.wal_checkpointer import Checkpointer
 
 # Connections: 50 use cases at once (members' events and the dispatcher's deliveries) each get one without
 # queueing for the default 5 + 10. Opened as needed and kept once opened: a connection closed after each burst
@@ -94,9 +95,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _no_checkpoint_in_commits(dbapi_connection: Any, _record: Any) -> None:
-    """The recording connections' commits never fold the write-ahead log into the database (SQLite does it in
-    the commit that finds the log past 1000 pages, with two fsyncs: tens of milliseconds inside the
-    send-to-commit window); the other connections' commits do it, and the sweep's checkpoint."""
+    """A commit never folds the write-ahead log into the database (SQLite does it in the commit that finds
+    the log past 1000 pages, with two fsyncs: tens of milliseconds on the loop's thread, inside the
+    send-to-commit window for a recording); a thread does (storage/wal_checkpointer.py), and the sweep."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
@@ -154,13 +155,26 @@ def create_engine(
             inline = {"async_creator": sqlite_inline.connector(database, urgent)}
         engine = create_async_engine(url, pool_size=pool_size, max_overflow=0, **inline)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        if urgent:
+        if inline:
             event.listen(engine.sync_engine, "connect", _no_checkpoint_in_commits)
         return engine
     engine = create_async_engine(url, pool_size=pool_size, max_overflow=0)
     if pre_ping:
         _ping_when_idle(engine)
     return engine
+
+
+def _checkpointer(engine: AsyncEngine) -> Checkpointer | None:
+    """The thread that checkpoints a SQLite file (its connections, on the loop's thread, never do)."""
+    if engine.url.get_backend_name() != "sqlite" or not _on_file(engine.url.database):
+        return None
+    assert engine.url.database is not None
+    return Checkpointer(os.path.abspath(engine.url.database))
+
+
+def _on_file(database: str | None) -> bool:
+    """A SQLite database in a file of its own name (not in memory, nor a URI)."""
+    return bool(database) and database != ":memory:" and not str(database).startswith("file:")
 
 
 def _recording_engine(engine: AsyncEngine) -> AsyncEngine | None:
@@ -223,12 +237,14 @@ class SqlUnitOfWork:
         defaults: CommunitySettings,
         cache: CommunityCache,
         folder: PictureFolder | None = None,
+        checkpointer: Checkpointer | None = None,
     ) -> None:
         self._sessions = sessions
         self._wakeup = wakeup
         self._defaults = defaults
         self._cache = cache
         self._folder = folder
+        self._checkpointer = checkpointer
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
@@ -273,6 +289,8 @@ class SqlUnitOfWork:
         if said:
             await raw.run("; ".join(said))
         await self._session.commit()
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
         if self._folder is not None:  # the files of the photos it erased go now that their rows are gone
             await self._folder.committed(self._session.info)
         if wrote_outbox:
@@ -324,6 +342,7 @@ class SqlDatabase:
             else self._sessions
         )
         self.outbox_wakeup = OutboxWakeup(engine)
+        self._checkpointer = _checkpointer(engine)
         self.community_cache = CommunityCache()
         self._warming = asyncio.Lock()
 
@@ -335,12 +354,22 @@ class SqlDatabase:
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            self._sessions, self.outbox_wakeup, self.defaults, self.community_cache, self.pictures
+            self._sessions,
+            self.outbox_wakeup,
+            self.defaults,
+            self.community_cache,
+            self.pictures,
+            self._checkpointer,
         )
 
     def recording(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            self._recording_sessions, self.outbox_wakeup, self.defaults, self.community_cache, self.pictures
+            self._recording_sessions,
+            self.outbox_wakeup,
+            self.defaults,
+            self.community_cache,
+            self.pictures,
+            self._checkpointer,
         )
 
     def on_outbox_written(self, listener: Callable[[], None]) -> None:
@@ -378,6 +407,8 @@ class SqlDatabase:
 
     async def dispose(self) -> None:
         await self.outbox_wakeup.close()
+        if self._checkpointer is not None:
+            await asyncio.to_thread(self._checkpointer.stop)  # (a checkpoint under way ends first)
         if self._recording_engine is not None:
             await self._recording_engine.dispose()
         await self.engine.dispose()

@@ -1,0 +1,72 @@
+"""SQLite's write-ahead log folded into the database file by a thread of its own, never by a commit.
+
+SQLite folds its log into the database file (a checkpoint) in the commit that finds the log past 1000 pages:
+the pages copied and two fsyncs, 5 to 50 ms. The connections of ``storage/sqlite_inline.py`` run on the event
+loop's thread, so every member's event waited that long, and 50 use cases at once all did. Here those
+connections never checkpoint (``wal_autocheckpoint=0``): a thread with a connection of its own does, after
+``COMMITS_PER_CHECKPOINT`` commits (about SQLite's 1000 pages for the members' use cases), or within
+``QUIET_SECONDS`` of fewer. Its checkpoint is PASSIVE: it never waits for a reader or a writer, and none waits
+for it. SQLite releases the interpreter lock while it works: the copy and the fsyncs run beside the loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+
+log = logging.getLogger(__name__)
+
+COMMITS_PER_CHECKPOINT = 50
+QUIET_SECONDS = 1.0
+
+
+class Checkpointer:
+    """One per database file and ``SqlDatabase``; its thread starts at the first commit."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._due = threading.Event()
+        self._stopping = False
+        self._commits = 0  # since the last checkpoint (counted on the loop's thread, read on the other)
+        self._thread: threading.Thread | None = None
+
+    def committed(self) -> None:
+        """A unit of work committed (on the loop's thread)."""
+        self._commits += 1
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="murmure-checkpoint", daemon=True)
+            self._thread.start()
+        if self._commits >= COMMITS_PER_CHECKPOINT:
+            self._commits = 0
+            self._due.set()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self._path)
+        try:
+            while True:
+                asked = self._due.wait(QUIET_SECONDS)
+                self._due.clear()
+                if self._stopping:
+                    return
+                if not asked:
+                    if not self._commits:
+                        continue
+                    self._commits = 0  # fewer commits
+                self._checkpoint(connection)
+        finally:
+            connection.close()
+
+    def _checkpoint(self, connection: sqlite3.Connection) -> None:
+        try:
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error as error:  # the next one folds what this one could not
+            log.warning("checkpoint failed: %s", type(error).__name__)
+
+    def stop(self) -> None:
+        """The thread ends (its last commits are folded by the next checkpoint, or SQLite's at the close)."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._stopping = True
+            self._due.set()
+            thread.join()
