@@ -67,6 +67,7 @@ MESSAGES = frozenset(
 ANSWER_POLL = 0.005  # seconds between looks when a window waits for an answer still on its way
 KEEP_CHATS = 1_024  # idle chats are forgotten past this many
 FLOOD_MARGIN = 0.1  # seconds added to Telegram's retry_after, as PTB does
+CATCH_UP = 3  # the outbox's messages that may follow a late one at once, to catch its pace up
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 Sleep = Callable[[float], Awaitable[None]]
@@ -136,12 +137,15 @@ class SlidingWindow:
 
 class _Overall:
     """The bot's messages in any second, shared by every chat. Answers to members go first; the outbox's
-    go at the window's pace, a window's worth at once at most, so that in a long burst an answer waits for
-    one message to leave the window, not for a whole second's worth."""
+    go at the window's pace (one every ``period / limit``), so that in a long burst an answer waits for one
+    message to leave the window, not for a whole second's worth. The pace is a schedule, not a gap after
+    each send: the messages after one sent late follow at once until it is kept again (``CATCH_UP`` at
+    most), so that a busy moment of the event loop does not leave the window's room unused for good."""
 
     def __init__(self, limit: int, period: float, counted_after: float) -> None:
         self.window = SlidingWindow(limit, period, counted_after)
         self.spacing = period / limit
+        self.catch_up = CATCH_UP * self.spacing
         self._paced_until = 0.0  # when the outbox's pace allows its next message
         self._urgent_waiting = 0
         self._turns = {True: asyncio.Lock(), False: asyncio.Lock()}  # first come, first served in each
@@ -165,7 +169,7 @@ class _Overall:
                         break
                     await sleep(wait)
                 if not urgent:
-                    self._paced_until = max(self._paced_until, now) + self.spacing
+                    self._paced_until = max(self._paced_until, now - self.catch_up) + self.spacing
                 return self.window.take()
         finally:
             if urgent:

@@ -13,7 +13,7 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ExtBot
 
-from adapters.telegram.rate_limit import TelegramRateLimiter
+from adapters.telegram.rate_limit import CATCH_UP, TelegramRateLimiter, _Overall
 from storage.coordination import SqlCoordination
 from tests.conftest import migrated, sql_url
 from tests.emulators.telegram import TelegramEmulator
@@ -144,3 +144,29 @@ async def test_two_processes_sending_for_one_bot_share_its_limits_through_the_da
                 took = time.monotonic() - started
     assert [c.status for c in tg.calls("sendMessage")] == [200] * 16
     assert took >= 3 * WINDOW - 0.1, took  # 16 messages, 5 a window: the last ones waited for three windows
+
+
+async def test_the_outbox_s_pace_catches_up_after_a_message_sent_late() -> None:
+    """The outbox's messages go one every 1/30 s; one that leaves late (the event loop was busy) is followed
+    at once by the next ones until the schedule is kept again, never by more than ``CATCH_UP`` at once."""
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    async def send() -> float:
+        slot = await overall.take(False, lambda: now[0], sleep)
+        slot.counted_by = now[0]  # answered at once
+        return now[0]
+
+    overall = _Overall(30, 1.0, 0.0)
+    on_time = [await send() for _ in range(3)]
+    assert on_time == pytest.approx([0, 1 / 30, 2 / 30])
+    now[0] += 0.05  # busy: the next one is asked for 0.05 s after it was due
+    late = [await send() for _ in range(3)]
+    assert late == pytest.approx([0.1 + 0.0167, 4 / 30, 5 / 30], abs=1e-3)  # back on the schedule
+    now[0] += 1.0  # idle, then a burst: no more than CATCH_UP + 1 at once, then the pace
+    started = now[0]
+    burst = [await send() - started for _ in range(CATCH_UP + 3)]
+    assert burst[: CATCH_UP + 1] == pytest.approx([0.0] * (CATCH_UP + 1))
+    assert burst[CATCH_UP + 1 :] == pytest.approx([1 / 30, 2 / 30])
