@@ -309,10 +309,15 @@ class Matcher:
         # Later required slots' first words: a pattern with a slot none of whose anchor words is in the
         # text is skipped before matching (most patterns start with a common word: "you", "je", "les").
         self._anchors: dict[int, tuple[frozenset[str], ...]] = {}
+        # The patterns (by id) whose first anchor words hold a word: a text's words give, in a few
+        # look-ups, every pattern whose first anchor it passes (instead of a set test per candidate).
+        self._anchored_by: dict[str, list[int]] = {}
         for pattern in patterns:
             anchor = _anchor_words(pattern)
             if anchor is not None:
                 self._anchors[id(pattern)] = anchor
+                for word in anchor[0]:
+                    self._anchored_by.setdefault(word, []).append(id(pattern))
             for slot in pattern.slots:
                 for phrase in slot.phrases:
                     for text, is_prefix in phrase:
@@ -332,11 +337,11 @@ class Matcher:
         self._exact = exact
         self._prefix = prefix
         self._prefix_lengths = sorted(prefix)
-        self._candidates: dict[str, tuple[tuple[Pattern, tuple[frozenset[str], ...]], ...]] = {}
+        self._candidates: dict[str, tuple[tuple[Pattern, tuple[frozenset[str], ...], int], ...]] = {}
 
-    def _starting_with(self, word: str) -> tuple[tuple[Pattern, tuple[frozenset[str], ...]], ...]:
-        """The patterns whose first word can be ``word``, each with its anchor words (words repeat,
-        so cached)."""
+    def _starting_with(self, word: str) -> tuple[tuple[Pattern, tuple[frozenset[str], ...], int], ...]:
+        """The patterns whose first word can be ``word``, each with its anchor words and its id
+        (words repeat, so cached)."""
         cached = self._candidates.get(word)
         if cached is not None:
             return cached
@@ -346,7 +351,7 @@ class Matcher:
                 break
             for pattern in self._prefix[length].get(word[:length], ()):
                 found[id(pattern)] = pattern
-        result = tuple((pattern, self._anchors.get(key, ())) for key, pattern in found.items())
+        result = tuple((pattern, self._anchors.get(key, ()), key) for key, pattern in found.items())
         if len(self._candidates) >= _CANDIDATE_CACHE:
             self._candidates.clear()
         self._candidates[word] = result
@@ -381,15 +386,21 @@ class Matcher:
         hits: dict[Hit, None] = {}
         present = {token.text for token in tokens}
         present.update(token.alt for token in tokens if token.alt is not None)
+        passed: set[int] = set()  # the patterns whose first anchor the text passes
+        anchored_by = self._anchored_by
+        for word in present:
+            keys = anchored_by.get(word)
+            if keys is not None:
+                passed.update(keys)
         for index, token in enumerate(tokens):
             candidates = self._starting_with(token.text)
             if token.alt is not None:
                 both = candidates + self._starting_with(token.alt)
-                candidates = tuple({id(pair[0]): pair for pair in both}.values())
-            for pattern, anchor in candidates:
+                candidates = tuple({pair[2]: pair for pair in both}.values())
+            for pattern, anchor, key in candidates:
                 # most candidates fail on their first anchor: the rest are looked at only then
                 if anchor and (
-                    anchor[0].isdisjoint(present)
+                    key not in passed
                     or (len(anchor) > 1 and any(words.isdisjoint(present) for words in anchor[1:]))
                 ):
                     continue
