@@ -118,3 +118,25 @@ async def slot_answered(coordination: Coordination, slot: int, platform: str) ->
         await coordination.sent(slot)
     except Exception as error:
         log.warning("%s: a send slot was not marked as answered: %s", platform, type(error).__name__)
+
+
+class AnsweredSlots:
+    """Send slots whose answer is back, marked so in the database off the sender's way: the answer reaches
+    its caller at once (a card's recording follows it, closing the send-to-commit window, in which a kill
+    sends the card twice on Telegram), not four round trips later. Meanwhile the slot still counts as in
+    flight: the safe side. ``settled`` waits for the marks not yet written (on stop)."""
+
+    def __init__(self, coordination: Coordination, platform: str) -> None:
+        self._coordination, self._platform = coordination, platform
+        self._marking: set[asyncio.Task[None]] = set()
+
+    def answered(self, slot: int) -> None:
+        if not slot:
+            return
+        task = asyncio.create_task(slot_answered(self._coordination, slot, self._platform))
+        self._marking.add(task)
+        task.add_done_callback(self._marking.discard)
+
+    async def settled(self) -> None:
+        while self._marking:
+            await asyncio.gather(*self._marking, return_exceptions=True)

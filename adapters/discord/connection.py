@@ -71,6 +71,7 @@ class DiscordConnection:
         try:
             await self._client.drain(DRAIN_SECONDS)
             await self._client.close()
+            await self.messenger.settled()
             if self._connection is not None:
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._connection

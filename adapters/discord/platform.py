@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from adapters.discord.render import as_file, message_kwargs, send_kwargs
-from bot.coordination import Coordination, Window, slot_answered, wait_for_send_slot
+from bot.coordination import AnsweredSlots, Coordination, Window, wait_for_send_slot
 from bot.i18n import resolve_locale, t_in
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import DeliveryError
@@ -83,17 +83,19 @@ class DiscordMessenger:
         # the photo each message shows (its file name): an edit uploads only a photo that changed
         self._shown: dict[str, str] = {}
         self._shared: Coordination | None = None
+        self._answered_slots: AnsweredSlots | None = None
 
     def share(self, coordination: Coordination) -> None:
         """Several processes send for this bot (shards on one database): a channel's writes are counted over
         all of them (``CHANNEL_WRITES``), so that two processes editing one channel's cards earn no 429."""
         self._shared = coordination
+        self._answered_slots = AnsweredSlots(coordination, "discord")
 
     @contextlib.asynccontextmanager
     async def _write(self, action: str, channel_id: int) -> AsyncIterator[None]:
         """A send slot over every process for one write in the channel (when shared), held until answered."""
-        coordination = self._shared
-        if coordination is None:
+        coordination, answered = self._shared, self._answered_slots
+        if coordination is None or answered is None:
             yield
             return
         limit, seconds = CHANNEL_WRITES[action]
@@ -102,7 +104,12 @@ class DiscordMessenger:
         try:
             yield
         finally:
-            await slot_answered(coordination, slot, "discord")
+            answered.answered(slot)  # marked in the background: the answer goes to its caller at once
+
+    async def settled(self) -> None:
+        """The send slots answered are marked in the database (on stop)."""
+        if self._answered_slots is not None:
+            await self._answered_slots.settled()
 
     def _remember(self, message_ref: str, name: str) -> None:
         if len(self._shown) >= MAX_KEPT_MEMBERS:

@@ -119,8 +119,10 @@ class TelegramConnection:
             await lease.acquire()
             self._lease = lease
         shared = service.coordination if service.coordination and service.coordination.shared else None
-        if shared is not None:
-            # several processes may send for this bot (webhook workers): its limits counted over all of them
+        if shared is not None and not polling:
+            # several processes may send for this bot (webhook workers): its limits counted over all of them.
+            # A poller sends alone (its lease refuses a second one): its own windows count every message, with
+            # no database round trip before each send and after its answer (inside the send-to-commit window)
             limiter = app.bot.rate_limiter
             if isinstance(limiter, TelegramRateLimiter):
                 limiter.share(shared, shared.tag(section.secret("token", TOKEN_ENV)))

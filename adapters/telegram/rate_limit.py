@@ -44,7 +44,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.coordination import Coordination, Window, slot_answered, wait_for_send_slot
+from bot.coordination import AnsweredSlots, Coordination, Window, wait_for_send_slot
 
 log = logging.getLogger(__name__)
 
@@ -221,17 +221,21 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self._clock = clock
         self._closing = asyncio.Event()
         self._shared: tuple[Coordination, str] | None = None
+        self._answered_slots: AnsweredSlots | None = None
 
     def share(self, coordination: Coordination, bot: str) -> None:
         """Counts messages over every process on ``coordination``'s database too; ``bot`` names the bot (a
         keyed hash of its token)."""
         self._shared = (coordination, bot)
+        self._answered_slots = AnsweredSlots(coordination, "telegram")
 
     async def initialize(self) -> None:
         self._closing.clear()
 
     async def shutdown(self) -> None:
         self.stop_waiting()
+        if self._answered_slots is not None:
+            await self._answered_slots.settled()
 
     def stop_waiting(self) -> None:
         """Requests still waiting for a window fail now with RetryAfter (the process is stopping: what the
@@ -267,7 +271,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             except RetryAfter as error:
                 for window, slot in taken:
                     window.release(slot)  # refused, so not counted
-                await self._shared_sent(shared)  # counted over every process all the same: the safe side
+                self._shared_sent(shared)  # counted over every process all the same: the safe side
                 seconds = flood_seconds(error) + FLOOD_MARGIN
                 resume = self._clock() + seconds
                 if message and chat is not None:
@@ -280,10 +284,10 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 continue
             except BaseException:
                 self._answered(taken)  # it may have been counted before it failed
-                await self._shared_sent(shared)
+                self._shared_sent(shared)
                 raise
             self._answered(taken)
-            await self._shared_sent(shared)
+            self._shared_sent(shared)  # marked in the background: the answer goes to its caller at once
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -302,9 +306,9 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             return 0
         return await wait_for_send_slot(coordination, windows, self._sleep)
 
-    async def _shared_sent(self, slot: int) -> None:
-        if slot and self._shared is not None:
-            await slot_answered(self._shared[0], slot, "telegram")
+    def _shared_sent(self, slot: int) -> None:
+        if self._answered_slots is not None:
+            self._answered_slots.answered(slot)
 
     def _answered(self, taken: list[tuple[SlidingWindow, Slot]]) -> None:
         back = self._clock()

@@ -11,11 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from murmure.config import load_config
 from murmure.platforms_app import run_platforms
+from storage.tables import SendSlotRow
+from tests.conftest import migrated, sql_url
 from tests.emulators.telegram import TelegramEmulator
-from tests.telegram.harness import keys_env, populate, write_config
+from tests.telegram.harness import GROUP, keys_env, populate, uid, write_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,3 +67,30 @@ async def test_a_second_poller_of_the_same_bot_is_refused_and_the_first_keeps_po
             third.send_signal(2)
             await asyncio.wait_for(third.communicate(), 20)
         assert third.returncode == 0
+
+
+@pytest.mark.postgres
+async def test_a_poller_on_postgresql_counts_its_messages_alone_with_no_round_trip_to_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A poller is the only process sending for its bot (its lease refuses a second one): its own windows
+    count every message, with no send slot taken in the database before each send and marked after its
+    answer (round trips that lay inside the send-to-commit window, in which a kill posts a card twice)."""
+    async with migrated(sql_url("postgresql", tmp_path)) as database, TelegramEmulator() as tg:
+        keys_env(monkeypatch, tg.token)
+        populate(tg)
+        config = write_config(tmp_path, tg)
+        sqlite = f"sqlite+aiosqlite:///{tmp_path}/murmure.db"
+        config.write_text(config.read_text().replace(sqlite, sql_url("postgresql", tmp_path)))
+        stop = asyncio.Event()
+        running = asyncio.create_task(run_platforms(load_config(config), stop, install_signals=False))
+        try:
+            await tg.wait_for_request("getUpdates", within=30)
+            await tg.add_bot_to_group(GROUP, uid("mod"), admin=True)
+            await tg.wait_until(lambda: any(m.from_bot for m in tg.messages(GROUP)), within=30)
+        finally:
+            stop.set()
+            await asyncio.wait_for(running, 30)
+        async with database.engine.connect() as connection:
+            slots = (await connection.execute(select(func.count()).select_from(SendSlotRow))).scalar_one()
+    assert slots == 0

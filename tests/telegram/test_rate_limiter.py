@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ExtBot
 
 from adapters.telegram.rate_limit import CATCH_UP, TelegramRateLimiter, _Overall
 from storage.coordination import SqlCoordination
+from storage.database import SqlDatabase
+from storage.tables import SendSlotRow
 from tests.conftest import migrated, sql_url
 from tests.emulators.telegram import TelegramEmulator
 
@@ -170,3 +174,46 @@ async def test_the_outbox_s_pace_catches_up_after_a_message_sent_late() -> None:
     burst = [await send() - started for _ in range(CATCH_UP + 3)]
     assert burst[: CATCH_UP + 1] == pytest.approx([0.0] * (CATCH_UP + 1))
     assert burst[CATCH_UP + 1 :] == pytest.approx([1 / 30, 2 / 30])
+
+
+class SlowToMark(SqlCoordination):
+    """Marks a send slot answered only once ``marked`` is set (a database slow to answer)."""
+
+    def __init__(self, database: SqlDatabase) -> None:
+        super().__init__(database.engine, b"k" * 32)
+        self.marked = asyncio.Event()
+
+    async def sent(self, slot: int) -> None:
+        await self.marked.wait()
+        await super().sent(slot)
+
+
+async def test_an_answer_reaches_its_caller_before_its_send_slot_is_marked_in_the_database(
+    tmp_path: Path,
+) -> None:
+    """A webhook worker's message counted over every process: its answer goes back to the caller at once (a
+    card's recording follows, closing the send-to-commit window), not once the database has been told; the
+    slot counts as in flight until then, and a stop waits for the mark."""
+    async with migrated(sql_url("sqlite", tmp_path)) as database, TelegramEmulator() as tg:
+        await groups(tg)
+        coordination = SlowToMark(database)
+        bot = limited(tg)
+        assert isinstance(bot.rate_limiter, TelegramRateLimiter)
+        bot.rate_limiter.share(coordination, "bot")
+        async with bot:
+            try:
+                sent = await asyncio.wait_for(bot.send_message(A, "out"), 5)
+                async with database.engine.connect() as connection:
+                    ats = (await connection.execute(select(SendSlotRow.at))).scalars().all()
+                # the bot's second and the group's minute: still counted as on their way (the safe side)
+                in_flight = len(ats) == 2 and all(
+                    at.replace(tzinfo=UTC) > datetime.now(UTC) + timedelta(seconds=20) for at in ats
+                )
+            finally:
+                coordination.marked.set()  # a failure above must not leave the stop waiting for the mark
+        async with database.engine.connect() as connection:
+            marked = (await connection.execute(select(SendSlotRow.at))).scalars().all()
+    assert sent.message_id
+    assert in_flight
+    # marked before the bot's shutdown returned
+    assert len(marked) == 2 and all(at.replace(tzinfo=UTC) <= datetime.now(UTC) for at in marked)
