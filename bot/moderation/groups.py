@@ -85,11 +85,25 @@ def _word_file(name: str) -> tuple[frozenset[str], tuple[str, ...]]:
         if line.startswith("#"):
             continue
         for word in line.split():
+            word = word.replace("-", "")  # words are split at hyphens: "sous-hommes" is read joined
             if word.endswith("*"):
                 prefixes.add(word[:-1])
             else:
                 words.add(word)
     return frozenset(words), tuple(sorted(prefixes))
+
+
+@cache
+def _hyphen_firsts() -> frozenset[str]:
+    """The first parts of hostile words written with a hyphen ("sous-hommes", "ras-le-bol"): the
+    tokens split them, the group rules join them back."""
+    return frozenset(
+        word.split("-")[0]
+        for line in load_data_file("group_hostile.txt")
+        if not line.startswith("#")
+        for word in line.split()
+        if "-" in word
+    )
 
 
 def group_words() -> frozenset[str]:
@@ -248,8 +262,28 @@ def _read_word(word: str) -> tuple[str, ...]:
 
 
 def _read(words: Sequence[str]) -> list[tuple[str, int]]:
-    """The words as read (``_read_word``), each with the index of the token it comes from."""
-    return [(part, index) for index, word in enumerate(words) for part in _read_word(word)]
+    """The words as read (``_read_word``), each with the index of the token it comes from; a hostile
+    word the hyphens split ("sous", "hommes") joined back."""
+    read = [(part, index) for index, word in enumerate(words) for part in _read_word(word)]
+    firsts = _hyphen_firsts()
+    if firsts.isdisjoint(words):
+        return read
+    joined: list[tuple[str, int]] = []
+    k = 0
+    while k < len(read):
+        size = 1
+        if read[k][0] in firsts:
+            size = next(
+                (
+                    n
+                    for n in (3, 2)
+                    if k + n <= len(read) and _hostile("".join(p for p, _ in read[k : k + n]))
+                ),
+                1,
+            )
+        joined.append(("".join(p for p, _ in read[k : k + size]), read[k][1]))
+        k += size
+    return joined
 
 
 def identifies_self(words: Sequence[str], index: int) -> bool:

@@ -27,9 +27,18 @@ HELD = [
     "Immigrants are a scourge on this country.",  # the broad vocabulary of contempt
     "Les musulmans sont de la racaille.",
     "Muslims dont belong here.",  # negated praise, negation without its apostrophe
+    "Les blacks sont des sous-hommes.",  # a hostile word the hyphen splits, read joined
+    "Je ne supporte pas les femmes.",  # tolerance negated
+    "I cannot tolerate immigrants.",
+    "Les musulmans sont des raclures.",  # the broader vocabulary: contempt, disgust, violence
+    "Je trouve les homos aberrants.",
+    "Je vais briser le cou de ce musulman.",
+    "Those refugees are cowards and traitors.",
 ]
 PASSED = [
     "I don't hate immigrants.",
+    "Je supporte les femmes qui se présentent.",  # tolerance, not negated
+    "Il y a très peu de femmes dans mon école.",  # no hostile word read into "très"
     "Je ne pense pas que les femmes soient stupides.",
     "I was a total shithead to my sister back then.",  # said of oneself
     "Am I a prick for asking that?",
