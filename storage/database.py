@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import secrets
 import sqlite3
@@ -43,7 +44,7 @@ from bot.stats import StatsRepository
 from storage import sqlite_inline
 from storage.outbox_wakeup import OutboxWakeup
 from storage.picture_folder import PictureFolder
-from storage.raw import Raw, numbered
+from storage.raw import Raw, numbered, released
 from storage.repositories import (
     SqlCommunities,
     SqlDigests,
@@ -69,6 +70,8 @@ from storage.repositories.outbox import OUTBOX_WRITTEN
 from storage.repositories.owners import INSTANCE
 from storage.repositories.secrets import CARD_OUT_POSTGRES
 from storage.wal_checkpointer import Checkpointer
+
+log = logging.getLogger(__name__)
 
 # Connections: 50 use cases at once (members' events and the dispatcher's deliveries) each get one without
 # queueing for the default 5 + 10. Opened as needed and kept once opened: a connection closed after each burst
@@ -289,6 +292,7 @@ class SqlUnitOfWork:
         if said:
             await raw.run("; ".join(said))
         await self._session.commit()
+        released(self._session)
         if self._checkpointer is not None:
             self._checkpointer.committed()
         if self._folder is not None:  # the files of the photos it erased go now that their rows are gone
@@ -401,9 +405,23 @@ class SqlDatabase:
                     )  # no entry 0, no secret 0: nothing changes
 
     async def checkpoint(self) -> None:
-        if self.engine.dialect.name == "sqlite":
+        if self._checkpointer is not None:
+            # in a worker thread (its fsyncs off the loop), in the writers' turn: none of them waits in
+            # SQLite meanwhile (on the loop's thread, where waiting would hold the loop)
+            turns = self._checkpointer_turns()
+            await turns.acquire()
+            try:
+                if not await asyncio.to_thread(self._checkpointer.truncate):
+                    log.warning("checkpoint incomplete: the database was busy")
+            finally:
+                turns.release()
+        elif self.engine.dialect.name == "sqlite":
             async with self.engine.connect() as connection:
                 await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+    def _checkpointer_turns(self) -> sqlite_inline.Turns:
+        assert self.engine.url.database is not None
+        return sqlite_inline.WriterLock.of(os.path.abspath(self.engine.url.database))
 
     async def dispose(self) -> None:
         await self.outbox_wakeup.close()

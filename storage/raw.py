@@ -74,6 +74,12 @@ def utc(value: Any) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+def released(session: AsyncSession) -> None:
+    """The session's transaction ended (committed, rolled back): its connection went back to the pool, and
+    the next statement takes the one the session begins its next transaction on."""
+    session.info.pop(_DRIVER, None)
+
+
 class Raw:
     """The unit of work's driver connection (taken once per session), for statements in ``?`` style."""
 

@@ -11,6 +11,7 @@ for it. SQLite releases the interpreter lock while it works: the copy and the fs
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -30,6 +31,7 @@ class Checkpointer:
         self._stopping = False
         self._commits = 0  # since the last checkpoint (counted on the loop's thread, read on the other)
         self._thread: threading.Thread | None = None
+        self._working = threading.Lock()  # one checkpoint at a time (SQLite refuses a second one at once)
 
     def committed(self) -> None:
         """A unit of work committed (on the loop's thread)."""
@@ -59,9 +61,18 @@ class Checkpointer:
 
     def _checkpoint(self, connection: sqlite3.Connection) -> None:
         try:
-            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            with self._working:
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except sqlite3.Error as error:  # the next one folds what this one could not
             log.warning("checkpoint failed: %s", type(error).__name__)
+
+    def truncate(self) -> bool:
+        """Everything folded in and the log emptied (what erasing needs: the log keeps the pages' earlier
+        versions until then); False if SQLite could not. Called in a worker thread, while no writer of this
+        process writes (its caller holds their turn, storage/sqlite_inline.py): it waits for the readers."""
+        with self._working, contextlib.closing(sqlite3.connect(self._path, timeout=5.0)) as connection:
+            busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return not busy
 
     def stop(self) -> None:
         """The thread ends (its last commits are folded by the next checkpoint, or SQLite's at the close)."""
