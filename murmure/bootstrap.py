@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import hashlib
 import hmac
 import logging
@@ -18,6 +20,7 @@ from bot.anonymity import Anonymizer, Sealer
 from bot.clock import SystemClock
 from bot.commands import Feature
 from bot.dispatch import Dispatcher
+from bot.logsafe import where
 from bot.moderation.verdict import FilterResult
 from bot.moderation.words import WordList
 from bot.ports import Clock, Directory, Messenger, TextChecker
@@ -33,12 +36,19 @@ from storage.picture_folder import PictureFolder
 if TYPE_CHECKING:
     from adapters.scheduler import Jobs
 
+log = logging.getLogger(__name__)
+
 
 class PreparedFilter:
     """The moderation filter, built apart from the start: its word lists and learned scorers take most of
     a second to load, which a process that is ready at once doesn't make anyone wait for. ``prepare()``
     builds it in a worker thread (called once the process is up); the first text checked before it is
-    ready waits for it."""
+    ready waits for it, and so does the outbox (``App.filter_built``).
+
+    The build makes some hundred thousand objects holding millions of references: the garbage collector's
+    full passes over them took 30 to 130 ms each, holding the GIL (so the event loop stood still), during
+    the build and at every full pass after it. So the collector is off while it builds; then one full pass
+    (before the outbox starts), and what the process holds is frozen (``gc.freeze``): never walked again."""
 
     def __init__(self, build: Callable[[], TextChecker]) -> None:
         self._build = build
@@ -51,8 +61,13 @@ class PreparedFilter:
     def _built(self) -> TextChecker:
         with self._lock:
             if self._filter is None:
-                self._filter = self._build()
+                self._filter = _built_uncollected(self._build)
             return self._filter
+
+    async def built(self) -> None:
+        """Waits until the filter is built (raises what its build raised)."""
+        if self._filter is None:
+            await asyncio.to_thread(self._built)
 
     def ready(self) -> bool:
         """Built: a check doesn't wait for the build (the core scores short texts on the loop then)."""
@@ -60,6 +75,19 @@ class PreparedFilter:
 
     def check(self, text: str, lang: str | None = None, *, words: WordList | None = None) -> FilterResult:
         return self._built().check(text, lang, words=words)
+
+
+def _built_uncollected(build: Callable[[], TextChecker]) -> TextChecker:
+    """``build()`` with the garbage collector off, what the process holds then frozen (``PreparedFilter``)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return build()
+    finally:
+        gc.collect()  # once, before the outbox starts: garbage frozen would never be freed
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 @dataclass
@@ -74,6 +102,18 @@ class App:
         """The process is up: the moderation filter is built meanwhile, in a worker thread."""
         if self.text_filter is not None:
             self.text_filter.prepare()
+
+    async def filter_built(self) -> None:
+        """Waits for the moderation filter's build (``ready`` started it). The outbox starts only then: the
+        build holds the GIL in chunks, and a card whose answer comes back meanwhile waits that long before
+        its recording (the send-to-commit window, in which a kill posts it twice on Telegram). A build that
+        failed is logged; the outbox starts all the same."""
+        if self.text_filter is None:
+            return
+        try:
+            await self.text_filter.built()
+        except Exception as error:
+            log.error("the moderation filter could not be built: %s", where(error))
 
     async def close(self) -> None:
         await self.database.dispose()

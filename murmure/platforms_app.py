@@ -60,6 +60,7 @@ async def run_platforms(
         jobs = scheduled_jobs(config, app)
         if jobs is not None:
             jobs.start()
+        await app.filter_built()  # the outbox's sends never meet the build's pauses
         await app.dispatcher.run_forever(stop)
     finally:
         if jobs is not None:
