@@ -35,6 +35,7 @@ from bot.delivery.context import (
 )
 from bot.delivery.lanes import Lanes, Uncached
 from bot.delivery.moderators import NO_MODERATION_CHAT_RETRY
+from bot.delivery.turns import Turns
 from bot.leases import BEAT_EVERY
 from bot.logsafe import where
 from bot.ports import (
@@ -65,16 +66,19 @@ WINDOWS_EVERY = timedelta(seconds=2)  # how often the send-to-commit windows are
 UNITS_AT_ONCE = 4  # the deliveries' units of work open at once (the network waits are not counted)
 
 _IN_UNIT: ContextVar[bool] = ContextVar("delivery_in_unit", default=False)
+# the outbox entry whose delivery last closed a unit of work: one under way (its next units go first)
+_UNIT_CLOSED: ContextVar[int | None] = ContextVar("delivery_unit_closed", default=None)
 
 
 class _Gate:
-    """The deliveries' units of work, a few at a time, in the order they asked. Lanes wait for the network
-    side by side, but their transactions queue here rather than in the database: SQLite's busy handler
-    lets a writer that keeps losing wait for seconds (then fails it) while dozens of lanes write."""
+    """The deliveries' units of work, a few at a time, those of deliveries under way first (``Turns``).
+    Lanes wait for the network side by side, but their transactions queue here rather than in the
+    database: SQLite's busy handler lets a writer that keeps losing wait for seconds (then fails it) while
+    dozens of lanes write."""
 
     def __init__(self, database: Database, at_once: int) -> None:
         self._database = database
-        self._slots = asyncio.Semaphore(at_once)
+        self._slots = Turns(at_once)
 
     def unit_of_work(self) -> UnitOfWork:
         return cast(UnitOfWork, _GatedUnit(self._database.unit_of_work(), self._slots))
@@ -94,7 +98,7 @@ class _Gate:
 
 
 class _GatedUnit:
-    def __init__(self, unit: UnitOfWork, slots: asyncio.Semaphore) -> None:
+    def __init__(self, unit: UnitOfWork, slots: Turns) -> None:
         self._unit, self._slots = unit, slots
         self._token: Any = None
 
@@ -103,7 +107,8 @@ class _GatedUnit:
 
     async def __aenter__(self) -> UnitOfWork:
         if not _IN_UNIT.get():  # a unit opened inside another goes through: it would wait for itself
-            await self._slots.acquire()
+            entry = delivering.get()
+            await self._slots.acquire(entry is not None and _UNIT_CLOSED.get() == entry)
             self._token = _IN_UNIT.set(True)
         try:
             return await self._unit.__aenter__()
@@ -124,6 +129,7 @@ class _GatedUnit:
             _IN_UNIT.reset(self._token)
             self._token = None
             self._slots.release()
+            _UNIT_CLOSED.set(delivering.get())
 
 
 class Dispatcher:
