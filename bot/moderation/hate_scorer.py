@@ -156,8 +156,10 @@ def char_words(read: Sequence[str]) -> list[str]:
 def may_add(found: Sequence[str], probability: float, add: float, strong: float) -> bool:
     """Whether the scorer may hold a text the group rules let through: said by no one naming what
     they are themselves, and either a hostile word or a slur is there and the score passes ``add``,
-    or the score alone passes ``strong`` ("X lives are worth nothing" has no hostile word)."""
-    if "s:self" in found:
+    or the score alone passes ``strong`` ("X lives are worth nothing" has no hostile word). Never
+    in counter-speech (``C`` in the text's state, ``found[0]``): what it quotes or reports is not
+    said, as the lexicon and the group rules read it."""
+    if "s:self" in found or (found and found[0].startswith("s:") and "C" in found[0]):
         return False
     if probability >= strong:
         return True

@@ -52,6 +52,9 @@ def test_may_add_needs_a_hostile_word_or_slur_or_a_strong_score_and_no_self_iden
     # said of oneself: never, whatever the score
     assert not may_add(_features("I'm gay and I hate Mondays."), 1.0, 0.9, 0.95)
     assert not may_add(_features("As someone who is in a wheelchair, I feel at home here."), 1.0, 0.9, 0.95)
+    # counter-speech: what it quotes or reports is not said, whatever the score
+    quoted = 'He said this was "typical tranny behaviour", which shows how bigoted he is.'
+    assert not may_add(_features(quoted), 1.0, 0.9, 0.95)
 
 
 def test_the_scorer_decides_whether_the_group_rules_finding_stands() -> None:

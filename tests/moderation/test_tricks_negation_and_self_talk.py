@@ -35,6 +35,7 @@ HELD = [
     "Je vais briser le cou de ce musulman.",
     "Those refugees are cowards and traitors.",
 ]
+BLOCKED_SLURS = ["They are just a bunch of shemales.", "Les mongoliens recommencent.", "Typical rapefugee."]
 PASSED = [
     "I don't hate immigrants.",
     "Je supporte les femmes qui se présentent.",  # tolerance, not negated
@@ -104,4 +105,9 @@ def test_negation_self_talk_quotes_thrown_back_and_homonyms_pass(text: str) -> N
 
 @pytest.mark.parametrize("text", STILL_INSULTS)
 def test_insults_at_someone_else_stay_blocked(text: str) -> None:
+    assert default_filter().check(text).verdict is Verdict.BLOCK
+
+
+@pytest.mark.parametrize("text", BLOCKED_SLURS)
+def test_slurs_with_no_other_sense_are_blocked(text: str) -> None:
     assert default_filter().check(text).verdict is Verdict.BLOCK
