@@ -267,7 +267,8 @@ class SqlUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            await self._session.close()  # what was not committed is undone (close rolls back)
+            if self._session.in_transaction():  # (committed, or never begun: nothing to give back or undo)
+                await self._session.close()  # what was not committed is undone (close rolls back)
         finally:
             if self._folder is not None:  # and so are the photo files it wrote
                 await self._folder.rolled_back(self._session.info)

@@ -93,12 +93,11 @@ class Raw:
             if pending:
                 await self._session.flush()
             connection = await self._session.connection()
-            adapted = (await connection.get_raw_connection()).dbapi_connection
-            found = self._session.info[_DRIVER] = (
-                connection.dialect.name == "sqlite",
-                adapted,
-                connection.sync_connection,
-            )
+            # checked out and begun just now: read as is, with no pass through the async layer's greenlet
+            sync = connection.sync_connection
+            assert sync is not None
+            adapted = sync.connection.dbapi_connection
+            found = self._session.info[_DRIVER] = (connection.dialect.name == "sqlite", adapted, sync)
         elif pending:
             await self._session.flush()
         return found
