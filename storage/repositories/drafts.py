@@ -25,6 +25,18 @@ from storage.tables import (
 _ROWS = Reader(DraftRow.__table__)  # type: ignore[arg-type]
 
 
+_PHOTOS_OF_OPEN = (
+    "DELETE FROM pictures WHERE draft_id = ? AND EXISTS "
+    "(SELECT 1 FROM drafts WHERE id = ? AND status = ?) RETURNING file"
+)
+_TAKE_POSTGRES = (
+    "WITH photos AS (DELETE FROM pictures WHERE draft_id = ? AND EXISTS "
+    "(SELECT 1 FROM drafts WHERE id = ? AND status = ?) RETURNING file), "
+    "taken AS (DELETE FROM drafts WHERE id = ? AND status = ? RETURNING id) "
+    "SELECT 'taken', NULL FROM taken UNION ALL SELECT 'photo', file FROM photos"
+)
+
+
 class SqlDrafts(Repository):
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session)
@@ -95,19 +107,17 @@ class SqlDrafts(Repository):
         await self._raw.run("DELETE FROM drafts WHERE id = ?", draft_id)
 
     async def take(self, draft_id: int) -> bool:
-        # its photo first (while the draft is open), then the draft if still open: two statements where a
-        # transition to submitted and a deletion took three
-        photos = await self._raw.rows(
-            "DELETE FROM pictures WHERE draft_id = ? AND EXISTS "
-            "(SELECT 1 FROM drafts WHERE id = ? AND status = ?) RETURNING file",
-            draft_id,
-            draft_id,
-            DraftStatus.OPEN.value,
-        )
-        taken = await self._raw.run(
-            "DELETE FROM drafts WHERE id = ? AND status = ?", draft_id, DraftStatus.OPEN.value
-        )
-        erased(self._session.info, (str(row[0]) for row in photos if row[0] is not None))
+        # its photo first (while the draft is open), then the draft if still open
+        open_ = DraftStatus.OPEN.value
+        if await self._raw.postgres():  # one round trip (the foreign key is checked at the statement's end)
+            rows = await self._raw.rows(_TAKE_POSTGRES, draft_id, draft_id, open_, draft_id, open_)
+            photos = [row[1] for row in rows if row[0] == "photo"]
+            taken = sum(1 for row in rows if row[0] == "taken")
+        else:
+            found = await self._raw.rows(_PHOTOS_OF_OPEN, draft_id, draft_id, open_)
+            photos = [row[0] for row in found]
+            taken = await self._raw.run("DELETE FROM drafts WHERE id = ? AND status = ?", draft_id, open_)
+        erased(self._session.info, (str(photo) for photo in photos if photo is not None))
         return taken == 1
 
     async def owners(self) -> Sequence[DraftOwner]:
