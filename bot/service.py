@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot import card_view, commands, digests
@@ -52,6 +52,7 @@ from bot.actions import (
 )
 from bot.actor import Actor
 from bot.anonymity import Anonymizer, PersonKeys, Sealer
+from bot.card_checks import Answered, CardChecks
 from bot.coordination import Coordination
 from bot.digest_runs import DigestRuns
 from bot.i18n import current_locale, current_platform, resolve_locale, t
@@ -124,6 +125,7 @@ class Murmure:
         )
         self._digest_runs = DigestRuns(database, clock, directories)
         self._author_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._card_checks = CardChecks(self._check_card)
 
     @property
     def reader_counts(self) -> dict[int, tuple[datetime, int | None]]:
@@ -261,14 +263,19 @@ class Murmure:
         now is read again once the answer is in: if it differs (another press was written in between, in
         this process or another, and its answer may have shown before this one), or nothing showed, the card
         is refreshed through the outbox; the held refresh is called off. Whichever edit the platform takes
-        last, the card ends with the latest counts: every edit is checked this way once it is in. Never
+        last, the card ends with the latest counts: every edit is checked this way once it is in. The answers
+        on one card that come in while its check runs are checked together next (``CardChecks``). Never
         raises: if this fails, the held refresh edits the card a few seconds later."""
+        await self._card_checks.answered(answer, shown)
+
+    async def _check_card(self, secret_id: int, answers: Sequence[Answered]) -> None:
         try:
             async with self._db.unit_of_work() as uow:
-                now = await card_view.current_card(uow, answer.secret_id)
-                if now is not None and (shown is None or not card_view.same_card(now, shown)):
-                    await Outbox(uow, self._services.clock).add(CardRefresh(answer.secret_id))
-                await uow.outbox.call_off_entry(answer.entry)
+                now = await card_view.current_card(uow, secret_id)
+                if now is not None and any(s is None or not card_view.same_card(now, s) for _, s in answers):
+                    await Outbox(uow, self._services.clock).add(CardRefresh(secret_id))
+                for answer, _ in answers:
+                    await uow.outbox.call_off_entry(answer.entry)
                 await uow.commit()
         except Exception as error:
             log.warning("a card edited in a press's answer could not be checked: %s", where(error))
