@@ -99,7 +99,8 @@ class App:
     text_filter: PreparedFilter | None = None
 
     def ready(self) -> None:
-        """The process is up: the moderation filter is built meanwhile, in a worker thread."""
+        """The moderation filter is built from now on, in a worker thread (the console: once it is up; the
+        messengers: while they start)."""
         if self.text_filter is not None:
             self.text_filter.prepare()
 

@@ -51,12 +51,14 @@ async def run_platforms(
     started: list[Connection] = []
     jobs = None
     try:
+        # the moderation filter is built while the messengers start (round trips: menus, descriptions), so
+        # that the outbox, which waits for it, does not wait once they are up
+        app.ready()
         for name, connection in connections.items():
             started.append(connection)  # stopped even if its start fails half-way
             with _naming(name):
                 await connection.start(app.service)
         log.warning("murmure is running on %s", ", ".join(connections))
-        app.ready()
         jobs = scheduled_jobs(config, app)
         if jobs is not None:
             jobs.start()
