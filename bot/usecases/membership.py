@@ -98,6 +98,28 @@ async def member_community(ctx: Context, community_id: int | None, *, briefly: b
     return community
 
 
+async def postable_community(ctx: Context, community_id: int | None) -> Community:
+    """``member_community`` then ``ensure_not_banned``, the membership verified lately and the ban in force
+    read in one query (at every Post)."""
+    community = await ctx.uow.communities.get(community_id) if community_id is not None else None
+    if community is None or community.platform != ctx.actor.platform or not community.active:
+        raise Refused("error.not_member")
+    if ctx.pending.memberships.get(community.id) is not None:  # asked already in this event
+        if not await is_member(ctx, community):
+            raise Refused("error.not_member")
+        await ensure_not_banned(ctx, community)
+        return community
+    now, key = ctx.now(), ctx.keys.member(community.id)
+    standing = await ctx.uow.members.standing(key, community.id, now - MEMBERSHIP_FRESHNESS, now)
+    if not standing.verified:
+        directory = ctx.directory(community.platform)
+        answer = directory is not None and await directory.is_member(community.chat_ref, ctx.actor.user_id)
+        if not await _record(ctx, community, answer):
+            raise Refused("error.not_member")
+    _refuse_ban(community, standing.ban, acting=False, briefly=False)
+    return community
+
+
 async def verify_community(ctx: Context, community_id: int) -> None:
     """The welcome's button: verify this community now, so a member of any community finds it."""
     community = await ctx.uow.communities.get(community_id)

@@ -45,8 +45,7 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
         return await _post_reply(ctx, draft, crowned=isinstance(action, Post))
     if draft.community_id is None:
         raise RefusedBriefly("preview.choose")
-    community = await membership.member_community(ctx, draft.community_id)
-    await membership.ensure_not_banned(ctx, community)
+    community = await membership.postable_community(ctx, draft.community_id)
     now = ctx.now()
     await limits.check_secret_limit(ctx.uow, ctx.keys, community, now)
     await audience.ensure_readers(ctx, community)

@@ -269,3 +269,18 @@ async def test_an_author_whose_answer_never_showed_is_told_once_after_30_s_unles
     told = [s.message.text.plain_text for s in h.messenger.to("dm-u1")]
     assert told == ["✅ Sent! Your secret will appear in Group as #1."]
     assert not [s for s in h.messenger.to("dm-u2") if "Sent!" in s.message.text.plain_text]
+
+
+async def test_post_is_refused_to_a_member_banned_or_gone_since_the_preview() -> None:
+    h = await Harness().setup()
+    await h.post("u1", "My first secret, before anything happened.")
+    first = next(iter(h.db.state.secrets.values()))
+    preview = post_action(await h.service.text(h.actor("u1"), "A second one, written before the ban."))
+    banned = await h.service.sanction(h.actor("u6"), "g", "ban", str(first.number))
+    assert "banned" in text_of(banned).lower(), text_of(banned)
+    assert "banned" in text_of(await h.press("u1", preview)).lower()
+    gone = post_action(await h.service.text(h.actor("u2"), "Written just before leaving the group."))
+    h.directory.members[GROUP].discard("u2")
+    h.clock.advance(minutes=30)  # the membership verified at the preview is no longer fresh: asked again
+    assert "only members" in text_of(await h.press("u2", gone)).lower()
+    assert len(h.db.state.secrets) == 1
