@@ -33,6 +33,7 @@ from functools import cache
 
 from bot.moderation import groups as group_rules
 from bot.moderation.scorer import read_weights, shipped_lines
+from bot.moderation.self_talk import said_of_oneself_in
 
 _QUOTES = frozenset('"“”«»„')
 # ("t" is left out: "don't" ends in it as often as "t'es" starts with it)
@@ -45,6 +46,7 @@ _CACHE_LIMIT = 200_000
 GROUP_CLASS = "<g>"
 SELF_CLASS = "<gself>"
 SLUR_CLASS = "<slur>"
+OWN_SLURS = "s:ownslurs"  # every slur said of oneself or reported as what one was called
 HOSTILE_CLASS = "<h>"
 
 
@@ -62,6 +64,15 @@ def read_classes(words: Sequence[str]) -> tuple[list[str], list[str]]:
         else:
             classes.append(word)
     return read, classes
+
+
+def own_slurs(words: Sequence[str]) -> bool:
+    """Whether the text's slurs are all said by the writer of themselves or reported as what they were
+    called ("I'm a proud dyke", "why would you call me a tranny?"), as the lexicon reads them."""
+    slurs = group_rules.slur_words()
+    if slurs.isdisjoint(words):
+        return False
+    return all(said_of_oneself_in(words, i) for i, word in enumerate(words) if word in slurs)
 
 
 def names_a_group(classes: Sequence[str]) -> bool:
@@ -103,6 +114,8 @@ def features(
     found = ["s:" + state]
     if SELF_CLASS in classes:
         found.append("s:self")
+    if own_slurs(words):
+        found.append(OWN_SLURS)
     last_negator = -_NEGATION_REACH - 1
     paired = []
     for i, word in enumerate(classes):
@@ -159,7 +172,7 @@ def may_add(found: Sequence[str], probability: float, add: float, strong: float)
     or the score alone passes ``strong`` ("X lives are worth nothing" has no hostile word). Never
     in counter-speech (``C`` in the text's state, ``found[0]``): what it quotes or reports is not
     said, as the lexicon and the group rules read it."""
-    if "s:self" in found or (found and found[0].startswith("s:") and "C" in found[0]):
+    if "s:self" in found or OWN_SLURS in found or (found and found[0].startswith("s:") and "C" in found[0]):
         return False
     if probability >= strong:
         return True

@@ -55,7 +55,11 @@ _REACH = 4
 
 def said_of_oneself(tokens: Sequence[Token], first: int) -> bool:
     """Whether the insult starting at token ``first`` is said by the writer of themselves."""
-    words = [token.text for token in tokens]
+    return said_of_oneself_in([token.text for token in tokens], first)
+
+
+def said_of_oneself_in(words: Sequence[str], first: int) -> bool:
+    """``said_of_oneself`` on the normalised words of a text."""
     if words[first] in _ADDRESSED:  # "I feel you are a twat": the insult's own words address someone
         return False
     j = first - 1

@@ -55,6 +55,9 @@ def test_may_add_needs_a_hostile_word_or_slur_or_a_strong_score_and_no_self_iden
     # counter-speech: what it quotes or reports is not said, whatever the score
     quoted = 'He said this was "typical tranny behaviour", which shows how bigoted he is.'
     assert not may_add(_features(quoted), 1.0, 0.9, 0.95)
+    # a slur the writer reports being called, as the lexicon reads it
+    assert not may_add(_features("Why would you think it's okay to call me a tranny?"), 1.0, 0.9, 0.95)
+    assert may_add(_features("You are such a tranny."), 1.0, 0.9, 0.95)
 
 
 def test_the_scorer_decides_whether_the_group_rules_finding_stands() -> None:
