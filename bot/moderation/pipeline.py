@@ -171,7 +171,7 @@ class TextFilter:
             [v for _, v in found]
         ) is not Verdict.BLOCK:
             found = self._learned_reasons(text, found, read, explain)
-        return _result(found)
+        return _result(found, " ".join(token.text for token in tokens))
 
     def _learned_reasons(
         self, text: str, found: list[tuple[Reason, Verdict]], read: list[str], explain: bool
@@ -297,7 +297,7 @@ def rule_keys(reasons: list[Reason]) -> list[str]:
     return [f"{reason.layer}:{reason.category}" for reason in reasons if reason.layer in _RULE_LAYERS]
 
 
-def _result(found: list[tuple[Reason, Verdict]]) -> FilterResult:
+def _result(found: list[tuple[Reason, Verdict]], normalised: str) -> FilterResult:
     verdict = _worst([v for _, v in found])
     unique = list(dict.fromkeys(reason for reason, _ in found))
     layer = (
@@ -305,7 +305,7 @@ def _result(found: list[tuple[Reason, Verdict]]) -> FilterResult:
         if verdict is not Verdict.ALLOW
         else ""
     )
-    return FilterResult(verdict, tuple(unique), layer)
+    return FilterResult(verdict, tuple(unique), layer, normalised)
 
 
 def _original(text: str, tokens: list[Token], hit: Hit) -> str:

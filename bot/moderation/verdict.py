@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -46,6 +46,9 @@ class FilterResult:
     verdict: Verdict
     reasons: tuple[Reason, ...] = ()
     layer: str = ""  # the layer of the first reason that set the verdict ("" when allowed)
+    # the text's normalised words (``bot.moderation.normalise.normalise``) where the filter read them: what
+    # the duplicate check compares, not normalised again (not part of the verdict: not compared)
+    normalised: str | None = field(default=None, compare=False)
 
     @property
     def needs_care(self) -> bool:

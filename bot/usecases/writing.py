@@ -147,7 +147,8 @@ async def _secret_preview(
         s.normalised if s.normalised is not None else normalise(s.text)
         for s in await authorship.own_secrets(ctx, since=now - DUPLICATE_WINDOW)
     ]
-    if is_near_duplicate_normalised(normalise(cleaned), recent):
+    mine = result.normalised if result.normalised is not None else normalise(cleaned)
+    if is_near_duplicate_normalised(mine, recent):
         raise Refused("error.duplicate")
     community_id = allowed[0].id if len(allowed) == 1 else None
     # asked of the platform before the first write (a write holds the database's writer until the commit)

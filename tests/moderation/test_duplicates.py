@@ -18,3 +18,18 @@ def test_near_duplicates() -> None:
     assert not is_near_duplicate("I love my exam results", previous)
     assert not is_near_duplicate("anything", [])
     assert is_near_duplicate("I cheated on my exam", previous, threshold=60.0)
+
+
+def test_the_filter_gives_the_normalised_form_the_duplicate_check_compares() -> None:
+    from bot.moderation.normalise import normalise
+    from bot.moderation.pipeline import default_filter
+
+    checker = default_filter()
+    for text in (
+        "Gagnez de l'ARGENT!!",
+        "h3ll0 w0rld, Élodie",
+        "f*u*c*k this and s p a c e d letters",
+        "I cheated on my exam and nobody knows",
+        "",
+    ):
+        assert checker.check(text).normalised == normalise(text), text
