@@ -63,6 +63,7 @@ WINDOW_LINE = re.compile(
     r" (\d+) over 50 ms"
 )
 ADMIN = 90_000_000
+AFTER_START = 2.0  # seconds after a restart's first getUpdates in which a slow card is counted apart
 STARTS_IN_A_ROW = 5  # a bot that dies before its first getUpdates this often is broken, not killed
 
 
@@ -519,6 +520,7 @@ class Recorded:
     """What the database says once the run is over."""
 
     unsent: int | None = None  # secrets accepted whose card is not recorded
+    secrets: int | None = None  # every secret the database holds
     cards: dict[str, tuple[str, float]] = field(default_factory=dict)  # text -> (card_ref, published_at)
 
 
@@ -537,6 +539,7 @@ async def _recorded(url: str) -> Recorded:
                 )
             )
             found.unsent = int(unsent.scalar_one())
+            found.secrets = int((await connection.execute(text("SELECT count(*) FROM secrets"))).scalar_one())
             rows = await connection.execute(
                 text("SELECT text, card_ref, published_at FROM secrets WHERE card_ref IS NOT NULL")
             )
@@ -649,11 +652,13 @@ def _report(
     # the window seen from outside, per card recorded: Telegram's answer leaving the emulator -> the
     # statement recording the card (published_at; its commit follows at once)
     outside = []
+    per_card: list[tuple[float, float, float]] = []  # (asked, answered, recorded): emulator and bot clocks
     for text, (ref, published) in db.cards.items():
         first = cards.get(text)
         call = answered.get((first[0].chat_id, int(ref))) if first else None
         if call is not None:
             outside.append(max(0.0, published - call.answered))
+            per_card.append((call.time, call.answered, published))
 
     def cut(query: str) -> bool:
         """Whether a kill cut the press short: the bot was dead or starting when it was made, or was killed
@@ -697,6 +702,13 @@ def _report(
         else "no report in the log"
     )
     over_outside = sum(1 for w in outside if w > 0.05)
+    # a slow card just after a restart points at the start's work (a cold process, the filter's build)
+    slow_after_start = sum(
+        1
+        for asked, back, recorded in per_card
+        if recorded - back > 0.05 and any(0 <= back - r <= AFTER_START for r in bot.ready_times)
+    )
+    emptied = db.secrets is not None and db.secrets < len(tally.told)
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     lines = [
         f"\n== {label}: {took / 60:.1f} min, {len(bot.kill_times)} random kills, {len(bot.window_kills)}"
@@ -717,9 +729,16 @@ def _report(
         f"longest wait of a card after the restart that followed its 'Sent!': {waited}",
         f"answer (press -> answerCallbackQuery): {spread(list(delays.values()))}",
         f"send-to-commit window, per card, Telegram's answer -> its recording (emulator and database):"
-        f" {spread(outside, 'ms')}, {over_outside} over 50 ms",
+        f" {spread(outside, 'ms')}, {over_outside} over 50 ms ({slow_after_start} of them within"
+        f" {AFTER_START:.0f} s of a restart's first getUpdates)",
         f"send-to-commit window, the bot's own measure (its log; sends cut by a kill not included): {inside}",
     ]
+    if emptied:
+        lines.append(
+            f"RUN NOT VALID: the database holds {db.secrets} secrets, fewer than the {len(tally.told)}"
+            " authors told 'Sent!': another process emptied or changed it during the run (a test or a"
+            " benchmark on the same database); run again on a database of its own"
+        )
     print("\n".join(lines), flush=True)
     if world.details is not None:
         dms = {
@@ -763,6 +782,7 @@ def _report(
                     "dms": dms,
                     "kills": kills,
                     "ready": bot.ready_times,
+                    "cards": sorted(per_card),
                 },
                 indent=1,
                 ensure_ascii=False,

@@ -1533,9 +1533,15 @@ class TelegramEmulator:
             body = error.body()
             call.status = error.code
             call.response = body
+        response = web.json_response(body, status=call.status)
+        with contextlib.suppress(ConnectionError):  # the bot is gone (killed): its answer is lost
+            # written before the moment is taken: a benchmark's window from this answer to the bot's
+            # recording counts no time the emulator's process took before the answer left
+            await response.prepare(request)
+            await response.write_eof()
         call.answered = self.now()
         self._changed.set()
-        return web.json_response(body, status=call.status)
+        return response
 
     def _check_flood(self, method: str) -> None:
         failures = self._failures.get(method.lower())
