@@ -112,6 +112,14 @@ class CommunityRepository(Protocol):
         ...
 
     async def remove_word(self, community_id: int, term: str) -> bool: ...
+    async def claim_admin_notice(self, community_id: int, kind: str, period: str, at: datetime) -> bool:
+        """Whether this caller is the first to claim the community's notice ``kind`` for ``period``: only it
+        sends the notice (several processes, restarts)."""
+        ...
+
+    async def erase_admin_notice_claims(self, before: datetime) -> int:
+        """Claims made before ``before`` erased (their periods are over); how many."""
+        ...
 
 
 class MemberRepository(Protocol):

@@ -152,6 +152,18 @@ class DiscussionCopyRow(Base):
     copy_ref: Mapped[str] = mapped_column(String(64))
 
 
+class AdminNoticeRow(Base):
+    """A notice to a community's admins claimed for its period (a right missing, a moderators' chat read by
+    people who aren't admins): the first process to insert it sends it; the others, and restarts, don't."""
+
+    __tablename__ = "admin_notices"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class SecretRow(Base):
     __tablename__ = "secrets"
     __table_args__ = (

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot import render
+from bot.delivery import admin_notice
 from bot.delivery.context import DeliveryContext, ModeratorsChat, NotYet
 from bot.delivery.registry import delivers
 from bot.i18n import t_in
@@ -49,13 +50,23 @@ async def _ready(ctx: DeliveryContext, community: Community) -> ChatTarget:
         log.warning(
             "community %s: its moderators' chat has readers who aren't admins: the queue waits", community.id
         )
-        warned = ctx.moderators_warned.get(community.id)
-        if warned is None or now - warned >= WARN_EVERY:
-            ctx.moderators_warned[community.id] = now
-            text = t_in(community.settings.locale, "queue.non_admins_read")
-            warning = OutgoingMessage(RichText.plain(text))
-            await ctx.send(ModeratorsChat(community.id), target, warning, delivers=False)
+        await _warn(ctx, community, target)
     raise NotYet(now + NO_MODERATION_CHAT_RETRY)
+
+
+async def _warn(ctx: DeliveryContext, community: Community, target: ChatTarget) -> None:
+    """The warning in a moderators' chat read by people who aren't admins: once per ``WARN_EVERY`` period of
+    the day (UTC), whatever the processes and restarts."""
+    now = ctx.clock.now()
+    warned = ctx.moderators_warned.get(community.id)
+    if warned is not None and now - warned < WARN_EVERY:
+        return
+    ctx.moderators_warned[community.id] = now
+    period = f"{now:%Y-%m-%d}/{now.hour // int(WARN_EVERY / timedelta(hours=1))}"
+    if await admin_notice.claim(ctx, community.id, "non_admins_read", period):
+        text = t_in(community.settings.locale, "queue.non_admins_read")
+        warning = OutgoingMessage(RichText.plain(text))
+        await ctx.send(ModeratorsChat(community.id), target, warning, delivers=False)
 
 
 @delivers(QueueItemDue, lane=lambda lanes, due: lanes.of_item(due.item_id))

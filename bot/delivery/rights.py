@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.delivery import inactive
+from bot.delivery import admin_notice, inactive
 from bot.delivery.context import ChatGone, DeliveryContext, MemberChat, ModeratorsChat, NotYet
 from bot.i18n import t_in
 from bot.logsafe import where
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 KEPT = inactive.KEPT
 FIRST_RECHECK = timedelta(seconds=5)  # a right given back soon loses no time either
 LAST_RECHECK = timedelta(minutes=10)
-TELL_AGAIN_AFTER = timedelta(days=1)
+TELL_AGAIN_AFTER = timedelta(days=1)  # in this process: no claim asked for before
 
 
 def wait_for(since: datetime, now: datetime) -> NotYet | None:
@@ -35,13 +35,16 @@ def wait_for(since: datetime, now: datetime) -> NotYet | None:
 
 
 async def tell_admins(ctx: DeliveryContext, community: Community) -> None:
-    """Once a day per community (per process): the admins learn that the bot can't post there and that
-    cards wait; where it goes: the moderators' chat, else each admin the platform lets the bot write to."""
+    """Once a day (UTC) per community, whatever the processes and restarts: the admins learn that the bot
+    can't post there and that cards wait; where it goes: the moderators' chat, else each admin the platform
+    lets the bot write to."""
     now = ctx.clock.now()
     told = ctx.rights_told.get(community.id)
     if told is not None and now - told < TELL_AGAIN_AFTER:
         return
     ctx.rights_told[community.id] = now
+    if not await admin_notice.claim(ctx, community.id, "missing_right", f"{now:%Y-%m-%d}"):
+        return  # told today already, by this process before a restart or by another one
     log.warning("community %s: the bot lacks a right to post there; its cards wait", community.id)
     text = OutgoingMessage(
         RichText.plain(t_in(community.settings.locale, "notice.missing_right", community=community.title))

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot import digests, pictures
+from bot.delivery import admin_notice
 from bot.delivery.inactive import KEPT
 from bot.model import Community, CommunitySettings
 from bot.outbox import Outbox, Welcome
@@ -100,6 +101,7 @@ async def sweep(uow: UnitOfWork, services: Services) -> int:
     erased += await uow.notices.erase_expired(now)
     erased += await uow.pictures.erase_orphans(now - pictures.ORPHAN_AGE)
     erased += await uow.digests.erase_member_claims(now - digests.CLAIMS_KEPT)
+    erased += await uow.communities.erase_admin_notice_claims(now - admin_notice.CLAIMS_KEPT)
     return erased + await uow.digests.erase_expired(now)
 
 

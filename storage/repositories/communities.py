@@ -24,10 +24,13 @@ from bot.records import PublicCommunity, WordEntry
 from storage.raw import Raw, Reader
 from storage.repositories.base import (
     Repository,
+    delete_past,
+    insert_for,
     to_community,
 )
 from storage.repositories.secrets import NEXT_NUMBER
 from storage.tables import (
+    AdminNoticeRow,
     CommunityRow,
     CommunityWordRow,
     DiscussionCopyRow,
@@ -268,3 +271,16 @@ class SqlCommunities(Repository):
         )
         result = await self._session.execute(statement)
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_admin_notice(self, community_id: int, kind: str, period: str, at: datetime) -> bool:
+        # INSERT ... ON CONFLICT DO NOTHING on both engines: the first process to insert sends the notice
+        statement = (
+            insert_for(self._session)(AdminNoticeRow)
+            .values(community_id=community_id, kind=kind, period=period, claimed_at=at)
+            .on_conflict_do_nothing(index_elements=["community_id", "kind", "period"])
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def erase_admin_notice_claims(self, before: datetime) -> int:
+        return await delete_past(self._session, "admin_notices", "claimed_at", before, strictly=True)

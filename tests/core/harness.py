@@ -44,7 +44,7 @@ class Harness:
         self.directory = FakeDirectory(members={GROUP: users}, admins={GROUP: {"u6"}}, joined=joined)
         self.messenger = FakeMessenger()
         self.anonymizer = Anonymizer(PEPPER)
-        sealer = Sealer(b"k" * 32)
+        self.sealer = sealer = Sealer(b"k" * 32)
         if settings is None:  # tests about the delay pass their own settings; the others publish at once
             settings = CommunitySettings(publication_delay_seconds=0)
         self.service = Murmure(
@@ -64,6 +64,17 @@ class Harness:
             self.clock,
             directories={PLATFORM: self.directory},
             reader_counts=self.service.reader_counts,  # as the composition root shares them
+        )
+
+    def restart_delivery(self) -> None:
+        """A new process delivering the same outbox (as after a restart): nothing kept in memory."""
+        self.dispatcher = Dispatcher(
+            self.db,
+            {PLATFORM: self.messenger},
+            self.sealer,
+            self.clock,
+            directories={PLATFORM: self.directory},
+            reader_counts=self.service.reader_counts,
         )
 
     async def setup(self) -> Harness:

@@ -66,3 +66,19 @@ async def test_a_card_refused_for_a_missing_right_for_three_days_is_given_up_and
     told = h.messenger.to("dm-u1")[-1].message.text.plain_text
     assert "could not be published" in told and "lacked the right" in told
     assert not h.db.state.outbox
+
+
+async def test_admins_are_told_of_a_missing_right_once_a_day_whatever_the_restarts() -> None:
+    h = await Harness().setup()
+    refuse_in_group(h)
+    await h.post("u1", "Waiting for its right.")
+    await h.settle()
+    assert len(notices(h)) == 1
+    for _ in range(3):  # the process restarts: what it remembered in memory is gone
+        h.restart_delivery()
+        h.clock.advance(minutes=20)
+        await h.settle()
+    assert len(notices(h)) == 1
+    h.clock.advance(days=1)
+    await h.settle()
+    assert len(notices(h)) == 2  # the next day, told again

@@ -135,3 +135,15 @@ class FakeCommunities(Repo):
 
     async def remove_word(self, community_id: int, term: str) -> bool:
         return self.s.community_words.get(community_id, {}).pop(term, None) is not None
+
+    async def claim_admin_notice(self, community_id: int, kind: str, period: str, at: datetime) -> bool:
+        if (community_id, kind, period) in self.s.admin_notices:
+            return False
+        self.s.admin_notices[(community_id, kind, period)] = at
+        return True
+
+    async def erase_admin_notice_claims(self, before: datetime) -> int:
+        old = [claim for claim, at in self.s.admin_notices.items() if at < before]
+        for claim in old:
+            del self.s.admin_notices[claim]
+        return len(old)

@@ -44,6 +44,7 @@ class State:
     reporter_seals: dict[tuple[int, str], SealedValue] = field(default_factory=dict)
     subscriptions: set[tuple[str, str]] = field(default_factory=set)
     digest_runs: set[tuple[int, str]] = field(default_factory=set)
+    admin_notices: dict[tuple[int, str, str], datetime] = field(default_factory=dict)
     digest_readers: dict[str, DigestAddress] = field(default_factory=dict)
     public_since: dict[int, datetime] = field(default_factory=dict)
     thread_names: dict[tuple[int, str], str] = field(default_factory=dict)

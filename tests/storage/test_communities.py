@@ -181,3 +181,23 @@ async def test_settings_a_community_never_chose_follow_the_configured_defaults(s
         found = await uow.communities.get(community_id)
     assert found is not None and found.settings == CommunitySettings(report_threshold=7, min_members=9)
     assert found.own_settings == {"min_members", "public"}  # given back to the defaults; public stays its own
+
+
+async def test_an_admin_notice_is_claimed_once_per_kind_and_period_and_old_claims_go(store: Database) -> None:
+    one, other = await add_community(store, "g1"), await add_community(store, "g2")
+    async with store.unit_of_work() as uow:
+        assert await uow.communities.claim_admin_notice(one, "missing_right", "2026-11-24", NOW)
+        await uow.commit()
+    async with store.unit_of_work() as uow:  # another process, or the same one after a restart
+        assert not await uow.communities.claim_admin_notice(one, "missing_right", "2026-11-24", NOW)
+        assert await uow.communities.claim_admin_notice(one, "missing_right", "2026-11-25", NOW)
+        assert await uow.communities.claim_admin_notice(one, "non_admins_read", "2026-11-24", NOW)
+        assert await uow.communities.claim_admin_notice(other, "missing_right", "2026-11-24", NOW)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        await uow.communities.claim_admin_notice(one, "missing_right", "2026-12-01", NOW + timedelta(days=7))
+        assert await uow.communities.erase_admin_notice_claims(NOW + timedelta(days=1)) == 4
+        await uow.commit()
+    async with store.unit_of_work() as uow:  # an erased claim's period is over: none is asked for again
+        assert not await uow.communities.claim_admin_notice(one, "missing_right", "2026-12-01", NOW)
+        assert await uow.communities.claim_admin_notice(one, "missing_right", "2026-11-24", NOW)
