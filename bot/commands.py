@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.i18n import t
+from bot.i18n import Catalogs, current_locale, current_platform, t
 
 
 class Place(StrEnum):
@@ -154,11 +154,22 @@ def command_named(name: str, features: Iterable[Feature] = ALL_FEATURES) -> Comm
     return next((c for c in COMMANDS if c.name == name.lower() and c.offered_with(offered)), None)
 
 
+def shown_name(command: Command) -> str:
+    """A command's name as the member's platform shows it in their language: a platform that translates
+    command names (Discord: ``discord.name.<command>`` in the catalogs) shows its translation, the others the
+    command's own name."""
+    platform = current_platform.get()
+    if platform is None:
+        return command.name
+    return Catalogs.load().raw(current_locale.get(), f"{platform}.name.{command.name}") or command.name
+
+
 def help_text(features: Iterable[Feature] = ALL_FEATURES) -> str:
-    """What a member can do, in the current locale: the private commands of their platform."""
+    """What a member can do, in the current locale: the private commands of their platform, by the names it
+    shows them."""
     lines = [t("help")]
     lines += [
-        f"• /{command.name} — {t(command.description_key)}"
+        f"• /{shown_name(command)} — {t(command.description_key)}"
         for command in commands_for(Place.PRIVATE, features)
         if command is not HELP
     ]

@@ -71,3 +71,12 @@ def test_every_command_and_argument_is_described_in_both_languages() -> None:
     for locale in ("en", "fr"):
         missing = [key for key in keys if key not in catalogs.keys(locale)]
         assert missing == [], locale
+
+
+async def test_help_names_the_commands_as_the_platform_shows_them_in_the_members_language() -> None:
+    service = _service()
+    french_discord = await _run(service, "discord", "help", "fr")
+    assert "/derniers — " in french_discord and "/mes-secrets — " in french_discord
+    assert "/latest" not in french_discord and "/mine" not in french_discord
+    assert "/latest — " in await _run(service, "discord", "help")
+    assert "/latest — " in await _run(service, TYPED, "help", "fr")  # a platform that keeps its names
