@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
-from bot.i18n import Catalogs, current_locale, current_platform, t
+from bot.i18n import SUPPORTED_LOCALES, Catalogs, current_locale, current_platform, t
 
 
 class Place(StrEnum):
@@ -149,9 +150,21 @@ def commands_for(place: Place, features: Iterable[Feature] = ALL_FEATURES) -> tu
     return tuple(c for c in COMMANDS if c.place is place and c.offered_with(offered))
 
 
-def command_named(name: str, features: Iterable[Feature] = ALL_FEATURES) -> Command | None:
+def command_named(
+    name: str, features: Iterable[Feature] = ALL_FEATURES, platform: str | None = None
+) -> Command | None:
+    """The command typed as ``name``: its own name, or on ``platform`` its name in any of the languages the
+    platform shows it in (a French member on Discord types /derniers as the menu shows it)."""
     offered = frozenset(features)
-    return next((c for c in COMMANDS if c.name == name.lower() and c.offered_with(offered)), None)
+    wanted = name.lower()
+    return next((c for c in COMMANDS if wanted in _names(c, platform) and c.offered_with(offered)), None)
+
+
+@cache
+def _names(command: Command, platform: str | None) -> frozenset[str]:
+    catalogs = Catalogs.load()
+    translated = (catalogs.raw(locale, f"{platform}.name.{command.name}") for locale in SUPPORTED_LOCALES)
+    return frozenset({command.name, *(name for name in translated if name and platform)})
 
 
 def shown_name(command: Command) -> str:

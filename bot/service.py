@@ -172,7 +172,7 @@ class Murmure:
             commands.TOPICS: browsing.topics,
             commands.DIGEST: lambda ctx: browsing.digest_time(ctx, argument),
         }
-        declared = commands.command_named(name, features)
+        declared = commands.command_named(name, features, actor.platform)
         use_case = use_cases.get(declared) if declared is not None else None
         if use_case is None:
             return await self._run(actor, lambda ctx: say("error.unknown_command", command=name))

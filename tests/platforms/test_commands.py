@@ -80,3 +80,9 @@ async def test_help_names_the_commands_as_the_platform_shows_them_in_the_members
     assert "/latest" not in french_discord and "/mine" not in french_discord
     assert "/latest — " in await _run(service, "discord", "help")
     assert "/latest — " in await _run(service, TYPED, "help", "fr")  # a platform that keeps its names
+
+
+async def test_a_command_typed_by_the_name_its_platform_shows_is_understood() -> None:
+    service = _service()
+    assert "I don't know the command" not in await _run(service, "discord", "derniers", "fr")
+    assert "Je ne connais pas la commande /derniers" in await _run(service, TYPED, "derniers", "fr")
