@@ -41,6 +41,7 @@ PASSED = [
     "Je supporte les femmes qui se présentent.",  # tolerance, not negated
     "Il y a très peu de femmes dans mon école.",  # no hostile word read into "très"
     "Threatening to kill all immigrants will get you thrown in jail.",  # a threat reported, condemned
+    "It's obvious that immigrants are the very opposite of stupid.",  # "opposite of" negates
     "Writing that Muslims are all idiots says a lot about how small-minded you are.",
     "Je ne pense pas que les femmes soient stupides.",
     "I was a total shithead to my sister back then.",  # said of oneself
