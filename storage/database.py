@@ -287,11 +287,9 @@ class SqlUnitOfWork:
             # alone), and the core asks for it only where that breaks no promise (UnitOfWork.loss_tolerated).
             # SQLite (synchronous=NORMAL in WAL mode) never waits for the disk at a commit anyway.
             said.append("SET LOCAL synchronous_commit = off")
-        wrote_outbox = self._session.info.pop(OUTBOX_WRITTEN, False)
-        if wrote_outbox:
-            said.extend(self._wakeup.before_commit())
         if said:
             await raw.run("; ".join(said))
+        wrote_outbox = self._session.info.pop(OUTBOX_WRITTEN, False)  # (other processes: notified by it)
         await self._session.commit()
         released(self._session)
         if self._checkpointer is not None:

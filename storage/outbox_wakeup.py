@@ -1,5 +1,6 @@
 """Who is woken after a commit that wrote to the outbox: this process's dispatchers at once and, on
-PostgreSQL, every other process's too (a NOTIFY sent with the commit, heard on one LISTEN connection)."""
+PostgreSQL, every other process's too (notified by the outbox's INSERT, storage/repositories/outbox.py, sent
+with the commit; heard on one LISTEN connection)."""
 
 from __future__ import annotations
 
@@ -32,11 +33,6 @@ class OutboxWakeup:
             except RuntimeError:
                 return  # no loop yet: this process's commits only; the dispatcher's poll finds the rest
             self._listening_task = loop.create_task(self._listen())
-
-    def before_commit(self) -> list[str]:
-        """What the unit of work sends in its transaction, last: PostgreSQL delivers the notification only
-        if it commits."""
-        return [f"NOTIFY {CHANNEL}"] if self._across_processes else []
 
     def after_commit(self) -> None:
         for listener in self._listeners:
