@@ -387,6 +387,17 @@ _RESTRICTIVE = re.compile(
 )
 
 
+# A negation inside a condition wishes the contrary: "I'd like X if they weren't such scum", "je serais
+# d'accord avec les X s'ils n'étaient pas des raclures" say they are.
+_CONDITIONAL = re.compile(
+    r"\b(?:if|si|s (?:il|ils|elle|elles))\b(?: \w+){0,3} (?:weren t|werent|wasn t|wasnt|n|ne)\b"
+)
+
+
+def _conditional(window: Sequence[str]) -> bool:
+    return _CONDITIONAL.search(" ".join(window)) is not None
+
+
 def _restrictive(window: Sequence[str]) -> bool:
     return _RESTRICTIVE.search(" ".join(window)) is not None
 
@@ -472,7 +483,7 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
             # "I don't hate women", "no woman deserves to die", "les femmes ne méritent pas ça"; but
             # "nothing but rats", "ne sont rien d'autre que des cafards" negate nothing
             window = words[max(first, a - _NEGATION_WINDOW) : b]
-            if not _NEGATORS.isdisjoint(window) and not _restrictive(window):
+            if not _NEGATORS.isdisjoint(window) and not _restrictive(window) and not _conditional(window):
                 continue
             start, end = tokens[read[a][1]].start, tokens[read[b][1]].end
             return [Reason("hate", text[start:end], LAYER)]

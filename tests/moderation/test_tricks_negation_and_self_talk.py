@@ -34,6 +34,8 @@ HELD = [
     "Je trouve les homos aberrants.",
     "Je vais briser le cou de ce musulman.",
     "Those refugees are cowards and traitors.",
+    "Je serais d'accord avec les femmes si elles n'étaient pas de telles raclures.",  # a condition
+    "I would like immigrants if they weren't such scum.",
 ]
 BLOCKED_SLURS = ["They are just a bunch of shemales.", "Les mongoliens recommencent.", "Typical rapefugee."]
 PASSED = [
