@@ -116,11 +116,15 @@ def shipped_lines(head: str) -> Iterator[str]:
 
 def entries(lines: Iterable[str]) -> Iterator[tuple[str, float]]:
     """A shipped weights file's entries: ``#name<TAB>value`` header lines (``#name``, value), then
-    ``feature<TAB>weight`` lines."""
+    ``feature<TAB>weight`` lines. Equal weights are one float object (the files are rounded)."""
+    numbers: dict[str, float] = {}  # a few hundred values over tens of thousands of lines: one float each
     for line in lines:
         if line:
             key, value = line.rsplit("\t", 1)
-            yield key, float(value)
+            number = numbers.get(value)
+            if number is None:
+                number = numbers[value] = float(value)
+            yield key, number
 
 
 def read_weights(lines: Iterable[str]) -> tuple[dict[str, float], dict[str, float]]:
