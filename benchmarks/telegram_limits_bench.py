@@ -8,7 +8,9 @@ The emulator refuses (429) a 21st message in any 60 s in a group and a 31st in a
 ``telegram.counted_after_ms`` is ``--rtt-ms`` unless ``--counted-after-ms`` says otherwise (0, the default of
 a deployment, holds each window one whole round trip longer). Prints:
 - fan-out: ``--cards`` cards queued over ``--groups`` groups before the start, delivered at how many cards
-  a second (from the process asking for updates to the last card reaching Telegram), with 429s counted;
+  a second (from the process asking for updates to the last card reaching Telegram), with 429s counted, and
+  all the bot's messages in that time a second: the members' answers count against the 30 a second too
+  (one DM a second leaves 29 for the cards);
 - one busy group: ``--burst`` cards queued for one group (20 a minute, so it stays busy for minutes), then
   ``--probes`` members post a card each into other groups through the real flow (DM, preview, Post): how
   long each card took from the Post press to the group (the card may reach it before the press's answer);
@@ -81,6 +83,13 @@ async def fanout(cards: int, groups: int, rtt: float) -> None:
                 total = sum(wanted.values())
                 rate = total / took
                 print(f"fan-out: {total} cards over {groups} groups in {took:5.1f} s: {rate:5.1f} cards/s")
+                # what Telegram's 30 a second counted: the cards and the answers to the members' DMs
+                window = [c for c in tg.requests if running.ready <= c.time <= last]
+                counted = sum(1 for c in window if c.ok and c.method == "sendMessage")
+                print(
+                    f"fan-out: all the bot's messages in that time (cards and answers to members): {counted},"
+                    f" {counted / took:5.1f}/s of Telegram's 30/s"
+                )
                 print(f"fan-out: 429s answered by the emulator: {refused(tg)}")
                 print(f"fan-out: member DMs answered   {spread(dms)}")
                 print(f"fan-out: the emulator's process used {time.process_time() - cpu0:5.1f} s CPU")
