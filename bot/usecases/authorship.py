@@ -5,6 +5,7 @@ key sealed on a secret for a bounded window so that moderators can ban an author
 from __future__ import annotations
 
 import asyncio
+import itertools
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -80,21 +81,32 @@ async def ready(ctx: Context) -> None:
         await asyncio.to_thread(ctx.keys.own_list)
 
 
-async def own_secret_ids(ctx: Context) -> list[int]:
-    """The ids of the member's latest secrets, oldest first."""
+async def own_secret_ids(ctx: Context, *, archived: bool = False) -> list[int]:
+    """The ids of the member's latest secrets (at least the latest ``MOVED_TO_ARCHIVE``), oldest first; with
+    ``archived``, every one they ever wrote (their list's archive pages first)."""
     await ready(ctx)
-    return await _ids(ctx, *ctx.keys.own_list())
+    return await _ids(ctx, *ctx.keys.own_list(), archived=archived)
 
 
-async def own_thread_ids(ctx: Context) -> list[int]:
-    """The ids of the secrets under which the member replied lately, oldest first."""
+async def own_thread_ids(ctx: Context, *, archived: bool = False) -> list[int]:
+    """The ids of the secrets under which the member replied lately, oldest first; with ``archived``, all."""
     await ready(ctx)
-    return await _ids(ctx, *ctx.keys.own_threads())
+    return await _ids(ctx, *ctx.keys.own_threads(), archived=archived)
 
 
-async def own_secrets(ctx: Context, since: datetime | None = None) -> list[Secret]:
-    """The member's latest secrets, newest first (each checked against its tag)."""
-    ids = await own_secret_ids(ctx)
+async def own_list_locators(ctx: Context) -> list[str]:
+    """Every stored row of the member's two lists: the lists themselves and their archive pages."""
+    await ready(ctx)
+    found: list[str] = []
+    for locator, key in (ctx.keys.own_list(), ctx.keys.own_threads()):
+        found.append(locator)
+        found += [page for page, _ in await _archive_pages(ctx, locator, key)]
+    return found
+
+
+async def own_secrets(ctx: Context, since: datetime | None = None, *, archived: bool = False) -> list[Secret]:
+    """The member's latest secrets, newest first (each checked against its tag); with ``archived``, all."""
+    ids = await own_secret_ids(ctx, archived=archived)
     # only those written since ``since`` are read (and their tags checked): a member's list holds up to 256
     found = {s.id: s for s in await ctx.uow.secrets.get_many(ids, since) if wrote(ctx, s)}
     return [found[i] for i in reversed(ids) if i in found]
@@ -113,18 +125,48 @@ async def forget(ctx: Context, secret_id: int) -> None:
     await _change(ctx, ctx.keys.own_list(), lambda ids: [i for i in ids if i != secret_id])
 
 
-async def _ids(ctx: Context, locator: str, key: bytes) -> list[int]:
+async def _ids(ctx: Context, locator: str, key: bytes, *, archived: bool = False) -> list[int]:
     stored = await ctx.uow.own_lists.get(locator)
-    return (own_list.open_list(stored.sealed, key, locator) or []) if stored else []
+    latest = (own_list.open_list(stored.sealed, key, locator) or []) if stored else []
+    if not archived:
+        return latest
+    every = [i for _, ids in await _archive_pages(ctx, locator, key) for i in ids] + latest
+    return list(dict.fromkeys(every))  # an id archived twice (a save that was retried) counts once
+
+
+async def _archive_pages(ctx: Context, locator: str, key: bytes) -> list[tuple[str, list[int]]]:
+    """A list's archive pages, oldest first: (locator, ids) of pages 1, 2, ... up to the first missing."""
+    pages: list[tuple[str, list[int]]] = []
+    for page in itertools.count(1):
+        at = own_list.archive_locator(key, locator, page)
+        stored = await ctx.uow.own_lists.get(at)
+        if stored is None:
+            return pages
+        pages.append((at, own_list.open_list(stored.sealed, key, at) or []))
+    raise AssertionError("unreachable")
+
+
+async def _archive(ctx: Context, locator: str, key: bytes, ids: list[int]) -> None:
+    """``ids`` kept on the list's first free archive page."""
+    for page in itertools.count(1):
+        at = own_list.archive_locator(key, locator, page)
+        if await ctx.uow.own_lists.get(at) is None and await ctx.uow.own_lists.save(
+            at, own_list.seal(ids, key, at), None, secrets.token_hex(16)
+        ):
+            return
 
 
 async def _change(ctx: Context, keys: tuple[str, bytes], change: Callable[[list[int]], list[int]]) -> None:
-    """Rewrite a sealed list, again if another event of the same member changed it meanwhile."""
+    """Rewrite a sealed list, again if another event of the same member changed it meanwhile; a list that
+    outgrows its row moves its oldest half to an archive page first."""
     locator, key = keys
     for _ in range(SAVE_ATTEMPTS):
         stored = await ctx.uow.own_lists.get(locator)
-        ids = (own_list.open_list(stored.sealed, key, locator) or []) if stored else []
-        sealed = own_list.seal(change(ids), key, locator)
+        ids = change((own_list.open_list(stored.sealed, key, locator) or []) if stored else [])
+        if len(ids) > own_list.CAPACITY:
+            await _archive(ctx, locator, key, ids[: own_list.MOVED_TO_ARCHIVE])
+            ids = ids[own_list.MOVED_TO_ARCHIVE :]
+        sealed = own_list.seal(ids, key, locator)
         if await ctx.uow.own_lists.save(
             locator, sealed, stored.version if stored else None, secrets.token_hex(16)
         ):

@@ -1,9 +1,10 @@
 """``/forget``: a member cuts every tie to what they wrote (it stays published, tied to no one), or deletes
 it all first (erased, text and topics, and taken down from the groups through the outbox). Asked twice.
 
-What can be found is what the member's own keys reach now (``own_writing``). Cutting a tie replaces each
-key that could lead back to them with a random value of the same shape (a secret's salted tag, a reply's
-thread key), and erases what is kept under their person keys: the sealed /mine list, language, topics,
+What can be found is what the member's own keys reach now (``own_writing``): everything they wrote, through
+their two sealed lists and the lists' archive pages. Cutting a tie replaces each key that could lead back to
+them with a random value of the same shape (a secret's salted tag, a reply's thread key), and erases what is
+kept under their person keys: the sealed lists and their archive pages, language, topics,
 digest, pending input, drafts and memberships. Bans, reporter records and the counters of the current
 period stay (forgetting is no way out of a sanction), as do the sealed community keys for a ban on their
 recent secrets and replies until their window ends (bot/usecases/authorship.py): those are re-sealed for
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import secrets
 
-from bot import own_list
 from bot.actions import Forget, KeepAll
 from bot.anonymity import new_salt
 from bot.i18n import t
@@ -37,7 +37,7 @@ async def ask(ctx: Context) -> list[Response]:
         (Button(t("forget.unlink"), Forget(erase=False, confirmed=False)),),
         (Button(t("forget.erase"), Forget(erase=True, confirmed=False)),),
     )
-    text = t("forget.choose", capacity=own_list.CAPACITY)
+    text = t("forget.choose")
     return [Say(OutgoingMessage(RichText.plain(text), buttons))]
 
 
@@ -100,7 +100,7 @@ async def unlink(ctx: Context, found: OwnWriting) -> None:
                 context = authorship.reply_ban_key_context(new_key, reply.created_at)
                 resealed[reply.id] = ctx.services.sealer.seal(member_key, context)
         await ctx.uow.replies.rekey(thread.secret_id, thread.thread_key, new_key, resealed)
-    for locator, _ in (ctx.keys.own_list(), ctx.keys.own_threads()):
+    for locator in await authorship.own_list_locators(ctx):
         await ctx.uow.own_lists.delete(locator)
     for draft in await ctx.uow.drafts.owners():
         if ctx.keys.drafted(draft.salt, draft.tag):

@@ -1,6 +1,6 @@
-"""What a member's own keys reach at the moment they ask, and nothing else: their latest secrets and the
-threads they replied in lately (two sealed lists that open with their per-person key), each secret checked
-against its salted tag, each thread's replies found under their thread key, recomputed."""
+"""What a member's own keys reach at the moment they ask, and nothing else: their secrets and the threads they
+replied in (two sealed lists that open with their per-person key, and those lists' archive pages), each secret
+checked against its salted tag, each thread's replies found under their thread key, recomputed."""
 
 from __future__ import annotations
 
@@ -38,9 +38,10 @@ class OwnWriting:
 
 
 async def own_writing(ctx: Context) -> OwnWriting:
-    secrets = await authorship.own_secrets(ctx)
+    """Everything the member wrote, their lists' archive pages included."""
+    secrets = await authorship.own_secrets(ctx, archived=True)
     threads: list[OwnThread] = []
-    for secret_id in reversed(await authorship.own_thread_ids(ctx)):
+    for secret_id in reversed(await authorship.own_thread_ids(ctx, archived=True)):
         # a replier's key, and an author's key for the replies they posted without the 👑
         for key in ctx.keys.thread_keys(secret_id):
             replies = await ctx.uow.replies.of_thread(secret_id, key)

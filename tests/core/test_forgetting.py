@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from bot import own_list
 from bot.actions import Forget, KeepAll, ReplyLink
 from bot.messages import EditPressed, Response, Say
-from bot.model import ReplyStatus, SecretStatus
+from bot.model import CommunitySettings, ReplyStatus, SecretStatus
 from tests.core.harness import Harness, post_action, text_of
 
 
@@ -120,3 +123,57 @@ async def test_export_is_a_json_file_of_what_the_members_keys_reach_never_stored
     assert [r["text"] for r in data["replies"]] == ["My answer under theirs."]
     assert said.message.document.name.endswith(".json")
     assert "Someone else's" not in said.message.document.content.decode()
+
+
+MINE = [
+    "I still sleep with the light on.",
+    "My sister thinks I passed the exam; I never sat it.",
+    "I eat cereal for dinner most weeks.",
+    "Nobody at work knows I play the tuba.",
+    "I cried at a cartoon about a lost balloon.",
+    "I have read my diary from ten years ago twice this month.",
+    "The plant on my desk is plastic and I water it anyway.",
+    "I pretend to like jazz for my boyfriend.",
+    "Our neighbour's cat visits me every morning and I feed it.",
+]
+THEIRS = [
+    "Rain makes me happy.",
+    "I learnt to swim at forty.",
+    "My car is named Gérard.",
+    "I hum when I cook.",
+    "Winter is my favourite season.",
+    "I collect train tickets.",
+    "I never finished a crossword.",
+]
+
+
+async def test_forget_and_export_reach_what_outgrew_the_sealed_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    # lists of 4 ids, the oldest 2 moved to an archive page when full: 9 secrets and 7 threads fill pages
+    monkeypatch.setattr(own_list, "CAPACITY", 4)
+    monkeypatch.setattr(own_list, "MOVED_TO_ARCHIVE", 2)
+    h = await Harness(CommunitySettings(publication_delay_seconds=0, max_secrets_per_day=50)).setup()
+    for text in MINE:
+        await h.post("u1", text)
+    for n, text in enumerate(THEIRS):
+        await h.post("u2", text)
+        await _reply(h, "u1", max(h.db.state.secrets), f"Answer number {n}, under theirs.")
+    keys = h.anonymizer.keys("test", "u1")
+    # u1: 9 secrets in their list (3) and 3 archive pages, 7 threads in theirs (3) and 2 pages; u2: 7 secrets
+    assert len(h.db.state.own_lists) == (1 + 3) + (1 + 2) + (1 + 2)
+
+    (said,) = await h.service.command(h.actor("u1"), "export")
+    assert isinstance(said, Say) and said.message.document is not None
+    exported = json.loads(said.message.document.content)
+    assert len(exported["secrets"]) == 9 and len(exported["replies"]) == 7
+
+    confirm = await h.press("u1", Forget(erase=False, confirmed=False))
+    assert "9 secrets and 7 replies" in text_of(confirm)
+    await h.press("u1", Forget(erase=False, confirmed=True))
+    state = h.db.state
+    mine = [s for s in state.secrets.values() if s.text in MINE]
+    assert len(mine) == 9 and not any(keys.wrote(s.author_salt, s.author_tag) for s in mine)
+    assert not [r for r in state.replies.values() if r.thread_key == keys.thread(r.secret_id)]
+    u2_list, u2_key = h.anonymizer.keys("test", "u2").own_list()
+    u2_pages = {own_list.archive_locator(u2_key, u2_list, page) for page in (1, 2)}  # u2's 7 secrets: 2+2+3
+    u2_rows = {u2_list, *u2_pages}
+    assert set(state.own_lists) == u2_rows  # u1's lists and every archive page of them erased
