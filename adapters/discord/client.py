@@ -46,6 +46,8 @@ REPLY_MENU = "discord.menu.reply"  # the catalog key of the cards' message menu
 
 log = logging.getLogger(__name__)
 UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its deadline (or unknown)
+BUTTON = 2  # a component interaction's component type for a button
+CORE_ACTION = re.compile(ACTION_PATTERN)  # a button of the core: its custom id is the action
 
 
 def actor_of(user: discord.abc.User, locale: discord.Locale | str | None = None) -> Actor:
@@ -312,24 +314,6 @@ async def _fetched(attachment: discord.Attachment) -> bytes | None:
     return None  # not reached: the last pause is None
 
 
-class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=f"(?P<data>{ACTION_PATTERN})"):
-    """Every button of the core: its custom id is the action, parsed and authorised by the core at each
-    click, so buttons on cards posted before a restart keep working."""
-
-    def __init__(self, data: str) -> None:
-        super().__init__(discord.ui.Button(label="·", custom_id=data))
-        self.data = data
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> CoreButton:
-        return cls(match["data"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _press(interaction, self.data)
-
-
 async def _press(interaction: discord.Interaction[Any], data: str) -> None:
     client = interaction.client
     assert isinstance(client, MurmureClient)
@@ -453,7 +437,7 @@ class MurmureClient(discord.Client):
         self.murmure = murmure
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(CoreButton, LinkButton, ChoiceMenu)
+        self.add_dynamic_items(LinkButton, ChoiceMenu)
         await self.tree.set_translator(CatalogTranslator())
         if self._dev_guilds:
             for guild_id in self._dev_guilds:
@@ -464,9 +448,13 @@ class MurmureClient(discord.Client):
             await self.tree.sync()
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """Every form submitted (``submit_form``); and a click whose custom id is not on the message (a forged
-        or outdated client): discord.py would drop it silently and the member would see "This interaction
-        failed". Answer it, change nothing."""
+        """Every form submitted (``submit_form``); every press on a button of the core (its custom id is the
+        action, parsed and authorised by the core at each click, so buttons on cards posted before a restart
+        keep working): handled here, not as a dynamic item, for which discord.py would rebuild the whole
+        message's view at every click; and a click whose custom id is not on the message (a forged or
+        outdated client): discord.py would drop it silently and the member would see "This interaction
+        failed". Answer it, change nothing. Deep links and menus are dynamic items (``LinkButton``,
+        ``ChoiceMenu``)."""
         if interaction.type is discord.InteractionType.modal_submit:
             await submit_form(self, interaction)
             return
@@ -483,6 +471,10 @@ class MurmureClient(discord.Client):
             await interaction.response.send_message(
                 t_on(PLATFORM, _locale(interaction), "error.stale"), ephemeral=interaction.guild is not None
             )
+        elif (
+            isinstance(wanted, str) and data.get("component_type") == BUTTON and CORE_ACTION.fullmatch(wanted)
+        ):
+            await _press(interaction, wanted)
 
     @contextlib.contextmanager
     def busy(self) -> Iterator[None]:
