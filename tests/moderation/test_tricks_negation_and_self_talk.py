@@ -36,6 +36,8 @@ HELD = [
     "Those refugees are cowards and traitors.",
     "Je serais d'accord avec les femmes si elles n'étaient pas de telles raclures.",  # a condition
     "I would like immigrants if they weren't such scum.",
+    "Vous et tous les autres musulmans me font bouillir.",
+    "If the idea comes from a woman, it must be bullshit.",
 ]
 BLOCKED_SLURS = ["They are just a bunch of shemales.", "Les mongoliens recommencent.", "Typical rapefugee."]
 PASSED = [
