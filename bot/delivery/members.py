@@ -66,7 +66,9 @@ async def tell_accepted(ctx: DeliveryContext, notice: AcceptedNotice) -> None:
     address = ctx.sealer.open(sealed, return_context(community.platform, secret.author_salt))
     if address is None:
         return
-    text = t_in(resolve_locale(None, secret.author_locale), notice.key, **notice.params)
+    # the secret's number as it is now (given in the transaction that queued this notice, after it)
+    params = {"number": str(secret.number), **notice.params}
+    text = t_in(resolve_locale(None, secret.author_locale), notice.key, **params)
     target = ChatTarget(community.platform, address, once=f"accepted:{secret.id}")
     await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))
 

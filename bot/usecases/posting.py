@@ -110,21 +110,21 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     else:
         await outbox.add(CardDue(secret.id), delay=delays.random_wait(delay))
         key = "post.accepted_later" if delay else "post.accepted"
+    low, high = (max(1, bound // 60) for bound in delays.window(delay))
+    params = {"community": community.title, "earliest": str(low), "minutes": str(high)}
+    # the author is told even if this answer never shows (a stop before the edit, the platform refusing it):
+    # the outbox tells them later (the secret's number read then: it is given below), unless the adapter
+    # says the answer showed
+    await outbox.add(AcceptedNotice(secret.id, key, params), delay=ACCEPTED_NOTICE_AFTER)
     # Last, the two rows each post of the community updates (its count of secrets, the day's statistics): a
     # transaction holds their locks until its commit (PostgreSQL), and the community's other posts wait as
-    # long, so no more than the few statements left
+    # long, so no more than the commit and the statement between
     number = placeholder if delay else await ctx.uow.secrets.take_number(secret.id, community.id)
     await stats.count(ctx.uow.stats, community, StatKind.POSTED, now)
     if cause is not None:
         await stats.count(ctx.uow.stats, community, StatKind.HELD, now)
-    low, high = (max(1, bound // 60) for bound in delays.window(delay))
-    params = {"community": community.title, "number": str(number), "earliest": str(low), "minutes": str(high)}
-    # the author is told even if this answer never shows (a stop before the edit, the platform refusing it):
-    # the outbox tells them later, unless the adapter says the answer showed
-    notice = AcceptedNotice(secret.id, key, params)
-    await outbox.add(notice, delay=ACCEPTED_NOTICE_AFTER)
     told = Told(accepted_key(secret.id))
-    return [EditPressed(message(key, **params), told=told)]
+    return [EditPressed(message(key, **params, number=str(number)), told=told)]
 
 
 async def _hold_cause(
