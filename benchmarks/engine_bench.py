@@ -5,7 +5,8 @@
 
 Prints, on SQLite and on PostgreSQL:
 - posts a second at concurrency 1 (a member's text, its preview, then Post: the secret stored, numbered and
-  its card queued), with the SQL statements one post costs (SELECT / INSERT / UPDATE / DELETE / COMMIT);
+  its card queued), with the SQL statements one post costs (SELECT / INSERT / UPDATE / DELETE / WITH, a
+  write that reads too / COMMIT);
 - reaction toggles a second at concurrency 1 (a tap on a card's reaction), with the statements one costs;
 - p50 and p95 of one use case when ``--concurrency`` members post or tap at once;
 - a member's first DM (their preview) with 50 communities on their platform, each membership asked of a
@@ -156,7 +157,7 @@ class Statements:
         finally:
             event.remove(self._engine, "before_cursor_execute", self._statement)
             event.remove(self._engine, "commit", self._commit)
-        kinds = ("SELECT", "INSERT", "UPDATE", "DELETE", "COMMIT")
+        kinds = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "COMMIT")  # WITH: writes that read too
         return ", ".join(f"{self.counts[k] / uses:.1f} {k}" for k in kinds if self.counts[k])
 
 
@@ -268,6 +269,11 @@ async def run(engine: str, app: App, posts: int, toggles: int, concurrency: int)
         f"({cpu / toggles * 1000:.2f} ms of CPU each)   per toggle: {per}"
     )
 
+    # the pool as a running bot has it: ``concurrency`` connections open, each with the statements of a post
+    # and a tap prepared (PostgreSQL prepares a statement once per connection), before the timed runs
+    await timed(concurrency, lambda n: bench.post(20_000 + n, 20 + n % concurrency), concurrency)
+    warming = (await tap_actions(bench, concurrency * 5))[concurrency * 4 :]
+    await timed(len(warming), lambda n: press(bench, warming[n]), concurrency)
     durations = await timed(
         concurrency * 4, lambda n: bench.post(10_000 + n, 20 + n % concurrency), concurrency
     )
