@@ -59,6 +59,9 @@ _URL = re.compile(
     r"|(?<![\w@.-])(?i:t|wa)\.me/[^\s<>\"']+"
     rf"|(?<![\w@.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"']*)?(?![\w@-])"
 )
+# What a text holds if ``_URL`` can match it: a scheme, "www." (any case), "t.me/" or "wa.me/", or a dot
+# before a listed top-level domain; most texts hold none and skip the slower pattern.
+_URL_HINT = re.compile(rf"://|\.me/|\.(?:{_TLDS})\b")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,30}\b", re.IGNORECASE)
 _IBAN_LENGTHS = {
     "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18,
@@ -147,7 +150,7 @@ def find_handles(text: str) -> list[Reason]:
 
 
 def find_urls(text: str) -> list[Reason]:
-    if "." not in text:
+    if "." not in text or (_URL_HINT.search(text) is None and "www." not in text.lower()):
         return []
     emails = [m.span() for m in _EMAIL.finditer(text)] if "@" in text else []
     reasons = []

@@ -26,6 +26,8 @@ def _found(text: str) -> list[tuple[str, str]]:
         ("ınsta: bob_99", ("handle", "ınsta: bob_99")),
         ("see https://t.me/abc", ("url", "https://t.me/abc")),
         ("go to www.site.fr/x", ("url", "www.site.fr/x")),
+        ("GO TO WWW.SITE.FR/x", ("url", "WWW.SITE.FR/x")),  # "www" in any case
+        ("join t.me/abc now", ("url", "t.me/abc")),
         ("answers on examleaks.net go", ("url", "examleaks.net")),
         ("IBAN FR76 3000 6000 0112 3456 7890 189 merci", ("iban", "FR76 3000 6000 0112 3456 7890 189")),
         ("pay GB82 WEST 1234 5698 7654 32", ("iban", "GB82 WEST 1234 5698 7654 32")),
