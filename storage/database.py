@@ -74,10 +74,12 @@ from storage.wal_checkpointer import Checkpointer
 log = logging.getLogger(__name__)
 
 # Connections: 50 use cases at once (members' events and the dispatcher's deliveries) each get one without
-# queueing for the default 5 + 10. Opened as needed and kept once opened: a connection closed after each burst
-# was opened again in the next one (on PostgreSQL a new server process, its statements prepared again: a
-# burst of 50 posts spent more time there than in the posts).
+# queueing for the default 5 + 10. SQLite: opened as needed and kept once opened (a file handle; one closed
+# after each burst was opened again in the next). PostgreSQL: ``POSTGRES_KEPT`` kept, the others closed once
+# a burst is over: each is a server process, and the server's 100 (its default) are shared by every process
+# of the bot, its commands and anything else on that server (kept, 50 a process ran out of them).
 POOL_SIZE = 50
+POSTGRES_KEPT = 10
 # PostgreSQL: a connection is tried (a round trip, three with SQLAlchemy's ping) before its use only if it
 # sat unused this long, where it may have been closed by the server or the network meanwhile; one used a
 # moment ago is not (a use case on a connection found dead fails, and what it wrote is rolled back).
@@ -161,7 +163,8 @@ def create_engine(
         if inline:
             event.listen(engine.sync_engine, "connect", _no_checkpoint_in_commits)
         return engine
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=0)
+    kept = min(pool_size, POSTGRES_KEPT)
+    engine = create_async_engine(url, pool_size=kept, max_overflow=pool_size - kept)
     if pre_ping:
         _ping_when_idle(engine)
     return engine
