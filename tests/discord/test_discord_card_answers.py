@@ -3,6 +3,7 @@ still ending with the exact counts when answers race, come too late, or their pr
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -124,3 +125,30 @@ async def test_a_process_gone_before_its_check_leaves_the_held_refresh(
             assert _counts(d, 1) == [1, 0, 0, 0]
             await dc.wait_until(lambda: _counts(d, 1) == [1, 0, 0, 1], within=15)
             await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=8)
+
+
+async def test_a_slow_tap_is_deferred_then_the_card_edited_through_the_interaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The use case takes longer than the answer's budget: the press is acknowledged at once (type 6), and
+    the card, once known, edited through the interaction's message, not by the outbox."""
+    pressing = Murmure.press
+
+    async def slow(self: Murmure, *args: object) -> object:
+        await asyncio.sleep(1.5)
+        return await pressing(self, *args)  # type: ignore[arg-type]
+
+    async with DiscordEmulator() as dc:
+        await populate(dc)
+        async with running_discord(tmp_path, monkeypatch, dc) as d:
+            await set_up_server(d)
+            card = await d.post("alice", "Counted after a pause.")
+            patched = len(_card_patches(dc, card.id))
+            monkeypatch.setattr(Murmure, "press", slow)
+            tap = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
+            await dc.wait_until(
+                lambda: [a.kind for a in tap.answers] == ["callback", "edit_original"], within=8
+            )
+            assert tap.answers[0].type == 6 and _counts(d, 1) == [1, 0, 0, 0]
+            await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=5)
+            assert len(_card_patches(dc, card.id)) == patched
