@@ -163,6 +163,7 @@ class Tally:
     pressed: dict[str, float] = field(default_factory=dict)
     told: dict[str, float] = field(default_factory=dict)  # text -> when "Sent!" showed (wall clock)
     replies_told: set[str] = field(default_factory=set)
+    press_failed: set[str] = field(default_factory=set)  # Post pressed while the bot was dead or starting
     reactions: int = 0
     failed: int = 0  # interactions the bot never answered (dead or starting): Discord says it failed
 
@@ -290,9 +291,8 @@ class World:
         assert post is not None
         tally.pressed[text] = pressed_at = time.time()
         pressed = await self._ask(self.dc.user_clicks(user, preview, post))
-        if pressed is None:
-            return
-        await self._answered(pressed)
+        if pressed is None or not await self._answered(pressed):
+            tally.press_failed.add(text)  # Discord told the member it failed: Post is still there to press
 
         def told() -> bool:
             """The form's answer edited to "Sent!", or the outbox's DM saying it (the answer never showed)."""
@@ -491,7 +491,8 @@ def _report(label: str, world: World, bot: Bot, log: str, db: object, took: floa
     print(
         f"interactions never answered while the bot was dead or starting: {tally.failed};"
         f" forms acknowledged whose preview never came: {len(tally.acknowledged_unshown)};"
-        f" Post pressed, author never told: {len(set(tally.pressed) - set(tally.told))}"
+        f" Post answered, author never told: {len(set(tally.pressed) - set(tally.told) - tally.press_failed)}"
+        f" (and {len(tally.press_failed - set(tally.told))} presses of Post the dead bot never answered)"
     )
     waited = f"{max(after_restart):.2f} s (n={len(after_restart)})" if after_restart else "none waited"
     print(f"longest wait of a card after a restart: {waited}")
