@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScope,
@@ -15,6 +16,7 @@ from telegram import (
     Update,
 )
 from telegram.ext import Application, ApplicationBuilder
+from telegram.request import HTTPXRequest
 
 from adapters.library_logs import scrub_library_logs
 from adapters.section import ConfigError, Section
@@ -38,6 +40,11 @@ log = logging.getLogger(__name__)
 TOKEN_ENV = "MURMURE_TELEGRAM_TOKEN"  # noqa: S105
 WEBHOOK_SECRET_ENV = "MURMURE_TELEGRAM_WEBHOOK_SECRET"  # noqa: S105
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+# The bot's connections to Telegram: up to PTB's 256 at once (a burst of reads at a start), but no more than
+# 16 kept open once idle. httpcore walks every connection of its pool for each idle one at each request, so a
+# pool left at a burst's size (100 after a start with 50 groups) cost more CPU than the requests themselves.
+POOL = 256
+LIMITS = httpx.Limits(max_connections=POOL, max_keepalive_connections=16)
 
 
 def menus() -> list[tuple[BotCommandScope, tuple[Command, ...]]]:
@@ -63,7 +70,11 @@ def application(section: Section) -> Application:  # type: ignore[type-arg]
     )
     # members' updates side by side, each member's in order
     builder = (
-        ApplicationBuilder().token(token).rate_limiter(limiter).concurrent_updates(MemberOrderedUpdates())
+        ApplicationBuilder()
+        .token(token)
+        .rate_limiter(limiter)
+        .concurrent_updates(MemberOrderedUpdates())
+        .request(HTTPXRequest(POOL, httpx_kwargs={"limits": LIMITS}))
     )
     base_url = section.get("base_url")
     if base_url:
