@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot.logsafe import where
 from bot.model import Ban, Community, Secret, SecretStatus, Token
+from bot.records import Standing
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases.context import Context
 
@@ -109,15 +110,23 @@ async def postable_community(ctx: Context, community_id: int | None) -> Communit
             raise Refused("error.not_member")
         await ensure_not_banned(ctx, community)
         return community
-    now, key = ctx.now(), ctx.keys.member(community.id)
-    standing = await ctx.uow.members.standing(key, community.id, now - MEMBERSHIP_FRESHNESS, now)
-    if not standing.verified:
-        directory = ctx.directory(community.platform)
-        answer = directory is not None and await directory.is_member(community.chat_ref, ctx.actor.user_id)
-        if not await _record(ctx, community, answer):
-            raise Refused("error.not_member")
+    standing = await _standing(ctx, community)
+    if standing is None:
+        raise Refused("error.not_member")
     _refuse_ban(community, standing.ban, acting=False, briefly=False)
     return community
+
+
+async def _standing(ctx: Context, community: Community) -> Standing | None:
+    """The member's standing in the community, read in one query: their membership verified lately (else asked
+    of the platform now) and the ban in force; None if they don't belong to it."""
+    now, key = ctx.now(), ctx.keys.member(community.id)
+    standing = await ctx.uow.members.standing(key, community.id, now - MEMBERSHIP_FRESHNESS, now)
+    if standing.verified:
+        return standing
+    directory = ctx.directory(community.platform)
+    answer = directory is not None and await directory.is_member(community.chat_ref, ctx.actor.user_id)
+    return standing if await _record(ctx, community, answer) else None
 
 
 async def verify_community(ctx: Context, community_id: int) -> None:
@@ -198,13 +207,9 @@ async def acting_in_reach(ctx: Context, token: Token, *, briefly: bool = False) 
         await in_reach(ctx, secret, briefly=briefly)
         await ensure_not_banned(ctx, community, acting=True, briefly=briefly)
         return SecretInReach(secret, community)
-    now, key = ctx.now(), ctx.keys.member(community.id)
-    standing = await ctx.uow.members.standing(key, community.id, now - MEMBERSHIP_FRESHNESS, now)
-    if not standing.verified:
-        directory = ctx.directory(community.platform)
-        answer = directory is not None and await directory.is_member(community.chat_ref, ctx.actor.user_id)
-        if not await _record(ctx, community, answer):
-            raise refused("error.secret_unavailable")
+    standing = await _standing(ctx, community)
+    if standing is None:
+        raise refused("error.secret_unavailable")
     _refuse_ban(community, standing.ban, acting=True, briefly=briefly)
     return SecretInReach(secret, community)
 
