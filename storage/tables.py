@@ -123,7 +123,12 @@ class BanRow(Base):
 
 class DraftRow(Base):
     __tablename__ = "drafts"
-    __table_args__ = (Index("ix_drafts_created_at", "created_at"),)  # the sweep: stale drafts by age
+    __table_args__ = (
+        Index("ix_drafts_created_at", "created_at"),  # the sweep: stale drafts by age
+        # a Post press names its draft by id: a press handled again after a restart must never find another
+        # draft under it (SQLite gives a removed newest row's id to the next row, unless AUTOINCREMENT)
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
