@@ -35,6 +35,7 @@ import logging
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -112,6 +113,13 @@ class Tally:
     replies_written: dict[str, int] = field(default_factory=dict)
     replies_told: set[str] = field(default_factory=set)
     reactions: int = 0
+    numbers_told: dict[int, set[str]] = field(default_factory=dict)  # member -> numbers a "Sent!" gave them
+
+
+def _number(said: str | None) -> str:
+    """The secret's number a "Sent!" names ("… as #14."), or the whole text if none."""
+    found = re.search(r"#(\d+)", said or "")
+    return found[1] if found else (said or "")
 
 
 class Bot:
@@ -289,11 +297,21 @@ class World:
         def told(m: ChatMessage) -> bool:
             return "Sent!" in (m.text or "")
 
+        numbers = tally.numbers_told.setdefault(user, set())
+
         def told_somewhere() -> bool:
+            # the preview edited to "Sent!", or else a separate "Sent!" naming a number no earlier secret of
+            # this member was told: the outbox's notice for the previous secret (sent when its edit did not
+            # show in time, so late under load) must not count for this one
             edited = self.tg._messages.get(user, {}).get(message_id)
-            return (edited is not None and told(edited)) or any(
-                told(m) for m in self._bot_messages(user, before)
-            )
+            if edited is not None and told(edited):
+                numbers.add(_number(edited.text))
+                return True
+            for m in self._bot_messages(user, before):
+                if told(m) and _number(m.text) not in numbers:
+                    numbers.add(_number(m.text))
+                    return True
+            return False
 
         try:
             await self.tg.wait_until(told_somewhere, within=WAIT)
@@ -486,6 +504,9 @@ async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
                 await asyncio.gather(keeper, *members, return_exceptions=True)
                 await bot.stop()
             recorded = await _recorded(database_url)
+            if world.details is not None and database_url.startswith("sqlite"):
+                # the database itself, to look into a case found (SQLite: the file, kept beside the details)
+                shutil.copyfile(Path(folder) / "murmure.db", world.details.with_suffix(".db"))
             _report(
                 label,
                 tg,
