@@ -87,6 +87,15 @@ class Coordination(Protocol):
         without handling it (the next delivery is handled)."""
         ...
 
+    async def handled_among(self, source: str, event_ids: Sequence[int]) -> set[int]:
+        """Which of ``event_ids`` of ``source`` are marked handled (``mark_handled``, or ``event_done``)."""
+        ...
+
+    async def mark_handled(self, source: str, event_ids: Sequence[int]) -> None:
+        """``event_ids`` of ``source`` were handled: a delivery of one of them again is to be skipped (a
+        poller's updates, sent again after a restart when they were not confirmed before it)."""
+        ...
+
     async def take_send_slot(self, windows: Sequence[Window]) -> tuple[int, float]:
         """A send counted in every window if all have room now: ``(slot, 0.0)``; else nothing is counted and
         ``(0, seconds)`` says how long until one would. The slot counts as sent from now until ``sent`` is

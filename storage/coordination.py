@@ -38,6 +38,7 @@ class SqlCoordination:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._postgres = engine.dialect.name == "postgresql"
         self._taken = 0
+        self._marked = 0  # events marked handled since the last pruning of old marks
 
     @property
     def shared(self) -> bool:
@@ -141,6 +142,42 @@ class SqlCoordination:
                 )
             else:
                 await session.execute(delete(SeenEventRow).where(mine))
+            await session.commit()
+
+    async def handled_among(self, source: str, event_ids: Sequence[int]) -> set[int]:
+        if not event_ids:
+            return set()
+        async with self._sessions() as session:
+            found = await session.execute(
+                select(SeenEventRow.event_id).where(
+                    SeenEventRow.source == source,
+                    SeenEventRow.event_id.in_(list(event_ids)),
+                    SeenEventRow.holder.is_(None),
+                )
+            )
+            return {int(event_id) for event_id in found.scalars()}
+
+    async def mark_handled(self, source: str, event_ids: Sequence[int]) -> None:
+        if not event_ids:
+            return
+        now = self._clock()
+        async with self._sessions() as session:
+            statement = insert_for(session)(SeenEventRow).values(
+                [{"source": source, "event_id": e, "seen_at": now, "holder": None} for e in event_ids]
+            )
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["source", "event_id"], set_={"seen_at": now, "holder": None}
+                )
+            )
+            self._marked += len(event_ids)
+            if self._marked >= PRUNE_EVERY:
+                self._marked = 0
+                await session.execute(
+                    delete(SeenEventRow).where(
+                        SeenEventRow.seen_at < now - SEEN_KEPT, SeenEventRow.holder.is_(None)
+                    )
+                )
             await session.commit()
 
     # -------------------------------------------------------------------------------------- send slots

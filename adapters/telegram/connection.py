@@ -20,6 +20,7 @@ from telegram.request import HTTPXRequest
 
 from adapters.library_logs import scrub_library_logs
 from adapters.section import ConfigError, Section
+from adapters.telegram.handled import HandledUpdates
 from adapters.telegram.handlers import FEATURES, TelegramHandlers
 from adapters.telegram.lease import PollerLease
 from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
@@ -170,11 +171,17 @@ class TelegramConnection:
                 self._lease.keep(lambda: None)  # a poller never takes it from live workers
         else:
             # updates confirmed once handled (PTB's updater confirms them as soon as they are queued)
+            coordination = service.coordination
+            source = (
+                f"telegram:{coordination.tag(section.secret('token', TOKEN_ENV))}" if coordination else ""
+            )
             self._poller = Poller(
                 app,
                 timeout=int(section.number("poll_timeout", 10)),
                 poll_interval=section.number("poll_interval", 0.0),
                 allowed_updates=ALLOWED_UPDATES,
+                # updates handled before a kill are not handled again when Telegram sends them again
+                handled=HandledUpdates(coordination, source) if coordination is not None else None,
             )
             await self._poller.start()
             if self._lease is not None:

@@ -26,6 +26,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import Application
 
+from adapters.telegram.handled import HandledUpdates
 from bot.logsafe import where
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,12 @@ class Poller:
         timeout: int,
         poll_interval: float,
         allowed_updates: Sequence[str],
+        handled: HandledUpdates | None = None,
     ) -> None:
         self._app = application
+        # updates handled before a restart, skipped when Telegram sends them again (``HandledUpdates``)
+        self._handled = handled
+        self._checking = handled is not None  # until a batch brings none handled before
         self._timeout = timeout
         self._interval = poll_interval
         self._allowed = list(allowed_updates)
@@ -76,6 +81,8 @@ class Poller:
             self._task = None
         if self._tasks:
             await asyncio.wait(list(self._tasks))
+        if self._handled is not None:
+            await self._handled.close()
         self._offset = self._taken + 1 if self._taken else None
         if self._offset is not None:
             try:
@@ -130,7 +137,27 @@ class Poller:
             return []
         return fetch.result()
 
+    async def _handled_before(self, batch: list[Any]) -> set[int]:
+        """The updates of ``batch`` handled before this process fetched them (sent again after a restart):
+        looked up in the first batches after a start, until one brings none."""
+        if self._handled is None or not self._checking:
+            return set()
+        fresh = [
+            raw["update_id"]
+            for raw in batch
+            if isinstance(raw, dict)
+            and isinstance(raw.get("update_id"), int)
+            and raw["update_id"] > self._taken
+        ]
+        if not fresh:
+            return set()
+        before = await self._handled.among(fresh)
+        if not before:
+            self._checking = False
+        return before
+
     async def _handle(self, batch: list[Any]) -> None:
+        before = await self._handled_before(batch)
         for raw in batch:
             update_id = raw.get("update_id") if isinstance(raw, dict) else None
             if not isinstance(update_id, int):
@@ -139,6 +166,8 @@ class Poller:
             if update_id <= self._taken:
                 continue  # in progress, sent again because the offset stays below it
             self._taken = update_id
+            if update_id in before:
+                continue  # handled before a restart, sent again because it was not confirmed yet
             try:
                 update = Update.de_json(raw, self._app.bot)
             except Exception as error:
@@ -167,6 +196,9 @@ class Poller:
             await processor.process_update(update, self._app.process_update(update))
         except Exception as error:  # handlers' errors go to the error handler; this is anything else
             log.error("telegram: an update failed: %s", where(error))
+        else:
+            if self._handled is not None:
+                self._handled.done(update_id)
         finally:
             self._in_progress.discard(update_id)
             self._finished.set()
