@@ -1,6 +1,6 @@
 """Murmure against bare bots, side by side in one run, on the project's emulators.
 
-    python benchmarks/bare_bot_bench.py [--rounds 8] [--rtt-ms 0] [--taps 50]
+    python benchmarks/bare_bot_bench.py [--rounds 8] [--rtt-ms 0] [--taps 50] [--reactions 0]
 
 Two processes: the real ``murmure run`` (SQLite, Telegram and Discord) and ``bare_bots.py`` (a bare
 python-telegram-bot echo bot and a bare discord.py client: same library versions, same long poll, the same
@@ -13,6 +13,8 @@ Telegram (so that the group limit, 20 a minute, is not in the way) and a second 
 
 - Telegram: DM -> preview (the bot's answer reaching Telegram), Post -> card in the group, reaction ->
   card edited; Discord: Post -> card in the channel, reaction -> card edited;
+- with ``--reactions N``, Discord's reaction -> edit N more times a side, the two sides' taps alternating:
+  p50, quartiles and each process's CPU a tap (Linux: from /proc);
 - then ``--taps`` members tap the Discord card at once: each tap's acknowledgement, p50 and p95.
 
 Prints each round's times and ratios (Murmure / bare), then the medians of times and of ratios.
@@ -213,6 +215,7 @@ class Discord:
         """A tap on the card's ❤️ -> the card edited (by the answer itself, or by the outbox)."""
         assert self.card is not None
         card = self.card
+        clicked = time.monotonic()  # from the click, as Post -> card is timed (the emulator's dispatch in it)
         pending = await self.dc.user_clicks(dc_member(n), card, custom_id(card, "❤"))
         answer, card_path = f"/interactions/{pending.id}/", f"/channels/{GENERAL}/messages/{card.id}"
 
@@ -226,10 +229,10 @@ class Discord:
 
         def edits() -> list[float]:
             # when each edit reached Discord (as for every other path measured here)
-            return [r.time for r in self.dc.requests if r.ok and r.time >= pending.dispatched_at and edit(r)]
+            return [r.time for r in self.dc.requests if r.ok and r.time >= clicked and edit(r)]
 
         await self.dc.wait_until(lambda: bool(edits()), within=30)
-        return min(edits()) - pending.dispatched_at
+        return min(edits()) - clicked
 
     async def taps(self, count: int) -> list[float]:
         """``count`` members tap the card at once: each acknowledgement's delay."""
@@ -240,6 +243,40 @@ class Discord:
         )
         await self.dc.wait_until(lambda: all(p.acknowledged for p in clicks), within=30)
         return [p.ack_delay or 0.0 for p in clicks]
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used (user and system), from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+Sides = dict[str, tuple[Telegram, Discord]]
+
+
+async def more_reactions(sides: Sides, pids: dict[str, int], count: int) -> None:
+    """Discord's reaction -> edit ``count`` more times on each side, taps alternating between the two (the
+    same load for both), 0.15 s apart: p50 and quartiles, and each process's CPU per tap (its idle use over
+    10 s before, subtracted)."""
+    before = {side: cpu_seconds(pid) for side, pid in pids.items()}
+    await asyncio.sleep(10)
+    idle = {side: (cpu_seconds(pid) - before[side]) / 10 for side, pid in pids.items()}
+    started, before = time.monotonic(), {side: cpu_seconds(pid) for side, pid in pids.items()}
+    taken: dict[str, list[float]] = {side: [] for side in sides}
+    for n in range(count):
+        for side, (_, discord_) in sides.items():
+            taken[side].append(await discord_.react(1 + n % 9))
+            await asyncio.sleep(0.15)
+    spent = time.monotonic() - started
+    for side, values in taken.items():
+        cpu = (cpu_seconds(pids[side]) - before[side] - idle[side] * spent) / count
+        print(
+            f"  dc reaction->edit x{count}, {side:<8} p25 {ms(percentile(values, 0.25))}"
+            f"  p50 {ms(percentile(values, 0.5))}  p75 {ms(percentile(values, 0.75))} ms"
+            f"   CPU a tap {cpu * 1000:5.2f} ms"
+        )
+    ratio = percentile(taken["murmure"], 0.5) / max(percentile(taken["bare"], 0.5), 1e-6)
+    print(f"  dc reaction->edit x{count}, ratio of the p50s x{ratio:5.1f}")
 
 
 def ms(seconds: float) -> str:
@@ -265,6 +302,7 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--rtt-ms", type=float, default=0.0)
     parser.add_argument("--taps", type=int, default=50)
+    parser.add_argument("--reactions", type=int, default=0, help="Discord reaction -> edit N times more")
     args = parser.parse_args()
     rtt = args.rtt_ms / 1000
     rounds = args.rounds
@@ -360,6 +398,8 @@ async def main() -> None:
                         f" p95 {ms(murmure_p95)}"
                         f"   x{statistics.median(ratios[path]):5.1f}"
                     )
+                if args.reactions:
+                    await more_reactions(sides, {"bare": bare.pid, "murmure": murmure.pid}, args.reactions)
                 await asyncio.sleep(1.2)
                 for side, (_, discord_) in sides.items():
                     acks = await discord_.taps(args.taps)
