@@ -36,7 +36,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -51,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import contextlib
 
+from benchmarks.bot_process import BotProcess, keep_alive
 from benchmarks.live import environment
 from tests.emulators.telegram import ApiCall, ChatMessage, TelegramEmulator
 
@@ -122,17 +122,13 @@ def _number(said: str | None) -> str:
     return found[1] if found else (said or "")
 
 
-class Bot:
-    """The real ``murmure run`` as a subprocess; its log (stderr) appended to one file."""
+class Bot(BotProcess):
+    """The real ``murmure run`` on Telegram; ``ready_times``: emulator time of each start's first getUpdates,
+    and its kills timed by the emulator's clock too."""
 
     def __init__(self, tg: TelegramEmulator, config: Path, log_path: Path) -> None:
-        self.tg, self.config, self.log_path = tg, config, log_path
-        self.process: subprocess.Popen[bytes] | None = None
-        self.started: list[subprocess.Popen[bytes]] = []  # every process, all killed at the end
-        self.ready_times: list[float] = []  # emulator time of each start's first getUpdates
-        self.kill_times: list[float] = []
-        self.window_kills: list[float] = []
-        self.lock = asyncio.Lock()  # one (re)start at a time
+        super().__init__(config, log_path, tg.now)
+        self.tg = tg
         self.stragglers = 0  # processes found alive at a restart (there must be none)
 
     async def start(self) -> None:
@@ -179,32 +175,6 @@ class Bot:
                     self.ready_times.append(polled[0].time)
                     return
             raise RuntimeError(f"the bot died {STARTS_IN_A_ROW} times before asking for updates")
-
-    def kill(self, *, in_window: bool = False) -> subprocess.Popen[bytes] | None:
-        process = self.process
-        if process is None or process.poll() is not None:
-            return None
-        os.kill(process.pid, signal.SIGKILL)
-        (self.window_kills if in_window else self.kill_times).append(self.tg.now())
-        return process
-
-    @staticmethod
-    async def reap(process: subprocess.Popen[bytes] | None) -> None:
-        """Waits for the process killed (not ``self.process``: the keeper may have started the next one)."""
-        while process is not None and process.poll() is None:  # noqa: ASYNC110 - a child process
-            await asyncio.sleep(0.01)
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            for _ in range(300):
-                if self.process.poll() is not None:
-                    break
-                await asyncio.sleep(0.1)
-        for process in self.started:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
 
 
 class World:
@@ -441,14 +411,6 @@ def _arm_window_kills(tg: TelegramEmulator, bot: Bot, count: int) -> dict[str, i
     return state
 
 
-async def _keep_alive(bot: Bot, stop: asyncio.Event) -> None:
-    """Restarts the bot whenever it was killed (by a window kill, or between a kill and its restart)."""
-    while not stop.is_set():
-        if bot.process is not None and bot.process.poll() is not None and not bot.lock.locked():
-            await bot.start()
-        await asyncio.sleep(0.05)
-
-
 async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
     rng = random.Random(args.seed)
     started = time.monotonic()
@@ -478,7 +440,7 @@ async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
             ]
             window_kills = _arm_window_kills(tg, bot, args.window_kills)
             alive = asyncio.Event()  # the keeper restarts a killed bot until the very end (cards still due)
-            keeper = asyncio.create_task(_keep_alive(bot, alive))
+            keeper = asyncio.create_task(keep_alive(bot, alive))
             try:
                 for _ in range(args.kills):
                     if time.monotonic() > deadline:

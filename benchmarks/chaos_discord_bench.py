@@ -27,10 +27,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -41,6 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.bot_process import BotProcess, keep_alive
 from benchmarks.chaos_bench import VERBS, WINDOW_LINE, WORDS, _drop, _recorded, spread
 from benchmarks.live import environment
 from tests.emulators.discord import DiscordEmulator, EmulatorError, Member, Message, PendingInteraction
@@ -84,17 +83,13 @@ def write_config(folder: Path, dc: DiscordEmulator, database_url: str) -> Path:
     return path
 
 
-class Bot:
-    """The real ``murmure run`` as a subprocess; its log (stderr) appended to one file."""
+class Bot(BotProcess):
+    """The real ``murmure run`` on Discord; ``ready_times``: wall clock of each start's gateway session up and
+    commands synced, and its kills timed by the wall clock too."""
 
     def __init__(self, dc: DiscordEmulator, config: Path, log_path: Path) -> None:
-        self.dc, self.config, self.log_path = dc, config, log_path
-        self.process: subprocess.Popen[bytes] | None = None
-        self.started: list[subprocess.Popen[bytes]] = []
-        self.ready_times: list[float] = []  # wall clock: each start's gateway session up and commands synced
-        self.kill_times: list[float] = []
-        self.window_kills: list[float] = []
-        self.lock = asyncio.Lock()
+        super().__init__(config, log_path, time.time)
+        self.dc = dc
 
     async def start(self) -> None:
         async with self.lock:
@@ -128,31 +123,6 @@ class Bot:
                     self.ready_times.append(time.time())
                     return
             raise RuntimeError(f"the bot died {STARTS_IN_A_ROW} times before its gateway session")
-
-    def kill(self, *, in_window: bool = False) -> subprocess.Popen[bytes] | None:
-        process = self.process
-        if process is None or process.poll() is not None:
-            return None
-        os.kill(process.pid, signal.SIGKILL)
-        (self.window_kills if in_window else self.kill_times).append(time.time())
-        return process
-
-    @staticmethod
-    async def reap(process: subprocess.Popen[bytes] | None) -> None:
-        while process is not None and process.poll() is None:  # noqa: ASYNC110 - a child process
-            await asyncio.sleep(0.01)
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            for _ in range(300):
-                if self.process.poll() is not None:
-                    break
-                await asyncio.sleep(0.1)
-        for process in self.started:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
 
 
 @dataclass
@@ -361,13 +331,6 @@ def _arm_window_kills(dc: DiscordEmulator, bot: Bot, servers: int, count: int) -
     return state
 
 
-async def _keep_alive(bot: Bot, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        if bot.process is not None and bot.process.poll() is not None and not bot.lock.locked():
-            await bot.start()
-        await asyncio.sleep(0.05)
-
-
 def _copies(world: World) -> tuple[dict[str, list[Message]], dict[str, list[Message]]]:
     """Every card (in a general channel) and reply (in a card's thread), by text: what members see."""
     cards: dict[str, list[Message]] = {}
@@ -410,7 +373,7 @@ async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
             ]
             window_kills = _arm_window_kills(dc, bot, args.servers, args.window_kills)
             alive = asyncio.Event()
-            keeper = asyncio.create_task(_keep_alive(bot, alive))
+            keeper = asyncio.create_task(keep_alive(bot, alive))
             try:
                 for _ in range(args.kills):
                     if time.monotonic() > deadline:
