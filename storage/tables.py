@@ -413,6 +413,9 @@ class OutboxRow(Base):
     __table_args__ = (
         Index("ix_outbox_due", "status", "not_before"),
         Index("ix_outbox_dedupe", "dedupe_key", "status"),
+        # a held message is called off by id, maybe after its delivery removed it: that id must never name
+        # the next message (SQLite gives a removed newest row's id to the next row, unless AUTOINCREMENT)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

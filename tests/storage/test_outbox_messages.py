@@ -127,3 +127,28 @@ async def test_a_held_message_is_apart_from_its_twins_and_called_off_by_its_id(s
         await uow.commit()
     ids = {entry.id for entry in later}
     assert len(later) == 2 and second in ids and first not in ids  # the held one and the refresh added last
+
+
+async def test_a_held_message_s_late_call_off_never_removes_the_message_queued_after_it(
+    store: Database,
+) -> None:
+    """A held refresh delivered before its call-off came (a press's answer that took longer than the hold, a
+    Discord edit waiting out a 429): the message queued next never gets its id (SQLite gave a removed newest
+    row's id to the next row), so the late call-off removes nothing else, such as a new secret's card."""
+    async with store.unit_of_work() as uow:
+        held = await uow.outbox.hold(CardRefresh(secret_id=5), NOW)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        [claimed] = await uow.outbox.claim_due(NOW, 100, LEASE)
+        await uow.outbox.done(claimed.id)  # the refresh went out
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        await uow.outbox.add(CardDue(secret_id=6), NOW)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        await uow.outbox.call_off_entry(held)  # late
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        due = await uow.outbox.claim_due(NOW, 100, LEASE)
+        await uow.commit()
+    assert [entry.message for entry in due] == [CardDue(secret_id=6)]
