@@ -38,6 +38,9 @@ SECRET_MAX = 1500
 # this budget is the acknowledgement itself; past it the interaction is deferred, and answered after.
 ACK_BUDGET = 1.0
 SEND_RETRY_PAUSES = (0.2, 0.6)  # seconds before a DM's answer is sent again after a connection failure
+# a photo's download from Discord's CDN taking longer is given up and tried again (aiohttp's own bound, 5
+# minutes, would leave the member waiting, then raise past the retries: no answer at all)
+FETCH_SECONDS = 20.0
 MODAL_TEXT_ID = "murmure:text"
 MODAL_PHOTO_ID = "murmure:photo"
 FORM_PREFIX = "form:"  # a form's custom id: this, then the deep link it was opened for (or NEW_SECRET_FORM)
@@ -305,8 +308,8 @@ async def _fetched(attachment: discord.Attachment) -> bytes | None:
     fails or is gone (the member is asked to send it again)."""
     for pause in (*SEND_RETRY_PAUSES, None):
         try:
-            return await attachment.read()
-        except (aiohttp.ClientError, discord.HTTPException) as error:
+            return await asyncio.wait_for(attachment.read(), FETCH_SECONDS)
+        except (aiohttp.ClientError, discord.HTTPException, TimeoutError) as error:
             if pause is None or isinstance(error, discord.NotFound | discord.Forbidden):
                 log.warning("discord: a photo could not be fetched: %s", where(error))
                 return None

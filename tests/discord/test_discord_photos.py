@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.discord import client as discord_client
 from tests.discord.harness import (
     GENERAL,
     GUILD,
@@ -199,3 +200,28 @@ async def test_a_photo_the_cdn_fails_to_hand_over_is_tried_again_then_asked_for_
             told = await ephemeral_answer(submitted, "récupérer")
             assert "Je n'ai pas pu récupérer ta photo à l'instant : rien n'en a été gardé" in told
             assert not dc.cdn_failures
+
+
+async def test_a_photo_the_cdn_keeps_waiting_for_is_tried_again_then_asked_for_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CDN that answers nothing for long: each try is given up after ``FETCH_SECONDS`` (aiohttp's own bound
+    is 5 minutes, and its timeout was not among the failures tried again: the member heard nothing)."""
+    monkeypatch.setattr(discord_client, "FETCH_SECONDS", 0.3)
+    async with DiscordEmulator() as dc:
+        await populate(dc)
+        async with running_discord(tmp_path, monkeypatch, dc) as d:
+            setup = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup",
+                                               options={"moderators": MODS})  # fmt: skip
+            await setup.response()
+            dc.cdn_stalls.append(9.0)  # once: the next try fetches it
+            await dc.user_sends_dm(uid("alice"), CAPTION, [("view.jpg", jpeg_with_gps(), "image/jpeg")])
+            await d.dm_until("alice", "With your photo, re-encoded")
+            assert not dc.cdn_stalls
+
+            dc.cdn_stalls.extend([9.0] * 3)  # on every try: the member is told
+            await dc.user_sends_dm(
+                uid("bob"), "Our garden at night.", [("g.jpg", jpeg_with_gps(), "image/jpeg")]
+            )
+            await d.dm_until("bob", "I couldn't fetch your photo just now: nothing of it was kept")
+            assert not dc.cdn_stalls

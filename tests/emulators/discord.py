@@ -712,6 +712,7 @@ class DiscordEmulator:
         self.requests: list[Request] = []
         self.attachment_contents: dict[int, bytes] = {}  # an uploaded file's bytes, by attachment id
         self.cdn_failures: list[int] = []  # the statuses the CDN answers its next downloads with
+        self.cdn_stalls: list[float] = []  # seconds the CDN waits before answering its next downloads
         # every REST request checked against Discord's OpenAPI description; violations fail the test
         self.conformance = Conformance("discord", enabled=conformance)
         self.unknown_routes: list[str] = []
@@ -1836,6 +1837,8 @@ class DiscordEmulator:
 
     async def _cdn(self, request: web.Request) -> web.Response:
         """An attachment's bytes, as Discord's CDN serves them (no authorization needed)."""
+        if self.cdn_stalls:
+            await asyncio.sleep(self.cdn_stalls.pop(0))
         if self.cdn_failures:
             return web.Response(status=self.cdn_failures.pop(0), text="CDN failure")
         data = self.attachment_contents.get(int(request.match_info["attachment_id"]))
