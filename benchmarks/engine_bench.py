@@ -373,13 +373,15 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
-        app = await built(f"sqlite+aiosqlite:///{directory}/engine.db", Path(directory))
-        try:
-            await run("SQLite", app, args.posts, args.toggles, args.concurrency)
-        finally:
-            await app.close()
+        if not args.skip_sqlite:
+            app = await built(f"sqlite+aiosqlite:///{directory}/engine.db", Path(directory))
+            try:
+                await run("SQLite", app, args.posts, args.toggles, args.concurrency)
+            finally:
+                await app.close()
         if not args.skip_postgres:
             database = SqlDatabase.from_url(args.postgres)
             await drop_schema(database)

@@ -262,8 +262,11 @@ class SecretRepository(Protocol):
 
     async def set_status(self, secret_id: int, status: SecretStatus) -> None: ...
     async def set_number(self, secret_id: int, number: int) -> None: ...
-    async def take_number(self, secret_id: int, community_id: int) -> int:
-        """The community's next number (``CommunityRepository.next_number``), given to this secret."""
+    async def take_number(self, secret_id: int, community_id: int, posted_day: str | None = None) -> int:
+        """The community's next number (``CommunityRepository.next_number``), given to this secret; with
+        ``posted_day`` (the community's local day, ISO), one more secret posted that day counted too (its
+        ``StatsRepository`` counter), in the same statement where the database allows (PostgreSQL: the two
+        rows each post of the community updates, locked over one round trip less)."""
         ...
 
     async def set_card_ref(self, secret_id: int, card_ref: str, at: datetime) -> None:

@@ -119,8 +119,12 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     # Last, the two rows each post of the community updates (its count of secrets, the day's statistics): a
     # transaction holds their locks until its commit (PostgreSQL), and the community's other posts wait as
     # long, so no more than the commit and the statement between
-    number = placeholder if delay else await ctx.uow.secrets.take_number(secret.id, community.id)
-    await stats.count(ctx.uow.stats, community, StatKind.POSTED, now)
+    if delay:
+        number = placeholder
+        await stats.count(ctx.uow.stats, community, StatKind.POSTED, now)
+    else:  # numbered and counted in one statement
+        day = stats.local_day(community, now).isoformat()
+        number = await ctx.uow.secrets.take_number(secret.id, community.id, posted_day=day)
     if cause is not None:
         await stats.count(ctx.uow.stats, community, StatKind.HELD, now)
     told = Told(accepted_key(secret.id))

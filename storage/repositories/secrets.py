@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.leases import OWNER_TIMEOUT
 from bot.model import QueueStatus, Secret, SecretStatus, Token
 from bot.records import HeldBanKey, NewSecret
+from bot.stats import StatKind
 from storage.raw import Raw, Reader
 from storage.repositories.base import IN_CHUNK, Repository, delete_past, to_secret
 from storage.repositories.owners import instance_of
@@ -43,6 +44,18 @@ TAKE_NUMBER_POSTGRES = (
     "WITH counted AS (UPDATE communities SET secret_count = secret_count + 1 WHERE id = ? "
     "RETURNING secret_count) UPDATE secrets SET number = counted.secret_count FROM counted "
     "WHERE secrets.id = ? RETURNING secrets.number"
+)
+# ... and one more secret posted that day in the community's statistics, in the same statement
+_COUNT_POSTED = (
+    "INSERT INTO community_stats (community_id, day, kind, count) VALUES (?, ?, ?, 1) "
+    "ON CONFLICT (community_id, day, kind) DO UPDATE SET count = community_stats.count + 1"
+)
+TAKE_NUMBER_COUNTED_POSTGRES = (
+    "WITH posted AS (INSERT INTO community_stats (community_id, day, kind, count) VALUES (?, ?, ?, 1) "
+    "ON CONFLICT (community_id, day, kind) DO UPDATE SET count = community_stats.count + 1), "
+    "counted AS (UPDATE communities SET secret_count = secret_count + 1 WHERE id = ? RETURNING secret_count) "
+    "UPDATE secrets SET number = counted.secret_count FROM counted WHERE secrets.id = ? "
+    "RETURNING secrets.number"
 )
 # A card out: its reference and time, published if still queued, its outbox entry removed (a data-modifying
 # WITH runs whether or not the rest reads it); ``was`` is the row as it stood before the statement.
@@ -199,13 +212,19 @@ class SqlSecrets(Repository):
     async def set_number(self, secret_id: int, number: int) -> None:
         await self._raw.run("UPDATE secrets SET number = ? WHERE id = ?", number, secret_id)
 
-    async def take_number(self, secret_id: int, community_id: int) -> int:
+    async def take_number(self, secret_id: int, community_id: int, posted_day: str | None = None) -> int:
+        posted = (community_id, posted_day, StatKind.POSTED.value)
         if await self._raw.on_sqlite():  # no round trips to save
             counted = await self._raw.one(NEXT_NUMBER, community_id)
             assert counted is not None
             await self.set_number(secret_id, int(counted[0]))
+            if posted_day is not None:
+                await self._raw.run(_COUNT_POSTED, *posted)
             return int(counted[0])
-        row = await self._raw.one(TAKE_NUMBER_POSTGRES, community_id, secret_id)
+        if posted_day is not None:
+            row = await self._raw.one(TAKE_NUMBER_COUNTED_POSTGRES, *posted, community_id, secret_id)
+        else:
+            row = await self._raw.one(TAKE_NUMBER_POSTGRES, community_id, secret_id)
         assert row is not None
         return int(row[0])
 

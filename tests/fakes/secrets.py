@@ -16,6 +16,7 @@ from bot.records import (
     HeldBanKey,
     NewSecret,
 )
+from bot.stats import StatKind
 from tests.fakes.pictures import erase_pictures
 from tests.fakes.state import FAR_FUTURE, Repo
 
@@ -50,7 +51,10 @@ class FakeSecrets(Repo):
     async def set_number(self, secret_id: int, number: int) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], number=number)
 
-    async def take_number(self, secret_id: int, community_id: int) -> int:
+    async def take_number(self, secret_id: int, community_id: int, posted_day: str | None = None) -> int:
+        if posted_day is not None:
+            key = (community_id, posted_day, StatKind.POSTED)
+            self.s.stats[key] = self.s.stats.get(key, 0) + 1
         old = self.s.communities[community_id]
         self.s.communities[community_id] = replace(old, secret_count=old.secret_count + 1)
         await self.set_number(secret_id, old.secret_count + 1)

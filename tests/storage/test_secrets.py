@@ -8,6 +8,7 @@ from bot.anonymity import new_token
 from bot.model import CommunitySettings, QueueCause, QueueStatus, SecretStatus, Token
 from bot.ports import Database
 from bot.records import FeedQuery, HeldBanKey, NewReply, NewSecret, SealedValue
+from bot.stats import StatKind
 from tests.storage.contract import KEY, NOW, OTHER, SALT, add_community, add_secret
 
 TOKEN = Token("a1b2c3d4e5f6g7h8i9j0")
@@ -87,6 +88,21 @@ async def test_a_secret_takes_its_communitys_next_number(store: Database) -> Non
         found = await uow.secrets.get(first)
         assert found is not None and found.number == 3
         assert await uow.communities.next_number(community_id) == 4
+
+
+async def test_a_number_taken_with_its_day_counts_the_secret_posted_that_day(store: Database) -> None:
+    community_id = await add_community(store)
+    first, second = await add_secret(store, community_id, -7), await add_secret(store, community_id, -8)
+    async with store.unit_of_work() as uow:
+        await uow.stats.count(community_id, "2026-03-01", StatKind.POSTED)
+        assert await uow.secrets.take_number(first, community_id, posted_day="2026-03-01") == 1
+        assert await uow.secrets.take_number(second, community_id, posted_day="2026-03-02") == 2
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        counts = {(c.day, c.kind): c.count for c in await uow.stats.since(community_id, "2026-01-01")}
+        assert counts == {("2026-03-01", StatKind.POSTED): 2, ("2026-03-02", StatKind.POSTED): 1}
+        found = await uow.secrets.get(second)
+        assert found is not None and found.number == 2
 
 
 async def test_a_return_address_is_erased_once_used(store: Database) -> None:
