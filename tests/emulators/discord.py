@@ -1827,8 +1827,10 @@ class DiscordEmulator:
         if alter is not None:
             payload = copy.deepcopy(payload)
             alter(payload)
-        delivered = await self._dispatch("INTERACTION_CREATE", payload, newest_only=True)
+        # stamped as the event leaves for the gateway: a bot's answer always comes after it, and the time the
+        # emulator took to build the event is not counted in the bot's (Discord's own work before it sends)
         pending.dispatched_at = time.monotonic()
+        delivered = await self._dispatch("INTERACTION_CREATE", payload, newest_only=True)
         if not delivered:
             raise EmulatorError("no gateway session: the interaction would fail ('This interaction failed')")
         return pending
