@@ -3,12 +3,26 @@ answer to a press on the card that edits it in place (the same render, so that t
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot import render
 from bot.messages import OutgoingMessage
-from bot.model import Community, Secret, SecretStatus
+from bot.model import Community, ReactionCounts, Secret, SecretStatus
 from bot.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CardFigures:
+    """What a card without a photo shows, as read in a transaction: rendered after its commit (``message``),
+    so that the transaction holds the database's writer no longer than its reads and writes take."""
+
+    locale: str
+    secret: Secret
+    counts: ReactionCounts
+    replies: int
+
+    def message(self) -> OutgoingMessage:
+        return render.card(self.locale, _shown(self.secret), self.counts, self.replies)
 
 
 async def card_message(
@@ -19,8 +33,12 @@ async def card_message(
     counts = await uow.reactions.counts(secret.id)
     replies = await uow.replies.count(secret.id)
     stored = await uow.pictures.of_secret(secret.id) if picture else None
-    shown = replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
-    return render.card(community.settings.locale, shown, counts, replies, stored)
+    return render.card(community.settings.locale, _shown(secret), counts, replies, stored)
+
+
+def _shown(secret: Secret) -> Secret:
+    """A secret queued for its card shows as published on it."""
+    return replace(secret, status=SecretStatus.PUBLISHED) if secret.status is SecretStatus.QUEUED else secret
 
 
 async def current_card(uow: UnitOfWork, secret_id: int) -> OutgoingMessage | None:

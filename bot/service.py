@@ -378,7 +378,7 @@ class Murmure:
                 await ctx.pending.flush()
                 await browsing.refresh_digest_address(ctx)
                 await uow.commit()
-                return responses
+                return responses + [make() for make in ctx.after_commit] if ctx.after_commit else responses
             finally:
                 current_platform.reset(on)
                 current_locale.reset(token)

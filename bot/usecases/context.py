@@ -85,13 +85,17 @@ class PendingWrites:
 @dataclass(frozen=True)
 class Context:
     """One event of one member: ``keys`` gives their key of each scope, ``actor`` the raw identity (neither
-    is stored). ``pending``: writes kept until the use case's slow work is over (``PendingWrites``)."""
+    is stored). ``pending``: writes kept until the use case's slow work is over (``PendingWrites``);
+    ``after_commit``: answers made after the commit."""
 
     uow: UnitOfWork
     actor: Actor
     keys: PersonKeys
     services: Services
     pending: PendingWrites = field(default_factory=PendingWrites)
+    # answers made once the unit of work committed, after the use case's own (work that needs no database,
+    # such as rendering a card from what the transaction read, kept out of the transaction)
+    after_commit: list[Callable[[], Response]] = field(default_factory=list)
 
     @property
     def clock(self) -> Clock:

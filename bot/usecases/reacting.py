@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot import ranking, render
 from bot.actions import React, Report, ReportLink
-from bot.card_view import card_message
+from bot.card_view import CardFigures
 from bot.messages import CardAnswer, EditPressed, Response, Say
 from bot.model import Community
 from bot.outbox import CardRefresh, Outbox
@@ -38,15 +38,22 @@ async def react(ctx: Context, action: React, pressed: str | None = None) -> list
     (``Murmure.card_answered`` calls it off, or refreshes the card if another change came in between)."""
     reach = await membership.acting_in_reach(ctx, action.secret, briefly=True)
     secret = reach.secret
+    in_place = pressed is not None and pressed == secret.card_ref and not secret.picture
+    # read before the first write, which makes the transaction the database's one writer (SQLite) until its
+    # commit; a reply written meanwhile is seen by the check once the answer is in (Murmure.card_answered)
+    replies = await ctx.uow.replies.count(secret.id) if in_place else 0
     added = await ctx.uow.reactions.toggle(secret.id, ctx.keys.reaction(secret.id), action.reaction)
     # a toggle lost in a crash of the database's host breaks no promise: its commit need not wait for the disk
     ctx.uow.loss_tolerated()
     points = ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
     await ctx.uow.secrets.add_points(secret.id, points)
-    if pressed is not None and pressed == secret.card_ref and not secret.picture:
-        card = await card_message(ctx.uow, secret, reach.community, picture=False)
+    if in_place:
+        counts = await ctx.uow.reactions.counts(secret.id)
         entry = await ctx.uow.outbox.hold(CardRefresh(secret.id), ctx.clock.now() + CARD_ANSWER_HELD)
-        return [EditPressed(card, card=CardAnswer(secret.id, entry))]
+        figures = CardFigures(reach.community.settings.locale, secret, counts, replies)
+        # rendered once the transaction is over (the answer is sent after the commit anyway)
+        ctx.after_commit.append(lambda: EditPressed(figures.message(), card=CardAnswer(secret.id, entry)))
+        return []
     await Outbox(ctx.uow, ctx.clock).add(CardRefresh(secret.id))
     return alert("react.added" if added else "react.removed", emoji=action.reaction.emoji)
 
