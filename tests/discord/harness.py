@@ -84,6 +84,11 @@ async def ephemeral_answer(asked: PendingInteraction, pattern: str) -> str:
     return readable(vars(asked.original()))
 
 
+def button_counts(row: list[Any]) -> list[int]:
+    """The reaction counts a card's row of buttons shows (a label "❤️ 3" counts 3)."""
+    return [int(str(button["label"]).split()[-1]) for button in row]
+
+
 @dataclass
 class Discord:
     dc: DiscordEmulator
@@ -114,6 +119,10 @@ class Discord:
 
     def card(self, number: int) -> Message:
         return next(m for m in self.cards() if (m.content or "").startswith(f"**\\#{number}**"))
+
+    def counts(self, number: int) -> list[int]:
+        """The reaction counts card ``number`` shows."""
+        return button_counts(self.card(number).components[0]["components"])
 
     async def dm_until(self, name: str, pattern: str) -> Message:
         """The newest message in a member's DM with the bot matching ``pattern``, waiting for it."""

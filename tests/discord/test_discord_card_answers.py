@@ -10,23 +10,25 @@ from pathlib import Path
 import pytest
 
 from bot.service import Murmure
-from tests.discord.harness import GENERAL, Discord, populate, running_discord, set_up_server, uid
+from tests.discord.harness import (
+    GENERAL,
+    Discord,
+    button_counts,
+    populate,
+    running_discord,
+    set_up_server,
+    uid,
+)
 from tests.emulators.discord import DiscordEmulator, PendingInteraction
 
 UPDATE_MESSAGE = 7
-
-
-def _counts(d: Discord, number: int) -> list[int]:
-    row = d.card(number).components[0]["components"]
-    return [int(str(button["label"]).split()[-1]) for button in row]
 
 
 def _answered_counts(pending: PendingInteraction) -> list[int]:
     """The counts the card showed in the press's own answer."""
     (answer,) = [a for a in pending.answers if a.kind == "callback" and a.status == 200]
     assert answer.type == UPDATE_MESSAGE, answer
-    row = answer.data["data"]["components"][0]["components"]
-    return [int(str(button["label"]).split()[-1]) for button in row]
+    return button_counts(answer.data["data"]["components"][0]["components"])
 
 
 def _refreshes_waiting(d: Discord) -> int:
@@ -50,9 +52,9 @@ async def test_a_tap_on_the_card_is_answered_by_the_card_with_its_new_counts(
             card = await d.post("alice", "Counted in the answer itself.")
             patched = len(_card_patches(dc, card.id))
             liked = await d.click("bob", card, "❤️")
-            assert _answered_counts(liked) == [1, 0, 0, 0] == _counts(d, 1)
+            assert _answered_counts(liked) == [1, 0, 0, 0] == d.counts(1)
             unliked = await d.click("bob", d.card(1), "❤️")
-            assert _answered_counts(unliked) == [0, 0, 0, 0] == _counts(d, 1)
+            assert _answered_counts(unliked) == [0, 0, 0, 0] == d.counts(1)
             # nothing else: no private notice, and the outbox's refresh, held back, was called off
             assert [a.kind for a in liked.answers + unliked.answers] == ["callback", "callback"]
             await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=5)
@@ -73,14 +75,14 @@ async def test_two_answers_racing_end_with_the_final_counts(
             bob = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
             await dc.wait_for_request("POST", rf"/interactions/{bob.id}/.*")
             carol = await d.click("carol", card, "❤️")
-            assert _answered_counts(carol) == [2, 0, 0, 0] == _counts(d, 1)
+            assert _answered_counts(carol) == [2, 0, 0, 0] == d.counts(1)
             patched = len(_card_patches(dc, card.id))
             slow.set()
             await bob.response()
             assert _answered_counts(bob) == [1, 0, 0, 0]  # taken last: the card showed the old count
             await dc.wait_until(lambda: len(_card_patches(dc, card.id)) > patched, within=8)
             assert _card_patches(dc, card.id)[-1] > bob.answers[0].time
-            assert _counts(d, 1) == [2, 0, 0, 0]
+            assert d.counts(1) == [2, 0, 0, 0]
             await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=8)
 
 
@@ -95,7 +97,7 @@ async def test_an_answer_past_the_deadline_leaves_the_card_to_the_outbox(
             dc.ack_deadline = 0.0
             late = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
             await dc.wait_until(lambda: [a.status for a in late.answers] == [404], within=5)
-            await dc.wait_until(lambda: _counts(d, 1) == [1, 0, 0, 0], within=8)
+            await dc.wait_until(lambda: d.counts(1) == [1, 0, 0, 0], within=8)
             assert _card_patches(dc, card.id)
             await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=8)
 
@@ -122,8 +124,8 @@ async def test_a_process_gone_before_its_check_leaves_the_held_refresh(
             slow.set()
             await bob.response()
             assert _answered_counts(carol) == [1, 0, 0, 1] and _answered_counts(bob) == [1, 0, 0, 0]
-            assert _counts(d, 1) == [1, 0, 0, 0]
-            await dc.wait_until(lambda: _counts(d, 1) == [1, 0, 0, 1], within=15)
+            assert d.counts(1) == [1, 0, 0, 0]
+            await dc.wait_until(lambda: d.counts(1) == [1, 0, 0, 1], within=15)
             await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=8)
 
 
@@ -149,6 +151,6 @@ async def test_a_slow_tap_is_deferred_then_the_card_edited_through_the_interacti
             await dc.wait_until(
                 lambda: [a.kind for a in tap.answers] == ["callback", "edit_original"], within=8
             )
-            assert tap.answers[0].type == 6 and _counts(d, 1) == [1, 0, 0, 0]
+            assert tap.answers[0].type == 6 and d.counts(1) == [1, 0, 0, 0]
             await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=5)
             assert len(_card_patches(dc, card.id)) == patched

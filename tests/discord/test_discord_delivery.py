@@ -32,11 +32,6 @@ from tests.telegram import harness as tg_harness
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _counts(d: Discord, number: int) -> list[int]:
-    row = d.card(number).components[0]["components"]
-    return [int(str(button["label"]).split()[-1]) for button in row]
-
-
 async def test_a_burst_of_fifty_taps_gives_coalesced_edits_and_the_right_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -59,7 +54,7 @@ async def test_a_burst_of_fifty_taps_gives_coalesced_edits_and_the_right_counts(
             pending = await asyncio.gather(*clicks)
             await asyncio.gather(*(p.response() for p in pending))
             expected = [sum(1 for _, k in on if k == kind) for kind in range(4)]
-            await dc.wait_until(lambda: _counts(d, 1) == expected, within=15)
+            await dc.wait_until(lambda: d.counts(1) == expected, within=15)
             elapsed = loop.time() - started
             await asyncio.sleep(1.5)
             edits = len(dc.calls("PATCH", rf"/channels/{GENERAL}/messages/{card.id}$")) - edits_before
@@ -68,7 +63,7 @@ async def test_a_burst_of_fifty_taps_gives_coalesced_edits_and_the_right_counts(
             assert all(
                 p.ack_type == 7 or [a.kind for a in p.answers][1:] == ["edit_original"] for p in pending
             )
-            assert _counts(d, 1) == expected
+            assert d.counts(1) == expected
         assert max(dc.ack_delays().values()) < 3
 
 
@@ -82,7 +77,7 @@ async def test_a_press_in_a_server_reads_its_member_from_the_interaction_not_the
             await set_up_server(d)
             card = await d.post("alice", "Tapped by someone the bot never looked up.")
             await d.click("erin", card, "❤️")
-            await dc.wait_until(lambda: _counts(d, 1) == [1, 0, 0, 0], within=8)
+            await dc.wait_until(lambda: d.counts(1) == [1, 0, 0, 0], within=8)
             for name in ("alice", "erin"):
                 assert dc.calls("GET", rf"/guilds/{GUILD}/members/{uid(name)}$") == [], name
 
