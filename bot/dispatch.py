@@ -38,6 +38,7 @@ from bot.delivery.moderators import NO_MODERATION_CHAT_RETRY
 from bot.delivery.turns import Turns
 from bot.leases import BEAT_EVERY
 from bot.logsafe import where
+from bot.loop_lag import LoopLag
 from bot.ports import (
     Clock,
     Contention,
@@ -162,6 +163,7 @@ class Dispatcher:
         # delivered entries whose removal is not committed yet: removed together, in one transaction
         self._finished: set[int] = set()
         self._flushing: asyncio.Task[None] | None = None
+        self._lag = LoopLag()
 
     async def run_once(self, limit: int = BATCH) -> int:
         """Deliver what is due now, each chat's entries in order; returns how many entries were handled."""
@@ -184,6 +186,7 @@ class Dispatcher:
             log.warning("recording connections not warmed: %s", where(error))
         await self._beat()  # alive before the first claim: what a killed process held is taken over
         beating = asyncio.create_task(self._beat_forever(stop))
+        watching = asyncio.create_task(self._lag.run(stop))
         try:
             while not stop.is_set():
                 self._wake.clear()
@@ -199,7 +202,8 @@ class Dispatcher:
                 await self._sleep(stop, idle)
         finally:
             beating.cancel()
-            await asyncio.gather(beating, return_exceptions=True)
+            watching.cancel()
+            await asyncio.gather(beating, watching, return_exceptions=True)
             await self._wind_down()
 
     async def _beat(self) -> None:
@@ -227,6 +231,7 @@ class Dispatcher:
         platform without idempotency (Telegram)."""
         windows = sorted(self._context.windows)
         self._context.windows.clear()
+        lag = self._lag.worst_since_last()
         if not windows:
             return
 
@@ -234,8 +239,10 @@ class Dispatcher:
             return windows[min(len(windows) - 1, round(share * (len(windows) - 1)))] * 1000
 
         log.info(
-            "send-to-commit windows: %d sends, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d over 50 ms",
+            "send-to-commit windows: %d sends, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d over 50 ms;"
+            " the event loop late by %.1f ms at most",
             len(windows), at(0.5), at(0.99), windows[-1] * 1000, sum(1 for w in windows if w > 0.05),
+            lag * 1000,
         )  # fmt: skip
 
     async def _claim(
