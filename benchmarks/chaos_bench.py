@@ -63,6 +63,7 @@ WINDOW_LINE = re.compile(
     r"send-to-commit windows: (\d+) sends, p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms,"
     r" (\d+) over 50 ms"
 )
+LAG_LINE = re.compile(r"the event loop late by ([\d.]+) ms at most")
 ADMIN = 90_000_000
 AFTER_START = 2.0  # seconds after a restart's first getUpdates in which a slow card is counted apart
 STARTS_IN_A_ROW = 5  # a bot that dies before its first getUpdates this often is broken, not killed
@@ -607,7 +608,9 @@ def _classify(
         elif call is None:
             found.answer_lost += 1  # no answer reached the bot for the first copy
         else:
-            after = [k - call.answered for k in kills if k >= call.answered - 0.005]
+            # a kill from the moment Telegram had the request: it may have acted before the kill, the answer
+            # then written to a dead process (a negative gap: killed while its answer was being written)
+            after = [k - call.answered for k in kills if k >= call.time]
             if after:
                 found.in_window.append(after[0])
             else:
@@ -678,9 +681,16 @@ def _report(
     over = int(sum(w[4] for w in windows))
     faults = Counter(kind for _, kind in getattr(tg, "faults", []))
     waited = f"{max(after_restart):.2f} s (n={len(after_restart)})" if after_restart else "none waited"
+    lags = [float(m[1]) for m in LAG_LINE.finditer(log)]
     inside = (
         f"{counted} sends, worst p99 of a 2 s report {max(w[2] for w in windows):.1f} ms,"
         f" max {max(w[3] for w in windows):.1f} ms, {over} over 50 ms"
+        + (
+            f"; the bot's event loop late by {max(lags):.1f} ms at most ({sum(1 for x in lags if x > 50)}"
+            f" of {len(lags)} reports over 50 ms)"
+            if lags
+            else ""
+        )
         if windows
         else "no report in the log"
     )
