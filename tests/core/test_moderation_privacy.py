@@ -69,6 +69,22 @@ async def test_the_queue_waits_while_non_admins_read_the_moderators_chat_and_adm
         assert len(_shown(h)) == 2 and "landlord" in _shown(h)[1]
 
 
+async def test_the_warning_of_non_admin_readers_is_sent_once_a_period_whatever_the_restarts() -> None:
+    h = await Harness(CommunitySettings(publication_delay_seconds=0)).setup()
+    h.directory.members[MODS] = {"u6", "u2"}
+    await h.press("u1", post_action(await h.service.text(h.actor("u1"), HELD)))
+    await h.settle()
+    assert len(_shown(h)) == 1
+    for _ in range(4):  # the process restarts between retries: what it remembered in memory is gone
+        h.restart_delivery()
+        h.clock.advance(minutes=6)
+        await h.settle()
+    assert len(_shown(h)) == 1
+    h.clock.advance(hours=6)  # the next period of the day: told again
+    await h.settle()
+    assert len(_shown(h)) == 2 and all(WARNING["en"] in shown for shown in _shown(h))
+
+
 async def test_the_queue_waits_silently_while_the_platform_cant_tell_who_reads_the_chat() -> None:
     h = await Harness().setup()
     h.directory.unchecked_readers.add(MODS)
