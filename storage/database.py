@@ -282,16 +282,13 @@ class SqlUnitOfWork:
         self._loss_tolerated = True
 
     async def commit(self) -> None:
-        said: list[str] = []  # sent together, in one round trip on PostgreSQL (no parameters: one query)
         raw = Raw(self._session)
         if self._loss_tolerated and self._session.in_transaction() and await raw.postgres():
             # PostgreSQL: this commit returns without waiting for its WAL to reach the disk (a few ms here,
             # most of a toggle's time); a crash of the database's host may lose it (not a crash of PostgreSQL
             # alone), and the core asks for it only where that breaks no promise (UnitOfWork.loss_tolerated).
             # SQLite (synchronous=NORMAL in WAL mode) never waits for the disk at a commit anyway.
-            said.append("SET LOCAL synchronous_commit = off")
-        if said:
-            await raw.run("; ".join(said))
+            await raw.commit_without_waiting()  # (the session's commit below finds nothing left to send)
         wrote_outbox = self._session.info.pop(OUTBOX_WRITTEN, False)  # (other processes: notified by it)
         await self._session.commit()
         released(self._session)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.types import UtcDateTime
 
+_WITHOUT_WAITING = "SET LOCAL synchronous_commit = off"
 _DRIVER = "murmure.raw"  # in the session's info: this unit of work's driver connection
 _PLACEHOLDER = re.compile(r"\?")
 _NUMBERED: dict[str, str] = {}
@@ -161,6 +162,31 @@ class Raw:
                 raise
         last = str(status).rsplit(" ", 1)[-1]
         return int(last) if last.isdigit() else 0
+
+    async def commit_without_waiting(self) -> None:
+        """PostgreSQL: the transaction committed with no wait for its WAL to reach the disk, ``SET LOCAL
+        synchronous_commit = off`` and ``COMMIT`` sent as one query (one round trip where the two statements
+        took two); a transaction never begun on the server has nothing to commit. The session's commit that
+        follows finds the driver's transaction over and sends nothing. A failed COMMIT ends the transaction
+        (rolled back by the server) as asyncpg's own commit does: state failed, no transaction left."""
+        _, adapted, connection = await self._driver()
+        async with adapted._execute_mutex:
+            transaction = adapted._transaction
+            if transaction is None:
+                return
+            states = type(transaction._state)  # asyncpg's TransactionState
+            self._told(connection, _WITHOUT_WAITING, ())
+            adapted._transaction = None
+            driver = adapted.driver_connection
+            if driver._top_xact is transaction:
+                driver._top_xact = None
+            try:
+                await driver.execute(_WITHOUT_WAITING + "; COMMIT")
+            except Exception as error:
+                transaction._state = states.FAILED
+                adapted._handle_exception(error)
+                raise
+            transaction._state = states.COMMITTED
 
     async def postgres(self) -> bool:
         return not (await self._driver())[0]

@@ -1,6 +1,6 @@
 """On PostgreSQL, a unit of work's commit waits for the disk (``synchronous_commit`` as the server has it,
 ``on``) unless the core said its loss in a crash of the database's host breaks no promise: a reaction
-toggled, a preview's draft. Read inside each kind of unit, just before its COMMIT: a secret accepted, a
+toggled, a preview's draft. Read in the query that commits each kind of unit: a secret accepted, a
 reply accepted, deliveries recorded, a deletion, a moderation decision and its ban, a forget-me stay
 synchronous."""
 
@@ -8,42 +8,38 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions import AskDelete, ConfirmDelete, Forget, Moderate, React, ReplyLink
 from bot.model import ModOperation, Reaction, Token
 from storage.database import SqlDatabase
-from storage.raw import Raw
 from tests.conftest import migrated, sql_url
 from tests.core.harness import Harness, post_action
 
 pytestmark = pytest.mark.postgres
 
-SEEN: list[str] = []  # synchronous_commit as each commit found it, in order
-
-
-class _Spying(AsyncSession):
-    async def commit(self) -> None:
-        if self.in_transaction():
-            row = await Raw(self).one("SELECT current_setting('synchronous_commit')")
-            assert row is not None
-            SEEN.append(str(row[0]))
-        await super().commit()
+SEEN: list[str] = []  # synchronous_commit as each COMMIT sent to the server set it, in order
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[SqlDatabase]:
+async def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SqlDatabase]:
+    """Each query that commits, as the driver sends it: ``off`` if it sets ``synchronous_commit = off``
+    first in the same transaction (one query, storage/raw.py), else ``on`` (the server's setting)."""
+    execute = asyncpg.Connection.execute
+
+    async def spied(self: asyncpg.Connection, query: str, *args: Any, **kwargs: Any) -> Any:
+        if "COMMIT" in query.upper() and not args:
+            SEEN.append("off" if "synchronous_commit = off" in query else "on")
+        return await execute(self, query, *args, **kwargs)
+
     async with migrated(sql_url("postgresql", tmp_path)) as db:
         async with db.engine.connect() as connection:
             assert (await connection.execute(text("SHOW synchronous_commit"))).scalar_one() == "on"
-        info = db._sessions.kw["info"]
-        db._sessions = async_sessionmaker(db.engine, class_=_Spying, expire_on_commit=False, info=info)
-        db._recording_sessions = async_sessionmaker(
-            db._recording_sessions.kw["bind"], class_=_Spying, expire_on_commit=False, info=info
-        )
+        monkeypatch.setattr(asyncpg.Connection, "execute", spied)
         yield db
 
 
