@@ -32,9 +32,19 @@ _PLATFORM_HANDLE_SAID = re.compile(
 )
 # Both patterns above start with a platform's name and then a separator, "is", "est" or "c'est": a
 # case-sensitive search of the case-folded text finds every text where either could match, ten times
-# faster than their case-insensitive scans (which most texts would pass through for nothing). The
-# dotless "ı" is the one letter that matches "i" without folding to it.
+# faster than their case-insensitive scans (which most texts would pass through for nothing).
 _PLATFORM_HINT = re.compile(r"(?:insta|snap|tiktok|twitter|discord|telegram|ig|sc)[a-z]*\s*[:=\-→iec]")
+# The two letters that match "i" case-insensitively without case-folding to it: the dotless "ı" (folded to
+# itself) and the dotted "İ" (folded to "i" and a combining dot above, which would split "İnsta").
+_FOLDED_LIKE_I = str.maketrans({"ı": "i", "\u0307": None})
+
+
+def folded(text: str) -> str:
+    """``text`` case-folded as the case-insensitive patterns read it: every letter that matches an ASCII
+    letter case-insensitively becomes that letter (what ``_PLATFORM_HINT`` searches)."""
+    return text.casefold().translate(_FOLDED_LIKE_I)
+
+
 _HANDLE_LIKE = re.compile(r"(?=.*[A-Za-z])(?=.*[\d_.])")
 # E-mail addresses spelled out to dodge filters: "mike dot jones at outlook dot com",
 # "julien point dupont arobase gmail point com", "jo [at] mail [dot] fr".
@@ -138,7 +148,7 @@ def find_emails(text: str) -> list[Reason]:
 
 def find_handles(text: str) -> list[Reason]:
     reasons = [Reason("handle", m.group()) for m in _HANDLE.finditer(text)] if "@" in text else []
-    if _PLATFORM_HINT.search(text.casefold().replace("ı", "i")) is None:
+    if _PLATFORM_HINT.search(folded(text)) is None:
         return reasons
     reasons.extend(Reason("handle", m.group()) for m in _PLATFORM_HANDLE.finditer(text))
     reasons.extend(

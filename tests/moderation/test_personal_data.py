@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import re
+import string
+import sys
+
 import pytest
 
-from bot.moderation.personal_data import find_personal_data, is_valid_iban
+from bot.moderation.personal_data import find_handles, find_personal_data, folded, is_valid_iban
 
 
 def _found(text: str) -> list[tuple[str, str]]:
@@ -68,3 +72,18 @@ def test_iban_checksum() -> None:
 
 def test_email_is_not_also_a_handle() -> None:
     assert _found("write to kevin.brown@outlook.com") == [("email", "kevin.brown@outlook.com")]
+
+
+def test_a_platform_handle_written_with_a_turkish_dotted_capital_i_is_found() -> None:
+    # "İ" matches "i" case-insensitively, as the handle patterns read it; the quick look before them must too
+    for text in ("İnsta: lea.mrtn_99", "TİKTOK is tommy_k99", "ınsta: lea.mrtn_99"):
+        assert find_handles(text), text
+
+
+def test_every_letter_matching_an_ascii_letter_case_insensitively_folds_to_it() -> None:
+    ascii_letter = re.compile("[a-z]", re.IGNORECASE)
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if ascii_letter.fullmatch(char):
+            (letter,) = [x for x in string.ascii_lowercase if re.fullmatch(x, char, re.IGNORECASE)]
+            assert folded(char) == letter, hex(code)
