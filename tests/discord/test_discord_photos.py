@@ -18,6 +18,7 @@ from tests.discord.harness import (
     populate,
     readable,
     running_discord,
+    set_up_server,
     uid,
 )
 from tests.emulators.discord import DiscordEmulator, EmulatorError, Message, PendingInteraction
@@ -34,9 +35,7 @@ async def test_a_photo_secret_through_preview_review_and_publication(
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            setup = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup",
-                                               options={"moderators": MODS})  # fmt: skip
-            await setup.response()
+            await set_up_server(d)
             photo = ("IMG_0042.jpg", jpeg_with_gps(), "image/jpeg")
             await dc.user_sends_dm(uid("alice"), CAPTION, [photo])
             preview = await d.dm_until("alice", "With your photo, re-encoded")
@@ -75,9 +74,7 @@ async def test_a_photo_uploaded_in_the_secret_modal_through_preview_review_and_p
         await populate(dc)
         dc.users[uid("carol")].locale = "fr"
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            setup = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup",
-                                               options={"moderators": MODS})  # fmt: skip
-            await setup.response()
+            await set_up_server(d)
             opened = await dc.user_runs_command(uid("alice"), GUILD, GENERAL, "secret")
             assert (await opened.response())["type"] == 9 and opened.modal is not None
             labels = [c for c in opened.modal["components"] if c["type"] == 18]
@@ -178,9 +175,7 @@ async def test_a_photo_the_cdn_fails_to_hand_over_is_tried_again_then_asked_for_
         await populate(dc)
         dc.users[uid("bob")].locale = "fr"
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            setup = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup",
-                                               options={"moderators": MODS})  # fmt: skip
-            await setup.response()
+            await set_up_server(d)
             dc.cdn_failures.append(502)  # once: the next try fetches it
             await dc.user_sends_dm(uid("alice"), CAPTION, [("view.jpg", jpeg_with_gps(), "image/jpeg")])
             await d.dm_until("alice", "With your photo, re-encoded")
@@ -211,9 +206,7 @@ async def test_a_photo_the_cdn_keeps_waiting_for_is_tried_again_then_asked_for_a
     async with DiscordEmulator() as dc:
         await populate(dc)
         async with running_discord(tmp_path, monkeypatch, dc) as d:
-            setup = await dc.user_runs_command(uid("mod"), GUILD, GENERAL, "murmure", subcommand="setup",
-                                               options={"moderators": MODS})  # fmt: skip
-            await setup.response()
+            await set_up_server(d)
             dc.cdn_stalls.append(9.0)  # once: the next try fetches it
             await dc.user_sends_dm(uid("alice"), CAPTION, [("view.jpg", jpeg_with_gps(), "image/jpeg")])
             await d.dm_until("alice", "With your photo, re-encoded")
