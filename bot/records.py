@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +16,15 @@ class Standing:
 
     verified: bool  # their membership was verified since the time asked
     ban: Ban | None  # the ban in force that lasts longest (a permanent one first), if any
+
+
+@dataclass(frozen=True)
+class Standings:
+    """A member's standing in the communities of their keys, read in one query: when each membership was last
+    verified (never verified: absent), and the ban in force in each community (none: absent)."""
+
+    verified: Mapping[int, datetime]
+    bans: Mapping[int, Ban]
 
 
 @dataclass(frozen=True)

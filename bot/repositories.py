@@ -46,6 +46,7 @@ from bot.records import (
     SealedReporter,
     SealedValue,
     Standing,
+    Standings,
     StoredPicture,
     WordEntry,
 )
@@ -132,6 +133,11 @@ class MemberRepository(Protocol):
 
     async def verified_at(self, member_keys: Sequence[str]) -> Mapping[int, datetime]:
         """When one of these community keys was last verified, by community (those never verified: absent)."""
+        ...
+
+    async def standings(self, member_keys: Sequence[str], now: datetime) -> Standings:
+        """``verified_at`` of these community keys, and by community the ban in force of one of them
+        (``active_ban``'s), in one query."""
         ...
 
     async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None: ...

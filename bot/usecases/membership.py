@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -140,10 +141,17 @@ async def communities_of(ctx: Context) -> list[Community]:
     """The member's communities: those they were ever verified in, and a bounded probe of the others, so that
     a member new to the bot finds theirs without a deep link. Memberships are stored under a key per
     community: the member's key of each active community is computed and looked up."""
+    return (await communities_and_bans(ctx))[0]
+
+
+async def communities_and_bans(ctx: Context) -> tuple[list[Community], Mapping[int, Ban]]:
+    """``communities_of``, and the ban in force in each community of the platform where there is one (read
+    with the memberships, in the same query: a preview's communities and bans in one round trip)."""
     uow, platform, noes = ctx.uow, ctx.actor.platform, ctx.services.recent_noes
     active = await uow.communities.active_on(platform, MAX_COMMUNITIES_KNOWN)
     keys = {community.id: ctx.keys.member(community.id) for community in active}
-    verified = await uow.members.verified_at(list(keys.values()))  # ever, and when last (one query)
+    standings = await uow.members.standings(list(keys.values()), ctx.now())  # one query
+    verified = standings.verified  # ever, and when last
     known = set(verified)
     candidates: dict[int, Community] = {c.id: c for c in active if c.id in known}
     now = ctx.now()
@@ -172,7 +180,7 @@ async def communities_of(ctx: Context) -> list[Community]:
             if len(noes) > MAX_REMEMBERED_NOES:
                 noes.clear()
             noes[keys[community.id]] = now
-    return sorted(found, key=lambda c: c.id)
+    return sorted(found, key=lambda c: c.id), standings.bans
 
 
 async def secret_in_reach(ctx: Context, token: Token, *, briefly: bool = False) -> SecretInReach:
@@ -220,6 +228,11 @@ async def ensure_not_banned(
     """Refused while banned in the community: from posting, or (``acting``) replying, reacting, reporting."""
     ban = await ctx.uow.members.active_ban(ctx.keys.member(community.id), community.id, ctx.now())
     _refuse_ban(community, ban, acting=acting, briefly=briefly)
+
+
+def refuse_ban(community: Community, ban: Ban | None) -> None:
+    """Refused from posting in the community while ``ban`` is in force (as ``ensure_not_banned``)."""
+    _refuse_ban(community, ban, acting=False, briefly=False)
 
 
 def _refuse_ban(community: Community, ban: Ban | None, *, acting: bool, briefly: bool) -> None:

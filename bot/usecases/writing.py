@@ -127,13 +127,13 @@ async def _secret_preview(
 ) -> list[Response]:
     if len(cleaned) > MAX_SECRET_LENGTH:
         raise Refused("error.too_long", length=len(cleaned), limit=MAX_SECRET_LENGTH)
-    communities = await membership.communities_of(ctx)
+    communities, bans = await membership.communities_and_bans(ctx)
     if not communities:
         raise Refused("error.no_community")
     now = ctx.now()
-    allowed = [c for c in communities if not await _banned(ctx, c)]
+    allowed = [c for c in communities if c.id not in bans]
     if not allowed:
-        await membership.ensure_not_banned(ctx, communities[0])
+        membership.refuse_ban(communities[0], bans[communities[0].id])
     await limits.check_cooldown(ctx.uow, ctx.keys, allowed, now)
     # the list of the one community it can go to; with several, Post applies the chosen one's list
     result = await words.check(ctx, allowed[0] if len(allowed) == 1 else None, cleaned)
@@ -218,12 +218,6 @@ async def _reply_preview(ctx: Context, secret: Secret | None, cleaned: str) -> l
         *care(result),
         Say(render.preview(ctx.locale, draft, (), reach.secret.shown_number, author=author)),
     ]
-
-
-async def _banned(ctx: Context, community: Community) -> bool:
-    return (
-        await ctx.uow.members.active_ban(ctx.keys.member(community.id), community.id, ctx.now()) is not None
-    )
 
 
 def _rethought(categories: Sequence[str], *, blocked: bool) -> list[Response]:

@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import Ban
-from bot.records import Counter, Standing
+from bot.records import Counter, Standing, Standings
 from storage.raw import Raw, utc
 from storage.repositories.base import IN_CHUNK, Repository, delete_past
 from storage.tables import BanRow, MembershipRow
@@ -23,6 +23,14 @@ _STANDING = (
     "UNION ALL SELECT * FROM (SELECT 'b', until FROM bans WHERE member_key = ? AND community_id = ? "
     "AND lifted_at IS NULL AND (until IS NULL OR until > ?) "
     "ORDER BY CASE WHEN until IS NULL THEN 0 ELSE 1 END, until DESC LIMIT 1) AS ban"
+)
+
+
+# the memberships ('m', their time verified) and the bans in force ('b', until when) of some community keys
+_STANDINGS = (
+    "SELECT 'm', community_id, member_key, verified_at FROM memberships WHERE member_key IN ({marks}) "
+    "UNION ALL SELECT 'b', community_id, member_key, until FROM bans WHERE member_key IN ({marks}) "
+    "AND lifted_at IS NULL AND (until IS NULL OR until > ?)"
 )
 
 
@@ -49,6 +57,24 @@ class SqlMembers(Repository):
             assert when is not None
             found[int(community_id)] = max(when, found.get(int(community_id), when))
         return found
+
+    async def standings(self, member_keys: Sequence[str], now: datetime) -> Standings:
+        verified: dict[int, datetime] = {}
+        bans: dict[int, Ban] = {}
+        keys = list(member_keys)
+        for start in range(0, len(keys), IN_CHUNK // 2):  # (each key given twice)
+            chunk = keys[start : start + IN_CHUNK // 2]
+            sql = _STANDINGS.format(marks=", ".join("?" * len(chunk)))
+            for kind, community_id, member_key, at in await self._raw.rows(sql, *chunk, *chunk, now):
+                place, when = int(community_id), utc(at)
+                if kind == "m":
+                    assert when is not None
+                    verified[place] = max(when, verified.get(place, when))
+                    continue
+                held = bans.get(place)  # the permanent ban first, else the one that lasts longest
+                if held is None or (held.until is not None and (when is None or when > held.until)):
+                    bans[place] = Ban(place, str(member_key), when)
+        return Standings(verified, bans)
 
     async def _by_keys(self, sql: str, member_keys: Sequence[str], *after: object) -> list[Sequence[Any]]:
         """``sql``'s rows for every key, asked ``IN_CHUNK`` keys at a time (``{marks}`` takes their places,

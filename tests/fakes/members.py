@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.model import Ban
-from bot.records import Counter, DigestAddress, DigestReader, OwnList, SealedValue, Standing
+from bot.records import Counter, DigestAddress, DigestReader, OwnList, SealedValue, Standing, Standings
 from tests.fakes.state import FAR_FUTURE, Repo
 
 
@@ -21,6 +21,14 @@ class FakeMembers(Repo):
             if key in wanted:
                 found[cid] = max(at, found.get(cid, at))
         return found
+
+    async def standings(self, member_keys: Sequence[str], now: datetime) -> Standings:
+        wanted = set(member_keys)
+        banned = {(b.member_key, b.community_id) for b in self.s.bans if b.member_key in wanted}
+        banned |= {(key, r.community_id) for r, key in self.s.ban_records.values() if key in wanted}
+        bans = {cid: await self.active_ban(key, cid, now) for key, cid in banned}
+        found = {cid: ban for cid, ban in bans.items() if ban is not None}
+        return Standings(await self.verified_at(member_keys), found)
 
     async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None:
         self.s.memberships[(member_key, community_id)] = at

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.model import Ban
 from bot.ports import Database
-from bot.records import Counter, OwnList, SealedValue, Standing
+from bot.records import Counter, OwnList, SealedValue, Standing, Standings
 from tests.storage.contract import KEY, NOW, OTHER, THIRD, add_community
 
 
@@ -156,3 +156,27 @@ async def test_a_standing_is_the_membership_verified_lately_and_the_ban_in_force
         assert await uow.members.standing(KEY, community_id, lately, NOW) == Standing(
             True, Ban(community_id, KEY, None)
         )
+
+
+async def test_standings_are_the_memberships_and_the_bans_in_force_of_some_keys(store: Database) -> None:
+    first, second, third = [await add_community(store, name) for name in ("g1", "g2", "g3")]
+    async with store.unit_of_work() as uow:
+        assert await uow.members.standings([KEY, OTHER], NOW) == Standings({}, {})
+        await uow.members.mark_verified(KEY, first, NOW - timedelta(minutes=5))
+        await uow.members.mark_verified(OTHER, second, NOW - timedelta(hours=1))
+        await uow.members.add_ban(Ban(first, KEY, NOW + timedelta(hours=1)), NOW)
+        await uow.members.add_ban(Ban(first, KEY, NOW + timedelta(hours=5)), NOW)
+        await uow.members.add_ban(Ban(second, OTHER, None), NOW)
+        await uow.members.add_ban(Ban(second, OTHER, NOW + timedelta(days=9)), NOW)
+        await uow.members.add_ban(Ban(third, OTHER, NOW - timedelta(hours=1)), NOW)  # over
+        await uow.members.add_ban(Ban(third, THIRD, None), NOW)  # another member's
+        await uow.commit()
+        verified = {first: NOW - timedelta(minutes=5), second: NOW - timedelta(hours=1)}
+        bans = {first: Ban(first, KEY, NOW + timedelta(hours=5)), second: Ban(second, OTHER, None)}
+        assert await uow.members.standings([KEY, OTHER], NOW) == Standings(verified, bans)
+        later = NOW + timedelta(hours=6)  # the bans for a while are over
+        assert await uow.members.standings([KEY, OTHER], later) == Standings(verified, {second: bans[second]})
+        assert await uow.members.standings([KEY], NOW) == Standings(
+            {first: verified[first]}, {first: bans[first]}
+        )
+        assert await uow.members.standings([], NOW) == Standings({}, {})
