@@ -14,9 +14,7 @@ from tests.discord.harness import (
     GENERAL,
     Discord,
     button_counts,
-    populate,
-    running_discord,
-    set_up_server,
+    set_up_discord,
     uid,
 )
 from tests.emulators.discord import DiscordEmulator, PendingInteraction
@@ -45,20 +43,18 @@ def _card_patches(dc: DiscordEmulator, card_id: int) -> list[float]:
 async def test_a_tap_on_the_card_is_answered_by_the_card_with_its_new_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with DiscordEmulator() as dc:
-        await populate(dc)
-        async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await set_up_server(d)
-            card = await d.post("alice", "Counted in the answer itself.")
-            patched = len(_card_patches(dc, card.id))
-            liked = await d.click("bob", card, "❤️")
-            assert _answered_counts(liked) == [1, 0, 0, 0] == d.counts(1)
-            unliked = await d.click("bob", d.card(1), "❤️")
-            assert _answered_counts(unliked) == [0, 0, 0, 0] == d.counts(1)
-            # nothing else: no private notice, and the outbox's refresh, held back, was called off
-            assert [a.kind for a in liked.answers + unliked.answers] == ["callback", "callback"]
-            await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=5)
-            assert len(_card_patches(dc, card.id)) == patched
+    async with set_up_discord(tmp_path, monkeypatch) as d:
+        dc = d.dc
+        card = await d.post("alice", "Counted in the answer itself.")
+        patched = len(_card_patches(dc, card.id))
+        liked = await d.click("bob", card, "❤️")
+        assert _answered_counts(liked) == [1, 0, 0, 0] == d.counts(1)
+        unliked = await d.click("bob", d.card(1), "❤️")
+        assert _answered_counts(unliked) == [0, 0, 0, 0] == d.counts(1)
+        # nothing else: no private notice, and the outbox's refresh, held back, was called off
+        assert [a.kind for a in liked.answers + unliked.answers] == ["callback", "callback"]
+        await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=5)
+        assert len(_card_patches(dc, card.id)) == patched
 
 
 async def test_two_answers_racing_end_with_the_final_counts(
@@ -66,40 +62,36 @@ async def test_two_answers_racing_end_with_the_final_counts(
 ) -> None:
     """Bob's answer (❤️ 1) is slow on its way: Carol's (❤️ 2), written and sent after it, is taken first, then
     Bob's lands and shows a count already old. The check after each answer sees it and refreshes the card."""
-    async with DiscordEmulator() as dc:
-        await populate(dc)
-        async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await set_up_server(d)
-            card = await d.post("alice", "Two hearts at once.")
-            slow = dc.hold_before_acting(r"POST /interactions/")
-            bob = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
-            await dc.wait_for_request("POST", rf"/interactions/{bob.id}/.*")
-            carol = await d.click("carol", card, "❤️")
-            assert _answered_counts(carol) == [2, 0, 0, 0] == d.counts(1)
-            patched = len(_card_patches(dc, card.id))
-            slow.set()
-            await bob.response()
-            assert _answered_counts(bob) == [1, 0, 0, 0]  # taken last: the card showed the old count
-            await dc.wait_until(lambda: len(_card_patches(dc, card.id)) > patched, within=8)
-            assert _card_patches(dc, card.id)[-1] > bob.answers[0].time
-            assert d.counts(1) == [2, 0, 0, 0]
-            await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=8)
+    async with set_up_discord(tmp_path, monkeypatch) as d:
+        dc = d.dc
+        card = await d.post("alice", "Two hearts at once.")
+        slow = dc.hold_before_acting(r"POST /interactions/")
+        bob = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
+        await dc.wait_for_request("POST", rf"/interactions/{bob.id}/.*")
+        carol = await d.click("carol", card, "❤️")
+        assert _answered_counts(carol) == [2, 0, 0, 0] == d.counts(1)
+        patched = len(_card_patches(dc, card.id))
+        slow.set()
+        await bob.response()
+        assert _answered_counts(bob) == [1, 0, 0, 0]  # taken last: the card showed the old count
+        await dc.wait_until(lambda: len(_card_patches(dc, card.id)) > patched, within=8)
+        assert _card_patches(dc, card.id)[-1] > bob.answers[0].time
+        assert d.counts(1) == [2, 0, 0, 0]
+        await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=8)
 
 
 async def test_an_answer_past_the_deadline_leaves_the_card_to_the_outbox(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with DiscordEmulator() as dc:
-        await populate(dc)
-        async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await set_up_server(d)
-            card = await d.post("alice", "Answered too late.")
-            dc.ack_deadline = 0.0
-            late = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
-            await dc.wait_until(lambda: [a.status for a in late.answers] == [404], within=5)
-            await dc.wait_until(lambda: d.counts(1) == [1, 0, 0, 0], within=8)
-            assert _card_patches(dc, card.id)
-            await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=8)
+    async with set_up_discord(tmp_path, monkeypatch) as d:
+        dc = d.dc
+        card = await d.post("alice", "Answered too late.")
+        dc.ack_deadline = 0.0
+        late = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
+        await dc.wait_until(lambda: [a.status for a in late.answers] == [404], within=5)
+        await dc.wait_until(lambda: d.counts(1) == [1, 0, 0, 0], within=8)
+        assert _card_patches(dc, card.id)
+        await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=8)
 
 
 async def test_a_process_gone_before_its_check_leaves_the_held_refresh(
@@ -111,22 +103,20 @@ async def test_a_process_gone_before_its_check_leaves_the_held_refresh(
     async def never_checked(self: Murmure, *args: object) -> None:
         return None
 
-    async with DiscordEmulator() as dc:
-        await populate(dc)
-        async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await set_up_server(d)
-            card = await d.post("alice", "Checked by no one.")
-            monkeypatch.setattr(Murmure, "card_answered", never_checked)
-            slow = dc.hold_before_acting(r"POST /interactions/")
-            bob = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
-            await dc.wait_for_request("POST", rf"/interactions/{bob.id}/.*")
-            carol = await d.click("carol", card, "😢")
-            slow.set()
-            await bob.response()
-            assert _answered_counts(carol) == [1, 0, 0, 1] and _answered_counts(bob) == [1, 0, 0, 0]
-            assert d.counts(1) == [1, 0, 0, 0]
-            await dc.wait_until(lambda: d.counts(1) == [1, 0, 0, 1], within=15)
-            await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=8)
+    async with set_up_discord(tmp_path, monkeypatch) as d:
+        dc = d.dc
+        card = await d.post("alice", "Checked by no one.")
+        monkeypatch.setattr(Murmure, "card_answered", never_checked)
+        slow = dc.hold_before_acting(r"POST /interactions/")
+        bob = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
+        await dc.wait_for_request("POST", rf"/interactions/{bob.id}/.*")
+        carol = await d.click("carol", card, "😢")
+        slow.set()
+        await bob.response()
+        assert _answered_counts(carol) == [1, 0, 0, 1] and _answered_counts(bob) == [1, 0, 0, 0]
+        assert d.counts(1) == [1, 0, 0, 0]
+        await dc.wait_until(lambda: d.counts(1) == [1, 0, 0, 1], within=15)
+        await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=8)
 
 
 async def test_a_slow_tap_is_deferred_then_the_card_edited_through_the_interaction(
@@ -140,17 +130,13 @@ async def test_a_slow_tap_is_deferred_then_the_card_edited_through_the_interacti
         await asyncio.sleep(1.5)
         return await pressing(self, *args)  # type: ignore[arg-type]
 
-    async with DiscordEmulator() as dc:
-        await populate(dc)
-        async with running_discord(tmp_path, monkeypatch, dc) as d:
-            await set_up_server(d)
-            card = await d.post("alice", "Counted after a pause.")
-            patched = len(_card_patches(dc, card.id))
-            monkeypatch.setattr(Murmure, "press", slow)
-            tap = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
-            await dc.wait_until(
-                lambda: [a.kind for a in tap.answers] == ["callback", "edit_original"], within=8
-            )
-            assert tap.answers[0].type == 6 and d.counts(1) == [1, 0, 0, 0]
-            await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=5)
-            assert len(_card_patches(dc, card.id)) == patched
+    async with set_up_discord(tmp_path, monkeypatch) as d:
+        dc = d.dc
+        card = await d.post("alice", "Counted after a pause.")
+        patched = len(_card_patches(dc, card.id))
+        monkeypatch.setattr(Murmure, "press", slow)
+        tap = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "❤️"))
+        await dc.wait_until(lambda: [a.kind for a in tap.answers] == ["callback", "edit_original"], within=8)
+        assert tap.answers[0].type == 6 and d.counts(1) == [1, 0, 0, 0]
+        await dc.wait_until(lambda: _refreshes_waiting(d) == 0, within=5)
+        assert len(_card_patches(dc, card.id)) == patched
