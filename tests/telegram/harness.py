@@ -54,12 +54,15 @@ class Telegram:
     def last(self, chat_id: int) -> ChatMessage:
         return self.tg.bot_messages(chat_id)[-1]
 
-    async def until(self, chat_id: int, pattern: str, within: float = 8.0) -> ChatMessage:
-        """The newest bot message in a chat whose text matches, waiting for it."""
+    async def until(self, chat_id: int, pattern: str, within: float = 8.0, after: int = 0) -> ChatMessage:
+        """The newest bot message in a chat whose text matches, waiting for it; with ``after``, only one
+        sent after the message of that id (an earlier one that matched is no answer to what follows it)."""
         regex = re.compile(pattern)
 
         def found() -> ChatMessage | None:
             for message in reversed(self.tg.bot_messages(chat_id)):
+                if message.message_id <= after:
+                    break
                 shown = message.text or message.caption  # a photo message shows its caption
                 if shown and regex.search(shown):
                     return message

@@ -31,10 +31,12 @@ async def test_the_author_replies_without_the_crown_on_telegram(
         card = await t.until(GROUP, re.escape(SECRET))
         await t.tg.wait_until(lambda: card_recorded(t.data_dir / "murmure.db", SECRET), within=8)
         for text, button in (("Signed, with love.", post), ("Quietly: same here.", without)):
+            # the first reply's prompt and preview, still there, are no answer to the second one's steps
+            before = t.last(uid("alice")).message_id
             await t.open_link("alice", card, "Reply")
-            await t.until(uid("alice"), prompt)
+            await t.until(uid("alice"), prompt, after=before)
             await t.dm("alice", text)
-            preview = await t.until(uid("alice"), choice)
+            preview = await t.until(uid("alice"), choice, after=before)
             assert sum("👑" in b["text"] for b in preview.buttons) == 2  # with or without the crown
             await t.click("alice", preview, button)
             await t.until(GROUP, re.escape(text))
