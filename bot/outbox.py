@@ -6,7 +6,7 @@ its delivery function in ``bot/delivery/``. The storage edge serialises every on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar, get_args
@@ -251,3 +251,8 @@ class Outbox:
     async def add(self, message: OutboxMessage, delay: timedelta | None = None) -> None:
         """Queue ``message`` (after ``delay``); with a dedupe key, nothing is added while its twin waits."""
         await self._uow.outbox.add(message, self._clock.now() + (delay or timedelta(0)))
+
+    async def add_all(self, messages: Sequence[tuple[OutboxMessage, timedelta | None]]) -> None:
+        """``add`` of each message (after its delay), together (one statement on PostgreSQL)."""
+        now = self._clock.now()
+        await self._uow.outbox.add_all([(m, now + (delay or timedelta(0))) for m, delay in messages])

@@ -59,6 +59,10 @@ class OutboxRepository(Protocol):
         """Queue a message; with a dedupe key, nothing is added while one with that key is pending."""
         ...
 
+    async def add_all(self, messages: Sequence[tuple[OutboxMessage, datetime]]) -> None:
+        """``add`` of each message (with its ``not_before``), in one statement where the database allows."""
+        ...
+
     async def claim_due(
         self, now: datetime, limit: int, lease_until: datetime, platforms: Collection[str] | None = None
     ) -> Sequence[OutboxEntry]:

@@ -23,7 +23,15 @@ from bot.model import (
 )
 from bot.moderation.normalise import normalise
 from bot.moderation.verdict import Verdict
-from bot.outbox import AcceptedNotice, CardDue, Outbox, QueueItemDue, ReplyDue, accepted_key
+from bot.outbox import (
+    AcceptedNotice,
+    CardDue,
+    Outbox,
+    OutboxMessage,
+    QueueItemDue,
+    ReplyDue,
+    accepted_key,
+)
 from bot.records import NewReply, NewSecret, SealedAddress
 from bot.refusals import Refused, RefusedBriefly
 from bot.stats import StatKind
@@ -105,17 +113,18 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
             community.id, secret.id, cause, ",".join(draft.reason_categories), now
         )
         # moderators' queue items wait too: an item that follows the DM closely would time the author
-        await outbox.add(QueueItemDue(item.id), delay=delays.random_wait(delay))
+        due: OutboxMessage = QueueItemDue(item.id)
         key = "post.held"
     else:
-        await outbox.add(CardDue(secret.id), delay=delays.random_wait(delay))
+        due = CardDue(secret.id)
         key = "post.accepted_later" if delay else "post.accepted"
     low, high = (max(1, bound // 60) for bound in delays.window(delay))
     params = {"community": community.title, "earliest": str(low), "minutes": str(high)}
     # the author is told even if this answer never shows (a stop before the edit, the platform refusing it):
     # the outbox tells them later (the secret's number read then: it is given below), unless the adapter
-    # says the answer showed
-    await outbox.add(AcceptedNotice(secret.id, key, params), delay=ACCEPTED_NOTICE_AFTER)
+    # says the answer showed; queued with the card (or the moderators' item), in one statement on PostgreSQL
+    notice = AcceptedNotice(secret.id, key, params)
+    await outbox.add_all([(due, delays.random_wait(delay)), (notice, ACCEPTED_NOTICE_AFTER)])
     # Last, the two rows each post of the community updates (its count of secrets, the day's statistics): a
     # transaction holds their locks until its commit (PostgreSQL), and the community's other posts wait as
     # long, so no more than the commit and the statement between

@@ -198,6 +198,28 @@ class SqlOutbox(Repository):
         if added:
             self._session.info[OUTBOX_WRITTEN] = True
 
+    async def add_all(self, messages: Sequence[tuple[OutboxMessage, datetime]]) -> None:
+        keys = [m.dedupe_key() for m, _ in messages if m.dedupe_key() is not None]
+        if len(messages) < 2 or len(set(keys)) < len(keys) or not await self._raw.postgres():
+            # (SQLite: no round trips to save; two with one key: the second must see the first)
+            for message, not_before in messages:
+                await self.add(message, not_before)
+            return
+        # PostgreSQL: each INSERT a data-modifying WITH of one statement, which notifies if one added a row
+        parts: list[str] = []
+        params: list[Any] = []
+        for n, (message, not_before) in enumerate(messages):
+            kind, payload = encode(message)
+            dedupe_key = message.dedupe_key()
+            insert, carrier_id = platform_of(message.carrier(), deduped=dedupe_key is not None)
+            unless = (dedupe_key, PENDING) if dedupe_key is not None else ()
+            parts.append(f"a{n} AS ({insert} RETURNING 1)")
+            params += (kind, payload, PENDING, not_before, dedupe_key, not_before, carrier_id, *unless)
+        added = " UNION ALL ".join(f"SELECT 1 FROM a{n}" for n in range(len(messages)))  # noqa: S608
+        sql = f"WITH {', '.join(parts)} SELECT pg_notify('{CHANNEL}', '') FROM ({added}) AS added"  # noqa: S608
+        if await self._raw.rows(sql, *params):
+            self._session.info[OUTBOX_WRITTEN] = True
+
     async def hold(self, message: OutboxMessage, not_before: datetime) -> int:
         kind, payload = encode(message)
         insert, carrier_id = platform_of(message.carrier())

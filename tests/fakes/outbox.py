@@ -51,6 +51,10 @@ class FakeOutbox(Repo):
         }  # fmt: skip
         self._uow.outbox_written = True
 
+    async def add_all(self, messages: Sequence[tuple[OutboxMessage, datetime]]) -> None:
+        for message, not_before in messages:
+            await self.add(message, not_before)
+
     async def hold(self, message: OutboxMessage, not_before: datetime) -> int:
         entry_id = self.next_id()
         self.s.outbox[entry_id] = {

@@ -152,3 +152,27 @@ async def test_a_held_message_s_late_call_off_never_removes_the_message_queued_a
         due = await uow.outbox.claim_due(NOW, 100, LEASE)
         await uow.commit()
     assert [entry.message for entry in due] == [CardDue(secret_id=6)]
+
+
+async def test_messages_added_together_are_each_added_unless_their_twin_waits(store: Database) -> None:
+    """``add_all`` (one statement on PostgreSQL) adds what ``add`` one by one would: a message whose twin
+    waits is not added, nor the second of two twins given together."""
+    waiting = AcceptedNotice(secret_id=1, key="post.accepted")
+    async with store.unit_of_work() as uow:
+        await uow.outbox.add(waiting, NOW)
+        await uow.outbox.add_all([])
+        await uow.outbox.add_all([(CardDue(secret_id=1), NOW), (waiting, NOW)])
+        await uow.commit()
+    twin = AcceptedNotice(secret_id=2, key="post.accepted")
+    others = [(QueueItemDue(item_id=3), NOW), (twin, NOW + timedelta(seconds=30)), (twin, NOW)]
+    async with store.unit_of_work() as uow:
+        await uow.outbox.add_all([(Welcome(community_id=4), NOW)])
+        await uow.outbox.add_all(others)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        claimed = await uow.outbox.claim_due(NOW + timedelta(minutes=1), 100, NOW + timedelta(minutes=3))
+        await uow.commit()
+    assert sorted(repr(entry.message) for entry in claimed) == sorted(
+        repr(m)
+        for m in (waiting, CardDue(secret_id=1), Welcome(community_id=4), QueueItemDue(item_id=3), twin)
+    )
