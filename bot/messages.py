@@ -130,6 +130,7 @@ class CardAnswer:
 
     secret_id: int
     entry: int
+    rendered: int = 0  # when it was rendered, in this process's order of answers (bot.card_checks.mark)
 
 
 @dataclass(frozen=True)

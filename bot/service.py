@@ -91,6 +91,10 @@ log = logging.getLogger(__name__)
 
 CONTENTION_ATTEMPTS = 4  # a unit of work refused for another's sake runs again, up to this many times in all
 CONTENTION_PAUSE_SECONDS = 0.01  # times the attempt: the other transaction is given time to finish
+# how long the check of a card answered in place gathers the answers on that card that follow (each check is a
+# transaction of its own): a card found stale is refreshed this much later at most, as a card is edited at
+# most once a second anyway; far within the hold of its refresh (reacting.CARD_ANSWER_HELD)
+CARD_CHECK_GATHER_SECONDS = 1.0
 
 UseCase = Callable[[Context], Awaitable[list[Response]] | list[Response]]
 
@@ -125,7 +129,7 @@ class Murmure:
         )
         self._digest_runs = DigestRuns(database, clock, directories)
         self._author_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._card_checks = CardChecks(self._check_card)
+        self._card_checks = CardChecks(self._check_card, CARD_CHECK_GATHER_SECONDS)
 
     @property
     def reader_counts(self) -> dict[int, tuple[datetime, int | None]]:
@@ -268,11 +272,13 @@ class Murmure:
         raises: if this fails, the held refresh edits the card a few seconds later."""
         await self._card_checks.answered(answer, shown)
 
-    async def _check_card(self, secret_id: int, answers: Sequence[Answered]) -> None:
+    async def _check_card(
+        self, secret_id: int, answers: Sequence[Answered], last: Sequence[OutgoingMessage | None]
+    ) -> None:
         try:
             async with self._db.unit_of_work() as uow:
                 now = await card_view.current_card(uow, secret_id)
-                if now is not None and any(s is None or not card_view.same_card(now, s) for _, s in answers):
+                if now is not None and any(s is None or not card_view.same_card(now, s) for s in last):
                     await Outbox(uow, self._services.clock).add(CardRefresh(secret_id))
                 for answer, _ in answers:
                     await uow.outbox.call_off_entry(answer.entry)

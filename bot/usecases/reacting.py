@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import ranking, render
+from bot import card_checks, ranking, render
 from bot.actions import React, Report, ReportLink
 from bot.card_view import CardFigures
 from bot.messages import CardAnswer, EditPressed, Response, Say
@@ -52,7 +52,9 @@ async def react(ctx: Context, action: React, pressed: str | None = None) -> list
         entry = await ctx.uow.outbox.hold(CardRefresh(secret.id), ctx.clock.now() + CARD_ANSWER_HELD)
         figures = CardFigures(reach.community.settings.locale, secret, counts, replies)
         # rendered once the transaction is over (the answer is sent after the commit anyway)
-        ctx.after_commit.append(lambda: EditPressed(figures.message(), card=CardAnswer(secret.id, entry)))
+        ctx.after_commit.append(
+            lambda: EditPressed(figures.message(), card=CardAnswer(secret.id, entry, card_checks.mark()))
+        )
         return []
     await Outbox(ctx.uow, ctx.clock).add(CardRefresh(secret.id))
     return alert("react.added" if added else "react.removed", emoji=action.reaction.emoji)
