@@ -68,6 +68,7 @@ from storage.repositories import (
 from storage.repositories.communities import CommunityCache
 from storage.repositories.outbox import OUTBOX_WRITTEN
 from storage.repositories.owners import INSTANCE
+from storage.repositories.pictures import PICTURELESS
 from storage.repositories.secrets import CARD_OUT_POSTGRES
 from storage.wal_checkpointer import Checkpointer
 
@@ -292,6 +293,7 @@ class SqlUnitOfWork:
         wrote_outbox = self._session.info.pop(OUTBOX_WRITTEN, False)  # (other processes: notified by it)
         await self._session.commit()
         released(self._session)
+        self._session.info.pop(PICTURELESS, None)  # (what it read is read again in the next transaction)
         if self._checkpointer is not None:
             self._checkpointer.committed()
         if self._folder is not None:  # the files of the photos it erased go now that their rows are gone

@@ -17,7 +17,7 @@ from storage.repositories.base import (
     Repository,
     to_draft,
 )
-from storage.repositories.pictures import erase_of_drafts
+from storage.repositories.pictures import erase_of_drafts, pictureless
 from storage.tables import (
     DraftRow,
 )
@@ -34,6 +34,13 @@ _TAKE_POSTGRES = (
     "(SELECT 1 FROM drafts WHERE id = ? AND status = ?) RETURNING file), "
     "taken AS (DELETE FROM drafts WHERE id = ? AND status = ? RETURNING id) "
     "SELECT 'taken', NULL FROM taken UNION ALL SELECT 'photo', file FROM photos"
+)
+
+
+# a draft, and whether it has a photo (a Post asks for it next: no query for the drafts that have none)
+_WITH_PHOTO = (
+    f"SELECT {_ROWS.columns}, EXISTS (SELECT 1 FROM pictures WHERE pictures.draft_id = drafts.id) "  # noqa: S608
+    "FROM drafts WHERE id = ?"
 )
 
 
@@ -79,8 +86,12 @@ class SqlDrafts(Repository):
         )
 
     async def get(self, draft_id: int) -> Draft | None:
-        row = await self._raw.one(_ROWS.select("id = ?"), draft_id)
-        return to_draft(_ROWS.read(row)) if row else None
+        row = await self._raw.one(_WITH_PHOTO, draft_id)
+        if row is None:
+            return None
+        if not row[-1]:  # no photo: the unit of work asks for none (SqlPictures.of_draft)
+            pictureless(self._session, draft_id)
+        return to_draft(_ROWS.read(row[:-1]))
 
     async def save(self, draft: Draft) -> None:
         await self._session.execute(

@@ -16,6 +16,14 @@ from storage.picture_folder import PictureFolder, erased
 from storage.raw import Raw
 from storage.tables import PictureRow, SecretRow
 
+PICTURELESS = "murmure.pictureless_drafts"  # in the session's info: drafts read without a photo
+
+
+def pictureless(session: AsyncSession, draft_id: int) -> None:
+    """The draft was just read in this unit of work, with no photo: ``of_draft`` needs no query for it (a
+    member's events run one at a time, and a draft's photo is added by its own member's events only)."""
+    session.info.setdefault(PICTURELESS, set()).add(draft_id)
+
 
 class SqlPictures:
     def __init__(self, session: AsyncSession, folder: PictureFolder | None = None) -> None:
@@ -50,9 +58,12 @@ class SqlPictures:
         return StoredPicture(row.token, data, row.width, row.height) if data is not None else None
 
     async def add(self, draft_id: int, picture: StoredPicture, at: datetime) -> None:
+        self._session.info.get(PICTURELESS, set()).discard(draft_id)
         await self._add(picture, at, draft_id=draft_id)
 
     async def of_draft(self, draft_id: int) -> StoredPicture | None:
+        if draft_id in self._session.info.get(PICTURELESS, ()):
+            return None  # read with the draft in this unit of work, which has added it none since
         row = await Raw(self._session).one(
             "SELECT token, data, file, width, height FROM pictures WHERE draft_id = ?", draft_id
         )

@@ -100,6 +100,30 @@ async def test_photos_go_with_their_draft_and_with_their_secret(store: Database)
         assert await uow.pictures.erase_orphans(NOW + timedelta(days=1)) == 0  # every file has its row
 
 
+async def test_a_draft_read_without_a_photo_then_given_one_shows_it(store: Database) -> None:
+    """A draft read with no photo (no query for its photo after that, storage/repositories/drafts.py) shows
+    the photo the same unit of work adds it, and in the next, one added elsewhere."""
+    async with store.unit_of_work() as uow:
+        bare, other = await uow.drafts.add(_draft()), await uow.drafts.add(_draft())
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.drafts.get(bare.id) is not None and await uow.drafts.get(other.id) is not None
+        assert await uow.pictures.of_draft(bare.id) is None
+        await uow.pictures.add(bare.id, PHOTO, NOW)
+        assert await uow.pictures.of_draft(bare.id) == PHOTO
+        await uow.commit()
+    if isinstance(store, FakeDatabase):
+        return  # (its units of work read what was committed when they began)
+    async with store.unit_of_work() as uow:
+        assert await uow.drafts.get(other.id) is not None
+        await uow.commit()
+        async with store.unit_of_work() as elsewhere:
+            await elsewhere.pictures.add(other.id, StoredPicture("e" * 20, b"later", 1, 1), NOW)
+            await elsewhere.commit()
+        assert await uow.pictures.of_draft(other.id) == StoredPicture("e" * 20, b"later", 1, 1)
+        assert await uow.pictures.of_draft(bare.id) == PHOTO
+
+
 async def test_a_removed_secrets_photo_is_erased_with_its_text(store: Database) -> None:
     community_id = await add_community(store)
     removed = await add_secret(store, community_id, 1, status=SecretStatus.REMOVED)
