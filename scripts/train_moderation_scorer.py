@@ -224,9 +224,12 @@ HATE_LEFT_OUT = {"davidson": ("offensive",)}
 # False positives the hate head may add, in cross-validation, to what the rules flag: none on the
 # project's clean lines.
 HATE_FP_ADDED: dict[str, float] = {}
+# What the thresholds maximise: the mean accuracy over these sources in cross-validation (Davidson's
+# tweets that name a group keep the thresholds from holding news and chatter about a group).
+HATE_OBJECTIVE: tuple[str, ...] = (*HATE_SOURCES, "davidson")
 HATE_GRID = [round(0.20 + 0.02 * step, 2) for step in range(36)]
 # The score that holds a text naming a group with no hostile word or slur in it: chosen after the other two.
-STRONG_GRID = [round(0.80 + 0.01 * step, 2) for step in range(20)]
+STRONG_GRID = [round(0.50 + 0.01 * step, 2) for step in range(50)]
 
 
 def hate_examples() -> list[Example]:
@@ -307,7 +310,7 @@ def hate_threshold(data: list[Example]) -> tuple[float, float, float]:
         return all(v <= HATE_FP_ADDED.get(s, 0.0) for s, v in extra.items())
 
     def mean_accuracy(keep: float, add: float, strong: float) -> float:
-        return sum(rates(source, keep, add, strong)[0] for source in HATE_SOURCES) / len(HATE_SOURCES)
+        return sum(rates(source, keep, add, strong)[0] for source in HATE_OBJECTIVE) / len(HATE_OBJECTIVE)
 
     # the rules alone, the group rules included
     base = {source: rates(source, 0.0, 2.0)[1] for source in by_source}

@@ -202,6 +202,11 @@ def _split_glued(word: str) -> tuple[str, str] | None:
     return None
 
 
+def _glued_to_name(word: str) -> bool:
+    """Whether a group's name or slur ends the word after another word of 4 letters or more."""
+    return any(_named(word[k:]) for k in range(_MIN_PART, len(word) - _MIN_PART + 1))
+
+
 @cache
 def _not_glued() -> frozenset[str]:
     """Real words that read as glued ones ("ladies" → "la", "dies"): ``not_glued.txt``, made by
@@ -249,7 +254,8 @@ def _read_word(word: str) -> tuple[str, ...]:
         return (fixed,)
     if word in _not_glued():
         return (word,)
-    if len(word) >= _MIN_GLUED and word.isalpha() and not _hostile(word):
+    # a hostile prefix glued to a group's name is split too ("orduresdefemmes": "ordure…" is a prefix)
+    if len(word) >= _MIN_GLUED and word.isalpha() and (not _hostile(word) or _glued_to_name(word)):
         split = _split_glued(word)
         if split is not None:
             # each part may itself be glued ("orduresde|femmes")
@@ -398,6 +404,31 @@ def _conditional(window: Sequence[str]) -> bool:
     return _CONDITIONAL.search(" ".join(window)) is not None
 
 
+# Negation words that intensify: "sans aucun doute les plus stupides", "no doubt", "not only".
+_INTENSIFYING = re.compile(
+    r"\b(?:sans (?:aucun |le moindre |nul |)doute|sans (?:aucune |)exception|sans conteste"
+    r"|no doubt|without (?:a |any |)doubt|without exception|not only|non seulement|pas seulement)\b"
+)
+
+
+def intensifying(words: Sequence[str]) -> frozenset[int]:
+    """The positions of the words of negations that intensify rather than negate."""
+    joined = " ".join(words)
+    found: set[int] = set()
+    for match in _INTENSIFYING.finditer(joined):
+        first = joined.count(" ", 0, match.start())
+        found.update(range(first, first + match.group().count(" ") + 1))
+    return frozenset(found)
+
+
+def _negating(window: Sequence[str]) -> bool:
+    """Whether a negation word stands in the window, those that intensify left out."""
+    if _NEGATORS.isdisjoint(window):
+        return False
+    skipped = intensifying(window)
+    return any(word in _NEGATORS for i, word in enumerate(window) if i not in skipped)
+
+
 def _restrictive(window: Sequence[str]) -> bool:
     return _RESTRICTIVE.search(" ".join(window)) is not None
 
@@ -472,7 +503,7 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
         for i in range(first, last):
             if i in named:
                 continue
-            if words[i] in _PRAISE and not _NEGATORS.isdisjoint(words[max(first, i - _NEGATION_WINDOW) : i]):
+            if words[i] in _PRAISE and _negating(words[max(first, i - _NEGATION_WINDOW) : i]):
                 a, b = min(named[0], i), max(named[0], i)
                 start, end = tokens[read[a][1]].start, tokens[read[b][1]].end
                 return [Reason("hate", text[start:end], LAYER)]
@@ -483,7 +514,7 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
             # "I don't hate women", "no woman deserves to die", "les femmes ne méritent pas ça"; but
             # "nothing but rats", "ne sont rien d'autre que des cafards" negate nothing
             window = words[max(first, a - _NEGATION_WINDOW) : b]
-            if not _NEGATORS.isdisjoint(window) and not _restrictive(window) and not _conditional(window):
+            if _negating(window) and not _restrictive(window) and not _conditional(window):
                 continue
             start, end = tokens[read[a][1]].start, tokens[read[b][1]].end
             return [Reason("hate", text[start:end], LAYER)]

@@ -18,7 +18,6 @@ from bot.moderation.groups import (
 )
 from bot.moderation.hate_scorer import (
     HateScorer,
-    char_words,
     load_hate_scorer,
     may_add,
     names_a_group,
@@ -214,8 +213,8 @@ class TextFilter:
         classes_read = read_classes(read)
         if not group and not names_a_group(classes_read[1]):
             return None
-        found = hate_features(text, read, rule_keys(reasons), chars=False, classes_read=classes_read)
-        probability = self._hate.probability(found, char_words(classes_read[0]))
+        found = hate_features(text, read, rule_keys(reasons), classes_read=classes_read)
+        probability = self._hate.probability(found)
         if group and probability >= self._hate.threshold:
             return group[0]
         if not may_add(found, probability, self._hate.add, self._hate.strong):
@@ -277,7 +276,9 @@ class TextFilter:
             for reason in find_personal_data(text)
         )
         if not any(verdict is Verdict.BLOCK for _, verdict in found):
-            found.extend((reason, Verdict.REVIEW) for reason in find_group_hostility(text, tokens))
+            # a known harmless phrase names no group ("on a mangé chinois")
+            outside = [t for i, t in enumerate(tokens) if not any(a <= i <= b for a, b in allowed)]
+            found.extend((reason, Verdict.REVIEW) for reason in find_group_hostility(text, outside))
         found.extend((reason, Verdict.REVIEW) for reason in find_spam_signs(text))
         cues = [h for h in kept if h.category in _DEFAMATION_CUES]
         found.extend(

@@ -8,6 +8,11 @@ import pytest
 from bot.moderation import Verdict, default_filter
 
 HELD = [
+    # a negation that intensifies negates nothing; a hostile prefix glued to a group's name is read apart
+    "Les réfugiés sont sans aucun doute les plus bêtes du pays.",
+    "Immigrants are no doubt the dumbest people around.",
+    "Quelles raclures de musulmans.",
+    "Vous n'êtes que des orduresdemusulmans.",
     "I haet immigrants.",  # the last two letters swapped
     "Honestly I am disgutsed by refugees.",
     "Ces migrants ne sont rien d'autre que des parasites.",  # "ne … que" restricts, it does not negate
@@ -41,6 +46,8 @@ HELD = [
 ]
 BLOCKED_SLURS = ["They are just a bunch of shemales.", "Les mongoliens recommencent.", "Typical rapefugee."]
 PASSED = [
+    "On a mangé chinois dehors sous la pluie.",  # a cuisine, not a people
+    "We ate Indian outside, it was lovely.",
     "I don't hate immigrants.",
     "Je supporte les femmes qui se présentent.",  # tolerance, not negated
     "Il y a très peu de femmes dans mon école.",  # no hostile word read into "très"
