@@ -1,7 +1,8 @@
-"""SQLite gives the newest row's id, once that row is removed, to the next row written. The outbox entry of a
-card is removed in the transaction recording the card (the send-to-commit window): an entry queued right
-after it (another member's Post) may get its id, and must not be removed in its place (the chaos benchmark
-found such secrets, their authors told "Sent!", never posted)."""
+"""SQLite gives the newest row's id, once that row is removed, to the next row written, unless the table is
+AUTOINCREMENT (the outbox since migration 1023). The outbox entry of a card is removed in the transaction
+recording the card (the send-to-commit window): an entry queued right after it (another member's Post) got
+its id, and must not be removed in its place (the chaos benchmark found such secrets, their authors told
+"Sent!", never posted); it now gets an id of its own, and is delivered all the same."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ async def test_an_entry_given_the_id_of_a_card_just_recorded_is_delivered(tmp_pa
 
         database.recording = recording_then_post  # type: ignore[method-assign]
         await h.settle()
-        assert seen == [[first_entry]]  # the second card's entry has the id the first one's had
+        assert len(seen) == 1 and len(seen[0]) == 1  # the second card's entry, queued as the first is out
+        assert seen[0][0] > first_entry  # an id of its own: never the one of the entry just removed
         database.recording = recording  # type: ignore[method-assign]
         await h.settle()
         refs = await _card_refs(database)
