@@ -13,6 +13,9 @@ HELD = [
     "Immigrants are no doubt the dumbest people around.",
     "Quelles raclures de musulmans.",
     "Vous n'êtes que des orduresdemusulmans.",
+    # letting a group live denied
+    "We must not let any immigrants live.",
+    "Il ne faut laisser vivre aucun immigré.",
     "I haet immigrants.",  # the last two letters swapped
     "Honestly I am disgutsed by refugees.",
     "Ces migrants ne sont rien d'autre que des parasites.",  # "ne … que" restricts, it does not negate
@@ -48,6 +51,8 @@ BLOCKED_SLURS = ["They are just a bunch of shemales.", "Les mongoliens recommenc
 PASSED = [
     "On a mangé chinois dehors sous la pluie.",  # a cuisine, not a people
     "We ate Indian outside, it was lovely.",
+    "We must not let refugees live in poverty.",
+    "I acted like a total jerk yesterday.",
     "I don't hate immigrants.",
     "Je supporte les femmes qui se présentent.",  # tolerance, not negated
     "Il y a très peu de femmes dans mon école.",  # no hostile word read into "très"
@@ -91,6 +96,8 @@ PASSED = [
     "You and all the other immigrants are a blessing to this town.",  # addressed, not abused
 ]
 STILL_INSULTS = [
+    "You acted like a total jerk.",
+    "You were a real idiot yesterday.",
     "you are a dumbass",
     "I think you are a total shithead",
     "t'es qu'une salope",
