@@ -279,13 +279,23 @@ async def run(engine: str, app: App, posts: int, toggles: int, concurrency: int)
     # Sustained: each member posts (taps) five times in a row. The first round opens the pool's connections
     # and prepares its statements (PostgreSQL keeps 10 connections between bursts, storage/database.py), as
     # a burst after a quiet time does; the next rounds are a running bot's (its pool open): printed apart.
+    cpu = time.process_time()
     durations = await timed(
         concurrency * 5, lambda n: bench.post(10_000 + n, 20 + n % concurrency), concurrency
     )
-    print(f"{engine:10} posts       {rounds(durations, concurrency)}   at concurrency {concurrency}")
+    each = (time.process_time() - cpu) / len(durations) * 1000
+    print(
+        f"{engine:10} posts       {rounds(durations, concurrency)}   at concurrency {concurrency} "
+        f"({each:.2f} ms of CPU each)"
+    )
     taps = await tap_actions(bench, concurrency * 5)
+    cpu = time.process_time()
     durations = await timed(len(taps), lambda n: press(bench, taps[n]), concurrency)
-    print(f"{engine:10} reactions   {rounds(durations, concurrency)}   at concurrency {concurrency}")
+    each = (time.process_time() - cpu) / len(durations) * 1000
+    print(
+        f"{engine:10} reactions   {rounds(durations, concurrency)}   at concurrency {concurrency} "
+        f"({each:.2f} ms of CPU each)"
+    )
 
 
 class SlowDirectory(Directory):
