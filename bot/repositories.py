@@ -449,8 +449,9 @@ class PictureRepository(Protocol):
 
 
 class ReactionRepository(Protocol):
-    async def toggle(self, secret_id: int, reactor_key: str, reaction: Reaction) -> bool:
-        """True when the reaction is now on, False when it was removed."""
+    async def toggle(self, secret_id: int, reactor_key: str, reaction: Reaction, points: float = 0.0) -> bool:
+        """True when the reaction is now on, False when it was removed; the secret's points moved by
+        ``points`` (added) or ``-points`` (removed), in the same statement where the database allows."""
         ...
 
     async def counts(self, secret_id: int) -> ReactionCounts: ...

@@ -42,11 +42,11 @@ async def react(ctx: Context, action: React, pressed: str | None = None) -> list
     # read before the first write, which makes the transaction the database's one writer (SQLite) until its
     # commit; a reply written meanwhile is seen by the check once the answer is in (Murmure.card_answered)
     replies = await ctx.uow.replies.count(secret.id) if in_place else 0
-    added = await ctx.uow.reactions.toggle(secret.id, ctx.keys.reaction(secret.id), action.reaction)
+    # the reaction toggled and the secret's points moved with it (one statement on PostgreSQL)
+    key, points = ctx.keys.reaction(secret.id), ranking.REACTION_POINTS
+    added = await ctx.uow.reactions.toggle(secret.id, key, action.reaction, points)
     # a toggle lost in a crash of the database's host breaks no promise: its commit need not wait for the disk
     ctx.uow.loss_tolerated()
-    points = ranking.REACTION_POINTS if added else -ranking.REACTION_POINTS
-    await ctx.uow.secrets.add_points(secret.id, points)
     if in_place:
         counts = await ctx.uow.reactions.counts(secret.id)
         entry = await ctx.uow.outbox.hold(CardRefresh(secret.id), ctx.clock.now() + CARD_ANSWER_HELD)

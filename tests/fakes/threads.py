@@ -119,13 +119,16 @@ class FakeReplies(Repo):
 
 
 class FakeReactions(Repo):
-    async def toggle(self, secret_id: int, reactor_key: str, reaction: Reaction) -> bool:
+    async def toggle(self, secret_id: int, reactor_key: str, reaction: Reaction, points: float = 0.0) -> bool:
         entry = (secret_id, reactor_key, reaction)
-        if entry in self.s.reactions:
+        added = entry not in self.s.reactions
+        if added:
+            self.s.reactions.add(entry)
+        else:
             self.s.reactions.discard(entry)
-            return False
-        self.s.reactions.add(entry)
-        return True
+        secret = self.s.secrets[secret_id]
+        self.s.secrets[secret_id] = replace(secret, points=secret.points + (points if added else -points))
+        return added
 
     async def counts(self, secret_id: int) -> ReactionCounts:
         counts = {r.value: 0 for r in Reaction}

@@ -126,6 +126,19 @@ async def test_a_draft_is_taken_once_with_its_photo_and_only_while_open(store: D
         assert await uow.pictures.of_draft(drafts[1]) is not None
 
 
+async def test_a_toggle_moves_its_secrets_points_up_when_on_and_down_when_off(store: Database) -> None:
+    secret_id = await add_secret(store, await add_community(store))
+    async with store.unit_of_work() as uow:
+        assert await uow.reactions.toggle(secret_id, KEY, Reaction.HEART, 1.5)
+        assert await uow.reactions.toggle(secret_id, OTHER, Reaction.HEART, 1.5)
+        assert not await uow.reactions.toggle(secret_id, KEY, Reaction.HEART, 1.5)
+        assert await uow.reactions.toggle(secret_id, KEY, Reaction.SAD)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        found = await uow.secrets.get(secret_id)
+    assert found is not None and found.points == 1.5
+
+
 async def test_reactions_toggle_and_count(store: Database) -> None:
     secret_id = await add_secret(store, await add_community(store))
     async with store.unit_of_work() as uow:
