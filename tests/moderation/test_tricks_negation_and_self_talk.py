@@ -16,6 +16,7 @@ HELD = [
     # letting a group live denied
     "We must not let any immigrants live.",
     "Il ne faut laisser vivre aucun immigré.",
+    "We must not let a single Muslim live.",
     "I haet immigrants.",  # the last two letters swapped
     "Honestly I am disgutsed by refugees.",
     "Ces migrants ne sont rien d'autre que des parasites.",  # "ne … que" restricts, it does not negate
@@ -52,6 +53,7 @@ PASSED = [
     "On a mangé chinois dehors sous la pluie.",  # a cuisine, not a people
     "We ate Indian outside, it was lovely.",
     "We must not let refugees live in poverty.",
+    "Don't let a woman live alone in that flat.",
     "I acted like a total jerk yesterday.",
     "I don't hate immigrants.",
     "Je supporte les femmes qui se présentent.",  # tolerance, not negated
