@@ -14,7 +14,8 @@ instead, so what it learns carries over to sentences it never saw:
   about a group and another about pizza or inside a quotation;
 - each word's class (``_kind``: a group's name or slur, hostile ``<h>``, praise or warmth ``<p>``
   from ``group_cues.txt``, a negation ``<n>``, a pronoun standing for a group ``<they>``, a word
-  reporting speech ``<say>``, else the word itself), and pairs of neighbouring classes, with and
+  reporting speech ``<say>``, else the word itself), each class also marked when a negation stands
+  just before it (``k:N<h>``: "I don't hate X"), and pairs of neighbouring classes, with and
   without the state; whether the text holds no hostile word nor slur (``s:nohostile``);
 - how each group's name or slur stands to each hostile word and each word of praise: which comes
   first, how far apart, and whether a negation stands between them ("X are vermin", "vermin like
@@ -138,7 +139,7 @@ def features(
     kinds = [_kind(word) for word in classes]
     for kind, word, negated in zip(kinds, classes, negated_at, strict=True):
         if kind != word:
-            found.append("k:" + kind)
+            found.append("k:" + negated + kind)
             if kind != HOSTILE_CLASS:  # read under the state already
                 found.append(state + negated + ":" + kind)
     for first, second in itertools.pairwise(kinds):
