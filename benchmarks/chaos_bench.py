@@ -608,9 +608,10 @@ def _classify(
         elif call is None:
             found.answer_lost += 1  # no answer reached the bot for the first copy
         else:
-            # a kill from the moment Telegram had the request: it may have acted before the kill, the answer
-            # then written to a dead process (a negative gap: killed while its answer was being written)
-            after = [k - call.answered for k in kills if k >= call.time]
+            # a kill from just before Telegram read the request (sent, then the process killed before the
+            # emulator's loop read it): Telegram acts all the same, its answer written to a dead process (a
+            # negative gap)
+            after = [k - call.answered for k in kills if k >= call.time - 0.05]
             if after:
                 found.in_window.append(after[0])
             else:
