@@ -10,7 +10,7 @@ instead, so what it learns carries over to sentences it never saw:
   (``slur_words.txt``) is ``<slur>``; a hostile word (``group_hostile.txt``) is also ``<h>``;
 - every word and hostile class is read under the text's state: a group named (``G``), quotation
   marks (``Q``), counter-speech as the group rules see it (``C``), someone addressed (``Y``), and
-  whether a negation stands within three words before it (``N``): "disgusting" means one thing
+  whether a negation stands within six words before it (``N``): "disgusting" means one thing
   about a group and another about pizza or inside a quotation;
 - each word's class (``_kind``: a group's name or slur, hostile ``<h>``, praise or warmth ``<p>``
   from ``group_cues.txt``, a negation ``<n>``, a pronoun standing for a group ``<they>``, a word
@@ -47,7 +47,7 @@ _QUOTES = frozenset('"“”«»„')
 _SECOND = frozenset(
     {"you", "u", "ur", "your", "yourself", "tu", "te", "toi", "ton", "ta", "tes", "vous", "votre", "vos"}
 )
-_NEGATION_REACH = 3
+_NEGATION_REACH = 6
 _POSITIVE = group_rules._cues("praise") | group_rules._cues("positive")
 GROUP_CLASS = "<g>"
 SELF_CLASS = "<gself>"
