@@ -239,29 +239,43 @@ class World:
                 await self._reply(user, rng.choice(cards[-10:]), f"Reply {n}{g}-{count}: same here.")
             await asyncio.sleep(rng.uniform(15, 30))
 
+    async def _form_preview(
+        self, user: int, opened: PendingInteraction, text: str
+    ) -> tuple[Message | None, bool]:
+        """The form submitted with ``text``: its preview once it offers Post (None if it never does), and
+        whether the submission was acknowledged at all."""
+        submitted = await self._ask(self.dc.user_submits_modal(user, opened, {TEXT_ID: text}))
+        if submitted is None or not await self._answered(submitted):
+            return None, False
+        try:
+            await self.dc.wait_until(
+                lambda: _custom_id(submitted.original(), "Post") is not None, within=WAIT
+            )
+        except (EmulatorError, TimeoutError):
+            return None, True
+        return submitted.original(), True
+
+    async def _press_post(self, user: int, preview: Message) -> bool:
+        """Post pressed on the preview; whether the bot answered it in Discord's 3 s."""
+        post = _custom_id(preview, "Post")
+        assert post is not None
+        pressed = await self._ask(self.dc.user_clicks(user, preview, post))
+        return pressed is not None and await self._answered(pressed)
+
     async def _post(self, user: int, g: int, text: str) -> None:
         tally = self.tally
         opened = await self._ask(self.dc.user_runs_command(user, server_id(g), general_id(g), "secret"))
         if opened is None or not await self._answered(opened):
             return
         tally.written[text] = g
-        submitted = await self._ask(self.dc.user_submits_modal(user, opened, {TEXT_ID: text}))
-        if submitted is None or not await self._answered(submitted):
-            return
-        try:
-            await self.dc.wait_until(
-                lambda: _custom_id(submitted.original(), "Post") is not None, within=WAIT
-            )
-        except (EmulatorError, TimeoutError):
-            tally.acknowledged_unshown.add(text)
+        preview, acknowledged = await self._form_preview(user, opened, text)
+        if preview is None:
+            if acknowledged:
+                tally.acknowledged_unshown.add(text)
             return
         tally.previewed.add(text)
-        preview = submitted.original()
-        post = _custom_id(preview, "Post")
-        assert post is not None
         tally.pressed[text] = pressed_at = time.time()
-        pressed = await self._ask(self.dc.user_clicks(user, preview, post))
-        if pressed is None or not await self._answered(pressed):
+        if not await self._press_post(user, preview):
             tally.press_failed.add(text)  # Discord told the member it failed: Post is still there to press
 
         def told() -> bool:
@@ -286,22 +300,10 @@ class World:
         opened = await self._ask(self.dc.user_clicks(user, card, reply))
         if opened is None or not await self._answered(opened) or opened.modal is None:
             return
-        submitted = await self._ask(self.dc.user_submits_modal(user, opened, {TEXT_ID: text}))
-        if submitted is None or not await self._answered(submitted):
+        preview, _ = await self._form_preview(user, opened, text)
+        if preview is None:
             return
-        try:
-            await self.dc.wait_until(
-                lambda: _custom_id(submitted.original(), "Post") is not None, within=WAIT
-            )
-        except (EmulatorError, TimeoutError):
-            return
-        preview = submitted.original()
-        post = _custom_id(preview, "Post")
-        assert post is not None
-        pressed = await self._ask(self.dc.user_clicks(user, preview, post))
-        if pressed is None:
-            return
-        await self._answered(pressed)
+        await self._press_post(user, preview)  # unanswered, it may still have been taken: waited for below
 
         def told() -> bool:
             shown = _shown(self.dc.message(preview.id))
