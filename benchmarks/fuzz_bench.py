@@ -93,7 +93,7 @@ async def telegram(updates: int, seed: int) -> None:
             patch.setattr(logging.getLogger("telegram"), "level", logging.DEBUG)
             patch.setattr(logging.getLogger("httpx"), "level", logging.DEBUG)
             # limits off: this measures 10,000 junk updates' handling, and rate limits have their own tests
-            t.tg.limit_rates(per_group_per_minute=None, global_per_second=None)
+            t.tg.limit_rates(per_group_per_minute=None, global_per_second=None)  # junk volume, not limits
             await setup_group(t)
             await post(t, "alice", "A card to press on.")
             await fuzz(t, random.Random(seed), updates)

@@ -89,8 +89,8 @@ What we had to find out about PTB 22 (read from its source, verified by the test
 * Strict by default, as the real service: 20 sends or edits a minute per group and 30 a second overall
   (429 with ``parameters.retry_after``), callback queries that expire 15 s after the press ("query is
   too old"), inline keyboards of at most 100 buttons; ``latency`` delays every answer. These limits stay
-  exact in tests: a test or benchmark that loosens one (``limit_rates(...)``, ``callback_query_ttl=None``,
-  ``group_window``) must say at that line why the real limit is not what it measures.
+  exact in tests: a test or benchmark that loosens one of them (the rate limits, the callback queries'
+  expiry, the group's window) must say at that line why the real limit is not what it measures.
   Every request is also checked against the Bot API description (``tests/conformance``).
 * Forum supergroups (``add_group(..., forum=True)``, ``add_topic``): a topic's id is the id of the
   service message that created it (``forum_topic_created``); a message in a topic carries
