@@ -37,8 +37,7 @@ class SqlCoordination:
         self._key = key
         self._clock = clock or (lambda: datetime.now(UTC))
         self._postgres = engine.dialect.name == "postgresql"
-        self._taken = 0
-        self._marked = 0  # events marked handled since the last pruning of old marks
+        self._since_pruning = 0  # events taken or marked handled since the last pruning of old marks
 
     @property
     def shared(self) -> bool:
@@ -107,13 +106,7 @@ class SqlCoordination:
                     .values(holder=holder, seen_at=now)
                 )
             if taken.rowcount == 1:  # type: ignore[attr-defined]
-                self._taken += 1
-                if self._taken % PRUNE_EVERY == 0:
-                    await session.execute(
-                        delete(SeenEventRow).where(
-                            SeenEventRow.seen_at < now - SEEN_KEPT, SeenEventRow.holder.is_(None)
-                        )
-                    )
+                await self._prune_if_due(session, now, 1)
                 await session.commit()
                 return EventClaim(mine=True)
             await session.rollback()
@@ -170,15 +163,19 @@ class SqlCoordination:
                     index_elements=["source", "event_id"], set_={"seen_at": now, "holder": None}
                 )
             )
-            self._marked += len(event_ids)
-            if self._marked >= PRUNE_EVERY:
-                self._marked = 0
-                await session.execute(
-                    delete(SeenEventRow).where(
-                        SeenEventRow.seen_at < now - SEEN_KEPT, SeenEventRow.holder.is_(None)
-                    )
-                )
+            await self._prune_if_due(session, now, len(event_ids))
             await session.commit()
+
+    async def _prune_if_due(self, session: AsyncSession, now: datetime, events: int) -> None:
+        """Marks of handled events older than ``SEEN_KEPT`` deleted, once every ``PRUNE_EVERY`` events."""
+        self._since_pruning += events
+        if self._since_pruning >= PRUNE_EVERY:
+            self._since_pruning = 0
+            await session.execute(
+                delete(SeenEventRow).where(
+                    SeenEventRow.seen_at < now - SEEN_KEPT, SeenEventRow.holder.is_(None)
+                )
+            )
 
     # -------------------------------------------------------------------------------------- send slots
 
