@@ -7,7 +7,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -37,6 +37,7 @@ SECRET_MAX = 1500
 # Discord forgets an interaction not acknowledged within 3 s of the click. An answer the core gives within
 # this budget is the acknowledgement itself; past it the interaction is deferred, and answered after.
 ACK_BUDGET = 1.0
+T = TypeVar("T")
 SEND_RETRY_PAUSES = (0.2, 0.6)  # seconds before a DM's answer is sent again after a connection failure
 # a photo's download from Discord's CDN taking longer is given up and tried again (aiohttp's own bound, 5
 # minutes, would leave the member waiting, then raise past the retries: no answer at all)
@@ -306,12 +307,29 @@ async def _picture(
 async def _fetched(attachment: discord.Attachment) -> bytes | None:
     """An attachment's bytes from Discord's CDN, tried again when it fails for a moment; None when it still
     fails or is gone (the member is asked to send it again)."""
+    return await _tried_again(
+        lambda: asyncio.wait_for(attachment.read(), FETCH_SECONDS),
+        (aiohttp.ClientError, discord.HTTPException, TimeoutError),
+        "a photo could not be fetched",
+        final=(discord.NotFound, discord.Forbidden),
+    )
+
+
+async def _tried_again(
+    step: Callable[[], Awaitable[T]],
+    transient: tuple[type[Exception], ...],
+    what: str,
+    *,
+    final: tuple[type[Exception], ...] = (),
+) -> T | None:
+    """``step``, tried again after each of ``SEND_RETRY_PAUSES`` while it fails with one of ``transient`` (one
+    of ``final`` ends it at once); None, logged as ``what``, once it still fails."""
     for pause in (*SEND_RETRY_PAUSES, None):
         try:
-            return await asyncio.wait_for(attachment.read(), FETCH_SECONDS)
-        except (aiohttp.ClientError, discord.HTTPException, TimeoutError) as error:
-            if pause is None or isinstance(error, discord.NotFound | discord.Forbidden):
-                log.warning("discord: a photo could not be fetched: %s", where(error))
+            return await step()
+        except transient as error:
+            if pause is None or isinstance(error, final):
+                log.warning("discord: %s: %s", what, where(error))
                 return None
             await asyncio.sleep(pause)
     return None  # not reached: the last pause is None
@@ -541,15 +559,11 @@ class MurmureClient(discord.Client):
 async def _send_retried(channel: discord.abc.Messageable, kwargs: dict[str, Any]) -> None:
     """An answer in a member's DM, tried again when the connection failed for a moment (discord.py retries
     only some network errors: a connection the server closed as it was reused fails at once)."""
-    for pause in (*SEND_RETRY_PAUSES, None):
-        try:
-            await channel.send(**kwargs)
-            return
-        except (aiohttp.ClientConnectionError, discord.DiscordServerError) as error:
-            if pause is None:
-                log.warning("discord: an answer in a DM could not be sent: %s", where(error))
-                return
-            await asyncio.sleep(pause)
+    await _tried_again(
+        lambda: channel.send(**kwargs),
+        (aiohttp.ClientConnectionError, discord.DiscordServerError),
+        "an answer in a DM could not be sent",
+    )
 
 
 def _is_image(attachment: discord.Attachment) -> bool:
