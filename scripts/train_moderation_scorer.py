@@ -83,13 +83,18 @@ class Example:
     words: tuple[str, ...]
     calibration: bool
     features: tuple[str, ...] = ()  # the hate head's features (the other heads read ``words``)
-    fold: int = 0  # the hate head's cross-validation fold, by template group
+    fold: int = 0  # the cross-validation fold, by template group (HateCheck) or text
     others: bool = False  # the hate head: whether rules other than the group rules flag it
     group: bool = False  # the hate head: whether the group rules flag it
 
 
 def _calibration(key: str) -> bool:
     return hashlib.sha256(("calibration:" + key).encode("utf-8")).digest()[0] < CALIBRATION * 256
+
+
+def fold_of(key: str) -> int:
+    """The cross-validation fold of a template group or text."""
+    return hashlib.sha256(("fold:" + key).encode("utf-8")).digest()[0] % FOLDS
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -101,11 +106,21 @@ def examples(head: str) -> list[Example]:
     for source in HEAD_SOURCES[head]:
         for case in load(source):
             if case.part == TUNE:
-                found.append(Example(source, case.label, _words(case.text), _calibration(case.group)))
+                found.append(
+                    Example(
+                        source,
+                        case.label,
+                        _words(case.text),
+                        _calibration(case.group),
+                        fold=fold_of(case.group),
+                    )
+                )
     for source, only_clean in HEAD_NEGATIVES[head]:
         for case in load(source):
             if case.part == TUNE and not (only_clean and case.label):
-                found.append(Example(source, 0, _words(case.text), _calibration(case.group)))
+                found.append(
+                    Example(source, 0, _words(case.text), _calibration(case.group), fold=fold_of(case.group))
+                )
     for lang in ("en", "fr"):
         path = ROOT / "tests" / "moderation" / f"corpus_{lang}.tsv"
         for raw in path.read_text(encoding="utf-8").splitlines():
@@ -255,7 +270,7 @@ def hate_examples() -> list[Example]:
             reasons, read = rules.rules(case.text, tokens)
             others = any(reason.layer != GROUP_LAYER for reason, _ in reasons)
             group = any(reason.layer == GROUP_LAYER for reason, _ in reasons)
-            fold = hashlib.sha256(("fold:" + case.group).encode("utf-8")).digest()[0] % FOLDS
+            fold = fold_of(case.group)
             read_features: tuple[str, ...] = ()
             if group or names_a_group(read_classes(read)[1]):
                 read_features = tuple(hate_features(case.text, read, rule_keys([r for r, _ in reasons])))
@@ -347,14 +362,21 @@ def train_hate() -> None:
     _write("hate", weights, bias, keep, {"add": add, "strong": strong})
 
 
+def weight_lines(
+    weights: dict[str, float], bias: float, threshold: float, more: dict[str, float] | None = None
+) -> list[str]:
+    """A weights file's lines, as ``bot/moderation/scorer.py`` reads them."""
+    lines = [f"#bias\t{bias}", f"#threshold\t{threshold}"]
+    lines.extend(f"#{key}\t{value}" for key, value in (more or {}).items())
+    lines.extend(f"{feature}\t{weight}" for feature, weight in sorted(weights.items()))
+    return lines
+
+
 def _write(
     head: str, weights: dict[str, float], bias: float, threshold: float, more: dict[str, float] | None = None
 ) -> None:
     print(f"{head}: threshold {threshold} {more or ''}", file=sys.stderr)
-    lines = [f"#bias\t{bias}", f"#threshold\t{threshold}"]
-    lines.extend(f"#{key}\t{value}" for key, value in (more or {}).items())
-    lines.extend(f"{feature}\t{weight}" for feature, weight in sorted(weights.items()))
-    payload = ("\n".join(lines) + "\n").encode("utf-8")
+    payload = ("\n".join(weight_lines(weights, bias, threshold, more)) + "\n").encode("utf-8")
     path = OUT / f"scorer_{head}.tsv.gz"
     path.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
     print(f"{head}: {len(weights)} features, {path.stat().st_size:,} bytes -> {path}", file=sys.stderr)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.moderation.groups import GROUP, group_words
@@ -125,7 +125,10 @@ def _sigmoid(margin: float) -> float:
 
 
 class LearnedLayer:
-    def __init__(self) -> None:
+    """``lines``: a head's weights file as lines, by the head's name (the shipped files unless a
+    benchmark gives others, e.g. heads trained without the fold it scores)."""
+
+    def __init__(self, lines: Callable[[str], Iterable[str]] = shipped_lines) -> None:
         self._heads = HEADS
         count = len(self._heads)
         self._rows: dict[str, int] = {}  # feature -> where its weights start in ``_weights``
@@ -134,7 +137,7 @@ class LearnedLayer:
         zeros = array("d", [0.0] * count)
         for k, head in enumerate(self._heads):
             header: dict[str, float] = {}
-            for key, weight in entries(shipped_lines(head.name)):
+            for key, weight in entries(lines(head.name)):
                 if key.startswith("#"):
                     header[key[1:]] = weight
                     continue
