@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 
 from bot.moderation.lexicon import load_data_file
 from bot.moderation.normalise import Token
+from bot.moderation.verb_forms import verb_forms
 from bot.moderation.verdict import Reason
 
 
@@ -86,11 +87,26 @@ def _word_file(name: str) -> tuple[frozenset[str], tuple[str, ...]]:
             continue
         for word in line.split():
             word = word.replace("-", "")  # words are split at hyphens: "sous-hommes" is read joined
-            if word.endswith("*"):
+            if ":" in word:  # a verb and its forms: "fr:tuer", "en:hunt"
+                words.update(verb_forms(word))
+            elif word.endswith("*"):
                 prefixes.add(word[:-1])
             else:
                 words.add(word)
     return frozenset(words), tuple(sorted(prefixes))
+
+
+@cache
+def _verb_forms(name: str) -> frozenset[str]:
+    """The forms a word list's verb entries stand for, but their first ("tuer", "hunt"): spelling
+    tricks are read on the words as listed, not on each form ("tuant" without its "u" is "tant")."""
+    found: set[str] = set()
+    for line in load_data_file(name):
+        if not line.startswith("#"):
+            for entry in line.split():
+                if ":" in entry:
+                    found.update(verb_forms(entry) - {entry.partition(":")[2]})
+    return frozenset(found)
 
 
 @cache
@@ -148,7 +164,7 @@ def _variants(word: str, *, to_end: bool = False) -> set[str]:
 def _misspelt(name: str) -> frozenset[str]:
     """Spelling tricks on the words of a list ("womne", "mslims"); a variant that is itself a word
     of any list is left out."""
-    words = _word_file(name)[0]
+    words = _word_file(name)[0] - _verb_forms(name)
     known = group_words() | slur_words() | _word_file("group_hostile.txt")[0]
     return frozenset(
         variant

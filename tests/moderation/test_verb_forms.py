@@ -1,0 +1,58 @@
+"""A verb named once in the hostile vocabulary stands for its forms, in French and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.moderation import Verdict, default_filter
+from bot.moderation.verb_forms import english_forms, french_forms, verb_forms
+
+
+def test_french_forms_cover_the_tenses_and_participles() -> None:
+    forms = french_forms("tuer")
+    assert {"tuerais", "tuaient", "tuera", "tuons", "tuee", "tuees", "tuant"} <= forms
+    assert "tue" not in forms  # shorter than four letters: too often another word
+    assert {"punissent", "punirait", "punie"} <= french_forms("punir")
+    assert {"pendrait", "pendus", "pendons"} <= french_forms("pendre")
+    assert "pendant" not in french_forms("pendre")
+    assert {"abat", "abattrait", "abattu"} <= french_forms("abattre")
+    assert {"degageons", "degageait"} <= french_forms("degager")
+    assert "gaza" not in french_forms("gazer")
+
+
+def test_english_forms() -> None:
+    assert english_forms("kill") == {"kill", "kills", "killed", "killing"}
+    assert english_forms("gas") >= {"gassed", "gassing", "gases"}
+    assert english_forms("cage") == {"cage", "cages", "caged", "caging"}
+    assert english_forms("murder") == {"murder", "murders", "murdered", "murdering"}
+    with pytest.raises(ValueError):
+        verb_forms("tuer")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je tuerais tous les immigrés si je pouvais.",
+        "Si ça ne tenait qu'à moi, on gazerait les handicapés.",
+        "Ces arabes, on les dégagera tous.",
+        "Les juifs, on les haïssait et on les haïra toujours.",
+        "Black people belong in cages.",
+        "I will hunt down every gay person I find.",
+    ],
+)
+def test_a_verb_form_about_a_group_is_held(text: str) -> None:
+    assert default_filter().check(text).verdict is not Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je tuerais pour une part de pizza.",
+        "En tant que femme noire, je suis souvent la seule en réunion.",  # "tuant" less its "u"
+        "I hang out with my gay friends every weekend.",
+        "Les femmes descendent du train.",
+        "Our students talk trash about the Catholic school's football team.",
+    ],
+)
+def test_no_form_nor_idiom_makes_a_clean_text_hostile(text: str) -> None:
+    assert default_filter().check(text).verdict is Verdict.ALLOW
