@@ -64,6 +64,7 @@ MAX_ATTEMPTS = 30  # then an entry is failed for good (about four hours of back-
 MAX_BACKOFF = timedelta(minutes=10)
 CONTENTION_RETRY = timedelta(milliseconds=50)
 WINDOWS_EVERY = timedelta(seconds=2)  # how often the send-to-commit windows are logged (INFO), if any
+STALL_LOGGED = 0.05  # a lateness of the event loop past this is logged with where the loop stood
 UNITS_AT_ONCE = 4  # the deliveries' units of work open at once (the network waits are not counted)
 
 _IN_UNIT: ContextVar[bool] = ContextVar("delivery_in_unit", default=False)
@@ -177,6 +178,14 @@ class Dispatcher:
             if await self.run_once() == 0:
                 return
 
+    def start_watching(self) -> None:
+        """The event loop's watcher thread (``bot/loop_lag.py``) started now, before the process takes work;
+        ``run_forever`` starts it otherwise."""
+        self._lag.start()
+
+    def stop_watching(self) -> None:
+        self._lag.stop()
+
     async def run_forever(self, stop: asyncio.Event, poll_seconds: float = POLL_SECONDS) -> None:
         self._stopping = False
         renewed = self._clock.now()
@@ -231,8 +240,17 @@ class Dispatcher:
         platform without idempotency (Telegram)."""
         windows = sorted(self._context.windows)
         self._context.windows.clear()
+        slowest, self._context.slowest = self._context.slowest, None
         lag = self._lag.worst_since_last()
-        if not windows:
+        place = self._lag.worst_place_since_last()
+        collected, generation = self._lag.worst_collection_since_last()
+        if lag > STALL_LOGGED:
+            log.info(
+                "the event loop late by %.1f ms, most often at %s; longest garbage collection %.1f ms"
+                " (generation %d)",
+                lag * 1000, place or "no place seen", collected * 1000, generation,
+            )  # fmt: skip
+        if not windows or slowest is None:
             return
 
         def at(share: float) -> float:
@@ -240,9 +258,10 @@ class Dispatcher:
 
         log.info(
             "send-to-commit windows: %d sends, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d over 50 ms;"
-            " the event loop late by %.1f ms at most",
+            " the event loop late by %.1f ms at most; the slowest: its statement answered at %.1f ms,"
+            " committed at %.1f ms, in %d tries",
             len(windows), at(0.5), at(0.99), windows[-1] * 1000, sum(1 for w in windows if w > 0.05),
-            lag * 1000,
+            lag * 1000, slowest.written * 1000, slowest.committed * 1000, slowest.tries,
         )  # fmt: skip
 
     async def _claim(

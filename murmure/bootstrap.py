@@ -28,6 +28,7 @@ from bot.service import Murmure
 from murmure.config import Config, number
 from murmure.errors import DatabaseUnreachable
 from murmure.keys import PEPPER_ENV, SEALING_KEY_ENV, load_key, load_previous_sealing_key
+from murmure.worker_threads import start_worker_threads
 from storage.coordination import SqlCoordination
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
@@ -98,6 +99,15 @@ class App:
     notes: list[str]
     text_filter: PreparedFilter | None = None
 
+    def start_threads(self) -> None:
+        """Every thread the process runs beside the event loop started now, before it takes work: the
+        worker threads of ``asyncio.to_thread`` (``murmure/worker_threads.py``), the loop's watcher and
+        SQLite's checkpoints. ``Thread.start()`` waits on the loop's thread until the new thread has run, and
+        on a loaded machine that held the loop 100 to 200 ms, a card's recording waiting meanwhile."""
+        start_worker_threads()
+        self.dispatcher.start_watching()
+        self.database.start_threads()
+
     def ready(self) -> None:
         """The moderation filter is built from now on, in a worker thread (the console: once it is up; the
         messengers: while they start)."""
@@ -117,6 +127,7 @@ class App:
             log.error("the moderation filter could not be built: %s", where(error))
 
     async def close(self) -> None:
+        self.dispatcher.stop_watching()
         await self.database.dispose()
 
 

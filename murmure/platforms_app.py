@@ -51,6 +51,7 @@ async def run_platforms(
     started: list[Connection] = []
     jobs = None
     try:
+        app.start_threads()  # before the first update: no thread is started on the loop's thread after it
         # the moderation filter is built while the messengers start (round trips: menus, descriptions), so
         # that the outbox, which waits for it, does not wait once they are up
         app.ready()

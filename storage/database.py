@@ -405,6 +405,12 @@ class SqlDatabase:
                         0,
                     )  # no entry 0, no secret 0: nothing changes
 
+    def start_threads(self) -> None:
+        """The threads the database runs beside the loop (SQLite's checkpoints) started now, before the
+        process takes work, rather than at the first commit (which may be a recording's)."""
+        if self._checkpointer is not None:
+            self._checkpointer.start()
+
     async def checkpoint(self) -> None:
         if self._checkpointer is not None:
             # in a worker thread (its fsyncs off the loop), in the writers' turn: none of them waits in

@@ -23,7 +23,8 @@ QUIET_SECONDS = 1.0
 
 
 class Checkpointer:
-    """One per database file and ``SqlDatabase``; its thread starts at the first commit."""
+    """One per database file and ``SqlDatabase``; its thread starts at ``start`` (a process about to take
+    work) or at the first commit."""
 
     def __init__(self, path: str) -> None:
         self._path = path
@@ -36,12 +37,17 @@ class Checkpointer:
     def committed(self) -> None:
         """A unit of work committed (on the loop's thread)."""
         self._commits += 1
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="murmure-checkpoint", daemon=True)
-            self._thread.start()
+        self.start()
         if self._commits >= COMMITS_PER_CHECKPOINT:
             self._commits = 0
             self._due.set()
+
+    def start(self) -> None:
+        """The thread started, if it is not running yet (``Thread.start()`` waits on the caller's thread, the
+        loop's, until the new thread has run: a process starts it before it takes work)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="murmure-checkpoint", daemon=True)
+            self._thread.start()
 
     def _run(self) -> None:
         connection = sqlite3.connect(self._path)

@@ -34,6 +34,18 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class WindowSteps:
+    """Where a send-to-commit window's time went, in seconds from the platform's answer: to the answer of
+    the recording's statement (the connection taken and the round trip), to its commit, to the connection's
+    return (the window's end); and in how many tries."""
+
+    written: float
+    committed: float
+    closed: float
+    tries: int
+
+
+@dataclass(frozen=True)
 class CommunityChat:
     """The community's own chat: if it is gone, the community is inactive."""
 
@@ -120,6 +132,8 @@ class DeliveryContext:
         # seconds from each platform's answer to the commit recording the send: the window in which a kill
         # makes the message go out twice on a platform without idempotency; read and emptied by the dispatcher
         self.windows: list[float] = []
+        # the longest of them and where its time went (read and emptied by the dispatcher with ``windows``)
+        self.slowest: WindowSteps | None = None
         # outbox entries removed by the recording of their send: the dispatcher must not remove them again by
         # their id, nor retry them (read and emptied by the dispatcher)
         self.removed: set[int] = set()
@@ -160,26 +174,32 @@ class DeliveryContext:
         if entry in self.removed:
             entry = None  # removed by an earlier send of the same delivery: its id may be another's now
         if then is not None or entry is not None:
-            await self._record(ref, then, entry)
-            self.windows.append(time.perf_counter() - answered)
+            steps = await self._record(ref, then, entry, answered)
+            self.windows.append(steps.closed)
+            if self.slowest is None or steps.closed > self.slowest.closed:
+                self.slowest = steps
             if entry is not None:
                 self.removed.add(entry)
         return ref
 
-    async def _record(self, ref: str, then: Record | None, entry: int | None) -> None:
-        for pause in (*RECORD_RETRIES, None):
+    async def _record(self, ref: str, then: Record | None, entry: int | None, answered: float) -> WindowSteps:
+        for tries, pause in enumerate((*RECORD_RETRIES, None), 1):
             try:
                 async with self.db.recording() as uow:
                     removed = then is not None and await then(uow, ref, entry)
+                    written = time.perf_counter()
                     if entry is not None and not removed:
                         await uow.outbox.done(entry)
                     await uow.commit()
-                return
+                    committed = time.perf_counter()
+                closed = time.perf_counter()
+                return WindowSteps(written - answered, committed - answered, closed - answered, tries)
             except Exception as error:
                 if pause is None:
                     log.error("a message went out but could not be recorded: %s", where(error))
                     raise
                 await asyncio.sleep(pause)
+        raise AssertionError("the last try raises")  # (never reached)
 
     async def remove_delivered(self, uow: UnitOfWork) -> int | None:
         """Removes, in ``uow``, the outbox entry being delivered (unless a send removed it already); its id,

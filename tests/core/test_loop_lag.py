@@ -4,6 +4,7 @@ that a window's tail can be told from the loop's: a stall of the loop is seen, a
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 
 from bot.loop_lag import LoopLag
@@ -20,3 +21,37 @@ async def test_a_stall_of_the_event_loop_is_seen_and_counted_once() -> None:
     await watching
     assert lag.worst_since_last() >= 0.08
     assert lag.worst_since_last() == 0.0
+
+
+def _stalling_for_a_while() -> None:
+    time.sleep(0.15)
+
+
+async def test_a_stall_is_told_with_where_the_loop_stood_and_code_only() -> None:
+    lag = LoopLag(every=0.01, stall=0.02)
+    stop = asyncio.Event()
+    watching = asyncio.create_task(lag.run(stop))
+    await asyncio.sleep(0.03)
+    _stalling_for_a_while()
+    await asyncio.sleep(0.03)
+    stop.set()
+    await watching
+    place = lag.worst_place_since_last()
+    assert "_stalling_for_a_while" in place
+    assert "core/test_loop_lag.py:" in place
+    assert lag.worst_place_since_last() == ""
+
+
+async def test_the_longest_garbage_collection_is_timed_with_its_generation() -> None:
+    lag = LoopLag(every=0.01)
+    stop = asyncio.Event()
+    watching = asyncio.create_task(lag.run(stop))
+    await asyncio.sleep(0.02)
+    gc.collect()
+    await asyncio.sleep(0.02)
+    stop.set()
+    await watching
+    took, generation = lag.worst_collection_since_last()
+    assert took > 0.0
+    assert generation == 2
+    assert lag.worst_collection_since_last() == (0.0, 0)
