@@ -48,8 +48,10 @@ class PreparedFilter:
 
     The build makes some hundred thousand objects holding millions of references: the garbage collector's
     full passes over them took 30 to 130 ms each, holding the GIL (so the event loop stood still), during
-    the build and at every full pass after it. So the collector is off while it builds; then one full pass
-    (before the outbox starts), and what the process holds is frozen (``gc.freeze``): never walked again."""
+    the build and at every full pass after it. So the collector is off while it builds, and what the
+    process holds is then frozen (``gc.freeze``): never walked again. No full pass before the freeze: it
+    found nothing to free (0 objects of 190,000, 56 ms on an idle machine) and, holding the GIL, stood the
+    loop still for 135 to 567 ms in a loaded chaos run, while the members' first updates were handled."""
 
     def __init__(self, build: Callable[[], TextChecker]) -> None:
         self._build = build
@@ -85,7 +87,6 @@ def _built_uncollected(build: Callable[[], TextChecker]) -> TextChecker:
     try:
         return build()
     finally:
-        gc.collect()  # once, before the outbox starts: garbage frozen would never be freed
         gc.freeze()
         if collecting:
             gc.enable()

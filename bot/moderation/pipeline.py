@@ -32,6 +32,7 @@ from bot.moderation.personal_data import find_personal_data
 from bot.moderation.self_talk import said_of_oneself
 from bot.moderation.spam_rules import find_spam_signs
 from bot.moderation.verdict import CATEGORIES, FilterResult, Reason, Verdict
+from bot.moderation.warm_up import warmed
 from bot.moderation.words import WordList
 
 LEXICON_FILES = ("lexicon_en.txt", "lexicon_fr.txt")
@@ -315,5 +316,8 @@ def _original(text: str, tokens: list[Token], hit: Hit) -> str:
 
 @cache
 def default_filter() -> TextFilter:
-    """The shared filter built from the data files shipped with the package, learned scorers included."""
-    return TextFilter(learned=LearnedLayer(), hate=load_hate_scorer())
+    """The shared filter built from the data files shipped with the package, learned scorers included, and
+    warmed: what it makes at a first use is made now (``bot/moderation/warm_up.py``)."""
+    built = TextFilter(learned=LearnedLayer(), hate=load_hate_scorer())
+    warmed(built)
+    return built
