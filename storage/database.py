@@ -150,7 +150,10 @@ def create_engine(
     pool_size: int = POOL_SIZE,
     pre_ping: bool = True,
     urgent: bool = False,
+    waits_for_disk: bool = True,
 ) -> AsyncEngine:
+    """``urgent`` (SQLite): its writes go before the writers waiting for their turn; ``waits_for_disk``
+    (PostgreSQL): False, its connections' commits return without waiting for their WAL to reach the disk."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -165,7 +168,8 @@ def create_engine(
             event.listen(engine.sync_engine, "connect", _no_checkpoint_in_commits)
         return engine
     kept = min(pool_size, POSTGRES_KEPT)
-    engine = create_async_engine(url, pool_size=kept, max_overflow=pool_size - kept)
+    settings = {} if waits_for_disk else {"connect_args": {"server_settings": {"synchronous_commit": "off"}}}
+    engine = create_async_engine(url, pool_size=kept, max_overflow=pool_size - kept, **settings)
     if pre_ping:
         _ping_when_idle(engine)
     return engine
@@ -195,8 +199,17 @@ def _recording_engine(engine: AsyncEngine) -> AsyncEngine | None:
     # no ping before each use (a round trip inside the window): a connection found dead fails the recording,
     # which is tried again at once on a fresh one
     # (SQLite: its writes go before the writers waiting for their turn)
+    # PostgreSQL: a recording's commit (the card's is its one statement's) returns without waiting for the
+    # disk: the wait (0.4 ms here idle, p99 20 ms and up to 46 ms while another session wrote in bulk) was
+    # inside the send-to-commit window. A crash of the database's host may lose a recording made in the
+    # last moments before it (not a crash of PostgreSQL alone, nor of the bot): its message goes out again,
+    # as after a kill inside the window; nothing is lost.
     return create_engine(
-        url.render_as_string(hide_password=False), RECORDING_POOL, pre_ping=False, urgent=True
+        url.render_as_string(hide_password=False),
+        RECORDING_POOL,
+        pre_ping=False,
+        urgent=True,
+        waits_for_disk=False,
     )
 
 
