@@ -12,6 +12,7 @@ attempts, back-off, lanes and what to do when a chat is gone.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 from collections import deque
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -64,6 +65,9 @@ MAX_ATTEMPTS = 30  # then an entry is failed for good (about four hours of back-
 MAX_BACKOFF = timedelta(minutes=10)
 CONTENTION_RETRY = timedelta(milliseconds=50)
 WINDOWS_EVERY = timedelta(seconds=2)  # how often the send-to-commit windows are logged (INFO), if any
+# the windows' report counts them up to each of these (in ms), so that a whole run's percentiles can be read
+# from its reports to within these bounds
+WINDOW_BOUNDS_MS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
 STALL_LOGGED = 0.05  # a lateness of the event loop past this is logged with where the loop stood
 UNITS_AT_ONCE = 4  # the deliveries' units of work open at once (the network waits are not counted)
 
@@ -256,12 +260,16 @@ class Dispatcher:
         def at(share: float) -> float:
             return windows[min(len(windows) - 1, round(share * (len(windows) - 1)))] * 1000
 
+        counts = [0] * (len(WINDOW_BOUNDS_MS) + 1)
+        for window in windows:
+            counts[bisect.bisect_left(WINDOW_BOUNDS_MS, window * 1000)] += 1
         log.info(
             "send-to-commit windows: %d sends, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d over 50 ms;"
             " the event loop late by %.1f ms at most; the slowest: its statement answered at %.1f ms,"
-            " committed at %.1f ms, in %d tries",
+            " committed at %.1f ms, in %d tries; how many up to (%s ms, more): %s",
             len(windows), at(0.5), at(0.99), windows[-1] * 1000, sum(1 for w in windows if w > 0.05),
             lag * 1000, slowest.written * 1000, slowest.committed * 1000, slowest.tries,
+            " ".join(map(str, WINDOW_BOUNDS_MS)), " ".join(map(str, counts)),
         )  # fmt: skip
 
     async def _claim(
