@@ -4,7 +4,8 @@ Rules, not learning: a sentence that names a group (``group_words.txt``, or a sl
 ``slur_words.txt``) and says something hostile (``group_hostile.txt``) is a negative statement about
 that group, held for review as hate; unless the hostile word is negated ("I don't hate women"), the
 writer names the group as what they or their own are ("I'm gay", "ma sœur est trans"), or the text is
-counter-speech: it quotes or reports the words ("stop saying that…", « … ») and condemns them.
+counter-speech: it quotes or reports the words ("stop saying that…", « … ») and condemns them, or
+the hostile word reports a violence the group suffered ("the immigrants were killed in the attack").
 """
 
 from __future__ import annotations
@@ -482,6 +483,45 @@ def _stands_for_group(words: Sequence[str], i: int, last: int, addressed: bool) 
     return (i + 1 < last and _hostile(words[i + 1])) or (i > 0 and words[i - 1] in _BEFORE_OBJECT)
 
 
+# Violence a group suffered, reported: a participle after a past auxiliary ("the immigrants were killed
+# in the attack", "des musulmans ont été tués"), with no wish, duty or approval in the sentence ("X
+# should be killed", "X deserve to get shot", "I'm glad X were shot", "better off if X were
+# eradicated", "ils méritaient d'être tués" stay hostile; "be", "être" are no past auxiliaries).
+_PAST_AUXILIARIES = frozenset({"was", "were", "been", "got", "ete", "etaient", "etait", "furent", "fut"})
+_IRREGULAR_PARTICIPLES = frozenset({"shot", "burnt", "slain", "hung", "beaten", "stabbed", "abattus"})
+_WISHES = re.compile(
+    r"\b(?:should|shouldve|must|deserve\w*|need\w*|ought|hope\w*|glad|happy|wish\w*|want\w*|let|lets"
+    r"|good|great|finally|more|better|if|would|mieux|si|devr\w*|doiv\w*|doit|faut|faudr\w*|merit\w*|esper\w*|content\w*"
+    r"|heureu\w*|souhait\w*|veux|veut|voudr\w*|enfin|bien|plus|tant mieux)\b"
+)
+
+
+def _participle(word: str) -> bool:
+    """A form of a hostile verb ("killed", "tués") or an irregular participle of violence ("shot")."""
+    return word in _verb_forms("group_hostile.txt") or word in _IRREGULAR_PARTICIPLES
+
+
+_VIOLENCE_NOUNS = _HATRED | {"bombing", "bombings", "shooting", "shootings", "stabbing", "attack", "attentat"}
+
+
+def reported_violence(words: Sequence[str], first: int = 0, last: int | None = None) -> frozenset[int]:
+    """Where the words from ``first`` to ``last`` report a violence a group suffered: a participle
+    after a past auxiliary, and from there on the participles and names of violence ("were killed
+    in the bombing"); nothing when a wish, duty or approval stands in them."""
+    last = len(words) if last is None else last
+    start = next(
+        (
+            i
+            for i in range(max(first, 1), last)
+            if words[i - 1] in _PAST_AUXILIARIES and _participle(words[i]) and _hostile(words[i])
+        ),
+        None,
+    )
+    if start is None or _WISHES.search(" ".join(words[first:last])) is not None:
+        return frozenset()
+    return frozenset(i for i in range(start, last) if _participle(words[i]) or words[i] in _VIOLENCE_NOUNS)
+
+
 def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
     read = _read([token.text for token in tokens])
     words = [word for word, _ in read]
@@ -516,6 +556,7 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
             )
         if not named:
             continue
+        reported = reported_violence(words, first, last)
         for i in range(first, last):
             if i in named:
                 continue
@@ -523,7 +564,7 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
                 a, b = min(named[0], i), max(named[0], i)
                 start, end = tokens[read[a][1]].start, tokens[read[b][1]].end
                 return [Reason("hate", text[start:end], LAYER)]
-            if not _hostile(words[i]):
+            if not _hostile(words[i]) or i in reported:
                 continue
             group = min(named, key=lambda n: abs(n - i))
             a, b = min(group, i), max(group, i)

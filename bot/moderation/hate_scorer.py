@@ -120,6 +120,7 @@ def features(
     paired = []
     negated_at = []
     intensifying = group_rules.intensifying(classes) if not negators.isdisjoint(classes) else frozenset()
+    reported = group_rules.reported_violence(read)  # "X were killed in the attack": no hostility
     for i, word in enumerate(classes):
         negated = "N" if i - last_negator <= _NEGATION_REACH else ""
         negated_at.append(negated)
@@ -129,14 +130,14 @@ def features(
             # "I don't think women are stupid", "je ne pense pas que les femmes soient stupides": the
             # whole clause after a negated opinion is negated
             last_negator = len(classes)
-        hostile = word[0] != "<" and group_rules._hostile(word)
+        hostile = word[0] != "<" and i not in reported and group_rules._hostile(word)
         found.append("w:" + word)
         found.append(state + negated + ":" + word)
         if hostile:
             found.append(state + negated + ":" + HOSTILE_CLASS)
         paired.append(HOSTILE_CLASS if hostile else word)
     found.extend(_relations(paired, negators))
-    kinds = [_kind(word) for word in classes]
+    kinds = [word if i in reported else _kind(word) for i, word in enumerate(classes)]
     for kind, word, negated in zip(kinds, classes, negated_at, strict=True):
         if kind != word:
             found.append("k:" + negated + kind)

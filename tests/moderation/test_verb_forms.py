@@ -1,4 +1,5 @@
-"""A verb named once in the hostile vocabulary stands for its forms, in French and English."""
+"""A verb named once in the hostile vocabulary stands for its forms, in French and English; violence a
+group suffered, reported, is no hostility towards it."""
 
 from __future__ import annotations
 
@@ -56,3 +57,33 @@ def test_a_verb_form_about_a_group_is_held(text: str) -> None:
 )
 def test_no_form_nor_idiom_makes_a_clean_text_hostile(text: str) -> None:
     assert default_filter().check(text).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les immigrés ont été tués lors de l'attaque, c'est une tragédie.",
+        "Many Muslims were killed in the bombing last night.",
+        "A Pakistani Christian couple was burned alive by a mob.",
+        "C'est faux de dire que les femmes sont inférieures.",
+        "I can't believe he said trans people should be shot, that's horrible.",
+    ],
+)
+def test_violence_a_group_suffered_and_hate_condemned_are_not_hostile(text: str) -> None:
+    assert default_filter().check(text).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm glad those Muslims were killed.",
+        "We would be better off if those immigrants were eradicated.",
+        "Tant mieux si des immigrés ont été tués.",
+        "Les musulmans méritaient d'être tués.",
+        "The immigrants I met were disgusting.",
+        "I h8 immigrants.",
+        "Je ne peux pas blairer les musulmans.",
+    ],
+)
+def test_violence_wished_or_approved_stays_hostile(text: str) -> None:
+    assert default_filter().check(text).verdict is not Verdict.ALLOW
