@@ -40,10 +40,17 @@ class OfDigestReader:
     preference_key: str
 
 
+@dataclass(frozen=True)
+class OfPlatform:
+    """A message about no record: its messenger is named as it is queued."""
+
+    platform: str
+
+
 # The record whose messenger delivers a message: its community's platform (through the secret, reply or queue
-# item it is about), or a DM digest's address. Storage writes that platform on the entry as it is queued, and
-# a process claims only entries of the messengers it runs.
-Carrier = OfCommunity | OfSecret | OfReply | OfQueueItem | OfDigestReader
+# item it is about), a DM digest's address, or the platform named. Storage writes that platform on the entry
+# as it is queued, and a process claims only entries of the messengers it runs.
+Carrier = OfCommunity | OfSecret | OfReply | OfQueueItem | OfDigestReader | OfPlatform
 
 
 class _Message:
@@ -226,6 +233,38 @@ class ReplyNotice(_Message):
         return f"reply_notice:{self.secret_id}"
 
 
+@dataclass(frozen=True)
+class PendingAnswer(_Message):
+    """A member's interaction that the platform shows as waiting ("thinking…", Discord's deferred answer)
+    while the core works on it, answered in case its answer never goes out (the process stopped meanwhile):
+    queued as the interaction is deferred, due ``PENDING_ANSWER_AFTER`` later, and called off (``dedupe_key``)
+    as soon as the answer shows. ``sealed``: where the platform still takes an answer (Discord: the
+    interaction's follow-up, for 15 minutes), sealed (base64) for this interaction; ``key``: what the member
+    is told, a catalog key, in ``locale``."""
+
+    kind: ClassVar[str] = "pending_answer"
+    platform: str
+    interaction: str  # the platform's id of the interaction (not a person's)
+    sealed: str
+    key: str
+    locale: str
+
+    def carrier(self) -> Carrier:
+        return OfPlatform(self.platform)
+
+    def dedupe_key(self) -> str | None:
+        return answer_key(self.platform, self.interaction)
+
+
+def answer_key(platform: str, interaction: str) -> str:
+    return f"answer:{platform}:{interaction}"
+
+
+def answer_context(platform: str, interaction: str) -> str:
+    """The associated data of a pending answer's sealed address: it opens for that interaction only."""
+    return f"{platform}:answer:{interaction}"
+
+
 OutboxMessage = (
     Welcome
     | CardDue
@@ -239,6 +278,7 @@ OutboxMessage = (
     | AuthorNotice
     | AcceptedNotice
     | ReplyNotice
+    | PendingAnswer
 )
 MESSAGE_TYPES: Mapping[str, type[OutboxMessage]] = {kind.kind: kind for kind in get_args(OutboxMessage)}
 

@@ -4,6 +4,7 @@ use case, the member's language, one event per member at a time. The use cases a
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -59,7 +60,7 @@ from bot.i18n import current_locale, current_platform, resolve_locale, t
 from bot.logsafe import where
 from bot.messages import Alert, CardAnswer, OutgoingMessage, Response, RichText, Say, Told
 from bot.model import Community, CommunitySettings, FeedKind
-from bot.outbox import CardRefresh, Outbox
+from bot.outbox import CardRefresh, Outbox, PendingAnswer, answer_context, answer_key
 from bot.ports import Clock, Contention, Database, Directory, TextChecker, UnitOfWork
 from bot.refusals import Refused, RefusedBriefly
 from bot.stats import ChartRenderer
@@ -95,6 +96,10 @@ CONTENTION_PAUSE_SECONDS = 0.01  # times the attempt: the other transaction is g
 # transaction of its own): a card found stale is refreshed this much later at most, as a card is edited at
 # most once a second anyway; far within the hold of its refresh (reacting.CARD_ANSWER_HELD)
 CARD_CHECK_GATHER_SECONDS = 1.0
+# A waiting interaction's answer from the outbox (``answer_waiting``) goes out this long after its deferral if
+# the core's own answer has not shown by then: past the slowest use case (a membership probe over a slow
+# network), well within Discord's 15 minutes for a follow-up
+PENDING_ANSWER_AFTER = timedelta(seconds=30)
 
 UseCase = Callable[[Context], Awaitable[list[Response]] | list[Response]]
 
@@ -251,6 +256,32 @@ class Murmure:
         async with self._db.unit_of_work() as uow:
             await communities.chat_moved(uow, platform, old_chat_ref, new_chat_ref)
             await uow.commit()
+
+    async def answer_waiting(
+        self, platform: str, interaction: str, address: str, locale: str | None, *, form: bool
+    ) -> Told | None:
+        """An interaction the platform shows as waiting ("thinking…") while the core works on it: in case its
+        answer never goes out (the process stops first), the outbox answers it ``PENDING_ANSWER_AFTER`` later
+        at ``address`` (where the platform still takes an answer, sealed for that interaction), saying so
+        (``form``: what the member wrote was not kept), unless the answer shows first: ``told`` with what this
+        returns. Never raises: None if it could not be queued (the member then waits as before)."""
+        services = self._services
+        sealed = services.sealer.seal(address, answer_context(platform, interaction))
+        answer = PendingAnswer(
+            platform,
+            interaction,
+            base64.b64encode(sealed).decode(),
+            "answer.lost_form" if form else "answer.lost",
+            resolve_locale(locale),
+        )
+        try:
+            async with self._db.unit_of_work() as uow:
+                await Outbox(uow, services.clock).add(answer, PENDING_ANSWER_AFTER)
+                await uow.commit()
+        except Exception as error:
+            log.warning("a waiting interaction's answer could not be kept: %s", where(error))
+            return None
+        return Told(answer_key(platform, interaction))
 
     async def told(self, told: Told) -> None:
         """An answer that carried ``told`` showed to the member: what the outbox kept in case it would not is

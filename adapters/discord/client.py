@@ -14,7 +14,13 @@ import discord
 import yarl
 from discord import app_commands
 
-from adapters.discord.platform import DM_PREFIX, community_ref, only_admins_read, readable_by_everyone
+from adapters.discord.platform import (
+    DM_PREFIX,
+    FOLLOWUP_PREFIX,
+    community_ref,
+    only_admins_read,
+    readable_by_everyone,
+)
 from adapters.discord.render import LINK_PREFIX, MENU_PREFIX, message_kwargs, send_kwargs
 from bot import commands, pictures
 from bot.actions import ACTION_PATTERN, LINK_PATTERN, Form, PostLink, ReplyLink, decode_link
@@ -22,7 +28,7 @@ from bot.actor import Actor
 from bot.commands import Command, Feature, Place, commands_for
 from bot.i18n import resolve_locale, t_on
 from bot.logsafe import where
-from bot.messages import Alert, CardAnswer, EditPressed, OutgoingMessage, Response, RichText, Say
+from bot.messages import Alert, CardAnswer, EditPressed, OutgoingMessage, Response, RichText, Say, Told
 from bot.service import Murmure
 
 PLATFORM = "discord"
@@ -150,6 +156,7 @@ async def respond_in_time(interaction: discord.Interaction[Any], work: Awaitable
 
 async def _respond_in_time(interaction: discord.Interaction[Any], work: Awaitable[list[Response]]) -> None:
     task = asyncio.ensure_future(work)
+    kept: Told | None = None
     try:
         done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
         if not done and not interaction.response.is_done():
@@ -160,7 +167,10 @@ async def _respond_in_time(interaction: discord.Interaction[Any], work: Awaitabl
                 await interaction.response.defer()  # the pressed message may be edited afterwards
             else:
                 await interaction.response.defer(ephemeral=interaction.guild is not None, thinking=True)
+                kept = await _answer_kept(interaction)
         await respond(interaction, await task)
+        if kept is not None:
+            await _told_kept(interaction, kept)
     except discord.NotFound as error:
         if error.code != UNKNOWN_INTERACTION:
             raise
@@ -172,6 +182,28 @@ async def _respond_in_time(interaction: discord.Interaction[Any], work: Awaitabl
                 if isinstance(response, EditPressed) and response.card is not None:
                     await _card_answered(interaction, response.card, None)  # refreshed by the outbox
         log.warning("an interaction's first answer came after Discord's deadline; it was not shown")
+
+
+async def _answer_kept(interaction: discord.Interaction[Any]) -> Told | None:
+    """A deferral shows "thinking…" until the answer replaces it, for ever if the process stops first: the
+    outbox answers it a while later at its follow-up (``Murmure.answer_waiting``) unless the answer shows
+    first. A form's text is not kept: the member is asked to send it again."""
+    client = interaction.client
+    if not isinstance(client, MurmureClient):
+        return None
+    return await client.murmure.answer_waiting(
+        PLATFORM,
+        str(interaction.id),
+        f"{FOLLOWUP_PREFIX}{interaction.application_id}/{interaction.token}",
+        _locale(interaction),
+        form=interaction.type is discord.InteractionType.modal_submit,
+    )
+
+
+async def _told_kept(interaction: discord.Interaction[Any], kept: Told) -> None:
+    client = interaction.client
+    if isinstance(client, MurmureClient):
+        await client.murmure.told(kept)
 
 
 class TextModal(discord.ui.Modal):

@@ -23,6 +23,9 @@ THREAD_EXISTS = 160004
 UNKNOWN_MESSAGE = 10008  # the message was deleted (by hand): says nothing about its channel
 MISSING_PERMISSIONS = 50013  # one right is missing: the channel is still there, its admins can fix it
 DM_PREFIX = "dm/"
+# an interaction's follow-up (``followup:{application id}/{token}``): where a deferred interaction is
+# answered, for 15 minutes, by whichever process (the one that deferred it may have stopped)
+FOLLOWUP_PREFIX = "followup:"
 # what each write needs, as Discord's permission settings name it
 NEEDS = {
     "post": ("send_messages", "embed_links"),
@@ -136,6 +139,8 @@ class DiscordMessenger:
         return self._client.get_channel(message_id) or await self._client.fetch_channel(message_id)
 
     async def send(self, target: ChatTarget, message: OutgoingMessage) -> str:
+        if target.chat_ref.startswith(FOLLOWUP_PREFIX):
+            return await self._follow_up(target.chat_ref.removeprefix(FOLLOWUP_PREFIX), message)
         action = "post"
         try:
             channel = await self._channel(target.chat_ref)
@@ -153,6 +158,19 @@ class DiscordMessenger:
             raise as_delivery_error(error) from None
         if message.picture is not None:
             self._remember(str(sent.id), message.picture.name)
+        return str(sent.id)
+
+    async def _follow_up(self, address: str, message: OutgoingMessage) -> str:
+        """An interaction's follow-up (after a "thinking…" deferral, the first one takes its place); past the
+        interaction's 15 minutes, Discord refuses it for good (404)."""
+        application, _, token = address.partition("/")
+        if not application.isdigit() or not token:
+            raise DeliveryError("not a discord follow-up", permanent=True)
+        hook = discord.Webhook.partial(int(application), token, client=self._client)
+        try:
+            sent = await hook.send(wait=True, **send_kwargs(message))
+        except discord.HTTPException as error:
+            raise as_delivery_error(error) from None
         return str(sent.id)
 
     async def edit(self, target: ChatTarget, message_ref: str, message: OutgoingMessage) -> None:

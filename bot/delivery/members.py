@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 from bot import render
@@ -12,7 +13,14 @@ from bot.delivery.registry import delivers
 from bot.i18n import resolve_locale, t_in
 from bot.messages import Button, ChatTarget, MessageLink, OutgoingMessage, RichText, Span
 from bot.model import VISIBLE_STATUSES, Community, Secret, SecretStatus, Token
-from bot.outbox import AcceptedNotice, AuthorNotice, MemberDigest, ReplyNotice
+from bot.outbox import (
+    AcceptedNotice,
+    AuthorNotice,
+    MemberDigest,
+    PendingAnswer,
+    ReplyNotice,
+    answer_context,
+)
 from bot.ports import DeliveryError, UnitOfWork
 from bot.reply_notices import RENEWAL_OFFERED, notice_context
 
@@ -70,6 +78,23 @@ async def tell_accepted(ctx: DeliveryContext, notice: AcceptedNotice) -> None:
     params = {"number": str(secret.number), **notice.params}
     text = t_in(resolve_locale(None, secret.author_locale), notice.key, **params)
     target = ChatTarget(community.platform, address, once=f"accepted:{secret.id}")
+    await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))
+
+
+@delivers(PendingAnswer)
+async def answer_pending(ctx: DeliveryContext, answer: PendingAnswer) -> None:
+    """An interaction left waiting (its answer never went out: the process stopped) is answered at the
+    address the platform keeps for it, if it still opens; past the platform's time for it, the send fails for
+    good and nothing more is tried."""
+    try:
+        sealed = base64.b64decode(answer.sealed, validate=True)
+    except ValueError:
+        return
+    address = ctx.sealer.open(sealed, answer_context(answer.platform, answer.interaction))
+    if address is None:
+        return
+    text = t_in(resolve_locale(answer.locale), answer.key)
+    target = ChatTarget(answer.platform, address)
     await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))
 
 

@@ -18,6 +18,7 @@ from bot.outbox import (
     Carrier,
     OfCommunity,
     OfDigestReader,
+    OfPlatform,
     OfQueueItem,
     OfReply,
     OfSecret,
@@ -96,6 +97,7 @@ _QUEUE = (
 )
 _PLATFORM: dict[type, str] = {
     OfDigestReader: "SELECT platform FROM digest_readers WHERE preference_key = ? LIMIT 1",
+    OfPlatform: "SELECT CAST(? AS TEXT)",
     OfCommunity: "SELECT platform FROM communities WHERE id = ? LIMIT 1",
     OfSecret: (
         "SELECT c.platform FROM communities c JOIN secrets s ON s.community_id = c.id WHERE s.id = ? LIMIT 1"
@@ -133,6 +135,8 @@ def platform_of(carrier: Carrier, deduped: bool = False) -> tuple[str, int | str
     statements = _INSERT_UNLESS_WAITING if deduped else _INSERT
     if isinstance(carrier, OfDigestReader):
         return statements[OfDigestReader], carrier.preference_key
+    if isinstance(carrier, OfPlatform):
+        return statements[OfPlatform], carrier.platform
     if isinstance(carrier, OfCommunity):
         return statements[OfCommunity], carrier.community_id
     if isinstance(carrier, OfSecret):

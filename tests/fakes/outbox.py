@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.outbox import Carrier, OfCommunity, OfDigestReader, OfReply, OfSecret, OutboxMessage
+from bot.outbox import Carrier, OfCommunity, OfDigestReader, OfPlatform, OfReply, OfSecret, OutboxMessage
 from bot.ports import OutboxEntry
 from tests.fakes.state import Repo
 
@@ -21,6 +21,8 @@ class FakeOutbox(Repo):
         if isinstance(carrier, OfDigestReader):
             address = self.s.digest_readers.get(carrier.preference_key)
             return address.platform if address else None
+        if isinstance(carrier, OfPlatform):
+            return carrier.platform
         if isinstance(carrier, OfCommunity):
             community_id = carrier.community_id
         elif isinstance(carrier, OfSecret):

@@ -14,6 +14,7 @@ from bot.outbox import (
     CommunityDigest,
     MemberDigest,
     OutboxMessage,
+    PendingAnswer,
     QueueItemDue,
     ReplyDue,
     Welcome,
@@ -35,7 +36,22 @@ ONE_OF_EACH: list[OutboxMessage] = [
     MemberDigest(author_key="c" * 64, secret_ids=(9,)),
     AuthorNotice(secret_id=10, key="notice.removed", params={"number": "12", "reason_key": "report.spam"}),
     AcceptedNotice(secret_id=11, key="post.accepted", params={"community": "Owls", "number": "3"}),
+    PendingAnswer("discord", "1234567890123456789", "c2VhbGVk", "answer.lost_form", "fr"),
 ]
+
+
+async def test_a_message_about_no_record_is_claimed_by_the_processes_of_its_platform_only(
+    database: SqlDatabase,
+) -> None:
+    answer = PendingAnswer("discord", "1234567890123456789", "c2VhbGVk", "answer.lost", "en")
+    async with database.unit_of_work() as uow:
+        await uow.outbox.add(answer, NOW)
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        assert await uow.outbox.claim_due(NOW, 10, LEASE, frozenset({"telegram"})) == []
+        claimed = await uow.outbox.claim_due(NOW, 10, LEASE, frozenset({"discord"}))
+        await uow.commit()
+    assert [entry.message for entry in claimed] == [answer]
 
 
 async def test_each_message_comes_back_equal_to_what_was_added(database: SqlDatabase) -> None:
