@@ -42,6 +42,7 @@ from bot.repositories import (
 from bot.sanction_ports import SanctionRepository
 from bot.stats import StatsRepository
 from storage import sqlite_inline
+from storage.lingering_pool import LingeringPool
 from storage.outbox_wakeup import OutboxWakeup
 from storage.picture_folder import PictureFolder
 from storage.raw import Raw, numbered, released
@@ -76,11 +77,11 @@ log = logging.getLogger(__name__)
 
 # Connections: 50 use cases at once (members' events and the dispatcher's deliveries) each get one without
 # queueing for the default 5 + 10. SQLite: opened as needed and kept once opened (a file handle; one closed
-# after each burst was opened again in the next). PostgreSQL: ``POSTGRES_KEPT`` kept, the others closed once
-# a burst is over: each is a server process, and the server's 100 (its default) are shared by every process
-# of the bot, its commands and anything else on that server (kept, 50 a process ran out of them).
+# after each burst was opened again in the next). PostgreSQL: kept while the bot is busy, and all but
+# ``lingering_pool.KEPT`` closed once it has been quiet a while (storage/lingering_pool.py): each is a server
+# process, and the server's 100 (its default) are shared by every process of the bot, its commands and
+# anything else on that server (kept, 50 a process ran out of them).
 POOL_SIZE = 50
-POSTGRES_KEPT = 10
 # PostgreSQL: a connection is tried (a round trip, three with SQLAlchemy's ping) before its use only if it
 # sat unused this long, where it may have been closed by the server or the network meanwhile; one used a
 # moment ago is not (a use case on a connection found dead fails, and what it wrote is rolled back).
@@ -167,9 +168,10 @@ def create_engine(
         if inline:
             event.listen(engine.sync_engine, "connect", _no_checkpoint_in_commits)
         return engine
-    kept = min(pool_size, POSTGRES_KEPT)
     settings = {} if waits_for_disk else {"connect_args": {"server_settings": {"synchronous_commit": "off"}}}
-    engine = create_async_engine(url, pool_size=kept, max_overflow=pool_size - kept, **settings)
+    engine = create_async_engine(
+        url, poolclass=LingeringPool, pool_size=pool_size, max_overflow=0, pool_use_lifo=True, **settings
+    )
     if pre_ping:
         _ping_when_idle(engine)
     return engine

@@ -1,7 +1,7 @@
 """On SQLite the pool keeps the connections a burst opened (the next burst finds them open); on PostgreSQL it
-keeps ``POSTGRES_KEPT`` (each is a server process, of the server's few), and a connection that sat unused
-past ``IDLE_BEFORE_PING_SECONDS`` is tried before its use: one the server closed meanwhile is replaced, and
-the unit of work taking it runs as if nothing happened."""
+keeps them too while the bot is busy, and ``lingering_pool.KEPT`` once quiet (each is a server process, of
+the server's few); a connection that sat unused past ``IDLE_BEFORE_PING_SECONDS`` is tried before its use:
+one the server closed meanwhile is replaced, and the unit of work taking it runs as if nothing happened."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import event, text
 
 from storage import database as database_module
 from storage.database import SqlDatabase
+from storage.lingering_pool import KEPT, LINGER_SECONDS, LingeringPool
 from storage.raw import Raw
 from tests.conftest import migrated, sql_url
 
@@ -49,11 +50,66 @@ async def test_on_sqlite_a_burst_finds_the_connections_the_last_one_opened(tmp_p
         assert len(opened) == after_first
 
 
+class _Driver:
+    """A driver's connection, as the pool handles it (rolled back at its return, closed)."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def rollback(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_pool_keeps_a_bursts_connections_until_quiet_then_closes_those_over_the_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [0.0]
+    monkeypatch.setattr(LingeringPool, "now", staticmethod(lambda: now[0]))
+    opened: list[_Driver] = []
+
+    def connect() -> _Driver:
+        opened.append(_Driver())
+        return opened[-1]
+
+    pool = LingeringPool(connect, pool_size=50, max_overflow=0, use_lifo=True)
+
+    def burst(size: int) -> None:
+        for held in [pool.connect() for _ in range(size)]:
+            held.close()
+
+    burst(30)
+    now[0] = LINGER_SECONDS - 1
+    burst(30)
+    assert len(opened) == 30 and not any(driver.closed for driver in opened)  # none opened again
+    burst(KEPT)  # a quiet time: no more than KEPT at once...
+    now[0] += LINGER_SECONDS - 1
+    burst(1)
+    assert pool.checkedin() == 30  # ... but not for long enough
+    now[0] += 1
+    for _ in range(30):
+        burst(1)  # the dispatcher's polls, one at a time
+    assert pool.checkedin() == KEPT
+    assert sum(driver.closed for driver in opened) == 30 - KEPT and len(opened) == 30
+    burst(KEPT + 1)  # busy again: one more opened, and kept
+    assert len(opened) == 31 and pool.checkedin() == KEPT + 1
+
+
 @pytest.mark.postgres
-async def test_on_postgresql_a_burst_opens_what_it_needs_and_leaves_a_few_open(tmp_path: Path) -> None:
+async def test_on_postgresql_a_burst_opens_what_it_needs_and_the_next_finds_them_open(
+    tmp_path: Path,
+) -> None:
     async with migrated(sql_url("postgresql", tmp_path)) as database:
-        assert len(await _burst(database, 30)) == 30  # none waited for another's connection
-        assert database.engine.pool.checkedin() == database_module.POSTGRES_KEPT  # type: ignore[attr-defined]
+        opened: list[object] = []
+        event.listen(database.engine.sync_engine, "connect", lambda *_: opened.append(1))
+        first = await _burst(database, 30)
+        assert len(first) == 30  # none waited for another's connection
+        after_first = len(opened)  # (the migration's connection is kept too)
+        assert await _burst(database, 30) == first  # the same 30, none opened again
+        assert len(opened) == after_first
+        assert isinstance(database.engine.pool, LingeringPool)  # (a few left open once quiet: above)
 
 
 @pytest.mark.postgres
