@@ -176,6 +176,12 @@ class SqlSecrets(Repository):
         ids = list(secret_ids)
         found: list[Secret] = []
         recent, after = (" AND created_at >= ?", (since,)) if since is not None else ("", ())
+        if ids and not await self._raw.on_sqlite():
+            # PostgreSQL: the ids as one array, one statement however many there are (an IN list is a
+            # statement of its own for each length, prepared again on each connection, a round trip and a
+            # plan more: at a member's every text, whose recent secrets are read for its duplicate check)
+            rows = await self._raw.rows(_ROWS.select(f"id = ANY(?){recent}"), tuple(ids), *after)
+            return [to_secret(_ROWS.read(row)) for row in rows]
         for start in range(0, len(ids), IN_CHUNK):
             chunk = ids[start : start + IN_CHUNK]
             where = f"id IN ({', '.join('?' * len(chunk))}){recent}"

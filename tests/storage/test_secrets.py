@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
 
 from bot.anonymity import new_token
 from bot.model import CommunitySettings, QueueCause, QueueStatus, SecretStatus, Token
 from bot.ports import Database
 from bot.records import FeedQuery, HeldBanKey, NewReply, NewSecret, SealedValue
 from bot.stats import StatKind
+from tests.conftest import migrated, sql_url
 from tests.storage.contract import KEY, NOW, OTHER, SALT, add_community, add_secret
 
 TOKEN = Token("a1b2c3d4e5f6g7h8i9j0")
@@ -123,6 +128,32 @@ async def test_secrets_are_fetched_by_ids(store: Database) -> None:
         found = await uow.secrets.get_many([ids[2], ids[0], ids[2] + 1000])
         assert sorted(s.id for s in found) == [ids[0], ids[2]]
         assert list(await uow.secrets.get_many([])) == []
+
+
+async def test_secrets_are_fetched_by_any_number_of_ids(store: Database) -> None:
+    community_id = await add_community(store)
+    ids = [await add_secret(store, community_id, n) for n in range(1, 4)]
+    absent = range(ids[2] + 1, ids[2] + 1200)  # over IN_CHUNK: (SQLite) asked in parts
+    async with store.unit_of_work() as uow:
+        found = await uow.secrets.get_many([*absent, ids[1], *absent, ids[0]])
+        assert sorted(s.id for s in found) == ids[:2]
+
+
+@pytest.mark.postgres
+async def test_on_postgresql_ids_are_asked_in_one_statement_whatever_their_number(tmp_path: Path) -> None:
+    async with migrated(sql_url("postgresql", tmp_path)) as database:
+        community_id = await add_community(database)
+        ids = [await add_secret(database, community_id, n) for n in range(1, 4)]
+        sent: list[str] = []
+
+        def heard(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+            sent.append(statement)
+
+        event.listen(database.engine.sync_engine, "before_cursor_execute", heard)
+        async with database.unit_of_work() as uow:
+            for count in (1, 2, 3):
+                assert len(await uow.secrets.get_many(ids[:count], since=NOW - timedelta(hours=1))) == count
+        assert len(sent) == 3 and len(set(sent)) == 1  # (each length its own statement, each prepared)
 
 
 async def test_secrets_are_fetched_by_ids_written_since_a_time(store: Database) -> None:
