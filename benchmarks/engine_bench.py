@@ -8,7 +8,8 @@ Prints, on SQLite and on PostgreSQL:
   its card queued), with the SQL statements one post costs (SELECT / INSERT / UPDATE / DELETE / WITH, a
   write that reads too / COMMIT);
 - reaction toggles a second at concurrency 1 (a tap on a card's reaction), with the statements one costs;
-- p50 and p95 of one use case when ``--concurrency`` members post or tap at once;
+- p50 and p95 of one use case when ``--concurrency`` members post or tap at once, each five times in a row
+  (their next once the last was answered), and how many a second were answered meanwhile;
 - a member's first DM (their preview) with 50 communities on their platform, each membership asked of a
   platform 50 ms away, and another member's DM sent meanwhile.
 No dispatcher runs: what is measured is the members' side (the card goes out later, see delivery_bench).
@@ -55,6 +56,7 @@ PLATFORM = "bench"
 COUNTED = 20  # posts and toggles whose statements are counted, after the timed ones
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 COMMUNITIES = 5
+ROUNDS = 5  # at concurrency 50: each member's posts (taps) in a row
 WORDS = [
     "lamp",
     "river",
@@ -239,6 +241,23 @@ async def timed(uses: int, use: Callable[[int], Awaitable[None]], concurrency: i
     return durations
 
 
+async def in_a_row(members: int, each: int, use: Callable[[int, int], Awaitable[None]]) -> list[float]:
+    """``members`` members at once, member ``m`` running ``use(m, k)`` for k in range(each), one after the
+    other (a member's next event comes once their last one was answered, as a person's does); each one's
+    seconds, from the moment it arrived (as in ``timed``), in the order they ended."""
+    durations: list[float] = []
+
+    async def member(m: int) -> None:
+        for k in range(each):
+            started = time.perf_counter()
+            await asyncio.sleep(0)  # arrives: queued behind the events already there
+            await use(m, k)
+            durations.append(time.perf_counter() - started)
+
+    await asyncio.gather(*(member(m) for m in range(members)))
+    return durations
+
+
 def spread(durations: list[float]) -> str:
     ordered = sorted(durations)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
@@ -276,25 +295,26 @@ async def run(engine: str, app: App, posts: int, toggles: int, concurrency: int)
         f"({cpu / toggles * 1000:.2f} ms of CPU each)   per toggle: {per}"
     )
 
-    # Sustained: each member posts (taps) five times in a row. The first round opens the pool's connections
-    # and prepares its statements (PostgreSQL keeps 10 connections between bursts, storage/database.py), as
-    # a burst after a quiet time does; the next rounds are a running bot's (its pool open): printed apart.
-    cpu = time.process_time()
-    durations = await timed(
-        concurrency * 5, lambda n: bench.post(10_000 + n, 20 + n % concurrency), concurrency
+    # Sustained: ``concurrency`` members at once, each posting (tapping) five times in a row. The first round
+    # opens the pool's connections and prepares their statements (PostgreSQL keeps 10 connections once quiet,
+    # storage/lingering_pool.py), as a burst after a quiet time does; the next rounds are a running bot's
+    # (its pool open): printed apart.
+    started, cpu = time.perf_counter(), time.process_time()
+    durations = await in_a_row(
+        concurrency, ROUNDS, lambda m, k: bench.post(10_000 + k * concurrency + m, 20 + m)
     )
-    each = (time.process_time() - cpu) / len(durations) * 1000
+    took, each = time.perf_counter() - started, (time.process_time() - cpu) / len(durations) * 1000
     print(
         f"{engine:10} posts       {rounds(durations, concurrency)}   at concurrency {concurrency} "
-        f"({each:.2f} ms of CPU each)"
+        f"({each:.2f} ms of CPU each, {len(durations) / took:.0f}/s)"
     )
-    taps = await tap_actions(bench, concurrency * 5)
-    cpu = time.process_time()
-    durations = await timed(len(taps), lambda n: press(bench, taps[n]), concurrency)
-    each = (time.process_time() - cpu) / len(durations) * 1000
+    rows = await taps_in_a_row(bench, concurrency, ROUNDS)
+    started, cpu = time.perf_counter(), time.process_time()
+    durations = await in_a_row(concurrency, ROUNDS, lambda m, k: press(bench, rows[m][k]))
+    took, each = time.perf_counter() - started, (time.process_time() - cpu) / len(durations) * 1000
     print(
         f"{engine:10} reactions   {rounds(durations, concurrency)}   at concurrency {concurrency} "
-        f"({each:.2f} ms of CPU each)"
+        f"({each:.2f} ms of CPU each, {len(durations) / took:.0f}/s)"
     )
 
 
@@ -346,11 +366,11 @@ async def first_dm(database: SqlDatabase, engine: str, communities: int, rtt: fl
     print(f"{engine:10} another member's DM meanwhile   {spread(others)}")
 
 
-async def tap_actions(bench: Bench, count: int) -> list[tuple[Actor, str]]:
-    """``count`` taps by different members on the cards of their community (each toggles a reaction)."""
-    cards: dict[int, list[str]] = collections.defaultdict(list)
+async def cards(bench: Bench) -> dict[int, list[str]]:
+    """The tokens of the cards of each community (numbered as its chat: c0, c1...), the secrets queued sent
+    out first, as the dispatcher would have them (none runs here)."""
+    found: dict[int, list[str]] = collections.defaultdict(list)
     async with bench.db.engine.begin() as connection:
-        # out, as the dispatcher would have them (none runs here)
         out = (
             "UPDATE secrets SET status = 'published', card_ref = CAST(id AS VARCHAR) WHERE status = 'queued'"
         )
@@ -359,13 +379,34 @@ async def tap_actions(bench: Bench, count: int) -> list[tuple[Actor, str]]:
             text("SELECT c.chat_ref, s.token FROM secrets s JOIN communities c ON c.id = s.community_id")
         )
         for chat_ref, token in rows:
-            cards[int(chat_ref[1:])].append(token)
+            found[int(chat_ref[1:])].append(token)
+    return found
+
+
+def tap(bench: Bench, member: int, token: str) -> tuple[Actor, str]:
+    return bench.actor(member), React(Token(token), Reaction.HEART).encode()
+
+
+async def tap_actions(bench: Bench, count: int) -> list[tuple[Actor, str]]:
+    """``count`` taps by different members on the cards of their community (each toggles a reaction)."""
+    out = await cards(bench)
     taps = []
     for n in range(count):
         c = n % COMMUNITIES
-        token = cards[c][(n // COMMUNITIES) % 20]
-        member = c + COMMUNITIES * (500_000 + n // 20)  # each member taps 20 different cards
-        taps.append((bench.actor(member), React(Token(token), Reaction.HEART).encode()))
+        member = c + COMMUNITIES * (500_000 + n // 20)  # each member taps 4 cards, one after another
+        taps.append(tap(bench, member, out[c][(n // COMMUNITIES) % 20]))
+    return taps
+
+
+async def taps_in_a_row(bench: Bench, members: int, each: int) -> list[list[tuple[Actor, str]]]:
+    """For each of ``members`` members (of the communities in turn, none of ``tap_actions``), ``each`` taps
+    on as many different cards of their community."""
+    out = await cards(bench)
+    taps = []
+    for m in range(members):
+        member = 700_000 + m  # (in community m % COMMUNITIES)
+        c = member % COMMUNITIES
+        taps.append([tap(bench, member, out[c][(m // COMMUNITIES + k) % 20]) for k in range(each)])
     return taps
 
 
