@@ -483,11 +483,14 @@ def _stands_for_group(words: Sequence[str], i: int, last: int, addressed: bool) 
     return (i + 1 < last and _hostile(words[i + 1])) or (i > 0 and words[i - 1] in _BEFORE_OBJECT)
 
 
-# Violence a group suffered, reported: a participle after a past auxiliary ("the immigrants were killed
-# in the attack", "des musulmans ont été tués"), with no wish, duty or approval in the sentence ("X
-# should be killed", "X deserve to get shot", "I'm glad X were shot", "better off if X were
-# eradicated", "ils méritaient d'être tués" stay hostile; "be", "être" are no past auxiliaries).
-_PAST_AUXILIARIES = frozenset({"was", "were", "been", "got", "ete", "etaient", "etait", "furent", "fut"})
+# Violence a group suffered, reported: a participle after a past or ongoing auxiliary ("the
+# immigrants were killed in the attack", "women are getting murdered", "des musulmans ont été tués"),
+# with no wish, duty or approval in the sentence ("X should be killed", "X deserve to get shot", "I'm
+# glad X were shot", "better off if X were eradicated", "ils méritaient d'être tués" stay hostile;
+# "be", "être" are no such auxiliaries).
+_PAST_AUXILIARIES = frozenset(
+    {"was", "were", "been", "got", "getting", "being", "ete", "etaient", "etait", "furent", "fut"}
+)
 _IRREGULAR_PARTICIPLES = frozenset({"shot", "burnt", "slain", "hung", "beaten", "stabbed", "abattus"})
 _WISHES = re.compile(
     r"\b(?:should|shouldve|must|deserve\w*|need\w*|ought|hope\w*|glad|happy|wish\w*|want\w*|let|lets"

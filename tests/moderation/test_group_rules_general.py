@@ -1,0 +1,37 @@
+"""Group rules written from general knowledge of how hate and its condemnation are phrased, checked
+on our own sentences: a challenge to whoever said it condemns it, rights and life denied are hostile,
+violence a group is suffering is reported, not wished."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.moderation import Verdict, default_filter
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Comment tu peux traiter les musulmans de terroristes ?",
+        "How can you call gay people perverts and sleep at night?",
+        "Tu ne te rends pas compte de ce que tu dis quand tu traites les femmes de chiennes ?",
+        "Women are being murdered every week and nobody cares.",
+        "I don't live near any immigrants.",
+        "You should be ashamed for saying that immigrants are parasites.",
+    ],
+)
+def test_condemned_or_reported_is_not_held(text: str) -> None:
+    assert default_filter().check(text).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les immigrés n'ont aucun droit ici.",
+        "Ces handicapés ne méritent pas de vivre.",
+        "Women should have no rights.",
+        "Muslims are being killed and that's a good thing.",
+    ],
+)
+def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
+    assert default_filter().check(text).verdict is not Verdict.ALLOW
