@@ -9,9 +9,12 @@ from bot.moderation.normalise import Token
 
 _SELF = frozenset({"i", "we", "je", "j", "nous", "on"})
 _ONESELF = frozenset({"myself", "ourselves", "moi", "moi meme"})
+# "I acted like a complete idiot": an insult that starts at its verb
+_ACTING = frozenset({"acted", "act", "acts", "acting", "behaved", "behave", "behaves", "behaving"})
 _COPULAS = frozenset(
     {"m", "am", "was", "are", "re", "were", "be", "been", "being", "suis", "etais", "ete", "sommes", "etre"}
     | {"feel", "felt", "look", "looked", "sens", "sentais"}  # "I feel so stupid", "je me sens con"
+    | _ACTING
 )
 _ADDRESSED = frozenset({"you", "u", "ur", "youre", "tu", "t", "te", "vous", "toi", "ta", "ton"})
 _SELF_CONTRACTED = frozenset({"im", "jsuis", "chui", "chuis"})
@@ -32,7 +35,7 @@ _BETWEEN = frozenset(
         "never", "can", "could", "might", "avais", "ai", "aurais", "pas", "ne", "n", "vraiment", "juste",
         "toujours", "jamais", "peux", "dois", "sais", "do", "my", "best",
         # a progressive or perfect copula ("I'm being a prick", "I was being", "I've been")
-        "m", "am", "was", "re", "were",
+        "m", "am", "was", "re", "were", "been",
     }
 )  # fmt: skip
 # A non-finite "be" or "being" has no subject of its own ("apologies for being such a dickhead",
@@ -63,6 +66,8 @@ def said_of_oneself_in(words: Sequence[str], first: int) -> bool:
     if words[first] in _ADDRESSED:  # "I feel you are a twat": the insult's own words address someone
         return False
     j = first - 1
+    if words[first] in _ACTING:
+        j = first
     while j >= 0 and first - j <= _REACH and words[j] in _FILLERS:
         j -= 1
     if j < 0:

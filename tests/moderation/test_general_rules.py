@@ -46,6 +46,9 @@ def test_masked_words_resolve_against_the_vocabulary() -> None:
         ("montre-moi tes fesses", "sexual"),
         ("nobody would notice if I disappeared", "self_harm"),
         ("personne ne remarquerait si je disparaissais", "self_harm"),
+        ("he acted like a complete idiot at the meeting", "insult"),
+        ("he has been acting like a total jerk lately", "insult"),
+        ("mon collègue est un parfait abruti", "insult"),
     ],
 )
 def test_general_phrase_rules(text: str, category: str) -> None:
@@ -65,6 +68,10 @@ def test_general_phrase_rules(text: str, category: str) -> None:
         "I was suicidal in high school and therapy helped",
         "je me suis scarifiée pendant trois ans au lycée, c'est fini",
         "my insta is dead these days",
+        "I acted like a complete idiot at the meeting, sorry",
+        "I've been acting like a total jerk lately",
+        "he acted like a complete professional",
+        "je suis un vrai idiot parfois",
     ],
 )
 def test_general_rules_leave_ordinary_text_alone(text: str) -> None:
