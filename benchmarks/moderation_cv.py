@@ -12,10 +12,17 @@ makes them) is scored by a hate scorer trained on the other four. Prints:
   never saw either. On 1 December it gave 0.80 / 0.80 (EN / FR) at the start of the evening and
   0.80 / 0.81 at its end, while the held-out part gave 0.775 / 0.771 and 0.774 / 0.779 and the
   pipeline's figure above 0.90 / 0.88 and 0.92 / 0.91: the closer of the two to what held out.
+
+``--errors`` prints the pipeline's wrong cases by template group. To score a rule on the templates it
+was not derived from, save that list before and after the change and count what moved outside the
+template groups you read while writing it (on 1 December, the rules "comment tu peux", "vous ne vous
+rendez pas compte" and "aucun droit" gained 30 French cases, all on the three templates read, and
+nothing elsewhere).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import dataclasses
 import io
@@ -52,13 +59,20 @@ def _fold_scores(data: list[training.Example]) -> list[float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--errors", action="store_true", help="print the pipeline's wrong cases, one line per template group"
+    )
+    args = parser.parse_args()
     data = training.hate_examples()
-    categories = [
-        case.category
+    cases = [
+        case
         for source in training.HATE_SOURCES + training.HATE_OTHER_SOURCES
         for case in load(source)
         if case.category not in training.HATE_LEFT_OUT.get(source, ()) and case.part == TUNE
     ]
+    categories = [case.category for case in cases]
+    wrong: dict[str, list[str]] = defaultdict(list)
     shipped = load_hate_scorer()
     scores = _fold_scores(data)
     blind = [
@@ -82,6 +96,8 @@ def main() -> None:
             )
             totals[categories[i]] += 1
             errors[categories[i]] += flagged != bool(example.label)
+            if flagged != bool(example.label):
+                wrong[cases[i].group].append(cases[i].text)
             right = (example.others or blind_scores[i] >= ALONE_THRESHOLD) == bool(example.label)
             alone[right] += 1
         accuracy = 1 - sum(errors.values()) / sum(totals.values())
@@ -90,6 +106,10 @@ def main() -> None:
         for category in sorted(totals):
             if errors[category]:
                 print(f"  {category:<22} {errors[category]:>3} / {totals[category]} wrong")
+    if args.errors:
+        print("\nWrong cases by template group (count, group, one of its texts):")
+        for group in sorted(wrong):
+            print(f"  {len(wrong[group]):>2}  {group}  |  {wrong[group][0]}")
 
 
 if __name__ == "__main__":
