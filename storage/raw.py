@@ -56,6 +56,8 @@ def _sqlite_value(value: Any) -> Any:
 
 
 def _postgres_value(value: Any) -> Any:
+    if type(value) in _AS_IS:  # most of them (asked first: this runs for every parameter of every statement)
+        return value
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the database")
