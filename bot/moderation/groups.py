@@ -390,15 +390,53 @@ def condemns(words: Sequence[str]) -> bool:
     return _CONDEMNS.search(" " + " ".join(words)) is not None
 
 
+# What someone else said or wrote, reported: "he said that X are rats", "les gens qui disent que les X
+# sont des voleurs", "il a écrit que…" is not the writer's own claim, unless the writer agrees ("he's
+# right", "il a raison", "so true").
+_REPORTING = frozenset(
+    {"said", "says", "wrote", "writes", "claimed", "claims", "tweeted", "posted", "dit", "disent", "disait"}
+    | {"disaient", "ecrit", "ecrivent", "pretend", "pretendent", "affirme", "affirment", "racontent"}
+)
+_OTHER_SPEAKERS = frozenset(
+    {"he", "she", "they", "someone", "somebody", "people", "who", "guy", "you", "il", "elle", "ils", "elles"}
+    | {"qui", "gens", "quelqu", "tu", "vous"}
+)
+# what stands between a speaker and the verb ("he has always said", "il a dit", "ils ont écrit")
+_BEFORE_REPORTING = frozenset(
+    {"a", "as", "has", "have", "had", "always", "just", "also", "once", "ont", "avait", "avaient"}
+    | {"toujours", "deja", "aussi", "m", "me", "t", "te", "nous", "vous", "lui", "leur"}
+)
+_ENDORSING = frozenset(
+    {"right", "agree", "agreed", "true", "truth", "exactly", "correct", "facts", "raison", "vrai"}
+    | {"verite", "exactement", "accord", "comme"}
+)
+
+
+def _reported_by_others(words: Sequence[str]) -> bool:
+    if _REPORTING.isdisjoint(words) or not _ENDORSING.isdisjoint(words):
+        return False
+    for i, word in enumerate(words):
+        if word in _REPORTING:
+            j = i - 1
+            while j > 0 and words[j] in _BEFORE_REPORTING:
+                j -= 1
+            if j >= 0 and words[j] in _OTHER_SPEAKERS and (j == 0 or words[j - 1] != "as"):
+                return True
+    return False
+
+
 def is_counter_speech(text: str, words: Sequence[str]) -> bool:
-    """Whether the text reports or quotes words and condemns them, or quotes them back at someone."""
+    """Whether the text reports or quotes words and condemns them, quotes them back at someone, or
+    reports what someone else said without agreeing."""
     quoted = _QUOTED.search(text) is not None
     reports = quoted or not _SPEECH.isdisjoint(words)
     # "we must call out the hatred of women": condemning hatred is not hatred
     if not reports and _HATRED.isdisjoint(words):
         return False
-    return _CONDEMNS.search(" " + " ".join(words)) is not None or (
-        quoted and _ADDRESSED.search(_QUOTED.sub(" ", text)) is not None
+    return (
+        _CONDEMNS.search(" " + " ".join(words)) is not None
+        or (quoted and _ADDRESSED.search(_QUOTED.sub(" ", text)) is not None)
+        or _reported_by_others(words)
     )
 
 
@@ -534,6 +572,8 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
         return []
     if is_counter_speech(text, words):
         return []
+    # "Jamais je ne dirais que les X sont stupides": what follows a negated opinion is not said
+    opinions = negated_opinions([token.text for token in tokens])
     spans = []
     for first_token, last_token in _sentences(text, tokens):
         first = next(k for k, (_, index) in enumerate(read) if index >= first_token)
@@ -568,6 +608,8 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
                 start, end = tokens[read[a][1]].start, tokens[read[b][1]].end
                 return [Reason("hate", text[start:end], LAYER)]
             if not _hostile(words[i]) or i in reported:
+                continue
+            if opinions and under_negated_opinion(text, tokens, opinions, read[i][1]):
                 continue
             group = min(named, key=lambda n: abs(n - i))
             a, b = min(group, i), max(group, i)

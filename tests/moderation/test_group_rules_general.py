@@ -1,6 +1,7 @@
 """Group rules written from general knowledge of how hate and its condemnation are phrased, checked
-on our own sentences: a challenge to whoever said it condemns it, rights and life denied are hostile,
-violence a group is suffering is reported, not wished."""
+on our own sentences: a challenge to whoever said it condemns it, what someone else said is reported
+unless the writer agrees, rights and life denied are hostile, violence a group is suffering is
+reported, not wished."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from bot.moderation import Verdict, default_filter
         "Women are being murdered every week and nobody cares.",
         "I don't live near any immigrants.",
         "You should be ashamed for saying that immigrants are parasites.",
+        "Il a écrit que les noirs étaient des singes et il a été viré.",
+        "Les gens qui disent que les migrants sont des voleurs ne les ont jamais rencontrés.",
+        "He said gay people are disgusting, so I blocked him.",
+        "Jamais je ne dirais que les noirs sont stupides.",
+        "Dire que les immigrés sont des rats, c'est de la pure haine.",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
@@ -31,6 +37,9 @@ def test_condemned_or_reported_is_not_held(text: str) -> None:
         "Ces handicapés ne méritent pas de vivre.",
         "Women should have no rights.",
         "Muslims are being killed and that's a good thing.",
+        "My dad says immigrants are rats and he's right.",
+        "As my uncle always says, Muslims are terrorists.",
+        "They say Muslims are terrorists, and it's true.",
     ],
 )
 def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
