@@ -346,6 +346,11 @@ _ADDRESSED = re.compile(r"\b(?:you|your|yours|vous|votre|vos|tu|ton|tes|toi)\b",
 
 
 _CONDEMNS = re.compile(" (?:" + "|".join(re.escape(prefix) for prefix in sorted(_CONDEMN_PREFIXES)) + ")")
+# Words that condemn only what stands in quotation marks ('"X are stupid" has no place here', « … » a été
+# supprimé): said of a group outside them, they would be hostile ("X have no place here").
+_CONDEMNS_QUOTED = re.compile(
+    " (?:" + "|".join(re.escape(prefix) for prefix in sorted(_cues("condemn_quoted"))) + ")"
+)
 
 
 # Opinion and speech verbs whose negation negates the clause after them ("I never said that X are
@@ -436,6 +441,7 @@ def is_counter_speech(text: str, words: Sequence[str]) -> bool:
     return (
         _CONDEMNS.search(" " + " ".join(words)) is not None
         or (quoted and _ADDRESSED.search(_QUOTED.sub(" ", text)) is not None)
+        or (quoted and _CONDEMNS_QUOTED.search(" " + " ".join(words)) is not None)
         or _reported_by_others(words)
     )
 

@@ -24,6 +24,9 @@ from bot.moderation import Verdict, default_filter
         "He said gay people are disgusting, so I blocked him.",
         "Jamais je ne dirais que les noirs sont stupides.",
         "Dire que les immigrés sont des rats, c'est de la pure haine.",
+        'Statements like "women are stupid" have no place here.',
+        "Des propos comme « les femmes sont stupides » n'ont pas leur place ici.",
+        "Le tweet « les gays sont des malades » a été supprimé, tant mieux.",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
@@ -40,6 +43,8 @@ def test_condemned_or_reported_is_not_held(text: str) -> None:
         "My dad says immigrants are rats and he's right.",
         "As my uncle always says, Muslims are terrorists.",
         "They say Muslims are terrorists, and it's true.",
+        "Immigrants have no place here.",
+        "Les immigrés n'ont pas leur place ici.",
     ],
 )
 def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
