@@ -17,7 +17,8 @@ Prints, per database:
   never reached the channel, secrets the database holds without a card, replies accepted but never posted;
 - duplicated cards and replies (the same text twice in the channel or the thread): the acceptance asks 0;
 - interactions the bot never answered because it was dead or starting (Discord shows "This interaction
-  failed": the member tries again), and previews that never came although the form was acknowledged;
+  failed": the member tries again), and previews that never came although the form was acknowledged (those
+  answered after the restart, asking the member to send it again, and those left waiting);
 - the longest wait of a card after the restart that followed its author's "Sent!";
 - the send-to-commit window as the bot measured it (its INFO log).
 """
@@ -47,6 +48,7 @@ from tests.emulators.discord import DiscordEmulator, EmulatorError, Member, Mess
 ROOT = Path(__file__).resolve().parents[1]
 MEMBERS_PER_SERVER = 8  # past the minimum audience of 5 readers
 WAIT = 60.0  # a member gives up waiting for "Sent!" after this
+ASKED_AGAIN = "could not answer your form in time"  # a form left "thinking…" by a kill, answered after it
 TEXT_ID = "murmure:text"
 ADMIN = 950_000_000_000_000_001
 STARTS_IN_A_ROW = 5
@@ -130,6 +132,8 @@ class Tally:
     written: dict[str, int] = field(default_factory=dict)  # secret text -> server
     previewed: set[str] = field(default_factory=set)
     acknowledged_unshown: set[str] = field(default_factory=set)  # form acknowledged, preview never came
+    # of those: the form's "thinking…" answered by the outbox (the process stopped first): send it again
+    asked_again: set[str] = field(default_factory=set)
     pressed: dict[str, float] = field(default_factory=dict)
     told: dict[str, float] = field(default_factory=dict)  # text -> when "Sent!" showed (wall clock)
     replies_told: set[str] = field(default_factory=set)
@@ -249,9 +253,16 @@ class World:
             return None, False
         try:
             await self.dc.wait_until(
-                lambda: _custom_id(submitted.original(), "Post") is not None, within=WAIT
+                lambda: (
+                    _custom_id(submitted.original(), "Post") is not None
+                    or ASKED_AGAIN in _shown(submitted.original())
+                ),
+                within=WAIT,
             )
         except (EmulatorError, TimeoutError):
+            return None, True
+        if _custom_id(submitted.original(), "Post") is None:
+            self.tally.asked_again.add(text)
             return None, True
         return submitted.original(), True
 
@@ -455,7 +466,9 @@ def _report(label: str, world: World, bot: Bot, log: str, db: object, took: floa
         print(f"  {copies}x {text}")
     print(
         f"interactions never answered while the bot was dead or starting: {tally.failed};"
-        f" forms acknowledged whose preview never came: {len(tally.acknowledged_unshown)};"
+        f" forms acknowledged whose preview never came: {len(tally.acknowledged_unshown)}"
+        f" ({len(tally.asked_again)} of them answered after the restart, asked to send it again;"
+        f" {len(tally.acknowledged_unshown - tally.asked_again)} left waiting);"
         f" Post answered, author never told: {len(set(tally.pressed) - set(tally.told) - tally.press_failed)}"
         f" (and {len(tally.press_failed - set(tally.told))} presses of Post the dead bot never answered)"
     )
