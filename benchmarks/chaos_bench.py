@@ -25,7 +25,8 @@ Prints, per database:
 - the send-to-commit window per card from outside (Telegram's answer leaving the emulator to the time the
   card's recording statement was sent, its published_at) and as the bot measured it (its INFO log: from
   Telegram's answer to the commit recording the send, its p99 to within the log's counts, and its max);
-- the bot's worst stalls of its event loop, with where its watcher found the loop.
+- the bot's worst stalls of its event loop, with the CPU its loop's thread and the process had meanwhile
+  (neither: the system gave the bot no CPU) and, with ``--watch-loop``, where the loop stood.
 """
 
 from __future__ import annotations
@@ -67,7 +68,10 @@ WINDOW_LINE = re.compile(
 )
 LAG_LINE = re.compile(r"the event loop late by ([\d.]+) ms at most")
 BUCKETS_LINE = re.compile(r"how many up to \(([\d ]+) ms, more\): ([\d ]+)")
-STALL_LINE = re.compile(r"the event loop late by ([\d.]+) ms, most often at (.*?); longest garbage")
+STALL_LINE = re.compile(
+    r"the event loop late by ([\d.]+) ms, most often at (.*?); longest garbage collection ([\d.]+) ms"
+    r".*?CPU: the loop's thread ([\d.]+) ms, the process ([\d.]+) ms"
+)
 ADMIN = 90_000_000
 AFTER_START = 2.0  # seconds after a restart's first getUpdates in which a slow card is counted apart
 STARTS_IN_A_ROW = 5  # a bot that dies before its first getUpdates this often is broken, not killed
@@ -81,13 +85,13 @@ def member_id(g: int, n: int) -> int:
     return 20_000_000 + g * 100 + n
 
 
-def write_config(folder: Path, tg: TelegramEmulator, database_url: str) -> Path:
+def write_config(folder: Path, tg: TelegramEmulator, database_url: str, watch_loop: bool = False) -> Path:
     path = folder / "config.toml"
     path.write_text(
         f'[database]\nurl = "{database_url}"\n'
         f'[telegram]\nbase_url = "{tg.base_url}"\nbase_file_url = "{tg.base_file_url}"\npoll_timeout = 1\n'
         "[community]\npublication_delay_seconds = 0\nmax_secrets_per_day = 1000\n"
-        '[logging]\nlevel = "INFO"\n',
+        f'[logging]\nlevel = "INFO"\nwatch_loop = {"true" if watch_loop else "false"}\n',
         encoding="utf-8",
     )
     return path
@@ -426,7 +430,7 @@ async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
                 database_url = f"sqlite+aiosqlite:///{folder}/murmure.db"
             else:
                 await _drop(database_url)  # an empty database, migrated by the bot's first start
-            config = write_config(Path(folder), tg, database_url)
+            config = write_config(Path(folder), tg, database_url, args.watch_loop)
             log_path = Path(folder) / "murmure.log"
             bot = Bot(tg, config, log_path)
             world = World(tg, args.groups, args.authors, rng)
@@ -812,8 +816,15 @@ def _p99_bound(log: str) -> str:
 
 def stalls(log: str) -> str:
     """The bot's worst stalls of its event loop and where its watcher found the loop most often."""
-    found = sorted(((float(m[1]), m[2]) for m in STALL_LINE.finditer(log)), reverse=True)[:3]
-    return "; ".join(f"{late:.0f} ms at {place}" for late, place in found) or "none over 50 ms"
+    found = sorted((tuple(m.groups()) for m in STALL_LINE.finditer(log)), key=lambda m: -float(m[0]))[:3]
+    return (
+        "; ".join(
+            f"{float(late):.0f} ms (CPU meanwhile: loop {float(loop):.0f} ms, process"
+            f" {float(process):.0f} ms; longest collection {float(collected):.0f} ms) at {place}"
+            for late, place, collected, loop, process in found
+        )
+        or "none over 50 ms"
+    )
 
 
 def _author(text: str) -> int:
@@ -842,6 +853,11 @@ async def main() -> None:
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--max-minutes", type=float, default=30.0, help="a bound on each run")
     parser.add_argument("--details", help="write each case found to DETAILS.<engine>.json")
+    parser.add_argument(
+        "--watch-loop",
+        action="store_true",
+        help="the bot names where its event loop stood in each stall ([logging] watch_loop; costs it a bit)",
+    )
     args = parser.parse_args()
     if not args.skip_sqlite:
         await run("sqlite", args, "SQLite")

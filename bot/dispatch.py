@@ -148,7 +148,11 @@ class Dispatcher:
         edit_intervals: Mapping[str, timedelta] | None = None,
         directories: Mapping[str, Directory] | None = None,
         reader_counts: dict[int, tuple[datetime, int | None]] | None = None,
+        *,
+        watch_loop: bool = False,
     ) -> None:
+        """``watch_loop``: a stall of the event loop is told with where the loop stood (``bot/loop_lag.py``:
+        a thread of its own looks; off by default, it costs the loop a little)."""
         self._db: Database = _Gate(database, UNITS_AT_ONCE)
         self._sealer = sealer
         self._clock = clock
@@ -168,7 +172,7 @@ class Dispatcher:
         # delivered entries whose removal is not committed yet: removed together, in one transaction
         self._finished: set[int] = set()
         self._flushing: asyncio.Task[None] | None = None
-        self._lag = LoopLag()
+        self._lag = LoopLag(places=watch_loop)
 
     async def run_once(self, limit: int = BATCH) -> int:
         """Deliver what is due now, each chat's entries in order; returns how many entries were handled."""
@@ -183,8 +187,8 @@ class Dispatcher:
                 return
 
     def start_watching(self) -> None:
-        """The event loop's watcher thread (``bot/loop_lag.py``) started now, before the process takes work;
-        ``run_forever`` starts it otherwise."""
+        """The event loop's watch (``bot/loop_lag.py``, its thread if asked) started now, before the process
+        takes work; ``run_forever`` starts it otherwise."""
         self._lag.start()
 
     def stop_watching(self) -> None:
@@ -245,14 +249,15 @@ class Dispatcher:
         windows = sorted(self._context.windows)
         self._context.windows.clear()
         slowest, self._context.slowest = self._context.slowest, None
-        lag = self._lag.worst_since_last()
-        place = self._lag.worst_place_since_last()
+        stall = self._lag.worst_since_last()
+        lag = stall.late
         collected, generation = self._lag.worst_collection_since_last()
         if lag > STALL_LOGGED:
             log.info(
                 "the event loop late by %.1f ms, most often at %s; longest garbage collection %.1f ms"
-                " (generation %d)",
-                lag * 1000, place or "no place seen", collected * 1000, generation,
+                " (generation %d); meanwhile CPU: the loop's thread %.1f ms, the process %.1f ms",
+                lag * 1000, stall.place or "(not watched)", collected * 1000, generation,
+                stall.loop_cpu * 1000, stall.process_cpu * 1000,
             )  # fmt: skip
         if not windows or slowest is None:
             return

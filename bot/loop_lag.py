@@ -3,10 +3,16 @@ neither the network nor the database. A send's answer that reaches the process w
 else (a handler's scoring, a burst of renders) waits until that is done before the recording can start; the
 window's report prints the worst lateness seen meanwhile, so that a window's tail can be told from the loop's.
 
-A watcher thread looks at the loop's thread while it is late (``STALL`` past its wake-up) and notes where it
-stood: the code, never a value (file, line and function of the innermost frames), and the garbage collector's
-passes are timed apart (a full pass holds the interpreter, and the loop, from start to end). The report names
-the place most often seen in the worst stall."""
+For the worst lateness it also says how much CPU the loop's thread and the whole process had meanwhile: the
+loop's thread busy all along ran code (what held it); the process busy but not that thread, another thread
+held the interpreter; neither, the system gave the process no CPU (a loaded machine). The garbage collector's
+passes are timed apart (a pass holds the interpreter, and the loop, from start to end). With ``places``, a
+watcher thread looks at the loop's thread while it is late (``STALL`` past its wake-up) and notes where it
+stood: the code, never a value (file, line and function of the innermost frames); the report names the place
+most often seen in the worst stall. The watcher is off unless asked (``[logging] watch_loop``): its look
+every ``WATCH_EVERY`` takes the interpreter from the loop's thread, which on a loaded machine made the loop's
+worst lateness longer (per second over 10 s, at a load of 4.5 to 5.4: 52 to 122 ms with it, 26 to 65 ms
+without)."""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +31,18 @@ STALL = 0.03  # the loop this late past a wake-up is stalled: the watcher notes 
 WATCH_EVERY = 0.01  # seconds between two looks of the watcher thread
 FRAMES = 6  # innermost frames named for a stall
 SAMPLES = 50  # places noted for one stall at most
+
+
+@dataclass(frozen=True)
+class Stall:
+    """The loop's worst lateness over a period, in seconds, with the CPU its thread and the process had
+    during it (the look's interval and the lateness), and where the watcher found the loop ("" if it did
+    not look)."""
+
+    late: float = 0.0
+    loop_cpu: float = 0.0
+    process_cpu: float = 0.0
+    place: str = ""
 
 
 def _place(frame: Any) -> str:
@@ -38,24 +57,30 @@ def _place(frame: Any) -> str:
 
 
 class LoopLag:
-    def __init__(self, every: float = EVERY, stall: float = STALL) -> None:
+    def __init__(self, every: float = EVERY, stall: float = STALL, *, places: bool = False) -> None:
         self._every = every
         self._stall = stall
-        self._worst = 0.0
-        self._worst_place = ""
+        self._places_asked = places
+        self._worst = Stall()
         self._waking_at: float | None = None  # when the loop's next look is due (None: not watching)
         self._places: list[str] = []  # where the watcher found the loop during the current stall
         self._gc_started = 0.0
         self._gc_worst = 0.0
         self._gc_worst_generation = 0
+        self._started = False
         self._watcher: threading.Thread | None = None
         self._ended = threading.Event()
 
     def start(self) -> None:
-        """The watcher thread started, from the loop's thread, if it is not running yet: the process's
-        root starts it before the process takes work (``Thread.start()`` waits on the loop's thread until
-        the new thread has run, which on a loaded machine stalled the loop for 100 ms and more)."""
-        if self._watcher is not None:
+        """The collector's passes timed from now and, with ``places``, the watcher thread started (from the
+        loop's thread), if not done yet: the process's root does it before the process takes work
+        (``Thread.start()`` waits on the loop's thread until the new thread has run, which on a loaded
+        machine stalled the loop for 100 ms and more)."""
+        if self._started:
+            return
+        self._started = True
+        gc.callbacks.append(self._collected)
+        if not self._places_asked:
             return
         self._ended = threading.Event()
         self._watcher = threading.Thread(
@@ -64,29 +89,35 @@ class LoopLag:
             name="murmure-loop-lag",
             daemon=True,
         )
-        gc.callbacks.append(self._collected)
         self._watcher.start()
 
     def stop(self) -> None:
-        """The watcher thread told to end (it ends within ``WATCH_EVERY``; nothing waits for it)."""
-        if self._watcher is None:
+        """The collector's passes no longer timed, and the watcher thread told to end (it ends within
+        ``WATCH_EVERY``; nothing waits for it)."""
+        if not self._started:
             return
+        self._started = False
+        gc.callbacks.remove(self._collected)
         self._ended.set()
         self._watcher = None
-        gc.callbacks.remove(self._collected)
 
     async def run(self, stop: asyncio.Event) -> None:
         self.start()
         try:
             while not stop.is_set():
                 asked = time.perf_counter()
+                loop_cpu, process_cpu = time.thread_time(), time.process_time()
                 self._waking_at = asked + self._every
                 await asyncio.sleep(self._every)
                 late = time.perf_counter() - asked - self._every
                 places, self._places = self._places, []
-                if late > self._worst:
-                    self._worst = late
-                    self._worst_place = Counter(places).most_common(1)[0][0] if places else ""
+                if late > self._worst.late:
+                    self._worst = Stall(
+                        late,
+                        time.thread_time() - loop_cpu,
+                        time.process_time() - process_cpu,
+                        Counter(places).most_common(1)[0][0] if places else "",
+                    )
         finally:
             self._waking_at = None
             self.stop()
@@ -108,15 +139,10 @@ class LoopLag:
         if took > self._gc_worst:
             self._gc_worst, self._gc_worst_generation = took, info.get("generation", 0)
 
-    def worst_since_last(self) -> float:
-        """The loop's worst lateness in seconds since the last call."""
-        worst, self._worst = self._worst, 0.0
+    def worst_since_last(self) -> Stall:
+        """The loop's worst lateness since the last call, what CPU it had and where it stood."""
+        worst, self._worst = self._worst, Stall()
         return worst
-
-    def worst_place_since_last(self) -> str:
-        """Where the loop stood most often in its worst stall since the last call ("" if none was seen)."""
-        place, self._worst_place = self._worst_place, ""
-        return place
 
     def worst_collection_since_last(self) -> tuple[float, int]:
         """The garbage collector's longest pass since the last call: seconds, and its generation."""

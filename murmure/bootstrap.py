@@ -199,7 +199,14 @@ async def build_app(
     )
     # the reader counts Post asks serve the card going out right after it (counted once, not twice)
     dispatcher = Dispatcher(
-        database, messengers, sealer, clock, edit_intervals, directories, service.reader_counts
+        database,
+        messengers,
+        sealer,
+        clock,
+        edit_intervals,
+        directories,
+        service.reader_counts,
+        watch_loop=config.watch_loop,
     )
     service.coordination = SqlCoordination(database.engine, coordination_key(pepper), clock.now)
     return App(service, dispatcher, database, notes, text_filter)

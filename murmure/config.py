@@ -49,6 +49,7 @@ class Config:
     pepper_file: Path
     sealing_key_file: Path
     log_level: str
+    watch_loop: bool  # a stall of the event loop is logged with where the loop stood (bot/loop_lag.py)
     community: CommunitySettings
     console: ConsoleConfig
     scheduler: dict[str, Any]
@@ -310,6 +311,7 @@ def load_config(path: Path | None) -> Config:
         previous_sealing_key_file=_optional_path(identity, "previous_sealing_key_file", base),
         previous_sealing_key_until=_until(identity),
         log_level=_log_level(logging_section),
+        watch_loop=_bool(logging_section, "logging", "watch_loop", False),
         community=settings,
         console=ConsoleConfig(
             group=str(console.get("group", "Demo group")),

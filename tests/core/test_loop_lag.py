@@ -19,8 +19,11 @@ async def test_a_stall_of_the_event_loop_is_seen_and_counted_once() -> None:
     await asyncio.sleep(0.03)
     stop.set()
     await watching
-    assert lag.worst_since_last() >= 0.08
-    assert lag.worst_since_last() == 0.0
+    worst = lag.worst_since_last()
+    assert worst.late >= 0.08
+    assert worst.loop_cpu < worst.late / 2  # it slept: the loop's thread ran nothing meanwhile
+    assert worst.place == ""  # not watched
+    assert lag.worst_since_last().late == 0.0
 
 
 def _stalling_for_a_while() -> None:
@@ -28,7 +31,7 @@ def _stalling_for_a_while() -> None:
 
 
 async def test_a_stall_is_told_with_where_the_loop_stood_and_code_only() -> None:
-    lag = LoopLag(every=0.01, stall=0.02)
+    lag = LoopLag(every=0.01, stall=0.02, places=True)
     stop = asyncio.Event()
     watching = asyncio.create_task(lag.run(stop))
     await asyncio.sleep(0.03)
@@ -36,10 +39,10 @@ async def test_a_stall_is_told_with_where_the_loop_stood_and_code_only() -> None
     await asyncio.sleep(0.03)
     stop.set()
     await watching
-    place = lag.worst_place_since_last()
+    place = lag.worst_since_last().place
     assert "_stalling_for_a_while" in place
     assert "core/test_loop_lag.py:" in place
-    assert lag.worst_place_since_last() == ""
+    assert lag.worst_since_last().place == ""
 
 
 async def test_the_longest_garbage_collection_is_timed_with_its_generation() -> None:
@@ -55,3 +58,24 @@ async def test_the_longest_garbage_collection_is_timed_with_its_generation() -> 
     assert took > 0.0
     assert generation == 2
     assert lag.worst_collection_since_last() == (0.0, 0)
+
+
+def _spinning_for_a_while() -> None:
+    started = time.perf_counter()
+    while time.perf_counter() - started < 0.12:
+        pass
+
+
+async def test_a_stall_that_ran_code_is_told_from_one_that_waited() -> None:
+    lag = LoopLag(every=0.01)
+    stop = asyncio.Event()
+    watching = asyncio.create_task(lag.run(stop))
+    await asyncio.sleep(0.03)
+    _spinning_for_a_while()
+    await asyncio.sleep(0.03)
+    stop.set()
+    await watching
+    worst = lag.worst_since_last()
+    assert worst.late >= 0.1
+    assert worst.loop_cpu >= worst.late / 2  # the loop's thread ran code all along
+    assert worst.process_cpu >= worst.loop_cpu
