@@ -399,16 +399,23 @@ def condemns(words: Sequence[str]) -> bool:
 # sont des voleurs", "il a écrit que…" is not the writer's own claim, unless the writer agrees ("he's
 # right", "il a raison", "so true").
 _REPORTING = frozenset(
-    {"said", "says", "wrote", "writes", "claimed", "claims", "tweeted", "posted", "dit", "disent", "disait"}
+    {"said", "says", "saying", "wrote", "writes", "claimed", "claims", "tweeted", "posted", "dit", "disent"}
+    | {"disait"}
     | {"disaient", "ecrit", "ecrivent", "pretend", "pretendent", "affirme", "affirment", "racontent"}
 )
 _OTHER_SPEAKERS = frozenset(
     {"he", "she", "they", "someone", "somebody", "people", "who", "guy", "you", "il", "elle", "ils", "elles"}
     | {"qui", "gens", "quelqu", "tu", "vous"}
+    # someone of the writer's circle or public life ("my uncle keeps saying…", "mon oncle dit que…")
+    | {"uncle", "aunt", "dad", "father", "mom", "mum", "mother", "brother", "sister", "friend", "boss"}
+    | {"teacher", "colleague", "coworker", "neighbour", "neighbor", "cousin", "man", "woman", "grandpa"}
+    | {"grandma", "politician", "president", "oncle", "tante", "pere", "mere", "frere", "soeur", "ami"}
+    | {"amie", "pote", "patron", "prof", "collegue", "voisin", "voisine", "cousine", "type", "mec", "gars"}
 )
 # what stands between a speaker and the verb ("he has always said", "il a dit", "ils ont écrit")
 _BEFORE_REPORTING = frozenset(
-    {"a", "as", "has", "have", "had", "always", "just", "also", "once", "ont", "avait", "avaient"}
+    {"a", "as", "has", "have", "had", "always", "just", "also", "once", "ont", "avait", "avaient", "keeps"}
+    | {"keep", "kept", "still", "is", "was", "s"}
     | {"toujours", "deja", "aussi", "m", "me", "t", "te", "nous", "vous", "lui", "leur"}
 )
 _ENDORSING = frozenset(
@@ -425,7 +432,8 @@ def _reported_by_others(words: Sequence[str]) -> bool:
             j = i - 1
             while j > 0 and words[j] in _BEFORE_REPORTING:
                 j -= 1
-            if j >= 0 and words[j] in _OTHER_SPEAKERS and (j == 0 or words[j - 1] != "as"):
+            # "as my uncle always says": the writer agrees
+            if j >= 0 and words[j] in _OTHER_SPEAKERS and "as" not in words[max(0, j - 2) : j]:
                 return True
     return False
 
@@ -569,6 +577,11 @@ def reported_violence(words: Sequence[str], first: int = 0, last: int | None = N
     return frozenset(i for i in range(start, last) if _participle(words[i]) or words[i] in _VIOLENCE_NOUNS)
 
 
+# "no less valuable than anyone", "not worth any less", "pas moins dignes": a negated comparison of
+# less says as much, not less
+_COMPARED = frozenset({"less", "moins"})
+
+
 def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
     read = _read([token.text for token in tokens])
     words = [word for word, _ in read]
@@ -609,7 +622,11 @@ def find_group_hostility(text: str, tokens: Sequence[Token]) -> list[Reason]:
         for i in range(first, last):
             if i in named:
                 continue
-            if words[i] in _PRAISE and _negating(words[max(first, i - _NEGATION_WINDOW) : i]):
+            if (
+                words[i] in _PRAISE
+                and _negating(words[max(first, i - _NEGATION_WINDOW) : i])
+                and _COMPARED.isdisjoint(words[max(first, i - 2) : i])
+            ):
                 a, b = min(named[0], i), max(named[0], i)
                 start, end = tokens[read[a][1]].start, tokens[read[b][1]].end
                 return [Reason("hate", text[start:end], LAYER)]

@@ -27,6 +27,11 @@ from bot.moderation import Verdict, default_filter
         'Statements like "women are stupid" have no place here.',
         "Des propos comme « les femmes sont stupides » n'ont pas leur place ici.",
         "Le tweet « les gays sont des malades » a été supprimé, tant mieux.",
+        "My uncle keeps saying immigrants are rats and I'm done with him.",
+        'Posting "trans people are freaks" got him suspended, good.',
+        '"Women are property" is a disgusting thing to say.',
+        "Disabled people are no less valuable than anyone else.",
+        "I don't give a shit about this match.",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
