@@ -22,7 +22,7 @@ def is_near_duplicate(text: str, previous: Iterable[str], threshold: float = 90.
 
 def is_near_duplicate_normalised(current: str, previous: Iterable[str], threshold: float = 90.0) -> bool:
     """``is_near_duplicate`` of texts already normalised (``normalise``): a secret keeps its own."""
-    from rapidfuzz import fuzz  # loaded by the filter's worker thread or the first post, not at the start
+    from rapidfuzz import fuzz  # imported by the filter's build thread (warm_up.py), not at the start
 
     for other in previous:
         score: float = fuzz.ratio(current, other, score_cutoff=threshold)

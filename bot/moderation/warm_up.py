@@ -9,6 +9,7 @@ These texts go through every layer once, in the thread that builds the filter.""
 
 from __future__ import annotations
 
+from bot.moderation.duplicates import is_near_duplicate_normalised
 from bot.ports import TextChecker
 
 WARM_UP_TEXTS = (
@@ -26,8 +27,11 @@ WARM_UP_TEXTS = (
 
 
 def warmed(checker: TextChecker) -> TextChecker:
-    """``checker`` once every part it makes at a first use is made."""
+    """``checker`` once every part it makes at a first use is made, and the duplicate check's library
+    imported (a post's check against the member's recent secrets imported it at a restart's first post, on
+    the event loop's thread: 24 ms idle, 73 ms in a loaded chaos run)."""
     for text in WARM_UP_TEXTS:
         for locale in ("en", "fr"):
             checker.check(text, locale)
+    is_near_duplicate_normalised(WARM_UP_TEXTS[0], WARM_UP_TEXTS[1:])
     return checker

@@ -1,6 +1,7 @@
 """The filter makes at its build what it would make at a first use (``bot/moderation/warm_up.py``): a restarted
-process's first members' texts, scored on the event loop's thread, build no table and compile no pattern.
-Run in a fresh interpreter: in this one, other tests have made them already."""
+process's first members' texts, scored on the event loop's thread, build no table, compile no pattern and
+import nothing (the duplicate check's library included). Run in a fresh interpreter: in this one, other
+tests have made them already."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ PROBE = """
 import json, re, sys, time
 from functools import _lru_cache_wrapper
 from bot.moderation import groups
+from bot.moderation.duplicates import is_near_duplicate_normalised
 from bot.moderation.pipeline import default_filter
 
 checker = default_filter()
@@ -33,9 +35,14 @@ filled = lambda: sum(
     if isinstance(f, _lru_cache_wrapper) and f.__name__ not in ("_hostile", "_read_word")
 )  # tables (not a word's reading, cached per word)
 tables = filled()
-for text in json.loads(sys.argv[1]):
+modules = set(sys.modules)
+texts = json.loads(sys.argv[1])
+for text in texts:
     checker.check(text, "en")
-print(json.dumps({"compiled": compiled, "tables_made": filled() - tables}))
+is_near_duplicate_normalised(texts[0], texts[1:])
+print(json.dumps({
+    "compiled": compiled, "tables_made": filled() - tables, "imported": sorted(set(sys.modules) - modules)
+}))
 """
 
 
@@ -49,4 +56,4 @@ def test_a_first_check_after_the_build_compiles_no_pattern_and_builds_no_table()
         check=True,
     )
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    assert found == {"compiled": [], "tables_made": 0}
+    assert found == {"compiled": [], "tables_made": 0, "imported": []}
