@@ -205,11 +205,14 @@ async def set_up_server(d: Discord) -> None:
 
 
 @asynccontextmanager
-async def set_up_discord(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Discord]:
-    """An emulated Discord with the usual members (``populate``), the adapter running on it, the server set up."""
+async def set_up_discord(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: FixedClock | None = None
+) -> AsyncIterator[Discord]:
+    """An emulated Discord with the usual members (``populate``), the adapter running on it, the server set up;
+    ``clock`` as ``running_discord`` takes it."""
     async with DiscordEmulator() as dc:
         await populate(dc)
-        async with running_discord(tmp_path, monkeypatch, dc) as d:
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
             await set_up_server(d)
             yield d
 

@@ -15,7 +15,16 @@ import pytest
 from bot.actor import Actor
 from bot.messages import Response
 from bot.service import PENDING_ANSWER_AFTER, Murmure
-from tests.discord.harness import GENERAL, GUILD, TEXT_ID, populate, running_discord, set_up_server, uid
+from tests.discord.harness import (
+    GENERAL,
+    GUILD,
+    TEXT_ID,
+    populate,
+    running_discord,
+    set_up_discord,
+    set_up_server,
+    uid,
+)
 from tests.emulators.discord import DiscordEmulator, PendingInteraction
 from tests.support import FixedClock
 
@@ -80,15 +89,12 @@ async def test_an_answer_that_showed_calls_off_the_kept_one(
         await asyncio.sleep(1.5)  # past the acknowledgement's budget: deferred, then answered
         return await text(self, actor, raw)
 
-    async with DiscordEmulator() as dc:
-        await populate(dc)
-        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
-            await set_up_server(d)
-            monkeypatch.setattr(Murmure, "text", slow_text)
-            submitted = await _submitted(dc, "Slow, but answered.")
-            await dc.wait_until(lambda: "Preview" in (submitted.original().content or ""), within=8)
-            await dc.wait_until(lambda: _kept_answers(tmp_path / "murmure.db") == 0, within=8)
-            clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
-            await asyncio.sleep(2.5)  # two polls of the outbox
-            assert "Preview" in (submitted.original().content or "")
-            assert submitted.followups() == []
+    async with set_up_discord(tmp_path, monkeypatch, clock) as d:
+        monkeypatch.setattr(Murmure, "text", slow_text)
+        submitted = await _submitted(d.dc, "Slow, but answered.")
+        await d.dc.wait_until(lambda: "Preview" in (submitted.original().content or ""), within=8)
+        await d.dc.wait_until(lambda: _kept_answers(tmp_path / "murmure.db") == 0, within=8)
+        clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
+        await asyncio.sleep(2.5)  # two polls of the outbox
+        assert "Preview" in (submitted.original().content or "")
+        assert submitted.followups() == []
