@@ -191,7 +191,10 @@ def _group_spellings() -> dict[str, str]:
     groups = group_words()
     found: dict[str, str] = {}
     for word in sorted(groups):
-        for variant in _variants(word):
+        # a doubled letter written once too ("imigrés", "lesbienes"): for groups' names only, where it
+        # makes no other word ("gross" would give "gros")
+        doubled = {word[:i] + word[i + 1 :] for i in range(1, len(word) - 1) if word[i] == word[i + 1]}
+        for variant in sorted(_variants(word) | doubled):
             if variant not in groups and variant not in slur_words():
                 found.setdefault(variant, word)
     return found

@@ -87,3 +87,22 @@ def test_violence_a_group_suffered_and_hate_condemned_are_not_hostile(text: str)
 )
 def test_violence_wished_or_approved_stays_hostile(text: str) -> None:
     assert default_filter().check(text).verdict is not Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les imigrés sont des parasites.",  # a doubled letter written once in a group's name
+        "Muzlims are disgusting.",
+        "Black people are sub human.",
+        "Women are stooopid.",
+    ],
+)
+def test_more_spellings_are_read(text: str) -> None:
+    assert default_filter().check(text).verdict is not Verdict.ALLOW
+
+
+def test_a_sub_and_a_human_are_not_subhuman() -> None:
+    assert (
+        default_filter().check("The submarine had a human crew, the sub was late.").verdict is Verdict.ALLOW
+    )
