@@ -169,9 +169,8 @@ def create_engine(
             event.listen(engine.sync_engine, "connect", _no_checkpoint_in_commits)
         return engine
     settings = {} if waits_for_disk else {"connect_args": {"server_settings": {"synchronous_commit": "off"}}}
-    engine = create_async_engine(
-        url, poolclass=LingeringPool, pool_size=pool_size, max_overflow=0, pool_use_lifo=True, **settings
-    )
+    pooled = {"poolclass": LingeringPool, "pool_size": pool_size, "max_overflow": 0}
+    engine = create_async_engine(url, **pooled, **settings)
     if pre_ping:
         _ping_when_idle(engine)
     return engine

@@ -9,9 +9,10 @@ closed and opened one every few posts (44 of each for 250 posts at concurrency 5
 than the use case it served.
 
 Here a connection is closed at its return only when the pool has had no more than ``KEPT`` in use since
-``LINGER_SECONDS`` and more than ``KEPT`` are open. Connections are taken last in, first out: in quiet times
-the few in use are the ones used a moment ago, and the others wait unused at the bottom (no ping, storage/
-database.py, for those in use); the dispatcher's polling returns one every second or so, which trims them."""
+``LINGER_SECONDS`` and more than ``KEPT`` are open. Connections are taken first in, first out, as before: the
+one taken is the one unused longest, so a quiet time's returns (the dispatcher polls every second or so)
+close those the burst left first, and the ``KEPT`` that stay take turns, each with its statements prepared
+for the next burst."""
 
 from __future__ import annotations
 

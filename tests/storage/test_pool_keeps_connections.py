@@ -74,7 +74,7 @@ def test_a_pool_keeps_a_bursts_connections_until_quiet_then_closes_those_over_th
         opened.append(_Driver())
         return opened[-1]
 
-    pool = LingeringPool(connect, pool_size=50, max_overflow=0, use_lifo=True)
+    pool = LingeringPool(connect, pool_size=50, max_overflow=0)
 
     def burst(size: int) -> None:
         for held in [pool.connect() for _ in range(size)]:
