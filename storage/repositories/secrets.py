@@ -79,6 +79,7 @@ _WITH_SEALS = (
     "SELECT id FROM made"
 )
 _INSERT_ROW_WITH_SEALS = "WITH made AS (" + _INSERT_ROW + _WITH_SEALS
+_ANY_ID = "id = ANY(CAST(CAST(? AS TEXT) AS INTEGER[]))"  # PostgreSQL: one of the ids in an array's text
 _ERASED_TEXT = "text = '', normalised = NULL, collection = NULL"  # its normalised form goes with the text
 
 
@@ -179,8 +180,11 @@ class SqlSecrets(Repository):
         if ids and not await self._raw.on_sqlite():
             # PostgreSQL: the ids as one array, one statement however many there are (an IN list is a
             # statement of its own for each length, prepared again on each connection, a round trip and a
-            # plan more: at a member's every text, whose recent secrets are read for its duplicate check)
-            rows = await self._raw.rows(_ROWS.select(f"id = ANY(?){recent}"), tuple(ids), *after)
+            # plan more: at a member's every text, whose recent secrets are read for its duplicate check).
+            # The array is sent as its text: an array parameter has asyncpg ask the server about its type
+            # on each new connection, a catalog query of tens of milliseconds.
+            array = "{" + ",".join(str(int(i)) for i in ids) + "}"
+            rows = await self._raw.rows(_ROWS.select(_ANY_ID + recent), array, *after)
             return [to_secret(_ROWS.read(row)) for row in rows]
         for start in range(0, len(ids), IN_CHUNK):
             chunk = ids[start : start + IN_CHUNK]

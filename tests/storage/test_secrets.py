@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy import event
 
@@ -140,7 +141,9 @@ async def test_secrets_are_fetched_by_any_number_of_ids(store: Database) -> None
 
 
 @pytest.mark.postgres
-async def test_on_postgresql_ids_are_asked_in_one_statement_whatever_their_number(tmp_path: Path) -> None:
+async def test_on_postgresql_ids_are_asked_in_one_statement_whatever_their_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async with migrated(sql_url("postgresql", tmp_path)) as database:
         community_id = await add_community(database)
         ids = [await add_secret(database, community_id, n) for n in range(1, 4)]
@@ -150,10 +153,19 @@ async def test_on_postgresql_ids_are_asked_in_one_statement_whatever_their_numbe
             sent.append(statement)
 
         event.listen(database.engine.sync_engine, "before_cursor_execute", heard)
+        asked: list[object] = []
+        introspect = asyncpg.connection.Connection._introspect_types
+
+        async def introspected(connection: object, *args: object, **kwargs: object) -> object:
+            asked.append(args)
+            return await introspect(connection, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(asyncpg.connection.Connection, "_introspect_types", introspected)
         async with database.unit_of_work() as uow:
             for count in (1, 2, 3):
                 assert len(await uow.secrets.get_many(ids[:count], since=NOW - timedelta(hours=1))) == count
         assert len(sent) == 3 and len(set(sent)) == 1  # (each length its own statement, each prepared)
+        assert asked == []  # no type the driver asks the server about (a catalog query, at each connection)
 
 
 async def test_secrets_are_fetched_by_ids_written_since_a_time(store: Database) -> None:
