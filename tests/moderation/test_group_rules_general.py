@@ -32,6 +32,10 @@ from bot.moderation import Verdict, default_filter
         '"Women are property" is a disgusting thing to say.',
         "Disabled people are no less valuable than anyone else.",
         "I don't give a shit about this match.",
+        "Rentre chez toi, il est tard.",
+        "Women are good at many things.",
+        "Les femmes sont bonnes en maths.",
+        "A joke about Muslims isn't funny.",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
@@ -50,6 +54,16 @@ def test_condemned_or_reported_is_not_held(text: str) -> None:
         "They say Muslims are terrorists, and it's true.",
         "Immigrants have no place here.",
         "Les immigrés n'ont pas leur place ici.",
+        "Immigrants are ruining everything they touch.",
+        "Women are only good for cooking and cleaning.",
+        "Disabled people are a drain on society.",
+        "Muslims have no business being in our country.",
+        "Send the immigrants back where they came from.",
+        "Women who speak up should be silenced.",
+        "Les femmes ne sont bonnes qu'à faire le ménage.",
+        "Les immigrés sont un poids pour la société.",
+        "Qu'ils rentrent chez eux, ces migrants.",
+        "Rentrez chez vous, les arabes.",
     ],
 )
 def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
