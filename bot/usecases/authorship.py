@@ -75,10 +75,13 @@ async def replier_member_key(ctx: Context, reply: ReplyPost) -> str | None:
 async def ready(ctx: Context) -> None:
     """The keys of the member's sealed lists derived in a worker thread, if this process has not derived them
     yet: scrypt takes milliseconds of CPU (tens on a loaded machine), which on the event loop held every other
-    member and the recording of what a platform just took. Called before a use case's first write, so that
-    it never waits for a thread while its transaction holds the database's writer."""
+    member and the recording of what a platform just took; a few at once (``DERIVATIONS_AT_ONCE``), so that
+    a burst of them leaves a core to the loop. Called before a use case's first write, so that it never waits
+    for a thread while its transaction holds the database's writer."""
     if not ctx.keys.own_list_known():
-        await asyncio.to_thread(ctx.keys.own_list)
+        async with ctx.services.derivations:  # a core left to the event loop
+            if not ctx.keys.own_list_known():  # (derived by another event of the member's meanwhile)
+                await asyncio.to_thread(ctx.keys.own_list)
 
 
 async def own_secret_ids(ctx: Context, *, archived: bool = False) -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,6 +17,11 @@ from bot.ports import Clock, Directory, TextChecker, UnitOfWork
 from bot.stats import ChartRenderer
 
 LOCALE_LIFETIME = timedelta(minutes=1)
+# Key derivations (scrypt: 12 ms of CPU each here, idle) run in worker threads, this many at once: a core is
+# left to the event loop. A restart's first members each derive theirs; six at once on this 2-core machine
+# took the cores from the loop's thread (its stalls after a restart: the process busy 2 to 3 times as long
+# as the loop's thread), and a card's answer waited behind them inside its send-to-commit window.
+DERIVATIONS_AT_ONCE = max(1, (os.cpu_count() or 2) - 1)
 REMEMBERED_PEOPLE = 100_000  # entries of the in-memory caches above, at most (then they start again)
 
 
@@ -28,6 +35,8 @@ class Services:
     default_settings: CommunitySettings = field(default_factory=CommunitySettings)
     charts: ChartRenderer | None = None  # /stats's chart (None: the figures as text only)
     pictures_in_folder: bool = False  # where photos are kept: a folder of files, or the database (/privacy)
+    # the key derivations running in worker threads (``DERIVATIONS_AT_ONCE``)
+    derivations: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(DERIVATIONS_AT_ONCE))
     # a member's community key -> when the platform last said "not a member": probes are not repeated for
     # every event (in memory only, like the router's locks)
     recent_noes: dict[str, datetime] = field(default_factory=dict)
