@@ -36,6 +36,8 @@ from bot.moderation import Verdict, default_filter
         "Women are good at many things.",
         "Les femmes sont bonnes en maths.",
         "A joke about Muslims isn't funny.",
+        "Il y a très peu de femmes dans mon école.",  # "très" would be "tares" less its "a"
+        "La rafle du Vel d'Hiv a visé les juifs en 1942.",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
@@ -64,6 +66,8 @@ def test_condemned_or_reported_is_not_held(text: str) -> None:
         "Les immigrés sont un poids pour la société.",
         "Qu'ils rentrent chez eux, ces migrants.",
         "Rentrez chez vous, les arabes.",
+        "Les immigrés puent.",
+        "La place des femmes est à la cuisine.",
     ],
 )
 def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
