@@ -30,8 +30,8 @@ def _sleeping_for_a_while() -> None:
 
 
 def _spinning_for_a_while() -> None:
-    started = time.perf_counter()
-    while time.perf_counter() - started < 0.12:
+    started = time.thread_time()  # the thread's own CPU: on a loaded machine its wall time is longer
+    while time.thread_time() - started < 0.12:
         pass
 
 
@@ -47,8 +47,9 @@ async def test_a_stall_of_the_event_loop_is_seen_and_counted_once() -> None:
 async def test_a_stall_that_ran_code_is_told_from_one_that_waited() -> None:
     worst = await _worst_around(LoopLag(every=0.01), _spinning_for_a_while)
     assert worst.late >= 0.1
-    assert worst.loop_cpu >= worst.late / 2  # the loop's thread ran code all along
-    assert worst.process_cpu >= worst.loop_cpu
+    # the loop's thread ran code all along (on a loaded machine, for a part of the stall's wall time only)
+    assert worst.loop_cpu >= 0.1
+    assert worst.process_cpu >= worst.loop_cpu - 0.001  # the two clocks' resolutions differ
 
 
 async def test_a_stall_is_told_with_where_the_loop_stood_and_code_only() -> None:
