@@ -14,7 +14,10 @@ from bot.service import Murmure
 
 
 class Connection(Protocol):
-    """A messenger's client, built from its section (nothing on the network yet)."""
+    """A messenger's client, built from its section (nothing on the network yet). One whose platform keeps the
+    events that came while the process was down (Telegram's polling) may also offer ``async caught_up()``,
+    returning once those are handled: the outbox starts sending then (a card's answer that came back while
+    they were handled waited behind them, inside its send-to-commit window)."""
 
     @property
     def messenger(self) -> Messenger: ...

@@ -187,6 +187,12 @@ class TelegramConnection:
             if self._lease is not None:
                 self._lease.keep(self._poller.halt)
 
+    async def caught_up(self) -> None:
+        """Polling: once the updates that waited for this process are handled (a webhook's come as they
+        come: at once)."""
+        if self._poller is not None:
+            await self._poller.caught_up()
+
     async def stop(self) -> None:
         app = self._application
         steps = []

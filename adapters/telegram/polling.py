@@ -63,11 +63,18 @@ class Poller:
         self._finished = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        # the updates of the first batch (what waited for this process) not handled yet; None before it
+        self._backlog: set[int] | None = None
+        self._caught_up = asyncio.Event()
 
     async def start(self) -> None:
         await self._app.bot.delete_webhook(drop_pending_updates=False)
         self._stopping.clear()
         self._task = asyncio.create_task(self._run())
+
+    async def caught_up(self) -> None:
+        """Returns once the updates that waited for this process (its first batch) are handled."""
+        await self._caught_up.wait()
 
     def halt(self) -> None:
         """Stops fetching (another process took the polling over); what is in progress finishes."""
@@ -180,6 +187,10 @@ class Poller:
             task = asyncio.create_task(self._process(update_id, update))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+        if self._backlog is None:
+            self._backlog = set(self._in_progress)
+            if not self._backlog:
+                self._caught_up.set()
         self._offset = (
             min(self._in_progress) if self._in_progress else self._taken + 1 if self._taken else None
         )
@@ -202,6 +213,10 @@ class Poller:
         finally:
             self._in_progress.discard(update_id)
             self._finished.set()
+            if self._backlog:
+                self._backlog.discard(update_id)
+                if not self._backlog:
+                    self._caught_up.set()
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
