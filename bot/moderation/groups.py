@@ -162,11 +162,20 @@ def _variants(word: str, *, to_end: bool = False) -> set[str]:
 
 
 @cache
+def _not_misspelt() -> frozenset[str]:
+    """Real words that spelling tricks on the lists would make ("peur" is "puer" with two letters
+    swapped, "plage" is "plague" less its "u", "près" is "pres…"): ``not_misspelt.txt``, made by
+    ``scripts/build_not_glued.py`` from an English and a French dictionary. They are read as
+    themselves."""
+    return frozenset(line for line in load_data_file("not_misspelt.txt") if line and not line.startswith("#"))
+
+
+@cache
 def _misspelt(name: str) -> frozenset[str]:
     """Spelling tricks on the words of a list ("womne", "mslims"); a variant that is itself a word
-    of any list is left out."""
+    of any list, or a real word (``_not_misspelt``), is left out."""
     words = _word_file(name)[0] - _verb_forms(name)
-    known = group_words() | slur_words() | _word_file("group_hostile.txt")[0]
+    known = group_words() | slur_words() | _word_file("group_hostile.txt")[0] | _not_misspelt()
     return frozenset(
         variant
         for word in words
@@ -195,7 +204,7 @@ def _group_spellings() -> dict[str, str]:
         # makes no other word ("gross" would give "gros")
         doubled = {word[:i] + word[i + 1 :] for i in range(1, len(word) - 1) if word[i] == word[i + 1]}
         for variant in sorted(_variants(word) | doubled):
-            if variant not in groups and variant not in slur_words():
+            if variant not in groups and variant not in slur_words() and variant not in _not_misspelt():
                 found.setdefault(variant, word)
     return found
 

@@ -106,3 +106,16 @@ def test_a_sub_and_a_human_are_not_subhuman() -> None:
     assert (
         default_filter().check("The submarine had a human crew, the sub was late.").verdict is Verdict.ALLOW
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les femmes ont peur de rentrer seules la nuit.",  # "peur" is "puer" with two letters swapped
+        "Près de la moitié des immigrés travaillent dans le bâtiment.",
+        "On est allés à la plage avec des amis musulmans.",  # "plage" is "plague" less its "u"
+        "The refuge for women opens on Monday.",  # "refuge" is "refugee" less an "e"
+    ],
+)
+def test_real_words_are_not_read_as_spelling_tricks(text: str) -> None:
+    assert default_filter().check(text).verdict is Verdict.ALLOW
