@@ -1,6 +1,7 @@
 """Write ``bot/moderation/data/not_glued.txt``: the real English and French words that the group rules
 would otherwise read as words glued together ("ladies" → "la" + "dies", "diesel" → "die" + "se" + "l"),
-and ``not_misspelt.txt``: those their spelling tricks would make of a listed word ("peur" from "puer").
+and ``not_misspelt.txt``: those their spelling tricks would make or begin of a listed word ("peur"
+from "puer", "signed" from "singe…").
 
 Run from the repository root after changing ``group_hostile.txt``, ``group_words.txt``,
 ``slur_words.txt`` or the ``@glue`` words of ``group_cues.txt``:
@@ -27,11 +28,11 @@ OUT = ROOT / "bot" / "moderation" / "data" / "not_glued.txt"
 MISSPELT_OUT = ROOT / "bot" / "moderation" / "data" / "not_misspelt.txt"
 # a word seen this often in the dictionaries' subtitles is a real word, not a spelling trick
 MIN_COUNT = 100
-MISSPELT_HEADER = """# Real English and French words that the group rules' spelling tricks would make of a
-# hostile word or a group's name ("peur" from "puer", "plage" from "plague", "refuge" from
-# "refugee"): read as themselves. Normalised. Made by scripts/build_not_glued.py from
-# pyspellchecker's dictionaries (pyspellchecker 0.9.1, MIT; words seen 100 times or more in their
-# subtitles): do not edit.
+MISSPELT_HEADER = """# Real English and French words that the group rules' spelling tricks would make, or
+# begin, of a hostile word or a group's name ("peur" from "puer", "plage" from "plague", "refuge" from
+# "refugee", "signed" from "singe…"): read as themselves. Normalised. Made by
+# scripts/build_not_glued.py from pyspellchecker's dictionaries (pyspellchecker 0.9.1, MIT; words
+# seen 100 times or more in their subtitles): do not edit.
 """
 HEADER = """# Real words the group rules must not read as words glued together ("ladies" is not "la dies"),
 # EN and FR, normalised. Made by scripts/build_not_glued.py from pyspellchecker's English and French
@@ -56,7 +57,16 @@ def main() -> None:
     MISSPELT_OUT.write_text(MISSPELT_HEADER, encoding="utf-8")  # an empty list while the words are read
     _clear_caches()
     tricks = groups._misspelt("group_hostile.txt") | set(groups._group_spellings())
-    real = sorted(word for word in tricks if counts.get(word, 0) >= MIN_COUNT)
+    words, prefixes = groups._word_file("group_hostile.txt")
+    begun = groups._misspelt_prefixes()
+    real = sorted(
+        word
+        for word, count in counts.items()
+        if count >= MIN_COUNT
+        and (
+            word in tricks or (word.startswith(begun) and word not in words and not word.startswith(prefixes))
+        )
+    )
     MISSPELT_OUT.write_text(MISSPELT_HEADER + "\n".join(real) + "\n", encoding="utf-8")
     print(f"{len(real)} words -> {MISSPELT_OUT}", file=sys.stderr)
     OUT.write_text(HEADER, encoding="utf-8")

@@ -137,7 +137,7 @@ def _hostile(word: str) -> bool:
     if word in words or word.startswith(prefixes):
         return True
     fixed = _misspelt("group_hostile.txt")
-    return word in fixed or word.startswith(_misspelt_prefixes())
+    return word in fixed or (word.startswith(_misspelt_prefixes()) and word not in _not_misspelt())
 
 
 _VOWELS = frozenset("aeiouy")
@@ -163,8 +163,9 @@ def _variants(word: str, *, to_end: bool = False) -> set[str]:
 
 @cache
 def _not_misspelt() -> frozenset[str]:
-    """Real words that spelling tricks on the lists would make ("peur" is "puer" with two letters
-    swapped, "plage" is "plague" less its "u", "près" is "pres…"): ``not_misspelt.txt``, made by
+    """Real words that spelling tricks on the lists would make or begin ("peur" is "puer" with two
+    letters swapped, "plage" is "plague" less its "u", "signed" begins like "singe…" with two letters
+    swapped): ``not_misspelt.txt``, made by
     ``scripts/build_not_glued.py`` from an English and a French dictionary. They are read as
     themselves."""
     return frozenset(line for line in load_data_file("not_misspelt.txt") if line and not line.startswith("#"))
@@ -187,10 +188,17 @@ def _misspelt(name: str) -> frozenset[str]:
 
 @cache
 def _misspelt_prefixes() -> tuple[str, ...]:
+    """Spelling tricks on the prefixes of the hostile list ("degotu…"), five letters or more: shorter
+    ones begin too many words ("moron" less an "o" begins "morning", "panth…" would be "pant…")."""
     prefixes = _word_file("group_hostile.txt")[1]
     return tuple(
         sorted(
-            {v for prefix in prefixes if len(prefix) >= _MIN_SWAPPED for v in _variants(prefix, to_end=True)}
+            {
+                variant
+                for prefix in prefixes
+                if len(prefix) >= _MIN_SWAPPED
+                for variant in _variants(prefix, to_end=True)
+            }
         )
     )
 

@@ -115,6 +115,10 @@ def test_a_sub_and_a_human_are_not_subhuman() -> None:
         "Près de la moitié des immigrés travaillent dans le bâtiment.",
         "On est allés à la plage avec des amis musulmans.",  # "plage" is "plague" less its "u"
         "The refuge for women opens on Monday.",  # "refuge" is "refugee" less an "e"
+        "Good morning to all the women in my team.",  # "morn…" is "moron…" less an "o"
+        "My Muslim neighbour signed the petition.",
+        "Les immigrés peuvent profiter du soleil.",
+        "Je vais traiter les demandes des réfugiés demain.",
     ],
 )
 def test_real_words_are_not_read_as_spelling_tricks(text: str) -> None:
