@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from bot.anonymity import PersonKeys
 from bot.model import Community
 from bot.ports import UnitOfWork
+from bot.records import CounterBump
 from bot.refusals import Refused
 
 FREE_STRIKES = 2
@@ -68,10 +69,16 @@ async def check_secret_limit(uow: UnitOfWork, keys: PersonKeys, community: Commu
         raise Refused("limits.secrets", limit=str(limit), community=community.title)
 
 
-async def count_secret(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:
-    """Counted with the period's start as its time: the post's own time would tie the counter to it."""
+def secret_counted(keys: PersonKeys, community: Community, now: datetime) -> CounterBump:
+    """One more secret on the member's count of the day there, with the period's start as its time: the
+    post's own time would tie the counter to it."""
     name, start, end = _period(DAY, now)
-    await uow.members.bump_counter(keys.period(SECRETS, community.id, name), start, end)
+    return CounterBump(keys.period(SECRETS, community.id, name), start, end)
+
+
+async def count_secret(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:
+    bump = secret_counted(keys, community, now)
+    await uow.members.bump_counter(bump.key, bump.at, bump.expires_at)
 
 
 async def check_reply_limit(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:

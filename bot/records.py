@@ -53,6 +53,16 @@ class Counter:
 
 
 @dataclass(frozen=True)
+class CounterBump:
+    """One more on a member's counter (``MemberRepository.bump_counter``): its key, the time it keeps, and
+    when it goes."""
+
+    key: str
+    at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class OwnList:
     """A person's sealed list of their secrets (bot/own_list.py) and its version, for compare-and-swap."""
 

@@ -30,6 +30,7 @@ from bot.model import (
 from bot.records import (
     AuditEntry,
     Counter,
+    CounterBump,
     DigestAddress,
     DigestReader,
     DraftOwner,
@@ -268,11 +269,19 @@ class SecretRepository(Protocol):
 
     async def set_status(self, secret_id: int, status: SecretStatus) -> None: ...
     async def set_number(self, secret_id: int, number: int) -> None: ...
-    async def take_number(self, secret_id: int, community_id: int, posted_day: str | None = None) -> int:
+    async def take_number(
+        self,
+        secret_id: int,
+        community_id: int,
+        posted_day: str | None = None,
+        counted: CounterBump | None = None,
+    ) -> int:
         """The community's next number (``CommunityRepository.next_number``), given to this secret; with
         ``posted_day`` (the community's local day, ISO), one more secret posted that day counted too (its
-        ``StatsRepository`` counter), in the same statement where the database allows (PostgreSQL: the two
-        rows each post of the community updates, locked over one round trip less)."""
+        ``StatsRepository`` counter), and with ``counted`` one more on that member's counter
+        (``MemberRepository.bump_counter``), in the same statement where the database allows (PostgreSQL:
+        the two rows each post of the community updates, locked over one round trip less, and a round trip
+        less for the member's)."""
         ...
 
     async def set_card_ref(self, secret_id: int, card_ref: str, at: datetime) -> None:

@@ -106,7 +106,6 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     if draft.notify_replies:
         await notices.subscribe(ctx, secret)
     await authorship.remember(ctx, secret.id)
-    await limits.count_secret(ctx.uow, ctx.keys, community, now)
     outbox = Outbox(ctx.uow, ctx.clock)
     if cause is not None:
         item = await ctx.uow.moderation.add_item(
@@ -128,12 +127,14 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
     # Last, the two rows each post of the community updates (its count of secrets, the day's statistics): a
     # transaction holds their locks until its commit (PostgreSQL), and the community's other posts wait as
     # long, so no more than the commit and the statement between
+    counted = limits.secret_counted(ctx.keys, community, now)  # (the member's limit of the day)
     if delay:
         number = placeholder
+        await ctx.uow.members.bump_counter(counted.key, counted.at, counted.expires_at)
         await stats.count(ctx.uow.stats, community, StatKind.POSTED, now)
     else:  # numbered and counted in one statement
         day = stats.local_day(community, now).isoformat()
-        number = await ctx.uow.secrets.take_number(secret.id, community.id, posted_day=day)
+        number = await ctx.uow.secrets.take_number(secret.id, community.id, posted_day=day, counted=counted)
     if cause is not None:
         await stats.count(ctx.uow.stats, community, StatKind.HELD, now)
     told = Told(accepted_key(secret.id))

@@ -34,6 +34,14 @@ _STANDINGS = (
 )
 
 
+# One more on a member's counter (its key, time and end as parameters)
+BUMP_COUNTER = (
+    "INSERT INTO period_counters (counter_key, count, last_at, expires_at) VALUES (?, 1, ?, ?) "
+    "ON CONFLICT (counter_key) DO UPDATE SET count = period_counters.count + 1, "
+    "last_at = excluded.last_at, expires_at = excluded.expires_at"
+)
+
+
 class SqlMembers(Repository):
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session)
@@ -138,14 +146,7 @@ class SqlMembers(Repository):
         return Counter(int(row[0]), last_at)
 
     async def bump_counter(self, counter_key: str, at: datetime, expires_at: datetime) -> None:
-        await self._raw.run(
-            "INSERT INTO period_counters (counter_key, count, last_at, expires_at) VALUES (?, 1, ?, ?) "
-            "ON CONFLICT (counter_key) DO UPDATE SET count = period_counters.count + 1, "
-            "last_at = excluded.last_at, expires_at = excluded.expires_at",
-            counter_key,
-            at,
-            expires_at,
-        )
+        await self._raw.run(BUMP_COUNTER, counter_key, at, expires_at)
 
     async def erase_expired_counters(self, now: datetime) -> int:
         return await delete_past(self._session, "period_counters", "expires_at", now)

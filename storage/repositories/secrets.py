@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.leases import OWNER_TIMEOUT
 from bot.model import QueueStatus, Secret, SecretStatus, Token
-from bot.records import HeldBanKey, NewSecret
+from bot.records import CounterBump, HeldBanKey, NewSecret
 from bot.stats import StatKind
 from storage.raw import Raw, Reader
 from storage.repositories.base import IN_CHUNK, Repository, delete_past, to_secret
+from storage.repositories.members import BUMP_COUNTER
 from storage.repositories.owners import instance_of
 from storage.repositories.pictures import erase_of_drafts, erase_pictures
 from storage.tables import (
@@ -56,6 +57,10 @@ TAKE_NUMBER_COUNTED_POSTGRES = (
     "counted AS (UPDATE communities SET secret_count = secret_count + 1 WHERE id = ? RETURNING secret_count) "
     "UPDATE secrets SET number = counted.secret_count FROM counted WHERE secrets.id = ? "
     "RETURNING secrets.number"
+)
+# ... and one more on the member's counter (the day's limit), in the same statement too
+TAKE_NUMBER_COUNTED_BUMPED_POSTGRES = (
+    "WITH bumped AS (" + BUMP_COUNTER + "), " + TAKE_NUMBER_COUNTED_POSTGRES[5:]
 )
 # A card out: its reference and time, published if still queued, its outbox entry removed (a data-modifying
 # WITH runs whether or not the rest reads it); ``was`` is the row as it stood before the statement.
@@ -222,16 +227,29 @@ class SqlSecrets(Repository):
     async def set_number(self, secret_id: int, number: int) -> None:
         await self._raw.run("UPDATE secrets SET number = ? WHERE id = ?", number, secret_id)
 
-    async def take_number(self, secret_id: int, community_id: int, posted_day: str | None = None) -> int:
+    async def take_number(
+        self,
+        secret_id: int,
+        community_id: int,
+        posted_day: str | None = None,
+        counted: CounterBump | None = None,
+    ) -> int:
         posted = (community_id, posted_day, StatKind.POSTED.value)
-        if await self._raw.on_sqlite():  # no round trips to save
-            counted = await self._raw.one(NEXT_NUMBER, community_id)
-            assert counted is not None
-            await self.set_number(secret_id, int(counted[0]))
+        bumped = (counted.key, counted.at, counted.expires_at) if counted is not None else ()
+        if await self._raw.on_sqlite() or (bumped and posted_day is None):  # (SQLite: no round trips to save)
+            if bumped:
+                await self._raw.run(BUMP_COUNTER, *bumped)
+            number = await self._raw.one(NEXT_NUMBER, community_id)
+            assert number is not None
+            await self.set_number(secret_id, int(number[0]))
             if posted_day is not None:
                 await self._raw.run(_COUNT_POSTED, *posted)
-            return int(counted[0])
-        if posted_day is not None:
+            return int(number[0])
+        if bumped:
+            row = await self._raw.one(
+                TAKE_NUMBER_COUNTED_BUMPED_POSTGRES, *bumped, *posted, community_id, secret_id
+            )
+        elif posted_day is not None:
             row = await self._raw.one(TAKE_NUMBER_COUNTED_POSTGRES, *posted, community_id, secret_id)
         else:
             row = await self._raw.one(TAKE_NUMBER_POSTGRES, community_id, secret_id)

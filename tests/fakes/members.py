@@ -6,8 +6,24 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.model import Ban
-from bot.records import Counter, DigestAddress, DigestReader, OwnList, SealedValue, Standing, Standings
-from tests.fakes.state import FAR_FUTURE, Repo
+from bot.records import (
+    Counter,
+    CounterBump,
+    DigestAddress,
+    DigestReader,
+    OwnList,
+    SealedValue,
+    Standing,
+    Standings,
+)
+from tests.fakes.state import FAR_FUTURE, Repo, State
+
+
+def bump(state: State, counted: CounterBump) -> None:
+    """One more on a member's counter, as ``MemberRepository.bump_counter`` does."""
+    found = state.counters.get(counted.key)
+    count = found[0].count + 1 if found is not None else 1
+    state.counters[counted.key] = (Counter(count, counted.at), counted.expires_at)
 
 
 class FakeMembers(Repo):
@@ -54,9 +70,7 @@ class FakeMembers(Repo):
         return found[0] if found is not None and found[1] > now else None
 
     async def bump_counter(self, counter_key: str, at: datetime, expires_at: datetime) -> None:
-        found = self.s.counters.get(counter_key)
-        count = found[0].count + 1 if found is not None else 1
-        self.s.counters[counter_key] = (Counter(count, at), expires_at)
+        bump(self.s, CounterBump(counter_key, at, expires_at))
 
     async def erase_expired_counters(self, now: datetime) -> int:
         expired = [key for key, (_, until) in self.s.counters.items() if until <= now]

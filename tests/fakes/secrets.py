@@ -12,11 +12,13 @@ from bot.model import (
     SecretStatus,
 )
 from bot.records import (
+    CounterBump,
     FeedQuery,
     HeldBanKey,
     NewSecret,
 )
 from bot.stats import StatKind
+from tests.fakes.members import bump
 from tests.fakes.pictures import erase_pictures
 from tests.fakes.state import FAR_FUTURE, Repo
 
@@ -51,7 +53,15 @@ class FakeSecrets(Repo):
     async def set_number(self, secret_id: int, number: int) -> None:
         self.s.secrets[secret_id] = replace(self.s.secrets[secret_id], number=number)
 
-    async def take_number(self, secret_id: int, community_id: int, posted_day: str | None = None) -> int:
+    async def take_number(
+        self,
+        secret_id: int,
+        community_id: int,
+        posted_day: str | None = None,
+        counted: CounterBump | None = None,
+    ) -> int:
+        if counted is not None:
+            bump(self.s, counted)
         if posted_day is not None:
             key = (community_id, posted_day, StatKind.POSTED)
             self.s.stats[key] = self.s.stats.get(key, 0) + 1

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from bot.anonymity import new_token
 from bot.model import CommunitySettings, QueueCause, QueueStatus, SecretStatus, Token
 from bot.ports import Database
-from bot.records import FeedQuery, HeldBanKey, NewReply, NewSecret, SealedValue
+from bot.records import Counter, CounterBump, FeedQuery, HeldBanKey, NewReply, NewSecret, SealedValue
 from bot.stats import StatKind
 from tests.conftest import migrated, sql_url
 from tests.storage.contract import KEY, NOW, OTHER, SALT, add_community, add_secret
@@ -109,6 +109,30 @@ async def test_a_number_taken_with_its_day_counts_the_secret_posted_that_day(sto
         assert counts == {("2026-03-01", StatKind.POSTED): 2, ("2026-03-02", StatKind.POSTED): 1}
         found = await uow.secrets.get(second)
         assert found is not None and found.number == 2
+
+
+async def test_a_number_taken_with_a_member_counter_bumps_it(store: Database) -> None:
+    community_id = await add_community(store)
+    first, second, third = [await add_secret(store, community_id, n) for n in (-7, -8, -9)]
+    day_end = NOW + timedelta(days=1)
+    async with store.unit_of_work() as uow:
+        await uow.members.bump_counter("k", NOW - timedelta(hours=2), day_end)
+        counted = CounterBump("k", NOW - timedelta(hours=1), day_end)
+        assert await uow.secrets.take_number(first, community_id, "2026-03-01", counted) == 1
+        assert (
+            await uow.secrets.take_number(second, community_id, counted=CounterBump("j", NOW, day_end)) == 2
+        )
+        await uow.commit()
+    async with store.unit_of_work() as uow:  # not committed: neither the number nor the count stay
+        await uow.secrets.take_number(third, community_id, "2026-03-01", counted)
+    async with store.unit_of_work() as uow:
+        assert await uow.members.counter("k", NOW) == Counter(2, NOW - timedelta(hours=1))
+        assert await uow.members.counter("j", NOW) == Counter(1, NOW)
+        assert await uow.members.counter("k", day_end) is None  # gone at the end of its period
+        counts = {(c.day, c.kind): c.count for c in await uow.stats.since(community_id, "2026-01-01")}
+        assert counts == {("2026-03-01", StatKind.POSTED): 1}
+        numbers = {s.id: s.number for s in await uow.secrets.get_many([first, second, third])}
+        assert numbers == {first: 1, second: 2, third: -9}
 
 
 async def test_a_return_address_is_erased_once_used(store: Database) -> None:
