@@ -567,8 +567,11 @@ _IRREGULAR_PARTICIPLES = frozenset({"shot", "burnt", "slain", "hung", "beaten", 
 _WISHES = re.compile(
     r"\b(?:should|shouldve|must|deserve\w*|need\w*|ought|hope\w*|glad|happy|wish\w*|want\w*|let|lets"
     r"|good|great|finally|more|better|if|would|mieux|si|devr\w*|doiv\w*|doit|faut|faudr\w*|merit\w*|esper\w*|content\w*"
-    r"|heureu\w*|souhait\w*|veux|veut|voudr\w*|enfin|bien|plus|tant mieux)\b"
+    r"|heureu\w*|souhait\w*|veux|veut|voudr\w*|enfin|bien|plus|tant mieux|best|meilleur\w*)\b"
 )
+# Deaths reported in the past ("many migrants died crossing the sea", "des migrants sont morts en mer"),
+# not "mort aux …", a slogan
+_PAST_DEATHS = frozenset({"died", "perished", "drowned", "morts", "mortes", "decedes", "decedees", "noyes"})
 
 
 def _participle(word: str) -> bool:
@@ -588,13 +591,18 @@ def reported_violence(words: Sequence[str], first: int = 0, last: int | None = N
         (
             i
             for i in range(max(first, 1), last)
-            if words[i - 1] in _PAST_AUXILIARIES and _participle(words[i]) and _hostile(words[i])
+            if (words[i - 1] in _PAST_AUXILIARIES and _participle(words[i]) and _hostile(words[i]))
+            or words[i] in _PAST_DEATHS
         ),
         None,
     )
     if start is None or _WISHES.search(" ".join(words[first:last])) is not None:
         return frozenset()
-    return frozenset(i for i in range(start, last) if _participle(words[i]) or words[i] in _VIOLENCE_NOUNS)
+    return frozenset(
+        i
+        for i in range(start, last)
+        if _participle(words[i]) or words[i] in _VIOLENCE_NOUNS or words[i] in _PAST_DEATHS
+    )
 
 
 # "no less valuable than anyone", "not worth any less", "pas moins dignes": a negated comparison of

@@ -38,6 +38,9 @@ from bot.moderation import Verdict, default_filter
         "A joke about Muslims isn't funny.",
         "Il y a très peu de femmes dans mon école.",  # "très" would be "tares" less its "a"
         "La rafle du Vel d'Hiv a visé les juifs en 1942.",
+        "Des centaines de migrants sont morts en mer cette année.",
+        "Many immigrants died crossing the Mediterranean.",
+        "Muslims are often targeted by hate crimes.",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
@@ -68,6 +71,9 @@ def test_condemned_or_reported_is_not_held(text: str) -> None:
         "Rentrez chez vous, les arabes.",
         "Les immigrés puent.",
         "La place des femmes est à la cuisine.",
+        "Mort aux juifs.",
+        "Les juifs morts sont les meilleurs juifs.",
+        "I'm glad those immigrants drowned.",
     ],
 )
 def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
