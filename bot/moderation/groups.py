@@ -337,8 +337,8 @@ def identifies_self(words: Sequence[str], index: int) -> bool:
         j -= 1
     if j < 0:
         return False
-    if words[j] in _SELF_COPULAS:
-        return True
+    if words[j] in _SELF_COPULAS or (words[j] == "que" and j > 0 and words[j - 1] == "tant"):
+        return True  # "I'm gay", "as a Muslim", "en tant que femme noire"
     if words[j] not in _OTHER_COPULAS:
         return False
     # "as someone who is Indian", "en tant que personne qui est trans", "comme quelqu'un qui est noir"

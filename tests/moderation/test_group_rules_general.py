@@ -41,6 +41,7 @@ from bot.moderation import Verdict, default_filter
         "Des centaines de migrants sont morts en mer cette année.",
         "Many immigrants died crossing the Mediterranean.",
         "Muslims are often targeted by hate crimes.",
+        "En tant que femme noire, j'en ai marre qu'on me traite de sauvage.",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
