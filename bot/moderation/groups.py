@@ -385,12 +385,19 @@ _OPINION_REACH = 8
 _CLAUSE_BREAK = frozenset(",.;:!?\n")
 
 
+# "don't you think women are worthless?", "ne pensez-vous pas que…": a negative question asks to agree
+_ASKED = frozenset({"you", "u", "tu", "vous"})
+
+
 def negated_opinions(words: Sequence[str]) -> list[int]:
-    """Where an opinion or speech verb stands negated ("never said", "don't think", "ne pense pas")."""
+    """Where an opinion or speech verb stands negated ("never said", "don't think", "ne pense pas"),
+    not in a negative question ("don't you think…")."""
     return [
         i
         for i, word in enumerate(words)
-        if word in OPINION_VERBS and not _NEGATORS.isdisjoint(words[max(0, i - _NEGATION_WINDOW) : i])
+        if word in OPINION_VERBS
+        and not _NEGATORS.isdisjoint(words[max(0, i - _NEGATION_WINDOW) : i])
+        and _ASKED.isdisjoint(words[max(0, i - _NEGATION_WINDOW) : i + 2])
     ]
 
 
@@ -510,12 +517,22 @@ def intensifying(words: Sequence[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+# A negation before its subject asks a question that asserts ("don't you think X are worthless?",
+# "isn't it obvious that…", "can't we agree that…")
+_INVERTED = frozenset({"you", "u", "it", "they", "we"})
+
+
 def _negating(window: Sequence[str]) -> bool:
-    """Whether a negation word stands in the window, those that intensify left out."""
+    """Whether a negation word stands in the window, those that intensify or ask a negative question
+    left out."""
     if _NEGATORS.isdisjoint(window):
         return False
     skipped = intensifying(window)
-    return any(word in _NEGATORS for i, word in enumerate(window) if i not in skipped)
+    return any(
+        word in _NEGATORS and not (i + 1 < len(window) and window[i + 1] in _INVERTED)
+        for i, word in enumerate(window)
+        if i not in skipped
+    )
 
 
 def _restrictive(window: Sequence[str]) -> bool:

@@ -42,6 +42,8 @@ from bot.moderation import Verdict, default_filter
         "Many immigrants died crossing the Mediterranean.",
         "Muslims are often targeted by hate crimes.",
         "En tant que femme noire, j'en ai marre qu'on me traite de sauvage.",
+        "We don't hate gay people, we love them.",
+        "I don't think you understand: women are not worthless.",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
@@ -75,6 +77,7 @@ def test_condemned_or_reported_is_not_held(text: str) -> None:
         "Mort aux juifs.",
         "Les juifs morts sont les meilleurs juifs.",
         "I'm glad those immigrants drowned.",
+        "Don't you think women are worthless?",
     ],
 )
 def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
