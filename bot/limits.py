@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from bot.anonymity import PersonKeys
 from bot.model import Community
 from bot.ports import UnitOfWork
-from bot.records import CounterBump
+from bot.records import Counter, CounterBump
 from bot.refusals import Refused
 
 FREE_STRIKES = 2
@@ -61,19 +61,29 @@ async def add_strike(
         await uow.members.bump_counter(keys.period(STRIKES, community.id, name), now, end)
 
 
-async def check_secret_limit(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:
+def secrets_counter(keys: PersonKeys, community_id: int, now: datetime) -> str:
+    """The key of the member's count of secrets posted in the community that day."""
+    return keys.period(SECRETS, community_id, _period(DAY, now)[0])
+
+
+def refuse_over_secret_limit(community: Community, counted: Counter | None) -> None:
+    """Refused when the member's count of the day there (``secrets_counter``'s) has reached the limit."""
     limit = community.settings.max_secrets_per_day
-    name, _, _ = _period(DAY, now)
-    counted = await uow.members.counter(keys.period(SECRETS, community.id, name), now)
     if counted is not None and counted.count >= limit:
         raise Refused("limits.secrets", limit=str(limit), community=community.title)
+
+
+async def check_secret_limit(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:
+    refuse_over_secret_limit(
+        community, await uow.members.counter(secrets_counter(keys, community.id, now), now)
+    )
 
 
 def secret_counted(keys: PersonKeys, community: Community, now: datetime) -> CounterBump:
     """One more secret on the member's count of the day there, with the period's start as its time: the
     post's own time would tie the counter to it."""
-    name, start, end = _period(DAY, now)
-    return CounterBump(keys.period(SECRETS, community.id, name), start, end)
+    _, start, end = _period(DAY, now)
+    return CounterBump(secrets_counter(keys, community.id, now), start, end)
 
 
 async def count_secret(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:

@@ -12,10 +12,12 @@ from bot.moderation.verdict import Verdict
 
 @dataclass(frozen=True)
 class Standing:
-    """A member's standing in one community, read in one query: verified lately, and the ban in force."""
+    """A member's standing in one community, read in one query: verified lately, the ban in force, and a
+    counter of theirs there if one was asked with it."""
 
     verified: bool  # their membership was verified since the time asked
     ban: Ban | None  # the ban in force that lasts longest (a permanent one first), if any
+    counted: Counter | None = None  # the counter asked with it (``MemberRepository.counter``), if in force
 
 
 @dataclass(frozen=True)

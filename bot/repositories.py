@@ -163,8 +163,16 @@ class MemberRepository(Protocol):
         """The ban in force that lasts longest (a permanent one first), if any."""
         ...
 
-    async def standing(self, member_key: str, community_id: int, since: datetime, now: datetime) -> Standing:
-        """Whether the key was verified in the community since ``since``, and ``active_ban``, together."""
+    async def standing(
+        self,
+        member_key: str,
+        community_id: int,
+        since: datetime,
+        now: datetime,
+        counter_key: str | None = None,
+    ) -> Standing:
+        """Whether the key was verified in the community since ``since``, and ``active_ban``, together; with
+        ``counter_key``, that counter too (``counter``), in the same query."""
         ...
 
     async def add_ban(self, ban: Ban, at: datetime) -> None: ...

@@ -100,9 +100,12 @@ async def member_community(ctx: Context, community_id: int | None, *, briefly: b
     return community
 
 
-async def postable_community(ctx: Context, community_id: int | None) -> Community:
+async def postable_community(
+    ctx: Context, community_id: int | None, counter_key: str | None = None
+) -> tuple[Community, Standing | None]:
     """``member_community`` then ``ensure_not_banned``, the membership verified lately and the ban in force
-    read in one query (at every Post)."""
+    read in one query (at every Post), with the member's counter ``counter_key`` if given; that standing, or
+    None where it was not read (the membership asked already in this event)."""
     community = await ctx.uow.communities.get(community_id) if community_id is not None else None
     if community is None or community.platform != ctx.actor.platform or not community.active:
         raise Refused("error.not_member")
@@ -110,19 +113,19 @@ async def postable_community(ctx: Context, community_id: int | None) -> Communit
         if not await is_member(ctx, community):
             raise Refused("error.not_member")
         await ensure_not_banned(ctx, community)
-        return community
-    standing = await _standing(ctx, community)
+        return community, None
+    standing = await _standing(ctx, community, counter_key)
     if standing is None:
         raise Refused("error.not_member")
     _refuse_ban(community, standing.ban, acting=False, briefly=False)
-    return community
+    return community, standing
 
 
-async def _standing(ctx: Context, community: Community) -> Standing | None:
+async def _standing(ctx: Context, community: Community, counter_key: str | None = None) -> Standing | None:
     """The member's standing in the community, read in one query: their membership verified lately (else asked
     of the platform now) and the ban in force; None if they don't belong to it."""
     now, key = ctx.now(), ctx.keys.member(community.id)
-    standing = await ctx.uow.members.standing(key, community.id, now - MEMBERSHIP_FRESHNESS, now)
+    standing = await ctx.uow.members.standing(key, community.id, now - MEMBERSHIP_FRESHNESS, now, counter_key)
     if standing.verified:
         return standing
     directory = ctx.directory(community.platform)

@@ -53,9 +53,14 @@ async def post(ctx: Context, action: Post | PostWithoutCrown) -> list[Response]:
         return await _post_reply(ctx, draft, crowned=isinstance(action, Post))
     if draft.community_id is None:
         raise RefusedBriefly("preview.choose")
-    community = await membership.postable_community(ctx, draft.community_id)
     now = ctx.now()
-    await limits.check_secret_limit(ctx.uow, ctx.keys, community, now)
+    # the member's count of the day read with their standing (one query)
+    counter = limits.secrets_counter(ctx.keys, draft.community_id, now)
+    community, standing = await membership.postable_community(ctx, draft.community_id, counter)
+    if standing is not None:
+        limits.refuse_over_secret_limit(community, standing.counted)
+    else:
+        await limits.check_secret_limit(ctx.uow, ctx.keys, community, now)
     await audience.ensure_readers(ctx, community)
     # the chosen community's own word list (a member of several saw a preview made without it)
     listed = await words.check_with_list(ctx, community, draft.text)

@@ -24,6 +24,15 @@ _STANDING = (
     "AND lifted_at IS NULL AND (until IS NULL OR until > ?) "
     "ORDER BY CASE WHEN until IS NULL THEN 0 ELSE 1 END, until DESC LIMIT 1) AS ban"
 )
+# ... and a counter of the member's ('c', its time, its count), in the same query
+_STANDING_COUNTED = (
+    "SELECT 'm', NULL, CAST(NULL AS INTEGER) FROM memberships "
+    "WHERE member_key = ? AND community_id = ? AND verified_at >= ? "
+    "UNION ALL SELECT * FROM (SELECT 'b', until, CAST(NULL AS INTEGER) FROM bans WHERE member_key = ? "
+    "AND community_id = ? AND lifted_at IS NULL AND (until IS NULL OR until > ?) "
+    "ORDER BY CASE WHEN until IS NULL THEN 0 ELSE 1 END, until DESC LIMIT 1) AS ban "
+    "UNION ALL SELECT 'c', last_at, count FROM period_counters WHERE counter_key = ? AND expires_at > ?"
+)
 
 
 # the memberships ('m', their time verified) and the bans in force ('b', until when) of some community keys
@@ -40,6 +49,13 @@ BUMP_COUNTER = (
     "ON CONFLICT (counter_key) DO UPDATE SET count = period_counters.count + 1, "
     "last_at = excluded.last_at, expires_at = excluded.expires_at"
 )
+
+
+def _at(stored: Any) -> datetime:
+    """A time stored NOT NULL, read back as aware UTC."""
+    at = utc(stored)
+    assert at is not None
+    return at
 
 
 class SqlMembers(Repository):
@@ -139,11 +155,7 @@ class SqlMembers(Repository):
             counter_key,
             now,
         )
-        if row is None:
-            return None
-        last_at = utc(row[1])
-        assert last_at is not None
-        return Counter(int(row[0]), last_at)
+        return Counter(int(row[0]), _at(row[1])) if row is not None else None
 
     async def bump_counter(self, counter_key: str, at: datetime, expires_at: datetime) -> None:
         await self._raw.run(BUMP_COUNTER, counter_key, at, expires_at)
@@ -163,10 +175,22 @@ class SqlMembers(Repository):
         )
         return Ban(int(row[0]), str(row[1]), utc(row[2])) if row else None
 
-    async def standing(self, member_key: str, community_id: int, since: datetime, now: datetime) -> Standing:
-        rows = await self._raw.rows(_STANDING, member_key, community_id, since, member_key, community_id, now)
+    async def standing(
+        self,
+        member_key: str,
+        community_id: int,
+        since: datetime,
+        now: datetime,
+        counter_key: str | None = None,
+    ) -> Standing:
+        params = (member_key, community_id, since, member_key, community_id, now)
+        if counter_key is None:
+            rows = await self._raw.rows(_STANDING, *params)
+        else:
+            rows = await self._raw.rows(_STANDING_COUNTED, *params, counter_key, now)
         bans = [Ban(community_id, member_key, utc(row[1])) for row in rows if row[0] == "b"]
-        return Standing(any(row[0] == "m" for row in rows), bans[0] if bans else None)
+        counted = [Counter(int(row[2]), _at(row[1])) for row in rows if row[0] == "c"]
+        return Standing(any(row[0] == "m" for row in rows), bans[0] if bans else None, *counted[:1])
 
     async def add_ban(self, ban: Ban, at: datetime) -> None:
         self._session.add(

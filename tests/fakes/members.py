@@ -78,9 +78,18 @@ class FakeMembers(Repo):
             del self.s.counters[key]
         return len(expired)
 
-    async def standing(self, member_key: str, community_id: int, since: datetime, now: datetime) -> Standing:
+    async def standing(
+        self,
+        member_key: str,
+        community_id: int,
+        since: datetime,
+        now: datetime,
+        counter_key: str | None = None,
+    ) -> Standing:
         at = self.s.memberships.get((member_key, community_id))
-        return Standing(at is not None and at >= since, await self.active_ban(member_key, community_id, now))
+        ban = await self.active_ban(member_key, community_id, now)
+        counted = await self.counter(counter_key, now) if counter_key is not None else None
+        return Standing(at is not None and at >= since, ban, counted)
 
     async def active_ban(self, member_key: str, community_id: int, now: datetime) -> Ban | None:
         active = [

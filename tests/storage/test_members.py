@@ -158,6 +158,27 @@ async def test_a_standing_is_the_membership_verified_lately_and_the_ban_in_force
         )
 
 
+async def test_a_standing_asked_with_a_counter_reads_it_in_force_too(store: Database) -> None:
+    community_id = await add_community(store)
+    lately, day_end = NOW - timedelta(minutes=10), NOW + timedelta(hours=3)
+    async with store.unit_of_work() as uow:
+        assert await uow.members.standing(KEY, community_id, lately, NOW, "c") == Standing(False, None)
+        await uow.members.bump_counter("c", NOW - timedelta(hours=1), day_end)
+        await uow.members.bump_counter("c", NOW - timedelta(hours=2), day_end)
+        await uow.members.bump_counter("other", NOW, day_end)
+        await uow.members.mark_verified(KEY, community_id, NOW - timedelta(minutes=5))
+        await uow.members.add_ban(Ban(community_id, KEY, day_end), NOW)
+        await uow.commit()
+        counted = Counter(2, NOW - timedelta(hours=2))
+        ban = Ban(community_id, KEY, day_end)
+        assert await uow.members.standing(KEY, community_id, lately, NOW, "c") == Standing(True, ban, counted)
+        assert await uow.members.standing(KEY, community_id, lately, NOW) == Standing(True, ban)
+        assert await uow.members.standing(OTHER, community_id, lately, NOW, "c") == Standing(
+            False, None, counted
+        )
+        assert await uow.members.standing(KEY, community_id, lately, day_end, "c") == Standing(True, None)
+
+
 async def test_standings_are_the_memberships_and_the_bans_in_force_of_some_keys(store: Database) -> None:
     first, second, third = [await add_community(store, name) for name in ("g1", "g2", "g3")]
     async with store.unit_of_work() as uow:
