@@ -44,6 +44,9 @@ from bot.moderation import Verdict, default_filter
         "En tant que femme noire, j'en ai marre qu'on me traite de sauvage.",
         "We don't hate gay people, we love them.",
         "I don't think you understand: women are not worthless.",
+        "Women farmers raise cattle.",
+        "My disabled brother loves vegetables.",
+        "Les femmes sont des mères formidables.",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
@@ -78,6 +81,12 @@ def test_condemned_or_reported_is_not_held(text: str) -> None:
         "Les juifs morts sont les meilleurs juifs.",
         "I'm glad those immigrants drowned.",
         "Don't you think women are worthless?",
+        "Jews are snakes.",
+        "Disabled people are vegetables.",
+        "Women are cattle.",
+        "Les femmes sont des vaches.",
+        "Les handicapés sont des légumes.",
+        "Je vais les traquer un par un, ces migrants.",
     ],
 )
 def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
