@@ -47,6 +47,8 @@ from bot.moderation import Verdict, default_filter
         "Women farmers raise cattle.",
         "My disabled brother loves vegetables.",
         "Les femmes sont des mères formidables.",
+        "Fuck, women's football is so exciting.",
+        "Fuck yeah, women in charge!",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
@@ -87,6 +89,11 @@ def test_condemned_or_reported_is_not_held(text: str) -> None:
         "Les femmes sont des vaches.",
         "Les handicapés sont des légumes.",
         "Je vais les traquer un par un, ces migrants.",
+        "I'm going to make every Muslim regret being born.",
+        "Fuck immigrants.",
+        "On va rayer ces immigrés de la carte.",
+        "Nique les juifs.",
+        "Les noirs, qu'ils aillent se faire foutre.",
     ],
 )
 def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
