@@ -8,7 +8,7 @@ most a day) before the filter looks at anything new from them there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.anonymity import PersonKeys
@@ -39,13 +39,23 @@ def _period(length: timedelta, now: datetime) -> tuple[str, datetime, datetime]:
     return start.strftime("%Y-%m-%dT%H"), start, start + length
 
 
+def strikes_counter(keys: PersonKeys, community_id: int, now: datetime) -> str:
+    """The key of the member's count of blocked posts (strikes) in the community that day."""
+    return keys.period(STRIKES, community_id, _period(DAY, now)[0])
+
+
 async def check_cooldown(
-    uow: UnitOfWork, keys: PersonKeys, communities: Sequence[Community], now: datetime
+    uow: UnitOfWork,
+    keys: PersonKeys,
+    communities: Sequence[Community],
+    now: datetime,
+    read: Mapping[str, Counter | None] | None = None,
 ) -> None:
-    """Refused while the member cools down, in any of these communities, after repeated blocked posts."""
-    name, _, _ = _period(DAY, now)
+    """Refused while the member cools down, in any of these communities, after repeated blocked posts. The
+    strikes already ``read`` (by ``strikes_counter``'s key, None where none) are not asked again."""
     for community in communities:
-        strikes = await uow.members.counter(keys.period(STRIKES, community.id, name), now)
+        key = strikes_counter(keys, community.id, now)
+        strikes = read[key] if read is not None and key in read else await uow.members.counter(key, now)
         wait = cooldown_after(strikes.count) if strikes else None
         if strikes is not None and wait is not None and now < strikes.last_at + wait:
             raise Refused("limits.cooldown", until=(strikes.last_at + wait).strftime("%H:%M UTC"))
@@ -56,9 +66,9 @@ async def add_strike(
 ) -> None:
     """A blocked post counts in each community it could have gone to (under a different key in each). Its
     time is kept, for the cooldown: no other row holds it (a blocked text is not kept)."""
-    name, _, end = _period(DAY, now)
+    _, _, end = _period(DAY, now)
     for community in communities:
-        await uow.members.bump_counter(keys.period(STRIKES, community.id, name), now, end)
+        await uow.members.bump_counter(strikes_counter(keys, community.id, now), now, end)
 
 
 def secrets_counter(keys: PersonKeys, community_id: int, now: datetime) -> str:

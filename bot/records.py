@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.model import Ban, DraftKind, ReportReason, SecretStatus, Token
@@ -27,6 +27,7 @@ class Standings:
 
     verified: Mapping[int, datetime]
     bans: Mapping[int, Ban]
+    counters: Mapping[str, Counter] = field(default_factory=dict)  # those asked for, by key, if in force
 
 
 @dataclass(frozen=True)

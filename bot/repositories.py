@@ -136,9 +136,12 @@ class MemberRepository(Protocol):
         """When one of these community keys was last verified, by community (those never verified: absent)."""
         ...
 
-    async def standings(self, member_keys: Sequence[str], now: datetime) -> Standings:
-        """``verified_at`` of these community keys, and by community the ban in force of one of them
-        (``active_ban``'s), in one query."""
+    async def standings(
+        self, member_keys: Sequence[str], now: datetime, counter_keys: Sequence[str] = ()
+    ) -> Standings:
+        """``verified_at`` of these community keys, by community the ban in force of one of them
+        (``active_ban``'s), and those of the counters ``counter_keys`` in force (``counter``'s), in one
+        query."""
         ...
 
     async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None: ...

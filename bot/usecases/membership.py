@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot import limits
 from bot.logsafe import where
 from bot.model import Ban, Community, Secret, SecretStatus, Token
-from bot.records import Standing
+from bot.records import Counter, Standing
 from bot.refusals import Refused, RefusedBriefly
 from bot.usecases.context import Context
 
@@ -144,20 +145,32 @@ async def communities_of(ctx: Context) -> list[Community]:
     """The member's communities: those they were ever verified in, and a bounded probe of the others, so that
     a member new to the bot finds theirs without a deep link. Memberships are stored under a key per
     community: the member's key of each active community is computed and looked up."""
-    return (await communities_and_bans(ctx))[0]
+    return (await communities_and_bans(ctx)).communities
 
 
-async def communities_and_bans(ctx: Context) -> tuple[list[Community], Mapping[int, Ban]]:
-    """``communities_of``, and the ban in force in each community of the platform where there is one (read
-    with the memberships, in the same query: a preview's communities and bans in one round trip)."""
+@dataclass(frozen=True)
+class Places:
+    """A member's communities (``communities_of``), the ban in force in each community of the platform where
+    there is one, and their strikes of the day (``limits.strikes_counter``'s) in the first
+    ``MAX_COMMUNITIES_PROBED`` communities, by key (None: none), all read in one query."""
+
+    communities: list[Community]
+    bans: Mapping[int, Ban]
+    strikes: Mapping[str, Counter | None]
+
+
+async def communities_and_bans(ctx: Context) -> Places:
+    """``communities_of``, with the bans in force and strikes read in the same query as the memberships (a
+    preview's communities, bans and cooldowns in one round trip)."""
     uow, platform, noes = ctx.uow, ctx.actor.platform, ctx.services.recent_noes
     active = await uow.communities.active_on(platform, MAX_COMMUNITIES_KNOWN)
     keys = {community.id: ctx.keys.member(community.id) for community in active}
-    standings = await uow.members.standings(list(keys.values()), ctx.now())  # one query
+    now = ctx.now()
+    strikes = [limits.strikes_counter(ctx.keys, c.id, now) for c in active[:MAX_COMMUNITIES_PROBED]]
+    standings = await uow.members.standings(list(keys.values()), now, strikes)  # one query
     verified = standings.verified  # ever, and when last
     known = set(verified)
     candidates: dict[int, Community] = {c.id: c for c in active if c.id in known}
-    now = ctx.now()
     lately = {place for place, at in verified.items() if at >= now - MEMBERSHIP_FRESHNESS}
     for community in active[:MAX_COMMUNITIES_PROBED]:
         checked = noes.get(keys[community.id])
@@ -183,7 +196,8 @@ async def communities_and_bans(ctx: Context) -> tuple[list[Community], Mapping[i
             if len(noes) > MAX_REMEMBERED_NOES:
                 noes.clear()
             noes[keys[community.id]] = now
-    return sorted(found, key=lambda c: c.id), standings.bans
+    read = {key: standings.counters.get(key) for key in strikes}
+    return Places(sorted(found, key=lambda c: c.id), standings.bans, read)
 
 
 async def secret_in_reach(ctx: Context, token: Token, *, briefly: bool = False) -> SecretInReach:

@@ -127,14 +127,15 @@ async def _secret_preview(
 ) -> list[Response]:
     if len(cleaned) > MAX_SECRET_LENGTH:
         raise Refused("error.too_long", length=len(cleaned), limit=MAX_SECRET_LENGTH)
-    communities, bans = await membership.communities_and_bans(ctx)
+    places = await membership.communities_and_bans(ctx)  # with the strikes, for the cooldown
+    communities, bans = places.communities, places.bans
     if not communities:
         raise Refused("error.no_community")
     now = ctx.now()
     allowed = [c for c in communities if c.id not in bans]
     if not allowed:
         membership.refuse_ban(communities[0], bans[communities[0].id])
-    await limits.check_cooldown(ctx.uow, ctx.keys, allowed, now)
+    await limits.check_cooldown(ctx.uow, ctx.keys, allowed, now, places.strikes)
     # the list of the one community it can go to; with several, Post applies the chosen one's list
     result = await words.check(ctx, allowed[0] if len(allowed) == 1 else None, cleaned)
     if result.verdict is Verdict.BLOCK:

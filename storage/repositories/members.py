@@ -41,6 +41,12 @@ _STANDINGS = (
     "UNION ALL SELECT 'b', community_id, member_key, until FROM bans WHERE member_key IN ({marks}) "
     "AND lifted_at IS NULL AND (until IS NULL OR until > ?)"
 )
+# ... and some counters of the member's in force ('c', their count, key and time), in the same query
+_COUNTERS_TOO = (
+    " UNION ALL SELECT 'c', count, counter_key, last_at FROM period_counters "
+    "WHERE counter_key IN ({counters}) AND expires_at > ?"
+)
+_STANDINGS_COUNTED = _STANDINGS + _COUNTERS_TOO
 
 
 # One more on a member's counter (its key, time and end as parameters)
@@ -82,23 +88,36 @@ class SqlMembers(Repository):
             found[int(community_id)] = max(when, found.get(int(community_id), when))
         return found
 
-    async def standings(self, member_keys: Sequence[str], now: datetime) -> Standings:
+    async def standings(
+        self, member_keys: Sequence[str], now: datetime, counter_keys: Sequence[str] = ()
+    ) -> Standings:
         verified: dict[int, datetime] = {}
         bans: dict[int, Ban] = {}
-        keys = list(member_keys)
-        for start in range(0, len(keys), IN_CHUNK // 2):  # (each key given twice)
-            chunk = keys[start : start + IN_CHUNK // 2]
-            sql = _STANDINGS.format(marks=", ".join("?" * len(chunk)))
-            for kind, community_id, member_key, at in await self._raw.rows(sql, *chunk, *chunk, now):
-                place, when = int(community_id), utc(at)
+        counters: dict[str, Counter] = {}
+        keys, counted = list(member_keys), list(counter_keys)
+        stride = IN_CHUNK // (3 if counted else 2)  # (each member key given twice, and the counters' keys)
+        for start in range(0, max(len(keys), len(counted)), stride):
+            chunk, wanted = keys[start : start + stride], counted[start : start + stride]
+            marks = ", ".join("?" * len(chunk)) or "NULL"
+            if wanted:
+                sql = _STANDINGS_COUNTED.format(marks=marks, counters=", ".join("?" * len(wanted)))
+                found = await self._raw.rows(sql, *chunk, *chunk, now, *wanted, now)
+            else:
+                found = await self._raw.rows(_STANDINGS.format(marks=marks), *chunk, *chunk, now)
+            for kind, number, key, at in found:
+                when = utc(at)
+                if kind == "c":
+                    counters[str(key)] = Counter(int(number), _at(at))
+                    continue
+                place = int(number)
                 if kind == "m":
                     assert when is not None
                     verified[place] = max(when, verified.get(place, when))
                     continue
                 held = bans.get(place)  # the permanent ban first, else the one that lasts longest
                 if held is None or (held.until is not None and (when is None or when > held.until)):
-                    bans[place] = Ban(place, str(member_key), when)
-        return Standings(verified, bans)
+                    bans[place] = Ban(place, str(key), when)
+        return Standings(verified, bans, counters)
 
     async def _by_keys(self, sql: str, member_keys: Sequence[str], *after: object) -> list[Sequence[Any]]:
         """``sql``'s rows for every key, asked ``IN_CHUNK`` keys at a time (``{marks}`` takes their places,

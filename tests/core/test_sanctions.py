@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
 from bot.actions import Moderate, React, RemoveFor, ReplyLink, Report, ReportLink
-from bot.limits import cooldown_after
+from bot.limits import check_cooldown, cooldown_after, strikes_counter
 from bot.messages import Alert
 from bot.model import CommunitySettings, ModOperation, Reaction, ReportReason, SecretStatus
+from bot.records import Counter
+from bot.refusals import Refused
 from bot.usecases.reacting import reporter_weight
 from tests.core.harness import MODS, Harness, post_action, text_of
 
@@ -192,3 +199,22 @@ async def test_a_banned_member_taps_a_reaction_in_vain_and_is_told_until_when() 
     assert "added" in text_of(await h.press("u4", React(secret, Reaction.HEART)))
     async with h.db.unit_of_work() as uow:
         assert (await uow.reactions.counts(h.db.state.secrets[max(h.db.state.secrets)].id)).heart == 1
+
+
+async def test_a_cooldown_uses_the_strikes_read_with_the_memberships_and_asks_for_the_others() -> None:
+    h = await Harness().setup()
+    keys, now = h.anonymizer.keys("test", "u1"), h.clock.now()
+    read = next(iter(h.db.state.communities.values()))
+    unread = replace(read, id=read.id + 100)
+    async with h.db.unit_of_work() as uow:
+        for _ in range(3):  # three strikes where the strikes were not read with the memberships
+            await uow.members.bump_counter(
+                strikes_counter(keys, unread.id, now), now, now + timedelta(hours=1)
+            )
+        found = {strikes_counter(keys, read.id, now): None}
+        await check_cooldown(uow, keys, [read], now, found)
+        with pytest.raises(Refused):
+            await check_cooldown(uow, keys, [read, unread], now, found)
+        stale = {strikes_counter(keys, read.id, now): Counter(3, now)}  # what was read is believed
+        with pytest.raises(Refused):
+            await check_cooldown(uow, keys, [read], now, stale)

@@ -38,13 +38,17 @@ class FakeMembers(Repo):
                 found[cid] = max(at, found.get(cid, at))
         return found
 
-    async def standings(self, member_keys: Sequence[str], now: datetime) -> Standings:
+    async def standings(
+        self, member_keys: Sequence[str], now: datetime, counter_keys: Sequence[str] = ()
+    ) -> Standings:
         wanted = set(member_keys)
         banned = {(b.member_key, b.community_id) for b in self.s.bans if b.member_key in wanted}
         banned |= {(key, r.community_id) for r, key in self.s.ban_records.values() if key in wanted}
         bans = {cid: await self.active_ban(key, cid, now) for key, cid in banned}
         found = {cid: ban for cid, ban in bans.items() if ban is not None}
-        return Standings(await self.verified_at(member_keys), found)
+        counters = {key: await self.counter(key, now) for key in counter_keys}
+        held = {key: counter for key, counter in counters.items() if counter is not None}
+        return Standings(await self.verified_at(member_keys), found, held)
 
     async def mark_verified(self, member_key: str, community_id: int, at: datetime) -> None:
         self.s.memberships[(member_key, community_id)] = at

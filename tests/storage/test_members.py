@@ -201,3 +201,26 @@ async def test_standings_are_the_memberships_and_the_bans_in_force_of_some_keys(
             {first: verified[first]}, {first: bans[first]}
         )
         assert await uow.members.standings([], NOW) == Standings({}, {})
+
+
+async def test_standings_read_the_counters_asked_for_that_are_in_force(store: Database) -> None:
+    first, second = [await add_community(store, name) for name in ("g1", "g2")]
+    day_end = NOW + timedelta(hours=3)
+    async with store.unit_of_work() as uow:
+        await uow.members.mark_verified(KEY, first, NOW)
+        await uow.members.add_ban(Ban(second, KEY, None), NOW)
+        await uow.members.bump_counter("s1", NOW - timedelta(hours=2), day_end)
+        await uow.members.bump_counter("s1", NOW - timedelta(hours=1), day_end)
+        await uow.members.bump_counter("s2", NOW, NOW + timedelta(minutes=1))
+        await uow.members.bump_counter("unasked", NOW, day_end)
+        await uow.commit()
+        counted = {"s1": Counter(2, NOW - timedelta(hours=1)), "s2": Counter(1, NOW)}
+        bans = {second: Ban(second, KEY, None)}
+        asked = ["s1", "s2", "none"]
+        assert await uow.members.standings([KEY], NOW, asked) == Standings({first: NOW}, bans, counted)
+        later = NOW + timedelta(minutes=2)  # s2's period is over
+        assert await uow.members.standings([KEY], later, asked) == Standings(
+            {first: NOW}, bans, {"s1": counted["s1"]}
+        )
+        assert await uow.members.standings([], NOW, ["s1"]) == Standings({}, {}, {"s1": counted["s1"]})
+        assert await uow.members.standings([KEY], NOW) == Standings({first: NOW}, bans)
