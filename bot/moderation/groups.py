@@ -379,6 +379,9 @@ OPINION_VERBS = frozenset(
     {
         "think", "believe", "say", "said", "saying", "agree", "claim", "mean", "meant", "feel", "pense",
         "pensais", "crois", "croyais", "dis", "dit", "disais", "trouve", "trouvais", "dirais", "penserais",
+        "dire", "affirmer", "pretendre",
+        # "it is not true that…", "il n'est pas vrai que…"
+        "true", "vrai",
     }
 )  # fmt: skip
 _OPINION_REACH = 8
@@ -396,7 +399,7 @@ def negated_opinions(words: Sequence[str]) -> list[int]:
         i
         for i, word in enumerate(words)
         if word in OPINION_VERBS
-        and not _NEGATORS.isdisjoint(words[max(0, i - _NEGATION_WINDOW) : i])
+        and _negating(words[max(0, i - _NEGATION_WINDOW) : i])
         and _ASKED.isdisjoint(words[max(0, i - _NEGATION_WINDOW) : i + 2])
     ]
 

@@ -49,6 +49,11 @@ from bot.moderation import Verdict, default_filter
         "Les femmes sont des mères formidables.",
         "Fuck, women's football is so exciting.",
         "Fuck yeah, women in charge!",
+        "On entend trop souvent que les noirs sont violents, c'est faux.",
+        "Je refuse qu'on dise que les juifs contrôlent tout.",
+        "Personne ne devrait dire que les femmes sont stupides.",
+        "Rien ne justifie de dire que les arabes sont des voleurs.",
+        "Il n'est pas vrai que les immigrés volent le travail des autres.",
     ],
 )
 def test_condemned_or_reported_is_not_held(text: str) -> None:
@@ -94,6 +99,8 @@ def test_condemned_or_reported_is_not_held(text: str) -> None:
         "On va rayer ces immigrés de la carte.",
         "Nique les juifs.",
         "Les noirs, qu'ils aillent se faire foutre.",
+        "Isn't it true that women are stupid?",
+        "Trans people think they're special. I hate them.",
     ],
 )
 def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
