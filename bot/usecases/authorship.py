@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from bot import own_list
 from bot.anonymity import new_salt
 from bot.model import ReplyPost, Secret
-from bot.records import SealedValue
+from bot.records import OwnList, SealedValue
 from bot.usecases.context import Context
 
 # How long a secret keeps its author's sealed community key for a ban: 48 hours after it was written, or
@@ -115,8 +115,10 @@ async def own_secrets(ctx: Context, since: datetime | None = None, *, archived: 
     return [found[i] for i in reversed(ids) if i in found]
 
 
-async def remember(ctx: Context, secret_id: int) -> None:
-    await _change(ctx, ctx.keys.own_list(), lambda ids: [*ids, secret_id])
+async def remember(ctx: Context, secret_id: int, read: tuple[OwnList | None] | None = None) -> None:
+    """``secret_id`` goes at the end of the member's list; ``read``: the list as just read in this unit of
+    work (``SecretRepository.add_listed``), not asked again unless it changed meanwhile."""
+    await _change(ctx, ctx.keys.own_list(), lambda ids: [*ids, secret_id], read)
 
 
 async def remember_thread(ctx: Context, secret_id: int) -> None:
@@ -159,12 +161,18 @@ async def _archive(ctx: Context, locator: str, key: bytes, ids: list[int]) -> No
             return
 
 
-async def _change(ctx: Context, keys: tuple[str, bytes], change: Callable[[list[int]], list[int]]) -> None:
+async def _change(
+    ctx: Context,
+    keys: tuple[str, bytes],
+    change: Callable[[list[int]], list[int]],
+    read: tuple[OwnList | None] | None = None,
+) -> None:
     """Rewrite a sealed list, again if another event of the same member changed it meanwhile; a list that
-    outgrows its row moves its oldest half to an archive page first."""
+    outgrows its row moves its oldest half to an archive page first. The first attempt starts from ``read``
+    (the list as just read) if given."""
     locator, key = keys
-    for _ in range(SAVE_ATTEMPTS):
-        stored = await ctx.uow.own_lists.get(locator)
+    for attempt in range(SAVE_ATTEMPTS):
+        stored = read[0] if read is not None and attempt == 0 else await ctx.uow.own_lists.get(locator)
         ids = change((own_list.open_list(stored.sealed, key, locator) or []) if stored else [])
         if len(ids) > own_list.CAPACITY:
             await _archive(ctx, locator, key, ids[: own_list.MOVED_TO_ARCHIVE])

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.leases import OWNER_TIMEOUT
 from bot.model import QueueStatus, Secret, SecretStatus, Token
-from bot.records import CounterBump, HeldBanKey, NewSecret
+from bot.records import CounterBump, HeldBanKey, NewSecret, OwnList
 from bot.stats import StatKind
 from storage.raw import Raw, Reader
 from storage.repositories.base import IN_CHUNK, Repository, delete_past, to_secret
@@ -78,14 +78,38 @@ _INSERT_ROW = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 0.0, ?, ?) RETURNING id"
 )
 # PostgreSQL: the secret, its return address and its ban key in one statement (one round trip)
-_WITH_SEALS = (
+_SEALS = (
     "), address AS (INSERT INTO return_addresses (secret_id, sealed, expires_at) SELECT id, ?, ? FROM made), "
     "ban AS (INSERT INTO secret_ban_keys (secret_id, sealed, expires_at) SELECT id, ?, ? FROM made) "
-    "SELECT id FROM made"
 )
-_INSERT_ROW_WITH_SEALS = "WITH made AS (" + _INSERT_ROW + _WITH_SEALS
+_MADE = "SELECT id FROM made"
+_INSERT_ROW_WITH_SEALS = "WITH made AS (" + _INSERT_ROW + _SEALS + _MADE
+# ... and the author's sealed list as it stands (its locator the last parameter), read in the same round trip
+_INSERT_ROW_WITH_SEALS_LISTED = (
+    "WITH made AS (" + _INSERT_ROW + _SEALS + "SELECT made.id, listed.sealed, listed.version "
+    "FROM made LEFT JOIN own_lists AS listed ON listed.locator = ?"
+)
 _ANY_ID = "id = ANY(CAST(CAST(? AS TEXT) AS INTEGER[]))"  # PostgreSQL: one of the ids in an array's text
 _ERASED_TEXT = "text = '', normalised = NULL, collection = NULL"  # its normalised form goes with the text
+
+
+def _values(secret: NewSecret) -> tuple[object, ...]:
+    """``_INSERT_ROW``'s parameters."""
+    return (
+        secret.community_id,
+        secret.number,
+        secret.author_salt,
+        secret.author_tag,
+        secret.text,
+        secret.content_warning,
+        secret.status.value,
+        secret.created_at,
+        secret.author_locale,
+        secret.token,
+        secret.collection,
+        False,  # a photo's secret says so when its photo is added (SqlPictures.add_to_secret)
+        secret.normalised,
+    )
 
 
 def _made(secret_id: int, secret: NewSecret) -> Secret:
@@ -125,21 +149,7 @@ class SqlSecrets(Repository):
 
     async def add(self, secret: NewSecret) -> Secret:
         sealed = secret.return_address
-        values = (
-            secret.community_id,
-            secret.number,
-            secret.author_salt,
-            secret.author_tag,
-            secret.text,
-            secret.content_warning,
-            secret.status.value,
-            secret.created_at,
-            secret.author_locale,
-            secret.token,
-            secret.collection,
-            False,  # a photo's secret says so when its photo is added (SqlPictures.add_to_secret)
-            secret.normalised,
-        )
+        values = _values(secret)
         if sealed is not None and secret.ban_key is not None and not await self._raw.on_sqlite():
             row = await self._raw.one(
                 _INSERT_ROW_WITH_SEALS,
@@ -169,6 +179,18 @@ class SqlSecrets(Repository):
                 secret.ban_key.expires_at,
             )
         return _made(secret_id, secret)
+
+    async def add_listed(self, secret: NewSecret, own_list: str) -> tuple[Secret, OwnList | None]:
+        sealed, ban_key = secret.return_address, secret.ban_key
+        if sealed is None or ban_key is None or await self._raw.on_sqlite():  # (SQLite: no round trips)
+            made = await self.add(secret)
+            row = await self._raw.one("SELECT sealed, version FROM own_lists WHERE locator = ?", own_list)
+            return made, OwnList(bytes(row[0]), str(row[1])) if row else None
+        seals = (sealed.sealed, sealed.expires_at, ban_key.sealed, ban_key.expires_at)
+        row = await self._raw.one(_INSERT_ROW_WITH_SEALS_LISTED, *_values(secret), *seals, own_list)
+        assert row is not None
+        listed = OwnList(bytes(row[1]), str(row[2])) if row[1] is not None else None
+        return _made(int(row[0]), secret), listed
 
     async def get(self, secret_id: int) -> Secret | None:
         row = await self._raw.one(_ROWS.select("id = ?"), secret_id)

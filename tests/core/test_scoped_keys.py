@@ -3,11 +3,17 @@ sealed own list behind /mine, the sealed pending reply; fixed clock, in-memory s
 
 from __future__ import annotations
 
+import pytest
+
 from bot.actions import AskDelete, ConfirmDelete, Moderate, ReplyLink, Report, ReportLink
 from bot.anonymity import Sealer
-from bot.model import ModOperation, ReportReason, SecretStatus
+from bot.model import ModOperation, ReportReason, Secret, SecretStatus
+from bot.own_list import open_list
+from bot.own_list import seal as own_list_seal
+from bot.records import NewSecret, OwnList
 from bot.usecases import authorship
 from tests.core.harness import PLATFORM, Harness, post_action, text_of
+from tests.fakes.secrets import FakeSecrets
 
 SEALER = Sealer(b"k" * 32)  # the harness's sealing key
 
@@ -117,3 +123,22 @@ async def test_mine_lists_the_members_own_secrets_from_the_sealed_list_only() ->
     assert h.db.state.own_lists[locator] != stored  # rewritten without it
     mine = text_of(await h.service.command(h.actor("u1"), "mine"))
     assert "brother's car" not in mine and "never told anyone" in mine
+
+
+async def test_a_posts_list_read_with_its_secret_is_read_again_if_it_changed_before_the_save(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    h = await Harness().setup()
+    first = await _secret(h, "u1", "The first thing I never told anyone.")
+    locator, key = h.anonymizer.keys(PLATFORM, "u1").own_list()
+    add_listed = FakeSecrets.add_listed
+
+    async def meanwhile(self: FakeSecrets, secret: NewSecret, own_list: str) -> tuple[Secret, OwnList | None]:
+        made, listed = await add_listed(self, secret, own_list)
+        # another event of the member's rewrites the list after it was read with the secret
+        self.s.own_lists[locator] = OwnList(own_list_seal([first, 999], key, locator), "changed")
+        return made, listed
+
+    monkeypatch.setattr(FakeSecrets, "add_listed", meanwhile)
+    second = await _secret(h, "u1", "A second thing, about my brother's car.")
+    assert open_list(h.db.state.own_lists[locator].sealed, key, locator) == [first, 999, second]

@@ -16,6 +16,7 @@ from bot.records import (
     FeedQuery,
     HeldBanKey,
     NewSecret,
+    OwnList,
 )
 from bot.stats import StatKind
 from tests.fakes.members import bump
@@ -36,6 +37,9 @@ class FakeSecrets(Repo):
         if secret.ban_key is not None:
             self.s.ban_keys[made.id] = secret.ban_key
         return made
+
+    async def add_listed(self, secret: NewSecret, own_list: str) -> tuple[Secret, OwnList | None]:
+        return await self.add(secret), self.s.own_lists.get(own_list)
 
     async def get(self, secret_id: int) -> Secret | None:
         return self.s.secrets.get(secret_id)

@@ -12,7 +12,17 @@ from sqlalchemy import event
 from bot.anonymity import new_token
 from bot.model import CommunitySettings, QueueCause, QueueStatus, SecretStatus, Token
 from bot.ports import Database
-from bot.records import Counter, CounterBump, FeedQuery, HeldBanKey, NewReply, NewSecret, SealedValue
+from bot.records import (
+    Counter,
+    CounterBump,
+    FeedQuery,
+    HeldBanKey,
+    NewReply,
+    NewSecret,
+    OwnList,
+    SealedAddress,
+    SealedValue,
+)
 from bot.stats import StatKind
 from tests.conftest import migrated, sql_url
 from tests.storage.contract import KEY, NOW, OTHER, SALT, add_community, add_secret
@@ -380,3 +390,30 @@ async def test_a_card_out_is_recorded_with_its_outbox_entry_removed_in_one_unit(
     assert first is not None and (first.status, first.card_ref) == (SecretStatus.PUBLISHED, "c1")
     assert second is not None and (second.status, second.card_ref) == (SecretStatus.HIDDEN, "c2")
     assert left == [CardDue(hidden)]
+
+
+async def test_a_secret_added_with_its_authors_list_as_it_stands(store: Database) -> None:
+    community_id = await add_community(store)
+
+    def new(text: str) -> NewSecret:
+        return NewSecret(
+            community_id=community_id, number=-1 - len(text), author_salt=SALT, author_tag=KEY, text=text,
+            content_warning=False, status=SecretStatus.QUEUED, created_at=NOW, author_locale="en",
+            token=new_token(), return_address=SealedAddress(b"sealed", NOW + timedelta(days=7)),
+            ban_key=SealedValue(b"ban key", NOW + timedelta(hours=48)),
+        )  # fmt: skip
+
+    async with store.unit_of_work() as uow:
+        first, unlisted = await uow.secrets.add_listed(new("one"), "list")
+        assert unlisted is None
+        assert await uow.own_lists.save("list", b"sealed ids", None, "v1")
+        assert await uow.own_lists.save("other", b"not theirs", None, "v9")
+        second, listed = await uow.secrets.add_listed(new("two two"), "list")
+        await uow.commit()
+    assert listed == OwnList(b"sealed ids", "v1")
+    assert second.id != first.id
+    async with store.unit_of_work() as uow:
+        for made in (first, second):
+            assert await uow.secrets.get(made.id) == made
+            assert await uow.secrets.return_address(made.id, NOW) == b"sealed"
+            assert await uow.secrets.ban_key(made.id, NOW) == b"ban key"
