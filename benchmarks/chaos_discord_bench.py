@@ -17,8 +17,10 @@ Prints, per database:
   never reached the channel, secrets the database holds without a card, replies accepted but never posted;
 - duplicated cards and replies (the same text twice in the channel or the thread): the acceptance asks 0;
 - interactions the bot never answered because it was dead or starting (Discord shows "This interaction
-  failed": the member tries again), and previews that never came although the form was acknowledged (those
-  answered after the restart, asking the member to send it again, and those left waiting);
+  failed": the member tries again), forms acknowledged by a process killed before it answered them and
+  previewed by the next one (their text kept before the acknowledgement), and previews that never came
+  although the form was acknowledged (those answered after the restart, asking the member to send it again,
+  and those left waiting);
 - the longest wait of a card after the restart that followed its author's "Sent!";
 - the send-to-commit window as the bot measured it (its INFO log).
 """
@@ -134,6 +136,8 @@ class Tally:
     acknowledged_unshown: set[str] = field(default_factory=set)  # form acknowledged, preview never came
     # of those: the form's "thinking…" answered by the outbox (the process stopped first): send it again
     asked_again: set[str] = field(default_factory=set)
+    # forms whose preview came after a restart that followed their submission: previewed by the next process
+    previewed_after_restart: set[str] = field(default_factory=set)
     pressed: dict[str, float] = field(default_factory=dict)
     told: dict[str, float] = field(default_factory=dict)  # text -> when "Sent!" showed (wall clock)
     replies_told: set[str] = field(default_factory=set)
@@ -153,12 +157,29 @@ def _custom_id(message: Message, label: str) -> str | None:
     return None
 
 
+def _preview(submitted: PendingInteraction) -> Message | None:
+    """The form's preview (the message offering Post): its answer, or a follow-up (the answer to a form from
+    a card's button, deferred and answered after a restart, comes as one)."""
+    for message in _answers(submitted):
+        if _custom_id(message, "Post") is not None:
+            return message
+    return None
+
+
+def _answers(submitted: PendingInteraction) -> list[Message]:
+    """The messages answering an interaction: its original answer (none after a deferral of type 6) and its
+    follow-ups."""
+    original = [submitted.original()] if submitted.original_id is not None else []
+    return [*original, *submitted.followups()]
+
+
 class World:
     """Members of ``servers`` Discord servers, each with ``authors`` who write, post, react and reply."""
 
     def __init__(self, dc: DiscordEmulator, servers: int, authors: int, rng: random.Random) -> None:
         self.dc, self.servers, self.authors, self.rng = dc, servers, authors, rng
         self.tally = Tally()
+        self.starts: list[float] = []  # when the bot was ready after each start (the bot's ``ready_times``)
 
     async def populate(self) -> None:
         self.dc.add_user(ADMIN, "admin_dc", "Admin Display", "en-US")
@@ -248,23 +269,27 @@ class World:
     ) -> tuple[Message | None, bool]:
         """The form submitted with ``text``: its preview once it offers Post (None if it never does), and
         whether the submission was acknowledged at all."""
+        submitted_at = time.time()
         submitted = await self._ask(self.dc.user_submits_modal(user, opened, {TEXT_ID: text}))
         if submitted is None or not await self._answered(submitted):
             return None, False
         try:
             await self.dc.wait_until(
                 lambda: (
-                    _custom_id(submitted.original(), "Post") is not None
-                    or ASKED_AGAIN in _shown(submitted.original())
+                    _preview(submitted) is not None
+                    or any(ASKED_AGAIN in _shown(message) for message in _answers(submitted))
                 ),
                 within=WAIT,
             )
         except (EmulatorError, TimeoutError):
             return None, True
-        if _custom_id(submitted.original(), "Post") is None:
+        preview = _preview(submitted)
+        if preview is None:
             self.tally.asked_again.add(text)
             return None, True
-        return submitted.original(), True
+        if any(start > submitted_at for start in self.starts):
+            self.tally.previewed_after_restart.add(text)
+        return preview, True
 
     async def _press_post(self, user: int, preview: Message) -> bool:
         """Post pressed on the preview; whether the bot answered it in Discord's 3 s."""
@@ -374,6 +399,7 @@ async def run(database_url: str, args: argparse.Namespace, label: str) -> None:
             log_path = Path(folder) / "murmure.log"
             bot = Bot(dc, config, log_path)
             world = World(dc, args.servers, args.authors, rng)
+            world.starts = bot.ready_times
             await world.populate()
             await bot.start()
             for g in range(args.servers):
@@ -466,6 +492,7 @@ def _report(label: str, world: World, bot: Bot, log: str, db: object, took: floa
         print(f"  {copies}x {text}")
     print(
         f"interactions never answered while the bot was dead or starting: {tally.failed};"
+        f" forms previewed by the process after a kill: {len(tally.previewed_after_restart)};"
         f" forms acknowledged whose preview never came: {len(tally.acknowledged_unshown)}"
         f" ({len(tally.asked_again)} of them answered after the restart, asked to send it again;"
         f" {len(tally.acknowledged_unshown - tally.asked_again)} left waiting);"

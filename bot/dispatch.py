@@ -30,6 +30,7 @@ from bot.delivery.context import (
     CommunityChat,
     DeliveryContext,
     DiscussionChat,
+    KeptForms,
     ModeratorsChat,
     NotYet,
     delivering,
@@ -150,6 +151,7 @@ class Dispatcher:
         reader_counts: dict[int, tuple[datetime, int | None]] | None = None,
         *,
         watch_loop: bool = False,
+        kept_forms: KeptForms | None = None,
     ) -> None:
         """``watch_loop``: a stall of the event loop is told with where the loop stood (``bot/loop_lag.py``:
         a thread of its own looks; off by default, it costs the loop a little)."""
@@ -157,7 +159,7 @@ class Dispatcher:
         self._sealer = sealer
         self._clock = clock
         self._context = DeliveryContext(
-            self._db, messengers, sealer, clock, edit_intervals, directories, reader_counts
+            self._db, messengers, sealer, clock, edit_intervals, directories, reader_counts, kept_forms
         )
         # a process claims only the entries of the messengers it runs: another on the database runs the rest
         self._platforms = frozenset(messengers)

@@ -240,7 +240,9 @@ class PendingAnswer(_Message):
     queued as the interaction is deferred, due ``PENDING_ANSWER_AFTER`` later, and called off (``dedupe_key``)
     as soon as the answer shows. ``sealed``: where the platform still takes an answer (Discord: the
     interaction's follow-up, for 15 minutes), sealed (base64) for this interaction; ``key``: what the member
-    is told, a catalog key, in ``locale``."""
+    is told, a catalog key, in ``locale``; ``form``: what the member wrote in the form the interaction
+    submitted, kept sealed for it (``bot/kept_forms.py``; "" when none): the member is answered with its
+    preview instead."""
 
     kind: ClassVar[str] = "pending_answer"
     platform: str
@@ -248,6 +250,7 @@ class PendingAnswer(_Message):
     sealed: str
     key: str
     locale: str
+    form: str = ""
 
     def carrier(self) -> Carrier:
         return OfPlatform(self.platform)

@@ -56,7 +56,8 @@ from bot.anonymity import Anonymizer, PersonKeys, Sealer
 from bot.card_checks import Answered, CardChecks
 from bot.coordination import Coordination
 from bot.digest_runs import DigestRuns
-from bot.i18n import current_locale, current_platform, resolve_locale, t
+from bot.i18n import current_locale, current_platform, resolve_locale, t, t_on
+from bot.kept_forms import KeptForm
 from bot.logsafe import where
 from bot.messages import Alert, CardAnswer, OutgoingMessage, Response, RichText, Say, Told
 from bot.model import Community, CommunitySettings, FeedKind
@@ -258,21 +259,30 @@ class Murmure:
             await uow.commit()
 
     async def answer_waiting(
-        self, platform: str, interaction: str, address: str, locale: str | None, *, form: bool
+        self,
+        platform: str,
+        interaction: str,
+        address: str,
+        locale: str | None,
+        *,
+        form: bool,
+        kept: KeptForm | None = None,
     ) -> Told | None:
         """An interaction the platform shows as waiting ("thinking…") while the core works on it: in case its
         answer never goes out (the process stops first), the outbox answers it ``PENDING_ANSWER_AFTER`` later
-        at ``address`` (where the platform still takes an answer, sealed for that interaction), saying so
-        (``form``: what the member wrote was not kept), unless the answer shows first: ``told`` with what this
-        returns. Never raises: None if it could not be queued (the member then waits as before)."""
+        at ``address`` (where the platform still takes an answer, sealed for that interaction), unless the
+        answer shows first: ``told`` with what this returns. A form's text ``kept`` is answered with its
+        preview (``kept_form``); a form's not kept (``form``), with a request to send it again. Never raises:
+        None if it could not be queued (the member then waits as before)."""
         services = self._services
         sealed = services.sealer.seal(address, answer_context(platform, interaction))
         answer = PendingAnswer(
             platform,
             interaction,
             base64.b64encode(sealed).decode(),
-            "answer.lost_form" if form else "answer.lost",
+            "answer.lost_form" if form and kept is None else "answer.lost",
             resolve_locale(locale),
+            kept.sealed(services.sealer, interaction) if kept is not None else "",
         )
         try:
             async with self._db.unit_of_work() as uow:
@@ -282,6 +292,23 @@ class Murmure:
             log.warning("a waiting interaction's answer could not be kept: %s", where(error))
             return None
         return Told(answer_key(platform, interaction))
+
+    async def kept_form(self, form: KeptForm) -> list[OutgoingMessage]:
+        """A form kept while its interaction waited (``answer_waiting``), written again as its member: what
+        the member is answered (the preview, which stores the draft, or why not)."""
+        link = decode_link(form.link) if form.link else None
+        if form.link and link is None:
+            stale = t_on(form.actor.platform, resolve_locale(form.actor.locale_hint), "error.stale")
+            return [OutgoingMessage(RichText.plain(stale))]
+        if link is None:
+            responses = await self.text(form.actor, form.text)
+        else:
+            responses = await self.write(form.actor, link, form.text)
+        return [
+            response.message if isinstance(response, Say) else OutgoingMessage(RichText.plain(response.text))
+            for response in responses
+            if isinstance(response, Say | Alert)
+        ]
 
     async def told(self, told: Told) -> None:
         """An answer that carried ``told`` showed to the member: what the outbox kept in case it would not is

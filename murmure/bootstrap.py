@@ -207,6 +207,7 @@ async def build_app(
         directories,
         service.reader_counts,
         watch_loop=config.watch_loop,
+        kept_forms=service.kept_form,  # a form kept while its interaction waited is previewed by the outbox
     )
     service.coordination = SqlCoordination(database.engine, coordination_key(pepper), clock.now)
     return App(service, dispatcher, database, notes, text_filter)

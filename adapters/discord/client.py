@@ -27,6 +27,7 @@ from bot.actions import ACTION_PATTERN, LINK_PATTERN, Form, PostLink, ReplyLink,
 from bot.actor import Actor
 from bot.commands import Command, Feature, Place, commands_for
 from bot.i18n import resolve_locale, t_on
+from bot.kept_forms import KeptForm
 from bot.logsafe import where
 from bot.messages import Alert, CardAnswer, EditPressed, OutgoingMessage, Response, RichText, Say, Told
 from bot.service import Murmure
@@ -43,6 +44,9 @@ SECRET_MAX = 1500
 # Discord forgets an interaction not acknowledged within 3 s of the click. An answer the core gives within
 # this budget is the acknowledgement itself; past it the interaction is deferred, and answered after.
 ACK_BUDGET = 1.0
+# a form's text kept before its deferral (``_form_kept``) is waited for this long at most: with ACK_BUDGET,
+# within Discord's 3 s for the first answer
+KEEP_BUDGET = 1.0
 T = TypeVar("T")
 SEND_RETRY_PAUSES = (0.2, 0.6)  # seconds before a DM's answer is sent again after a connection failure
 # a photo's download from Discord's CDN taking longer is given up and tried again (aiohttp's own bound, 5
@@ -143,18 +147,24 @@ async def _told(interaction: discord.Interaction[Any], response: EditPressed) ->
         await client.murmure.told(response.told)
 
 
-async def respond_in_time(interaction: discord.Interaction[Any], work: Awaitable[list[Response]]) -> None:
+async def respond_in_time(
+    interaction: discord.Interaction[Any], work: Awaitable[list[Response]], form: KeptForm | None = None
+) -> None:
     """The core's answer, acknowledged within Discord's deadline however long the core takes (membership
-    probes over a slow network): deferred when the answer is not there within ``ACK_BUDGET``."""
+    probes over a slow network): deferred when the answer is not there within ``ACK_BUDGET``. A form's
+    submission (``form``: what the member wrote) is kept before the deferral, in case the process stops before
+    answering it: the next one answers with its preview."""
     client = interaction.client
     seen = client.member_seen if isinstance(client, MurmureClient) else None
     if seen is not None and isinstance(interaction.user, discord.Member):
         seen(interaction.user)  # its roles came with the click: no fetch for this member
     with client.busy() if isinstance(client, MurmureClient) else contextlib.nullcontext():
-        await _respond_in_time(interaction, work)
+        await _respond_in_time(interaction, work, form)
 
 
-async def _respond_in_time(interaction: discord.Interaction[Any], work: Awaitable[list[Response]]) -> None:
+async def _respond_in_time(
+    interaction: discord.Interaction[Any], work: Awaitable[list[Response]], form: KeptForm | None
+) -> None:
     task = asyncio.ensure_future(work)
     kept: Told | None = None
     try:
@@ -163,10 +173,16 @@ async def _respond_in_time(interaction: discord.Interaction[Any], work: Awaitabl
             updates = interaction.type is discord.InteractionType.component or (
                 interaction.type is discord.InteractionType.modal_submit and interaction.message is not None
             )
+            keeping = _form_kept(interaction, form) if form is not None else None
+            if keeping is not None:  # waited for within Discord's deadline for the deferral
+                await asyncio.wait({keeping}, timeout=KEEP_BUDGET)
             if updates:
                 await interaction.response.defer()  # the pressed message may be edited afterwards
             else:
                 await interaction.response.defer(ephemeral=interaction.guild is not None, thinking=True)
+            if keeping is not None:
+                kept = await keeping
+            elif not updates:
                 kept = await _answer_kept(interaction)
         await respond(interaction, await task)
         if kept is not None:
@@ -197,6 +213,25 @@ async def _answer_kept(interaction: discord.Interaction[Any]) -> Told | None:
         f"{FOLLOWUP_PREFIX}{interaction.application_id}/{interaction.token}",
         _locale(interaction),
         form=interaction.type is discord.InteractionType.modal_submit,
+    )
+
+
+def _form_kept(interaction: discord.Interaction[Any], form: KeptForm) -> asyncio.Future[Told | None] | None:
+    """The form's text kept with the answer the outbox sends in case this process stops before answering
+    (``Murmure.answer_waiting``), started before the interaction is deferred: Discord never sends a
+    submission again. Its deferral waits for it ``KEEP_BUDGET`` at most, within Discord's deadline."""
+    client = interaction.client
+    if not isinstance(client, MurmureClient):
+        return None
+    return asyncio.ensure_future(
+        client.murmure.answer_waiting(
+            PLATFORM,
+            str(interaction.id),
+            f"{FOLLOWUP_PREFIX}{interaction.application_id}/{interaction.token}",
+            _locale(interaction),
+            form=True,
+            kept=form,
+        )
     )
 
 
@@ -319,9 +354,11 @@ async def submit_form(client: MurmureClient, interaction: discord.Interaction[An
         post = link if isinstance(link, PostLink) else None
         await respond_in_time(interaction, _picture(client, actor, upload, text, post))
     elif link is None:
-        await respond_in_time(interaction, client.murmure.text(actor, text))
+        await respond_in_time(interaction, client.murmure.text(actor, text), KeptForm(actor, "", text))
     else:
-        await respond_in_time(interaction, client.murmure.write(actor, link, text))
+        await respond_in_time(
+            interaction, client.murmure.write(actor, link, text), KeptForm(actor, payload, text)
+        )
 
 
 async def _picture(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.anonymity import Sealer
+from bot.kept_forms import KeptForm
 from bot.logsafe import where
 from bot.messages import ChatTarget, OutgoingMessage
 from bot.ports import Clock, Database, DeliveryError, Directory, Messenger, UnitOfWork
@@ -20,6 +21,9 @@ MIN_EDIT_INTERVAL = timedelta(seconds=1)  # per card, unless the platform says o
 # A recording the database refused (busy, a connection lost) is tried again after each of these pauses: the
 # message is out, and a recording given up makes the entry go out a second time.
 RECORD_RETRIES = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+
+# A form kept while its interaction waited, written again as its member: what the member is answered with.
+KeptForms = Callable[[KeptForm], Awaitable[Sequence[OutgoingMessage]]]
 
 # The outbox entry being delivered in this task (set by the dispatcher around each delivery): a send that
 # delivers it removes it in the transaction recording the send.
@@ -113,8 +117,11 @@ class DeliveryContext:
         edit_intervals: Mapping[str, timedelta] | None = None,
         directories: Mapping[str, Directory] | None = None,
         reader_counts: dict[int, tuple[datetime, int | None]] | None = None,
+        kept_forms: KeptForms | None = None,
     ) -> None:
         self.db = database
+        # a kept form written again as its member (``Murmure.kept_form``): what they are answered with
+        self.kept_forms = kept_forms
         self.directories = directories or {}
         self.sealer = sealer
         self.clock = clock

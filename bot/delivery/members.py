@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 
-from bot import render
+from bot import kept_forms, render
 from bot.actions import KeepNotices, StopNotices
 from bot.anonymity import return_context
 from bot.delivery.context import ChatGone, DeliveryContext, MemberChat, NotYet
@@ -85,7 +85,9 @@ async def tell_accepted(ctx: DeliveryContext, notice: AcceptedNotice) -> None:
 async def answer_pending(ctx: DeliveryContext, answer: PendingAnswer) -> None:
     """An interaction left waiting (its answer never went out: the process stopped) is answered at the
     address the platform keeps for it, if it still opens; past the platform's time for it, the send fails for
-    good and nothing more is tried."""
+    good and nothing more is tried. A form kept with it is written again as its member and answered with its
+    preview (the draft is stored as it is made); past the platform's time for the interaction, that answer
+    goes to the member's private chat, where its buttons work as well."""
     try:
         sealed = base64.b64decode(answer.sealed, validate=True)
     except ValueError:
@@ -93,9 +95,24 @@ async def answer_pending(ctx: DeliveryContext, answer: PendingAnswer) -> None:
     address = ctx.sealer.open(sealed, answer_context(answer.platform, answer.interaction))
     if address is None:
         return
-    text = t_in(resolve_locale(answer.locale), answer.key)
     target = ChatTarget(answer.platform, address)
-    await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))
+    form = (
+        kept_forms.opened(ctx.sealer, answer.platform, answer.interaction, answer.form)
+        if answer.form
+        else None
+    )
+    if form is None or ctx.kept_forms is None:
+        text = t_in(resolve_locale(answer.locale), answer.key)
+        await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))
+        return
+    for message in await ctx.kept_forms(form):
+        try:
+            await ctx.send(MemberChat(), target, message)
+        except (ChatGone, DeliveryError) as error:
+            if isinstance(error, DeliveryError) and not error.permanent:
+                raise
+            target = ChatTarget(answer.platform, form.actor.dm_ref)  # the interaction's time is over
+            await ctx.send(MemberChat(), target, message)
 
 
 @delivers(ReplyNotice)

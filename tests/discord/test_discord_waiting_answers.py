@@ -1,12 +1,16 @@
 """An interaction deferred ("thinking…") while the core works on it is answered even if the process stops
 before its answer goes out: the outbox keeps an answer for it, sent at its follow-up (Discord takes one for
-15 minutes) by the next process, and called off once the core's own answer shows."""
+15 minutes) by the next process, and called off once the core's own answer shows. A form's text is kept with
+it before the deferral: the next process answers with its preview (a reply's too), or, past the
+interaction's 15 minutes, sends that preview to the member's DM."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +23,18 @@ from tests.discord.harness import (
     GENERAL,
     GUILD,
     TEXT_ID,
+    Discord,
     populate,
     running_discord,
     set_up_discord,
     set_up_server,
     uid,
 )
-from tests.emulators.discord import DiscordEmulator, PendingInteraction
+from tests.emulators.discord import DiscordEmulator, Message, PendingInteraction
 from tests.support import FixedClock
 
 DEFERRED_WITH_THINKING = 5
+DEFERRED_UPDATE = 6
 LOST = "could not answer your form in time"
 
 
@@ -46,37 +52,111 @@ async def _submitted(dc: DiscordEmulator, text: str) -> PendingInteraction:
     return submitted
 
 
-async def test_a_form_left_thinking_by_a_stopped_process_is_answered_by_the_next_one(
+def _kept_rows(database: Path) -> list[str]:
+    """Every stored value of the kept answers' rows, as text."""
+    with closing(sqlite3.connect(database)) as db:
+        rows = db.execute("SELECT * FROM outbox WHERE kind = 'pending_answer'").fetchall()
+    return [str(value) for row in rows for value in row]
+
+
+def _offers_post(message: Message) -> bool:
+    return any("Post" in choice for choice in Discord.choices(message))
+
+
+@contextmanager
+def _stuck(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[None]:
+    """The core's ``name`` (a form's use case) never answers while in this block: the process stops first."""
+    never = asyncio.Event()
+    stuck: list[asyncio.Task[Any]] = []
+    original = getattr(Murmure, name)
+
+    async def stuck_use_case(self: Murmure, actor: Actor, *args: Any) -> list[Response]:
+        stuck.append(asyncio.current_task())  # type: ignore[arg-type]
+        await never.wait()
+        return list(await original(self, actor, *args))
+
+    monkeypatch.setattr(Murmure, name, stuck_use_case)
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(Murmure, name, original)
+        for task in stuck:
+            task.cancel()
+
+
+async def test_a_form_left_thinking_by_a_stopped_process_is_previewed_by_the_next_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = FixedClock()
-    never = asyncio.Event()
-    stuck: list[asyncio.Task[Any]] = []
-    text = Murmure.text
-
-    async def stuck_text(self: Murmure, actor: Actor, raw: str) -> list[Response]:
-        stuck.append(asyncio.current_task())  # type: ignore[arg-type]
-        await never.wait()  # the process stops before the core answers
-        return await text(self, actor, raw)
-
-    try:
-        async with DiscordEmulator() as dc:
-            await populate(dc)
-            async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
-                await set_up_server(d)
-                monkeypatch.setattr(Murmure, "text", stuck_text)
-                submitted = await _submitted(dc, "What I wrote as it stopped.")
-                await dc.wait_until(lambda: _kept_answers(tmp_path / "murmure.db") == 1, within=8)
-            monkeypatch.setattr(Murmure, "text", text)
-            assert not (submitted.original().content or "")  # still "thinking…"
-            async with running_discord(tmp_path, monkeypatch, dc, clock=clock):
-                clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
-                await dc.wait_until(lambda: LOST in (submitted.original().content or ""), within=10)
-            assert submitted.original().flags & 64  # as private as the answer it stands for
+    text = "What I wrote as it stopped."
+    async with DiscordEmulator() as dc:
+        await populate(dc)
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+            await set_up_server(d)
+            with _stuck(monkeypatch, "text"):
+                submitted = await _submitted(dc, text)
+                assert _kept_answers(tmp_path / "murmure.db") == 1  # kept before the deferral
+                stored = _kept_rows(tmp_path / "murmure.db")
+                assert not any(text in value or str(uid("alice")) in value for value in stored)
+        assert not (submitted.original().content or "")  # still "thinking…"
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+            clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
+            await dc.wait_until(lambda: _offers_post(submitted.original()), within=10)
+            preview = submitted.original()
+            assert text in (preview.content or "") and LOST not in (preview.content or "")
+            assert preview.flags & 64  # as private as the answer it stands for
             assert _kept_answers(tmp_path / "murmure.db") == 0
-    finally:
-        for task in stuck:
-            task.cancel()
+            await d.click("alice", preview, "Post")  # the draft is the member's: Post takes it
+            await d.until(GENERAL, re.escape(text))
+
+
+async def test_a_reply_form_left_waiting_by_a_stopped_process_is_previewed_by_the_next_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FixedClock()
+    reply = "My reply, written as it stopped."
+    async with DiscordEmulator() as dc:
+        await populate(dc)
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+            await set_up_server(d)
+            card = await d.post("alice", "A card to reply to.")
+            opened = await dc.user_clicks(uid("bob"), card, d.custom_id(card, "Reply"))
+            assert (await opened.response())["type"] == 9
+            with _stuck(monkeypatch, "write"):
+                submitted = await dc.user_submits_modal(uid("bob"), opened, {TEXT_ID: reply})
+                assert (await submitted.response())["type"] == DEFERRED_UPDATE  # the card may be edited
+                assert _kept_answers(tmp_path / "murmure.db") == 1
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+            clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
+            await dc.wait_until(lambda: any(_offers_post(m) for m in submitted.followups()), within=10)
+            preview = next(m for m in submitted.followups() if _offers_post(m))
+            assert reply in (preview.content or "")
+            await d.click("bob", preview, "Post")
+            # the reply goes in the card's thread (its id is the card's)
+            await dc.wait_until(
+                lambda: any(reply in (m.content or "") for m in dc.messages(card.id)), within=8
+            )
+
+
+async def test_a_form_kept_past_its_interactions_time_is_previewed_in_the_members_dm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FixedClock()
+    text = "Written long before the restart."
+    async with DiscordEmulator(token_ttl=1.0) as dc:  # loosened: the 15 minutes of Discord in 1 s
+        await populate(dc)
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+            await set_up_server(d)
+            with _stuck(monkeypatch, "text"):
+                submitted = await _submitted(dc, text)
+        await asyncio.sleep(1.1)  # the interaction's follow-up no longer opens
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+            clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
+            preview = await d.dm_until("alice", re.escape(text))
+            assert _offers_post(preview)
+            assert not (submitted.original().content or "")
+            await d.click("alice", preview, "Post")
+            await d.until(GENERAL, re.escape(text))
 
 
 async def test_an_answer_that_showed_calls_off_the_kept_one(
