@@ -16,7 +16,6 @@ from telegram import (
     Update,
 )
 from telegram.ext import Application, ApplicationBuilder
-from telegram.request import HTTPXRequest
 
 from adapters.library_logs import scrub_library_logs
 from adapters.section import ConfigError, Section
@@ -26,6 +25,7 @@ from adapters.telegram.lease import PollerLease
 from adapters.telegram.platform import TelegramDirectory, TelegramMessenger
 from adapters.telegram.polling import Poller
 from adapters.telegram.rate_limit import TelegramRateLimiter
+from adapters.telegram.request import StampedRequest
 from adapters.telegram.updates import MemberOrderedUpdates
 from bot.commands import Command, Place, commands_for
 from bot.i18n import SUPPORTED_LOCALES, t_in
@@ -75,7 +75,7 @@ def application(section: Section) -> Application:  # type: ignore[type-arg]
         .token(token)
         .rate_limiter(limiter)
         .concurrent_updates(MemberOrderedUpdates())
-        .request(HTTPXRequest(POOL, httpx_kwargs={"limits": LIMITS}))
+        .request(StampedRequest(POOL, httpx_kwargs={"limits": LIMITS}))  # answers' arrival told
     )
     base_url = section.get("base_url")
     if base_url:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.anonymity import Sealer
+from bot.answer_arrival import watched
 from bot.kept_forms import KeptForm
 from bot.logsafe import where
 from bot.messages import ChatTarget, OutgoingMessage
@@ -39,10 +40,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class WindowSteps:
-    """Where a send-to-commit window's time went, in seconds from the platform's answer: to the answer of
-    the recording's statement (the connection taken and the round trip), to its commit, to the connection's
-    return (the window's end); and in how many tries."""
+    """Where a send-to-commit window's time went, in seconds from the platform's answer's arrival (told by the
+    messenger's HTTP layer, ``bot/answer_arrival.py``; else the messenger's return): to the messenger's return
+    (the answer parsed), to the answer of the recording's statement (the connection taken and the round
+    trip), to its commit, to the connection's return (the window's end); and in how many tries."""
 
+    returned: float
     written: float
     committed: float
     closed: float
@@ -169,19 +172,21 @@ class DeliveryContext:
         ``windows``), it does on a platform without idempotency."""
         messenger = self._messenger(target.platform)
         try:
-            ref = await messenger.send(target, message)
+            with watched() as arrival:
+                ref = await messenger.send(target, message)
         except DeliveryError as error:
             if error.chat_gone:
                 raise ChatGone(chat, error) from error
             if error.missing_right and isinstance(chat, CommunityChat):
                 raise MissingRight(chat, error) from error
             raise
-        answered = time.perf_counter()
+        returned = time.perf_counter()
+        answered = arrival.at if arrival.at is not None else returned
         entry = delivering.get() if delivers else None
         if entry in self.removed:
             entry = None  # removed by an earlier send of the same delivery: its id may be another's now
         if then is not None or entry is not None:
-            steps = await self._record(ref, then, entry, answered)
+            steps = await self._record(ref, then, entry, answered, returned)
             self.windows.append(steps.closed)
             if self.slowest is None or steps.closed > self.slowest.closed:
                 self.slowest = steps
@@ -189,7 +194,9 @@ class DeliveryContext:
                 self.removed.add(entry)
         return ref
 
-    async def _record(self, ref: str, then: Record | None, entry: int | None, answered: float) -> WindowSteps:
+    async def _record(
+        self, ref: str, then: Record | None, entry: int | None, answered: float, returned: float
+    ) -> WindowSteps:
         for tries, pause in enumerate((*RECORD_RETRIES, None), 1):
             try:
                 async with self.db.recording() as uow:
@@ -200,7 +207,9 @@ class DeliveryContext:
                     await uow.commit()
                     committed = time.perf_counter()
                 closed = time.perf_counter()
-                return WindowSteps(written - answered, committed - answered, closed - answered, tries)
+                return WindowSteps(
+                    returned - answered, written - answered, committed - answered, closed - answered, tries
+                )
             except Exception as error:
                 if pause is None:
                     log.error("a message went out but could not be recorded: %s", where(error))
