@@ -29,6 +29,7 @@ from bot.moderation.learned import LearnedLayer
 from bot.moderation.lexicon import Hit, Matcher, Pattern, load_data_file, parse
 from bot.moderation.normalise import Token, tokenise
 from bot.moderation.personal_data import find_personal_data
+from bot.moderation.play import in_play, pushes_to_self_harm
 from bot.moderation.self_talk import said_of_oneself
 from bot.moderation.spam_rules import find_spam_signs
 from bot.moderation.verdict import CATEGORIES, FilterResult, Reason, Verdict
@@ -237,6 +238,14 @@ class TextFilter:
         # "tu devrais te suicider": pushing someone else to it (a threat) is no one's own distress.
         pushes = [(h.first, h.last) for h in kept if h.category == "threat"]
         kept = [h for h in kept if not (h.category.endswith("self_harm") and _overlaps(h, pushes))]
+        if pushes and in_play([t.text for t in tokens]):
+            # "je vais le tuer ce boss": violence in a game or a story threatens no one
+            kept = [
+                h
+                for h in kept
+                if not h.category.endswith("threat")
+                or pushes_to_self_harm([t.text for t in tokens[h.first : h.last + 1]])
+            ]
         # "I was a total shithead back then", "je suis une salope aux yeux des gens": said of oneself
         # and a slur the writer says of themselves or reports being called ("my husband and I are both
         # proud dykes", "why would you call me a tranny?", "il m'a traité de pédé"): reclaimed or reported
