@@ -24,7 +24,8 @@ Prints, per database:
 - answer latency (press -> answerCallbackQuery) p50 / p99 / max;
 - the send-to-commit window per card from outside (Telegram's answer leaving the emulator to the time the
   card's recording statement was sent, its published_at) and as the bot measured it (its INFO log: from
-  Telegram's answer to the commit recording the send, its p99 to within the log's counts, and its max);
+  Telegram's answer's arrival in the bot's HTTP layer, before its parse, to the commit recording the send,
+  its p99 to within the log's counts, and its max);
 - the bot's worst stalls of its event loop, with the CPU its loop's thread and the process had meanwhile
   (neither: the system gave the bot no CPU) and, with ``--watch-loop``, where the loop stood.
 """

@@ -355,11 +355,17 @@ class Dispatcher:
                 self._queues.pop(lane, None)  # what is left on stop is given back by ``_wind_down``
 
     async def _renew(self) -> None:
+        """The claims of the entries held and of the cards being sent, each renewal a unit of one statement
+        (committed as it runs on PostgreSQL): their rows are those the cards' recordings write, which must
+        not wait for a renewal's commit."""
         sending = list(self._context.cards_sending)
-        if self._held or sending:
-            now = self._clock.now()
+        now = self._clock.now()
+        if self._held:
             async with self._db.unit_of_work() as uow:
                 await uow.outbox.renew(list(self._held), now + LEASE)
+                await uow.commit()
+        if sending:
+            async with self._db.unit_of_work() as uow:
                 await uow.secrets.renew_sending(sending, now + SENDING_LEASE)
                 await uow.commit()
 

@@ -303,7 +303,18 @@ class SqlOutbox(Repository):
         )
 
     async def renew(self, entry_ids: Sequence[int], lease_until: datetime) -> None:
-        if entry_ids:
+        if entry_ids and await self._raw.postgres():
+            # one statement committed as it runs (its unit's only one): a card's recording removes its entry
+            # in the send-to-commit window, and waited for a lock held to a commit a round trip later
+            array = "{" + ",".join(str(int(i)) for i in entry_ids) + "}"
+            await self._raw.alone(
+                "UPDATE outbox SET claimed_until = ? WHERE id = ANY(CAST(CAST(? AS TEXT) AS INTEGER[])) "
+                "AND status = ? AND claimed_until IS NOT NULL",
+                lease_until,
+                array,
+                PENDING,
+            )
+        elif entry_ids:
             await self._session.execute(
                 update(OutboxRow)
                 .where(

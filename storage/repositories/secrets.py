@@ -240,7 +240,18 @@ class SqlSecrets(Repository):
         return await self._raw.run(mine + free, until, me, secret_id, now, *alive_since) == 1
 
     async def renew_sending(self, secret_ids: Sequence[int], until: datetime) -> None:
-        if secret_ids:
+        if secret_ids and await self._raw.postgres():
+            # one statement committed as it runs (its unit's only one): these are the rows of cards being
+            # sent, whose recordings update them too; a lock held to a commit one or two round trips later
+            # (each waiting for a busy event loop) held those recordings, inside the send-to-commit window
+            array = "{" + ",".join(str(int(i)) for i in secret_ids) + "}"
+            await self._raw.alone(
+                f"UPDATE secrets SET sending_until = ? WHERE {_ANY_ID} "  # noqa: S608 - a constant
+                "AND card_ref IS NULL AND sending_until IS NOT NULL",
+                until,
+                array,
+            )
+        elif secret_ids:
             held = and_(SecretRow.card_ref.is_(None), SecretRow.sending_until.is_not(None))
             await self._session.execute(
                 update(SecretRow).where(SecretRow.id.in_(secret_ids), held).values(sending_until=until)

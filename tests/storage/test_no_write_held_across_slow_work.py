@@ -17,12 +17,15 @@ from typing import Any
 
 import pytest
 
+from adapters.charts import MatplotlibCharts
 from bot.actions import Moderate, React, ReplyLink, Report, ReportLink, ToggleWarning
+from bot.messages import Say
 from bot.model import CommunitySettings, ModerationMode, ModOperation, Reaction, ReportReason, Token
 from storage.database import SqlDatabase
 from tests.conftest import migrated
 from tests.core.harness import GROUP, Harness, post_action, text_of
 from tests.fakes.platforms import FakeDirectory, KeywordFilter
+from tests.pictures.photos import jpeg_with_gps
 
 WAIT = 1.0  # a recording that waits this long waits for a use case holding the writer
 STALE = 11  # minutes: past a membership's freshness, each event asks the platform again
@@ -133,4 +136,35 @@ async def test_a_held_secrets_moderator_decides_without_holding_the_writer(
         h.clock.advance(minutes=STALE)
         await h.press("u6", Moderate(item.token, ModOperation.APPROVE))
         assert probe.calls["is_admin"]
+        assert probe.waited == [], f"a recording waited behind a use case during {probe.waited}"
+
+
+async def test_no_use_case_holds_the_writer_across_work_in_a_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A photo's re-encoding, a chart's drawing, a member's list keys' derivation and a text's scoring run in
+    worker threads: each must start with no write of its use case's transaction uncommitted."""
+    async with migrated(f"sqlite+aiosqlite:///{tmp_path / 'murmure.db'}") as database:
+        h = await Harness(database=database, charts=MatplotlibCharts()).setup()
+        probe = Probe(database)
+        to_thread = asyncio.to_thread
+
+        async def probed(function: Any, /, *args: Any, **kwargs: Any) -> Any:
+            await probe.recording_commits(getattr(function, "__name__", "thread"))
+            return await to_thread(function, *args, **kwargs)
+
+        monkeypatch.setattr(asyncio, "to_thread", probed)
+        photo = jpeg_with_gps((64, 48))
+        h.clock.advance(minutes=STALE)
+        preview = await h.service.picture(h.actor("u1"), photo, "A photo of the sea.", len(photo))
+        h.clock.advance(minutes=STALE)
+        assert "Sent" in text_of(await h.press("u1", post_action(preview)))  # (photos are held for review)
+        h.clock.advance(minutes=STALE)
+        await h.service.command(h.actor("u2"), "mine")
+        h.clock.advance(minutes=STALE)
+        assert any(isinstance(r, Say) for r in await h.service.sanction(h.actor("u6"), GROUP, "stats"))
+        for slow in ("clean", "render", "own_list"):
+            assert probe.calls[slow], (
+                f"{slow} never ran in a thread: the flows no longer reach it ({probe.calls})"
+            )
         assert probe.waited == [], f"a recording waited behind a use case during {probe.waited}"
