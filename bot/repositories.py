@@ -271,9 +271,13 @@ class SecretRepository(Protocol):
     """A secret, its publication and its sealed return address."""
 
     async def add(self, secret: NewSecret) -> Secret: ...
-    async def add_listed(self, secret: NewSecret, own_list: str) -> tuple[Secret, OwnList | None]:
-        """``add``, and the sealed list at ``own_list`` as it stands (``OwnListRepository.get``'s), read in
-        the same statement on PostgreSQL (where the secret has a return address and a ban key)."""
+    async def add_from_draft(
+        self, draft_id: int, secret: NewSecret, own_list: str
+    ) -> tuple[Secret, OwnList | None] | None:
+        """The open draft ``draft_id`` taken (``DraftRepository.take``) and, if it was, ``secret`` added
+        (``add``), with the sealed list at ``own_list`` as it stands (``OwnListRepository.get``'s); None if
+        the draft was not open (another press took it). One statement on PostgreSQL (where the secret has
+        a return address and a ban key)."""
         ...
 
     async def get(self, secret_id: int) -> Secret | None: ...

@@ -117,7 +117,7 @@ async def own_secrets(ctx: Context, since: datetime | None = None, *, archived: 
 
 async def remember(ctx: Context, secret_id: int, read: tuple[OwnList | None] | None = None) -> None:
     """``secret_id`` goes at the end of the member's list; ``read``: the list as just read in this unit of
-    work (``SecretRepository.add_listed``), not asked again unless it changed meanwhile."""
+    work (``SecretRepository.add_from_draft``), not asked again unless it changed meanwhile."""
     await _change(ctx, ctx.keys.own_list(), lambda ids: [*ids, secret_id], read)
 
 

@@ -29,12 +29,20 @@ _PHOTOS_OF_OPEN = (
     "DELETE FROM pictures WHERE draft_id = ? AND EXISTS "
     "(SELECT 1 FROM drafts WHERE id = ? AND status = ?) RETURNING file"
 )
-_TAKE_POSTGRES = (
+# (parameters: the draft's id twice, the open status, the id, the open status; see ``take_parameters``)
+TAKE_CTES_POSTGRES = (
     "WITH photos AS (DELETE FROM pictures WHERE draft_id = ? AND EXISTS "
     "(SELECT 1 FROM drafts WHERE id = ? AND status = ?) RETURNING file), "
     "taken AS (DELETE FROM drafts WHERE id = ? AND status = ? RETURNING id) "
-    "SELECT 'taken', NULL FROM taken UNION ALL SELECT 'photo', file FROM photos"
 )
+_TAKEN_AND_PHOTOS = "SELECT 'taken', NULL FROM taken UNION ALL SELECT 'photo', file FROM photos"
+_TAKE_POSTGRES = TAKE_CTES_POSTGRES + _TAKEN_AND_PHOTOS
+
+
+def take_parameters(draft_id: int) -> tuple[object, ...]:
+    """``TAKE_CTES_POSTGRES``'s parameters."""
+    open_ = DraftStatus.OPEN.value
+    return (draft_id, draft_id, open_, draft_id, open_)
 
 
 # a draft, and whether it has a photo (a Post asks for it next: no query for the drafts that have none)
@@ -121,7 +129,7 @@ class SqlDrafts(Repository):
         # its photo first (while the draft is open), then the draft if still open
         open_ = DraftStatus.OPEN.value
         if await self._raw.postgres():  # one round trip (the foreign key is checked at the statement's end)
-            rows = await self._raw.rows(_TAKE_POSTGRES, draft_id, draft_id, open_, draft_id, open_)
+            rows = await self._raw.rows(_TAKE_POSTGRES, *take_parameters(draft_id))
             photos = [row[1] for row in rows if row[0] == "photo"]
             taken = sum(1 for row in rows if row[0] == "taken")
         else:

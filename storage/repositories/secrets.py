@@ -13,8 +13,10 @@ from bot.leases import OWNER_TIMEOUT
 from bot.model import QueueStatus, Secret, SecretStatus, Token
 from bot.records import CounterBump, HeldBanKey, NewSecret, OwnList
 from bot.stats import StatKind
+from storage.picture_folder import erased
 from storage.raw import Raw, Reader
 from storage.repositories.base import IN_CHUNK, Repository, delete_past, to_secret
+from storage.repositories.drafts import TAKE_CTES_POSTGRES, SqlDrafts, take_parameters
 from storage.repositories.members import BUMP_COUNTER
 from storage.repositories.owners import instance_of
 from storage.repositories.pictures import erase_of_drafts, erase_pictures
@@ -84,11 +86,20 @@ _SEALS = (
 )
 _MADE = "SELECT id FROM made"
 _INSERT_ROW_WITH_SEALS = "WITH made AS (" + _INSERT_ROW + _SEALS + _MADE
-# ... and the author's sealed list as it stands (its locator the last parameter), read in the same round trip
-_INSERT_ROW_WITH_SEALS_LISTED = (
-    "WITH made AS (" + _INSERT_ROW + _SEALS + "SELECT made.id, listed.sealed, listed.version "
-    "FROM made LEFT JOIN own_lists AS listed ON listed.locator = ?"
+# PostgreSQL: an open draft taken, its photo's row with it (``SqlDrafts.take``), and if it was, the secret
+# made of it with its return address and ban key; the author's sealed list as it stands (its locator the last
+# parameter) and the photo's file, in one statement
+_INSERT_FROM_TAKEN = (
+    ", made AS (INSERT INTO secrets (community_id, number, author_salt, author_tag, text, content_warning, "
+    "status, created_at, card_ref, author_locale, token, collection, points, picture, normalised) "
+    "SELECT ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 0.0, ?, ? FROM taken RETURNING id"
 )
+_MADE_LISTED_AND_PHOTOS = (
+    "SELECT 'made', made.id, listed.sealed, listed.version, NULL "
+    "FROM made LEFT JOIN own_lists AS listed ON listed.locator = ? "
+    "UNION ALL SELECT 'photo', NULL, NULL, NULL, file FROM photos"
+)
+_FROM_DRAFT_POSTGRES = TAKE_CTES_POSTGRES + _INSERT_FROM_TAKEN + _SEALS + _MADE_LISTED_AND_PHOTOS
 _ANY_ID = "id = ANY(CAST(CAST(? AS TEXT) AS INTEGER[]))"  # PostgreSQL: one of the ids in an array's text
 _ERASED_TEXT = "text = '', normalised = NULL, collection = NULL"  # its normalised form goes with the text
 
@@ -180,17 +191,27 @@ class SqlSecrets(Repository):
             )
         return _made(secret_id, secret)
 
-    async def add_listed(self, secret: NewSecret, own_list: str) -> tuple[Secret, OwnList | None]:
+    async def add_from_draft(
+        self, draft_id: int, secret: NewSecret, own_list: str
+    ) -> tuple[Secret, OwnList | None] | None:
         sealed, ban_key = secret.return_address, secret.ban_key
         if sealed is None or ban_key is None or await self._raw.on_sqlite():  # (SQLite: no round trips)
+            if not await SqlDrafts(self._session).take(draft_id):
+                return None
             made = await self.add(secret)
             row = await self._raw.one("SELECT sealed, version FROM own_lists WHERE locator = ?", own_list)
             return made, OwnList(bytes(row[0]), str(row[1])) if row else None
         seals = (sealed.sealed, sealed.expires_at, ban_key.sealed, ban_key.expires_at)
-        row = await self._raw.one(_INSERT_ROW_WITH_SEALS_LISTED, *_values(secret), *seals, own_list)
-        assert row is not None
-        listed = OwnList(bytes(row[1]), str(row[2])) if row[1] is not None else None
-        return _made(int(row[0]), secret), listed
+        rows = await self._raw.rows(
+            _FROM_DRAFT_POSTGRES, *take_parameters(draft_id), *_values(secret), *seals, own_list
+        )
+        erased(self._session.info, (str(row[4]) for row in rows if row[0] == "photo" and row[4] is not None))
+        for kind, secret_id, listed, version, _ in rows:
+            if kind == "made":
+                return _made(int(secret_id), secret), OwnList(
+                    bytes(listed), str(version)
+                ) if listed is not None else None
+        return None
 
     async def get(self, secret_id: int) -> Secret | None:
         row = await self._raw.one(_ROWS.select("id = ?"), secret_id)

@@ -131,14 +131,16 @@ async def test_a_posts_list_read_with_its_secret_is_read_again_if_it_changed_bef
     h = await Harness().setup()
     first = await _secret(h, "u1", "The first thing I never told anyone.")
     locator, key = h.anonymizer.keys(PLATFORM, "u1").own_list()
-    add_listed = FakeSecrets.add_listed
+    add_from_draft = FakeSecrets.add_from_draft
 
-    async def meanwhile(self: FakeSecrets, secret: NewSecret, own_list: str) -> tuple[Secret, OwnList | None]:
-        made, listed = await add_listed(self, secret, own_list)
+    async def meanwhile(
+        self: FakeSecrets, draft_id: int, secret: NewSecret, own_list: str
+    ) -> tuple[Secret, OwnList | None] | None:
+        made = await add_from_draft(self, draft_id, secret, own_list)
         # another event of the member's rewrites the list after it was read with the secret
         self.s.own_lists[locator] = OwnList(own_list_seal([first, 999], key, locator), "changed")
-        return made, listed
+        return made
 
-    monkeypatch.setattr(FakeSecrets, "add_listed", meanwhile)
+    monkeypatch.setattr(FakeSecrets, "add_from_draft", meanwhile)
     second = await _secret(h, "u1", "A second thing, about my brother's car.")
     assert open_list(h.db.state.own_lists[locator].sealed, key, locator) == [first, 999, second]

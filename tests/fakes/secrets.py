@@ -20,6 +20,7 @@ from bot.records import (
 )
 from bot.stats import StatKind
 from tests.fakes.members import bump
+from tests.fakes.moderation import FakeDrafts
 from tests.fakes.pictures import erase_pictures
 from tests.fakes.state import FAR_FUTURE, Repo
 
@@ -38,7 +39,11 @@ class FakeSecrets(Repo):
             self.s.ban_keys[made.id] = secret.ban_key
         return made
 
-    async def add_listed(self, secret: NewSecret, own_list: str) -> tuple[Secret, OwnList | None]:
+    async def add_from_draft(
+        self, draft_id: int, secret: NewSecret, own_list: str
+    ) -> tuple[Secret, OwnList | None] | None:
+        if not await FakeDrafts(self._uow).take(draft_id):
+            return None
         return await self.add(secret), self.s.own_lists.get(own_list)
 
     async def get(self, secret_id: int) -> Secret | None:

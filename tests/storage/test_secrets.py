@@ -10,18 +10,21 @@ import pytest
 from sqlalchemy import event
 
 from bot.anonymity import new_token
-from bot.model import CommunitySettings, QueueCause, QueueStatus, SecretStatus, Token
+from bot.model import CommunitySettings, DraftKind, DraftStatus, QueueCause, QueueStatus, SecretStatus, Token
+from bot.moderation.verdict import Verdict
 from bot.ports import Database
 from bot.records import (
     Counter,
     CounterBump,
     FeedQuery,
     HeldBanKey,
+    NewDraft,
     NewReply,
     NewSecret,
     OwnList,
     SealedAddress,
     SealedValue,
+    StoredPicture,
 )
 from bot.stats import StatKind
 from tests.conftest import migrated, sql_url
@@ -392,7 +395,9 @@ async def test_a_card_out_is_recorded_with_its_outbox_entry_removed_in_one_unit(
     assert left == [CardDue(hidden)]
 
 
-async def test_a_secret_added_with_its_authors_list_as_it_stands(store: Database) -> None:
+async def test_a_secret_is_made_of_an_open_draft_once_with_its_authors_list_as_it_stands(
+    store: Database,
+) -> None:
     community_id = await add_community(store)
 
     def new(text: str) -> NewSecret:
@@ -404,16 +409,38 @@ async def test_a_secret_added_with_its_authors_list_as_it_stands(store: Database
         )  # fmt: skip
 
     async with store.unit_of_work() as uow:
-        first, unlisted = await uow.secrets.add_listed(new("one"), "list")
-        assert unlisted is None
+        drafts = []
+        for text in ("one", "two two", "cancelled"):
+            draft = await uow.drafts.add(
+                NewDraft(
+                    owner_salt=SALT, owner_tag=KEY, kind=DraftKind.SECRET, text=text, verdict=Verdict.ALLOW,
+                    reason_categories=(), created_at=NOW,
+                )
+            )  # fmt: skip
+            drafts.append(draft.id)
+        await uow.pictures.add(drafts[1], StoredPicture(new_token(), b"\xff\xd8 pixels", 4, 3), NOW)
+        assert await uow.drafts.transition(drafts[2], DraftStatus.OPEN, DraftStatus.CANCELLED)
+        made = await uow.secrets.add_from_draft(drafts[0], new("one"), "list")
+        assert made is not None and made[1] is None
+        first = made[0]
         assert await uow.own_lists.save("list", b"sealed ids", None, "v1")
         assert await uow.own_lists.save("other", b"not theirs", None, "v9")
-        second, listed = await uow.secrets.add_listed(new("two two"), "list")
+        made = await uow.secrets.add_from_draft(drafts[1], new("two two"), "list")
+        assert made is not None and made[1] == OwnList(b"sealed ids", "v1")
+        second = made[0]
+        assert await uow.secrets.add_from_draft(drafts[1], new("again"), "list") is None  # taken already
+        assert await uow.secrets.add_from_draft(drafts[2], new("cancelled"), "list") is None  # not open
+        assert await uow.secrets.add_from_draft(drafts[0] + 1000, new("none"), "list") is None
         await uow.commit()
-    assert listed == OwnList(b"sealed ids", "v1")
     assert second.id != first.id
     async with store.unit_of_work() as uow:
-        for made in (first, second):
-            assert await uow.secrets.get(made.id) == made
-            assert await uow.secrets.return_address(made.id, NOW) == b"sealed"
-            assert await uow.secrets.ban_key(made.id, NOW) == b"ban key"
+        for made_secret in (first, second):
+            assert await uow.secrets.get(made_secret.id) == made_secret
+            assert await uow.secrets.return_address(made_secret.id, NOW) == b"sealed"
+            assert await uow.secrets.ban_key(made_secret.id, NOW) == b"ban key"
+        assert [await uow.drafts.get(d) is None for d in drafts] == [True, True, False]
+        assert await uow.pictures.of_draft(drafts[1]) is None  # the photo went with its draft
+        texts = {
+            s.text for s in await uow.secrets.get_many([first.id, second.id, second.id + 1, second.id + 2])
+        }
+        assert texts == {"one", "two two"}
