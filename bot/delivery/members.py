@@ -86,8 +86,10 @@ async def answer_pending(ctx: DeliveryContext, answer: PendingAnswer) -> None:
     """An interaction left waiting (its answer never went out: the process stopped) is answered at the
     address the platform keeps for it, if it still opens; past the platform's time for it, the send fails for
     good and nothing more is tried. A form kept with it is written again as its member and answered with its
-    preview (the draft is stored as it is made); past the platform's time for the interaction, that answer
-    goes to the member's private chat, where its buttons work as well."""
+    preview (the draft is stored as it is made), once: where the interaction's address fails (past the
+    platform's time for it), in the member's private chat, where its buttons work as well; where that fails
+    too, the draft waits for them, dropped with the drafts' staleness, and the entry (which holds the member's
+    sealed id and text) is removed, never kept as failed."""
     try:
         sealed = base64.b64decode(answer.sealed, validate=True)
     except ValueError:
@@ -105,14 +107,16 @@ async def answer_pending(ctx: DeliveryContext, answer: PendingAnswer) -> None:
         text = t_in(resolve_locale(answer.locale), answer.key)
         await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))
         return
+    targets = [target, ChatTarget(answer.platform, form.actor.dm_ref)]
     for message in await ctx.kept_forms(form):
-        try:
-            await ctx.send(MemberChat(), target, message)
-        except (ChatGone, DeliveryError) as error:
-            if isinstance(error, DeliveryError) and not error.permanent:
-                raise
-            target = ChatTarget(answer.platform, form.actor.dm_ref)  # the interaction's time is over
-            await ctx.send(MemberChat(), target, message)
+        while targets:
+            try:
+                await ctx.send(MemberChat(), targets[0], message)
+                break
+            except (ChatGone, DeliveryError):
+                targets.pop(0)  # never tried again: the form would be written again, a second draft
+        if not targets:
+            return
 
 
 @delivers(ReplyNotice)

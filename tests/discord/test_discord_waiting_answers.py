@@ -178,3 +178,27 @@ async def test_an_answer_that_showed_calls_off_the_kept_one(
         await asyncio.sleep(2.5)  # two polls of the outbox
         assert "Preview" in (submitted.original().content or "")
         assert submitted.followups() == []
+
+
+async def test_a_form_kept_that_can_be_shown_nowhere_leaves_its_draft_and_no_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FixedClock()
+    async with DiscordEmulator(token_ttl=1.0) as dc:  # loosened: the 15 minutes of Discord in 1 s
+        await populate(dc)
+        dc.users[uid("alice")].dms_open = False
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+            await set_up_server(d)
+            with _stuck(monkeypatch, "text"):
+                await _submitted(dc, "Nowhere to show it.")
+        await asyncio.sleep(1.1)  # the interaction's follow-up no longer opens
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock):
+            clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
+            await dc.wait_until(lambda: _kept_answers(tmp_path / "murmure.db") == 0, within=10)
+            assert _drafts(tmp_path / "murmure.db") == ["Nowhere to show it."]  # swept when stale
+        assert dc.dm_channel_id(uid("alice")) is None or not dc.messages(dc.dm_channel_id(uid("alice")))
+
+
+def _drafts(database: Path) -> list[str]:
+    with closing(sqlite3.connect(database)) as db:
+        return [str(row[0]) for row in db.execute("SELECT text FROM drafts")]
