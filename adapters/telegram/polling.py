@@ -132,7 +132,10 @@ class Poller:
                 await self._pause(self._interval)
 
     async def _poll(self) -> list[Any]:
-        fetch = asyncio.ensure_future(self._fetch(wait=self._timeout))
+        # the first fetch does not wait for an update: what waited for the process comes at once, and when
+        # nothing did, ``caught_up`` says so at once (a long poll held it, and the outbox, its timeout)
+        wait = self._timeout if self._backlog is not None else 0
+        fetch = asyncio.ensure_future(self._fetch(wait=wait))
         stop = asyncio.ensure_future(self._stopping.wait())
         try:
             await asyncio.wait([fetch, stop], return_when=asyncio.FIRST_COMPLETED)
