@@ -18,6 +18,7 @@ from storage.raw import Raw, Reader
 from storage.repositories.base import IN_CHUNK, Repository, delete_past, to_secret
 from storage.repositories.drafts import TAKE_CTES_POSTGRES, SqlDrafts, take_parameters
 from storage.repositories.members import BUMP_COUNTER
+from storage.repositories.own_lists import SqlOwnLists
 from storage.repositories.owners import instance_of
 from storage.repositories.pictures import erase_of_drafts, erase_pictures
 from storage.tables import (
@@ -198,9 +199,7 @@ class SqlSecrets(Repository):
         if sealed is None or ban_key is None or await self._raw.on_sqlite():  # (SQLite: no round trips)
             if not await SqlDrafts(self._session).take(draft_id):
                 return None
-            made = await self.add(secret)
-            row = await self._raw.one("SELECT sealed, version FROM own_lists WHERE locator = ?", own_list)
-            return made, OwnList(bytes(row[0]), str(row[1])) if row else None
+            return await self.add(secret), await SqlOwnLists(self._session).get(own_list)
         seals = (sealed.sealed, sealed.expires_at, ban_key.sealed, ban_key.expires_at)
         rows = await self._raw.rows(
             _FROM_DRAFT_POSTGRES, *take_parameters(draft_id), *_values(secret), *seals, own_list
