@@ -96,11 +96,6 @@ def secret_counted(keys: PersonKeys, community: Community, now: datetime) -> Cou
     return CounterBump(secrets_counter(keys, community.id, now), start, end)
 
 
-async def count_secret(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:
-    bump = secret_counted(keys, community, now)
-    await uow.members.bump_counter(bump.key, bump.at, bump.expires_at)
-
-
 async def check_reply_limit(uow: UnitOfWork, keys: PersonKeys, community: Community, now: datetime) -> None:
     limit = community.settings.max_replies_per_hour
     name, _, _ = _period(HOUR, now)
