@@ -178,9 +178,10 @@ async def build_app(
     config.make_folders()
     # photos already kept as files stay readable when the configuration goes back to the database
     folder = PictureFolder(config.pictures_folder, store_here=config.pictures_in_folder)
-    database = SqlDatabase.from_url(config.database_url, config.community, folder)
+    database = SqlDatabase.from_url(config.database_url, config.community, folder, config.database_pool_size)
     if migrate:
         await upgrade_or_explain(database)
+    await database.check_connection_budget()
     clock = clock or SystemClock()
     previous = load_previous_sealing_key(config, clock.now())
     sealer = Sealer(sealing, *previous, clock.now) if previous else Sealer(sealing)

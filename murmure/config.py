@@ -60,6 +60,8 @@ class Config:
     # after a sealing-key rotation: the key that was in use, still opening what it sealed until then
     previous_sealing_key_file: Path | None = None
     previous_sealing_key_until: datetime | None = None
+    # connections this process may hold at once ([database] pool_size; None: storage's default)
+    database_pool_size: int | None = None
 
     def section(self, name: str) -> Section:
         return Section(name, self.tables.get(name, {}), self.base_dir)
@@ -259,7 +261,9 @@ def load_config(path: Path | None) -> Config:
     base = path.parent if path is not None else Path.cwd()
     general = _section(data, "murmure")
     data_dir = base / str(general.get("data_dir", "murmure-data"))
-    url = _database_url(_section(data, "database"), base, data_dir)
+    database = _section(data, "database")
+    url = _database_url(database, base, data_dir)
+    pool_size = _int(database, "database", "pool_size", 0, 0, 1000) or None
     identity = _section(data, "identity")
     community = _section(data, "community")
     mode = community.get("mode", "open")
@@ -306,6 +310,7 @@ def load_config(path: Path | None) -> Config:
         base_dir=base,
         data_dir=data_dir,
         database_url=url,
+        database_pool_size=pool_size,
         pepper_file=_path(identity, "pepper_file", base, data_dir / "pepper"),
         sealing_key_file=_path(identity, "sealing_key_file", base, data_dir / "sealing.key"),
         previous_sealing_key_file=_optional_path(identity, "previous_sealing_key_file", base),

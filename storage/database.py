@@ -367,9 +367,52 @@ class SqlDatabase:
 
     @classmethod
     def from_url(
-        cls, url: str, defaults: CommunitySettings | None = None, pictures: PictureFolder | None = None
+        cls,
+        url: str,
+        defaults: CommunitySettings | None = None,
+        pictures: PictureFolder | None = None,
+        pool_size: int | None = None,
     ) -> SqlDatabase:
-        return cls(create_engine(url), defaults, pictures)
+        """``pool_size``: the connections the members' use cases and the deliveries may hold at once (None:
+        ``POOL_SIZE``)."""
+        return cls(create_engine(url, pool_size or POOL_SIZE), defaults, pictures)
+
+    def connections_at_most(self) -> int:
+        """The connections this process may hold on its database at once: its pool's, the recordings', and
+        on PostgreSQL the one the outbox's wake-ups are heard on."""
+        most = int(self.engine.pool.size())  # type: ignore[attr-defined]
+        if self._recording_engine is not None:
+            most += int(self._recording_engine.pool.size())  # type: ignore[attr-defined]
+        return most + (1 if self.engine.dialect.name == "postgresql" else 0)
+
+    async def check_connection_budget(self) -> None:
+        """PostgreSQL: says at start how many of the server's connections this process may take, and warns
+        when they are more than the server lets ordinary sessions have (``max_connections`` less those kept
+        for superusers). Every process of the bot on one server takes its own, hence ``[database] pool_size``
+        for several processes (config.example.toml)."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        try:
+            async with self.engine.connect() as connection:
+                server = (await connection.execute(text("SHOW max_connections"))).scalar_one()
+                reserved = await connection.scalar(text("SHOW superuser_reserved_connections"))
+        except (DBAPIError, OSError):
+            return  # the server unreachable: the first use case says so, its own way
+        allowed, most = int(server) - int(reserved), self.connections_at_most()
+        if most > allowed:
+            log.warning(
+                "this process may hold %d connections at once, more than the %d PostgreSQL allows: lower "
+                "[database] pool_size or raise the server's max_connections",
+                most,
+                allowed,
+            )
+        else:
+            log.info(
+                "this process may hold %d of PostgreSQL's %d connections at once (each process of the bot "
+                "on this server holds its own: [database] pool_size)",
+                most,
+                allowed,
+            )
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(
