@@ -105,3 +105,22 @@ def test_condemned_or_reported_is_not_held(text: str) -> None:
 )
 def test_rights_denied_and_violence_approved_are_held(text: str) -> None:
     assert default_filter().check(text).verdict is not Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Three jihadis were arrested near the border last night.",
+        "Jihadi recruiters target lonely teenagers online.",
+    ],
+)
+def test_jihadi_names_militants_not_a_group(text: str) -> None:
+    # "jihadi" names someone fighting a jihad, as "terrorist" does: no slur for Muslims as a group
+    assert default_filter().check(text).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text", ["Honestly all Muslims are jihadis.", "Les musulmans sont tous des jihadis."]
+)
+def test_a_group_called_jihadis_is_held(text: str) -> None:
+    assert default_filter().check(text).verdict is not Verdict.ALLOW
