@@ -211,7 +211,9 @@ def _group_spellings() -> dict[str, str]:
         # a doubled letter written once too ("imigrés", "lesbienes"): for groups' names only, where it
         # makes no other word ("gross" would give "gros")
         doubled = {word[:i] + word[i + 1 :] for i in range(1, len(word) - 1) if word[i] == word[i + 1]}
-        for variant in sorted(_variants(word) | doubled):
+        # its last two letters swapped too ("womne", "muslism"), five letters or more
+        ending = {word[:-2] + word[-1] + word[-2]} if len(word) >= _MIN_SWAPPED and word.isalpha() else set()
+        for variant in sorted(_variants(word) | doubled | ending):
             if variant not in groups and variant not in slur_words() and variant not in _not_misspelt():
                 found.setdefault(variant, word)
     return found

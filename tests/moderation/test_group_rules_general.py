@@ -124,3 +124,38 @@ def test_jihadi_names_militants_not_a_group(text: str) -> None:
 )
 def test_a_group_called_jihadis_is_held(text: str) -> None:
     assert default_filter().check(text).verdict is not Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muslims should know their place in this country.",
+        "Disabled people should stay out of the office.",
+        "So typical of a woman to cry about it.",
+        "Typical immigrant behaviour, again.",
+        "Refugees must be chased out of our town.",
+        "Kick all the migrants out by force.",
+        "Trans people shouldn't be allowed to marry.",
+        "Les juifs ne méritent pas les mêmes droits.",
+        "Les femmes ne devraient pas avoir le droit de conduire.",
+        "Les femmes devraient rester à leur place.",
+        "C'est typique d'une lesbienne.",
+        "Il faut virer ces migrants par la force.",
+        "Honestly the womne in my class are brainless.",
+    ],
+)
+def test_a_group_kept_in_its_place_driven_out_or_denied_a_right_is_held(text: str) -> None:
+    assert default_filter().check(text).verdict is not Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Women should stick to their principles when they negotiate.",
+        "A typical woman in 1900 worked on a farm.",
+        "Les femmes ont obtenu le droit de vote en 1944.",
+        "Refugees were driven out of their homes by the war.",
+    ],
+)
+def test_places_plans_and_history_of_a_group_pass(text: str) -> None:
+    assert default_filter().check(text).verdict is Verdict.ALLOW
