@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -84,23 +84,40 @@ def _stuck(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[None]:
             task.cancel()
 
 
+async def _left_thinking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dc: DiscordEmulator, clock: FixedClock, text: str
+) -> PendingInteraction:
+    """A /secret form submitted with ``text`` to a process that stops before its core answers it."""
+    await populate(dc)
+    async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+        await set_up_server(d)
+        with _stuck(monkeypatch, "text"):
+            submitted = await _submitted(dc, text)
+            assert _kept_answers(tmp_path / "murmure.db") == 1  # kept before the deferral
+            stored = _kept_rows(tmp_path / "murmure.db")
+            assert not any(text in value or str(uid("alice")) in value for value in stored)
+    assert not (submitted.original().content or "")  # still "thinking…"
+    return submitted
+
+
+@asynccontextmanager
+async def _restarted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dc: DiscordEmulator, clock: FixedClock
+) -> AsyncIterator[Discord]:
+    """The next process, once the kept answers are due."""
+    async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+        clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
+        yield d
+
+
 async def test_a_form_left_thinking_by_a_stopped_process_is_previewed_by_the_next_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = FixedClock()
     text = "What I wrote as it stopped."
     async with DiscordEmulator() as dc:
-        await populate(dc)
-        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
-            await set_up_server(d)
-            with _stuck(monkeypatch, "text"):
-                submitted = await _submitted(dc, text)
-                assert _kept_answers(tmp_path / "murmure.db") == 1  # kept before the deferral
-                stored = _kept_rows(tmp_path / "murmure.db")
-                assert not any(text in value or str(uid("alice")) in value for value in stored)
-        assert not (submitted.original().content or "")  # still "thinking…"
-        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
-            clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
+        submitted = await _left_thinking(tmp_path, monkeypatch, dc, clock, text)
+        async with _restarted(tmp_path, monkeypatch, dc, clock) as d:
             await dc.wait_until(lambda: _offers_post(submitted.original()), within=10)
             preview = submitted.original()
             assert text in (preview.content or "") and LOST not in (preview.content or "")
@@ -144,14 +161,9 @@ async def test_a_form_kept_past_its_interactions_time_is_previewed_in_the_member
     clock = FixedClock()
     text = "Written long before the restart."
     async with DiscordEmulator(token_ttl=1.0) as dc:  # loosened: the 15 minutes of Discord in 1 s
-        await populate(dc)
-        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
-            await set_up_server(d)
-            with _stuck(monkeypatch, "text"):
-                submitted = await _submitted(dc, text)
+        submitted = await _left_thinking(tmp_path, monkeypatch, dc, clock, text)
         await asyncio.sleep(1.1)  # the interaction's follow-up no longer opens
-        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
-            clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
+        async with _restarted(tmp_path, monkeypatch, dc, clock) as d:
             preview = await d.dm_until("alice", re.escape(text))
             assert _offers_post(preview)
             assert not (submitted.original().content or "")
@@ -185,15 +197,10 @@ async def test_a_form_kept_that_can_be_shown_nowhere_leaves_its_draft_and_no_ent
 ) -> None:
     clock = FixedClock()
     async with DiscordEmulator(token_ttl=1.0) as dc:  # loosened: the 15 minutes of Discord in 1 s
-        await populate(dc)
+        await _left_thinking(tmp_path, monkeypatch, dc, clock, "Nowhere to show it.")
         dc.users[uid("alice")].dms_open = False
-        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
-            await set_up_server(d)
-            with _stuck(monkeypatch, "text"):
-                await _submitted(dc, "Nowhere to show it.")
         await asyncio.sleep(1.1)  # the interaction's follow-up no longer opens
-        async with running_discord(tmp_path, monkeypatch, dc, clock=clock):
-            clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() + 1)
+        async with _restarted(tmp_path, monkeypatch, dc, clock):
             await dc.wait_until(lambda: _kept_answers(tmp_path / "murmure.db") == 0, within=10)
             assert _drafts(tmp_path / "murmure.db") == ["Nowhere to show it."]  # swept when stale
         assert dc.dm_channel_id(uid("alice")) is None or not dc.messages(dc.dm_channel_id(uid("alice")))
