@@ -73,6 +73,10 @@ class OutboxRepository(Protocol):
         """Removes the pending entry with ``dedupe_key`` that no delivery holds, if any."""
         ...
 
+    async def put_off(self, dedupe_key: str, not_before: datetime) -> None:
+        """The pending entry with ``dedupe_key`` that no delivery holds, if any, due at ``not_before``."""
+        ...
+
     async def hold(self, message: OutboxMessage, not_before: datetime) -> int:
         """Queue a message of its own, whatever its dedupe key (no other adds to it, none is folded into
         it), to be called off by its id (``call_off_entry``); its id. Its commit wakes no dispatcher: it is

@@ -310,6 +310,18 @@ class Murmure:
             if isinstance(response, Say | Alert)
         ]
 
+    async def still_waiting(self, told: Told) -> None:
+        """The interaction that ``answer_waiting`` kept an answer for still waits on this process, at work on
+        it: the kept answer is put off ``PENDING_ANSWER_AFTER`` again, so that it stands in only for a process
+        that stopped, never beside a use case slower than that (a second preview, or "send it again" before
+        the real answer). Never raises: if this fails, the kept answer may go out as before."""
+        try:
+            async with self._db.unit_of_work() as uow:
+                await uow.outbox.put_off(told.dedupe_key, self._services.clock.now() + PENDING_ANSWER_AFTER)
+                await uow.commit()
+        except Exception as error:
+            log.warning("a waiting interaction's kept answer could not be put off: %s", where(error))
+
     async def told(self, told: Told) -> None:
         """An answer that carried ``told`` showed to the member: what the outbox kept in case it would not is
         called off. Never raises: if this fails, the member is told twice, the lesser harm."""

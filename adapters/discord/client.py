@@ -47,6 +47,9 @@ ACK_BUDGET = 1.0
 # a form's text kept before its deferral (``_form_kept``) is waited for this long at most: with ACK_BUDGET,
 # within Discord's 3 s for the first answer
 KEEP_BUDGET = 1.0
+# seconds between two put-offs of a deferred interaction's kept answer while its use case runs (well within
+# bot.service.PENDING_ANSWER_AFTER)
+STILL_WORKING_EVERY = 10.0
 T = TypeVar("T")
 SEND_RETRY_PAUSES = (0.2, 0.6)  # seconds before a DM's answer is sent again after a connection failure
 # a photo's download from Discord's CDN taking longer is given up and tried again (aiohttp's own bound, 5
@@ -184,7 +187,7 @@ async def _respond_in_time(
                 kept = await keeping
             elif not updates:
                 kept = await _answer_kept(interaction)
-        await respond(interaction, await task)
+        await respond(interaction, await _worked(interaction, task, kept))
         if kept is not None:
             await _told_kept(interaction, kept)
     except discord.NotFound as error:
@@ -198,6 +201,20 @@ async def _respond_in_time(
                 if isinstance(response, EditPressed) and response.card is not None:
                     await _card_answered(interaction, response.card, None)  # refreshed by the outbox
         log.warning("an interaction's first answer came after Discord's deadline; it was not shown")
+
+
+async def _worked(
+    interaction: discord.Interaction[Any], task: asyncio.Future[list[Response]], kept: Told | None
+) -> list[Response]:
+    """The use case's answers, once done; meanwhile, every ``STILL_WORKING_EVERY``, the answer ``kept`` for
+    a stopped process is put off (``Murmure.still_waiting``): this one still works on it."""
+    client = interaction.client
+    while kept is not None and isinstance(client, MurmureClient):
+        done, _ = await asyncio.wait({task}, timeout=STILL_WORKING_EVERY)
+        if done:
+            break
+        await client.murmure.still_waiting(kept)
+    return await task
 
 
 async def _answer_kept(interaction: discord.Interaction[Any]) -> Told | None:

@@ -275,6 +275,17 @@ class SqlOutbox(Repository):
             )
         )
 
+    async def put_off(self, dedupe_key: str, not_before: datetime) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.dedupe_key == dedupe_key,
+                OutboxRow.status == PENDING,
+                OutboxRow.claimed_until.is_(None),
+            )
+            .values(not_before=not_before)
+        )
+
     async def done(self, entry_id: int) -> None:
         await self._session.execute(delete(OutboxRow).where(OutboxRow.id == entry_id))
 

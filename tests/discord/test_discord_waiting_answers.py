@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from adapters.discord import client as discord_client
 from bot.actor import Actor
 from bot.messages import Response
 from bot.service import PENDING_ANSWER_AFTER, Murmure
@@ -209,3 +210,28 @@ async def test_a_form_kept_that_can_be_shown_nowhere_leaves_its_draft_and_no_ent
 def _drafts(database: Path) -> list[str]:
     with closing(sqlite3.connect(database)) as db:
         return [str(row[0]) for row in db.execute("SELECT text FROM drafts")]
+
+
+async def test_a_kept_answer_stays_put_while_the_process_still_works_on_the_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FixedClock()
+    text = Murmure.text
+    release = asyncio.Event()
+
+    async def slower_than_the_kept_answer(self: Murmure, actor: Actor, raw: str) -> list[Response]:
+        await release.wait()  # the process lives on, at work on it past PENDING_ANSWER_AFTER
+        return await text(self, actor, raw)
+
+    monkeypatch.setattr(discord_client, "STILL_WORKING_EVERY", 0.1)
+    async with set_up_discord(tmp_path, monkeypatch, clock) as d:
+        monkeypatch.setattr(Murmure, "text", slower_than_the_kept_answer)
+        submitted = await _submitted(d.dc, "Slow, and still at work.")
+        for _ in range(4):  # a minute of the bot's clock, the outbox polling meanwhile
+            clock.advance(seconds=PENDING_ANSWER_AFTER.total_seconds() / 2)
+            await asyncio.sleep(0.6)
+        assert submitted.followups() == [] and not (submitted.original().content or "")
+        release.set()
+        await d.dc.wait_until(lambda: "Preview" in (submitted.original().content or ""), within=8)
+        await d.dc.wait_until(lambda: _kept_answers(tmp_path / "murmure.db") == 0, within=8)
+        assert submitted.followups() == []

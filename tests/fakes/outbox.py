@@ -94,6 +94,11 @@ class FakeOutbox(Repo):
             if e["dedupe"] == dedupe_key and e["status"] == "pending" and e["claimed"] is None:
                 del self.s.outbox[entry_id]
 
+    async def put_off(self, dedupe_key: str, not_before: datetime) -> None:
+        for e in self.s.outbox.values():
+            if e["dedupe"] == dedupe_key and e["status"] == "pending" and e["claimed"] is None:
+                e["not_before"] = not_before
+
     async def done(self, entry_id: int) -> None:
         self.s.outbox.pop(entry_id, None)
 

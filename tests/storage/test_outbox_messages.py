@@ -192,3 +192,25 @@ async def test_messages_added_together_are_each_added_unless_their_twin_waits(st
         repr(m)
         for m in (waiting, CardDue(secret_id=1), Welcome(community_id=4), QueueItemDue(item_id=3), twin)
     )
+
+
+async def test_a_kept_answer_put_off_is_due_later_and_not_once_a_delivery_holds_it(store: Database) -> None:
+    """A deferred interaction's kept answer, put off by the process still at work on it, is not due before
+    its new time; one a delivery already holds is left to it."""
+    answer = PendingAnswer("discord", "42", "c2VhbGVk", "answer.lost", "en")
+    key = answer.dedupe_key()
+    assert key is not None
+    async with store.unit_of_work() as uow:
+        await uow.outbox.add(answer, NOW)
+        await uow.outbox.put_off(key, NOW + timedelta(seconds=30))
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.outbox.claim_due(NOW + timedelta(seconds=29), 100, LEASE) == []
+        [claimed] = await uow.outbox.claim_due(NOW + timedelta(seconds=30), 100, LEASE)
+        await uow.outbox.put_off(key, NOW + timedelta(minutes=5))  # held: too late to put off
+        await uow.commit()
+    assert claimed.message == answer
+    async with store.unit_of_work() as uow:
+        [again] = await uow.outbox.claim_due(LEASE + timedelta(seconds=1), 100, LEASE + timedelta(minutes=2))
+        await uow.commit()
+    assert again.id == claimed.id
