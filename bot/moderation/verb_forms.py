@@ -4,7 +4,8 @@
 Normalised spellings (no accents), regular conjugations only: French verbs in -er (first group),
 -ir (second group: "punir", "punissent") and -re ("pendre", "abattre"), English verbs with -s, -ed
 and -ing. Forms shorter than four letters are left out (they too often are other words), and so
-are the French simple past's "-a"/"-as" ("gaza") and the -re verbs' present participle ("pendant").
+are the French simple past's "-a"/"-as" ("gaza") and the present participle of -er and -re verbs, as often
+an everyday adjective or noun ("pendant", "au volant", "un contraste frappant", "un steak saignant").
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ _MIN_FORM = 4
 # After the stem: present, imperfect, future, conditional, subjunctive, participles, infinitive.
 _ER = (
     "er", "e", "es", "ons", "ez", "ent", "ais", "ait", "ions", "iez", "aient", "erai", "eras", "era",
-    "erons", "erez", "eront", "erais", "erait", "erions", "eriez", "eraient", "ee", "ees", "ant",
-    "erent", "ai",
+    "erons", "erez", "eront", "erais", "erait", "erions", "eriez", "eraient", "ee", "ees", "erent",
+    "ai",
 )  # fmt: skip
 _IR = (
     "ir", "is", "it", "issons", "issez", "issent", "issais", "issait", "issions", "issiez",
