@@ -3,7 +3,7 @@
 A form is answered once, by the interaction it came with: a process that stops after acknowledging it and
 before answering it would lose what the member wrote, as the platform never sends a submission again. So
 before the interaction is deferred, its text is kept with its waiting answer in the outbox
-(``PendingAnswer.form``), sealed for that interaction with who wrote it (the sealed address the member is
+(``PendingAnswer.form``), sealed for that entry with who wrote it (the sealed address the member is
 answered at, as a return address is: raw ids are never stored in the clear, and the entry is removed once the
 member is answered). The process that delivers the entry writes the form again as its member, which makes the
 draft, and answers with its preview.
@@ -29,8 +29,9 @@ class KeptForm:
     link: str
     text: str
 
-    def sealed(self, sealer: Sealer, interaction: str) -> str:
-        """Sealed (base64) for the interaction it came with: it opens for that interaction only."""
+    def sealed(self, sealer: Sealer, tag: str) -> str:
+        """Sealed (base64) for the waiting answer it is kept with (``PendingAnswer.tag``): it opens for that
+        one only."""
         value = json.dumps(
             {
                 "user": self.actor.user_id,
@@ -40,13 +41,13 @@ class KeptForm:
                 "text": self.text,
             }
         )
-        return base64.b64encode(sealer.seal(value, form_context(self.actor.platform, interaction))).decode()
+        return base64.b64encode(sealer.seal(value, form_context(self.actor.platform, tag))).decode()
 
 
-def opened(sealer: Sealer, platform: str, interaction: str, sealed: str) -> KeptForm | None:
-    """The form kept for ``interaction``, or None if it does not open (another interaction's, or altered)."""
+def opened(sealer: Sealer, platform: str, tag: str, sealed: str) -> KeptForm | None:
+    """The form kept with the waiting answer ``tag``, or None if it does not open (another's, or altered)."""
     try:
-        value = sealer.open(base64.b64decode(sealed, validate=True), form_context(platform, interaction))
+        value = sealer.open(base64.b64decode(sealed, validate=True), form_context(platform, tag))
         fields = json.loads(value) if value is not None else None
     except (binascii.Error, ValueError):
         return None
@@ -60,6 +61,6 @@ def opened(sealer: Sealer, platform: str, interaction: str, sealed: str) -> Kept
     return KeptForm(Actor(platform, str(user), str(dm), locale), str(link), str(text))
 
 
-def form_context(platform: str, interaction: str) -> str:
-    """The associated data of a kept form: the interaction it came with."""
-    return f"{platform}:form:{interaction}"
+def form_context(platform: str, tag: str) -> str:
+    """The associated data of a kept form: the waiting answer it is kept with."""
+    return f"{platform}:form:{tag}"

@@ -238,15 +238,17 @@ class PendingAnswer(_Message):
     """A member's interaction that the platform shows as waiting ("thinking…", Discord's deferred answer)
     while the core works on it, answered in case its answer never goes out (the process stopped meanwhile):
     queued as the interaction is deferred, due ``PENDING_ANSWER_AFTER`` later, and called off (``dedupe_key``)
-    as soon as the answer shows. ``sealed``: where the platform still takes an answer (Discord: the
-    interaction's follow-up, for 15 minutes), sealed (base64) for this interaction; ``key``: what the member
-    is told, a catalog key, in ``locale``; ``form``: what the member wrote in the form the interaction
-    submitted, kept sealed for it (``bot/kept_forms.py``; "" when none): the member is answered with its
-    preview instead."""
+    as soon as the answer shows. ``tag``: random, drawn for this entry: it names the interaction here (for the
+    call-off and as the seals' associated data) without the platform's id of it, which would date the member's
+    submission to the millisecond in a stolen database. ``sealed``: where the platform still takes an answer
+    (Discord: the interaction's follow-up, for 15 minutes), sealed (base64) for this entry; ``key``: what
+    the member is told, a catalog key, in ``locale``; ``form``: what the member wrote in the form the
+    interaction submitted, kept sealed for it (``bot/kept_forms.py``; "" when none): the member is answered
+    with its preview instead."""
 
     kind: ClassVar[str] = "pending_answer"
     platform: str
-    interaction: str  # the platform's id of the interaction (not a person's)
+    tag: str
     sealed: str
     key: str
     locale: str
@@ -256,16 +258,16 @@ class PendingAnswer(_Message):
         return OfPlatform(self.platform)
 
     def dedupe_key(self) -> str | None:
-        return answer_key(self.platform, self.interaction)
+        return answer_key(self.platform, self.tag)
 
 
-def answer_key(platform: str, interaction: str) -> str:
-    return f"answer:{platform}:{interaction}"
+def answer_key(platform: str, tag: str) -> str:
+    return f"answer:{platform}:{tag}"
 
 
-def answer_context(platform: str, interaction: str) -> str:
-    """The associated data of a pending answer's sealed address: it opens for that interaction only."""
-    return f"{platform}:answer:{interaction}"
+def answer_context(platform: str, tag: str) -> str:
+    """The associated data of a pending answer's sealed address: it opens for that entry only."""
+    return f"{platform}:answer:{tag}"
 
 
 OutboxMessage = (

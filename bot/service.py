@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import secrets
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -261,7 +262,6 @@ class Murmure:
     async def answer_waiting(
         self,
         platform: str,
-        interaction: str,
         address: str,
         locale: str | None,
         *,
@@ -270,19 +270,20 @@ class Murmure:
     ) -> Told | None:
         """An interaction the platform shows as waiting ("thinking…") while the core works on it: in case its
         answer never goes out (the process stops first), the outbox answers it ``PENDING_ANSWER_AFTER`` later
-        at ``address`` (where the platform still takes an answer, sealed for that interaction), unless the
+        at ``address`` (where the platform still takes an answer, sealed for that entry), unless the
         answer shows first: ``told`` with what this returns. A form's text ``kept`` is answered with its
         preview (``kept_form``); a form's not kept (``form``), with a request to send it again. Never raises:
         None if it could not be queued (the member then waits as before)."""
         services = self._services
-        sealed = services.sealer.seal(address, answer_context(platform, interaction))
+        tag = secrets.token_urlsafe(16)  # not the platform's id of the interaction (PendingAnswer.tag)
+        sealed = services.sealer.seal(address, answer_context(platform, tag))
         answer = PendingAnswer(
             platform,
-            interaction,
+            tag,
             base64.b64encode(sealed).decode(),
             "answer.lost_form" if form and kept is None else "answer.lost",
             resolve_locale(locale),
-            kept.sealed(services.sealer, interaction) if kept is not None else "",
+            kept.sealed(services.sealer, tag) if kept is not None else "",
         )
         try:
             async with self._db.unit_of_work() as uow:
@@ -291,7 +292,7 @@ class Murmure:
         except Exception as error:
             log.warning("a waiting interaction's answer could not be kept: %s", where(error))
             return None
-        return Told(answer_key(platform, interaction))
+        return Told(answer_key(platform, tag))
 
     async def kept_form(self, form: KeptForm) -> list[OutgoingMessage]:
         """A form kept while its interaction waited (``answer_waiting``), written again as its member: what

@@ -226,7 +226,6 @@ async def _answer_kept(interaction: discord.Interaction[Any]) -> Told | None:
         return None
     return await client.murmure.answer_waiting(
         PLATFORM,
-        str(interaction.id),
         f"{FOLLOWUP_PREFIX}{interaction.application_id}/{interaction.token}",
         _locale(interaction),
         form=interaction.type is discord.InteractionType.modal_submit,
@@ -243,7 +242,6 @@ def _form_kept(interaction: discord.Interaction[Any], form: KeptForm) -> asyncio
     return asyncio.ensure_future(
         client.murmure.answer_waiting(
             PLATFORM,
-            str(interaction.id),
             f"{FOLLOWUP_PREFIX}{interaction.application_id}/{interaction.token}",
             _locale(interaction),
             form=True,

@@ -94,15 +94,11 @@ async def answer_pending(ctx: DeliveryContext, answer: PendingAnswer) -> None:
         sealed = base64.b64decode(answer.sealed, validate=True)
     except ValueError:
         return
-    address = ctx.sealer.open(sealed, answer_context(answer.platform, answer.interaction))
+    address = ctx.sealer.open(sealed, answer_context(answer.platform, answer.tag))
     if address is None:
         return
     target = ChatTarget(answer.platform, address)
-    form = (
-        kept_forms.opened(ctx.sealer, answer.platform, answer.interaction, answer.form)
-        if answer.form
-        else None
-    )
+    form = kept_forms.opened(ctx.sealer, answer.platform, answer.tag, answer.form) if answer.form else None
     if form is None or ctx.kept_forms is None:
         text = t_in(resolve_locale(answer.locale), answer.key)
         await ctx.send(MemberChat(), target, OutgoingMessage(RichText.plain(text)))

@@ -36,14 +36,14 @@ ONE_OF_EACH: list[OutboxMessage] = [
     MemberDigest(author_key="c" * 64, secret_ids=(9,)),
     AuthorNotice(secret_id=10, key="notice.removed", params={"number": "12", "reason_key": "report.spam"}),
     AcceptedNotice(secret_id=11, key="post.accepted", params={"community": "Owls", "number": "3"}),
-    PendingAnswer("discord", "1234567890123456789", "c2VhbGVk", "answer.lost_form", "fr"),
+    PendingAnswer("discord", "aX9Tq2w7LmQpRz0bVn4sKg", "c2VhbGVk", "answer.lost_form", "fr"),
 ]
 
 
 async def test_a_message_about_no_record_is_claimed_by_the_processes_of_its_platform_only(
     database: SqlDatabase,
 ) -> None:
-    answer = PendingAnswer("discord", "1234567890123456789", "c2VhbGVk", "answer.lost", "en")
+    answer = PendingAnswer("discord", "Yt5sPq8vWx2mNc7dLr1kHg", "c2VhbGVk", "answer.lost", "en")
     async with database.unit_of_work() as uow:
         await uow.outbox.add(answer, NOW)
         await uow.commit()
