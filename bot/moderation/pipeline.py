@@ -27,6 +27,7 @@ from bot.moderation.hate_scorer import features as hate_features
 from bot.moderation.learned import LAYER as LEARNED_LAYER
 from bot.moderation.learned import LearnedLayer
 from bot.moderation.lexicon import Hit, Matcher, Pattern, load_data_file, parse
+from bot.moderation.named_threats import find_named_threats
 from bot.moderation.normalise import Token, tokenise
 from bot.moderation.personal_data import find_personal_data
 from bot.moderation.play import in_play, pushes_to_self_harm
@@ -285,6 +286,7 @@ class TextFilter:
             (replace(reason, layer="personal_data"), VERDICTS[reason.category])
             for reason in find_personal_data(text)
         )
+        found.extend((reason, Verdict.REVIEW) for reason in find_named_threats(text, tokens))
         if not any(verdict is Verdict.BLOCK for _, verdict in found):
             # a known harmless phrase names no group ("on a mangé chinois")
             outside = [t for i, t in enumerate(tokens) if not any(a <= i <= b for a, b in allowed)]

@@ -88,3 +88,30 @@ def test_a_game_does_not_excuse_a_push_to_self_harm_nor_a_denied_game() -> None:
     assert default_filter().check("this is no video game, I will kill you").verdict is Verdict.BLOCK
     assert in_play(["we", "lost", "the", "boss", "fight", "again"])
     assert not in_play(["my", "boss", "is", "a", "nightmare"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm gonna stab Julien after practice",
+        "Tonight I will strangle Sophie Martin",
+        "on va tabasser Nadia demain",
+    ],
+)
+def test_a_promise_of_violence_to_a_named_person_is_held(text: str) -> None:
+    result = default_filter().check(text)
+    assert result.verdict is Verdict.REVIEW, text
+    assert any(reason.category == "threat" for reason in result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not going to kill Julien, relax",
+        "I want to kill time with Sophie at the café",
+        "I will kill. Nadia, you were right about that spider",
+        "in the video game I'm going to stab Julien's knight",
+    ],
+)
+def test_a_name_near_a_violent_verb_alone_is_no_threat(text: str) -> None:
+    assert default_filter().check(text).verdict is Verdict.ALLOW, text
