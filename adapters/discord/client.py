@@ -169,6 +169,9 @@ async def _respond_in_time(
     interaction: discord.Interaction[Any], work: Awaitable[list[Response]], form: KeptForm | None
 ) -> None:
     task = asyncio.ensure_future(work)
+    # a form's text kept at once, beside its use case: by the deferral (if any) it is long kept, and a process
+    # that stops even before acknowledging it leaves it to the next one, which sends its preview
+    keeping = _form_kept(interaction, form) if form is not None else None
     kept: Told | None = None
     try:
         done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
@@ -176,7 +179,6 @@ async def _respond_in_time(
             updates = interaction.type is discord.InteractionType.component or (
                 interaction.type is discord.InteractionType.modal_submit and interaction.message is not None
             )
-            keeping = _form_kept(interaction, form) if form is not None else None
             if keeping is not None:  # waited for within Discord's deadline for the deferral
                 await asyncio.wait({keeping}, timeout=KEEP_BUDGET)
             if updates:
@@ -188,6 +190,8 @@ async def _respond_in_time(
             elif not updates:
                 kept = await _answer_kept(interaction)
         await respond(interaction, await _worked(interaction, task, kept))
+        if kept is None and keeping is not None:
+            kept = await keeping  # answered in time: what was kept is called off
         if kept is not None:
             await _told_kept(interaction, kept)
     except discord.NotFound as error:
@@ -234,8 +238,8 @@ async def _answer_kept(interaction: discord.Interaction[Any]) -> Told | None:
 
 def _form_kept(interaction: discord.Interaction[Any], form: KeptForm) -> asyncio.Future[Told | None] | None:
     """The form's text kept with the answer the outbox sends in case this process stops before answering
-    (``Murmure.answer_waiting``), started before the interaction is deferred: Discord never sends a
-    submission again. Its deferral waits for it ``KEEP_BUDGET`` at most, within Discord's deadline."""
+    (``Murmure.answer_waiting``), started as the submission comes: Discord never sends a submission again.
+    A deferral waits for it ``KEEP_BUDGET`` at most, within Discord's deadline."""
     client = interaction.client
     if not isinstance(client, MurmureClient):
         return None

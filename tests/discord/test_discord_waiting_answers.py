@@ -237,3 +237,25 @@ async def test_a_kept_answer_stays_put_while_the_process_still_works_on_the_form
         await d.dc.wait_until(lambda: "Preview" in (submitted.original().content or ""), within=8)
         await d.dc.wait_until(lambda: _kept_answers(tmp_path / "murmure.db") == 0, within=8)
         assert submitted.followups() == []
+
+
+async def test_a_form_whose_process_stops_before_acknowledging_it_is_previewed_in_the_dm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FixedClock()
+    text = "Written just as it stopped, before any answer."
+    async with DiscordEmulator() as dc:
+        await populate(dc)
+        async with running_discord(tmp_path, monkeypatch, dc, clock=clock) as d:
+            await set_up_server(d)
+            with _stuck(monkeypatch, "text"):
+                opened = await dc.user_runs_command(uid("alice"), GUILD, GENERAL, "secret")
+                assert (await opened.response())["type"] == 9
+                submitted = await dc.user_submits_modal(uid("alice"), opened, {TEXT_ID: text})
+                await dc.wait_until(lambda: _kept_answers(tmp_path / "murmure.db") == 1, within=0.8)
+        assert not submitted.acknowledged  # stopped within its first second: Discord got no answer
+        async with _restarted(tmp_path, monkeypatch, dc, clock) as d:
+            preview = await d.dm_until("alice", re.escape(text))  # its follow-up never opened
+            assert _offers_post(preview)
+            await d.click("alice", preview, "Post")
+            await d.until(GENERAL, re.escape(text))
